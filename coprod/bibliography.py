@@ -1,0 +1,774 @@
+"""Read ``evidence/references.bib``: keep every good entry, report every bad one with its line.
+
+pybtex alone is not enough: in strict mode it stops at the first error, otherwise it drops
+entries with nothing but a warning on stderr. So the file is first cut into top-level
+chunks here (``@type{...}`` / ``@type(...)``, with the line each starts on), ``@string``
+macros are expanded here with a size limit, and only then is each entry handed to pybtex.
+Entries are parsed in batches (one pybtex call per run of entries between ``@string``
+definitions) for speed; a batch with any problem is parsed again entry by entry so every
+problem gets its own line and the good entries in the batch survive.
+
+Field names in problems are ``references[<key>].<field>``, ``references[<key>]`` for the
+entry as a whole, or ``references`` when no key can be found.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pybtex.errors
+from pybtex.database import BibliographyData, Entry
+from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.scanner import PybtexSyntaxError
+
+from coprod.problems import Report
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_MACRO_CHARS = 10_000
+MAX_FIELD_CHARS = 100_000
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+$")
+_DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": (("author", "editor"), "title", "publisher", "year"),
+    "inbook": (("author", "editor"), "title", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "conference": ("author", "title", "booktitle", "year"),
+    "proceedings": ("title", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "report": ("author", "title", "institution", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "misc": ("title", "year"),
+    "online": ("title", "url", "year"),
+    "webpage": ("title", "url", "year"),
+    "unpublished": ("author", "title", "note"),
+    "booklet": ("title",),
+    "manual": ("title",),
+}
+
+# A chunk starts with '@', a name and an opening delimiter.
+_HEADER_RE = re.compile(r"@[ \t]*([A-Za-z][A-Za-z0-9_\-]*)[ \t\r\n]*([{(])")
+# A line starting with '@name{' ends an entry that was never closed.
+_NEXT_ENTRY = r"\n@[ \t]*[A-Za-z][A-Za-z0-9_\-]*[ \t]*[{(]"
+_BRACE_SCAN_RE = re.compile(r"[{}]|" + _NEXT_ENTRY)
+_PAREN_SCAN_RE = re.compile(r'[{}()"]|' + _NEXT_ENTRY)
+_PLAIN_BRACE_RE = re.compile(r"[{}]")
+_NAME_RE = re.compile(r"[^\s\"#%'(),={}]+")
+_NUMBER_RE = re.compile(r"[0-9]+")
+_WS_RE = re.compile(r"\s*")
+# Every macro an entry names follows '=' or '#' (some matches are inside braced text).
+_MAYBE_MACRO_RE = re.compile(r"[=#]\s*([^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*)")
+
+
+@dataclass
+class Bibliography:
+    """Every good entry of a .bib file, in file order, with the line each starts on."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)  # keys of entries with errors -> line
+    path: str = ""  # as shown in messages
+    _folded: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with exactly this key, or None."""
+        return self.entries.get(key)
+
+    def lookup_folded(self, key: str) -> str | None:
+        """The real key that equals ``key`` ignoring case (for "did you mean"), or None."""
+        if not self._folded and self.entries:
+            self._folded = {k.casefold(): k for k in self.entries}
+        return self._folded.get(key.casefold())
+
+    def add(self, key: str, entry: Entry, line: int) -> None:
+        self.entries[key] = entry
+        self.lines[key] = line
+        self._folded[key.casefold()] = key
+
+
+@dataclass
+class _Chunk:
+    kind: str  # lower-cased @type: "comment", "string", "preamble" or an entry type
+    type_name: str  # as written
+    text: str
+    line: int
+    key: str | None = None
+
+
+@dataclass
+class _Value:
+    """A parsed field value: its literal parts and the macros it names."""
+
+    literal_chars: int = 0
+    macros: list[str] = field(default_factory=list)
+    parts: list[tuple[str, str]] = field(default_factory=list)  # ("lit"|"macro", text)
+
+
+class _ValueError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Loader:
+    def __init__(self, report: Report, display_path: str) -> None:
+        self.report = report
+        self.path = display_path
+        self.macros: dict[str, str] = {name.lower(): value for name, value in month_names.items()}
+        self.bad_macros: set[str] = set()
+        self.seen_keys: dict[str, tuple[str, int]] = {}
+        self.result = Bibliography(path=display_path)
+        self.entry_chunks: list[_Chunk] = []
+        self.has_bad_bytes = False
+
+    def error(self, line: int, where: str, message: str, hint: str = "") -> None:
+        self.report.error(self.path, line, where, message, hint)
+
+    def warning(self, line: int, where: str, message: str, hint: str = "") -> None:
+        self.report.warning(self.path, line, where, message, hint)
+
+    # ---------------------------------------------------------------- top level
+
+    def load(self, path: Path) -> Bibliography:
+        text = self.read_text(path)
+        if text is None:
+            return self.result
+        self.has_bad_bytes = _first_surrogate(text, 0, len(text)) >= 0
+        batch: list[_Chunk] = []
+        for chunk in self.chunks(text):
+            if chunk.kind not in ("string", "comment", "preamble"):
+                self.entry_chunks.append(chunk)
+            try:
+                if chunk.kind == "string":
+                    self.parse_batch(batch)
+                    batch = []
+                    self.define_macro(chunk)
+                elif chunk.kind in ("comment", "preamble"):
+                    continue
+                elif self.precheck_entry(chunk):
+                    batch.append(chunk)
+            except Exception as exc:  # noqa: BLE001 - never raise on input
+                self.internal_error(chunk.line, exc)
+        self.parse_batch(batch)
+        for chunk in self.entry_chunks:
+            if chunk.key and chunk.key not in self.result.entries:
+                self.result.rejected.setdefault(chunk.key, chunk.line)
+        return self.result
+
+    def internal_error(self, line: int, exc: BaseException) -> None:
+        self.error(
+            line,
+            "references",
+            f"internal error while reading this entry: {type(exc).__name__}: {exc}; please report it",
+        )
+
+    def read_text(self, path: Path) -> str | None:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.error(0, "references", f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if size > MAX_FILE_BYTES:
+            self.error(
+                1,
+                "references",
+                f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
+                "split it or remove unused entries",
+            )
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.error(0, "references", f"cannot read the file: {exc.strerror or exc}")
+            return None
+        return self.decode(data)
+
+    def decode(self, data: bytes) -> str | None:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            self.error(1, "references", "file is UTF-16, not UTF-8", "save it as UTF-8")
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            self.error(
+                1,
+                "references",
+                "file starts with a byte order mark (BOM)",
+                "save it as UTF-8 without BOM",
+            )
+            data = data[3:]
+        # Invalid bytes become lone surrogates; chunks holding one are reported and dropped.
+        return data.decode("utf-8", errors="surrogateescape")
+
+    # ---------------------------------------------------------------- chunking
+
+    def chunks(self, text: str) -> Iterator[_Chunk]:
+        """Cut ``text`` into top-level chunks; text between them is a comment, as in BibTeX."""
+        pos = 0
+        line = 1
+        line_pos = 0
+        while True:
+            at = text.find("@", pos)
+            if at < 0:
+                self.check_outside(text, pos, len(text), line, line_pos)
+                return
+            line += text.count("\n", line_pos, at)
+            line_pos = at
+            self.check_outside(text, pos, at, line, line_pos)
+            header = _HEADER_RE.match(text, at)
+            if header is None:
+                if text[text.rfind("\n", 0, at) + 1 : at].strip() == "":
+                    self.error(
+                        line,
+                        "references",
+                        "'@' at the start of a line does not start an entry",
+                        "write @type{key, ...} or remove the '@'",
+                    )
+                pos = at + 1
+                continue
+            type_name = header.group(1)
+            kind = type_name.lower()
+            end, closed = self.find_end(text, header.end(), header.group(2), kind == "comment")
+            if not closed and kind == "comment":
+                pos = header.end()  # BibTeX: the rest is just comment text
+                continue
+            chunk = _Chunk(kind, type_name, text[at:end], line)
+            if not closed:
+                self.report_unterminated(chunk, header.group(2))
+            else:
+                yield chunk
+            pos = end
+
+    def check_outside(self, text: str, start: int, end: int, line: int, line_pos: int) -> None:
+        """Bytes that are not UTF-8 between entries are reported on their line."""
+        if not self.has_bad_bytes:
+            return
+        bad = _first_surrogate(text, start, end)
+        if bad >= 0:
+            if bad < line_pos:
+                bad_line = line - text.count("\n", bad, line_pos)
+            else:
+                bad_line = line + text.count("\n", line_pos, bad)
+            self.error(bad_line, "references", "text is not valid UTF-8", "save the file as UTF-8")
+
+    @staticmethod
+    def find_end(text: str, start: int, opener: str, plain: bool) -> tuple[int, bool]:
+        """Index just past the closing delimiter, and whether one was found.
+
+        An unclosed entry ends before the next line that starts with ``@name{``.
+        """
+        depth = 0
+        in_quote = False
+        if plain:
+            scan = _PLAIN_BRACE_RE
+        else:
+            scan = _BRACE_SCAN_RE if opener == "{" else _PAREN_SCAN_RE
+        for m in scan.finditer(text, start):
+            c = m.group()
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                if depth == 0:
+                    if opener == "{":
+                        return m.end(), True
+                    continue  # stray '}' in a (...) entry: pybtex reports it
+                depth -= 1
+            elif c == '"':
+                if depth == 0:
+                    in_quote = not in_quote
+            elif c == ")":
+                if depth == 0 and not in_quote:
+                    return m.end(), True
+            elif c == "(":
+                continue
+            else:  # a line starting with '@name{'
+                return m.start() + 1, False
+        return len(text), False
+
+    def report_unterminated(self, chunk: _Chunk, opener: str) -> None:
+        closer = "}" if opener == "{" else ")"
+        key = _header_key(chunk.text)
+        where = _where(key) if key and KEY_RE.match(key) else "references"
+        self.error(
+            chunk.line,
+            where,
+            f"@{chunk.type_name} is never closed: missing '{closer}'",
+            f"add the '{closer}' that ends it before the next entry",
+        )
+
+    # ---------------------------------------------------------------- @string
+
+    def define_macro(self, chunk: _Chunk) -> None:
+        if _first_surrogate(chunk.text, 0, len(chunk.text)) >= 0:
+            self.error(chunk.line, "references", "@string has text that is not valid UTF-8")
+            return
+        inner_start = _HEADER_RE.match(chunk.text).end()  # type: ignore[union-attr]
+        body = chunk.text[inner_start:-1]
+        m = re.match(r"\s*([^\s\"#%'(),={}]+)\s*=", body)
+        if m is None:
+            self.error(
+                chunk.line,
+                "references",
+                "@string must look like @string{name = {value}}",
+            )
+            return
+        name = m.group(1)
+        where = f"references.@string[{name}]"
+        try:
+            value, rest = _parse_value(body, m.end())
+        except _ValueError as exc:
+            self.error(chunk.line, where, f"cannot read the value: {exc}")
+            self.bad_macros.add(name.lower())
+            return
+        if rest.strip():
+            self.error(chunk.line, where, "unexpected text after the value", "one @string per name")
+            self.bad_macros.add(name.lower())
+            return
+        expanded = self.expand(value, chunk.line, where, name)
+        if expanded is None:
+            self.bad_macros.add(name.lower())
+            self.macros.pop(name.lower(), None)
+            return
+        self.bad_macros.discard(name.lower())
+        self.macros[name.lower()] = expanded
+
+    def expand(self, value: _Value, line: int, where: str, name: str) -> str | None:
+        """The text of an @string value, or None (reported) if it cannot be used."""
+        if name.lower() in (m.lower() for m in value.macros):
+            self.error(line, where, f"@string {name} refers to itself", "macros cannot be recursive")
+            return None
+        if not self.check_macros(value, line, where):
+            return None
+        size = value.literal_chars + sum(len(self.macros[m.lower()]) for m in value.macros)
+        if size > MAX_MACRO_CHARS:
+            self.error(
+                line,
+                where,
+                f"@string {name} expands to {size} characters, more than {MAX_MACRO_CHARS}",
+                "macros this large are not allowed",
+            )
+            return None
+        return "".join(text if kind == "lit" else self.macros[text.lower()] for kind, text in value.parts)
+
+    def check_macros(self, value: _Value, line: int, where: str) -> bool:
+        ok = True
+        for name in dict.fromkeys(value.macros):
+            if name.lower() in self.bad_macros:
+                self.error(line, where, f"uses @string {name}, which was rejected")
+                ok = False
+            elif name.lower() not in self.macros:
+                self.error(
+                    line,
+                    where,
+                    f"undefined macro {name}",
+                    f"define it with @string{{{name} = {{...}}}} or put the value in braces",
+                )
+                ok = False
+        return ok
+
+    # ---------------------------------------------------------------- entries
+
+    def precheck_entry(self, chunk: _Chunk) -> bool:
+        """Checks on the raw text: key, duplicates, encoding, macros. True if worth parsing."""
+        key = _header_key(chunk.text)
+        if not key:
+            self.error(
+                chunk.line,
+                "references",
+                f"@{chunk.type_name} entry has no key",
+                f"write @{chunk.type_name}{{Key2024, ...}}",
+            )
+            return False
+        if not KEY_RE.match(key):
+            suggestion = re.sub(r"[^A-Za-z0-9_:\-.]", "", key)
+            hint = "use only letters, digits and _ : - ."
+            if suggestion:
+                hint += f", e.g. {suggestion}"
+            self.error(chunk.line, f"references[{key}]", f"key {key!r} has characters that are not allowed", hint)
+            return False
+        chunk.key = key
+        first = self.seen_keys.get(key.casefold())
+        if first is not None:
+            first_key, first_line = first
+            same = "the same key" if first_key == key else f"the key {first_key} (differs only in case)"
+            self.error(
+                chunk.line,
+                _where(key),
+                f"duplicate key: {same} is already used at line {first_line}",
+                "keys must be unique ignoring case; rename or remove one",
+            )
+            return False
+        self.seen_keys[key.casefold()] = (key, chunk.line)
+        if self.has_bad_bytes and _first_surrogate(chunk.text, 0, len(chunk.text)) >= 0:
+            self.error(chunk.line, _where(key), "entry has text that is not valid UTF-8", "save the file as UTF-8")
+            return False
+        if chunk.kind not in REQUIRED_FIELDS:
+            known = ", ".join(sorted(REQUIRED_FIELDS))
+            self.error(chunk.line, _where(key), f"unknown entry type @{chunk.type_name}", f"use one of: {known}")
+            return False
+        return self.check_entry_values(chunk, key)
+
+    def quick_values_ok(self, text: str) -> bool:
+        """A fast over-approximation: True only if the careful check cannot fail."""
+        size = len(text)
+        for name in _MAYBE_MACRO_RE.findall(text):
+            folded = name.lower()
+            if folded not in self.macros or folded in self.bad_macros:
+                return False
+            size += len(self.macros[folded])
+        return size < MAX_FIELD_CHARS
+
+    def check_entry_values(self, chunk: _Chunk, key: str) -> bool:
+        """Undefined macros and oversized fields. Syntax errors are left to pybtex."""
+        if self.quick_values_ok(chunk.text):
+            return True
+        ok = True
+        for name, value in _entry_fields(chunk.text):
+            where = f"{_where(key)}.{name.lower()}"
+            if not self.check_macros(value, chunk.line, where):
+                ok = False
+                continue
+            size = value.literal_chars + sum(len(self.macros[m.lower()]) for m in value.macros)
+            if size > MAX_FIELD_CHARS:
+                self.error(chunk.line, where, f"field is {size} characters long, more than {MAX_FIELD_CHARS}")
+                ok = False
+        return ok
+
+    def parse_batch(self, batch: list[_Chunk]) -> None:
+        """Parse entries with one pybtex call; localise problems only if there are any."""
+        if not batch:
+            return
+        data, problems = self.pybtex_parse("\n".join(c.text for c in batch))
+        parsed = list(data.entries.items()) if data is not None else []
+        if not problems and len(parsed) == len(batch):
+            for chunk, (key, entry) in zip(batch, parsed):
+                self.accept(chunk, key, entry)
+            return
+        bad = _first_bad_chunk(batch, problems)
+        if bad is None:
+            if len(batch) <= 8:
+                self.parse_each(batch)
+                return
+            middle = len(batch) // 2
+            self.parse_batch(batch[:middle])
+            self.parse_batch(batch[middle:])
+            return
+        # Entries well before the first error parsed as they would alone; the one just
+        # before it is parsed again in case it swallowed the text where the error shows.
+        first = max(bad - 1, 0)
+        before = parsed[:first]
+        if len(before) == first and all(c.key == k for c, (k, _) in zip(batch, before)):
+            for chunk, (key, entry) in zip(batch, before):
+                self.accept(chunk, key, entry)
+        else:
+            self.parse_batch(batch[:first])
+        self.parse_each(batch[first : bad + 1])
+        self.parse_batch(batch[bad + 1 :])
+
+    def parse_each(self, batch: list[_Chunk]) -> None:
+        for chunk in batch:
+            try:
+                self.parse_single(chunk)
+            except Exception as exc:  # noqa: BLE001 - never raise on input
+                self.internal_error(chunk.line, exc)
+
+    def parse_single(self, chunk: _Chunk) -> None:
+        key = chunk.key or ""
+        data, problems = self.pybtex_parse(chunk.text)
+        for problem in problems:
+            line, message = _describe(problem, chunk.line)
+            where = _where(key)
+            duplicate = _DUPLICATE_FIELD_RE.search(message)
+            if duplicate:
+                where = f"{where}.{duplicate.group(1).lower()}"
+                message = f"field {duplicate.group(1)} is given more than once"
+            self.error(line, where, message, _hint(problem))
+        if problems:
+            return
+        if data is None or len(data.entries) != 1:
+            self.error(chunk.line, _where(key), "entry could not be read", "check its braces and commas")
+            return
+        ((parsed_key, entry),) = data.entries.items()
+        self.accept(chunk, parsed_key, entry)
+
+    def pybtex_parse(self, text: str) -> tuple[BibliographyData | None, list[Exception]]:
+        parser = _CollectingParser(macros=self.macros)
+        with pybtex.errors.capture() as captured:
+            try:
+                data = parser.parse_string(text)
+            except Exception as exc:  # noqa: BLE001 - pybtex raising is a problem to report
+                return None, [*parser.problems, *captured, exc]
+        return data, [*parser.problems, *captured]
+
+    def accept(self, chunk: _Chunk, key: str, entry: Entry) -> None:
+        key = chunk.key or key
+        if self.check_fields(chunk, key, entry):
+            self.result.add(key, entry, chunk.line)
+
+    def check_fields(self, chunk: _Chunk, key: str, entry: Entry) -> bool:
+        ok = self.check_required(chunk, key, entry)
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        if "doi" in fields:
+            ok = self.check_doi(chunk.line, key, fields["doi"]) and ok
+        if "url" in fields:
+            ok = self.check_url(chunk.line, key, fields["url"]) and ok
+        return ok
+
+    def check_required(self, chunk: _Chunk, key: str, entry: Entry) -> bool:
+        present = {name.lower() for name, value in entry.fields.items() if value.strip()}
+        present |= {role.lower() for role, people in entry.persons.items() if people}
+        ok = True
+        for wanted in REQUIRED_FIELDS[chunk.kind]:
+            options = (wanted,) if isinstance(wanted, str) else wanted
+            if present.intersection(options):
+                continue
+            ok = False
+            if len(options) == 1:
+                message = f"@{chunk.kind} needs {options[0]}"
+            else:
+                message = f"@{chunk.kind} needs {' or '.join(options)}"
+            hint = " or ".join(f"add {o} = {{...}}" for o in options)
+            self.error(chunk.line, f"{_where(key)}.{options[0]}", message, hint)
+        return ok
+
+    def check_doi(self, line: int, key: str, raw: str) -> bool:
+        doi = raw.strip()
+        where = f"{_where(key)}.doi"
+        prefix = _DOI_PREFIX_RE.match(doi)
+        if prefix:
+            rest = doi[prefix.end() :]
+            self.error(
+                line,
+                where,
+                f"DOI {doi!r} includes a resolver prefix",
+                f"drop the prefix: doi = {{{rest}}}",
+            )
+            return False
+        if not DOI_RE.match(doi):
+            self.error(line, where, f"{doi!r} is not a DOI", "a DOI looks like 10.1234/abc.def")
+            return False
+        return True
+
+    def check_url(self, line: int, key: str, raw: str) -> bool:
+        url = raw.strip()
+        if _URL_RE.match(url) and not _has_control(url):
+            return True
+        where = f"{_where(key)}.url"
+        scheme = _url_scheme(url)
+        if scheme is None:
+            message = f"URL {_short(url)!r} does not start with http:// or https://"
+        elif scheme in ("http", "https"):
+            message = f"URL {_short(url)!r} is not a plain web address"
+        else:
+            message = f"URL scheme must be http or https, not {scheme!r}"
+        self.error(line, where, message, "use an https:// address")
+        return False
+
+
+class _CollectingParser(Parser):
+    """A pybtex parser that collects its errors instead of raising or printing them."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.problems: list[Exception] = []
+
+    def handle_error(self, error: Exception) -> None:
+        self.problems.append(error)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _where(key: str) -> str:
+    return f"references[{key}]"
+
+
+def _header_key(text: str) -> str | None:
+    """The key as written: text after the opening delimiter up to the first comma."""
+    header = _HEADER_RE.match(text)
+    if header is None:
+        return None
+    closer = "}" if header.group(2) == "{" else ")"
+    rest = text[header.end() :]
+    end = len(rest)
+    for stop in (",", "\n", closer, "="):
+        i = rest.find(stop)
+        if 0 <= i < end:
+            end = i
+    return rest[:end].strip() or None
+
+
+def _first_surrogate(text: str, start: int, end: int) -> int:
+    """Index of the first undecodable byte (a lone surrogate) in text[start:end], or -1."""
+    m = _SURROGATE_RE.search(text, start, end)
+    return m.start() if m else -1
+
+
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+
+
+def _first_bad_chunk(batch: list[_Chunk], problems: list[Exception]) -> int | None:
+    """Index of the chunk holding the first syntax error of a joined batch, if known."""
+    lines = [p.lineno for p in problems if isinstance(p, PybtexSyntaxError) and p.lineno]
+    if not lines:
+        return None
+    target = min(lines)
+    start = 1
+    for index, chunk in enumerate(batch):
+        start += chunk.text.count("\n") + 1
+        if target < start:
+            return index
+    return len(batch) - 1
+
+
+def _describe(problem: Exception, chunk_line: int) -> tuple[int, str]:
+    """A line in the file and a message for a pybtex problem found in a chunk."""
+    if isinstance(problem, PybtexSyntaxError):
+        line = chunk_line + max((problem.lineno or 1) - 1, 0)
+        base = problem.args[0] if problem.args else ""
+        return line, f"{problem.error_type}: {base}"
+    return chunk_line, str(problem) or type(problem).__name__
+
+
+def _hint(problem: Exception) -> str:
+    if isinstance(problem, PybtexSyntaxError):
+        return "check the braces, quotes, '=' and commas of this entry"
+    if _DUPLICATE_FIELD_RE.search(str(problem)):
+        return "keep one of them"
+    return ""
+
+
+_DUPLICATE_FIELD_RE = re.compile(r"has a duplicate (\S+) field$")
+
+
+def _url_scheme(url: str) -> str | None:
+    """The scheme a browser would see, after undoing entity, percent and whitespace tricks."""
+    decoded = url
+    for _ in range(3):
+        decoded = urllib.parse.unquote(html.unescape(decoded))
+    decoded = re.sub(r"[\x00-\x20\x7f]+", "", decoded)
+    m = _URL_SCHEME_RE.match(decoded)
+    return m.group(1).lower() if m else None
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    return _WS_RE.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _parse_braced(text: str, pos: int) -> int:
+    """``text[pos]`` is '{': index just past its matching '}'."""
+    depth = 0
+    for m in _PLAIN_BRACE_RE.finditer(text, pos):
+        depth += 1 if m.group() == "{" else -1
+        if depth == 0:
+            return m.end()
+    raise _ValueError("unbalanced braces")
+
+
+def _parse_quoted(text: str, pos: int) -> int:
+    """``text[pos]`` is '"': index just past the closing quote (braces protect quotes)."""
+    depth = 0
+    for m in re.compile(r'[{}"]').finditer(text, pos + 1):
+        c = m.group()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                raise _ValueError("unbalanced braces")
+        elif depth == 0:
+            return m.end()
+    raise _ValueError("unterminated quoted string")
+
+
+def _parse_value(text: str, pos: int) -> tuple[_Value, str]:
+    """Parse ``part # part ...`` from ``pos``; return the value and the text after it."""
+    value = _Value()
+    while True:
+        pos = _skip_ws(text, pos)
+        if pos >= len(text):
+            raise _ValueError("value expected")
+        c = text[pos]
+        if c in '{"':
+            end = _parse_braced(text, pos) if c == "{" else _parse_quoted(text, pos)
+            literal = text[pos + 1 : end - 1]
+            value.parts.append(("lit", literal))
+            value.literal_chars += len(literal)
+        elif (m := _NUMBER_RE.match(text, pos)) is not None:
+            end = m.end()
+            value.parts.append(("lit", m.group()))
+            value.literal_chars += len(m.group())
+        elif (m := _NAME_RE.match(text, pos)) is not None:
+            end = m.end()
+            value.parts.append(("macro", m.group()))
+            value.macros.append(m.group())
+        else:
+            raise _ValueError(f"unexpected {c!r}")
+        pos = _skip_ws(text, end)
+        if pos < len(text) and text[pos] == "#":
+            pos += 1
+            continue
+        return value, text[pos:]
+
+
+def _entry_fields(text: str) -> Iterator[tuple[str, _Value]]:
+    """The fields of an entry chunk, as far as they can be read; pybtex reports the rest."""
+    header = _HEADER_RE.match(text)
+    if header is None:
+        return
+    body = text[header.end() : -1]
+    comma = body.find(",")
+    if comma < 0:
+        return
+    pos = comma + 1
+    while True:
+        pos = _skip_ws(body, pos)
+        m = re.compile(r"([^\s\"#%'(),={}]+)\s*=").match(body, pos)
+        if m is None:
+            return
+        try:
+            value, rest = _parse_value(body, m.end())
+        except _ValueError:
+            return
+        yield m.group(1), value
+        pos = len(body) - len(rest)
+        if pos < len(body) and body[pos] == ",":
+            pos += 1
+        else:
+            return
+
+
+# --------------------------------------------------------------------------- public
+
+
+def load_bibliography(path: Path, report: Report, display_path: str | None = None) -> Bibliography:
+    """Read a .bib file: every good entry is kept, every problem is added to ``report``.
+
+    Never raises for bad input: an unexpected failure becomes an "internal error" problem.
+    """
+    shown = display_path if display_path is not None else str(path)
+    loader = _Loader(report, shown)
+    try:
+        return loader.load(path)
+    except Exception as exc:  # noqa: BLE001 - never raise on input
+        loader.internal_error(1, exc)
+        return loader.result

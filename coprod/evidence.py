@@ -1,0 +1,440 @@
+"""Load the whole evidence folder and check it: the one entry point for scripts and hooks.
+
+``load_evidence(folder)`` reads the taxonomy, the bibliography, every case study and claim,
+checks each file on its own (strict YAML, schema, vocabularies, plain text, bodies) and then
+across files (ids, aliases, citations, claims' evidence against the rubric), and returns
+the model with a :class:`Report` of every problem found.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import traceback
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import body as bodycheck
+from . import strictyaml
+from .bibliography import Bibliography, load_bibliography
+from .citations import Citation, find_citations
+from .problems import Problem, Report
+from .schema import Schema, did_you_mean, load_schemas
+from .source import SourceFile, decode, dotted, read_source
+from .taxonomy import Taxonomy, build_taxonomy
+
+KIND_FOLDERS = {"case-study": "case-studies", "claim": "claims"}
+PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
+
+
+@dataclass
+class Record:
+    """One case study or claim: its file, front matter, body and citations."""
+
+    kind: str
+    source: SourceFile
+    citations: list[Citation] = field(default_factory=list)
+    valid: bool = True  # no errors in its own file
+
+    @property
+    def data(self) -> dict:
+        return self.source.data
+
+    @property
+    def id(self) -> str:
+        value = self.source.data.get("id")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def status(self) -> str:
+        return self.source.data.get("status", "")
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def cited_keys(self) -> list[str]:
+        return [item.key for citation in self.citations for item in citation.items]
+
+
+@dataclass
+class Evidence:
+    root: Path
+    schemas: dict[str, Schema]
+    taxonomy: Taxonomy
+    bibliography: Bibliography
+    case_studies: dict[str, Record] = field(default_factory=dict)
+    claims: dict[str, Record] = field(default_factory=dict)
+
+    def published(self, kind: str = "case-study") -> list[Record]:
+        records = self.case_studies if kind == "case-study" else self.claims
+        return [r for r in records.values() if r.status in ("published", "retracted")]
+
+
+# ---------------------------------------------------------------------------------------
+# Checking one file. Runs in worker processes for large folders, so it reads only the
+# module-level context that :func:`_init_worker` sets.
+
+@dataclass
+class _Context:
+    root: Path
+    schemas: dict[str, Schema]
+    vocabularies: dict[str, list[str]]
+
+
+_CONTEXT: _Context | None = None
+
+
+def _init_worker(root: Path, vocabularies: dict[str, list[str]]) -> None:
+    global _CONTEXT
+    _CONTEXT = _Context(root, load_schemas(root / "schema"), vocabularies)
+
+
+def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list[Problem]]:
+    """Read and check one case study or claim on its own. Never raises."""
+    report = Report()
+    record = Record(kind, SourceFile(display))
+    try:
+        record.source = read_source(path, display, report)
+        if record.source.readable:
+            _check_record(record, report)
+    except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
+        report.error(display, 1, "file", f"internal error while checking this file: {type(exc).__name__}: {exc}",
+                     "please report this to the library's maintainers")
+        if os.environ.get("COPROD_DEBUG"):
+            traceback.print_exc()
+    record.valid = not any(p.severity == "error" for p in report.problems)
+    return record, report.problems
+
+
+def _check_record(record: Record, report: Report) -> None:
+    assert _CONTEXT is not None
+    source = record.source
+    schema = _CONTEXT.schemas[record.kind]
+    schema.check(source, report)
+    check_annotated(schema, source, _CONTEXT.vocabularies, report)
+    expected = Path(source.path).stem
+    if record.id and record.id != expected:
+        report.error(source.path, source.line_of(("id",)), "id",
+                     f"id '{record.id}' must equal the file name '{expected}'",
+                     f"rename the file to {record.id}.md or set id: {expected}")
+    # the build renders and sanitises bodies anyway; here the exact (line-numbered) checks suffice
+    bodycheck.check_body(source.body, report, source.path, source.body_line, render_check=False)
+    record.citations = find_citations(source.body)
+    data = source.data
+    published, updated = data.get("published"), data.get("updated")
+    if isinstance(published, str) and isinstance(updated, str) and updated < published:
+        report.error(source.path, source.line_of(("updated",)), "updated",
+                     f"updated ({updated}) is before published ({published})")
+    project = data.get("project")
+    if isinstance(project, dict):
+        start, end = project.get("start_year"), project.get("end_year")
+        if isinstance(start, int) and isinstance(end, int) and end < start:
+            report.error(source.path, source.line_of(("project", "end_year")), "project.end_year",
+                         f"end_year {end} is before start_year {start}")
+    changes = data.get("changes")
+    if isinstance(changes, list) and changes and isinstance(changes[0], dict):
+        latest = changes[0].get("version")
+        if isinstance(latest, str) and isinstance(data.get("version"), str) and latest != data["version"]:
+            report.warning(source.path, source.line_of(("changes", 0, "version")), "changes[0].version",
+                           f"the newest change is version {latest} but the record is version {data['version']}",
+                           "list the newest change first, with the current version")
+
+
+def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, list[str]], report: Report) -> None:
+    """The checks the schema's x- annotations ask for: vocabulary terms, plain text, readability."""
+    for annotated in schema.annotated:
+        notes = annotated.annotations
+        for path, value in annotated.values(source.data):
+            if not isinstance(value, str):
+                continue  # the schema check has reported the type
+            line = source.line_of(path)
+            name = dotted(path)
+            vocabulary = notes.get("x-vocabulary")
+            if vocabulary is not None:
+                keys = vocabularies.get(vocabulary, [])
+                if value not in keys:
+                    report.error(source.path, line, name, f"unknown term '{value}' in {vocabulary}",
+                                 did_you_mean(value, keys, f"see {vocabulary} in evidence/taxonomy.yml"))
+            if notes.get("x-plain-text"):
+                bodycheck.check_plain_text(value, report, source.path, line, name)
+            if notes.get("x-readability"):
+                bodycheck.check_readability(value, report, source.path, line, name)
+
+
+# ---------------------------------------------------------------------------------------
+# The whole folder.
+
+def load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path] = (), workers: int | None = None,
+                  display_root: Path | None = None) -> Evidence | None:
+    """Load and check ``root`` (the evidence folder). None only if the schemas are unusable.
+
+    ``citing_dirs`` are folders of hand-written pages (docs/) whose ``[@key]`` citations
+    count as uses of references. ``display_root`` is what paths in messages are relative to
+    (default: the folder that holds ``root``).
+    """
+    # Loading makes millions of small objects that all live to the end: the cyclic garbage
+    # collector would rescan them again and again (time grows faster than the file count).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_evidence(root, report, citing_dirs, workers, display_root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], workers: int | None,
+                   display_root: Path | None) -> Evidence | None:
+    root = Path(root)
+    base = Path(display_root) if display_root is not None else root.parent
+
+    def show(path: Path) -> str:
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    try:
+        schemas = load_schemas(root / "schema")
+    except Exception as exc:  # noqa: BLE001
+        report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
+        return None
+    links = [p for p in [root / "taxonomy.yml", root / "references.bib", *(root / f for f in KIND_FOLDERS.values())]
+             if p.is_symlink()]
+    for link in links:  # a link could publish any file of the build machine
+        report.error(show(link), 0, "file", "symbolic links are not allowed in the evidence folder",
+                     "commit the file itself")
+    taxonomy = _load_taxonomy(root / "taxonomy.yml", show(root / "taxonomy.yml"), schemas["taxonomy"], report)
+    bib_path = root / "references.bib"
+    if bib_path in links:
+        bibliography = Bibliography(path=show(bib_path))
+    elif bib_path.exists():
+        bibliography = load_bibliography(bib_path, report, show(bib_path))
+    else:
+        report.error(show(bib_path), 0, "references", "the bibliography is missing", "create evidence/references.bib")
+        bibliography = Bibliography(path=show(bib_path))
+    evidence = Evidence(root, schemas, taxonomy, bibliography)
+
+    vocabularies = {name: vocab.keys() for name, vocab in taxonomy.vocabularies.items()}
+    jobs: list[tuple[str, Path, str]] = []
+    for kind, folder in KIND_FOLDERS.items():
+        directory = root / folder
+        if not directory.is_dir() or directory in links:
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.name.startswith(".") or path.name.lower() == "readme.md":
+                continue
+            if path.is_symlink():  # it could publish any file of the build machine
+                report.error(show(path), 0, "file", "symbolic links are not allowed in the evidence folder",
+                             "commit the file itself")
+                continue
+            if path.is_dir() or path.suffix != ".md":
+                report.error(show(path), 0, "file", f"unexpected {'folder' if path.is_dir() else 'file'} in {folder}/",
+                             f"each {kind.replace('-', ' ')} is one <id>.md file")
+                continue
+            jobs.append((kind, path, show(path)))
+
+    for record, problems in _run_checks(root, vocabularies, jobs, workers):
+        report.extend(problems)
+        records = evidence.case_studies if record.kind == "case-study" else evidence.claims
+        key = record.id or Path(record.path).stem
+        if key in records:
+            first = records[key]
+            report.error(record.path, record.source.line_of(("id",)), "id",
+                         f"id '{key}' is already used by {first.path}", "choose another id")
+            continue
+        records[key] = record
+
+    _cross_check(evidence, report, [show(d) for d in citing_dirs], list(citing_dirs))
+    return evidence
+
+
+def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
+                workers: int | None) -> list[tuple[Record, list[Problem]]]:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if len(jobs) >= PARALLEL_THRESHOLD else 1
+    if workers <= 1:
+        _init_worker(root, vocabularies)
+        return [check_record_file(*job) for job in jobs]
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(root, vocabularies)) as pool:
+        return list(pool.map(check_record_file, *zip(*jobs), chunksize=chunk))
+
+
+def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> Taxonomy:
+    source = SourceFile(display)
+    if path.is_symlink():
+        return Taxonomy({}, display)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        report.error(display, 0, "taxonomy", "the taxonomy file is missing", "restore evidence/taxonomy.yml")
+        return Taxonomy({}, display)
+    text = decode(raw, display, report, "taxonomy")
+    if text is None:
+        return Taxonomy({}, display)
+    document = strictyaml.load(text)
+    for problem in document.problems:
+        report.error(display, problem.line, dotted(problem.path) or "taxonomy", problem.message, problem.hint)
+    if not isinstance(document.data, dict):
+        if not document.problems:
+            report.error(display, 1, "taxonomy", "the taxonomy must be a mapping of vocabularies")
+        return Taxonomy({}, display)
+    source.data, source.lines, source.plain, source.readable = document.data, document.lines, document.plain, True
+    schema.check(source, report)
+    check_annotated(schema, source, {}, report)
+    for name, vocab in document.data.items():
+        seen: dict[str, int] = {}
+        terms = vocab.get("terms") if isinstance(vocab, dict) else None
+        for index, term in enumerate(terms if isinstance(terms, list) else []):
+            key = term.get("key") if isinstance(term, dict) else None
+            if not isinstance(key, str):
+                continue
+            line = source.line_of((name, "terms", index, "key"))
+            if key in seen:
+                report.error(display, line, f"{name}.terms[{index}].key",
+                             f"duplicate key '{key}' (first on line {seen[key]})", "keys must be unique in a vocabulary")
+            seen.setdefault(key, line)
+    taxonomy = build_taxonomy(source)
+    kinds = taxonomy.get("evidence_kinds")
+    strengths = taxonomy.get("strengths")
+    if kinds and strengths:
+        for term in strengths.terms.values():
+            for kind in term.requires.get("kinds", []):
+                if kind not in kinds.terms:
+                    report.error(display, term.line, f"strengths.{term.key}.requires.kinds",
+                                 f"unknown evidence kind '{kind}'", did_you_mean(kind, kinds.keys()))
+    return taxonomy
+
+
+# ---------------------------------------------------------------------------------------
+# Across files.
+
+def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], citing_dirs: list[Path]) -> None:
+    bib = evidence.bibliography
+    used: set[str] = set()
+
+    rejected = bib.rejected
+
+    def cite(key: str, path: str, line: int, field_name: str) -> None:
+        if bib.get(key) is not None:
+            used.add(key)
+            return
+        if key in rejected:
+            return  # the entry is in references.bib with errors, reported there
+        real = bib.lookup_folded(key)
+        if real is not None:
+            used.add(real)
+            hint = f"keys are case-sensitive: did you mean '{real}'?"
+        else:
+            hint = did_you_mean(key, list(bib.entries), "add the entry to evidence/references.bib")
+        report.error(path, line, field_name, f"unknown reference '{key}'", hint)
+
+    taxonomy = evidence.taxonomy
+    for vocab in taxonomy.vocabularies.values():
+        for term in vocab.terms.values():
+            if term.source:
+                cite(term.source, taxonomy.path, term.line, f"{vocab.name}.{term.key}.source")
+
+    all_ids = evidence.case_studies
+    for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
+        schema = evidence.schemas[kind]
+        aliases: dict[str, Record] = {}
+        for record in records.values():
+            source = record.source
+            for annotated in schema.annotated:
+                ref = annotated.annotations.get("x-reference")
+                for path, value in annotated.values(source.data) if ref else ():
+                    if not isinstance(value, str):
+                        continue
+                    if ref == "bibtex":
+                        cite(value, source.path, source.line_of(path), dotted(path))
+                    elif ref == "case-study" and value not in all_ids:
+                        report.error(source.path, source.line_of(path), dotted(path), f"unknown case study '{value}'",
+                                     did_you_mean(value, list(all_ids), "give the id of a file in evidence/case-studies/"))
+            for citation in record.citations:
+                for item in citation.items:
+                    cite(item.key, source.path, source.body_line + citation.line - 1, "body")
+            for index, alias in enumerate(record.data.get("aliases") or []):
+                if not isinstance(alias, str):
+                    continue
+                line = source.line_of(("aliases", index))
+                if alias in records:
+                    report.error(source.path, line, f"aliases[{index}]",
+                                 f"alias '{alias}' is the id of {records[alias].path}", "an alias must be an old id no record uses now")
+                elif alias in aliases:
+                    report.error(source.path, line, f"aliases[{index}]",
+                                 f"alias '{alias}' is also an alias of {aliases[alias].path}", "each old id can point to one record only")
+                else:
+                    aliases[alias] = record
+    for record in evidence.claims.values():
+        _check_rubric(record, evidence, report)
+    for directory, name in zip(citing_dirs, citing_names):
+        for page in sorted(Path(directory).rglob("*.md")):
+            text = page.read_text(encoding="utf-8", errors="replace")
+            display = f"{name}/{page.relative_to(directory).as_posix()}"
+            for citation in find_citations(text):
+                for item in citation.items:
+                    cite(item.key, display, citation.line, "body")
+    unreadable = [r for r in (*evidence.case_studies.values(), *evidence.claims.values()) if not r.source.readable]
+    if unreadable:
+        return  # which references are cited is unknown until those files can be read
+    for key, entry_line in bib.lines.items():
+        if key in bib.entries and key not in used:
+            report.warning(bib.path or "evidence/references.bib", entry_line, f"references[{key}]",
+                           f"reference '{key}' is not cited anywhere", "cite it from a case study or claim, or remove it")
+
+
+def _check_rubric(record: Record, evidence: Evidence, report: Report) -> None:
+    """A claim's evidence must meet what the published rubric asks for its grade."""
+    strengths = evidence.taxonomy.get("strengths")
+    data = record.data
+    grade = data.get("strength")
+    if strengths is None or not isinstance(grade, str) or grade not in strengths.terms:
+        return  # unknown grades were reported by the vocabulary check
+    supporting = data.get("supporting") if isinstance(data.get("supporting"), dict) else {}
+    references = [k for k in supporting.get("references") or [] if isinstance(k, str)]
+    cases = [c for c in supporting.get("case_studies") or [] if isinstance(c, str)]
+    research = data.get("research_needed") if isinstance(data.get("research_needed"), list) else []
+    facts = _ClaimFacts(len(set(references)) + len(set(cases)), cases, bool(research))
+
+    def meets(requires: dict) -> list[str]:
+        unmet = []
+        if facts.supporting < requires.get("min_supporting", 0):
+            unmet.append(f"at least {requires['min_supporting']} supporting sources (it has {facts.supporting})")
+        if "max_supporting" in requires and facts.supporting > requires["max_supporting"]:
+            unmet.append(f"at most {requires['max_supporting']} supporting sources (it has {facts.supporting})")
+        kinds = set(requires.get("kinds", []))
+        strong = sum(1 for case in facts.cases if _case_kinds(evidence, case) & kinds)
+        if strong < requires.get("min_strong_items", 0):
+            labels = ", ".join(sorted(kinds))
+            unmet.append(f"at least {requires['min_strong_items']} supporting case studies with {labels} outcomes (it has {strong})")
+        if requires.get("research_needed") and not facts.research_needed:
+            unmet.append("a list of research_needed")
+        return unmet
+
+    unmet = meets(strengths.terms[grade].requires)
+    if unmet:
+        allowed = next((key for key, term in strengths.terms.items() if not meets(term.requires)), None)
+        hint = f"the evidence supports '{allowed}'" if allowed else "see the rubric in evidence/taxonomy.yml"
+        report.error(record.path, record.source.line_of(("strength",)), "strength",
+                     f"graded '{grade}', but the rubric asks for " + "; ".join(unmet), hint)
+
+
+@dataclass
+class _ClaimFacts:
+    supporting: int
+    cases: list[str]
+    research_needed: bool
+
+
+def _case_kinds(evidence: Evidence, case_id: str) -> set[str]:
+    record = evidence.case_studies.get(case_id)
+    if record is None:
+        return set()
+    outcomes: Any = record.data.get("outcomes")
+    return {o.get("evidence") for o in outcomes if isinstance(o, dict)} if isinstance(outcomes, list) else set()

@@ -1,0 +1,256 @@
+"""The JSON Schemas in ``evidence/schema/``: the one description of every field.
+
+This module loads them, validates front matter against them and turns each jsonschema
+error into a message a contributor can act on, at the line of the field. It also reads the
+library's own annotations on fields, so other checks need no list of fields of their own:
+
+- ``x-vocabulary``: the value is a key of that vocabulary in ``taxonomy.yml``;
+- ``x-reference``: ``bibtex`` (a key in references.bib) or ``case-study`` (an id);
+- ``x-plain-text``: text shown as is, so no markup;
+- ``x-readability``: plain English, so its reading grade is checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from .problems import Report
+from .source import SourceFile, dotted
+from .strictyaml import kind_of
+
+SCHEMA_FILES = {
+    "case-study": "case-study.schema.json",
+    "claim": "claim.schema.json",
+    "taxonomy": "taxonomy.schema.json",
+}
+ANNOTATIONS = ("x-vocabulary", "x-reference", "x-plain-text", "x-readability")
+WILDCARD = "*"
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """A field pattern like ('outcomes', '*', 'area') and its annotations."""
+
+    pattern: tuple
+    annotations: dict
+
+    def values(self, data: Any) -> Iterator[tuple[tuple, Any]]:
+        """Every (path, value) in ``data`` that the pattern matches."""
+        yield from _expand(data, self.pattern, ())
+
+
+def _expand(data: Any, pattern: tuple, path: tuple) -> Iterator[tuple[tuple, Any]]:
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == WILDCARD:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _expand(item, rest, path + (index,))
+    elif isinstance(data, dict) and head in data:
+        yield from _expand(data[head], rest, path + (head,))
+
+
+class Schema:
+    """One record type's schema, with its validator and field annotations."""
+
+    def __init__(self, kind: str, schema: dict, registry: Registry) -> None:
+        self.kind = kind
+        self.schema = schema
+        self.registry = registry
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        # The validator gets a copy with every $ref inlined (the schemas have no recursion):
+        # the same rules, without a registry lookup per field per file.
+        inlined = self._inline(schema, registry.resolver(schema["$id"]))
+        self.validator = cls(inlined, format_checker=cls.FORMAT_CHECKER)
+
+    def _inline(self, node: Any, resolver, depth: int = 0) -> Any:
+        if depth > 30:
+            raise ValueError("schema nesting too deep (a recursive $ref?)")
+        if isinstance(node, list):
+            return [self._inline(item, resolver, depth + 1) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            node, resolver = self._resolve(node, resolver)
+        return {key: (value if key in ("enum", "const", "examples", "default", "required")
+                      else self._inline(value, resolver, depth + 1)) for key, value in node.items()}
+
+    def _resolve(self, node: dict, resolver) -> tuple[dict, object]:
+        """Follow ``$ref`` (the sibling keywords win), keeping the base URI for nested refs."""
+        for _ in range(20):
+            if "$ref" not in node:
+                break
+            resolved = resolver.lookup(node["$ref"])
+            resolver = resolved.resolver
+            node = {**resolved.contents, **{k: v for k, v in node.items() if k != "$ref"}}
+        return node, resolver
+
+    def _walk(self, visit, with_items_only_if_object: bool) -> None:
+        """Call ``visit(pattern, node)`` for the schema and every property and item under it."""
+
+        def walk(node: dict, resolver, pattern: tuple, depth: int) -> None:
+            node, resolver = self._resolve(node, resolver)
+            visit(pattern, node)
+            if depth > 12:
+                return
+            for name, child in node.get("properties", {}).items():
+                walk(child, resolver, pattern + (name,), depth + 1)
+            items = node.get("items")
+            if isinstance(items, dict):
+                if with_items_only_if_object and not self._resolve(items, resolver)[0].get("properties"):
+                    return
+                walk(items, resolver, pattern + (WILDCARD,), depth + 1)
+
+        walk(self.schema, self.registry.resolver(self.schema["$id"]), (), 0)
+
+    @cached_property
+    def _by_pattern(self) -> dict[tuple, dict]:
+        found: dict[tuple, dict] = {}
+        self._walk(lambda pattern, node: found.setdefault(pattern, node), False)
+        return found
+
+    def field_schema(self, path: tuple) -> dict | None:
+        """The (resolved) schema of the field at ``path`` (indexes or '*' for items)."""
+        return self._by_pattern.get(_pattern(path))
+
+    @cached_property
+    def annotated(self) -> list[Annotated]:
+        """Every field that carries one of :data:`ANNOTATIONS`, found by walking the schema."""
+        return [Annotated(pattern, {k: node[k] for k in ANNOTATIONS if k in node})
+                for pattern, node in self._by_pattern.items() if any(k in node for k in ANNOTATIONS)]
+
+    def fields(self) -> list[tuple[tuple, dict]]:
+        """Every field as (pattern, resolved schema), in schema order, for docs and forms
+        (items of plain lists are described by the list itself)."""
+        out: list[tuple[tuple, dict]] = []
+        self._walk(lambda pattern, node: out.append((pattern, node)) if pattern else None, True)
+        return out
+
+    def check(self, source: SourceFile, report: Report) -> bool:
+        """Validate ``source.data``; report each error at its field's line. True when valid."""
+        valid = True
+        for error in self.validator.iter_errors(source.data):
+            for path, message, hint in self._explain(error, source):
+                valid = False
+                if source.broken and source.is_broken(path):
+                    continue  # the YAML problem there says it better
+                report.error(source.path, source.line_of(path), dotted(path) or "front matter", message, hint)
+        return valid
+
+    def _explain(self, error: jsonschema.ValidationError, source: SourceFile) -> Iterator[tuple[tuple, str, str]]:
+        path = tuple(error.absolute_path)
+        keyword = error.validator
+        instance = error.instance
+        if keyword in ("allOf", "anyOf", "oneOf", "if", "then") and error.context:
+            for sub in error.context:
+                yield from self._explain(sub, source)
+            return
+        if keyword == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else str(error.message)
+            described = self.field_schema(_pattern(path) + (missing,)) or {}
+            hint = _first_sentence(described.get("description", ""))
+            if missing == "retraction":
+                hint = "a retracted record needs 'retraction' with its date and reason"
+            yield path + (missing,), f"missing required field '{missing}'", hint
+        elif keyword == "additionalProperties":
+            known = list((self.field_schema(_pattern(path)) or {}).get("properties", {}))
+            for extra in sorted(set(instance) - set(known)) if isinstance(instance, dict) else []:
+                yield path + (extra,), f"unknown field '{extra}'", _did_you_mean(extra, known, "allowed fields: " + ", ".join(known))
+        elif keyword == "type":
+            expected = _expected_type(error.validator_value)
+            found = kind_of(instance)
+            hint = ""
+            written = source.plain.get(path)
+            if written is not None and expected == "text":
+                hint = f"YAML reads the unquoted {written} as {found}; write it in quotes: \"{written}\""
+            elif instance is None:
+                hint = "the field is there but has no value; fill it in or remove it"
+            yield path, f"expected {expected}, found {found}", hint
+        elif keyword == "enum":
+            options = [str(o) for o in error.validator_value]
+            yield path, f"'{instance}' is not one of: {', '.join(options)}", _did_you_mean(str(instance), options)
+        elif keyword == "dependentRequired":
+            needed = [n for n in error.validator_value.get(_dependency(error), []) if n not in instance]
+            yield path, f"'{_dependency(error)}' needs '{', '.join(needed)}'", (
+                "a person is named only with a recorded consent reference; remove the name or add consent_reference"
+                if "consent_reference" in needed else "")
+        elif keyword == "format" and error.validator_value == "date":
+            yield path, f"'{instance}' is not a real date", "write a real date as YYYY-MM-DD"
+        elif keyword == "format":
+            yield path, f"'{instance}' is not a valid {error.validator_value}", ""
+        elif keyword == "pattern":
+            described = self.field_schema(_pattern(path)) or error.schema
+            yield path, f"'{_short(instance)}' is not in the expected form", _first_sentence(described.get("description", ""))
+        elif keyword in ("minLength", "maxLength"):
+            limit = error.validator_value
+            size = len(instance)
+            word = "at least" if keyword == "minLength" else "at most"
+            yield path, f"is {size} characters long; it must be {word} {limit}", ""
+        elif keyword in ("minItems", "maxItems"):
+            word = "at least" if keyword == "minItems" else "at most"
+            yield path, f"has {len(instance)} items; it needs {word} {error.validator_value}", ""
+        elif keyword == "uniqueItems":
+            yield path, "lists the same item more than once", "remove the repeated item"
+        elif keyword in ("minimum", "maximum"):
+            word = "at least" if keyword == "minimum" else "at most"
+            yield path, f"{instance} is out of range; it must be {word} {error.validator_value}", ""
+        else:
+            yield path, error.message, ""
+
+
+def _pattern(path: tuple) -> tuple:
+    return tuple(WILDCARD if isinstance(p, int) else p for p in path)
+
+
+def _dependency(error: jsonschema.ValidationError) -> str:
+    return next((name for name in error.validator_value if name in error.instance), "")
+
+
+def _expected_type(value: Any) -> str:
+    names = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list",
+             "object": "a set of fields (a mapping)", "boolean": "true or false", "null": "nothing"}
+    if isinstance(value, list):
+        return " or ".join(names.get(v, v) for v in value)
+    return names.get(value, value)
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") if text else ""
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(word: str, options: list[str], otherwise: str = "") -> str:
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else otherwise
+
+
+did_you_mean = _did_you_mean
+
+
+def load_schemas(schema_dir: Path) -> dict[str, Schema]:
+    """Every schema in ``schema_dir``, keyed by record kind. Raises on a broken schema:
+    schemas are maintained by the editors, not contributors."""
+    resources = []
+    documents = {}
+    for file in sorted(schema_dir.glob("*.schema.json")):
+        document = json.loads(file.read_text(encoding="utf-8"))
+        documents[file.name] = document
+        resources.append((document["$id"], Resource.from_contents(document)))
+    registry = Registry().with_resources(resources)
+    return {kind: Schema(kind, documents[name], registry) for kind, name in SCHEMA_FILES.items()}

@@ -1,0 +1,345 @@
+"""A strict YAML reader that keeps the line of every value.
+
+Contributors' YAML is untrusted and easy to get subtly wrong, so this reader turns YAML's
+surprises into errors instead of data: duplicate keys, anchors and aliases (and so merge
+keys), tags of any kind (``!!python/object`` and friends), more than one document, keys
+that are not text, and nesting deeper than :data:`MAX_DEPTH`. Values are built from
+PyYAML's event stream (libyaml's C parser when present), so nothing is ever constructed
+from a tag and no recursion can be exhausted.
+
+Scalars resolve as YAML 1.1 does (``NO`` is a boolean), so that the schema check can
+report such a value as the wrong type, with the text the contributor wrote. Dates are kept
+as the text written; the schema decides whether a field needs a real date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import ScalarNode
+
+Path = tuple  # a path into the data: keys and list indexes, like ("outcomes", 0, "area")
+
+MAX_DEPTH = 20
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+_constructor = SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class YamlProblem:
+    line: int  # 1-based, in the text given (add the offset of the text in its file)
+    path: Path
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class Document:
+    """The data of one YAML document, with the line where each value starts."""
+
+    data: Any = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    plain: dict[Path, str] = field(default_factory=dict)  # the text of plain scalars that are not strings
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def line_of(self, path: Path) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _scalar_value(event: yaml.ScalarEvent | ScalarNode) -> tuple[Any, bool]:
+    """The Python value of a scalar (event or node) and whether it was a plain non-string."""
+    if event.style:  # quoted or block scalar: always text ('' or None is plain)
+        return event.value, False
+    tag = _resolver.resolve(ScalarNode, event.value, (True, False))
+    if tag == "tag:yaml.org,2002:str" or tag == _TIMESTAMP:
+        return event.value, False
+    if tag == "tag:yaml.org,2002:merge" or tag == "tag:yaml.org,2002:value":
+        return event.value, False
+    node = ScalarNode(tag, event.value)
+    method = _constructor.yaml_constructors.get(tag)
+    if method is None:
+        return event.value, False
+    try:
+        return method(_constructor, node), True
+    except (ConstructorError, ValueError, TypeError, OverflowError):
+        return event.value, False
+
+
+class _Builder:
+    """Builds values from events, iteratively, recording lines and problems."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        # each frame: [container, path, pending_key, pending_key_line, seen_keys]
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.done = False
+
+    def _problem(self, event: yaml.Event, path: Path, message: str, hint: str = "") -> None:
+        self.doc.problems.append(YamlProblem(event.start_mark.line + 1, path, message, hint))
+
+    def _child_path(self) -> Path | None:
+        """Path of the value about to be added; None when a mapping key is expected."""
+        if not self.stack:
+            return ()
+        container, path, key, _, _ = self.stack[-1]
+        if isinstance(container, list):
+            return path + (len(container),)
+        return None if key is _NO_KEY else path + (key,)
+
+    def _check_event(self, event: yaml.Event, path: Path) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._problem(event, path, f"YAML anchor '&{anchor}' is not allowed",
+                          "write the value out in full where it is needed")
+        tag = getattr(event, "tag", None)  # the parser gives a tag only when one is written
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self._problem(event, path, f"YAML tag '{shown}' is not allowed",
+                          "remove the tag; write plain values only")
+
+    def add(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            path = self._child_path() or ()
+            self._problem(event, path, f"YAML alias '*{event.anchor}' is not allowed",
+                          "write the value out in full instead of referring to an anchor")
+            self._place(event, None, path)
+            return
+        if isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._open(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            container, path, *_ = self.stack.pop()
+            self._place(event, container, path, closing=True)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is _NO_KEY:
+            self._key(event)
+            return
+        path = self._child_path()
+        self._check_event(event, path)
+        value, plain = _scalar_value(event)
+        if plain and not _dropped(path):
+            self.doc.plain[path] = event.value
+        self._place(event, value, path)
+
+    def _key(self, event: yaml.ScalarEvent) -> None:
+        frame = self.stack[-1]
+        _, path, _, _, seen = frame
+        self._check_event(event, path)
+        value, _ = _scalar_value(event)
+        line = event.start_mark.line + 1
+        if not event.style and event.value == "<<":
+            self._problem(event, path, "YAML merge key '<<' is not allowed",
+                          "write the fields out in full")
+        if not isinstance(value, str):
+            self._problem(event, path + (event.value,), f"the key '{event.value}' is read as {_kind(value)}, not text",
+                          f"quote it: \"{event.value}\"")
+            value = event.value
+        if value in seen:
+            self._problem(event, path + (value,), f"duplicate key '{value}' (first given on line {seen[value]})",
+                          "keep one of the two")
+            frame[2] = _Duplicate(value)
+        else:
+            seen[value] = line
+            frame[2] = value
+        frame[3] = line
+
+    def _open(self, event: yaml.Event) -> None:
+        if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is _NO_KEY:
+            self._problem(event, self.stack[-1][1], "a key must be text, not a list or a mapping",
+                          "write a plain key before the colon")
+            path = self.stack[-1][1] + (_Duplicate("?"),)
+        else:
+            path = self._child_path()
+        self._check_event(event, path)
+        if len(self.stack) >= MAX_DEPTH:
+            self._problem(event, path, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self._line(path, event.start_mark.line + 1)
+        self.stack.append([container, path, _NO_KEY, 0, {}])
+
+    def _place(self, event: yaml.Event, value: Any, path: Path, closing: bool = False) -> None:
+        if not closing and not _dropped(path):
+            self.doc.lines.setdefault(path, event.start_mark.line + 1)
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        container, _, key, key_line, _ = frame
+        if isinstance(container, list):
+            container.append(value)
+            return
+        if isinstance(key, _Duplicate):
+            frame[2] = _NO_KEY
+            return
+        if key is _NO_KEY:  # a complex key that has just closed
+            frame[2] = _Duplicate("?")
+            return
+        container[key] = value
+        self._line(path, key_line)  # a nested block on the lines after its key points at the key
+        frame[2] = _NO_KEY
+
+    def _line(self, path: Path, line: int) -> None:
+        if not _dropped(path):
+            self.doc.lines[path] = line
+
+
+class _Duplicate(str):
+    """A key already seen: its value is read (to find problems in it) and dropped."""
+
+
+_NO_KEY = object()
+
+
+def _dropped(path: Path) -> bool:
+    """Whether ``path`` lies inside a value that is read only to be checked, then dropped."""
+    return any(isinstance(part, _Duplicate) for part in path)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    return type(value).__name__
+
+
+def kind_of(value: Any) -> str:
+    """How a value reads to a contributor: 'text', 'a number', 'a list', ..."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields (a mapping)"
+    return _kind(value)
+
+
+# Where an anchor (&), alias (*) or tag (!) could begin: at a token start. Text without a
+# match cannot hold any of them, so libyaml may compose it into nodes (fast); otherwise the
+# event path below examines every event.
+_MAYBE_PROPERTY = re.compile(r"""(?:^|[\s\[\]{},:"'?-])[&*!]""")
+
+
+def load(text: str) -> Document:
+    """Read one YAML document strictly. Never raises on bad input."""
+    if not _MAYBE_PROPERTY.search(text):
+        doc = _load_nodes(text)
+        if doc is not None:
+            return doc
+    return _load_events(text)
+
+
+def _load_nodes(text: str) -> Document | None:
+    """The fast path: libyaml composes nodes; Python checks keys and builds values."""
+    doc = Document()
+    loader = _Parser(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None  # the event path reports syntax errors and extra documents precisely
+    finally:
+        loader.dispose()
+    if node is None:
+        return doc
+    doc.data = _build(node, (), doc, 0)
+    return doc
+
+
+def _build(node: yaml.Node, path: Path, doc: Document, depth: int) -> Any:
+    line = node.start_mark.line + 1
+    doc.lines.setdefault(path, line)
+    if isinstance(node, ScalarNode):
+        if node.style or node.tag in (_STR, _TIMESTAMP):
+            return node.value
+        value, plain = _scalar_value(node)
+        if plain:
+            doc.plain[path] = node.value
+        return value
+    if depth >= MAX_DEPTH:
+        doc.problems.append(YamlProblem(line, path, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure"))
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (index,), doc, depth + 1) for index, item in enumerate(node.value)]
+    mapping: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, ScalarNode):
+            doc.problems.append(YamlProblem(key_line, path, "a key must be text, not a list or a mapping",
+                                            "write a plain key before the colon"))
+            continue
+        key = key_node.value
+        if not key_node.style and key_node.tag == _MERGE:
+            doc.problems.append(YamlProblem(key_line, path, "YAML merge key '<<' is not allowed", "write the fields out in full"))
+        elif not key_node.style and key_node.tag != _STR:
+            doc.problems.append(YamlProblem(key_line, path + (key,), f"the key '{key}' is read as "
+                                            f"{_kind(_scalar_value(key_node)[0])}, not text", f"quote it: \"{key}\""))
+        if key in seen:
+            doc.problems.append(YamlProblem(key_line, path + (key,), f"duplicate key '{key}' (first given on line {seen[key]})",
+                                            "keep one of the two"))
+            continue
+        seen[key] = key_line
+        doc.lines[path + (key,)] = key_line
+        mapping[key] = _build(value_node, path + (key,), doc, depth + 1)
+    return mapping
+
+
+def _load_events(text: str) -> Document:
+    """The thorough path: every event checked for anchors, aliases and tags."""
+    doc = Document()
+    builder = _Builder(doc)
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    doc.problems.append(YamlProblem(event.start_mark.line + 1, (), "more than one YAML document",
+                                                    "remove the extra '---' line"))
+                    break
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            builder.add(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or exc.context or "invalid YAML"
+        doc.problems.append(YamlProblem(line, (), f"YAML syntax error: {what}", _syntax_hint(what)))
+        return doc
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        doc.problems.append(YamlProblem(getattr(getattr(exc, "mark", None), "line", 0) + 1, (),
+                                        f"YAML cannot be read: {exc}".splitlines()[0]))
+        return doc
+    doc.data = builder.root
+    return doc
+
+
+def _syntax_hint(what: str) -> str:
+    if "tab" in what:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in what:
+        return "a value containing ': ' must be in quotes"
+    if "found character" in what and "start" in what:
+        return "text starting with a special character such as @, `, %, | or > must be in quotes"
+    return "check the indentation and quoting around this line"

@@ -1,0 +1,50 @@
+"""Shared test helpers: a fixture evidence folder built from the repository's schemas."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def make_evidence(target: Path, overlay: Path | None = None) -> Path:
+    """A fixture evidence folder in ``target``: the real schemas and taxonomy, the fixture
+    records and bibliography, then the files of ``overlay`` on top (a file named
+    ``<name>.delete`` removes ``<name>``)."""
+    evidence = target / "evidence"
+    shutil.copytree(FIXTURES / "evidence", evidence)
+    shutil.copytree(ROOT / "evidence" / "schema", evidence / "schema")
+    shutil.copy(ROOT / "evidence" / "taxonomy.yml", evidence / "taxonomy.yml")
+    if overlay is not None:
+        for path in sorted(overlay.rglob("*")):
+            relative = path.relative_to(overlay)
+            if path.is_dir() or relative.name in ("expected.txt", "README"):
+                continue
+            if relative.suffix == ".delete":
+                (evidence / relative.with_suffix("")).unlink()
+                continue
+            (evidence / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, evidence / relative)
+    return evidence
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare with a reviewed golden file; UPDATE_GOLDEN=1 rewrites it for review as a diff."""
+    if UPDATE_GOLDEN:
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1 and review it"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path.name}:\n--- expected\n{expected}\n--- actual\n{actual}"
+
+
+@pytest.fixture
+def evidence_dir(tmp_path: Path) -> Path:
+    return make_evidence(tmp_path)
