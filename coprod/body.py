@@ -353,8 +353,19 @@ _PLAIN_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Every pattern above needs one of these characters: text without them is plain.
+_PLAIN_SUSPECT = re.compile(r"[<&\[*_`{\x00-\x08\x0b-\x1f\x7f]")
+
+
+def has_markup_characters(value: str) -> bool:
+    """False when ``value`` cannot hold any markup :func:`check_plain_text` looks for."""
+    return _PLAIN_SUSPECT.search(value) is not None
+
+
 def check_plain_text(value: str, report: Report, path: str, line: int, field: str) -> None:
     """Titles and summaries are plain text: report any markup found in them."""
+    if not has_markup_characters(value):
+        return
     for pattern, what in _PLAIN_CHECKS:
         for m in pattern.finditer(value):
             report.error(path, line, field, f"plain-text field: no markup ({what} {_show(m.group())})",

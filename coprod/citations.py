@@ -228,6 +228,8 @@ def code_span_regions(text: str, multiline: bool = False) -> list[Span]:
     find it: Python-Markdown extracts raw HTML at line starts before it sees code spans,
     and where its blocks differ from these guesses, a span in doubt must not hide anything.
     """
+    if "`" not in text:
+        return []
     block = _pairings(text, "block")
     if multiline:
         return sorted(block)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,21 +148,21 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
     """The checks the schema's x- annotations ask for: vocabulary terms, plain text, readability."""
     for annotated in schema.annotated:
         notes = annotated.annotations
+        vocabulary = notes.get("x-vocabulary")
+        keys = vocabularies.get(vocabulary, []) if vocabulary is not None else None
+        plain = notes.get("x-plain-text")
+        readability = notes.get("x-readability")
         for path, value in annotated.values(source.data):
             if not isinstance(value, str):
                 continue  # the schema check has reported the type
-            line = source.line_of(path)
-            name = dotted(path)
-            vocabulary = notes.get("x-vocabulary")
-            if vocabulary is not None:
-                keys = vocabularies.get(vocabulary, [])
-                if value not in keys:
-                    report.error(source.path, line, name, f"unknown term '{value}' in {vocabulary}",
-                                 did_you_mean(value, keys, f"see {vocabulary} in evidence/taxonomy.yml"))
-            if notes.get("x-plain-text"):
-                bodycheck.check_plain_text(value, report, source.path, line, name)
-            if notes.get("x-readability"):
-                bodycheck.check_readability(value, report, source.path, line, name)
+            # where and which field are worked out only for values that need them
+            if keys is not None and value not in keys:
+                report.error(source.path, source.line_of(path), dotted(path), f"unknown term '{value}' in {vocabulary}",
+                             did_you_mean(value, keys, f"see {vocabulary} in evidence/taxonomy.yml"))
+            if plain and bodycheck.has_markup_characters(value):
+                bodycheck.check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
+            if readability:
+                bodycheck.check_readability(value, report, source.path, source.line_of(path), dotted(path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -209,15 +209,18 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         report.error(show(link), 0, "file", "symbolic links are not allowed in the evidence folder",
                      "commit the file itself")
     taxonomy = _load_taxonomy(root / "taxonomy.yml", show(root / "taxonomy.yml"), schemas["taxonomy"], report)
+    evidence = Evidence(root, schemas, taxonomy, Bibliography())
     bib_path = root / "references.bib"
-    if bib_path in links:
-        bibliography = Bibliography(path=show(bib_path))
-    elif bib_path.exists():
-        bibliography = load_bibliography(bib_path, report, show(bib_path))
-    else:
-        report.error(show(bib_path), 0, "references", "the bibliography is missing", "create evidence/references.bib")
-        bibliography = Bibliography(path=show(bib_path))
-    evidence = Evidence(root, schemas, taxonomy, bibliography)
+
+    def load_references() -> None:  # runs while the worker processes check the files
+        if bib_path in links:
+            evidence.bibliography = Bibliography(path=show(bib_path))
+        elif bib_path.exists():
+            evidence.bibliography = load_bibliography(bib_path, report, show(bib_path))
+        else:
+            report.error(show(bib_path), 0, "references", "the bibliography is missing",
+                         "create evidence/references.bib")
+            evidence.bibliography = Bibliography(path=show(bib_path))
 
     vocabularies = {name: vocab.keys() for name, vocab in taxonomy.vocabularies.items()}
     jobs: list[tuple[str, Path, str]] = []
@@ -238,7 +241,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
                 continue
             jobs.append((kind, path, show(path)))
 
-    for record, problems in _run_checks(root, vocabularies, jobs, workers):
+    for record, problems in _run_checks(root, vocabularies, jobs, workers, load_references):
         report.extend(problems)
         records = evidence.case_studies if record.kind == "case-study" else evidence.claims
         key = record.id or Path(record.path).stem
@@ -254,15 +257,20 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 
 
 def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
-                workers: int | None) -> list[tuple[Record, list[Problem]]]:
+                workers: int | None, meanwhile: Callable[[], None]) -> list[tuple[Record, list[Problem]]]:
+    """Check every file, in worker processes for large folders; ``meanwhile`` runs in this
+    process while they work."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if len(jobs) >= PARALLEL_THRESHOLD else 1
     if workers <= 1:
+        meanwhile()
         _init_worker(root, vocabularies)
         return [check_record_file(*job) for job in jobs]
     chunk = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(root, vocabularies)) as pool:
-        return list(pool.map(check_record_file, *zip(*jobs), chunksize=chunk))
+        results = pool.map(check_record_file, *zip(*jobs), chunksize=chunk)
+        meanwhile()
+        return list(results)
 
 
 def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> Taxonomy:

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coprod import strictyaml
-from coprod.source import SourceFile, parse_front_matter
 from coprod.problems import Report
+from coprod.source import SourceFile, parse_front_matter
 
 SAMPLES = [
     "a: 1\nb: NO\nc:\n  - x\n  - y: 2\n    z: 2024-02-30\n",

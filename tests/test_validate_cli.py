@@ -23,8 +23,8 @@ def test_no_arguments_checks_evidence_in_the_current_folder(tmp_path: Path) -> N
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         "Errors (1):",
-        "evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term 'reciprocty' in "
-        "principles (did you mean 'reciprocity'?)",
+        ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term 'reciprocty' in "
+         "principles (did you mean 'reciprocity'?)"),
     ]
     assert result.stderr == ""
 
