@@ -118,6 +118,10 @@ class Schema:
 
         walk(self.schema, self.registry.resolver(self.schema["$id"]), (), 0)
 
+    def resolve_root(self) -> dict:
+        """The top of the schema, with any ``$ref`` followed."""
+        return self._resolve(self.schema, self.registry.resolver(self.schema["$id"]))[0]
+
     @cached_property
     def _by_pattern(self) -> dict[tuple, dict]:
         found: dict[tuple, dict] = {}
