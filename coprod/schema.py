@@ -199,6 +199,9 @@ class Schema:
             yield path, f"'{_dependency(error)}' needs '{', '.join(needed)}'", (
                 "a person is named only with a recorded consent reference; remove the name or add consent_reference"
                 if "consent_reference" in needed else "")
+        elif keyword == "not" and isinstance(error.validator_value, dict) and "enum" in error.validator_value:
+            taken = ", ".join(str(v) for v in error.validator_value["enum"])
+            yield path, f"'{instance}' is reserved ({taken} are taken by the site)", "choose another value"
         elif keyword == "format" and error.validator_value == "date":
             yield path, f"'{instance}' is not a real date", "write a real date as YYYY-MM-DD"
         elif keyword == "format":

@@ -7,13 +7,13 @@ import copy
 from pathlib import Path
 
 import fastjsonschema
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coprod.problems import Report
 from coprod.schema import load_schemas
 from coprod.source import read_source
-from conftest import ROOT
 
 SCHEMAS = load_schemas(ROOT / "evidence" / "schema")
 RECORDS = sorted((ROOT / "evidence").glob("*/*.md")) + sorted((ROOT / "tests").rglob("golden/evidence/**/*.md"))

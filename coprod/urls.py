@@ -1,0 +1,93 @@
+"""Where every generated page lives. These paths are the site's public interface: a page's
+address comes from its id or key and never changes.
+
+Pages are named by their source path under docs/ (``case-studies/<id>.md``); MkDocs turns
+that into the address ``/case-studies/<id>/``. Links between generated pages are written as
+relative ``.md`` paths with :func:`rel`, so MkDocs checks every one of them at build time.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+HOME = "index.md"
+CATALOGUE = "case-studies/index.md"
+BUSINESS_CASE = "business-case/index.md"
+EVIDENCE_MAP = "evidence-map/index.md"
+REFERENCES = "references/index.md"
+DATA = "data/index.md"
+COUNTRIES = "countries/index.md"
+YEARS = "years/index.md"
+
+# taxonomy vocabulary -> folder of its term pages
+VOCABULARY_FOLDERS = {
+    "principles": "principles",
+    "features": "features",
+    "barriers": "barriers",
+    "enablers": "enablers",
+    "outcomes": "outcomes",
+    "stages": "stages",
+    "settings": "settings",
+    "evidence_kinds": "evidence",
+}
+CATALOGUE_PAGE_SIZE = 50
+
+
+def case_study(case_id: str) -> str:
+    return f"case-studies/{case_id}.md"
+
+
+def claim(claim_id: str) -> str:
+    return f"business-case/{claim_id}.md"
+
+
+def term(vocabulary: str, key: str) -> str:
+    return f"{VOCABULARY_FOLDERS[vocabulary]}/{key}.md"
+
+
+def vocabulary(vocabulary: str) -> str:
+    return f"{VOCABULARY_FOLDERS[vocabulary]}/index.md"
+
+
+def catalogue_page(number: int) -> str:
+    """Page ``number`` (from 1) of the catalogue's static, no-JavaScript list."""
+    return CATALOGUE if number == 1 else f"case-studies/page/{number}.md"
+
+
+def slug(text: str) -> str:
+    """A URL-safe, lower-case, hyphenated form of ``text`` ("United Kingdom" -> "united-kingdom")."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def country(name: str) -> str:
+    return f"countries/{slug(name)}.md"
+
+
+def year(value: int) -> str:
+    return f"years/{value}.md"
+
+
+def reference_anchor(key: str) -> str:
+    """The id of a reference's entry on a page and on /references/ ("ref-" + a safe key)."""
+    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def rel(from_uri: str, to_uri: str, anchor: str = "") -> str:
+    """A relative link from the page ``from_uri`` to ``to_uri`` (both docs/ paths)."""
+    if to_uri == from_uri:
+        path = ""
+    else:
+        path = posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def address(uri: str) -> str:
+    """The public address of a page: ``case-studies/x.md`` -> ``/case-studies/x/``."""
+    if uri == HOME:
+        return "/"
+    if uri.endswith("/index.md"):
+        return "/" + uri[: -len("index.md")]
+    if uri.endswith(".md"):
+        return "/" + uri[:-3] + "/"
+    return "/" + uri
