@@ -126,7 +126,7 @@ def check_body(
 
 # --------------------------------------------------------------------------- backstop
 
-MARKDOWN_EXTENSIONS = ("attr_list", "tables", "toc")
+MARKDOWN_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")  # as in mkdocs.yml (a test checks)
 """The markdown extensions mkdocs.yml enables (keep in step with it)."""
 
 SAFE_RENDERED_TAGS = frozenset(

@@ -1,55 +1,173 @@
-"""What the build makes from the evidence: generated pages as markdown strings.
+"""What the build makes from the evidence: every generated page and data file.
 
-Plain functions, no MkDocs: the hooks register these strings as pages, and tests and the
-export script call the same functions.
+Plain functions, no MkDocs: the hooks register these pages, scripts/export_pages.py writes
+them to a folder for any other engine, and tests call them directly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import urls
+from .charts import claims_by_strength_chart
+from .cite import References
 from .evidence import Evidence, load_evidence
+from .exports import data_files, data_page
+from .pages import Page
+from .pages.business_case import business_case_page, claim_page
+from .pages.case_study import case_study_page
+from .pages.catalogue import catalogue_data, catalogue_pages
+from .pages.evidence_map import evidence_map_page
+from .pages.references import references_page
+from .pages.taxonomy_pages import index_evidence, taxonomy_pages
 from .problems import Report
-from .text import md_escape
+
+FACETS = {  # case-study field -> (vocabulary, key inside each item or None for plain lists)
+    "principles": ("principles", "principle"),
+    "barriers": ("barriers", "barrier"),
+    "enablers": ("enablers", "enabler"),
+    "outcomes": ("outcomes", "area"),
+    "research_stages": ("stages", None),
+    "settings": ("settings", None),
+    "features": ("features", None),
+}
 
 
 @dataclass
 class Build:
     evidence: Evidence | None
     report: Report
+    references: References | None = None
+    pages: dict[str, Page] = field(default_factory=dict)
 
 
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None) -> Build:
+    """Load and check the evidence. Pages are made by :func:`generate` once it is clean."""
     report = Report()
     citing = [docs_dir] if docs_dir is not None and docs_dir.is_dir() else []
     evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root)
-    return Build(evidence, report)
+    build = Build(evidence, report)
+    if evidence is not None:
+        build.references = References(evidence.bibliography)
+    return build
 
 
-def generated_pages(build: Build) -> dict[str, str]:
-    """Every generated page: URI (relative to docs/) -> markdown."""
-    assert build.evidence is not None
-    return {
-        "case-studies/index.md": case_study_list(build.evidence),
-        "business-case/index.md": claim_list(build.evidence),
-    }
+def generate(build: Build, edit_base: str | None = None) -> dict[str, Page]:
+    """Every generated page and data file, keyed by its path under docs/.
+
+    ``edit_base`` is the address that, followed by a repository path, edits that file
+    (``https://github.com/owner/repo/edit/main/``); None leaves out the edit links.
+    """
+    evidence, refs = build.evidence, build.references
+    assert evidence is not None and refs is not None
+    pages: list[Page] = []
+
+    def edit_url(record) -> str | None:
+        return edit_base + record.path if edit_base else None  # record.path is relative to the repository
+
+    for record in evidence.published("case-study"):
+        pages.append(case_study_page(record, evidence, refs, edit_url(record)))
+    for record in evidence.published("claim"):
+        pages.append(claim_page(record, evidence, refs, edit_url(record)))
+    pages.append(business_case_page(evidence, claims_by_strength_chart(evidence, urls.BUSINESS_CASE)))
+    index = index_evidence(evidence)
+    pages += taxonomy_pages(evidence, index)
+    pages += catalogue_pages(evidence, index)
+    pages.append(catalogue_data(evidence))
+    pages.append(evidence_map_page(evidence))
+    pages += data_files(evidence)
+    pages.append(data_page(evidence))
+    pages.append(references_page(refs, cited_by(pages, evidence)))
+    build.pages = {}
+    for page in pages:
+        if page.uri in build.pages:
+            raise ValueError(f"two generated pages at {page.uri}")
+        build.pages[page.uri] = page
+    return build.pages
 
 
-def case_study_list(evidence: Evidence) -> str:
-    records = sorted(evidence.published("case-study"), key=lambda r: str(r.data.get("title", "")).lower())
-    lines = ["# Case studies", "", f"{len(records)} case studies of co-produced research.", ""]
-    for record in records:
-        lines.append(f"- **{md_escape(record.data.get('title', record.id))}**: {md_escape(record.data.get('summary', ''))}")
-    return "\n".join(lines) + "\n"
+def edit_base(config: dict) -> str | None:
+    """The 'edit this file' address prefix from MkDocs settings (repo_url and edit_uri)."""
+    repo, edit = config.get("repo_url"), config.get("edit_uri") or "edit/main/"
+    if not isinstance(repo, str) or not repo:
+        return None
+    return f"{repo.rstrip('/')}/{str(edit).strip('/')}/"
 
 
-def claim_list(evidence: Evidence) -> str:
-    strengths = evidence.taxonomy.get("strengths")
-    records = sorted(evidence.published("claim"), key=lambda r: str(r.data.get("title", "")).lower())
-    lines = ["# The business case", "", f"{len(records)} claims, each graded on the published rubric.", ""]
-    for record in records:
-        term = strengths.terms.get(record.data.get("strength")) if strengths else None
-        grade = f"{term.symbol} {term.label}" if term else ""
-        lines.append(f"- **{md_escape(record.data.get('title', record.id))}**: {md_escape(grade)}")
-    return "\n".join(lines) + "\n"
+def read_site_config(root: Path) -> dict:
+    """mkdocs.yml as plain data (it holds no tags), for code that runs without MkDocs."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def cited_by(pages: list[Page], evidence: Evidence) -> dict[str, list[tuple[str, str]]]:
+    """Reference key -> [(page uri, page title)] for every generated page that cites it,
+    and for each taxonomy term whose source it is."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for page in pages:
+        for key in page.cites:
+            found.setdefault(key, []).append((page.uri, page.title))
+    for name, vocab in evidence.taxonomy.vocabularies.items():
+        if name not in urls.VOCABULARY_FOLDERS:
+            continue
+        for term in vocab.terms.values():
+            if term.source:
+                found.setdefault(term.source, []).append((urls.term(name, term.key), term.label))
+    return found
+
+
+def missing_from_site(evidence: Evidence, pages: dict[str, Page]) -> list[str]:
+    """Every published case study must have its page, appear in each taxonomy list it
+    claims, in the catalogue and in the data exports. Returns what is missing, as messages."""
+    problems: list[str] = []
+    catalogue: set[str] = set()
+    for uri, page in pages.items():
+        if uri == urls.CATALOGUE or uri.startswith("case-studies/page/"):
+            catalogue |= page.lists
+    exported = {r.get("id") for r in _json_records(pages.get("data/case-studies.json"))}
+    for record in evidence.published("case-study"):
+        cid, where = record.id, record.path
+        if urls.case_study(cid) not in pages:
+            problems.append(f"{where}: case study '{cid}' has no page")
+        if cid not in catalogue:
+            problems.append(f"{where}: case study '{cid}' is missing from the catalogue")
+        if cid not in exported:
+            problems.append(f"{where}: case study '{cid}' is missing from data/case-studies.json")
+        for vocabulary, uri in _term_pages(record):
+            page = pages.get(uri)
+            if page is None or cid not in page.lists:
+                problems.append(f"{where}: case study '{cid}' is missing from the {vocabulary} page {urls.address(uri)}")
+    return problems
+
+
+def _term_pages(record) -> list[tuple[str, str]]:
+    found = []
+    for field_name, (vocabulary, key) in FACETS.items():
+        for item in record.data.get(field_name) or []:
+            value = item.get(key) if key and isinstance(item, dict) else item
+            if isinstance(value, str):
+                found.append((vocabulary, urls.term(vocabulary, value)))
+    for outcome in record.data.get("outcomes") or []:
+        if isinstance(outcome, dict) and isinstance(outcome.get("evidence"), str):
+            found.append(("evidence_kinds", urls.term("evidence_kinds", outcome["evidence"])))
+    project = record.data.get("project") or {}
+    for country in project.get("countries") or []:
+        found.append(("country", urls.country(country)))
+    if isinstance(project.get("start_year"), int):
+        found.append(("year", urls.year(project["start_year"])))
+    return list(dict.fromkeys(found))
+
+
+def _json_records(page: Page | None) -> list[dict]:
+    if page is None:
+        return []
+    data = json.loads(page.content)
+    records = data.get("records", data) if isinstance(data, dict) else data
+    return [r for r in records if isinstance(r, dict)]

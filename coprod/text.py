@@ -15,5 +15,23 @@ def md_escape(value: object) -> str:
     HTML-escaped first (so ``<`` and ``&`` cannot start a tag or an entity), then every
     character markdown could read as syntax is backslash-escaped; newlines become spaces.
     """
-    text = html.escape(str(value), quote=True).replace("\n", " ")
+    text = html.escape(str(value), quote=False).replace("\n", " ")
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+_UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'()\\\[\]`{}|^]")
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL fit for a markdown link destination, or None if it is not one.
+
+    The schema and the BibTeX reader have checked the scheme already; this is the second
+    check where the URL becomes a link, and it percent-encodes the characters that could end
+    the destination early.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not re.match(r"(?i)https?://[^\s/]", url):
+        return None
+    return _UNSAFE_URL_CHARS.sub(lambda m: f"%{ord(m.group()):02X}", url)

@@ -13,3 +13,4 @@ class Page:
     content: str | bytes
     lists: frozenset[str] = field(default_factory=frozenset)  # case-study ids this page links to
     title: str = ""  # the page's title, for "cited by" lists and the like
+    cites: tuple[str, ...] = ()  # reference keys the page cites, for the bibliography's "cited by"

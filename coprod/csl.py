@@ -1,0 +1,169 @@
+"""BibTeX entries (as pybtex reads them) to CSL-JSON items, the format reference managers
+and citeproc read (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html).
+
+LaTeX in text fields is decoded to Unicode and its grouping braces removed; DOIs and URLs
+are copied as they are. A name in double braces (``{{The PARTNERS2 writing collective}}``,
+read by pybtex as one braced last name) is a corporate author and becomes ``{"literal": ...}``.
+BibTeX's ``and others`` has no CSL-JSON form and is left out.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+
+import latexcodec  # noqa: F401 - registers the "ulatex" codec
+from pybtex.database import Entry, Person
+
+# BibTeX/BibLaTeX entry type -> CSL type; anything else is a "document". A misc or
+# unpublished entry with a url is a "webpage".
+TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "booklet": "pamphlet",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "manual": "report",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "unpublished": "manuscript",
+    "misc": "document",
+    "online": "webpage",
+    "webpage": "webpage",
+    "electronic": "webpage",
+    "dataset": "dataset",
+    "software": "software",
+}
+GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+# Text fields copied (decoded) under their CSL names, in output order.
+TEXT_FIELDS = (
+    ("title", "title"),
+    ("edition", "edition"),
+    ("volume", "volume"),
+    ("series", "collection-title"),
+    ("address", "publisher-place"),
+    ("isbn", "ISBN"),
+    ("issn", "ISSN"),
+    ("note", "note"),
+    ("abstract", "abstract"),
+    ("language", "language"),
+)
+# Fields copied exactly (identifiers, not prose).
+VERBATIM_FIELDS = (("doi", "DOI"), ("url", "URL"))
+MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+_COMMAND_RE = re.compile(r"\\[A-Za-z]+\*?\s*|\\(?=[{}])")
+
+
+def decode_latex(text: str) -> str:
+    """Plain Unicode text from a BibTeX field: accents decoded, commands like ``\\emph``
+    dropped (their argument kept), braces and repeated spaces removed."""
+    try:
+        text = codecs.decode(text, "ulatex")
+    except (UnicodeError, ValueError):
+        pass  # keep the text as written rather than lose it
+    text = _COMMAND_RE.sub("", text)
+    text = text.replace("{", "").replace("}", "")
+    return " ".join(text.split())
+
+
+def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
+    """One CSL-JSON item for the BibTeX ``entry`` with ``key``."""
+    kind = entry.type.lower()
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    item: dict[str, Any] = {"id": key, "type": _csl_type(kind, fields)}
+    if kind in GENRES:
+        item["genre"] = GENRES[kind]
+    for role in ("author", "editor"):
+        names = [name for person in entry.persons.get(role, []) if (name := person_to_csl(person))]
+        if names:
+            item[role] = names
+    for bibtex, csl in TEXT_FIELDS:
+        if fields.get(bibtex):
+            item[csl] = decode_latex(fields[bibtex])
+    container = _first(fields, ("journal", "journaltitle", "booktitle"))
+    if container:
+        item["container-title"] = container
+    number = fields.get("number")
+    if number:
+        item["issue" if kind == "article" else "number"] = decode_latex(number)
+    if fields.get("pages"):
+        item["page"] = _pages(fields["pages"])
+    publisher = _first(fields, ("publisher", "institution", "school", "organization"))
+    if publisher:
+        item["publisher"] = publisher
+    issued = _issued(fields)
+    if issued:
+        item["issued"] = issued
+    for bibtex, csl in VERBATIM_FIELDS:
+        if fields.get(bibtex):
+            item[csl] = fields[bibtex].strip()
+    return item
+
+
+def bibliography_to_csl(entries: dict[str, Entry]) -> list[dict[str, Any]]:
+    """CSL-JSON items for ``entries``, sorted by key."""
+    return [entry_to_csl(key, entries[key]) for key in sorted(entries)]
+
+
+def person_to_csl(person: Person) -> dict[str, str] | None:
+    """``{"family", "given", ...}``, ``{"literal"}`` for a corporate name, or None for "others"."""
+    last = person.last_names
+    given = person.first_names + person.middle_names
+    if len(last) == 1 and not given and not person.prelast_names and not person.lineage_names:
+        if last[0] == "others":
+            return None
+        if last[0].startswith("{") and last[0].endswith("}"):
+            return {"literal": decode_latex(last[0])}
+    name: dict[str, str] = {"family": decode_latex(" ".join(last))}
+    if given:
+        name["given"] = decode_latex(" ".join(given))
+    if person.prelast_names:
+        name["non-dropping-particle"] = decode_latex(" ".join(person.prelast_names))
+    if person.lineage_names:
+        name["suffix"] = decode_latex(" ".join(person.lineage_names))
+    return name
+
+
+def _csl_type(kind: str, fields: dict[str, str]) -> str:
+    if kind in ("misc", "unpublished") and fields.get("url"):
+        return "webpage"  # in this library, an undated news item or page online
+    if kind == "article" and not fields.get("journal"):
+        return "article"
+    return TYPES.get(kind, "document")
+
+
+def _first(fields: dict[str, str], names: tuple[str, ...]) -> str:
+    return next((decode_latex(fields[name]) for name in names if fields.get(name)), "")
+
+
+def _pages(pages: str) -> str:
+    return re.sub(r"\s*-+\s*", "-", decode_latex(pages.replace("--", "-")))
+
+
+def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
+    year = decode_latex(fields.get("year", ""))
+    if not year:
+        return None
+    if not year.isdigit():
+        return {"literal": year}
+    parts = [int(year)]
+    month = _month(fields.get("month", ""))
+    if month:
+        parts.append(month)
+    return {"date-parts": [parts]}
+
+
+def _month(value: str) -> int | None:
+    text = decode_latex(value).strip().lower()
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    return MONTHS.get(text[:3])

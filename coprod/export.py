@@ -1,0 +1,53 @@
+"""Write every generated page and data file to a folder, for another engine to build from.
+
+The same :func:`coprod.site.generate` output the MkDocs hooks register, plus the
+hand-written docs/ pages with their citations rendered and the home page filled in, so the
+folder is a complete docs/ tree of plain files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import site
+from .pages.home import fill_home
+
+
+def export(root: Path, out: Path) -> site.Build:
+    """Check ``root``/evidence and write the site's pages under ``out``. Returns the build;
+    nothing is written when the evidence has errors. Edit links come from mkdocs.yml."""
+    build = site.load(root / "evidence", docs_dir=root / "docs", display_root=root)
+    if build.report.errors:
+        return build
+    pages = site.generate(build, site.edit_base(site.read_site_config(root)))
+    if out.exists():
+        shutil.rmtree(out)
+    docs = root / "docs"
+    for path in sorted(docs.rglob("*")):
+        if path.is_file():
+            target = out / path.relative_to(docs)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if path.suffix == ".md":
+                target.write_text(render_docs_page(build, path.relative_to(docs).as_posix(),
+                                                   path.read_text(encoding="utf-8")), encoding="utf-8")
+            else:
+                shutil.copyfile(path, target)
+    for uri, page in pages.items():
+        target = out / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(page.content, bytes):
+            target.write_bytes(page.content)
+        else:
+            target.write_text(page.content, encoding="utf-8")
+    return build
+
+
+def render_docs_page(build: site.Build, uri: str, markdown: str) -> str:
+    """A hand-written page as the hooks serve it: home filled in, citations rendered."""
+    if uri == "index.md":
+        markdown = fill_home(markdown, build.evidence)
+    markdown, keys = build.references.render_body(markdown, uri)
+    if keys:
+        markdown += "\n\n" + build.references.section(keys, uri)
+    return markdown

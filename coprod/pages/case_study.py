@@ -1,0 +1,103 @@
+"""The page of one case study: /case-studies/<id>/."""
+
+from __future__ import annotations
+
+from .. import urls
+from ..cite import References
+from ..evidence import Evidence, Record
+from ..text import md_escape, safe_url
+from . import Page
+from .common import demote_headings, record_history, retraction_notice, term_link
+from .listing import years
+
+
+def case_study_page(record: Record, evidence: Evidence, refs: References, edit_url: str | None) -> Page:
+    uri = urls.case_study(record.id)
+    data = record.data
+    body, cited = refs.render_body(record.source.body, uri)
+    sources = [k for k in data.get("sources", []) if isinstance(k, str)]
+    outcome_sources = [k for o in data.get("outcomes", []) for k in o.get("sources", []) if isinstance(k, str)]
+    keys = list(dict.fromkeys(cited + outcome_sources + sources))
+    parts = [
+        f"# {md_escape(data.get('title', record.id))}",
+        retraction_notice(record, "case study"),
+        f"**{md_escape(data.get('summary', ''))}**",
+        _panel(record, evidence, uri),
+        "## In plain English\n\n" + md_escape(data.get("plain_english_summary", "")),
+        _principles(record, evidence, uri),
+        _barriers_enablers(record, evidence, uri),
+        _outcomes(record, evidence, refs, uri),
+        _resources(record),
+        "## The story\n\n" + demote_headings(body.strip()),
+        refs.section(keys, uri),
+        record_history(record, edit_url, "case study"),
+    ]
+    return Page(uri, "\n\n".join(p.strip() for p in parts if p.strip()) + "\n", frozenset(), data.get("title", ""),
+                tuple(keys))
+
+
+def _panel(record: Record, evidence: Evidence, uri: str) -> str:
+    data = record.data
+    project = data.get("project") or {}
+    name = md_escape(project.get("name", ""))
+    url = safe_url(project.get("url"))
+    rows = [("Project", f"[{name}]({url})" if url else name)]
+    if years(record):
+        rows.append(("Years", md_escape(years(record))))
+    countries = project.get("countries") or []
+    if countries:
+        rows.append(("Country", ", ".join(f"[{md_escape(c)}]({urls.rel(uri, urls.country(c))})" for c in countries)))
+    if project.get("places"):
+        rows.append(("Places", md_escape(project["places"])))
+    rows.append(("Setting", ", ".join(term_link(evidence, "settings", k, uri) for k in data.get("settings", []))))
+    rows.append(("Public involved in", ", ".join(term_link(evidence, "stages", k, uri)
+                                               for k in data.get("research_stages", []))))
+    if project.get("funders"):
+        rows.append(("Funders", "; ".join(md_escape(f) for f in project["funders"])))
+    who = []
+    for person in data.get("involved", []):
+        text = md_escape(person.get("role", ""))
+        if person.get("number"):
+            text += f" ({person['number']})"
+        if person.get("name"):
+            text = f"{md_escape(person['name'])}, {text}"
+        who.append(text)
+    rows.append(("Who was involved", "<br>".join(who)))
+    if data.get("features"):
+        rows.append(("Key features", ", ".join(term_link(evidence, "features", k, uri) for k in data["features"])))
+    table = ["| | |", "|---|---|"] + [f"| {label} | {value} |" for label, value in rows]
+    return "## At a glance\n\n" + "\n".join(table)
+
+
+def _principles(record: Record, evidence: Evidence, uri: str) -> str:
+    items = [f"- **{term_link(evidence, 'principles', p.get('principle', ''), uri)}**: {md_escape(p.get('how', ''))}"
+             for p in record.data.get("principles", [])]
+    return "## Principles it shows\n\n" + "\n".join(items)
+
+
+def _barriers_enablers(record: Record, evidence: Evidence, uri: str) -> str:
+    out = []
+    for field, key_name, vocab, heading in (("barriers", "barrier", "barriers", "Barriers met"),
+                                            ("enablers", "enabler", "enablers", "What helped")):
+        items = [f"- **{term_link(evidence, vocab, item.get(key_name, ''), uri)}**: {md_escape(item.get('detail', ''))}"
+                 for item in record.data.get(field, [])]
+        if items:
+            out.append(f"## {heading}\n\n" + "\n".join(items))
+    return "\n\n".join(out)
+
+
+def _outcomes(record: Record, evidence: Evidence, refs: References, uri: str) -> str:
+    rows = ["| Outcome area | What changed | Kind of evidence | Sources |", "|---|---|---|---|"]
+    for outcome in record.data.get("outcomes", []):
+        sources = "; ".join(f"[{md_escape(refs.label(k))}](#{urls.reference_anchor(k)})" for k in outcome.get("sources", []))
+        rows.append(f"| {term_link(evidence, 'outcomes', outcome.get('area', ''), uri)} "
+                    f"| {md_escape(outcome.get('description', ''))} "
+                    f"| {term_link(evidence, 'evidence_kinds', outcome.get('evidence', ''), uri)} | {sources} |")
+    return "## Outcomes\n\n" + "\n".join(rows)
+
+
+def _resources(record: Record) -> str:
+    resources = record.data.get("resources") or {}
+    labels = {"time": "Time", "payment": "Payment to public contributors", "budget": "Budget"}
+    items = [f"- **{label}**: {md_escape(resources[key])}" for key, label in labels.items() if resources.get(key)]
+    return "## Resources\n\n" + "\n".join(items) if items else ""

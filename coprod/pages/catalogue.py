@@ -1,0 +1,206 @@
+"""The catalogue of case studies at /case-studies/: static, paginated lists that work
+without JavaScript, with "Browse by" links to the term, country and year pages as filters,
+and ``data/catalogue.json`` for the script that filters the list in place.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from dataclasses import dataclass
+
+from .. import urls
+from ..evidence import Evidence, Record
+from ..text import md_escape
+from . import Page
+from .listing import case_study_item, sort_case_studies, years
+from .taxonomy_pages import TermIndex, case_countries, case_terms, case_year, index_evidence
+
+CATALOGUE_DATA = "data/catalogue.json"
+SCRIPT_MARKER_ID = "catalogue-filters"
+PAGER_ID = "catalogue-pager"
+PAGER_WINDOW = 2  # page numbers shown either side of the current page before "…"
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the URL query parameter, like "principle"
+    label: str  # the control's and the "Browse by" heading's label
+    vocabulary: str | None  # None for country and year
+
+
+FACETS = (
+    Facet("principle", "Principle", "principles"),
+    Facet("feature", "Key feature", "features"),
+    Facet("barrier", "Barrier", "barriers"),
+    Facet("enabler", "Enabler", "enablers"),
+    Facet("outcome", "Outcome area", "outcomes"),
+    Facet("stage", "Research stage", "stages"),
+    Facet("setting", "Setting", "settings"),
+    Facet("country", "Country", None),
+    Facet("year", "Year started", None),
+    Facet("evidence", "Kind of evidence", "evidence_kinds"),
+)
+_FACET_OF_VOCABULARY = {f.vocabulary: f.name for f in FACETS if f.vocabulary}
+
+
+# ---------------------------------------------------------------------------------------
+# The static pages.
+
+def catalogue_pages(evidence: Evidence, index: TermIndex | None = None) -> list[Page]:
+    """Page 1 at /case-studies/, then /case-studies/page/<n>/: CATALOGUE_PAGE_SIZE case
+    studies each, newest first, with a pager and the "Browse by" links."""
+    index = index if index is not None else index_evidence(evidence)
+    records = sort_case_studies(evidence.published("case-study"))
+    size = urls.CATALOGUE_PAGE_SIZE
+    chunks = [records[start:start + size] for start in range(0, len(records), size)] or [[]]
+    return [catalogue_page(number, len(chunks), chunk, len(records), evidence, index)
+            for number, chunk in enumerate(chunks, start=1)]
+
+
+def catalogue_page(number: int, count: int, records: list[Record], total: int, evidence: Evidence,
+                   index: TermIndex) -> Page:
+    uri = urls.catalogue_page(number)
+    title = "Case studies" if number == 1 else f"Case studies, page {number}"
+    data_url = html.escape(data_address_from(uri), quote=True)
+    # the script puts its controls in this element and hides what follows up to "Browse by"
+    lines = [f"# {title}", "", f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}"></div>', ""]
+    if not total:
+        lines += ["No case studies are published yet.", ""]
+    else:
+        noun = "case study" if total == 1 else "case studies"
+        where = f" This is page {number} of {count}." if count > 1 else ""
+        lines += [f"{total} {noun} of co-produced research, newest first.{where}", ""]
+    if records:
+        lines += [case_study_item(record, evidence, uri) for record in records] + [""]
+    if count > 1:
+        lines += [pager(number, count), f"{{: #{PAGER_ID} }}", ""]
+    lines += browse_by(uri, evidence, index)
+    return Page(uri, "\n".join(lines).rstrip("\n") + "\n", frozenset(r.id for r in records), title)
+
+
+def data_address_from(uri: str) -> str:
+    """The URL of data/catalogue.json relative to the page's address (not its .md path):
+    from /case-studies/ it is ../data/catalogue.json, wherever the site is hosted."""
+    here = urls.address(uri)
+    return posixpath.relpath("/" + CATALOGUE_DATA, here if here.endswith("/") else posixpath.dirname(here))
+
+
+def pager(number: int, count: int) -> str:
+    """'Previous · 1 · 2 · … · Next' with the current page in bold and not linked."""
+    uri = urls.catalogue_page(number)
+
+    def link(text: str, target: int) -> str:
+        return f"[{text}]({urls.rel(uri, urls.catalogue_page(target))})"
+
+    parts = ["Pages:"]
+    if number > 1:
+        parts.append(link("← Previous", number - 1))
+    previous = 0
+    for target in page_numbers(number, count):
+        if target > previous + 1:
+            parts.append("…")
+        if target == number:
+            parts.append(f'**{target}**{{: aria-current="page" }}')
+        else:
+            parts.append(link(str(target), target) + f'{{: aria-label="Page {target}" }}')
+        previous = target
+    if number < count:
+        parts.append(link("Next →", number + 1))
+    return " ".join(parts)
+
+
+def page_numbers(number: int, count: int) -> list[int]:
+    """The page numbers the pager shows: the first, the last and a window round ``number``."""
+    shown = {1, count, *range(number - PAGER_WINDOW, number + PAGER_WINDOW + 1)}
+    return sorted(n for n in shown if 1 <= n <= count)
+
+
+def browse_by(uri: str, evidence: Evidence, index: TermIndex) -> list[str]:
+    """The no-JavaScript filters: each facet's terms, with counts, linking to their pages."""
+    lines = ["## Browse by", "",
+             ("Each link opens a page listing every case study with that principle, setting, "
+              "country and so on."), ""]
+    for facet in FACETS:
+        entries = facet_links(facet, uri, evidence, index)
+        if entries:
+            lines += [f"### {facet.label}", "", *entries, ""]
+    return lines
+
+
+def facet_links(facet: Facet, uri: str, evidence: Evidence, index: TermIndex) -> list[str]:
+    def item(text: str, target: str, count: int) -> str:
+        return f"- [{md_escape(text)}]({urls.rel(uri, target)}) ({count})"
+
+    if facet.name == "country":
+        countries = sorted(index.countries.values(), key=lambda c: c.name.casefold())
+        return [item(c.name, urls.country(c.name), len(c.records)) for c in countries]
+    if facet.name == "year":
+        return [item(str(y), urls.year(y), len(index.years[y])) for y in sorted(index.years, reverse=True)]
+    vocab = evidence.taxonomy.get(facet.vocabulary or "")
+    if vocab is None:
+        return []
+    return [item(term.label, urls.term(vocab.name, key), index.case_count(vocab.name, key))
+            for key, term in vocab.terms.items()]
+
+
+# ---------------------------------------------------------------------------------------
+# The data the script filters.
+
+def catalogue_data(evidence: Evidence) -> Page:
+    """data/catalogue.json: the facets (name, label, terms as [key, label] pairs) and, per
+    published case study, its id, title, summary, address, years and facet keys."""
+    records = sort_case_studies(evidence.published("case-study"))
+    cases = [case_data(record) for record in records]
+    data = {"facets": facet_data(evidence, records), "case_studies": cases}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Page(CATALOGUE_DATA, text + "\n", frozenset(), "Case study catalogue data")
+
+
+def case_data(record: Record) -> dict:
+    data = record.data
+    entry: dict = {"id": record.id, "title": str(data.get("title", record.id)),
+                   "summary": str(data.get("summary", "")), "url": urls.address(urls.case_study(record.id))}
+    if years(record):
+        entry["years"] = years(record)
+    if record.status == "retracted":
+        entry["retracted"] = True
+    entry["facets"] = case_facets(record)
+    return entry
+
+
+def case_facets(record: Record) -> dict[str, list[str]]:
+    """Facet name -> the case study's keys (each once, in its own order); empty facets left out."""
+    facets: dict[str, dict[str, None]] = {}
+    for vocabulary, key, _entry in case_terms(record):
+        facets.setdefault(_FACET_OF_VOCABULARY[vocabulary], {})[key] = None
+    for name in case_countries(record):
+        facets.setdefault("country", {})[urls.slug(name)] = None
+    year = case_year(record)
+    if year is not None:
+        facets["year"] = {str(year): None}
+    return {name: list(facets[name]) for name in (f.name for f in FACETS) if name in facets}
+
+
+def facet_data(evidence: Evidence, records: list[Record]) -> list[dict]:
+    """Each facet's name, label and terms in display order, as [key, label] pairs."""
+    countries: dict[str, str] = {}
+    years_seen: set[int] = set()
+    for record in records:
+        for name in case_countries(record):
+            countries.setdefault(urls.slug(name), name)
+        year = case_year(record)
+        if year is not None:
+            years_seen.add(year)
+    facets = []
+    for facet in FACETS:
+        if facet.name == "country":
+            terms = sorted(([key, name] for key, name in countries.items()), key=lambda t: t[1].casefold())
+        elif facet.name == "year":
+            terms = [[str(y), str(y)] for y in sorted(years_seen, reverse=True)]
+        else:
+            vocab = evidence.taxonomy.get(facet.vocabulary or "")
+            terms = [[key, term.label] for key, term in vocab.terms.items()] if vocab else []
+        facets.append({"name": facet.name, "label": facet.label, "terms": terms})
+    return facets

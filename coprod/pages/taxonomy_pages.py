@@ -1,0 +1,299 @@
+"""A page per taxonomy term, an index page per vocabulary, and browse pages per country
+and per start year: the static, citable way to find every case study showing a principle,
+a barrier, a setting and so on, with or without JavaScript.
+
+All pages come from one :class:`TermIndex`, built in one pass over the published records.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .. import urls
+from ..evidence import Evidence, Record
+from ..taxonomy import Term, Vocabulary
+from ..text import md_escape
+from . import Page
+from .listing import case_study_item, claim_item, sort_case_studies
+
+# vocabulary -> (case-study field, key inside each entry, or None for a list of keys)
+CASE_FIELDS: dict[str, tuple[str, str | None]] = {
+    "principles": ("principles", "principle"),
+    "features": ("features", None),
+    "barriers": ("barriers", "barrier"),
+    "enablers": ("enablers", "enabler"),
+    "outcomes": ("outcomes", "area"),
+    "evidence_kinds": ("outcomes", "evidence"),
+    "stages": ("research_stages", None),
+    "settings": ("settings", None),
+}
+# vocabularies a claim can list (its field has the vocabulary's name)
+CLAIM_FIELDS = ("principles", "barriers", "enablers", "outcomes")
+
+NO_CASE_STUDIES = "No case study in the library reports this yet."
+NO_CLAIMS = "No claim in the business case refers to this yet."
+
+
+@dataclass
+class Use:
+    """One case study's use of one term, with the entries that say how (principle,
+    barrier, enabler or outcome entries; empty for plain lists of keys)."""
+
+    record: Record
+    entries: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Country:
+    name: str
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class TermIndex:
+    """Every published record filed under each term, country and year, newest first."""
+
+    cases: dict[tuple[str, str], list[Use]] = field(default_factory=dict)  # (vocabulary, key) -> uses
+    claims: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    countries: dict[str, Country] = field(default_factory=dict)  # slug -> country
+    years: dict[int, list[Record]] = field(default_factory=dict)
+
+    def case_count(self, vocabulary: str, key: str) -> int:
+        return len(self.cases.get((vocabulary, key), ()))
+
+
+# ---------------------------------------------------------------------------------------
+# Indexing: one pass over the records.
+
+def case_terms(record: Record) -> Iterator[tuple[str, str, dict | None]]:
+    """(vocabulary, key, entry) for every term a case study uses; entry is the dict that
+    names the term (with its how/detail/description) or None for a plain key."""
+    data = record.data
+    for vocabulary, (field_name, key_name) in CASE_FIELDS.items():
+        values = data.get(field_name)
+        for value in values if isinstance(values, list) else ():
+            if key_name is None:
+                if isinstance(value, str):
+                    yield vocabulary, value, None
+            elif isinstance(value, dict) and isinstance(value.get(key_name), str):
+                yield vocabulary, value[key_name], value
+
+
+def case_countries(record: Record) -> list[str]:
+    project = record.data.get("project")
+    countries = project.get("countries") if isinstance(project, dict) else None
+    return [c for c in countries if isinstance(c, str)] if isinstance(countries, list) else []
+
+
+def case_year(record: Record) -> int | None:
+    project = record.data.get("project")
+    year = project.get("start_year") if isinstance(project, dict) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
+def index_evidence(evidence: Evidence) -> TermIndex:
+    """File every published (and retracted) record under its terms, countries and year."""
+    index = TermIndex()
+    for record in sort_case_studies(evidence.published("case-study")):
+        for vocabulary, key, entry in case_terms(record):
+            uses = index.cases.setdefault((vocabulary, key), [])
+            if not uses or uses[-1].record is not record:
+                uses.append(Use(record))
+            if entry is not None:
+                uses[-1].entries.append(entry)
+        for name in dict.fromkeys(case_countries(record)):
+            index.countries.setdefault(urls.slug(name), Country(name)).records.append(record)
+        year = case_year(record)
+        if year is not None:
+            index.years.setdefault(year, []).append(record)
+    for record in sort_claims(evidence.published("claim")):
+        for vocabulary in CLAIM_FIELDS:
+            keys = record.data.get(vocabulary)
+            for key in dict.fromkeys(keys) if isinstance(keys, list) else ():
+                if isinstance(key, str):
+                    index.claims.setdefault((vocabulary, key), []).append(record)
+    return index
+
+
+def sort_claims(records: list[Record]) -> list[Record]:
+    return sorted(records, key=lambda r: (str(r.data.get("title", "")).lower(), r.id))
+
+
+# ---------------------------------------------------------------------------------------
+# Pages.
+
+class CaseItems:
+    """``case_study_item`` rendered once per case study and relative path to the catalogue
+    folder: every browse page is one folder deep, so a case study's item is the same text
+    on all of them (rendering it afresh for each term it uses dominated large builds)."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self.evidence = evidence
+        self._bases: dict[str, str] = {}  # page folder -> relative path to case-studies/
+        self._items: dict[tuple[str, str], str] = {}
+
+    def __call__(self, record: Record, uri: str) -> str:
+        folder = posixpath.dirname(uri)
+        base = self._bases.get(folder)
+        if base is None:
+            base = self._bases[folder] = urls.rel(uri, urls.CATALOGUE)
+        key = (record.id, base)
+        item = self._items.get(key)
+        if item is None:
+            item = self._items[key] = case_study_item(record, self.evidence, uri)
+        return item
+
+
+def taxonomy_pages(evidence: Evidence, index: TermIndex | None = None) -> list[Page]:
+    """Every vocabulary index and term page, then the country and year browse pages."""
+    index = index if index is not None else index_evidence(evidence)
+    items = CaseItems(evidence)
+    pages: list[Page] = []
+    for name in urls.VOCABULARY_FOLDERS:
+        vocab = evidence.taxonomy.get(name)
+        if vocab is None:
+            continue
+        pages.append(vocabulary_page(vocab, index))
+        pages.extend(term_page(term, evidence, index, items) for term in vocab.terms.values())
+    pages.append(countries_index(index))
+    pages.extend(country_page(country, evidence, items) for country in index.countries.values())
+    pages.append(years_index(index))
+    pages.extend(year_page(year, records, evidence, items) for year, records in index.years.items())
+    return pages
+
+
+def term_page(term: Term, evidence: Evidence, index: TermIndex, items: CaseItems | None = None) -> Page:
+    uri = urls.term(term.vocabulary, term.key)
+    items = items or CaseItems(evidence)
+    vocab = evidence.taxonomy[term.vocabulary]
+    lines = [f"# {md_escape(term.label)}", "",
+             f"A term in [{md_escape(vocab.title)}]({urls.rel(uri, urls.vocabulary(term.vocabulary))}).", ""]
+    if term.definition:
+        lines += [md_escape(term.definition), ""]
+    if term.source:
+        link = urls.rel(uri, urls.REFERENCES, urls.reference_anchor(term.source))
+        lines += [f"Source: [{md_escape(term.source)}]({link})", ""]
+    if term.note:
+        lines += [f"> **Caveat:** {md_escape(term.note)}", ""]
+    uses = index.cases.get((term.vocabulary, term.key), [])
+    lines += ["## Case studies", ""]
+    if uses:
+        verb = "reports" if len(uses) == 1 else "report"
+        lines += [f"{count_phrase(len(uses))} {verb} this.", ""]
+        lines += [items(use.record, uri)
+                  + "".join(f"  \n  {detail}" for detail in use_details(term.vocabulary, use, evidence))
+                  for use in uses]
+    else:
+        lines.append(NO_CASE_STUDIES)
+    lines.append("")
+    if term.vocabulary in CLAIM_FIELDS:
+        claims = index.claims.get((term.vocabulary, term.key), [])
+        lines += ["## Claims", ""]
+        lines += [claim_item(record, evidence, uri) for record in claims] if claims else [NO_CLAIMS]
+        lines.append("")
+    return Page(uri, markdown(lines), frozenset(use.record.id for use in uses), term.label)
+
+
+def use_details(vocabulary: str, use: Use, evidence: Evidence) -> list[str]:
+    """The lines under a case study on a term page: how it shows the term (markdown)."""
+    taxonomy = evidence.taxonomy
+    details = []
+    for entry in use.entries:
+        if vocabulary == "principles":
+            details.append(f"**How:** {md_escape(entry.get('how', ''))}")
+        elif vocabulary == "barriers":
+            details.append(f"**What happened:** {md_escape(entry.get('detail', ''))}")
+        elif vocabulary == "enablers":
+            details.append(f"**What helped:** {md_escape(entry.get('detail', ''))}")
+        elif vocabulary == "outcomes":
+            kind = label_of(taxonomy.get("evidence_kinds"), entry.get("evidence"))
+            details.append(f"**Outcome:** {md_escape(entry.get('description', ''))}"
+                           + (f" (evidence: {md_escape(kind)})" if kind else ""))
+        elif vocabulary == "evidence_kinds":
+            area = label_of(taxonomy.get("outcomes"), entry.get("area"))
+            details.append(f"**Outcome:** {md_escape(entry.get('description', ''))}"
+                           + (f" (area: {md_escape(area)})" if area else ""))
+    return details
+
+
+def label_of(vocab: Vocabulary | None, key: object) -> str:
+    if vocab is None or not isinstance(key, str):
+        return ""
+    term = vocab.terms.get(key)
+    return term.label if term else key
+
+
+def vocabulary_page(vocab: Vocabulary, index: TermIndex) -> Page:
+    uri = urls.vocabulary(vocab.name)
+    with_claims = vocab.name in CLAIM_FIELDS
+    lines = [f"# {md_escape(vocab.title)}", ""]
+    if vocab.description:
+        lines += [md_escape(vocab.description), ""]
+    if not vocab.terms:
+        lines += ["This list has no terms yet.", ""]
+        return Page(uri, markdown(lines), frozenset(), vocab.title)
+    lines += ["| Term | Definition | Case studies |" + (" Claims |" if with_claims else ""),
+              "| --- | --- | ---: |" + (" ---: |" if with_claims else "")]
+    for term in vocab.terms.values():
+        link = urls.rel(uri, urls.term(vocab.name, term.key))
+        row = (f"| [{md_escape(term.label)}]({link}) | {md_escape(term.definition)} "
+               f"| {index.case_count(vocab.name, term.key)} |")
+        if with_claims:
+            row += f" {len(index.claims.get((vocab.name, term.key), ()))} |"
+        lines.append(row)
+    lines.append("")
+    return Page(uri, markdown(lines), frozenset(), vocab.title)
+
+
+def countries_index(index: TermIndex) -> Page:
+    uri = urls.COUNTRIES
+    lines = ["# Countries", "", "Case studies by the countries where the work took place.", ""]
+    countries = sorted(index.countries.items(), key=lambda item: (item[1].name.casefold(), item[0]))
+    if not countries:
+        lines += ["No case study records a country yet.", ""]
+    for _slug, country in countries:
+        lines.append(f"- [{md_escape(country.name)}]({urls.rel(uri, urls.country(country.name))}): "
+                     f"{count_phrase(len(country.records))}")
+    return Page(uri, markdown(lines), frozenset(), "Countries")
+
+
+def country_page(country: Country, evidence: Evidence, items: CaseItems | None = None) -> Page:
+    uri = urls.country(country.name)
+    intro = f"{count_phrase(len(country.records))} of work that took place in {md_escape(country.name)}."
+    return _browse_page(uri, md_escape(country.name), intro, "All countries", urls.COUNTRIES,
+                        country.records, items or CaseItems(evidence), country.name)
+
+
+def years_index(index: TermIndex) -> Page:
+    uri = urls.YEARS
+    lines = ["# Years", "", "Case studies by the year the project started.", ""]
+    if not index.years:
+        lines += ["No case study records a start year yet.", ""]
+    for year in sorted(index.years, reverse=True):
+        lines.append(f"- [{year}]({urls.rel(uri, urls.year(year))}): {count_phrase(len(index.years[year]))}")
+    return Page(uri, markdown(lines), frozenset(), "Years")
+
+
+def year_page(year: int, records: list[Record], evidence: Evidence, items: CaseItems | None = None) -> Page:
+    intro = f"{count_phrase(len(records))} of projects that started in {year}."
+    return _browse_page(urls.year(year), f"Started in {year}", intro, "All years", urls.YEARS, records,
+                        items or CaseItems(evidence), f"Started in {year}")
+
+
+def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[Record],
+                 items: CaseItems, title: str) -> Page:
+    lines = [f"# {heading}", "", intro, "", *(items(r, uri) for r in records), "",
+             f"[{up_text}]({urls.rel(uri, up_uri)})", ""]
+    return Page(uri, markdown(lines), frozenset(r.id for r in records), title)
+
+
+def count_phrase(count: int) -> str:
+    """'1 case study', '3 case studies'."""
+    return f"{count} case {'study' if count == 1 else 'studies'}"
+
+
+def markdown(lines: list[str]) -> str:
+    """The page's text: the lines, ending with exactly one newline."""
+    return "\n".join(lines).rstrip("\n") + "\n"

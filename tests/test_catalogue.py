@@ -1,0 +1,404 @@
+"""The catalogue: golden pages, pagination, catalogue.json, the script, a real strict build."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, check_golden, make_evidence
+from test_taxonomy_pages import linked_case_ids, load, render
+
+from coprod import urls
+from coprod.evidence import Evidence
+from coprod.pages import Page
+from coprod.pages.catalogue import FACETS, catalogue_data, catalogue_pages
+from coprod.pages.listing import sort_case_studies
+from coprod.pages.taxonomy_pages import taxonomy_pages
+from coprod.synthetic import write_evidence
+
+GOLDEN = ROOT / "tests" / "golden" / "pages"
+SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "catalogue.js"
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Evidence:
+    return load(make_evidence(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
+    """120 valid synthetic case studies with the real taxonomy."""
+    real = load(make_evidence(tmp_path_factory.mktemp("real")))
+    return load(write_evidence(tmp_path_factory.mktemp("synthetic"), ROOT / "evidence", real.taxonomy, 120, 50))
+
+
+def listed_ids(page: Page) -> list[str]:
+    """The case studies of the page's list, in order (the part before "Browse by")."""
+    return linked_case_ids(page.uri, page.content.split("## Browse by")[0])
+
+
+def pager_line(page: Page) -> str:
+    lines = page.content.splitlines()
+    return lines[lines.index("{: #catalogue-pager }") - 1]
+
+
+def test_golden_pages(evidence: Evidence) -> None:
+    pages = catalogue_pages(evidence)
+    assert [p.uri for p in pages] == ["case-studies/index.md"]
+    (GOLDEN / "case-studies").mkdir(exist_ok=True)
+    check_golden(GOLDEN / "case-studies" / "index.md", pages[0].content)
+    data = catalogue_data(evidence)
+    assert data.uri == "data/catalogue.json"
+    (GOLDEN / "data").mkdir(exist_ok=True)
+    check_golden(GOLDEN / "data" / "catalogue.json", json.dumps(json.loads(data.content), indent=1) + "\n")
+
+
+def test_fixture_catalogue(evidence: Evidence) -> None:
+    page = catalogue_pages(evidence)[0]
+    assert page.lists == {"peer-researchers", "learning-disability-panel"}
+    assert listed_ids(page) == ["learning-disability-panel", "peer-researchers"]  # newest first
+    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json"></div>' in page.content
+    assert "#catalogue-pager" not in page.content  # one page: no pager
+    browse = page.content.split("## Browse by")[1]
+    assert "- [Reciprocity](../principles/reciprocity.md) (1)" in browse
+    assert "- [Authors' reflection](../evidence/author-reflection.md) (2)" in browse
+    assert "- [United Kingdom](../countries/united-kingdom.md) (2)" in browse
+    assert browse.index("- [2020](../years/2020.md) (1)") < browse.index("- [2019](../years/2019.md) (1)")
+    headings = re.findall(r"^### (.+)$", browse, re.MULTILINE)
+    assert headings == [f.label for f in FACETS]
+
+
+def test_pagination_of_120_case_studies(synthetic: Evidence) -> None:
+    pages = catalogue_pages(synthetic)
+    assert [p.uri for p in pages] == ["case-studies/index.md", "case-studies/page/2.md", "case-studies/page/3.md"]
+    assert [len(p.lists) for p in pages] == [50, 50, 20]
+    assert [len(listed_ids(p)) for p in pages] == [50, 50, 20]
+    assert [set(listed_ids(p)) for p in pages] == [p.lists for p in pages]
+    # every published id in exactly one page, in the newest-first order across pages
+    order = [r.id for r in sort_case_studies(synthetic.published("case-study"))]
+    assert [i for p in pages for i in listed_ids(p)] == order
+    assert len(order) == 120
+
+    first, second, third = (pager_line(p) for p in pages)
+    assert "Previous" not in first and "[Next →](page/2.md)" in first
+    assert '**1**{: aria-current="page" }' in first and '[3](page/3.md){: aria-label="Page 3" }' in first
+    assert "[← Previous](../index.md)" in second and "[Next →](3.md)" in second
+    assert '[1](../index.md){: aria-label="Page 1" }' in second and '**2**{: aria-current="page" }' in second
+    assert "[← Previous](2.md)" in third and "Next" not in third
+    assert "This is page 2 of 3." in pages[1].content
+    assert pages[1].title == "Case studies, page 2"
+    assert 'data-catalogue="../../../data/catalogue.json"' in pages[2].content
+    html = render(pages[1].content)
+    assert '<p id="catalogue-pager">' in html
+
+
+def test_pager_elides_long_runs() -> None:
+    from coprod.pages.catalogue import page_numbers
+
+    assert page_numbers(1, 3) == [1, 2, 3]
+    assert page_numbers(10, 200) == [1, 8, 9, 10, 11, 12, 200]
+    assert page_numbers(200, 200) == [1, 198, 199, 200]
+
+
+def test_catalogue_data_shape(evidence: Evidence) -> None:
+    evidence.case_studies["learning-disability-panel"].source.data["status"] = "retracted"
+    data = json.loads(catalogue_data(evidence).content)
+    assert set(data) == {"facets", "case_studies"}
+    assert [f["name"] for f in data["facets"]] == [f.name for f in FACETS]
+    facets = {f["name"]: f for f in data["facets"]}
+    assert ["reciprocity", "Reciprocity"] in facets["principle"]["terms"]
+    assert facets["country"]["terms"] == [["united-kingdom", "United Kingdom"]]
+    assert facets["year"]["terms"] == [["2020", "2020"], ["2019", "2019"]]
+    cases = {c["id"]: c for c in data["case_studies"]}
+    assert list(cases) == ["learning-disability-panel", "peer-researchers"]
+    peer = cases["peer-researchers"]
+    assert peer["url"] == "/case-studies/peer-researchers/"
+    assert peer["title"] == "Peer researchers shaping a community health study"
+    assert peer["years"] == "2019–2021" and "retracted" not in peer
+    assert peer["facets"] == {
+        "principle": ["sharing-power", "reciprocity"], "barrier": ["bureaucracy"], "enabler": ["training-and-support"],
+        "outcome": ["research-conduct", "benefits-to-contributors"], "stage": ["design", "data-collection"],
+        "setting": ["public-health", "mental-health"], "country": ["united-kingdom"], "year": ["2019"],
+        "evidence": ["author-reflection", "participant-reported"]}
+    assert cases["learning-disability-panel"]["retracted"] is True
+    for case in data["case_studies"]:
+        for name, keys in case["facets"].items():
+            assert set(keys) <= {key for key, _label in facets[name]["terms"]}
+
+
+def test_catalogue_data_leaves_out_drafts_and_is_compact(synthetic: Evidence) -> None:
+    page = catalogue_data(synthetic)
+    assert "\n" not in page.content.rstrip("\n") and ", " not in page.content[:200]
+    assert len(json.loads(page.content)["case_studies"]) == 120
+    synthetic.case_studies["case-00000"].source.data["status"] = "draft"
+    try:
+        data = json.loads(catalogue_data(synthetic).content)
+        pages = catalogue_pages(synthetic)
+    finally:
+        synthetic.case_studies["case-00000"].source.data["status"] = "published"
+    assert "case-00000" not in {c["id"] for c in data["case_studies"]}
+    assert sum(len(p.lists) for p in pages) == 119
+
+
+def test_no_case_studies(tmp_path: Path) -> None:
+    evidence = load(make_evidence(tmp_path))
+    evidence.case_studies.clear()
+    pages = catalogue_pages(evidence)
+    assert len(pages) == 1 and pages[0].lists == frozenset()
+    assert "No case studies are published yet." in pages[0].content
+    assert json.loads(catalogue_data(evidence).content)["case_studies"] == []
+    assert "No case study records a country yet." in {p.uri: p for p in taxonomy_pages(evidence)}[urls.COUNTRIES].content
+
+
+def test_hostile_titles_in_the_catalogue(evidence: Evidence) -> None:
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) *star*"
+    evidence.case_studies["peer-researchers"].source.data["title"] = hostile
+    terms = evidence.taxonomy["settings"].terms
+    terms["public-health"] = dataclasses.replace(terms["public-health"], label=hostile)
+    html = render(catalogue_pages(evidence)[0].content)
+    assert "<script" not in html and 'href="javascript' not in html and "<em>star</em>" not in html
+    assert json.loads(catalogue_data(evidence).content)["case_studies"][1]["title"] == hostile
+
+
+# ---------------------------------------------------------------------------------------
+# The script.
+
+def test_script_parses() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    result = subprocess.run([node, "--check", str(SCRIPT)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_script_writes_text_safely() -> None:
+    source = SCRIPT.read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.DOTALL)  # the comments may name what is banned
+    for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert banned not in code
+    assert "https://" not in source and "http://" not in source  # no external requests
+    assert 'SAFE_URL = /^\\/case-studies\\/' in code
+    assert '"aria-live": "polite"' in code
+    assert "DOMContentLoaded" in code
+
+
+# A tiny fake DOM, enough to run the script in node (no browser in the test environment):
+# it loads the data, builds the controls, reads the query and narrows the list.
+HARNESS = r"""
+// A tiny fake DOM, enough to run catalogue.js in node without a browser.
+"use strict";
+const fs = require("fs");
+const [scriptPath, dataPath, search] = process.argv.slice(2);
+const listeners = new Map();
+class Node_ {
+  constructor(tag) {
+    this.tagName = tag; this.childNodes = []; this.parent = null; this.attrs = {}; this.hidden = false;
+    this.style = {}; this.id = ""; this.name = ""; this.type = ""; this.href = ""; this.htmlFor = "";
+    this.className = ""; this.autocomplete = ""; this.role = ""; this._value = ""; this._text = null; this.events = {};
+  }
+  get children() { return this.childNodes.filter((n) => n.tagName !== "#text"); }
+  get value() {
+    if (this.tagName !== "SELECT") return this._value;
+    const chosen = this.children.find((o) => o.selected) || this.children[0];
+    return chosen ? chosen.value : "";
+  }
+  set value(v) {
+    if (this.tagName !== "SELECT") { this._value = v; return; }
+    this.children.forEach((o) => { o.selected = o.value === v; });
+  }
+  get options() { return this.children.filter((n) => n.tagName === "OPTION"); }
+  get textContent() { return this._text !== null ? this._text : this.childNodes.map((n) => n.textContent).join(""); }
+  set textContent(v) { this.childNodes = []; const t = new Node_("#text"); t._text = String(v); this.appendChild(t); }
+  appendChild(n) {
+    if (n.tagName === "#fragment") { n.childNodes.slice().forEach((c) => this.appendChild(c)); n.childNodes = []; return n; }
+    n.parent = this; this.childNodes.push(n); return n;
+  }
+  replaceChildren(...nodes) { this.childNodes = []; nodes.forEach((n) => this.appendChild(n)); }
+  setAttribute(k, v) { this.attrs[k] = String(v); if (k === "id") this.id = String(v); }
+  getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; }
+  removeAttribute(k) { delete this.attrs[k]; }
+  get nextElementSibling() {
+    const siblings = this.parent.children; return siblings[siblings.indexOf(this) + 1] || null;
+  }
+  addEventListener(type, fn) { (this.events[type] = this.events[type] || []).push(fn); }
+  dispatch(type) { const e = { preventDefault() {} }; (this.events[type] || []).forEach((fn) => fn(e)); }
+  focus() { document.activeElement = this; }
+  querySelector(sel) { return this.all().find((n) => n.tagName === sel.toUpperCase()) || null; }
+  all() { return this.children.flatMap((c) => [c, ...c.all()]); }
+}
+const body = new Node_("BODY");
+global.document = {
+  readyState: "complete",
+  baseURI: "https://example.org/library/case-studies/" + (search || ""),
+  createElement: (t) => new Node_(t.toUpperCase()),
+  createTextNode: (t) => { const n = new Node_("#text"); n._text = t; return n; },
+  createDocumentFragment: () => new Node_("#fragment"),
+  getElementById: (id) => body.all().find((n) => n.id === id) || null,
+  addEventListener: (t, fn) => listeners.set(t, fn),
+};
+const location = new URL(document.baseURI);
+global.window = {
+  location,
+  history: { state: null, replaceState(state, title, url) { window.lastUrl = url; } },
+  addEventListener() {}, setTimeout, clearTimeout,
+};
+const requested = [];
+global.fetch = (url) => { requested.push(url); return Promise.resolve({ ok: true, status: 200, json: async () => JSON.parse(fs.readFileSync(dataPath, "utf8")) }); };
+const mount = document.createElement("div");
+mount.setAttribute("id", "catalogue-filters");
+mount.setAttribute("data-catalogue", "../data/catalogue.json");
+const statics = ["p", "ul", "p"].map((t) => document.createElement(t));
+const browse = document.createElement("h2");
+[mount, ...statics, browse].forEach((n) => body.appendChild(n));
+
+const report = () => {
+  const results = document.getElementById("catalogue-results");
+  const status = document.getElementById("catalogue-status");
+  return {
+    status: status.textContent, live: status.getAttribute("aria-live"),
+    items: results.children.map((li) => ({ text: li.textContent, href: (li.querySelector("a") || {}).href || null })),
+    url: window.lastUrl,
+  };
+};
+eval(fs.readFileSync(scriptPath, "utf8"));
+setTimeout(() => {
+  const out = { requested, hidden: statics.map((n) => n.hidden), browseHidden: browse.hidden, first: report() };
+  const selects = body.all().filter((n) => n.tagName === "SELECT");
+  out.selects = selects.map((s) => ({ name: s.name, value: s.value, options: s.options.map((o) => o.textContent) }));
+  out.labels = body.all().filter((n) => n.tagName === "LABEL").map((l) => [l.htmlFor, l.textContent]);
+  selects.forEach((s) => { s.value = ""; });
+  const principle = selects.find((s) => s.name === "principle");
+  document.getElementById("catalogue-search").value = "";
+  principle.value = "reciprocity";
+  principle.dispatch("change");
+  out.second = report();
+  console.log(JSON.stringify(out));
+}, 20);
+"""
+
+
+def test_script_filters_in_a_fake_dom(tmp_path: Path, evidence: Evidence) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    data = json.loads(catalogue_data(evidence).content)
+    for case_id, url in (("evil", "javascript:alert(1)"), ("evil-two", "//evil.example/case-studies/x/")):
+        data["case_studies"].append({"id": case_id, "title": f"<b>{case_id}</b>", "summary": "s", "url": url,
+                                     "facets": {"principle": ["reciprocity"]}})
+    (tmp_path / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "harness.js").write_text(HARNESS, encoding="utf-8")
+    result = subprocess.run([node, str(tmp_path / "harness.js"), str(SCRIPT), str(tmp_path / "data.json"),
+                             "?principle=reciprocity&setting=no-such-setting&q=peer"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["requested"] == ["https://example.org/library/data/catalogue.json"]
+    assert out["hidden"] == [True, True, True] and out["browseHidden"] is False
+    first = out["first"]
+    assert first["live"] == "polite"
+    assert first["status"] == "1 of 4 case studies match these filters."
+    assert first["items"] == [{"text": "Peer researchers shaping a community health study"
+                                       "Peer researchers with lived experience designed and ran interviews in a "
+                                       "community health study.Public health, Mental health; 2019–2021",
+                               "href": "https://example.org/library/case-studies/peer-researchers/"}]
+    assert first["url"] == "/library/case-studies/?q=peer&principle=reciprocity"  # the unknown setting is dropped
+    selects = {s["name"]: s for s in out["selects"]}
+    assert selects["principle"]["value"] == "reciprocity" and selects["setting"]["value"] == ""
+    assert selects["principle"]["options"][0] == "Any" and "Reciprocity (3)" in selects["principle"]["options"]
+    assert "feature" not in selects  # no case study uses a feature: no empty control
+    assert ["catalogue-facet-country", "Country"] in out["labels"]
+    assert ["catalogue-search", "Search titles and summaries"] in out["labels"]
+    second = out["second"]  # search cleared, principle reciprocity
+    assert second["status"] == "3 of 4 case studies match these filters."
+    assert [i["href"] for i in second["items"]] == [
+        "https://example.org/library/case-studies/peer-researchers/", None, None]  # unsafe urls: no links
+    assert second["items"][1]["text"] == "<b>evil</b>s"  # markup stays text
+    assert second["url"] == "/library/case-studies/?principle=reciprocity"
+
+
+# ---------------------------------------------------------------------------------------
+# A real strict MkDocs build of the pages.
+
+MKDOCS_YML = """\
+site_name: Catalogue test
+site_url: https://example.org/library/
+theme:
+  name: material
+  font: false
+extra_javascript:
+  - assets/javascripts/catalogue.js
+markdown_extensions:
+  - attr_list
+  - tables
+  - toc
+validation:
+  nav:
+    omitted_files: info
+    not_found: warn
+  links:
+    not_found: warn
+    anchors: warn
+    absolute_links: warn
+    unrecognized_links: warn
+"""
+
+
+def write_pages(docs: Path, pages: list[Page]) -> None:
+    for page in pages:
+        path = docs / page.uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(page.content, bytes):
+            path.write_bytes(page.content)
+        else:
+            path.write_text(page.content, encoding="utf-8")
+
+
+def write_stubs(docs: Path, evidence: Evidence) -> None:
+    """The pages other modules make, as stubs, so every link of ours can be checked."""
+    sources = sorted({t.source for v in evidence.taxonomy.vocabularies.values() for t in v.terms.values() if t.source})
+    references = ["# References", ""] + [f"## {key} {{: #{urls.reference_anchor(key)} }}\n" for key in sources]
+    write_pages(docs, [Page(urls.REFERENCES, "\n".join(references))])
+    write_pages(docs, [Page(urls.case_study(r.id), f"# {r.id}\n") for r in evidence.published("case-study")])
+    write_pages(docs, [Page(urls.claim(r.id), f"# {r.id}\n") for r in evidence.published("claim")])
+
+
+def test_strict_mkdocs_build(tmp_path: Path, evidence: Evidence, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(urls, "CATALOGUE_PAGE_SIZE", 1)  # two catalogue pages: the pager's links are checked
+    project = tmp_path / "project"
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (docs / "assets" / "javascripts").mkdir(parents=True)
+    shutil.copy(SCRIPT, docs / "assets" / "javascripts" / "catalogue.js")
+    write_stubs(docs, evidence)
+    pages = [*taxonomy_pages(evidence), *catalogue_pages(evidence), catalogue_data(evidence)]
+    assert len(pages) > 80
+    write_pages(docs, pages)
+
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout, result.stdout
+
+    site = project / "site"
+    first = (site / "case-studies" / "index.html").read_text(encoding="utf-8")
+    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json"></div>' in first
+    assert '<p id="catalogue-pager">' in first and 'href="page/2/"' in first
+    assert "assets/javascripts/catalogue.js" in first
+    second = (site / "case-studies" / "page" / "2" / "index.html").read_text(encoding="utf-8")
+    assert 'data-catalogue="../../../data/catalogue.json"' in second and 'href="../../"' in second
+    # the relative data address resolves to the data file from both pages
+    assert (site / "case-studies" / "../data/catalogue.json").resolve().is_file()
+    assert (site / "case-studies" / "page" / "2" / "../../../data/catalogue.json").resolve().is_file()
+    term = (site / "principles" / "reciprocity" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../references/#ref-Hickey2018guidance"' in term
+    assert 'href="../../case-studies/peer-researchers/"' in term

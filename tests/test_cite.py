@@ -1,0 +1,352 @@
+"""Author-year citations and APA-like references: labels, entries, bodies, sections, and a
+real MkDocs build that checks the anchors."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, check_golden, make_evidence
+from pybtex.database import Entry, Person
+
+from coprod import urls
+from coprod.bibliography import Bibliography, load_bibliography
+from coprod.cite import References, latex_text
+from coprod.pages.references import references_page
+from coprod.problems import Report
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "cite"
+
+
+def load(path: Path) -> Bibliography:
+    report = Report()
+    bibliography = load_bibliography(path, report)
+    assert not report.problems, report.problems
+    return bibliography
+
+
+def refs_from(tmp_path: Path, bib: str) -> References:
+    path = tmp_path / "references.bib"
+    path.write_text(textwrap.dedent(bib), encoding="utf-8")
+    return References(load(path))
+
+
+@pytest.fixture(scope="module")
+def shipped() -> References:
+    return References(load(ROOT / "evidence" / "references.bib"))
+
+
+@pytest.fixture
+def fixture_refs(tmp_path: Path) -> References:
+    return References(load(make_evidence(tmp_path) / "references.bib"))
+
+
+# --------------------------------------------------------------------------- the shipped bibliography
+
+
+def test_shipped_entries_golden(shipped: References) -> None:
+    text = "".join(f"{key}\n    {shipped.entry(key)}\n\n" for key in shipped.ordered_keys())
+    check_golden(GOLDEN / "entries.md", text)
+
+
+def test_shipped_labels_golden(shipped: References) -> None:
+    text = "".join(f"{key}: {shipped.label(key)} | {shipped.narrative(key)}\n" for key in sorted(shipped.ordered_keys()))
+    check_golden(GOLDEN / "labels.txt", text)
+
+
+def test_shipped_entries_are_clean(shipped: References) -> None:
+    """No LaTeX left: after removing markdown escapes, no brace or backslash."""
+    for key in shipped.ordered_keys():
+        entry = re.sub(r"\\[\\`*_{}\[\]()>#+\-.!|]", "", shipped.entry(key))
+        assert "{" not in entry and "}" not in entry and "\\" not in entry, (key, entry)
+        assert "--" not in shipped.label(key)
+
+
+def test_every_shipped_entry_is_listed_once(shipped: References) -> None:
+    assert sorted(shipped.ordered_keys()) == sorted(shipped.bibliography.entries)
+
+
+def test_formatting_is_cached(shipped: References) -> None:
+    key = "Kuhn1962structure"
+    assert shipped.entry(key) is shipped.entry(key)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_label_forms(tmp_path: Path) -> None:
+    refs = refs_from(tmp_path, r"""
+        @article{one, author = {Hickey, Gary}, title = {T}, journal = {J}, year = {2018}}
+        @article{two, author = {Knowles, Sarah E. and Smith, Jo}, title = {T}, journal = {J}, year = {2021}}
+        @article{three, author = {Staniszewska, S. and Hickey, G. and Coutts, P.}, title = {T}, journal = {J},
+                 year = {2022}}
+        @misc{corporate, author = {{Health Research Authority}}, title = {T}, year = {2020}}
+        @unpublished{undated, author = {{McPin Foundation}}, title = {T}, note = {Undated.}}
+        @misc{anonymous, title = {Conference abstract on the public views of health inequalities}, year = {2023}}
+        @article{others, author = {Hickey, Gary and others}, title = {T}, journal = {J}, year = {2019}}
+        @article{accents, author = {G{\'o}mez, Jos{\'e} and M{\"u}ller, J{\"u}rgen}, title = {T}, journal = {J},
+                 year = {2019}}
+    """)
+    assert refs.label("one") == "Hickey, 2018"
+    assert refs.narrative("one") == "Hickey (2018)"
+    assert refs.label("two") == "Knowles & Smith, 2021"
+    assert refs.narrative("two") == "Knowles and Smith (2021)"
+    assert refs.label("three") == "Staniszewska et al., 2022"
+    assert refs.narrative("three") == "Staniszewska et al. (2022)"
+    assert refs.label("corporate") == "Health Research Authority, 2020"
+    assert refs.label("undated") == "McPin Foundation, n.d."
+    assert refs.label("anonymous") == "“Conference abstract on the public…”, 2023"
+    assert refs.label("others") == "Hickey et al., 2019"
+    assert refs.label("accents") == "Gómez & Müller, 2019"
+    with pytest.raises(KeyError):
+        refs.label("missing")
+
+
+def test_same_author_year_gets_letters_across_the_whole_bibliography(tmp_path: Path) -> None:
+    refs = refs_from(tmp_path, r"""
+        @misc{zeta, author = {{Health Research Authority}}, title = {Z}, year = {2020}}
+        @misc{alpha, author = {{Health Research Authority}}, title = {A}, year = {2020}}
+        @misc{other, author = {{Health Research Authority}}, title = {O}, year = {2021}}
+        @unpublished{u2, author = {{McPin Foundation}}, title = {B}, note = {Undated.}}
+        @unpublished{u1, author = {{McPin Foundation}}, title = {A}, note = {Undated.}}
+        @article{k1, author = {Knowles, S. and Allen, D. and Flynn, J.}, title = {T}, journal = {J}, year = {2021}}
+        @article{k2, author = {Knowles, S. and Mistry, M. and Lewis, A.}, title = {T}, journal = {J}, year = {2021}}
+    """)
+    assert refs.label("alpha") == "Health Research Authority, 2020a"  # by key, not file order
+    assert refs.label("zeta") == "Health Research Authority, 2020b"
+    assert refs.label("other") == "Health Research Authority, 2021"
+    assert refs.label("u1") == "McPin Foundation, n.d.-a"
+    assert refs.narrative("u2") == "McPin Foundation (n.d.-b)"
+    assert refs.label("k1") == "Knowles et al., 2021a"
+    assert refs.label("k2") == "Knowles et al., 2021b"
+    assert r"\(2020b\)" in refs.entry("zeta")  # the reference list shows the same year
+    # a page citing only zeta still says 2020b
+    body, _ = refs.render_body("[@zeta]", "index.md")
+    assert "2020b" in body
+
+
+def test_apa_order(tmp_path: Path) -> None:
+    refs = refs_from(tmp_path, r"""
+        @article{b2020, author = {Brown, A.}, title = {T}, journal = {J}, year = {2020}}
+        @article{a2021, author = {{\"O}berg, K.}, title = {T}, journal = {J}, year = {2021}}
+        @article{b2019, author = {Brown, A.}, title = {T}, journal = {J}, year = {2019}}
+        @article{bc, author = {Brown, A. and Clark, C.}, title = {T}, journal = {J}, year = {2010}}
+        @unpublished{bnd, author = {Brown, A.}, title = {T}, note = {n}}
+        @article{a, author = {Adams, Z.}, title = {T}, journal = {J}, year = {2030}}
+    """)
+    # undated first, then by year; one author before the same author with co-authors; accents ignored
+    assert refs.ordered_keys() == ["a", "bnd", "b2019", "b2020", "bc", "a2021"]
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def test_latex_decoding() -> None:
+    assert latex_text(r"Caf{\'e} {\"u}ber -- \emph{new} {PPI} R\&D 20% {\o}") == "Café über – new PPI R&D 20% ø"
+    assert latex_text(r"\textbf{Bold} \unknown{x} \$5 $x$") == "Bold unknown x $5 x"
+
+
+def test_entry_article(tmp_path: Path) -> None:
+    refs = refs_from(tmp_path, r"""
+        @article{walker,
+          author = {Walker, Lauren and Peckham, Emily J.},
+          title = {Co-producing -- the {SPACES} story?},
+          journal = {Qualitative Research in Sport, Exercise and Health},
+          year = {2023}, volume = {15}, number = {2}, pages = {235--247},
+          doi = {10.1080/2159676X.2022.(2161610)},
+          url = {https://example.org/ignored-when-there-is-a-doi},
+          note = {Volume inferred.}}
+    """)
+    assert refs.entry("walker") == (
+        r"Walker, L\., &amp; Peckham, E\. J\. \(2023\)\. Co\-producing – the SPACES story? "
+        r"*Qualitative Research in Sport, Exercise and Health*, *15*\(2\), 235–247. "
+        r"[https://doi\.org/10\.1080/2159676X\.2022\.\(2161610\)](https://doi.org/10.1080/2159676X.2022.%282161610%29)"
+        r" *Note:* Volume inferred\."
+    )
+
+
+def test_entry_report_and_book(tmp_path: Path) -> None:
+    refs = refs_from(tmp_path, r"""
+        @techreport{kef, author = {{Research England}}, title = {Knowledge Exchange Framework},
+                    institution = {Research England}, year = {2020}, number = {RE-P-2020-02}}
+        @techreport{guide, author = {Hickey, Gary and others}, title = {Guidance}, institution = {INVOLVE},
+                    year = {2018}, url = {https://example.org/a_(b)}}
+        @book{kuhn, author = {Kuhn, Thomas S.}, title = {The Structure of Scientific Revolutions},
+              publisher = {University of Chicago Press}, address = {Chicago}, year = {1962}, edition = {2}}
+    """)
+    assert refs.entry("kef") == (r"Research England. \(2020\)\. *Knowledge Exchange Framework* "
+                                 r"\(Report No\. RE\-P\-2020\-02\).")
+    assert refs.entry("guide") == (r"Hickey, G\., et al\. \(2018\)\. *Guidance*. INVOLVE. "
+                                   r"[https://example\.org/a\_\(b\)](https://example.org/a_%28b%29)")
+    assert refs.entry("kuhn") == (r"Kuhn, T\. S\. \(1962\)\. *The Structure of Scientific Revolutions* \(2nd ed\.\). "
+                                  r"University of Chicago Press.")
+
+
+def test_entry_text_is_escaped(tmp_path: Path) -> None:
+    refs = refs_from(tmp_path, r"""
+        @misc{x, author = {{A <b>bold</b> group}}, title = {*Stars* and [links](javascript:x) | pipes},
+              year = {2020}, note = {<script>alert(1)</script>}}
+    """)
+    entry = refs.entry("x")
+    assert "<b>" not in entry and "<script>" not in entry
+    assert r"\*Stars\*" in entry and r"\[links\]\(javascript:x\)" in entry and r"\|" in entry
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+def test_render_body_every_syntax(fixture_refs: References) -> None:
+    body = textwrap.dedent("""\
+        Parenthetical [@Staniszewska2022coproduction].
+        Two [@Staniszewska2022coproduction; @Hickey2018guidance].
+        Prefix and locator [see @Example2021peer, p. 12; @Hickey2018guidance].
+        Narrative: @PARTNERS22020exploring showed it.
+        Code `[@Hickey2018guidance]` and `@Example2021peer`, mail ann@Example2021peer.org,
+        a URL https://example.org/@Example2021peer and [@Hickey2018guidance].
+        Unknown [@Nobody2020] and @Nobody2021.
+
+            @Hickey2018guidance in an indented code block
+        """)
+    out, cited = fixture_refs.render_body(body, "case-studies/x.md")
+    check_golden(GOLDEN / "render_body.md", out)
+    assert cited == ["Staniszewska2022coproduction", "Hickey2018guidance", "Example2021peer", "PARTNERS22020exploring"]
+    assert "([Staniszewska et al\\., 2022](#ref-Staniszewska2022coproduction))" in out
+    assert ("(see [Example &amp; Sample, 2021](#ref-Example2021peer), p\\. 12; "
+            "[Hickey et al\\., 2018](#ref-Hickey2018guidance))") in out
+    assert "[The PARTNERS2 writing collective](#ref-PARTNERS22020exploring) (2020) showed it" in out
+    assert "`[@Hickey2018guidance]` and `@Example2021peer`, mail ann@Example2021peer.org," in out
+    assert "https://example.org/@Example2021peer and" in out
+    assert "(@Nobody2020 \\(reference not found\\)) and @Nobody2021 \\(reference not found\\)." in out
+    assert "    @Hickey2018guidance in an indented code block" in out
+    assert "#ref-Nobody" not in out
+
+
+def test_render_body_without_citations(fixture_refs: References) -> None:
+    assert fixture_refs.render_body("Plain text, a@b.org.", "index.md") == ("Plain text, a@b.org.", [])
+
+
+def test_section(fixture_refs: References) -> None:
+    keys = ["Staniszewska2022coproduction", "Hickey2018guidance", "Example2021peer", "Nobody"]
+    section = fixture_refs.section(keys, "case-studies/x.md")
+    check_golden(GOLDEN / "section.md", section)
+    lines = section.splitlines()
+    assert lines[0] == "## References"
+    items = [line for line in lines if line.startswith("- ")]
+    assert [re.search(r'id="([^"]+)"', line).group(1) for line in items] == [
+        "ref-Example2021peer", "ref-Hickey2018guidance", "ref-Staniszewska2022coproduction"]
+    assert items[0].endswith("[all pages citing this](../references/index.md#ref-Example2021peer)")
+    assert fixture_refs.section([], "index.md") == ""
+
+
+def test_references_page(fixture_refs: References) -> None:
+    cited_by = {
+        "Hickey2018guidance": [("case-studies/b.md", "B <study>"), ("case-studies/a.md", "A study"),
+                               ("case-studies/a.md", "A study")],
+    }
+    page = references_page(fixture_refs, cited_by)
+    check_golden(GOLDEN / "references_page.md", page.content)
+    assert page.uri == urls.REFERENCES and page.title == "References"
+    assert ("Cited by: [A study](../case-studies/a.md), [B &lt;study&gt;](../case-studies/b.md)."
+            in page.content)
+    assert page.content.count('<span id="ref-') == len(fixture_refs.bibliography.entries)
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def synthetic_references(count: int) -> References:
+    bibliography = Bibliography()
+    for i in range(count):
+        entry = Entry("article", fields={"title": f"Title {i}", "journal": "Journal", "year": str(2000 + i % 25),
+                                         "doi": f"10.1234/x{i}"})
+        for name in (f"Author{i % 97}, Ann", "Second, Bo", "Third, Cy")[: 1 + i % 3]:
+            entry.add_person(Person(name), "author")
+        bibliography.add(f"key{i}", entry, i)
+    return References(bibliography)
+
+
+def test_rendering_is_fast() -> None:
+    refs = synthetic_references(500)
+    bodies = [
+        "## Summary\n\n" + " ".join(f"Finding {j} [see @key{(i * 7 + j * 83) % 500}, p. {j}]." for j in range(3))
+        + "\n\nAs @key{(i * 11) % 500} and [@key{(i * 13) % 500}; @key{(i * 17) % 500}] show.\n\n" + "Text. " * 200
+        for i in range(1000)
+    ]
+    start = time.perf_counter()
+    for i, body in enumerate(bodies):
+        _, cited = refs.render_body(body, f"case-studies/c{i}.md")
+        refs.section(cited, f"case-studies/c{i}.md")
+    per_body = (time.perf_counter() - start) / len(bodies) * 1000
+    print(f"render_body + section: {per_body:.3f} ms per body")
+    assert per_body < 5, per_body
+
+
+# --------------------------------------------------------------------------- a real MkDocs build
+
+
+def test_mkdocs_build_accepts_the_anchors(tmp_path: Path, fixture_refs: References) -> None:
+    project = tmp_path / "site-project"
+    (project / "docs" / "case-studies").mkdir(parents=True)
+    (project / "docs" / "references").mkdir()
+    (project / "mkdocs.yml").write_text(textwrap.dedent("""\
+        site_name: Test
+        theme:
+          name: material
+          font: false
+        markdown_extensions:
+          - attr_list
+          - tables
+          - toc:
+              permalink: true
+        validation:
+          links:
+            not_found: warn
+            anchors: warn
+            unrecognized_links: warn
+        """), encoding="utf-8")
+    (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    page_uri = "case-studies/x.md"
+    body = "# A case study\n\nAs shown [see @Hickey2018guidance, p. 3; @Example2021peer] and by @Staniszewska2022coproduction.\n"
+    out, cited = fixture_refs.render_body(body, page_uri)
+    (project / "docs" / page_uri).write_text(out + "\n" + fixture_refs.section(cited, page_uri), encoding="utf-8")
+    cited_by = {key: [(page_uri, "A case study")] for key in cited}
+    refs_page = references_page(fixture_refs, cited_by)
+    (project / "docs" / refs_page.uri).write_text(refs_page.content, encoding="utf-8")
+
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout, result.stdout
+
+    html = (project / "site" / "case-studies" / "x" / "index.html").read_text(encoding="utf-8")
+    for key in cited:
+        assert f'id="ref-{key}"' in html
+        assert f'href="#ref-{key}"' in html
+        assert f'href="../../references/#ref-{key}"' in html
+    refs_html = (project / "site" / "references" / "index.html").read_text(encoding="utf-8")
+    for key in fixture_refs.bibliography.entries:
+        assert f'id="ref-{key}"' in refs_html
+    assert 'href="../case-studies/x/"' in refs_html
+    assert 'href="https://doi.org/10.1186/s40900-022-00340-2"' in refs_html
+
+
+def test_mkdocs_strict_build_fails_on_a_missing_anchor(tmp_path: Path) -> None:
+    """The check above means something: a link to an anchor that is not there fails."""
+    project = tmp_path / "broken"
+    (project / "docs").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme:\n  name: material\n  font: false\nvalidation:\n  anchors: warn\n", encoding="utf-8")
+    (project / "docs" / "index.md").write_text("[x](#ref-missing)\n\n- <span id=\"ref-there\"></span>Entry\n",
+                                               encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False)
+    assert result.returncode != 0
+    assert "ref-missing" in result.stdout
