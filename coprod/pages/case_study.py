@@ -65,7 +65,7 @@ def _panel(record: Record, evidence: Evidence, uri: str) -> str:
     rows.append(("Who was involved", "<br>".join(who)))
     if data.get("features"):
         rows.append(("Key features", ", ".join(term_link(evidence, "features", k, uri) for k in data["features"])))
-    table = ["| | |", "|---|---|"] + [f"| {label} | {value} |" for label, value in rows]
+    table = ["| About the project | |", "|---|---|"] + [f"| {label} | {value} |" for label, value in rows]
     return "## At a glance\n\n" + "\n".join(table)
 
 

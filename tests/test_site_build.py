@@ -1,0 +1,101 @@
+"""The real MkDocs build of the shipped evidence: every page, anchor and export is there."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pybtex.database import parse_string
+
+from coprod import urls
+from coprod.evidence import load_evidence
+from coprod.linkcheck import check_site, missing_sitemap_pages
+from coprod.problems import Report
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="module")
+def evidence():
+    report = Report()
+    loaded = load_evidence(ROOT / "evidence", report)
+    assert not report.errors
+    return loaded
+
+
+def html(site: Path, uri: str) -> str:
+    address = urls.address(uri).lstrip("/")
+    return (site / address / "index.html").read_text(encoding="utf-8") if address.endswith("/") or not address \
+        else (site / address).read_text(encoding="utf-8")
+
+
+def test_every_record_has_its_page(built: Path, evidence) -> None:
+    for record in evidence.published("case-study"):
+        page = html(built, urls.case_study(record.id))
+        assert "At a glance" in page and "References" in page, record.id
+    for record in evidence.published("claim"):
+        assert "Strength of evidence" in html(built, urls.claim(record.id)), record.id
+
+
+def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
+    report = check_site(built)
+    assert report.pages > 100
+    assert report.broken == []
+    assert missing_sitemap_pages(built, "https://coproduction-evidence.example/") == []
+
+
+def test_bibliography_has_an_anchor_per_entry(built: Path, evidence) -> None:
+    page = html(built, urls.REFERENCES)
+    for key in evidence.bibliography.entries:
+        assert f'id="{urls.reference_anchor(key)}"' in page, key
+
+
+def test_exports_hold_every_published_record(built: Path, evidence) -> None:
+    data = built / "data"
+    cases = json.loads((data / "case-studies.json").read_text(encoding="utf-8"))
+    ids = {r.id for r in evidence.published("case-study")}
+    assert {r["id"] for r in cases["records"]} == ids
+    rows = list(csv.DictReader(io.StringIO((data / "case-studies.csv").read_text(encoding="utf-8"))))
+    assert {r["id"] for r in rows} == ids
+    claims = json.loads((data / "claims.json").read_text(encoding="utf-8"))
+    assert {r["id"] for r in claims["records"]} == {r.id for r in evidence.published("claim")}
+    bib = parse_string((data / "references.bib").read_text(encoding="utf-8"), "bibtex")
+    assert set(bib.entries) == set(evidence.bibliography.entries)
+    csl = json.loads((data / "references.json").read_text(encoding="utf-8"))
+    assert {item["id"] for item in csl} == set(evidence.bibliography.entries)
+    for name in ("case-study", "claim", "common", "taxonomy"):
+        assert json.loads((data / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))["$id"]
+
+
+def test_home_page_shows_live_counts(built: Path, evidence) -> None:
+    page = html(built, urls.HOME)
+    assert f"<strong>{len(evidence.published('case-study'))} case studies</strong>" in page
+    assert "Newest case studies" in page
+
+
+def test_navigation_lists_sections_not_every_case_study(built: Path, evidence) -> None:
+    page = (built / "404.html").read_text(encoding="utf-8")  # the navigation and nothing else
+    assert "Case studies" in page and "Evidence map" in page
+    for record in evidence.published("case-study"):
+        assert f"case-studies/{record.id}/" not in page
+
+
+def test_no_generated_page_is_written_into_docs() -> None:
+    tracked = subprocess.run(["git", "status", "--porcelain", "--", "docs"], cwd=ROOT, capture_output=True,
+                             text=True, check=False).stdout
+    assert "case-studies" not in tracked and not (ROOT / "docs" / "case-studies").exists()
