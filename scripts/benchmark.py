@@ -75,6 +75,7 @@ def _project(target: Path, cases: int, references: int, full: bool) -> Path:
     (docs / "index.md").write_text("# Synthetic library\n\n<!-- library-stats -->\n", encoding="utf-8")
     (docs / "about.md").write_text("# About\n\nA synthetic library for benchmarks.\n", encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
     if full:
         shutil.copytree(ROOT / "hooks", target / "hooks")
         shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)

@@ -16,6 +16,7 @@ def make_project(tmp_path: Path, overlay: Path | None = None) -> Path:
     project.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", project / "hooks")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
     shutil.copytree(ROOT / "tests" / "fixtures" / "docs", project / "docs")
     make_evidence(project, overlay)
     return project

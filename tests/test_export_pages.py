@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
-
-from conftest import ROOT
 
 
 def hook_pages() -> dict[str, bytes]:

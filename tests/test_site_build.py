@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from pybtex.database import parse_string
 
 from coprod import urls
 from coprod.evidence import load_evidence
 from coprod.linkcheck import check_site, missing_sitemap_pages
 from coprod.problems import Report
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,18 @@
+"""The built site opens in a real browser without errors."""
+
+from __future__ import annotations
+
+
+def test_case_study_page_opens(page) -> None:
+    page.goto("/case-studies/partners2-mental-health/")
+    assert page.locator("h1").first.inner_text().startswith("PARTNERS2")
+    assert page.console_errors == [] and page.failed_requests == []
+
+
+def test_catalogue_filters_narrow_the_list(page) -> None:
+    page.goto("/case-studies/?setting=mental-health")
+    page.wait_for_selector("#catalogue-filters select")
+    items = page.locator("#catalogue-results li")
+    page.wait_for_function("document.querySelectorAll('#catalogue-results li').length > 0")
+    assert 0 < items.count() < 11
+    assert page.console_errors == []
