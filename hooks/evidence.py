@@ -7,6 +7,7 @@ Hook modules are not reloaded by ``mkdocs serve``, so state is reset in ``on_con
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import site, urls
 from coprod.export import render_docs_page
+from coprod.prerender import stash, unstash
 from coprod.sanitize import sanitize
 
 log = logging.getLogger("mkdocs.hooks.evidence")
@@ -38,7 +40,7 @@ def on_config(config):
         raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
-    _state.update(build=build, pages=pages, contributed=contributed)
+    _state.update(build=build, pages=pages, contributed=contributed, stashes={})
     return config
 
 
@@ -51,12 +53,21 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    if page.file.generated_by is not None:
-        return markdown  # generated pages arrive with citations already rendered
-    return render_docs_page(_state["build"], page.file.src_uri, markdown)
+    if page.file.generated_by is None:
+        return render_docs_page(_state["build"], page.file.src_uri, markdown)
+    # generated pages arrive with citations rendered; their repeated lists are rendered once
+    # (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests compare the two sites)
+    if not os.environ.get("COPROD_NO_PRERENDER"):
+        uri = page.file.src_uri
+        markdown, _state["stashes"][uri] = stash(markdown, uri, repeated_only=uri in _state["contributed"])
+    return markdown
 
 
 def on_page_content(html, page, config, files):
+    store = _state["stashes"].pop(page.file.src_uri, None)
+    if store is not None:
+        html = unstash(html, store)
+        page.present_anchor_ids |= store.anchor_ids()  # so MkDocs' anchor validation sees them
     if page.file.src_uri in _state["contributed"]:
         return sanitize(html)  # pages whose text strangers wrote
     return html

@@ -29,7 +29,7 @@ def test_export_matches_what_the_hooks_register(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "scripts/export_pages.py", "--out", str(out)], cwd=ROOT,
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    registered, hooks, config = hook_pages()
+    registered, hooks, _config = hook_pages()
     assert len(registered) > 100
     for uri, content in registered.items():
         assert (out / uri).read_bytes() == content, uri

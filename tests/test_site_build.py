@@ -99,3 +99,18 @@ def test_no_generated_page_is_written_into_docs() -> None:
     tracked = subprocess.run(["git", "status", "--porcelain", "--", "docs"], cwd=ROOT, capture_output=True,
                              text=True, check=False).stdout
     assert "case-studies" not in tracked and not (ROOT / "docs" / "case-studies").exists()
+
+
+def test_prerendered_lists_give_the_same_site(built: Path, tmp_path: Path) -> None:
+    """The hook renders repeated lists itself for speed; the site must be byte-identical
+    to the one MkDocs makes when it renders everything."""
+    plain = tmp_path / "plain"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", COPROD_NO_PRERENDER="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(plain)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built_files = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
+    assert built_files == sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
+    differ = [str(f) for f in built_files if (built / f).read_bytes() != (plain / f).read_bytes()
+              and f.suffix == ".html"]
+    assert differ == []

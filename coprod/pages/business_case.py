@@ -7,7 +7,7 @@ from ..cite import References
 from ..evidence import Evidence, Record
 from ..text import md_escape
 from . import Page
-from .common import demote_headings, record_history, retraction_notice, term_link
+from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import case_study_item, claim_item, strength_symbol
 
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
@@ -37,7 +37,7 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
         retraction_notice(record, "claim"),
         strength_badge(record, evidence, uri),
         md_escape(data.get("summary", "")),
-        "## Why we say this\n\n" + demote_headings(body.strip()),
+        "## Why we say this\n\n" + contributed(demote_headings(body.strip())),
         _evidence_list("Evidence for the claim", supporting, evidence, refs, uri),
         _evidence_list("Evidence against, or where it does not hold", contrary, evidence, refs, uri),
         _research_needed(record),

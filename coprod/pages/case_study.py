@@ -7,7 +7,7 @@ from ..cite import References
 from ..evidence import Evidence, Record
 from ..text import md_escape, safe_url
 from . import Page
-from .common import demote_headings, record_history, retraction_notice, term_link
+from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import years
 
 
@@ -28,7 +28,7 @@ def case_study_page(record: Record, evidence: Evidence, refs: References, edit_u
         _barriers_enablers(record, evidence, uri),
         _outcomes(record, evidence, refs, uri),
         _resources(record),
-        "## The story\n\n" + demote_headings(body.strip()),
+        "## The story\n\n" + contributed(demote_headings(body.strip())),
         refs.section(keys, uri),
         record_history(record, edit_url, "case study"),
     ]

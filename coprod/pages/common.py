@@ -6,6 +6,7 @@ import re
 
 from .. import urls
 from ..evidence import Evidence, Record
+from ..prerender import BODY_END, BODY_START
 from ..text import md_escape, safe_url
 
 
@@ -63,3 +64,8 @@ def demote_headings(markdown: str) -> str:
     """A contributed body's headings one level down, so they sit under the page's own
     section heading (## becomes ###). Lines in code blocks never start with '#'."""
     return _HEADING.sub(r"#\1", markdown)
+
+
+def contributed(body: str) -> str:
+    """A contributor's markdown, marked so the build renders it in context, untouched."""
+    return f"{BODY_START}\n\n{body}\n\n{BODY_END}"

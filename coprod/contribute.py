@@ -1,0 +1,712 @@
+"""Ways in for contributors, all read from the one schema.
+
+- :func:`new_case_study_text`: a new case-study file with guidance blocks to delete
+  (``scripts/new_case_study.py``), at a :func:`free_id`;
+- :func:`parse_issue` and :func:`case_study_from_issue`: the markdown GitHub makes from
+  the case-study issue form (``scripts/from_issue.py``); :func:`issue_form` writes that form;
+- :func:`contribute_pages`: the form page ``contribute/index.md`` for people without Git
+  and the field reference ``contribute/fields.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from . import urls
+from .body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
+from .evidence import Evidence
+from .guidance import MARKER
+from .pages import Page
+from .schema import WILDCARD, Schema
+from .text import md_escape
+
+FORM = "contribute/index.md"
+FIELDS = "contribute/fields.md"
+GUIDE = "contribute/guide.md"
+CASE_STUDIES = "evidence/case-studies"
+RESERVED_IDS = ("index", "page")
+MAX_ID_LENGTH = 60
+DEFAULTS = {"status": "published", "version": "1.0", "licence": "CC-BY-4.0"}
+BODY_SECTIONS = (
+    ("What the project was", "What the research was about, who ran it, where and when, citing each source by its key."),
+    ("How people were involved", "Who took part, in which roles, at which stages, and how decisions were shared."),
+    ("What difference it made", ("The outcomes, and how we know each one: measured, reported by those involved, "
+                                "the authors' reflection or an independent evaluation.")),
+    ("What we do not know", ("What the sources do not say (payment, cost, who decided what). Leave it out rather "
+                            "than guess, and say so here.")),
+)
+
+
+# ----------------------------------------------------------------------------- ids
+
+def slug_id(title: str) -> str:
+    """A permanent id from a title: lower-case words joined by hyphens, at most 60 characters."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > MAX_ID_LENGTH:
+            break
+        out = f"{out}-{word}" if out else word
+    return out if len(out) >= 3 else (out + "-case-study").strip("-")
+
+
+def taken_ids(folder: Path) -> set[str]:
+    """Ids and aliases already used in ``folder`` (unreadable files count by name only)."""
+    taken = set(RESERVED_IDS)
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        taken.add(path.stem)
+        try:
+            aliases = frontmatter.load(str(path)).metadata.get("aliases") or []
+        except Exception:  # noqa: BLE001, S112 - the validator reports broken files
+            continue
+        taken |= {a for a in aliases if isinstance(a, str)} if isinstance(aliases, list) else set()
+    return taken
+
+
+def free_id(title: str, taken: set[str]) -> str:
+    """The id made from ``title``, with -2, -3, ... added when it is taken."""
+    base = slug_id(title)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+# ----------------------------------------------------------------------------- the template
+
+@dataclass
+class Essentials:
+    """What a contributor must give for a case study the validator accepts."""
+
+    title: str = ""
+    summary: str = ""
+    plain_english_summary: str = ""
+    project: str = ""
+    countries: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    principles: list[tuple[str, str]] = field(default_factory=list)  # (key, how)
+    outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (area, evidence kind, description)
+    sources: list[str] = field(default_factory=list)
+
+
+def case_study_data(case_id: str, essentials: Essentials, today: date) -> dict:
+    """Front matter in schema order; what is not known yet is left empty for the validator to flag."""
+    e = essentials
+    project: dict[str, Any] = {"name": e.project}
+    if e.countries:
+        project["countries"] = e.countries
+    return {
+        "id": case_id, "title": e.title, "summary": e.summary, "plain_english_summary": e.plain_english_summary,
+        "status": DEFAULTS["status"], "published": today.isoformat(), "version": DEFAULTS["version"],
+        "project": project, "settings": e.settings, "research_stages": e.stages,
+        "involved": [{"role": role} for role in e.roles],
+        "principles": [{"principle": key, "how": how} for key, how in e.principles],
+        "outcomes": [{"area": area, "description": text, "evidence": kind, "sources": list(e.sources)}
+                     for area, kind, text in e.outcomes],
+        "sources": e.sources, "licence": DEFAULTS["licence"],
+    }
+
+
+def new_case_study_text(schema: Schema, evidence: Evidence, data: dict) -> str:
+    """The file: every top-level field in schema order, each after its guidance comment;
+    optional fields not given appear only as an example inside their guidance."""
+    lines = ["---"]
+    for name, node in _properties(schema).items():
+        lines += _guidance_comment(name, node, evidence, name not in data)
+        if name in data:
+            lines += _dump({name: data[name]})
+    lines += ["---", ""]
+    for heading, prompt in BODY_SECTIONS:
+        guidance = f"> {MARKER} {prompt} Delete this quote when the section is written."
+        lines += [f"## {heading}", "", *textwrap.wrap(guidance, 88, subsequent_indent="> ", break_on_hyphens=False), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_case_study(data: dict, body: str) -> str:
+    """A finished case-study file (no guidance): front matter in the given order, then the body."""
+    post = frontmatter.Post(body.strip() + "\n", **data)
+    return frontmatter.dumps(post, sort_keys=False, width=88) + "\n"
+
+
+def _properties(schema: Schema) -> dict[str, dict]:
+    return {pattern[0]: node for pattern, node in schema.fields() if len(pattern) == 1}
+
+
+def _dump(value: dict) -> list[str]:
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=88).rstrip("\n").split("\n")
+
+
+_EXAMPLES = {
+    "aliases": {"aliases": ["an-old-id"]},
+    "retraction": {"retraction": {"date": "2027-01-31", "reason": "Why the case study was withdrawn."}},
+    "updated": {"updated": "2027-01-31"},
+    "changes": {"changes": [{"version": "1.1", "date": "2027-01-31", "summary": "What changed."}]},
+    "authors": {"authors": [{"name": "Family, Given", "orcid": "0000-0002-1825-0097"}]},
+    "features": {"features": ["KEY"]},
+    "barriers": {"barriers": [{"barrier": "KEY", "detail": "What happened, in a sentence or two."}]},
+    "enablers": {"enablers": [{"enabler": "KEY", "detail": "What helped and how."}]},
+    "resources": {"resources": {"time": "How long it took.", "payment": "How contributors were paid."}},
+}
+
+
+def _guidance_comment(name: str, node: dict, evidence: Evidence, example: bool) -> list[str]:
+    text = f"{name}: {node.get('description', '')}"
+    vocabulary = _vocabulary_of(node)
+    if vocabulary and evidence.taxonomy.get(vocabulary):
+        keys = ", ".join(evidence.taxonomy[vocabulary].keys())
+        text += f" Choose from: {keys}."
+    text += " Delete this block when done."
+    lines = textwrap.wrap(f"# {MARKER} {text}", 88, subsequent_indent="#   ", break_on_hyphens=False)
+    if example and name in _EXAMPLES:
+        first = evidence.taxonomy[vocabulary].keys()[0] if vocabulary and evidence.taxonomy.get(vocabulary) else "KEY"
+        lines += ["#   Example, if it applies (remove the '#   ' in front of each line):"]
+        lines += [f"#   {line}".replace("KEY", first) for line in _dump(_EXAMPLES[name])]
+    return lines
+
+
+def _vocabulary_of(node: dict) -> str | None:
+    """The vocabulary of a field, of its items, or of its items' first vocabulary field."""
+    items = node.get("items") if isinstance(node.get("items"), dict) else {}
+    for candidate in (node, items, *items.get("properties", {}).values()):
+        if isinstance(candidate, dict) and candidate.get("x-vocabulary"):
+            return candidate["x-vocabulary"]
+    return None
+
+
+# ----------------------------------------------------------------------------- the issue form
+
+NO_RESPONSE = "_No response_"
+ISSUE_FIELDS = (  # (label, issue-form type, help) in the order the form asks
+    ("Title", "input", "What was co-produced, with whom (10 to 200 characters)."),
+    ("One-sentence summary", "input", "What was done and what it showed."),
+    ("Plain English summary", "textarea",
+     "Short sentences, everyday words, at least 50 characters. Aim for a reading grade of 9 or below."),
+    ("Project name", "input", "The research project's name."),
+    ("Countries", "input", "In English, separated by commas, like: United Kingdom, Norway."),
+    ("Settings", "settings", ""),
+    ("Research stages", "stages", ""),
+    ("Who was involved", "textarea", ("One role per line, like: peer researchers with lived experience of psychosis. "
+                                     "Do not name anyone here: this issue is public.")),
+    ("Principles it shows", "textarea", "One per line: principle key, a colon, then how. Keys: {principles}."),
+    ("Outcomes", "textarea", ("One per line: area key | evidence kind key | what happened. Areas: {outcomes}. "
+                             "Kinds of evidence: {evidence_kinds}.")),
+    ("Sources", "textarea", ("Keys of entries already in evidence/references.bib, one per line, or full BibTeX "
+                            "entries for new sources (an editor adds them).")),
+    ("The story", "textarea", "The case study in your own words, in markdown, citing sources as [@key]."),
+    ("Consent and anonymity", "checkboxes", ""),
+)
+CONSENT_OPTIONS = (
+    "No one is named without their recorded consent, and there are no contact details.",
+    "There are no health details of identifiable people.",
+    "Every fact comes from a source listed above.",
+)
+
+
+def issue_form(evidence: Evidence) -> str:
+    """The GitHub issue form (.github/ISSUE_TEMPLATE/case-study.yml), generated; a test keeps the file current."""
+    body: list[dict] = [{"type": "markdown", "attributes": {"value": (
+        "Thank you for proposing a case study. An editor turns this issue into a file and opens a pull request. "
+        "Please read the contributor guide first: what makes a good case study, and who may be named.")}}]
+    for label, kind, help_text in ISSUE_FIELDS:
+        body.append(_issue_element(evidence, label, kind, help_text))
+    form = {"name": "Propose a case study",
+            "description": "A case study of co-produced health and social care research, for people without Git.",
+            "title": "Case study: ", "labels": ["case study"], "body": body}
+    header = "# Generated from evidence/schema and evidence/taxonomy.yml by coprod/contribute.py; do not edit.\n"
+    return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _issue_element(evidence: Evidence, label: str, kind: str, help_text: str) -> dict:
+    ident = slug_id(label).replace("-", "_")
+    if kind in ("settings", "stages"):
+        vocab = evidence.taxonomy[kind]
+        return {"type": "dropdown", "id": ident, "attributes": {
+            "label": label, "description": vocab.description, "multiple": True,
+            "options": [f"{term.key}: {term.label}" for term in vocab.terms.values()]},
+            "validations": {"required": True}}
+    if kind == "checkboxes":
+        return {"type": "checkboxes", "id": ident, "attributes": {
+            "label": label, "options": [{"label": text, "required": True} for text in CONSENT_OPTIONS]}}
+    keys = {name: ", ".join(vocab.keys()) for name, vocab in evidence.taxonomy.vocabularies.items()}
+    return {"type": kind, "id": ident, "attributes": {"label": label, "description": help_text.format(**keys)},
+            "validations": {"required": label != "The story"}}
+
+
+def parse_issue(body: str) -> dict[str, str | None]:
+    """Sections of an issue made from a form: ``### Label`` then the value; None for no response."""
+    sections: dict[str, str | None] = {}
+    parts = re.split(r"(?m)^###[ \t]+(.+?)[ \t]*$", body.replace("\r\n", "\n"))
+    for label, value in zip(parts[1::2], parts[2::2]):
+        value = value.strip()
+        sections[label.strip()] = None if value in ("", NO_RESPONSE) else value
+    return sections
+
+
+def case_study_from_issue(sections: dict[str, str | None], taken: set[str], today: date) -> tuple[str, dict, str]:
+    """(id, front matter, body) from a parsed issue; what is missing stays empty for the validator."""
+    def text(label: str) -> str:
+        return " ".join((sections.get(label) or "").split())
+
+    def lines(label: str) -> list[str]:
+        return [line.strip(" -*\t") for line in (sections.get(label) or "").split("\n") if line.strip(" -*\t")]
+
+    sources, _ = issue_sources(sections.get("Sources") or "")
+    essentials = Essentials(
+        title=text("Title"), summary=text("One-sentence summary"),
+        plain_english_summary=text("Plain English summary"), project=text("Project name"),
+        countries=[c.strip() for c in text("Countries").split(",") if c.strip()],
+        settings=_keys(text("Settings")), stages=_keys(text("Research stages")), roles=lines("Who was involved"),
+        principles=[_split(line, ":", 2) for line in lines("Principles it shows")],  # type: ignore[misc]
+        outcomes=[_split(line, "|", 3) for line in lines("Outcomes")],  # type: ignore[misc]
+        sources=sources)
+    case_id = free_id(essentials.title or "new case study", taken)
+    return case_id, case_study_data(case_id, essentials, today), (sections.get("The story") or "").strip()
+
+
+def issue_sources(text: str) -> tuple[list[str], list[str]]:
+    """(keys, new BibTeX entries) from the Sources section: plain keys and pasted entries."""
+    entries = re.findall(r"(?ms)^@\w+\s*\{.*?^\}", text)
+    keys = [re.match(r"@\w+\s*\{\s*([^,\s]+)", entry).group(1) for entry in entries]  # type: ignore[union-attr]
+    rest = re.sub(r"(?ms)^@\w+\s*\{.*?^\}", "", text.replace("```bibtex", "").replace("```", ""))
+    keys += [word.strip(" -*,;") for word in rest.split() if re.fullmatch(r"[A-Za-z0-9_:.-]+", word.strip(" -*,;"))]
+    return list(dict.fromkeys(keys)), entries
+
+
+def _keys(value: str) -> list[str]:
+    """Dropdown answers 'key: Label, key: Label' to keys."""
+    return [item.split(":")[0].strip() for item in value.split(",") if item.strip()]
+
+
+def _split(line: str, separator: str, parts: int) -> tuple[str, ...]:
+    found = [part.strip() for part in line.split(separator, parts - 1)]
+    return tuple(found + [""] * (parts - len(found)))
+
+
+# ----------------------------------------------------------------------------- the form and field reference
+
+def contribute_pages(evidence: Evidence, repo_url: str) -> list[Page]:
+    """The form page and the field reference."""
+    return [form_page(evidence, repo_url), fields_page(evidence)]
+
+
+def form_model(evidence: Evidence) -> dict:
+    """What the form's script needs: the field tree, vocabularies, references, taken ids, limits."""
+    schema = evidence.schemas["case-study"]
+    root = schema.resolve_root()
+    taken = set(RESERVED_IDS) | set(evidence.case_studies)
+    for record in evidence.case_studies.values():
+        taken |= {a for a in record.data.get("aliases") or [] if isinstance(a, str)}
+    return {
+        "fields": [_field_model(schema, (name,), node, name in root.get("required", [])) for name, node in
+                   _properties(schema).items()],
+        "vocabularies": {name: [{"key": t.key, "label": t.label, "definition": t.definition}
+                                for t in vocab.terms.values()] for name, vocab in evidence.taxonomy.vocabularies.items()},
+        "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()],
+        "taken": sorted(taken),
+        "reserved": list(RESERVED_IDS),
+        "readability": {"max": READABILITY_MAX_GRADE, "minWords": READABILITY_MIN_WORDS},
+        "folder": CASE_STUDIES,
+    }
+
+
+def _field_model(schema: Schema, pattern: tuple, node: dict, required: bool) -> dict:
+    name = pattern[-1]
+    item = schema.field_schema(pattern + (WILDCARD,)) or {}
+    model: dict[str, Any] = {"name": name, "path": field_name(pattern), "kind": _kind(node, item), "required": required,
+                             "label": _label(name), "help": node.get("description", "")}
+    for key in ("minItems", "minLength", "maxLength", "minimum", "maximum", "pattern", "default"):
+        if key in node:
+            model[key] = node[key]
+    if "enum" in node:
+        model["options"] = node["enum"]
+    if "not" in node and "enum" in node["not"]:
+        model["reserved"] = node["not"]["enum"]
+    vocabulary = node.get("x-vocabulary") or item.get("x-vocabulary")
+    if vocabulary:
+        model["vocabulary"] = vocabulary
+    if node.get("x-readability"):
+        model["readability"] = True
+    if node.get("x-private"):
+        model["private"] = True
+    children = node.get("properties") or item.get("properties") or {}
+    needed = node.get("required", []) if "properties" in node else item.get("required", [])
+    if model["kind"] in ("object", "list"):
+        base = pattern + ((WILDCARD,) if model["kind"] == "list" else ())
+        model["fields"] = [_field_model(schema, base + (n,), schema.field_schema(base + (n,)) or {}, n in needed)
+                           for n in children]
+        if item.get("dependentRequired"):
+            model["dependentRequired"] = item["dependentRequired"]
+    return model
+
+
+def _kind(node: dict, item: dict) -> str:
+    if node.get("type") == "object":
+        return "object"
+    if node.get("type") == "array":
+        if item.get("properties"):
+            return "list"
+        if item.get("x-vocabulary"):
+            return "terms"
+        return "refs" if item.get("x-reference") == "bibtex" else "lines"
+    if node.get("type") == "integer":
+        return "integer"
+    if "enum" in node:
+        return "enum"
+    if node.get("x-vocabulary"):
+        return "term"
+    if node.get("format") == "date":
+        return "date"
+    if node.get("format") == "uri":
+        return "url"
+    return "textarea" if node.get("maxLength", 0) > 400 else "text"
+
+
+def _label(name: str) -> str:
+    return {"id": "Id (the page address)", "plain_english_summary": "Plain English summary"}.get(
+        name, name.replace("_", " ").capitalize())
+
+
+def _entry_title(entry: Any) -> str:
+    title = entry.fields.get("title", "") if hasattr(entry, "fields") else ""
+    return re.sub(r"[{}\\]", "", str(title))[:120]
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' can end it or start a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                       ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def form_page(evidence: Evidence, repo_url: str) -> Page:
+    """``contribute/index.md``: a short introduction and the form, as one raw HTML block."""
+    model = form_model(evidence)
+    script = urls.rel(FORM, "assets/javascripts/contribute-form.js")
+    intro = (
+        "# Propose a case study\n\n"
+        "Use this form if you do not use Git. Fill it in, press **Make the file**, then download it, copy it "
+        "or propose it on GitHub. Nothing you type is stored or sent anywhere by this page: it stays in your "
+        "browser until you choose one of those three.\n\n"
+        f"Before you start, read [how to write a good case study]({urls.rel(FORM, GUIDE)}): above all, who may be "
+        f"named and what must never be published. Every field is described in the "
+        f"[field reference]({urls.rel(FORM, FIELDS)}).\n\n")
+    parts = [
+        f'<div id="contribute-app" data-repo-url="{_esc(repo_url.rstrip("/"))}" data-folder="{_esc(CASE_STUDIES)}">',
+        ('<noscript><p>This form needs JavaScript. Without it, follow the contributor guide and write the file '
+        'from the template.</p></noscript>'),
+        '<form id="cf-form" class="cf-scope" novalidate>',
+        *[_field_html(f, model) for f in model["fields"]],
+        _body_html(),
+        '<div id="cf-errors" role="alert" tabindex="-1" hidden></div>',
+        '<p><button type="submit" class="md-button md-button--primary" id="cf-make">Make the file</button></p>',
+        '</form>',
+        _result_html(),
+        f'<script type="application/json" id="contribute-schema">{script_json(model)}</script>',
+        f'<script src="{_esc(script)}" defer></script>',
+        '</div>',
+    ]
+    return Page(FORM, intro + "".join(parts) + "\n", title="Propose a case study")
+
+
+def _field_html(f: dict, model: dict, prefix: str = "cf") -> str:
+    ident = f"{prefix}-{f['name']}"
+    required = ' <span class="cf-required">(required)</span>' if f["required"] else ""
+    help_html = f'<p class="cf-help" id="{ident}-help">{_esc(f["help"])}</p>'
+    kind = f["kind"]
+    data = f'data-field="{_esc(f["name"])}" data-kind="{kind}"'
+    attrs = f'class="cf-field" {data}'
+    if kind == "object":
+        # children of an optional object are required only once it is filled in (the script checks)
+        inner = "".join(_field_html(c if f["required"] else {**c, "required": False}, model, ident)
+                        for c in f["fields"])
+        return (f'<fieldset class="cf-field cf-scope" {data} id="{ident}"><legend>{_esc(f["label"])}{required}</legend>'
+                f'{help_html}{inner}</fieldset>')
+    if kind == "list":
+        inner = "".join(_field_html(c, model, f"{ident}-item") for c in f["fields"])
+        singular = _esc(f["label"].lower())
+        return (f'<fieldset {attrs} id="{ident}"><legend>{_esc(f["label"])}{required}</legend>{help_html}'
+                f'<div class="cf-items"></div>'
+                f'<template><fieldset class="cf-item cf-scope"><legend>{_esc(f["label"])} <span class="cf-n">'
+                f'</span></legend>{inner}<button type="button" class="md-button cf-remove">Remove</button></fieldset>'
+                f'</template><button type="button" class="md-button cf-add">Add to {singular}</button></fieldset>')
+    if kind == "terms":
+        boxes = "".join(
+            f'<li><label><input type="checkbox" name="{ident}" value="{_esc(t["key"])}"> <strong>{_esc(t["label"])}'
+            f'</strong> <code>{_esc(t["key"])}</code></label><br><span class="cf-definition">'
+            f'{_esc(t["definition"])}</span></li>' for t in model["vocabularies"].get(f["vocabulary"], []))
+        return (f'<fieldset {attrs} id="{ident}"><legend>{_esc(f["label"])}{required}</legend>{help_html}'
+                f'<ul class="cf-terms">{boxes}</ul></fieldset>')
+    return (f'<div {attrs}><label for="{ident}">{_esc(f["label"])}{required}</label>{help_html}'
+            f'{_control_html(f, model, ident)}{_extra_html(f, ident)}</div>')
+
+
+def _control_html(f: dict, model: dict, ident: str) -> str:
+    kind = f["kind"]
+    common = f'id="{ident}" class="cf-input" aria-describedby="{ident}-help"' + (" required" if f["required"] else "")
+    for key, attr in (("minLength", "minlength"), ("maxLength", "maxlength"), ("minimum", "min"), ("maximum", "max"),
+                      ("pattern", "pattern")):
+        if key in f and not (key == "pattern" and kind in ("date", "url")):
+            value = f[key].strip("^$") if key == "pattern" else f[key]
+            common += f' {attr}="{_esc(value)}"'
+    if kind in ("enum", "term"):
+        options = f.get("options") or [t["key"] for t in model["vocabularies"].get(f.get("vocabulary", ""), [])]
+        labels = {t["key"]: t for t in model["vocabularies"].get(f.get("vocabulary", ""), [])}
+        default = f.get("default", DEFAULTS.get(f["name"], ""))
+        items = "".join(
+            f'<option value="{_esc(o)}"{" selected" if o == default else ""}>{_esc(o)}'
+            f'{_esc(": " + labels[o]["label"] + ". " + labels[o]["definition"]) if o in labels else ""}</option>'
+            for o in options)
+        blank = "" if default else '<option value="">Choose one</option>'
+        return f"<select {common}>{blank}{items}</select>"
+    if kind == "refs":
+        items = "".join(f'<option value="{_esc(r["key"])}">{_esc(r["key"])}: {_esc(r["title"])}</option>'
+                        for r in model["references"])
+        return f'<select {common} multiple size="6">{items}</select>'
+    if kind in ("textarea", "lines"):
+        return f'<textarea {common} rows="{6 if kind == "textarea" else 3}"></textarea>'
+    input_type = {"integer": "number", "date": "date", "url": "url"}.get(kind, "text")
+    value = f' value="{_esc(DEFAULTS[f["name"]])}"' if f["name"] in DEFAULTS and f["path"] == f["name"] else ""
+    return f'<input type="{input_type}" {common}{value}>'
+
+
+def _extra_html(f: dict, ident: str) -> str:
+    if f.get("readability"):
+        return f'<p class="cf-readability" id="{ident}-grade" aria-live="polite"></p>'
+    if f["kind"] == "lines":
+        return '<p class="cf-help">One per line.</p>'
+    if f["kind"] == "refs":
+        return ('<p class="cf-help">Hold Ctrl (or Cmd) to choose more than one. A source that is not listed: '
+                'name it in your pull request and an editor adds it.</p>')
+    return ""
+
+
+def _body_html() -> str:
+    text = "".join(f"## {heading}\n\n\n" for heading, _ in BODY_SECTIONS)
+    prompts = " ".join(f"{heading}: {prompt}" for heading, prompt in BODY_SECTIONS)
+    return ('<div class="cf-field" data-kind="body"><label for="cf-body">The story</label>'
+            f'<p class="cf-help" id="cf-body-help">In markdown, under these headings. {_esc(prompts)} '
+            'Cite a source by its key after an @ sign, inside square brackets. No HTML.</p>'
+            f'<textarea id="cf-body" rows="14" aria-describedby="cf-body-help">{_esc(text)}</textarea></div>')
+
+
+def _result_html() -> str:
+    return ('<section id="cf-result" hidden><h2 id="cf-result-title" tabindex="-1">Your case study file</h2>'
+            '<p>Check it, then choose one way on. The file name is <code id="cf-filename"></code>.</p>'
+            '<label for="cf-output">The file</label><textarea id="cf-output" rows="16" readonly></textarea>'
+            '<p><a id="cf-download" class="md-button" download>Download the file</a> '
+            '<button type="button" id="cf-copy" class="md-button">Copy the file</button> '
+            '<a id="cf-github" class="md-button" rel="noopener">Propose it on GitHub</a></p>'
+            '<p id="cf-status" role="status"></p>'
+            '<p class="cf-help">Proposing on GitHub opens GitHub\'s page for a new file with the name and text '
+            'filled in; you need a GitHub account, and GitHub asks you to propose the change as a pull request.</p>'
+            '</section>')
+
+
+def fields_page(evidence: Evidence) -> Page:
+    """``contribute/fields.md``: every field of every record kind, from the schemas."""
+    lines = ["# Field reference", "",
+             ("Every field of a case study and a claim, generated from the JSON Schemas in `evidence/schema/`. "
+             "Terms come from `evidence/taxonomy.yml`."), ""]
+    for kind, title in (("case-study", "Case study"), ("claim", "Claim")):
+        schema = evidence.schemas[kind]
+        lines += [f"## {title} {{#{kind}}}", "", md_escape(schema.resolve_root().get("description", "")), "",
+                  "| Field | Required | What to write |", "|---|---|---|"]
+        lines += [_field_row(schema, pattern, node, evidence) for pattern, node in schema.fields()]
+        lines.append("")
+    return Page(FIELDS, "\n".join(lines), title="Field reference")
+
+
+def field_name(pattern: tuple) -> str:
+    """('outcomes', '*', 'area') -> 'outcomes[].area', as the reference shows it."""
+    return ".".join(pattern).replace(f".{WILDCARD}", "[]")
+
+
+def _field_row(schema: Schema, pattern: tuple, node: dict, evidence: Evidence) -> str:
+    parent = schema.field_schema(pattern[:-1]) or {}
+    required = "yes" if pattern[-1] in parent.get("required", []) else ""
+    parts = [md_escape(node.get("description", ""))]
+    facts = _constraints(node)
+    if facts:
+        parts.append(md_escape(facts))
+    vocabulary = node.get("x-vocabulary") or (node.get("items") or {}).get("x-vocabulary")
+    vocab = evidence.taxonomy.get(vocabulary) if vocabulary else None
+    if vocab is not None:
+        terms = ", ".join(f"`{t.key}`" for t in vocab.terms.values())
+        where = (f"[{md_escape(vocab.title)}]({urls.rel(FIELDS, urls.vocabulary(vocabulary))})"
+                 if vocabulary in urls.VOCABULARY_FOLDERS else md_escape(vocab.title))
+        parts.append(f"Terms from {where}: {terms}.")
+    if node.get("x-private"):
+        parts.append("**Private**: never shown on the site or in the open data.")
+    return f"| `{field_name(pattern)}` | {required} | {' '.join(parts)} |"
+
+
+def _constraints(node: dict) -> str:
+    facts = []
+    if "enum" in node:
+        facts.append("One of: " + ", ".join(str(v) for v in node["enum"]) + ".")
+    if "minLength" in node or "maxLength" in node:
+        facts.append(f"{node.get('minLength', 0)} to {node.get('maxLength', 'any number of')} characters.")
+    if "minimum" in node and "maximum" in node:
+        facts.append(f"From {node['minimum']} to {node['maximum']}.")
+    elif "minimum" in node:
+        facts.append(f"At least {node['minimum']}.")
+    if node.get("minItems"):
+        facts.append(f"At least {node['minItems']}.")
+    if "default" in node:
+        facts.append(f"Default {node['default']}.")
+    return " ".join(facts)
+
+
+# ----------------------------------------------------------------------------- command lines
+
+class _FixedWidth(argparse.HelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=88)
+
+
+def _parser(prog: str, description: str) -> argparse.ArgumentParser:
+    # a fixed width, so --help reads the same everywhere and CONTRIBUTING.md can quote it
+    return argparse.ArgumentParser(prog=prog, description=description,
+                                   formatter_class=_FixedWidth)
+
+
+def new_case_study_parser() -> argparse.ArgumentParser:
+    parser = _parser("new_case_study.py", "Write a new case study from the schema, with guidance blocks to delete. "
+                     "Asks for what is missing unless --no-input.")
+    add = parser.add_argument
+    add("--title", help="what was co-produced, with whom")
+    add("--id", help="the permanent id (default: made from the title, and free)")
+    add("--summary", help="one sentence: what was done and what it showed")
+    add("--plain-english-summary", metavar="TEXT", help="a short summary in plain English")
+    add("--project", metavar="NAME", help="the research project's name")
+    add("--country", action="append", default=[], help="a country, in English (repeat for more)")
+    add("--setting", action="append", default=[], metavar="KEY", help="a settings key from taxonomy.yml (repeat)")
+    add("--stage", action="append", default=[], metavar="KEY", help="a research stage key (repeat)")
+    add("--role", action="append", default=[], help="a role of the people involved (repeat)")
+    add("--principle", action="append", default=[], nargs=2, metavar=("KEY", "HOW"),
+        help="a principle key and how the case shows it (repeat)")
+    add("--outcome", action="append", default=[], nargs=3, metavar=("AREA", "EVIDENCE", "TEXT"),
+        help="an outcome area key, kind of evidence key and description (repeat)")
+    add("--source", action="append", default=[], metavar="KEY", help="a key in references.bib (repeat)")
+    add("--evidence", default="evidence", metavar="DIR", help="the evidence folder (default: evidence)")
+    add("--no-input", action="store_true", help="never ask; leave what is missing for the validator to flag")
+    add("--force", action="store_true", help="overwrite the file if it exists")
+    return parser
+
+
+def from_issue_parser() -> argparse.ArgumentParser:
+    parser = _parser("from_issue.py", "Turn the body of a case-study issue (from the issue form) into a "
+                     "case-study file.")
+    add = parser.add_argument
+    add("body", help="a file holding the issue body, or - for standard input")
+    add("--evidence", default="evidence", metavar="DIR", help="the evidence folder (default: evidence)")
+    add("--add-references", action="store_true",
+        help="append BibTeX entries pasted in the issue to references.bib")
+    add("--force", action="store_true", help="overwrite the file if it exists")
+    return parser
+
+
+def _ask(label: str, current: Any, interactive: bool, many: bool = False) -> Any:
+    if current or not interactive:
+        return current
+    answer = input(f"{label}{' (separate with commas)' if many else ''}: ").strip()
+    return [a.strip() for a in answer.split(",") if a.strip()] if many else answer
+
+
+def _essentials(args: argparse.Namespace, evidence: Evidence, interactive: bool) -> Essentials:
+    def keys(name: str) -> str:
+        vocab = evidence.taxonomy.get(name)
+        return ", ".join(vocab.keys()) if vocab else ""
+
+    e = Essentials(
+        title=_ask("Title", args.title, interactive), summary=_ask("One-sentence summary", args.summary, interactive),
+        plain_english_summary=_ask("Plain English summary", args.plain_english_summary, interactive),
+        project=_ask("Project name", args.project, interactive),
+        countries=_ask("Countries", args.country, interactive, True),
+        settings=_ask(f"Settings ({keys('settings')})", args.setting, interactive, True),
+        stages=_ask(f"Research stages ({keys('stages')})", args.stage, interactive, True),
+        roles=_ask("Roles of the people involved", args.role, interactive, True),
+        principles=[tuple(p) for p in args.principle], outcomes=[tuple(o) for o in args.outcome],
+        sources=_ask("Sources (keys in references.bib)", args.source, interactive, True))
+    if interactive and not e.principles:
+        for key in _ask(f"Principles ({keys('principles')})", [], True, True):
+            e.principles.append((key, _ask(f"How does it show {key}?", "", True)))
+    if interactive and not e.outcomes:
+        area = _ask(f"An outcome area ({keys('outcomes')})", "", True)
+        if area:
+            kind = _ask(f"Its kind of evidence ({keys('evidence_kinds')})", "", True)
+            e.outcomes.append((area, kind, _ask("What happened?", "", True)))
+    return e
+
+
+def _load_quietly(folder: Path) -> Evidence:
+    from .evidence import load_evidence
+    from .problems import Report
+
+    evidence = load_evidence(folder, Report())
+    if evidence is None:
+        raise SystemExit(f"cannot read the schemas in {folder / 'schema'}")
+    return evidence
+
+
+def _write(path: Path, text: str, force: bool) -> int:
+    if path.exists() and not force:
+        print(f"{path} already exists; choose another --id or use --force", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return 0
+
+
+def new_case_study_main(argv: list[str] | None = None, today: date | None = None) -> int:
+    args = new_case_study_parser().parse_args(argv)
+    folder = Path(args.evidence)
+    evidence = _load_quietly(folder)
+    interactive = not args.no_input and sys.stdin.isatty()
+    essentials = _essentials(args, evidence, interactive)
+    case_id = args.id or free_id(essentials.title or "new case study", taken_ids(folder / "case-studies"))
+    data = case_study_data(case_id, essentials, today or date.today())
+    path = folder / "case-studies" / f"{case_id}.md"
+    code = _write(path, new_case_study_text(evidence.schemas["case-study"], evidence, data), args.force)
+    if code == 0:
+        print(f"Wrote {path}. Fill it in, delete the GUIDANCE blocks, then run: python scripts/validate.py")
+    return code
+
+
+def from_issue_main(argv: list[str] | None = None, today: date | None = None) -> int:
+    args = from_issue_parser().parse_args(argv)
+    folder = Path(args.evidence)
+    text = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8")
+    sections = parse_issue(text)
+    case_id, data, body = case_study_from_issue(sections, taken_ids(folder / "case-studies"), today or date.today())
+    path = folder / "case-studies" / f"{case_id}.md"
+    code = _write(path, render_case_study(data, body), args.force)
+    _, entries = issue_sources(sections.get("Sources") or "")
+    if code == 0 and entries and args.add_references:
+        with (folder / "references.bib").open("a", encoding="utf-8") as bib:
+            bib.write("\n" + "\n\n".join(entries) + "\n")
+    elif code == 0 and entries:
+        print(f"The issue has {len(entries)} new BibTeX entries; add them to references.bib (or --add-references).")
+    if code == 0:
+        print(f"Wrote {path}. Now run: python scripts/validate.py")
+    return code

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""Turn a case-study issue's body into a case-study file: python scripts/from_issue.py BODY.md."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from coprod.contribute import from_issue_main
+
+if __name__ == "__main__":
+    sys.exit(from_issue_main())
