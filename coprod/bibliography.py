@@ -26,6 +26,7 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser, month_names
 from pybtex.scanner import PybtexSyntaxError
 
+from coprod.body import html_or_links
 from coprod.problems import Report
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -523,6 +524,20 @@ class _Loader:
             ok = self.check_doi(chunk.line, key, fields["doi"]) and ok
         if "url" in fields:
             ok = self.check_url(chunk.line, key, fields["url"]) and ok
+        for name, value in fields.items():
+            if name in ("doi", "url"):
+                continue
+            for found in html_or_links(value):
+                hint = ("write the character itself; for & write \\&" if found.startswith("HTML entity")
+                        else "write the text as it is printed; the site formats it")
+                self.error(chunk.line, f"{_where(key)}.{name}", f"no markup in references ({found})", hint)
+                ok = False
+        for role, people in entry.persons.items():
+            for person in people:
+                for found in html_or_links(str(person)):
+                    self.error(chunk.line, f"{_where(key)}.{role.lower()}", f"no markup in names ({found})",
+                               "write the name as it is printed")
+                    ok = False
         return ok
 
     def check_required(self, chunk: _Chunk, key: str, entry: Entry) -> bool:

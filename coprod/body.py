@@ -357,6 +357,16 @@ _PLAIN_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
 _PLAIN_SUSPECT = re.compile(r"[<&\[*_`{\x00-\x08\x0b-\x1f\x7f]")
 
 
+def html_or_links(value: str) -> list[str]:
+    """The HTML tags, entities and markdown links or images in ``value`` (the markup that
+    matters in text that is not plain by design, such as BibTeX fields, where LaTeX quotes
+    and braces are normal)."""
+    found = []
+    for pattern, what in _PLAIN_CHECKS[:3]:
+        found += [f"{what} {_show(m.group())}" for m in pattern.finditer(value)]
+    return found
+
+
 def has_markup_characters(value: str) -> bool:
     """False when ``value`` cannot hold any markup :func:`check_plain_text` looks for."""
     return _PLAIN_SUSPECT.search(value) is not None

@@ -372,6 +372,13 @@ class References:
             cached = self._narrative[key] = f"{link(who.narrative, anchor)} ({md_escape(year)})"
         return cached
 
+    def link_or_text(self, key: str) -> str:
+        """A link to the key's entry in this page's References, or (for a key not in the
+        bibliography, which only a build that skipped validation can meet) the key as text."""
+        if key not in self:
+            return _not_found(key)
+        return f"[{md_escape(self.label(key))}](#{urls.reference_anchor(key)})"
+
     def render_body(self, markdown: str, page_uri: str) -> tuple[str, list[str]]:
         """``markdown`` with every citation replaced by links to this page's References
         section (``#ref-<key>``); returns it and the cited keys that exist in the

@@ -646,8 +646,7 @@ def _essentials(args: argparse.Namespace, evidence: Evidence, interactive: bool)
         settings=_ask(f"Settings ({keys('settings')})", args.setting, interactive, True),
         stages=_ask(f"Research stages ({keys('stages')})", args.stage, interactive, True),
         roles=_ask("Roles of the people involved", args.role, interactive, True),
-        principles=[tuple(p) for p in args.principle], outcomes=[tuple(o) for o in args.outcome],
-        sources=_ask("Sources (keys in references.bib)", args.source, interactive, True))
+        principles=[tuple(p) for p in args.principle], outcomes=[tuple(o) for o in args.outcome])
     if interactive and not e.principles:
         for key in _ask(f"Principles ({keys('principles')})", [], True, True):
             e.principles.append((key, _ask(f"How does it show {key}?", "", True)))
@@ -656,6 +655,7 @@ def _essentials(args: argparse.Namespace, evidence: Evidence, interactive: bool)
         if area:
             kind = _ask(f"Its kind of evidence ({keys('evidence_kinds')})", "", True)
             e.outcomes.append((area, kind, _ask("What happened?", "", True)))
+    e.sources = _ask("Sources (keys in references.bib)", args.source, interactive, True)
     return e
 
 

@@ -21,6 +21,7 @@ from . import body as bodycheck
 from . import strictyaml
 from .bibliography import Bibliography, load_bibliography
 from .citations import Citation, find_citations
+from .guidance import check_guidance
 from .problems import Problem, Report
 from .schema import Schema, did_you_mean, load_schemas
 from .source import SourceFile, decode, dotted, read_source
@@ -99,6 +100,8 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
     record = Record(kind, SourceFile(display))
     try:
         record.source = read_source(path, display, report)
+        if kind == "case-study" and record.source.readable:
+            check_guidance(path.read_text(encoding="utf-8", errors="replace"), report, display, 1)
         if record.source.readable:
             _check_record(record, report)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems

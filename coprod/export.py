@@ -20,7 +20,13 @@ def export(root: Path, out: Path) -> site.Build:
     build = site.load(root / "evidence", docs_dir=root / "docs", display_root=root)
     if build.report.errors:
         return build
-    pages = site.generate(build, site.edit_base(site.read_site_config(root)))
+    config = site.read_site_config(root)
+    pages = site.generate(build, site.edit_base(config), config.get("site_url") or site.DEFAULT_SITE_URL,
+                          root / "docs", config.get("repo_url"))
+    if build.unpublished:
+        for message in build.unpublished:
+            build.report.error("evidence/published-urls.txt", 0, "urls", message)
+        return build
     if out.exists():
         shutil.rmtree(out)
     docs = root / "docs"

@@ -23,8 +23,8 @@ from functools import cache, lru_cache
 import markdown
 
 REFERENCE_ITEM = '- <span id="ref-'
-BODY_START = "<!-- coprod:body -->"
-BODY_END = "<!-- /coprod:body -->"
+from .sanitize import BODY_END, BODY_START
+
 _LIST_RUN = re.compile(r"(?m)^- .*(?:\n(?:- |  ).*)*")
 _ID = re.compile(r'\sid="([^"]+)"')
 _HREF = re.compile(r'href="([^"#:?]*\.md)((?:#[^"]*)?)"')

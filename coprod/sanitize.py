@@ -31,3 +31,18 @@ def sanitize(html: str) -> str:
     """``html`` with every tag, attribute and URL scheme outside the allow-lists removed."""
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
                      strip_comments=True)
+
+
+BODY_START = "<!-- coprod:body -->"
+BODY_END = "<!-- /coprod:body -->"
+
+
+def sanitize_contributed(html: str) -> str:
+    """Sanitise the part of a page a contributor wrote: from the first body marker to the
+    last (a marker written inside the body cannot shorten the region), leaving the
+    page's own escaped parts, such as the cite box and its buttons, as they are."""
+    start, end = html.find(BODY_START), html.rfind(BODY_END)
+    if start < 0 or end < start:
+        return sanitize(html)  # no markers: sanitise everything rather than nothing
+    inner = html[start + len(BODY_START):end]
+    return html[:start] + sanitize(inner) + html[end + len(BODY_END):]

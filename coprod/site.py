@@ -13,17 +13,34 @@ from pathlib import Path
 from . import urls
 from .charts import claims_by_strength_chart
 from .cite import References
+from .citeformats import LIBRARY, Citable
+from .contribute import contribute_pages
 from .evidence import Evidence, load_evidence
 from .exports import data_files, data_page
 from .pages import Page
 from .pages.business_case import business_case_page, claim_page
 from .pages.case_study import case_study_page
 from .pages.catalogue import catalogue_data, catalogue_pages
+from .pages.citing import (
+    MANIFEST,
+    cite_box,
+    download_pages,
+    feed_xml,
+    how_to_cite_page,
+    library_citable,
+    manifest,
+    page_citable,
+    record_citable,
+    redirect_pages,
+    unpublished,
+    whats_new_page,
+)
 from .pages.evidence_map import evidence_map_page
 from .pages.references import references_page
 from .pages.taxonomy_pages import index_evidence, taxonomy_pages
 from .problems import Report
 
+DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
 FACETS = {  # case-study field -> (vocabulary, key inside each item or None for plain lists)
     "principles": ("principles", "principle"),
     "barriers": ("barriers", "barrier"),
@@ -41,6 +58,8 @@ class Build:
     report: Report
     references: References | None = None
     pages: dict[str, Page] = field(default_factory=dict)
+    citables: dict[str, Citable] = field(default_factory=dict)  # page uri -> what its citation says
+    unpublished: list[str] = field(default_factory=list)  # published addresses that no longer resolve
 
 
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None) -> Build:
@@ -54,11 +73,15 @@ def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | 
     return build
 
 
-def generate(build: Build, edit_base: str | None = None) -> dict[str, Page]:
+def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT_SITE_URL,
+             docs_dir: Path | None = None, repo_url: str | None = None) -> dict[str, Page]:
     """Every generated page and data file, keyed by its path under docs/.
 
     ``edit_base`` is the address that, followed by a repository path, edits that file
     (``https://github.com/owner/repo/edit/main/``); None leaves out the edit links.
+    ``site_url`` makes citations and metadata absolute. ``docs_dir`` holds the
+    hand-written pages, which the manifest of public addresses lists too. ``repo_url`` (a
+    GitHub repository) lets the contribution form propose files there.
     """
     evidence, refs = build.evidence, build.references
     assert evidence is not None and refs is not None
@@ -80,12 +103,63 @@ def generate(build: Build, edit_base: str | None = None) -> dict[str, Page]:
     pages += data_files(evidence)
     pages.append(data_page(evidence))
     pages.append(references_page(refs, cited_by(pages, evidence)))
+    if repo_url:
+        pages += contribute_pages(evidence, repo_url)
+    pages += _citable_extras(build, pages, site_url)
+    handwritten = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) if docs_dir else []
+    public = [p.uri for p in pages if not p.uri.startswith("assets/")] + handwritten + [MANIFEST]
+    listing = manifest(public)
+    pages.append(Page(MANIFEST, listing.encode("utf-8"), title="Public addresses"))
+    build.unpublished = unpublished(read_published(evidence.root), set(listing.splitlines()))
     build.pages = {}
     for page in pages:
         if page.uri in build.pages:
             raise ValueError(f"two generated pages at {page.uri}")
         build.pages[page.uri] = page
     return build.pages
+
+
+CITED_PAGES = ("case-studies/", "business-case/", *(f"{folder}/" for folder in urls.VOCABULARY_FOLDERS.values()),
+               urls.EVIDENCE_MAP)
+PUBLISHED_URLS = "published-urls.txt"
+
+
+def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page]:
+    """Cite boxes on every citable page, their downloads, redirects, the feed, "What's new"
+    and "How to cite". Fills ``build.citables``."""
+    evidence = build.evidence
+    records = {urls.case_study(r.id): r for r in evidence.published("case-study")}
+    records |= {urls.claim(r.id): r for r in evidence.published("claim")}
+    extras: list[Page] = []
+    for page in pages:
+        if not isinstance(page.content, str) or not page.uri.endswith(".md"):
+            continue
+        aliases: tuple[str, ...] = ()
+        if page.uri in records:
+            citable = record_citable(records[page.uri], evidence, site_url, page.cites)
+            aliases = tuple(a for a in records[page.uri].data.get("aliases") or [] if isinstance(a, str))
+        elif page.uri.startswith(CITED_PAGES) and "/page/" not in page.uri:
+            citable = page_citable(page.uri, page.title or LIBRARY, evidence, site_url)
+        else:
+            continue
+        build.citables[page.uri] = citable
+        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable)
+        extras += download_pages(citable, aliases)
+    how = how_to_cite_page(evidence, site_url)
+    build.citables[how.uri] = library_citable(evidence, site_url)
+    extras += [how, *download_pages(build.citables[how.uri])]
+    extras += redirect_pages(evidence, site_url)
+    extras += [whats_new_page(evidence), feed_xml(evidence, site_url)]
+    return extras
+
+
+def read_published(root: Path) -> list[str]:
+    """The committed list of addresses already published (evidence/published-urls.txt)."""
+    path = root / PUBLISHED_URLS
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 def edit_base(config: dict) -> str | None:

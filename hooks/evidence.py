@@ -16,10 +16,11 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import site, urls
+from coprod import __version__, search, site, urls
 from coprod.export import render_docs_page
+from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
-from coprod.sanitize import sanitize
+from coprod.sanitize import sanitize_contributed
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
@@ -34,13 +35,19 @@ def on_config(config):
     if build.report.errors:
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The evidence has {len(build.report.errors)} error(s); the site was not built:\n{lines}")
-    pages = site.generate(build, site.edit_base(config))
+    site_url = config.get("site_url") or site.DEFAULT_SITE_URL
+    pages = site.generate(build, site.edit_base(config), site_url, Path(config["docs_dir"]), config.get("repo_url"))
+    if build.unpublished:
+        raise Abort("Published addresses must keep working (evidence/published-urls.txt):\n"
+                    + "\n".join(build.unpublished))
     missing = site.missing_from_site(build.evidence, pages)
     if missing:
         raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
-    _state.update(build=build, pages=pages, contributed=contributed, stashes={})
+    _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
+                  searchable=search.markup_for_records(build.evidence), indexed=[])
+    config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
     return config
 
 
@@ -69,5 +76,28 @@ def on_page_content(html, page, config, files):
         html = unstash(html, store)
         page.present_anchor_ids |= store.anchor_ids()  # so MkDocs' anchor validation sees them
     if page.file.src_uri in _state["contributed"]:
-        return sanitize(html)  # pages whose text strangers wrote
+        html = sanitize_contributed(html)  # the part of the page a stranger wrote
+    # searchable pages: content wrapped in data-pagefind-body, with their filters and metadata
+    html, indexed = search.mark_page(html, page.file.src_uri, page.title, page.file.generated_by is not None,
+                                     _state["searchable"])
+    if indexed:
+        _state["indexed"].append(page.file.src_uri)
     return html
+
+
+def on_post_page(output, page, config):
+    citable = _state["build"].citables.get(page.file.src_uri)
+    if citable is None:
+        return output
+    # the page's own description replaces the site's; then citation metadata for the page
+    if citable.description:
+        output = output.replace(f'<meta name="description" content="{config["site_description"]}">', "", 1)
+    return output.replace("</head>", head_tags(citable, _state["site_url"]) + "</head>", 1)
+
+
+def on_post_build(config):
+    try:
+        result = search.index_site(Path(config["site_dir"]), _state["indexed"])
+    except search.SearchIndexError as error:
+        raise Abort(f"Search: {error}") from error
+    log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")

@@ -41,6 +41,34 @@ def ensure_environment(extras: str) -> None:
     stamp.write_text(digest)
 
 
+def ensure_isolated_tools() -> None:
+    """Each tool in [tool.coprod] isolated-test-tools in a virtual environment of its own."""
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for requirement in settings.get("tool", {}).get("coprod", {}).get("isolated-test-tools", []):
+        name = requirement.split("==")[0]
+        home = ROOT / ".venv-tools" / name
+        stamp = home / ".installed"
+        if stamp.exists() and stamp.read_text() == requirement:
+            continue
+        print(f"Installing {requirement} in {home} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(home)
+        python = home / BIN.name / PYTHON.name
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement],
+                       check=True)
+        stamp.write_text(requirement)
+    npm_tools = settings.get("tool", {}).get("coprod", {}).get("npm-test-tools", [])
+    home = ROOT / ".venv-tools" / "npm"
+    stamp = home / ".installed"
+    if npm_tools and not (stamp.exists() and stamp.read_text() == " ".join(npm_tools)):
+        print(f"Installing {' '.join(npm_tools)} from npm in {home} ...", flush=True)
+        home.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(home), *npm_tools],
+                       check=True)
+        stamp.write_text(" ".join(npm_tools))
+
+
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"  # Material's notice about MkDocs 2.0 on every build
@@ -66,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "test":
         ensure_environment("test")
+        ensure_isolated_tools()
         return run("-m", "pytest", *args.pytest_args)
     ensure_environment("")
     if args.command == "build":

@@ -26,6 +26,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 # Keys each golden case must keep, in file order.
 KEPT: dict[str, list[str]] = {
+    "markup-in-fields": ["Good2020"],
     "bad_doi": ["GoodDoi2020"],
     "bad_key": ["Good:key-1.2_x"],
     "billion_laughs": ["Small2020"],
@@ -192,7 +193,8 @@ def test_jabref_good_entries_are_the_ones_pybtex_parses_minus_rule_failures(
             assert line in problem_lines, f"{key} (line {line}) dropped without a problem"
     rejected_by_rules = [k for k in parseable if k not in bib.entries]
     assert len(bib.entries) == len(parseable) - len(rejected_by_rules)
-    assert (len(chunks), len(parseable), len(bib.entries)) == (96, 95, 68)
+    # 68 pass pybtex and the field rules; two of those carry JabRef's "&amp;" in a journal name
+    assert (len(chunks), len(parseable), len(bib.entries)) == (96, 95, 66)
 
 
 def test_jabref_every_problem_points_into_its_entry(jabref: tuple[str, Bibliography, Report]) -> None:

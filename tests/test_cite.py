@@ -188,11 +188,19 @@ def test_entry_report_and_book(tmp_path: Path) -> None:
                                   r"University of Chicago Press.")
 
 
-def test_entry_text_is_escaped(tmp_path: Path) -> None:
-    refs = refs_from(tmp_path, r"""
+def test_entry_text_is_escaped() -> None:
+    """The validator rejects such entries; formatting must still be safe without it."""
+    from pybtex.database import parse_string
+
+    from coprod.bibliography import Bibliography
+
+    data = parse_string(r"""
         @misc{x, author = {{A <b>bold</b> group}}, title = {*Stars* and [links](javascript:x) | pipes},
               year = {2020}, note = {<script>alert(1)</script>}}
-    """)
+    """, "bibtex")
+    bibliography = Bibliography()
+    bibliography.add("x", data.entries["x"], 2)
+    refs = References(bibliography)
     entry = refs.entry("x")
     assert "<b>" not in entry and "<script>" not in entry
     assert r"\*Stars\*" in entry and r"\[links\]\(javascript:x\)" in entry and r"\|" in entry

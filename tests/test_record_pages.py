@@ -74,6 +74,8 @@ def test_hostile_values_are_escaped(tmp_path: Path) -> None:
     record.data["project"]["name"] = "*bold* <img src=x onerror=alert(1)>"
     record.data["project"]["url"] = "javascript:alert(1)"
     content = site.generate(build)["case-studies/peer-researchers.md"].content
+    content, cite_box = content.split("## Cite this page")
+    assert "<script>" not in cite_box and "&lt;script&gt;" in cite_box  # inside <pre>, as text
     assert "<script>" not in content and "<img" not in content
     assert "&lt;script&gt;" in content
     assert "](javascript:" not in content

@@ -50,7 +50,7 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
 
 
 def _evidence_list(heading: str, block: dict, evidence: Evidence, refs: References, uri: str) -> str:
-    items = [f"- [{md_escape(refs.label(k))}](#{urls.reference_anchor(k)})" for k in block.get("references", [])]
+    items = [f"- {refs.link_or_text(k)}" for k in block.get("references", [])]
     for case_id in block.get("case_studies", []):
         record = evidence.case_studies.get(case_id)
         if record is not None and record.status in ("published", "retracted"):

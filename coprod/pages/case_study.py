@@ -89,7 +89,7 @@ def _barriers_enablers(record: Record, evidence: Evidence, uri: str) -> str:
 def _outcomes(record: Record, evidence: Evidence, refs: References, uri: str) -> str:
     rows = ["| Outcome area | What changed | Kind of evidence | Sources |", "|---|---|---|---|"]
     for outcome in record.data.get("outcomes", []):
-        sources = "; ".join(f"[{md_escape(refs.label(k))}](#{urls.reference_anchor(k)})" for k in outcome.get("sources", []))
+        sources = "; ".join(refs.link_or_text(k) for k in outcome.get("sources", []))
         rows.append(f"| {term_link(evidence, 'outcomes', outcome.get('area', ''), uri)} "
                     f"| {md_escape(outcome.get('description', ''))} "
                     f"| {term_link(evidence, 'evidence_kinds', outcome.get('evidence', ''), uri)} | {sources} |")

@@ -49,6 +49,8 @@ def test_no_request_leaves_the_site(page, base_url: str, path: str) -> None:
 
 @pytest.mark.parametrize("path", list(PAGE_TYPES.values()) + ["search"], ids=list(PAGE_TYPES) + ["search open"])
 def test_no_console_errors_or_failed_requests(page, path: str) -> None:
+    bad_status: list[str] = []
+    page.on("response", lambda r: bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     if path == "search":
         visit(page, "/")
         open_search(page)
@@ -56,3 +58,4 @@ def test_no_console_errors_or_failed_requests(page, path: str) -> None:
         visit(page, path)
     assert page.console_errors == [], f"console errors on {path}: {page.console_errors}"
     assert page.failed_requests == [], f"failed requests on {path}: {page.failed_requests}"
+    assert bad_status == [], f"error responses on {path}: {bad_status}"

@@ -3,13 +3,19 @@
  *
  * Without this script the catalogue is a static, paginated list with "Browse by" links.
  * With it, the page gets a search box and one labelled <select> per facet; the list is
- * replaced by the filtered full list from data/catalogue.json, narrowed in place, and the
- * state is kept in the URL query (?principle=reciprocity&setting=mental-health) so a
- * filtered view can be linked.
+ * replaced by the filtered list, narrowed in place, and the state is kept in the URL query
+ * (?principle=reciprocity&setting=mental-health&q=peer) so a filtered view can be linked.
  *
- * Safety: text from the data file is only ever written with textContent / createElement
- * (never innerHTML), links are built only from a case study's "url" field after checking
- * it is a /case-studies/<id>/ address, and nothing is fetched from another origin.
+ * The list comes from Pagefind's index (<site>/pagefind/, built with the site): each case
+ * study carries a filter per facet valued by taxonomy key, so filtering and free text are
+ * one Pagefind search that fetches only the chunks it needs, at any size of library. The
+ * facets' labels are read from the page's own "Browse by" links. If the index cannot be
+ * loaded, the script falls back to data/catalogue.json (the whole catalogue, filtered here).
+ *
+ * Safety: text from the index or the data file is only ever written with textContent /
+ * createElement (never innerHTML); Pagefind's excerpt is rebuilt from text and <mark>
+ * elements; links are built only from a /case-studies/<id>/ address under the site's root,
+ * and nothing is fetched from another origin.
  */
 (function () {
   "use strict";
@@ -35,21 +41,45 @@
       return; // the static list stays
     }
     mount.setAttribute("data-ready", "loading");
-    fetch(dataUrl.href, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("catalogue data: HTTP " + response.status);
-        }
-        return response.json();
+    // the data file is at <site>/data/catalogue.json: the site's root is one folder up
+    var siteRoot = new URL("../", dataUrl);
+    loadPagefind(siteRoot)
+      .then(function (pagefind) {
+        return buildWithPagefind(mount, pagefind, siteRoot);
       })
-      .then(function (data) {
-        // the data file is at <site>/data/catalogue.json: the site's root is one folder up
-        build(mount, data, new URL("../", dataUrl));
+      .then(function () {
+        mount.setAttribute("data-engine", "pagefind");
+      }, function () {
+        return fetch(dataUrl.href, { credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) {
+              throw new Error("catalogue data: HTTP " + response.status);
+            }
+            return response.json();
+          })
+          .then(function (data) {
+            build(mount, data, siteRoot);
+            mount.setAttribute("data-engine", "data");
+          });
+      })
+      .then(function () {
         mount.setAttribute("data-ready", "yes");
       })
       .catch(function () {
         mount.removeAttribute("data-ready"); // the static list stays usable
       });
+  }
+
+  function loadPagefind(siteRoot) {
+    var url = new URL("pagefind/pagefind.js", siteRoot);
+    if (url.origin !== window.location.origin) {
+      return Promise.reject(new Error("the index must be on this site"));
+    }
+    return import(url.href).then(function (pagefind) {
+      return Promise.resolve(pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 })).then(function () {
+        return pagefind;
+      });
+    });
   }
 
   // ------------------------------------------------------------------------------------
@@ -347,6 +377,363 @@
     mount.appendChild(moreWrapper);
     restore();
     apply();
+  }
+
+  // ------------------------------------------------------------------------------------
+  // With Pagefind: the same controls and URL state, the list from the index.
+
+  var PAGEFIND_STEP = 20; // results shown at first and added by "Show more": each loads a fragment
+  // the folder of each facet's browse pages -> the facet (the URL query name and Pagefind filter)
+  var FACET_FOLDERS = {
+    principles: "principle", features: "feature", barriers: "barrier", enablers: "enabler",
+    outcomes: "outcome", stages: "stage", settings: "setting", countries: "country", years: "year",
+    evidence: "evidence"
+  };
+
+  /* The facets, their labels and their terms' labels from the page's "Browse by" lists:
+     "### Principle" then links to ../principles/<key>/. */
+  function readPageFacets(mount, siteRoot) {
+    var facets = [];
+    var byName = {};
+    var node = mount.nextElementSibling;
+    while (node) {
+      if (node.tagName === "UL" && node.previousElementSibling && node.previousElementSibling.tagName === "H3") {
+        var heading = node.previousElementSibling.textContent.replace(/\u00b6/g, "").trim();
+        Array.prototype.forEach.call(node.querySelectorAll("a[href]"), function (link) {
+          var path;
+          try {
+            path = new URL(link.getAttribute("href"), document.baseURI).pathname;
+          } catch (error) {
+            return;
+          }
+          if (path.indexOf(siteRoot.pathname) !== 0) {
+            return;
+          }
+          var parts = path.slice(siteRoot.pathname.length).split("/");
+          var name = FACET_FOLDERS[parts[0]];
+          var key = parts[1];
+          if (!name || !key || parts.length !== 3 || parts[2] !== "") {
+            return;
+          }
+          if (!byName[name]) {
+            byName[name] = { name: name, label: heading || name, terms: [], labels: {} };
+            facets.push(byName[name]);
+          }
+          if (!(key in byName[name].labels)) {
+            byName[name].terms.push(key);
+            byName[name].labels[key] = link.textContent.trim() || key;
+          }
+        });
+      }
+      node = node.nextElementSibling;
+    }
+    return facets;
+  }
+
+  /* Pagefind's excerpt as text nodes and <mark> elements (it escapes the page's text and
+     adds <mark>; nothing else of it is taken as markup). */
+  function excerptNodes(excerpt) {
+    var fragment = document.createDocumentFragment();
+    var marked = false;
+    var entities = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
+    String(excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>" || part === "</mark>") {
+        marked = part === "<mark>";
+        return;
+      }
+      var text = part.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
+        if (name[0] === "#") {
+          var code = /^#x/i.test(name) ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+          return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : "";
+        }
+        return Object.prototype.hasOwnProperty.call(entities, name.toLowerCase()) ? entities[name.toLowerCase()] : whole;
+      });
+      if (text) {
+        fragment.appendChild(marked ? element("mark", { text: text }) : document.createTextNode(text));
+      }
+    });
+    return fragment;
+  }
+
+  /* ``value`` as text with the words of ``query`` marked where a word starts with one. */
+  function marked(value, query) {
+    var fragment = document.createDocumentFragment();
+    var words = query.toLowerCase().split(/\s+/).filter(function (w) {
+      return w.length > 1;
+    });
+    String(value).split(/(\s+)/).forEach(function (token) {
+      var lower = token.toLowerCase().replace(/^[^\p{L}\p{N}]+/u, "");
+      var hit = words.some(function (w) {
+        return lower.indexOf(w) === 0;
+      });
+      fragment.appendChild(hit ? element("mark", { text: token }) : document.createTextNode(token));
+    });
+    return fragment;
+  }
+
+  function buildWithPagefind(mount, pagefind, siteRoot) {
+    var facets = readPageFacets(mount, siteRoot);
+    return Promise.resolve(pagefind.filters()).then(function (totals) {
+      totals = totals || {};
+      var caseCount = totals.kind && totals.kind["case-study"] ? totals.kind["case-study"] : 0;
+      var controls = [];
+      facets.forEach(function (facet) {
+        var counts = totals[facet.name] || {};
+        Object.keys(counts).forEach(function (key) { // a term the page does not list: its key is its label
+          if (!(key in facet.labels) && /^[a-z0-9-]+$/.test(key)) {
+            facet.terms.push(key);
+            facet.labels[key] = key;
+          }
+        });
+        var id = "catalogue-facet-" + facet.name;
+        var select = element("select", { id: id, name: facet.name });
+        select.appendChild(element("option", { value: "", text: "Any" }));
+        var options = {};
+        facet.terms.forEach(function (key) {
+          if (counts[key]) {
+            options[key] = element("option", { value: key, text: facet.labels[key] + " (" + counts[key] + ")" });
+            select.appendChild(options[key]);
+          }
+        });
+        if (select.options.length > 1) {
+          var wrapper = element("p", {}, [element("label", { htmlFor: id, text: facet.label }), element("br"), select]);
+          wrapper.style.margin = "0";
+          controls.push({ facet: facet, select: select, wrapper: wrapper, options: options });
+        }
+      });
+
+      var search = element("input", { type: "search", id: "catalogue-search", name: "q", autocomplete: "off" });
+      var clear = element("button", { type: "button", className: "md-button", text: "Clear filters" });
+      var grid = element("div", {}, controls.map(function (control) {
+        return control.wrapper;
+      }));
+      grid.style.display = "flex";
+      grid.style.flexWrap = "wrap";
+      grid.style.gap = "0.8em 1.6em";
+      var form = element("form", { className: "catalogue-filters", role: "search", "aria-label": "Filter the case studies" }, [
+        element("p", {}, [element("label", { htmlFor: "catalogue-search", text: "Search the case studies" }), element("br"), search]),
+        grid,
+        element("p", {}, [clear])
+      ]);
+      var status = element("p", { id: "catalogue-status", role: "status", "aria-live": "polite" });
+      var list = element("ul", { id: "catalogue-results" });
+      var more = element("button", { type: "button", className: "md-button", text: "Show more" });
+      var moreWrapper = element("p", {}, [more]);
+      moreWrapper.hidden = true;
+
+      var latest = 0;
+      var results = [];
+      var shown = 0;
+      var timer = null;
+
+      function current() {
+        var chosen = {};
+        controls.forEach(function (control) {
+          if (control.select.value) {
+            chosen[control.facet.name] = control.select.value;
+          }
+        });
+        return { query: search.value.trim(), chosen: chosen };
+      }
+
+      function safeHref(url) {
+        var path = String(url || "");
+        if (path.indexOf(siteRoot.pathname) !== 0) {
+          return "";
+        }
+        var address = "/" + path.slice(siteRoot.pathname.length);
+        return SAFE_URL.test(address) ? new URL(address.slice(1), siteRoot).href : "";
+      }
+
+      function labelsOf(data, name) {
+        var facet = facets.filter(function (f) {
+          return f.name === name;
+        })[0];
+        var keys = data.filters && Array.isArray(data.filters[name]) ? data.filters[name] : [];
+        return keys.map(function (key) {
+          return facet && facet.labels[key] ? facet.labels[key] : String(key);
+        });
+      }
+
+      function renderItem(data, query) {
+        var meta = data.meta || {};
+        var li = element("li");
+        var href = safeHref(data.url);
+        var title = String(meta.title || "");
+        var heading = href ? element("a", { href: href }) : element("span");
+        heading.appendChild(marked(title, query));
+        li.appendChild(heading);
+        if (meta.status === "retracted") {
+          li.appendChild(document.createTextNode(" (retracted)"));
+        }
+        if (meta.summary) {
+          li.appendChild(element("br"));
+          li.appendChild(marked(String(meta.summary), query));
+        }
+        if (query && data.excerpt) {
+          li.appendChild(element("br"));
+          li.appendChild(element("small", { className: "catalogue-excerpt" }, [excerptNodes(data.excerpt)]));
+        }
+        var facts = [labelsOf(data, "setting").join(", "), String(meta.years || "")].filter(Boolean).join("; ");
+        if (facts) {
+          li.appendChild(element("br"));
+          li.appendChild(element("em", { text: facts }));
+        }
+        if (meta.principles) {
+          li.appendChild(element("br"));
+          li.appendChild(element("span", { className: "catalogue-principles", text: "Principles: " + String(meta.principles) }));
+        }
+        return li;
+      }
+
+      function showMore(query, number) {
+        var slice = results.slice(shown, shown + PAGEFIND_STEP);
+        return Promise.all(slice.map(function (result) {
+          return result.data();
+        })).then(function (items) {
+          if (number !== latest) {
+            return;
+          }
+          var fragment = document.createDocumentFragment();
+          items.forEach(function (data) {
+            fragment.appendChild(renderItem(data, query));
+          });
+          if (shown === 0) {
+            list.replaceChildren(fragment);
+          } else {
+            list.appendChild(fragment);
+          }
+          shown += slice.length;
+          moreWrapper.hidden = shown >= results.length;
+        });
+      }
+
+      function announce(state, count) {
+        var noun = function (n) {
+          return n === 1 ? "case study" : "case studies";
+        };
+        if (!count) {
+          status.textContent = "No case study matches these filters.";
+        } else if (state.query || Object.keys(state.chosen).length) {
+          status.textContent = count + " of " + caseCount + " " + noun(caseCount) + " match these filters.";
+        } else {
+          status.textContent = "Showing all " + caseCount + " " + noun(caseCount) + ".";
+        }
+      }
+
+      function updateCounts(remaining) {
+        controls.forEach(function (control) {
+          var counts = (remaining || {})[control.facet.name] || {};
+          Object.keys(control.options).forEach(function (key) {
+            var n = counts[key] || 0;
+            control.options[key].textContent = control.facet.labels[key] + " (" + n + ")";
+          });
+        });
+      }
+
+      function remember(state) {
+        var params = new URLSearchParams(window.location.search);
+        params.delete("q");
+        facets.forEach(function (facet) {
+          params.delete(facet.name);
+        });
+        if (state.query) {
+          params.set("q", state.query);
+        }
+        Object.keys(state.chosen).forEach(function (name) {
+          params.set(name, state.chosen[name]);
+        });
+        var query = params.toString();
+        var address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+        window.history.replaceState(window.history.state, "", address);
+      }
+
+      function apply() {
+        var state = current();
+        var number = ++latest;
+        remember(state);
+        var filters = { kind: "case-study" };
+        Object.keys(state.chosen).forEach(function (name) {
+          filters[name] = state.chosen[name];
+        });
+        var options = { filters: filters };
+        if (!state.query) {
+          options.sort = { order: "asc" }; // the catalogue's order: newest first, then by title
+        }
+        mount.setAttribute("data-state", "searching");
+        return Promise.resolve(pagefind.search(state.query || null, options)).then(function (found) {
+          if (number !== latest || !found) {
+            return null;
+          }
+          results = found.results || [];
+          shown = 0;
+          updateCounts(found.filters);
+          return showMore(state.query, number).then(function () {
+            if (number === latest) {
+              if (!results.length) {
+                list.replaceChildren();
+                moreWrapper.hidden = true;
+              }
+              announce(state, results.length);
+              mount.setAttribute("data-state", "done");
+            }
+          });
+        });
+      }
+
+      function restore() {
+        var params = new URLSearchParams(window.location.search);
+        search.value = params.get("q") || "";
+        controls.forEach(function (control) {
+          var wanted = params.get(control.facet.name) || "";
+          control.select.value = wanted in control.options ? wanted : "";
+        });
+      }
+
+      controls.forEach(function (control) {
+        control.select.addEventListener("change", apply);
+      });
+      search.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(apply, 80);
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        window.clearTimeout(timer);
+        apply();
+      });
+      clear.addEventListener("click", function () {
+        search.value = "";
+        controls.forEach(function (control) {
+          control.select.value = "";
+        });
+        apply();
+        search.focus();
+      });
+      more.addEventListener("click", function () {
+        var first = shown;
+        showMore(search.value.trim(), latest).then(function () {
+          var next = list.children[first];
+          var link = next && next.querySelector("a");
+          if (link) {
+            link.focus(); // keyboard users continue where the new results start
+          }
+        });
+      });
+      window.addEventListener("popstate", function () {
+        restore();
+        apply();
+      });
+
+      restore();
+      return apply().then(function () {
+        hideStaticList(mount);
+        mount.appendChild(form);
+        mount.appendChild(status);
+        mount.appendChild(list);
+        mount.appendChild(moreWrapper);
+      });
+    });
   }
 
   // The static page's count, list and pager, between the marker and the "Browse by"

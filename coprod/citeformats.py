@@ -1,0 +1,190 @@
+"""'Cite this page': the same facts about a page written in six citation formats.
+
+Each format is a template that reads like its output, with optional parts in ``[...]``
+dropped when their field is empty (in the spirit of pybtex's styles). The reader's access
+date is not known at build time: formats that carry one show :data:`ACCESSED`, which the
+page's script replaces with today's date (and which stays readable without JavaScript).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+LIBRARY = "Co-production Evidence Library"
+ACCESSED = "[date accessed]"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+@dataclass(frozen=True)
+class Citable:
+    """What a citation of one page needs."""
+
+    uri: str  # the page's path under docs/
+    key: str  # a citation key, e.g. "coprod-partners2-mental-health"
+    title: str
+    url: str  # absolute
+    kind: str  # "case study", "claim", "page"
+    published: str  # YYYY-MM-DD
+    updated: str = ""
+    version: str = ""
+    authors: tuple[str, ...] = ()  # "Family, Given" or an organisation; empty: the library
+    description: str = ""
+    licence: str = "CC-BY-4.0"
+    keywords: tuple[str, ...] = ()
+    references: tuple[dict, ...] = field(default=(), compare=False)  # CSL-JSON items it cites
+
+    @property
+    def date(self) -> str:
+        """The date a citation gives: of this version."""
+        return self.updated or self.published
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        return self.authors or (LIBRARY,)
+
+
+_NAME_PARTS = re.compile(r"[\s-]+")
+
+
+def _d(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _person_apa(name: str) -> str:
+    if "," not in name:
+        return name  # an organisation
+    family, given = (part.strip() for part in name.split(",", 1))
+    initials = " ".join(f"{g[0]}." for g in _NAME_PARTS.split(given) if g)
+    return f"{family}, {initials}"
+
+
+def _person_vancouver(name: str) -> str:
+    if "," not in name:
+        return name
+    family, given = (part.strip() for part in name.split(",", 1))
+    initials = "".join(g[0] for g in _NAME_PARTS.split(given) if g)
+    return f"{family} {initials}"
+
+
+def _join_apa(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + ", & " + names[-1]
+
+
+def _join_harvard(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _sentence_end(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def apa(c: Citable) -> str:
+    """APA 7, a web page that changes over time: retrieval date included."""
+    d = _d(c.date)
+    when = f"{d.year}, {MONTHS[d.month - 1]} {d.day}" if d else "n.d."
+    version = f" (Version {c.version})" if c.version else ""
+    who = _join_apa([_person_apa(a) for a in c.people])
+    site = f" {LIBRARY}." if c.authors else ""  # APA leaves out a site name that is also the author
+    return f"{_sentence_end(who)} ({when}). {c.title}{version}.{site} Retrieved {ACCESSED}, from {c.url}"
+
+
+def harvard(c: Citable) -> str:
+    who = _join_harvard(c.people)
+    version = f" Version {c.version}." if c.version else ""
+    return f"{who} ({c.year}) {_sentence_end(c.title)}{version} {LIBRARY}. Available at: {c.url} (Accessed: {ACCESSED})."
+
+
+def vancouver(c: Citable) -> str:
+    d = _d(c.date)
+    who = ", ".join(_person_vancouver(a) for a in c.people)
+    updated = f" [updated {d.year} {MONTHS[d.month - 1][:3]} {d.day}; cited {ACCESSED}]" if d else f" [cited {ACCESSED}]"
+    version = f" Version {c.version}." if c.version else ""
+    published = _d(c.published)
+    year = published.year if published else ""
+    return f"{who}. {c.title} [Internet].{version} {LIBRARY}; {year}{updated}. Available from: {c.url}"
+
+
+_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+def _bibtex_value(text: str) -> str:
+    text = text.replace("\\", r"\textbackslash{}").replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+
+
+def bibtex(c: Citable, accessed: bool = True) -> str:
+    d = _d(c.date)
+    authors = " and ".join(a if "," in a else "{" + a + "}" for a in c.people)
+    fields = [
+        ("author", authors if c.authors else "{" + LIBRARY + "}"),
+        ("title", "{" + _bibtex_value(c.title) + "}"),
+        ("howpublished", _bibtex_value(LIBRARY)),
+        ("year", str(d.year) if d else ""),
+        ("month", str(d.month) if d else ""),
+        ("version", _bibtex_value(c.version)),
+        ("url", c.url),
+        ("note", f"Version {_bibtex_value(c.version)}" if c.version else ""),
+        ("urldate", ACCESSED if accessed else ""),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@misc{{{c.key},\n{body}\n}}\n"
+
+
+def ris(c: Citable, accessed: bool = True) -> str:
+    d = _d(c.date)
+    lines = [("TY", "ELEC")]
+    lines += [("AU", a) for a in c.people]
+    lines += [("TI", c.title), ("T2", LIBRARY), ("PB", LIBRARY)]
+    if d:
+        lines += [("PY", str(d.year)), ("DA", f"{d.year}/{d.month:02d}/{d.day:02d}")]
+    if c.version:
+        lines.append(("ET", c.version))
+    lines.append(("UR", c.url))
+    if accessed:
+        lines.append(("Y2", ACCESSED))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+
+
+def csl_json(c: Citable, accessed: bool = True) -> str:
+    d = _d(c.date)
+    item: dict = {
+        "id": c.key,
+        "type": "webpage",
+        "title": c.title,
+        "author": [({"family": a.split(",", 1)[0].strip(), "given": a.split(",", 1)[1].strip()} if "," in a
+                    else {"literal": a}) for a in c.people],
+        "container-title": LIBRARY,
+        "publisher": LIBRARY,
+        "URL": c.url,
+    }
+    if d:
+        item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
+    if c.version:
+        item["version"] = c.version
+    if accessed:
+        item["accessed"] = {"raw": ACCESSED}
+    return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS = {  # label -> function; the order the cite box shows them
+    "APA 7": apa,
+    "Harvard": harvard,
+    "Vancouver": vancouver,
+    "BibTeX": bibtex,
+    "RIS": ris,
+    "CSL-JSON": csl_json,
+}

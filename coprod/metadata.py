@@ -1,0 +1,139 @@
+"""What reference managers and search engines read in a page's <head>.
+
+Highwire Press ``citation_*`` tags (Google Scholar's inclusion guidelines), schema.org
+JSON-LD, Open Graph and a description. Every value is escaped; JSON-LD cannot close its
+script element.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from . import __version__
+from .citeformats import LIBRARY, Citable
+
+LICENCES = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
+def _meta(name: str, content: str, attribute: str = "name") -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}">'
+
+
+def _slashes(day: str) -> str:
+    return day.replace("-", "/")
+
+
+def highwire(c: Citable) -> list[str]:
+    tags = [_meta("citation_title", c.title)]
+    tags += [_meta("citation_author", author) for author in c.people]
+    tags += [
+        _meta("citation_publication_date", _slashes(c.published)),
+        _meta("citation_online_date", _slashes(c.date)),
+        _meta("citation_publisher", LIBRARY),
+        _meta("citation_abstract_html_url", c.url),
+        _meta("citation_fulltext_html_url", c.url),
+        _meta("citation_language", "en"),
+    ]
+    if c.keywords:
+        tags.append(_meta("citation_keywords", "; ".join(c.keywords)))
+    for item in c.references:
+        parts = [f"citation_title={item.get('title', '')}"]
+        parts += [f"citation_author={_csl_name(a)}" for a in item.get("author", [])[:3]]
+        year = _csl_year(item)
+        if year:
+            parts.append(f"citation_publication_date={year}")
+        if item.get("DOI"):
+            parts.append(f"citation_doi={item['DOI']}")
+        tags.append(_meta("citation_reference", "; ".join(p.replace(";", ",") for p in parts)))
+    return tags
+
+
+def open_graph(c: Citable) -> list[str]:
+    tags = [
+        _meta("og:type", "article", "property"),
+        _meta("og:title", c.title, "property"),
+        _meta("og:url", c.url, "property"),
+        _meta("og:site_name", LIBRARY, "property"),
+        _meta("article:published_time", c.published, "property"),
+        _meta("article:modified_time", c.date, "property"),
+    ]
+    if c.description:
+        tags.insert(2, _meta("og:description", c.description, "property"))
+    return tags
+
+
+def json_ld(c: Citable, site_url: str) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle" if c.kind in ("case study", "claim") else "WebPage",
+        "@id": c.url,
+        "url": c.url,
+        "identifier": c.url,
+        "name": c.title,
+        "headline": c.title[:110],
+        "version": c.version,
+        "datePublished": c.published,
+        "dateModified": c.date,
+        "inLanguage": "en",
+        "license": LICENCES.get(c.licence, c.licence),
+        "author": [_schema_person(a) for a in c.people],
+        "publisher": {"@type": "Organization", "name": LIBRARY, "url": site_url},
+        "isPartOf": {"@type": "WebSite", "name": LIBRARY, "url": site_url, "version": __version__},
+    }
+    if c.description:
+        data["description"] = c.description
+    if c.keywords:
+        data["keywords"] = list(c.keywords)
+    citations = [_schema_citation(item) for item in c.references]
+    if citations:
+        data["citation"] = citations
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+def head_tags(c: Citable, site_url: str) -> str:
+    """Everything for the page's <head>, one element a line."""
+    lines = []
+    if c.description:
+        lines.append(_meta("description", c.description))
+    lines += highwire(c) + open_graph(c) + [json_ld(c, site_url)]
+    return "\n".join(lines) + "\n"
+
+
+def _csl_name(person: dict) -> str:
+    if "literal" in person:
+        return person["literal"]
+    return ", ".join(p for p in (person.get("family", ""), person.get("given", "")) if p)
+
+
+def _csl_year(item: dict) -> str:
+    parts = (item.get("issued") or {}).get("date-parts") or [[]]
+    return str(parts[0][0]) if parts and parts[0] else ""
+
+
+def _schema_person(name: str) -> dict:
+    if "," in name:
+        family, given = (p.strip() for p in name.split(",", 1))
+        return {"@type": "Person", "familyName": family, "givenName": given, "name": f"{given} {family}"}
+    return {"@type": "Organization", "name": name}
+
+
+def _schema_citation(item: dict) -> dict:
+    out = {"@type": "CreativeWork", "name": item.get("title", "")}
+    if item.get("DOI"):
+        out["identifier"] = f"https://doi.org/{item['DOI']}"
+    if item.get("URL"):
+        out["url"] = item["URL"]
+    year = _csl_year(item)
+    if year:
+        out["datePublished"] = year
+    authors = [_csl_name(a) for a in item.get("author", [])]
+    if authors:
+        out["author"] = [{"@type": "Person" if "," in a else "Organization", "name": a} for a in authors]
+    return out

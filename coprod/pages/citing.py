@@ -1,0 +1,234 @@
+"""Pages funders can cite: the cite box, citation downloads, redirects for old addresses,
+the manifest of public URLs, the feed, "What's new" and "How to cite"."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from datetime import UTC, datetime
+
+from .. import __version__, urls
+from ..citeformats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
+from ..csl import entry_to_csl
+from ..evidence import Evidence, Record
+from ..text import md_escape
+from . import Page
+
+HOW_TO_CITE = "how-to-cite.md"
+WHATS_NEW = "whats-new.md"
+FEED = "feed.xml"
+MANIFEST = "urls.txt"
+# how each format writes the reader's access date (the page script fills it in)
+ACCESS_FORMATS = {"APA 7": "us", "Harvard": "uk", "Vancouver": "vancouver", "BibTeX": "iso", "RIS": "ris",
+                  "CSL-JSON": "iso"}
+
+
+def absolute(site_url: str, uri: str) -> str:
+    return site_url.rstrip("/") + urls.address(uri)
+
+
+def record_citable(record: Record, evidence: Evidence, site_url: str, cited: tuple[str, ...] = ()) -> Citable:
+    data = record.data
+    uri = urls.case_study(record.id) if record.kind == "case-study" else urls.claim(record.id)
+    keywords = []
+    for item in data.get("principles") or []:
+        key = item.get("principle") if isinstance(item, dict) else item
+        term = evidence.taxonomy.term("principles", key) if isinstance(key, str) else None
+        if term:
+            keywords.append(term.label)
+    entries = evidence.bibliography.entries
+    return Citable(
+        uri=uri, key=f"coprod-{record.id}", title=str(data.get("title", record.id)), url=absolute(site_url, uri),
+        kind="case study" if record.kind == "case-study" else "claim",
+        published=str(data.get("published", "")), updated=str(data.get("updated", "") or ""),
+        version=str(data.get("version", "")),
+        authors=tuple(a["name"] for a in data.get("authors") or [] if isinstance(a, dict) and a.get("name")),
+        description=str(data.get("summary", "")), licence=str(data.get("licence", "CC-BY-4.0")),
+        keywords=("co-production", *keywords),
+        references=tuple(entry_to_csl(k, entries[k]) for k in cited if k in entries),
+    )
+
+
+def library_date(evidence: Evidence) -> str:
+    """The date of the library's latest change: the newest published or updated record."""
+    dates = [str(r.data.get("updated") or r.data.get("published") or "")
+             for r in (*evidence.published("case-study"), *evidence.published("claim"))]
+    return max((d for d in dates if d), default="")
+
+
+def page_citable(uri: str, title: str, evidence: Evidence, site_url: str, description: str = "") -> Citable:
+    """A page made from many records (a term page, the business case): cited by the
+    library's version and the date of its latest change."""
+    when = library_date(evidence)
+    return Citable(uri=uri, key="coprod-" + urls.slug(uri.removesuffix(".md").removesuffix("/index")),
+                   title=title, url=absolute(site_url, uri), kind="page", published=when, updated="",
+                   version=__version__, description=description)
+
+
+def library_citable(evidence: Evidence, site_url: str) -> Citable:
+    return Citable(uri=HOW_TO_CITE, key="coprod-library", title=LIBRARY, url=site_url.rstrip("/") + "/",
+                   kind="page", published=library_date(evidence), version=__version__,
+                   description="A searchable, cited library of co-produced health and social care research.")
+
+
+def download_uri(uri: str, extension: str) -> str:
+    """``case-studies/x.md`` -> ``case-studies/x/cite.bib`` (beside the page's index.html)."""
+    folder = uri.removesuffix("index.md").rstrip("/") if uri.endswith("index.md") else uri.removesuffix(".md")
+    return f"{folder}/cite.{extension}" if folder else f"cite.{extension}"
+
+
+def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page") -> str:
+    """A "Cite this page" section: each format in a block with a copy button (shown by the
+    page script), the access date filled in by the script, and the file downloads."""
+    blocks = []
+    for index, (label, render) in enumerate(FORMATS.items()):
+        code_id = f"cite-{index}"
+        blocks.append(
+            f'<p class="coprod-cite__label"><strong>{html.escape(label)}</strong> '
+            f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
+            f'Copy {html.escape(label)}</button></p>\n'
+            f'<pre><code id="{code_id}" data-accessed-format="{ACCESS_FORMATS[label]}">'
+            f'{html.escape(render(c).rstrip())}</code></pre>')
+    files = ""
+    if downloads:
+        files = ('<p>Download the citation: <a href="cite.bib" download>BibTeX file (cite.bib)</a> · '
+                 '<a href="cite.ris" download>RIS file (cite.ris)</a></p>\n')
+    note = (f"<p>This page is version {html.escape(c.version or __version__)} of {html.escape(c.date or 'n.d.')}. "
+            f"Its address never changes. Where a citation shows {html.escape(ACCESSED)}, put the date you read it "
+            "(with JavaScript on, today's date is filled in).</p>")
+    return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n" + "\n".join(blocks)
+            + f"\n{files}</div>\n")
+
+
+def download_pages(c: Citable, aliases: tuple[str, ...] = ()) -> list[Page]:
+    """The citation files beside a page, and beside each of its old addresses (a file
+    cannot redirect, so an old address serves the current citation)."""
+    files = {"bib": bibtex(c, accessed=False).encode("utf-8"), "ris": ris(c, accessed=False).encode("utf-8")}
+    folders = [c.uri, *(posixpath.join(posixpath.dirname(c.uri), f"{alias}.md") for alias in aliases)]
+    return [Page(download_uri(uri, ext), content, title=ext) for uri in folders for ext, content in files.items()]
+
+
+def redirect_pages(evidence: Evidence, site_url: str) -> list[Page]:
+    """An old address (an alias) becomes a page that sends readers to the new one."""
+    pages = []
+    for records, path in ((evidence.case_studies, urls.case_study), (evidence.claims, urls.claim)):
+        for record in records.values():
+            if record.status not in ("published", "retracted"):
+                continue
+            target = absolute(site_url, path(record.id))
+            for alias in record.data.get("aliases") or []:
+                old = path(alias).removesuffix(".md")
+                pages.append(Page(old + "/index.html",
+                                  redirect_html(target, str(record.data.get("title", ""))).encode("utf-8"),
+                                  title=f"Moved: {record.data.get('title', '')}"))
+
+    return pages
+
+
+def redirect_html(target: str, title: str) -> str:
+    url, name = html.escape(target), html.escape(title)
+    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>Moved: {name}</title>\n<link rel=\"canonical\" href=\"{url}\">\n"
+            f"<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n"
+            f"</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{name}</a>.</p>\n</body>\n</html>\n")
+
+
+def manifest(page_uris: list[str]) -> str:
+    """Every public address, one a line: pages as /path/, files as /path."""
+    addresses = set()
+    for uri in page_uris:
+        if uri.endswith("/index.html"):
+            addresses.add("/" + uri.removesuffix("index.html"))
+        else:
+            addresses.add(urls.address(uri))
+    return "".join(f"{a}\n" for a in sorted(addresses))
+
+
+def unpublished(published: list[str], current: set[str]) -> list[str]:
+    """Published addresses that no longer resolve, each with how to fix it."""
+    problems = []
+    for address in published:
+        if address in current:
+            continue
+        match = _RECORD_ADDRESS.match(address)
+        if match:
+            kind = "case study" if match.group(1) == "case-studies" else "claim"
+            problems.append(f"{address}: this published address no longer resolves. If the {kind} was renamed, "
+                            f"add 'aliases: [{match.group(2)}]' to its front matter so the old address redirects.")
+        else:
+            problems.append(f"{address}: this published address no longer resolves. Restore the page or term, "
+                            "or keep its key: published addresses must keep working.")
+    return problems
+
+
+_RECORD_ADDRESS = re.compile(r"^/(case-studies|business-case)/([a-z0-9]+(?:-[a-z0-9]+)*)/")
+
+
+def whats_new_page(evidence: Evidence) -> Page:
+    """New and updated case studies and claims, newest first, from their change history."""
+    events = []
+    for record in (*evidence.published("case-study"), *evidence.published("claim")):
+        data = record.data
+        uri = urls.case_study(record.id) if record.kind == "case-study" else urls.claim(record.id)
+        kind = "case study" if record.kind == "case-study" else "claim"
+        changes = [c for c in data.get("changes") or [] if isinstance(c, dict)]
+        for change in changes:
+            events.append((str(change.get("date", "")), kind, record, uri, (f"version {change.get('version', '')}: "
+                           f"{change.get('summary', '')}")))
+        if not changes:
+            events.append((str(data.get("published", "")), kind, record, uri, "first published"))
+        if record.status == "retracted":
+            retraction = data.get("retraction") or {}
+            events.append((str(retraction.get("date", "")), kind, record, uri, "retracted"))
+    events.sort(key=lambda e: (e[0], e[3]), reverse=True)
+    lines = ["# What's new", "", ("New and updated case studies and claims, newest first. "
+             f"[Subscribe to the feed]({FEED}) to hear about them."), ""]
+    for day, kind, record, uri, what in events[:200]:
+        title = md_escape(record.data.get("title", record.id))
+        lines.append(f"- {md_escape(day)}: {kind} [{title}]({uri}), {md_escape(what)}")
+    return Page(WHATS_NEW, "\n".join(lines) + "\n", title="What's new")
+
+
+def feed_xml(evidence: Evidence, site_url: str) -> Page:
+    """An Atom feed of new and updated case studies, made with feedgen."""
+    from feedgen.feed import FeedGenerator
+
+    generator = FeedGenerator()
+    base = site_url.rstrip("/") + "/"
+    generator.id(base)
+    generator.title(f"{LIBRARY}: new and updated case studies")
+    generator.author({"name": LIBRARY})
+    generator.link(href=base, rel="alternate")
+    generator.link(href=base + FEED, rel="self")
+    generator.language("en")
+    records = sorted(evidence.published("case-study"),
+                     key=lambda r: (str(r.data.get("updated") or r.data.get("published")), r.id))
+    latest = "1970-01-01"
+    for record in reversed(records[-50:]):  # newest first
+        data = record.data
+        when = str(data.get("updated") or data.get("published") or "1970-01-01")
+        latest = max(latest, when)
+        entry = generator.add_entry(order="append")
+        entry.id(absolute(site_url, urls.case_study(record.id)))
+        entry.title(str(data.get("title", record.id)) + (" (retracted)" if record.status == "retracted" else ""))
+        entry.link(href=absolute(site_url, urls.case_study(record.id)))
+        entry.summary(str(data.get("summary", "")))
+        entry.published(_stamp(str(data.get("published") or when)))
+        entry.updated(_stamp(when))
+    generator.updated(_stamp(latest))
+    return Page(FEED, generator.atom_str(pretty=True), title="Feed")
+
+
+def _stamp(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+def how_to_cite_page(evidence: Evidence, site_url: str) -> Page:
+    c = library_citable(evidence, site_url)
+    text = ("# How to cite\n\nEvery case study, claim and list in the library can be cited. Each page has a "
+            "**Cite this page** section at its end in six formats, with its version and date, and BibTeX and RIS "
+            "files to download. Page addresses never change: a renamed page keeps redirecting from its old "
+            "address.\n\nWhen you cite a case study, please also cite the sources it is written from; they are "
+            "listed on its page.\n\n" + cite_box(c, downloads=True, heading="Cite the library as a whole"))
+    return Page(HOW_TO_CITE, text, title="How to cite")

@@ -1,0 +1,187 @@
+"""Search with Pagefind: the attributes pages carry for it, and the index built from the site.
+
+Pagefind (PyPI ``pagefind[bin]``, which ships its binary) reads the built HTML and writes a
+chunked index to ``<site>/pagefind/``; a reader's browser then fetches only the chunks a
+query needs, instead of Material's whole index on every page.
+
+What is indexed: the pages people look for. Case studies, claims and the hand-written
+pages (about, how to contribute, how to cite) have their content wrapped in
+``data-pagefind-body``; once any page has that attribute Pagefind indexes only such pages,
+so the generated lists (catalogue, term, country and year pages, references, the evidence
+map) and the navigation stay out of the results.
+
+Each case study carries, in a hidden ``data-pagefind-ignore`` block (filters and metadata
+are read there; the words are not indexed twice):
+
+- a filter per facet of the catalogue, valued by taxonomy key (``principle: reciprocity``),
+  the same keys as ``data/catalogue.json`` and the catalogue's URL query;
+- ``kind`` (case-study, claim or page), so the catalogue asks for case studies only;
+- metadata for the results: title, summary, principles (labels), years, status;
+- the sort key ``order``: the catalogue's own order (newest start year, then title).
+
+The bundle folder is ``pagefind/`` (Pagefind's default since 1.0), not ``_pagefind/``:
+GitHub Pages' Jekyll drops folders whose names start with an underscore.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import urls
+from .evidence import Evidence, Record
+from .pages.catalogue import FACETS, case_facets
+from .pages.listing import years
+
+BUNDLE = "pagefind"  # the index's folder in the site
+FACET_NAMES = tuple(f.name for f in FACETS)  # the filters, as the catalogue's query names them
+KINDS = {"case-study": "Case study", "claim": "Claim", "page": "Page"}
+# never indexed inside a page body: permalinks and the "edit this page" icon
+EXCLUDE_SELECTORS = (".headerlink", ".md-content__button")
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed, or a page that must be searchable is not in the index."""
+
+
+# ---------------------------------------------------------------------------------------
+# The attributes pages carry.
+
+def _span(attribute: str, name: str, value: str) -> str:
+    return f'<span {attribute}="{html.escape(name, quote=True)}">{html.escape(value, quote=False)}</span>'
+
+
+def _block(parts: list[str], sort: str | None = None) -> str:
+    sort_attr = f' data-pagefind-sort="order:{html.escape(sort, quote=True)}"' if sort is not None else ""
+    return f'<div hidden data-pagefind-ignore{sort_attr}>{"".join(parts)}</div>'
+
+
+def sort_key(record: Record) -> str:
+    """The catalogue's order as one string that sorts ascending: newest start year first
+    (9999 - year, four digits), then the title (as :func:`sort_case_studies` sorts)."""
+    project = record.data.get("project") or {}
+    year = project.get("start_year") if isinstance(project, dict) else None
+    year = year if isinstance(year, int) and not isinstance(year, bool) else 0
+    # the attribute value must not start a Pagefind "key:value" capture again: no commas
+    return f"{9999 - year:04d} {str(record.data.get('title', '')).lower()}".replace(",", " ")
+
+
+def principle_labels(record: Record, evidence: Evidence) -> list[str]:
+    vocab = evidence.taxonomy.get("principles")
+    labels = []
+    for entry in record.data.get("principles") or []:
+        key = entry.get("principle") if isinstance(entry, dict) else None
+        if isinstance(key, str):
+            term = vocab.terms.get(key) if vocab else None
+            labels.append(term.label if term else key)
+    return list(dict.fromkeys(labels))
+
+
+def pagefind_markup(record: Record, evidence: Evidence) -> str:
+    """The hidden HTML a case-study page includes: its filters, result metadata and sort key."""
+    data = record.data
+    parts = [_span("data-pagefind-filter", "kind", "case-study")]
+    for name, keys in case_facets(record).items():
+        parts += [_span("data-pagefind-filter", name, key) for key in keys]
+    parts.append(_span("data-pagefind-meta", "title", str(data.get("title", record.id))))
+    parts.append(_span("data-pagefind-meta", "summary", str(data.get("summary", ""))))
+    principles = principle_labels(record, evidence)
+    if principles:
+        parts.append(_span("data-pagefind-meta", "principles", "; ".join(principles)))
+    if years(record):
+        parts.append(_span("data-pagefind-meta", "years", years(record)))
+    if record.status == "retracted":
+        parts.append(_span("data-pagefind-meta", "status", "retracted"))
+    return _block(parts, sort_key(record))
+
+
+def page_markup(kind: str, title: str, summary: str = "", retracted: bool = False) -> str:
+    """The hidden HTML of a claim or a hand-written page: its kind, title and summary."""
+    parts = [_span("data-pagefind-filter", "kind", kind), _span("data-pagefind-meta", "title", title)]
+    if summary:
+        parts.append(_span("data-pagefind-meta", "summary", summary))
+    if retracted:
+        parts.append(_span("data-pagefind-meta", "status", "retracted"))
+    return _block(parts)
+
+
+def markup_for_records(evidence: Evidence) -> dict[str, str]:
+    """docs/ path -> markup, for every published case study and claim (made once per build)."""
+    found = {urls.case_study(r.id): pagefind_markup(r, evidence) for r in evidence.published("case-study")}
+    for record in evidence.published("claim"):
+        found[urls.claim(record.id)] = page_markup("claim", str(record.data.get("title", record.id)),
+                                                   str(record.data.get("summary", "")),
+                                                   record.status == "retracted")
+    return found
+
+
+def mark_page(html_text: str, uri: str, title: str, generated: bool, markups: dict[str, str]) -> tuple[str, bool]:
+    """The page's content HTML, wrapped in ``data-pagefind-body`` if it is to be searchable,
+    and whether it is. Searchable: the records in ``markups`` and every hand-written page."""
+    markup = markups.get(uri) if generated else page_markup("page", title or "")
+    if markup is None:
+        return html_text, False
+    return f"<div data-pagefind-body>{html_text}{markup}</div>", True
+
+
+# ---------------------------------------------------------------------------------------
+# The index.
+
+@dataclass
+class IndexResult:
+    pages: int  # pages in the index
+    seconds: float  # the time Pagefind took
+
+
+def executable() -> Path:
+    """The pagefind binary that the PyPI package pagefind-bin ships."""
+    try:
+        import pagefind_bin
+    except ImportError as error:  # pragma: no cover - the pin installs it
+        raise SearchIndexError("Pagefind is not installed: pip install 'pagefind[bin]'") from error
+    return pagefind_bin.get_executable()
+
+
+def run_pagefind(site_dir: Path) -> IndexResult:
+    """Index the built site in ``site_dir`` into ``site_dir/pagefind/``."""
+    command = [str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
+               "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--silent"]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}".rstrip())
+    return IndexResult(indexed_pages(site_dir), seconds)
+
+
+def indexed_pages(site_dir: Path) -> int:
+    """The number of pages in the index, from ``pagefind/pagefind-entry.json``."""
+    try:
+        entry = json.loads((site_dir / BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SearchIndexError(f"no Pagefind index in {site_dir / BUNDLE}: {error}") from error
+    return sum(int(language.get("page_count", 0)) for language in entry.get("languages", {}).values())
+
+
+def index_site(site_dir: Path, marked: list[str]) -> IndexResult:
+    """Index the site and check every page marked searchable (docs/ paths) is in it."""
+    result = run_pagefind(site_dir)
+    if result.pages < len(marked):
+        missing = [uri for uri in marked if not _has_body(site_dir, uri)]
+        detail = "\n".join(f"  {urls.address(uri)}" for uri in missing) or "  (every page has data-pagefind-body)"
+        raise SearchIndexError(f"the search index has {result.pages} pages, expected {len(marked)}; "
+                               f"pages missing from it:\n{detail}")
+    return result
+
+
+def _has_body(site_dir: Path, uri: str) -> bool:
+    address = urls.address(uri).lstrip("/")
+    path = site_dir / address / "index.html" if address.endswith("/") or not address else site_dir / address
+    try:
+        return "data-pagefind-body" in path.read_text(encoding="utf-8")
+    except OSError:
+        return False

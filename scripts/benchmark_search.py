@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Search benchmark (not a test): Pagefind on a synthetic library, measured in a browser.
+
+    python scripts/benchmark_search.py [--cases 10000] [--references 2000] [--keep DIR]
+    python scripts/benchmark_search.py --site DIR      # measure an already built site again
+    python scripts/benchmark_search.py --html-into DIR  # pages written directly, no MkDocs (see below)
+
+Makes a synthetic project of N case studies (``coprod.synthetic.write_evidence``, in a
+temporary folder, never in evidence/), builds it with the real mkdocs.yml, hooks and theme
+overrides, once, with Material's search plugin switched on as well so that its index
+(``search/search_index.json``) is made from the same pages for comparison (the site's
+pages do not load it: the header search is ours). Then, in the same run:
+
+- the Pagefind index build time (``pagefind`` on the built site, timed alone), its size;
+- in Debian's Chromium, with the site served on loopback: the bytes fetched by the first
+  search on a case-study page (target: at most 300 KB), the median time from typing to
+  results over 20 different queries once the page has loaded (target: at most 100 ms), and
+  the bytes and time of the catalogue's first filtered view;
+- the size of Material's index for the same pages.
+
+``--html-into SITE`` is for a slow machine: into an already built small site (its first
+case-study page is the shell), it writes the N synthetic case-study pages directly, with
+the same content HTML and Pagefind markup the build gives them (``case_study_page``,
+Python-Markdown with the site's extensions, ``search.mark_page``) but without MkDocs, then
+measures as above. Material's index is then the small site's, which the report says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coprod import search
+from coprod import site as site_module
+from coprod.evidence import load_evidence
+from coprod.problems import Report
+from coprod.synthetic import write_evidence
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+QUERIES = ["trust", "peer", "carers", "community health", "interviews", "power", "money", "training",
+           "relationships", "design", "findings", "experience", "support", "questions", "service",
+           "group", "time", "research team", "synthetic", "study"]
+
+
+def make_project(target: Path, project: Path, cases: int, references: int) -> Path:
+    """A copy of ``project``'s site setup with synthetic evidence and Material's search on too."""
+    taxonomy = load_evidence(project / "evidence", Report()).taxonomy
+    write_evidence(target, project / "evidence", taxonomy, cases, references)
+    for name in ("hooks", "overrides"):
+        shutil.copytree(project / name, target / name)
+    # the real theme assets; hand-written pages as stubs (the real ones cite the real .bib)
+    shutil.copytree(project / "docs" / "assets", target / "docs" / "assets")
+    (target / "docs" / "index.md").write_text("# Synthetic library\n\n<!-- library-stats -->\n", encoding="utf-8")
+    (target / "docs" / "about.md").write_text("# About\n\nA synthetic library for benchmarks.\n", encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config, found = re.subn(r"(?m)^plugins:.*$", "plugins: [search]", config)
+    if not found:
+        raise SystemExit("mkdocs.yml has no plugins: line (Pagefind replaces Material's search there)")
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return target
+
+
+def build(project: Path) -> float:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project, env=env,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
+        raise SystemExit("the synthetic build failed; the benchmark is void")
+    return time.perf_counter() - start
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# In the page: type a query as a person would (one input event with the whole text) and
+# wait for the status line to report it; the time from the input event to the results.
+TYPE_AND_WAIT = """async (query) => {
+  const input = document.getElementById("coprod-search-input");
+  const status = document.getElementById("coprod-search-status");
+  const list = document.getElementById("coprod-search-results");
+  input.focus();
+  input.value = query;
+  const start = performance.now();
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  return await new Promise((resolve, reject) => {
+    const limit = start + 10000;
+    (function check() {
+      if (status.textContent.includes("\\u201c" + query + "\\u201d") && status.dataset.state === "done") {
+        resolve({ms: performance.now() - start, results: list.children.length, status: status.textContent});
+      } else if (performance.now() > limit) {
+        reject(new Error("no results for " + query + ": " + status.textContent));
+      } else {
+        requestAnimationFrame(check);
+      }
+    })();
+  });
+}"""
+
+
+def measure_browser(base: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    figures: dict = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/case-studies/case-00042/", wait_until="load")
+        fetched: list = []
+        page.on("requestfinished", lambda r: fetched.append(r))
+        first = page.evaluate(TYPE_AND_WAIT, "trust")
+        page.wait_for_timeout(300)  # the result fragments still arriving are part of the search
+        figures["first_search_ms"] = first["ms"]
+        figures["first_search_bytes"] = sum(_bytes(r) for r in fetched)
+        figures["first_search_requests"] = len(fetched)
+        figures["first_search_files"] = sorted({r.url.split("/pagefind/")[-1].split("/")[0] for r in fetched})
+        times = []
+        for query in QUERIES:
+            result = page.evaluate(TYPE_AND_WAIT, query)
+            times.append(result["ms"])
+        figures["query_ms"] = times
+        figures["all_bytes_after_21_queries"] = sum(_bytes(r) for r in fetched)
+
+        catalogue = context.new_page()
+        catalogue.on("pageerror", lambda e: errors.append(str(e)))
+        fetched_catalogue: list = []
+        catalogue.on("requestfinished", lambda r: fetched_catalogue.append(r))
+        start = time.perf_counter()
+        catalogue.goto(f"{base}/case-studies/?principle=reciprocity&setting=mental-health", wait_until="load")
+        catalogue.wait_for_selector("#catalogue-filters[data-ready=yes]", timeout=60000)
+        catalogue.wait_for_timeout(300)
+        figures["catalogue_ms"] = 1000 * (time.perf_counter() - start)
+        figures["catalogue_status"] = catalogue.inner_text("#catalogue-status")
+        figures["catalogue_pagefind_bytes"] = sum(_bytes(r) for r in fetched_catalogue if "/pagefind/" in r.url)
+        figures["console_errors"] = errors
+        browser.close()
+    return figures
+
+
+def _bytes(request) -> int:
+    sizes = request.sizes()
+    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
+def report(args: argparse.Namespace, site: Path, build_seconds: float | None) -> None:
+    index = search.run_pagefind(site)
+    bundle, files = folder_size(site / search.BUNDLE)
+    material = site / "search" / "search_index.json"
+    server, base = serve(site)
+    try:
+        figures = measure_browser(base)
+    finally:
+        server.shutdown()
+    median = statistics.median(figures["query_ms"])
+    kb = lambda n: f"{n / 1024:,.0f} KB"
+    print(f"search: {index.pages} pages in the Pagefind index ({args.cases} case studies + claims and pages)")
+    if build_seconds is not None:
+        print(f"  mkdocs build (hooks, Pagefind and Material's search plugin): {build_seconds:.1f} s")
+    print(f"  Pagefind index build: {index.seconds:.1f} s; bundle {bundle / 2**20:.1f} MB in {files} files")
+    print(f"  first search ('trust') on a case-study page: {kb(figures['first_search_bytes'])} fetched in "
+          f"{figures['first_search_requests']} requests, {figures['first_search_ms']:.0f} ms "
+          f"(target <= 300 KB: {'met' if figures['first_search_bytes'] <= 300 * 1024 else 'MISSED'})")
+    print(f"  typing to results, 20 different queries after load: median {median:.0f} ms, "
+          f"max {max(figures['query_ms']):.0f} ms (target <= 100 ms: {'met' if median <= 100 else 'MISSED'})")
+    print(f"  all bytes after those 21 queries: {kb(figures['all_bytes_after_21_queries'])}")
+    print(f"  catalogue ?principle=reciprocity&setting=mental-health: {figures['catalogue_status']!r}; "
+          f"{kb(figures['catalogue_pagefind_bytes'])} of index fetched; ready {figures['catalogue_ms']:.0f} ms "
+          f"after navigation")
+    if material.exists():
+        print(f"  Material's search index for the same site: {material.stat().st_size / 2**20:.1f} MB "
+              f"(search/search_index.json, fetched whole by every reader who searches)")
+    if figures["console_errors"]:
+        print("  console errors:", *figures["console_errors"][:10], sep="\n    ")
+
+
+def write_html_pages(site: Path, project: Path, cases: int, references: int) -> None:
+    """N synthetic case-study pages in ``site``, each in the shell of a page the build made."""
+    import markdown
+
+    from coprod.pages.case_study import case_study_page
+
+    shells = sorted((site / "case-studies").glob("*/index.html"))
+    shell = next(p for p in shells if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    text = shell.read_text(encoding="utf-8")
+    start = text.index("<div data-pagefind-body>")
+    end = text.index("</div></div>", text.index("data-pagefind-ignore", start)) + len("</div></div>")
+    before, after = text[:start], text[end:]
+    with tempfile.TemporaryDirectory() as tmp:
+        taxonomy = load_evidence(project / "evidence", Report()).taxonomy
+        folder = write_evidence(Path(tmp), project / "evidence", taxonomy, cases, references)
+        build = site_module.load(folder)
+        evidence, refs = build.evidence, build.references
+        markups = search.markup_for_records(evidence)
+        for record in evidence.published("case-study"):
+            page = case_study_page(record, evidence, refs, None)
+            body = markdown.markdown(page.content, extensions=["admonition", "attr_list", "tables", "toc"])
+            content, _ = search.mark_page(body, page.uri, page.title, True, markups)
+            target = site / "case-studies" / record.id / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(before + content + after, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--references", type=int, default=2000)
+    parser.add_argument("--project", type=Path, default=ROOT, help="the project whose setup is copied")
+    parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
+    parser.add_argument("--site", type=Path, help="measure this built site; no build")
+    parser.add_argument("--html-into", type=Path, help="write the pages into this built site; no MkDocs")
+    args = parser.parse_args()
+    if args.html_into:
+        start = time.perf_counter()
+        write_html_pages(args.html_into, args.project, args.cases, args.references)
+        print(f"wrote {args.cases} case-study pages without MkDocs in {time.perf_counter() - start:.0f} s")
+        report(args, args.html_into, None)
+        return
+    if args.site:
+        report(args, args.site, None)
+        return
+    if args.keep:
+        project = make_project(args.keep, args.project, args.cases, args.references)
+        report(args, project / "site", build(project))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_project(Path(tmp), args.project, args.cases, args.references)
+        report(args, project / "site", build(project))
+
+
+if __name__ == "__main__":
+    main()

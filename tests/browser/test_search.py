@@ -1,0 +1,158 @@
+"""Search with Pagefind, in a real browser: the header search box and the catalogue.
+
+The shipped site is built once (conftest.site_dir); Pagefind indexes it in the build's
+on_post_build hook. Every test fails on a console error or a failed request.
+"""
+
+from __future__ import annotations
+
+import re
+
+RESULTS = "#coprod-search-results"
+STATUS = "#coprod-search-status"
+
+
+def search_for(page, text: str) -> None:
+    page.keyboard.press("/")  # focuses the header search from anywhere
+    page.keyboard.type(text)
+    page.wait_for_function(
+        "q => { const s = document.getElementById('coprod-search-status');"
+        " return s.dataset.state === 'done' && s.textContent.includes('\\u201c' + q + '\\u201d'); }", arg=text)
+
+
+def result_links(page) -> list[str]:
+    return page.eval_on_selector_all(f"{RESULTS} a", "links => links.map(a => new URL(a.href).pathname)")
+
+
+def no_errors(page) -> None:
+    assert page.console_errors == [], page.console_errors
+    assert page.failed_requests == [], page.failed_requests
+
+
+def test_index_is_built_with_the_site(site_dir) -> None:
+    assert (site_dir / "pagefind" / "pagefind.js").is_file()
+    assert not (site_dir / "search" / "search_index.json").exists()  # Material's search is off
+    case = (site_dir / "case-studies" / "partners2-mental-health" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in case and 'data-pagefind-filter="principle"' in case
+    catalogue = (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in catalogue  # lists stay out of the results
+
+
+def test_a_query_finds_the_expected_case_studies(page) -> None:
+    page.goto("/about/")
+    search_for(page, "peer researchers")
+    links = result_links(page)
+    assert "/case-studies/sphr-peer-researchers/" in links
+    assert "/case-studies/getting-our-voices-heard/" in links
+    assert not any(re.match(r"/(principles|settings|countries|years|case-studies/page)/", p) for p in links)
+    first = page.locator(f"{RESULTS} li").first
+    assert first.locator("mark").count() > 0  # the matched words are highlighted
+    assert "Principles:" in page.inner_text(RESULTS)
+    assert re.match(r"\d+ results? for “peer researchers”", page.inner_text(STATUS))
+    assert page.get_attribute(STATUS, "role") == "status"
+    no_errors(page)
+
+
+def test_a_query_with_no_match_says_so(page) -> None:
+    page.goto("/")
+    search_for(page, "zzyzxquux")
+    assert page.inner_text(STATUS) == "No results for “zzyzxquux”"
+    assert page.locator(f"{RESULTS} li").count() == 0
+    no_errors(page)
+
+
+def test_search_works_from_a_subfolder_page(page) -> None:
+    page.goto("/principles/reciprocity/")
+    search_for(page, "reciprocity")
+    assert all(p.startswith("/") and not p.startswith("/principles/") for p in result_links(page))
+    assert len(result_links(page)) > 0
+    no_errors(page)
+
+
+def test_the_header_search_by_keyboard_alone(page) -> None:
+    page.goto("/evidence-map/")
+    search_for(page, "safeguarding")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused and "/case-studies/getting-our-voices-heard/" in focused
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "coprod-search-input"
+    page.keyboard.press("Escape")  # closes the results, the focus stays in the box
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert page.evaluate("document.activeElement.id") == "coprod-search-input"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/case-studies/getting-our-voices-heard/")
+    no_errors(page)
+
+
+def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page) -> None:
+    page.goto("/case-studies/")
+    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+    assert page.get_attribute("#catalogue-filters", "data-engine") == "pagefind"
+    everything = page.locator("#catalogue-results li").count()
+    assert page.inner_text("#catalogue-status").startswith("Showing all")
+    page.select_option("#catalogue-facet-setting", "mental-health")
+    page.wait_for_function("document.getElementById('catalogue-status').textContent.includes('match')")
+    narrowed = page.locator("#catalogue-results li").count()
+    assert 0 < narrowed < everything
+    assert page.url.endswith("/case-studies/?setting=mental-health")
+    page.select_option("#catalogue-facet-principle", "reciprocity")
+    page.fill("#catalogue-search", "psychosis")
+    page.wait_for_url(re.compile(r"q=psychosis"))
+    page.wait_for_function("document.getElementById('catalogue-filters').dataset.state === 'done'")
+    page.wait_for_timeout(100)
+    assert page.url.endswith("/case-studies/?q=psychosis&principle=reciprocity&setting=mental-health")
+    titles = page.locator("#catalogue-results li > a").all_inner_texts()
+    assert titles and all("PARTNERS2" in t for t in titles)
+
+    page.reload()  # the URL restores the state
+    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+    assert page.input_value("#catalogue-search") == "psychosis"
+    assert page.input_value("#catalogue-facet-principle") == "reciprocity"
+    assert page.input_value("#catalogue-facet-setting") == "mental-health"
+    assert page.locator("#catalogue-results li > a").all_inner_texts() == titles
+    no_errors(page)
+
+
+def test_catalogue_by_keyboard_alone(page) -> None:
+    page.goto("/case-studies/")
+    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+    page.focus("#catalogue-search")
+    page.keyboard.type("learning disability")
+    page.wait_for_url(re.compile(r"q=learning"))
+    page.keyboard.press("Tab")  # the first facet control
+    assert page.evaluate("document.activeElement.tagName") == "SELECT"
+    page.wait_for_function("document.getElementById('catalogue-filters').dataset.state === 'done'")
+    links = page.locator("#catalogue-results li > a")
+    assert links.count() > 0
+    links.first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/case-studies/*/")
+    no_errors(page)
+
+
+def test_catalogue_without_javascript_keeps_the_static_list(browser, base_url) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/case-studies/")
+    assert page.locator("#catalogue-results").count() == 0
+    assert page.locator("article li > a[href$='/']").count() >= 11
+    assert not page.locator(".md-search").is_visible()  # no search box that cannot work
+    context.close()
+
+
+def test_dark_mode_results_use_the_palette(page) -> None:
+    page.goto("/about/")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    search_for(page, "peer")
+    colours = page.evaluate(
+        "() => { const li = document.querySelector('#coprod-search-results li');"
+        " const panel = document.querySelector('.md-search__scrollwrap');"
+        " return [getComputedStyle(li).color, getComputedStyle(panel).backgroundColor]; }")
+    text, background = colours
+    assert text != background
+    # slate's background is dark: the text must be light
+    luminance = lambda c: sum(int(v) for v in re.findall(r"\d+", c)[:3])
+    assert luminance(background) < 200 < luminance(text)
+    no_errors(page)

@@ -1,0 +1,190 @@
+"""Pages funders can cite: citation formats, metadata, permanent addresses, the feed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import extruct
+import pytest
+import rispy
+from conftest import ROOT, check_golden, make_evidence
+from pybtex.database import parse_string
+
+from coprod import __version__, site
+from coprod.citeformats import ACCESSED, FORMATS, Citable, bibtex, csl_json, ris
+
+GOLDEN = Path(__file__).parent / "golden" / "citing"
+SITE_URL = "https://coproduction-evidence.example/"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fixture")
+    make_evidence(root)
+    loaded = site.load(root / "evidence", display_root=root)
+    site.generate(loaded, None, SITE_URL)
+    return loaded
+
+
+def test_citation_strings_match_golden(build) -> None:
+    GOLDEN.mkdir(exist_ok=True)
+    lines = []
+    for uri in ("case-studies/peer-researchers.md", "case-studies/learning-disability-panel.md",
+                "business-case/relationships-are-core.md", "principles/reciprocity.md", "how-to-cite.md"):
+        citable = build.citables[uri]
+        for label in ("APA 7", "Harvard", "Vancouver"):
+            lines.append(f"{uri} | {label} | {FORMATS[label](citable)}")
+    check_golden(GOLDEN / "citations.txt", "\n".join(lines) + "\n")
+
+
+def test_authored_record_cites_its_authors() -> None:
+    citable = Citable("case-studies/x.md", "coprod-x", "A title", "https://e.org/case-studies/x/", "case study",
+                      "2026-01-15", "2026-03-01", "1.1", ("Smith, Ann Marie", "Peer Research Network"))
+    assert FORMATS["APA 7"](citable).startswith("Smith, A. M., & Peer Research Network. (2026, March 1). A title "
+                                                "(Version 1.1).")
+    assert FORMATS["Vancouver"](citable).startswith("Smith AM, Peer Research Network. A title [Internet].")
+
+
+def test_every_cite_box_parses(build) -> None:
+    for uri, citable in build.citables.items():
+        entries = parse_string(bibtex(citable), "bibtex").entries
+        assert list(entries) == [citable.key], uri
+        entry = entries[citable.key]
+        assert entry.fields["url"] == citable.url and entry.fields["version"] == citable.version
+        assert entry.fields["urldate"] == ACCESSED
+        records = rispy.loads(ris(citable))
+        assert len(records) == 1 and records[0]["title"] == citable.title and records[0]["urls"] == [citable.url]
+        assert records[0]["type_of_reference"] == "ELEC"
+        item = json.loads(csl_json(citable))[0]
+        assert item["URL"] == citable.url and item["type"] == "webpage"
+
+
+def test_downloads_have_no_access_placeholder(build) -> None:
+    page = build.pages["case-studies/peer-researchers/cite.bib"].content.decode()
+    assert ACCESSED not in page
+    assert list(parse_string(page, "bibtex").entries) == ["coprod-peer-researchers"]
+    ris_file = build.pages["case-studies/peer-researchers/cite.ris"].content.decode()
+    assert rispy.loads(ris_file)[0]["edition"] == "1.0"
+
+
+def test_feed_is_atom_with_ids_dates_and_links(build) -> None:
+    root = ET.fromstring(build.pages["feed.xml"].content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert root.tag == f"{atom}feed"
+    entries = root.findall(f"{atom}entry")
+    assert {e.find(f"{atom}id").text for e in entries} == {
+        SITE_URL + "case-studies/learning-disability-panel/", SITE_URL + "case-studies/peer-researchers/"}
+    for entry in entries:
+        assert entry.find(f"{atom}link").get("href") == entry.find(f"{atom}id").text
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00\+00:00", entry.find(f"{atom}updated").text)
+    newest = entries[0]
+    assert newest.find(f"{atom}updated").text.startswith("2026-03-01")  # the updated case study comes first
+
+
+# ------------------------------------------------------------------ the real build
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+
+
+def copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    for name in ("hooks", "overrides", "docs", "evidence"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("built"))
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout
+    return project / "site"
+
+
+@pytest.mark.parametrize("address", ["case-studies/partners2-mental-health/", "business-case/relationships-and-trust-at-the-core/",
+                                     "principles/reciprocity/", "business-case/", "evidence-map/", "how-to-cite/"])
+def test_metadata_read_by_real_consumers(built: Path, address: str) -> None:
+    html = (built / address / "index.html").read_text(encoding="utf-8")
+    data = extruct.extract(html, base_url=SITE_URL + address, syntaxes=["json-ld", "opengraph"], uniform=True)
+    ld = data["json-ld"][0]
+    cited = SITE_URL if address == "how-to-cite/" else SITE_URL + address  # that page cites the whole library
+    assert ld["url"] == cited and ld["datePublished"] and ld["license"]
+    assert ld["isPartOf"]["name"] == "Co-production Evidence Library"
+    graph = data["opengraph"][0]
+    assert graph["og:url"] == cited and graph["og:title"] == ld["name"]
+    tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)"', html)
+    names = {name for name, _ in tags}
+    assert {"citation_title", "citation_author", "citation_publication_date", "citation_publisher"} <= names
+    assert html.count('<meta name="description"') == 1
+
+
+def test_case_study_metadata_lists_its_citations(built: Path) -> None:
+    html = (built / "case-studies/partners2-mental-health/index.html").read_text(encoding="utf-8")
+    ld = extruct.extract(html, syntaxes=["json-ld"], uniform=True)["json-ld"][0]
+    assert ld["@type"] == "ScholarlyArticle" and ld["version"] == "1.0"
+    assert any(c.get("identifier") == "https://doi.org/10.1186/s40900-020-00224-3" for c in ld["citation"])
+    assert "citation_reference" in html
+
+
+def test_manifest_lists_every_page(built: Path) -> None:
+    manifest = (built / "urls.txt").read_text(encoding="utf-8").splitlines()
+    assert "/case-studies/partners2-mental-health/" in manifest and "/feed.xml" in manifest
+    for address in manifest:
+        target = built / address.lstrip("/")
+        assert (target / "index.html").exists() if address.endswith("/") else target.exists(), address
+
+
+def test_renaming_without_an_alias_fails_and_an_alias_redirects(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    old = project / "evidence" / "case-studies" / "building-bridges.md"
+    text = old.read_text(encoding="utf-8").replace("id: building-bridges", "id: building-bridges-principles", 1)
+    old.unlink()
+    for claim in (project / "evidence" / "claims").glob("*.md"):  # the contributor updates references too
+        claim.write_text(re.sub(r"\bbuilding-bridges\b", "building-bridges-principles", claim.read_text(encoding="utf-8")),
+                         encoding="utf-8")
+    new = project / "evidence" / "case-studies" / "building-bridges-principles.md"
+    new.write_text(text, encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert ("/case-studies/building-bridges/: this published address no longer resolves. If the case study was "
+            "renamed, add 'aliases: [building-bridges]' to its front matter so the old address redirects.") in result.stdout
+    new.write_text(text.replace("status: published", "aliases: [building-bridges]\nstatus: published", 1),
+                   encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout
+    redirect = (project / "site" / "case-studies" / "building-bridges" / "index.html").read_text(encoding="utf-8")
+    target = SITE_URL + "case-studies/building-bridges-principles/"
+    assert f'<link rel="canonical" href="{target}">' in redirect
+    assert f'<meta http-equiv="refresh" content="0; url={target}">' in redirect
+
+
+def test_library_version_is_one_number_everywhere(built: Path) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    cff = re.search(r"^version: (\S+)$", (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    assert project == cff == __version__
+    assert f"Library version {__version__}." in (built / "index.html").read_text(encoding="utf-8")
+
+
+def test_citation_cff_is_valid() -> None:
+    tool = ROOT / ".venv-tools" / "cffconvert" / "bin" / "cffconvert"
+    if not tool.exists():
+        message = "cffconvert is installed by scripts/dev.py test in .venv-tools/cffconvert"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    result = subprocess.run([str(tool), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
