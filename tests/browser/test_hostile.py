@@ -133,7 +133,7 @@ _FIND_UNSAFE = r"""(OWN_INLINE) => {
     if (data(s)) { try { JSON.parse(s.textContent); } catch (e) { found.push("BROKEN DATA " + s.outerHTML.slice(0, 80)); } }
     else if (!own(s)) found.push("SCRIPT " + s.outerHTML.slice(0, 80));
   }
-  for (const t of ["iframe", "object", "embed", "frame", "base", "form[action]", "meta[http-equiv]", "style:not(head style)"])
+  for (const t of ["iframe", "object", "embed", "frame", "base", "form[action]:not(.md-search__form)", "meta[http-equiv]", "style:not(head style)"])
     for (const el of document.querySelectorAll(t)) found.push(t + " " + el.outerHTML.slice(0, 80));
   for (const el of document.querySelectorAll("svg script, svg foreignObject, svg animate, svg set"))
     found.push("SVG " + el.outerHTML.slice(0, 80));

@@ -109,7 +109,8 @@ def _reach_all(page, scope: str) -> None:
         if index is not None:
             reached.add(int(index))
             if not page.evaluate(FOCUS_VISIBLE):
-                pytest.fail(f"focus is not visible on {wanted[int(index)]}")
+                style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.textDecorationLine]; }")
+                pytest.fail(f"focus is not visible on {wanted[int(index)]} (outline, shadow, underline: {style})")
         if len(reached) == len(wanted):
             return
     pytest.fail(f"not reachable with Tab in {scope}: {[h for i, h in enumerate(wanted) if i not in reached]}")
