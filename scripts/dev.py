@@ -88,14 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="check the evidence, build the site and serve it")
     serve.add_argument("--address", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
     sub.add_parser("build", help="build the site into site/ with warnings fatal")
-    test = sub.add_parser("test", help="run every test")
-    test.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
-    args = parser.parse_args(argv)
+    sub.add_parser("test", help="run every test (any further arguments go to pytest, e.g. -q -k cite)")
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
 
     if args.command == "test":
         ensure_environment("test")
         ensure_isolated_tools()
-        return run("-m", "pytest", *args.pytest_args)
+        return run("-m", "pytest", *extra)
     ensure_environment("")
     if args.command == "build":
         return run("-m", "mkdocs", "build", "--strict")
