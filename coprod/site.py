@@ -131,12 +131,13 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     records = {urls.case_study(r.id): r for r in evidence.published("case-study")}
     records |= {urls.claim(r.id): r for r in evidence.published("claim")}
     extras: list[Page] = []
+    csl: dict[str, dict] = {}  # each reference converted once
     for page in pages:
         if not isinstance(page.content, str) or not page.uri.endswith(".md"):
             continue
         aliases: tuple[str, ...] = ()
         if page.uri in records:
-            citable = record_citable(records[page.uri], evidence, site_url, page.cites)
+            citable = record_citable(records[page.uri], evidence, site_url, page.cites, csl)
             aliases = tuple(a for a in records[page.uri].data.get("aliases") or [] if isinstance(a, str))
         elif page.uri.startswith(CITED_PAGES) and "/page/" not in page.uri:
             citable = page_citable(page.uri, page.title or LIBRARY, evidence, site_url)

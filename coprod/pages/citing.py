@@ -28,7 +28,9 @@ def absolute(site_url: str, uri: str) -> str:
     return site_url.rstrip("/") + urls.address(uri)
 
 
-def record_citable(record: Record, evidence: Evidence, site_url: str, cited: tuple[str, ...] = ()) -> Citable:
+def record_citable(record: Record, evidence: Evidence, site_url: str, cited: tuple[str, ...] = (),
+                   csl: dict[str, dict] | None = None) -> Citable:
+    """``csl`` memoises each reference's CSL-JSON across the pages of one build."""
     data = record.data
     uri = urls.case_study(record.id) if record.kind == "case-study" else urls.claim(record.id)
     keywords = []
@@ -38,6 +40,10 @@ def record_citable(record: Record, evidence: Evidence, site_url: str, cited: tup
         if term:
             keywords.append(term.label)
     entries = evidence.bibliography.entries
+    csl = {} if csl is None else csl
+    for key in cited:
+        if key in entries and key not in csl:
+            csl[key] = entry_to_csl(key, entries[key])
     return Citable(
         uri=uri, key=f"coprod-{record.id}", title=str(data.get("title", record.id)), url=absolute(site_url, uri),
         kind="case study" if record.kind == "case-study" else "claim",
@@ -46,7 +52,7 @@ def record_citable(record: Record, evidence: Evidence, site_url: str, cited: tup
         authors=tuple(a["name"] for a in data.get("authors") or [] if isinstance(a, dict) and a.get("name")),
         description=str(data.get("summary", "")), licence=str(data.get("licence", "CC-BY-4.0")),
         keywords=("co-production", *keywords),
-        references=tuple(entry_to_csl(k, entries[k]) for k in cited if k in entries),
+        references=tuple(csl[k] for k in cited if k in csl),
     )
 
 
