@@ -37,19 +37,10 @@ from .pages.citing import (
 )
 from .pages.evidence_map import evidence_map_page
 from .pages.references import references_page
-from .pages.taxonomy_pages import index_evidence, taxonomy_pages
+from .pages.taxonomy_pages import case_countries, case_terms, case_year, index_evidence, taxonomy_pages
 from .problems import Report
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
-FACETS = {  # case-study field -> (vocabulary, key inside each item or None for plain lists)
-    "principles": ("principles", "principle"),
-    "barriers": ("barriers", "barrier"),
-    "enablers": ("enablers", "enabler"),
-    "outcomes": ("outcomes", "area"),
-    "research_stages": ("stages", None),
-    "settings": ("settings", None),
-    "features": ("features", None),
-}
 
 
 @dataclass
@@ -223,20 +214,13 @@ def missing_from_site(evidence: Evidence, pages: dict[str, Page]) -> list[str]:
 
 
 def _term_pages(record) -> list[tuple[str, str]]:
-    found = []
-    for field_name, (vocabulary, key) in FACETS.items():
-        for item in record.data.get(field_name) or []:
-            value = item.get(key) if key and isinstance(item, dict) else item
-            if isinstance(value, str):
-                found.append((vocabulary, urls.term(vocabulary, value)))
-    for outcome in record.data.get("outcomes") or []:
-        if isinstance(outcome, dict) and isinstance(outcome.get("evidence"), str):
-            found.append(("evidence_kinds", urls.term("evidence_kinds", outcome["evidence"])))
-    project = record.data.get("project") or {}
-    for country in project.get("countries") or []:
-        found.append(("country", urls.country(country)))
-    if isinstance(project.get("start_year"), int):
-        found.append(("year", urls.year(project["start_year"])))
+    """(vocabulary, page) for every browse page the record claims a place on, read with the
+    same field map the taxonomy pages are built from."""
+    found = [(vocabulary, urls.term(vocabulary, key)) for vocabulary, key, _ in case_terms(record)]
+    found += [("country", urls.country(country)) for country in case_countries(record)]
+    year = case_year(record)
+    if year is not None:
+        found.append(("year", urls.year(year)))
     return list(dict.fromkeys(found))
 
 
