@@ -107,11 +107,8 @@ def copy_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("built"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stdout
-    return project / "site"
+def built(site_dir: Path) -> Path:
+    return site_dir
 
 
 @pytest.mark.parametrize("address", ["case-studies/partners2-mental-health/", "business-case/relationships-and-trust-at-the-core/",

@@ -16,17 +16,11 @@ from pybtex.database import parse_string
 
 from coprod import urls
 from coprod.evidence import load_evidence
-from coprod.linkcheck import check_site, missing_sitemap_pages
 from coprod.problems import Report
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+def built(site_dir: Path) -> Path:
     return site_dir
 
 
@@ -50,13 +44,6 @@ def test_every_record_has_its_page(built: Path, evidence) -> None:
         assert "At a glance" in page and "References" in page, record.id
     for record in evidence.published("claim"):
         assert "Strength of evidence" in html(built, urls.claim(record.id)), record.id
-
-
-def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
-    report = check_site(built)
-    assert report.pages > 100
-    assert report.broken == []
-    assert missing_sitemap_pages(built, "https://coproduction-evidence.example/") == []
 
 
 def test_bibliography_has_an_anchor_per_entry(built: Path, evidence) -> None:

@@ -11,8 +11,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -34,17 +32,6 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(INSTALL_HINT, pytrace=False)
     pytest.skip(INSTALL_HINT)
-
-
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    """The shipped site, built once for all browser tests."""
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=900, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
