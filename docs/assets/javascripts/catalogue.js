@@ -183,6 +183,57 @@
   // ------------------------------------------------------------------------------------
   // The page.
 
+  // The filter form both ways of filtering share: a search box, one control per facet,
+  // "Clear filters", the announced count, the list and "Show more".
+  function filterUi(controls, searchLabel) {
+    var search = element("input", { type: "search", id: "catalogue-search", name: "q", autocomplete: "off" });
+    var clear = element("button", { type: "button", className: "md-button", text: "Clear filters" });
+    var grid = element("div", {}, controls.map(function (control) {
+      return control.wrapper;
+    }));
+    grid.style.display = "flex";
+    grid.style.flexWrap = "wrap";
+    grid.style.gap = "0.8em 1.6em";
+    var form = element("form", { className: "catalogue-filters", role: "search", "aria-label": "Filter the case studies" }, [
+      element("p", {}, [element("label", { htmlFor: "catalogue-search", text: searchLabel }), element("br"), search]),
+      grid,
+      element("p", {}, [clear])
+    ]);
+    var more = element("button", { type: "button", className: "md-button", text: "Show more" });
+    return {
+      search: search, clear: clear, form: form,
+      status: element("p", { id: "catalogue-status", role: "status", "aria-live": "polite" }),
+      list: element("ul", { id: "catalogue-results" }),
+      more: more, moreWrapper: element("p", {}, [more])
+    };
+  }
+
+  // Narrow the list on every change: at once for a control, ``delay`` ms after the last key
+  // press for the search box, at once on Enter; "Clear filters" empties all and narrows.
+  function wireFilters(ui, controls, apply, delay) {
+    var timer = null;
+    controls.forEach(function (control) {
+      control.select.addEventListener("change", apply);
+    });
+    ui.search.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(apply, delay);
+    });
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      apply();
+    });
+    ui.clear.addEventListener("click", function () {
+      ui.search.value = "";
+      controls.forEach(function (control) {
+        control.select.value = "";
+      });
+      apply();
+      ui.search.focus();
+    });
+  }
+
   function build(mount, data, siteRoot) {
     if (!data || typeof data !== "object") {
       return;
@@ -195,29 +246,12 @@
       return control.usable;
     });
 
-    var search = element("input", { type: "search", id: "catalogue-search", name: "q", autocomplete: "off" });
-    var clear = element("button", { type: "button", className: "md-button", text: "Clear filters" });
-    var grid = element("div", {}, controls.map(function (control) {
-      return control.wrapper;
-    }));
-    grid.style.display = "flex";
-    grid.style.flexWrap = "wrap";
-    grid.style.gap = "0.8em 1.6em";
-    var form = element("form", { className: "catalogue-filters", role: "search", "aria-label": "Filter the case studies" }, [
-      element("p", {}, [
-        element("label", { htmlFor: "catalogue-search", text: "Search titles and summaries" }), element("br"), search
-      ]),
-      grid,
-      element("p", {}, [clear])
-    ]);
-    var status = element("p", { id: "catalogue-status", role: "status", "aria-live": "polite" });
-    var list = element("ul", { id: "catalogue-results" });
-    var more = element("button", { type: "button", className: "md-button", text: "Show more" });
-    var moreWrapper = element("p", {}, [more]);
+    var ui = filterUi(controls, "Search titles and summaries");
+    var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
+    var more = ui.more, moreWrapper = ui.moreWrapper;
 
     var shown = STEP;
     var matches = [];
-    var timer = null;
 
     function state() {
       var chosen = {};
@@ -335,26 +369,7 @@
       });
     }
 
-    controls.forEach(function (control) {
-      control.select.addEventListener("change", apply);
-    });
-    search.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(apply, SEARCH_DELAY);
-    });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      window.clearTimeout(timer);
-      apply();
-    });
-    clear.addEventListener("click", function () {
-      search.value = "";
-      controls.forEach(function (control) {
-        control.select.value = "";
-      });
-      apply();
-      search.focus();
-    });
+    wireFilters(ui, controls, apply, SEARCH_DELAY);
     more.addEventListener("click", function () {
       var first = shown;
       shown += STEP;
@@ -502,29 +517,14 @@
         }
       });
 
-      var search = element("input", { type: "search", id: "catalogue-search", name: "q", autocomplete: "off" });
-      var clear = element("button", { type: "button", className: "md-button", text: "Clear filters" });
-      var grid = element("div", {}, controls.map(function (control) {
-        return control.wrapper;
-      }));
-      grid.style.display = "flex";
-      grid.style.flexWrap = "wrap";
-      grid.style.gap = "0.8em 1.6em";
-      var form = element("form", { className: "catalogue-filters", role: "search", "aria-label": "Filter the case studies" }, [
-        element("p", {}, [element("label", { htmlFor: "catalogue-search", text: "Search the case studies" }), element("br"), search]),
-        grid,
-        element("p", {}, [clear])
-      ]);
-      var status = element("p", { id: "catalogue-status", role: "status", "aria-live": "polite" });
-      var list = element("ul", { id: "catalogue-results" });
-      var more = element("button", { type: "button", className: "md-button", text: "Show more" });
-      var moreWrapper = element("p", {}, [more]);
+      var ui = filterUi(controls, "Search the case studies");
+      var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
+      var more = ui.more, moreWrapper = ui.moreWrapper;
       moreWrapper.hidden = true;
 
       var latest = 0;
       var results = [];
       var shown = 0;
-      var timer = null;
 
       function current() {
         var chosen = {};
@@ -690,26 +690,7 @@
         });
       }
 
-      controls.forEach(function (control) {
-        control.select.addEventListener("change", apply);
-      });
-      search.addEventListener("input", function () {
-        window.clearTimeout(timer);
-        timer = window.setTimeout(apply, 80);
-      });
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        window.clearTimeout(timer);
-        apply();
-      });
-      clear.addEventListener("click", function () {
-        search.value = "";
-        controls.forEach(function (control) {
-          control.select.value = "";
-        });
-        apply();
-        search.focus();
-      });
+      wireFilters(ui, controls, apply, 80);
       more.addEventListener("click", function () {
         var first = shown;
         showMore(search.value.trim(), latest).then(function () {
