@@ -91,7 +91,8 @@ def _project(target: Path, cases: int, references: int, full: bool) -> Path:
     return target
 
 
-def _time_build(project: Path) -> float:
+def time_build(project: Path) -> float:
+    """Wall-clock seconds of one quiet ``mkdocs build`` of ``project``; exits if it fails."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project, env=env,
@@ -111,7 +112,7 @@ def bench_build(args: argparse.Namespace) -> None:
         for full in (False, True):
             with tempfile.TemporaryDirectory() as tmp:
                 project = _project(Path(tmp), size, m, full)
-                results[size, full] = statistics.median(_time_build(project) for _ in range(args.repeat))
+                results[size, full] = statistics.median(time_build(project) for _ in range(args.repeat))
         plain, full_time = results[size, False], results[size, True]
         print(f"  N = {size:>5}: plain {plain:6.2f} s, full {full_time:6.2f} s, full/plain = {full_time / plain:.2f}")
     print(f"  full build 2N/N = {results[2 * n, True] / results[n, True]:.2f} (target <= 2.2); "

@@ -34,7 +34,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,6 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmark import time_build
 
 from coprod import search
 from coprod import site as site_module
@@ -72,17 +73,6 @@ def make_project(target: Path, project: Path, cases: int, references: int) -> Pa
         raise SystemExit("mkdocs.yml has no plugins: line (Pagefind replaces Material's search there)")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
     return target
-
-
-def build(project: Path) -> float:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project, env=env,
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
-        raise SystemExit("the synthetic build failed; the benchmark is void")
-    return time.perf_counter() - start
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -253,11 +243,11 @@ def main() -> None:
         return
     if args.keep:
         project = make_project(args.keep, args.project, args.cases, args.references)
-        report(args, project / "site", build(project))
+        report(args, project / "site", time_build(project))
         return
     with tempfile.TemporaryDirectory() as tmp:
         project = make_project(Path(tmp), args.project, args.cases, args.references)
-        report(args, project / "site", build(project))
+        report(args, project / "site", time_build(project))
 
 
 if __name__ == "__main__":
