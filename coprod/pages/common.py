@@ -21,12 +21,6 @@ def term_link(evidence: Evidence, vocabulary: str, key: str, from_uri: str) -> s
     return f"[{md_escape(term.label)}]({urls.rel(from_uri, urls.term(vocabulary, key))})"
 
 
-def term_label(evidence: Evidence, vocabulary: str, key: str) -> str:
-    vocab = evidence.taxonomy.get(vocabulary)
-    term = vocab.terms.get(key) if vocab else None
-    return term.label if term else key
-
-
 def record_history(record: Record, edit_url: str | None, kind_name: str) -> str:
     """The 'About this page' section: version, dates, changes, licence, edit link."""
     data = record.data
