@@ -57,9 +57,6 @@ class Record:
     def path(self) -> str:
         return self.source.path
 
-    def cited_keys(self) -> list[str]:
-        return [item.key for citation in self.citations for item in citation.items]
-
 
 @dataclass
 class Evidence:
