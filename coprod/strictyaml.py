@@ -51,13 +51,6 @@ class Document:
     plain: dict[Path, str] = field(default_factory=dict)  # the text of plain scalars that are not strings
     problems: list[YamlProblem] = field(default_factory=list)
 
-    def line_of(self, path: Path) -> int:
-        """The line of ``path``, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path not in self.lines and path:
-            path = path[:-1]
-        return self.lines.get(path, 1)
-
 
 def _scalar_value(event: yaml.ScalarEvent | ScalarNode) -> tuple[Any, bool]:
     """The Python value of a scalar (event or node) and whether it was a plain non-string."""
