@@ -180,7 +180,7 @@ class Schema:
         elif keyword == "additionalProperties":
             known = list((self.field_schema(_pattern(path)) or {}).get("properties", {}))
             for extra in sorted(set(instance) - set(known)) if isinstance(instance, dict) else []:
-                yield path + (extra,), f"unknown field '{extra}'", _did_you_mean(extra, known, "allowed fields: " + ", ".join(known))
+                yield path + (extra,), f"unknown field '{extra}'", did_you_mean(extra, known, "allowed fields: " + ", ".join(known))
         elif keyword == "type":
             expected = _expected_type(error.validator_value)
             found = kind_of(instance)
@@ -193,7 +193,7 @@ class Schema:
             yield path, f"expected {expected}, found {found}", hint
         elif keyword == "enum":
             options = [str(o) for o in error.validator_value]
-            yield path, f"'{instance}' is not one of: {', '.join(options)}", _did_you_mean(str(instance), options)
+            yield path, f"'{instance}' is not one of: {', '.join(options)}", did_you_mean(str(instance), options)
         elif keyword == "dependentRequired":
             needed = [n for n in error.validator_value.get(_dependency(error), []) if n not in instance]
             yield path, f"'{_dependency(error)}' needs '{', '.join(needed)}'", (
@@ -284,12 +284,11 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _did_you_mean(word: str, options: list[str], otherwise: str = "") -> str:
+def did_you_mean(word: str, options: list[str], otherwise: str = "") -> str:
     match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else otherwise
 
 
-did_you_mean = _did_you_mean
 
 
 def load_schemas(schema_dir: Path) -> dict[str, Schema]:
