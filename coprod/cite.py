@@ -28,7 +28,7 @@ from pybtex.backends.plaintext import Backend as PlainText
 from pybtex.database import Entry, Person
 from pybtex.richtext import Text
 
-from . import urls
+from . import markup, urls
 from .bibliography import Bibliography
 from .citations import Citation, replace_citations
 from .text import md_escape
@@ -373,11 +373,11 @@ class References:
         return cached
 
     def link_or_text(self, key: str) -> str:
-        """A link to the key's entry in this page's References, or (for a key not in the
-        bibliography, which only a build that skipped validation can meet) the key as text."""
+        """HTML: a link to the key's entry in this page's References, or (for a key not in
+        the bibliography, which only a build that skipped validation can meet) the key as text."""
         if key not in self:
-            return _not_found(key)
-        return f"[{md_escape(self.label(key))}](#{urls.reference_anchor(key)})"
+            return markup.esc(f"@{key} (reference not found)")
+        return markup.link(f"#{urls.reference_anchor(key)}", markup.esc(self.label(key)))
 
     def render_body(self, markdown: str, page_uri: str) -> tuple[str, list[str]]:
         """``markdown`` with every citation replaced by links to this page's References
@@ -412,23 +412,28 @@ class References:
 
     # ------------------------------------------------------------------ sections
 
+    def entry_html(self, key: str) -> str:
+        """:meth:`entry` as HTML, rendered once per build."""
+        return markup.inline(self.entry(key))
+
     def item(self, key: str) -> str:
-        """One reference as a list item, starting with its anchor element."""
-        return f'- <span id="{urls.reference_anchor(key)}"></span>{self.entry(key)}'
+        """One reference as the HTML inside its list item, starting with its anchor element."""
+        return f'<span id="{urls.reference_anchor(key)}"></span>{self.entry_html(key)}'
 
     def section(self, keys: list[str], page_uri: str, heading: str = "References") -> str:
         """A "## References" section of the known ``keys`` in APA order (empty string if
-        there are none). Each entry is a list item starting with ``<span id="ref-key">``
-        (the target of the page's citation links) and ends with a link to the entry on
-        the bibliography page, relative to ``page_uri`` (this page's docs/ path)."""
+        there are none): the heading in markdown, then the list as an HTML block. Each item
+        starts with ``<span id="ref-key">`` (the target of the page's citation links) and
+        ends with a link to the entry on the bibliography page, relative to ``page_uri``
+        (this page's docs/ path)."""
         shown = self.sorted(keys)
         if not shown:
             return ""
-        lines = [f"## {md_escape(heading)}", ""]
-        for key in shown:
-            target = urls.rel(page_uri, urls.REFERENCES, urls.reference_anchor(key))
-            lines.append(f"{self.item(key)} [all pages citing this]({target})")
-        return "\n".join(lines) + "\n"
+        items = [f"{self.item(key)} "
+                 + markup.link(urls.href(page_uri, urls.REFERENCES, urls.reference_anchor(key)),
+                               "all pages citing this")
+                 for key in shown]
+        return f"## {md_escape(heading)}\n\n{markup.bullet_list(items, 'coprod-references')}\n"
 
 
 def _letters(index: int) -> str:

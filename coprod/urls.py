@@ -2,8 +2,10 @@
 address comes from its id or key and never changes.
 
 Pages are named by their source path under docs/ (``case-studies/<id>.md``); MkDocs turns
-that into the address ``/case-studies/<id>/``. Links between generated pages are written as
-relative ``.md`` paths with :func:`rel`, so MkDocs checks every one of them at build time.
+that into the address ``/case-studies/<id>/``. Links in markdown are written as relative
+``.md`` paths with :func:`rel`, so MkDocs checks them at build time; links in the HTML blocks
+the generator writes itself (which MkDocs passes through untouched) are the final relative
+addresses from :func:`href`, and the build's link check (``coprod.linkcheck``) covers them.
 """
 
 from __future__ import annotations
@@ -79,6 +81,17 @@ def rel(from_uri: str, to_uri: str, anchor: str = "") -> str:
         path = ""
     else:
         path = posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
+    """The link MkDocs would write for :func:`rel` (directory URLs): from the page
+    ``case-studies/x.md`` (address /case-studies/x/) to ``principles/y.md`` it is
+    ``../../principles/y/``; to the page itself it is just the anchor."""
+    if to_uri == from_uri and anchor:
+        return f"#{anchor}"
+    path = posixpath.relpath(address(to_uri), address(from_uri).rsplit("/", 1)[0] or "/")
+    path = "./" if path == "." else path + ("/" if address(to_uri).endswith("/") else "")
     return path + (f"#{anchor}" if anchor else "")
 
 

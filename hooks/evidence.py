@@ -62,11 +62,11 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if page.file.generated_by is None:
         return render_docs_page(_state["build"], page.file.src_uri, markdown)
-    # generated pages arrive with citations rendered; their repeated lists are rendered once
-    # (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests compare the two sites)
+    # generated pages arrive with citations rendered; the HTML blocks the generator wrote
+    # skip Python-Markdown (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests
+    # compare the two sites)
     if not os.environ.get("COPROD_NO_PRERENDER"):
-        uri = page.file.src_uri
-        markdown, _state["stashes"][uri] = stash(markdown, uri, repeated_only=uri in _state["contributed"])
+        markdown, _state["stashes"][page.file.src_uri] = stash(markdown)
     return markdown
 
 

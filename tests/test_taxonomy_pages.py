@@ -19,18 +19,24 @@ from coprod.problems import Report
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 FOLDERS = [*urls.VOCABULARY_FOLDERS.values(), "countries", "years"]
-LINK = re.compile(r"\]\(([^()\s]+)\)")
+LINK = re.compile(r"\]\(([^()\s]+)\)")  # a markdown link to a .md page
+HREF = re.compile(r'href="([^"]+)"')  # a link in an HTML block: the page's final address
 CASE_PAGE = re.compile(r"case-studies/([a-z0-9-]+)\.md")
+CASE_ADDRESS = re.compile(r"/case-studies/([a-z0-9-]+)/")
 
 
 def linked_case_ids(uri: str, text: str) -> list[str]:
-    """The case-study pages ``text`` (the page ``uri``) links to, in order."""
-    ids = []
-    for target in LINK.findall(text):
-        match = CASE_PAGE.fullmatch(posixpath.normpath(posixpath.join(posixpath.dirname(uri), target)))
-        if match and match.group(1) != "index":
-            ids.append(match.group(1))
-    return ids
+    """The case-study pages ``text`` (the page ``uri``) links to, in order, whether by a
+    markdown link to the .md file or by an HTML link to the page's address."""
+    found = []
+    for match in re.finditer(f"{LINK.pattern}|{HREF.pattern}", text):
+        if match.group(1):
+            case = CASE_PAGE.fullmatch(posixpath.normpath(posixpath.join(posixpath.dirname(uri), match.group(1))))
+        else:
+            case = CASE_ADDRESS.fullmatch(posixpath.normpath(posixpath.join(urls.address(uri), match.group(2))) + "/")
+        if case and case.group(1) not in ("index", "page"):
+            found.append(case.group(1))
+    return found
 
 
 def load(folder: Path) -> Evidence:
@@ -88,7 +94,7 @@ def test_term_page_content(evidence: Evidence) -> None:
     reciprocity = pages["principles/reciprocity.md"].content
     assert reciprocity.startswith("# Reciprocity\n")
     assert "Source: [Hickey2018guidance](../references/index.md#ref-Hickey2018guidance)" in reciprocity
-    assert "**How:** Peer researchers were paid and received training in interviewing\\." in reciprocity
+    assert "<strong>How:</strong> Peer researchers were paid and received training in interviewing." in reciprocity
     assert "No claim in the business case refers to this yet." in reciprocity
     unused = pages["principles/including-all-perspectives.md"]
     assert NO_CASE_STUDIES in unused.content and unused.lists == frozenset()
@@ -96,9 +102,11 @@ def test_term_page_content(evidence: Evidence) -> None:
     assert "> **Caveat:** Not confirmed in the stored text of the guidance\\." in caveat
     assert "## Claims" not in caveat  # claims cannot list features
     claims = pages["principles/building-relationships.md"].content
-    assert "[Relationships and trust are the core of co\\-production](../business-case/relationships-are-core.md)" in claims
+    assert ('<a href="../../business-case/relationships-are-core/">Relationships and trust are the core of '
+            "co-production</a>") in claims
     outcome = pages["outcomes/benefits-to-contributors.md"].content
-    assert "**Outcome:** Peer researchers said they gained confidence and skills\\. (evidence: Reported by participants)" in outcome
+    assert ("<strong>Outcome:</strong> Peer researchers said they gained confidence and skills. "
+            "(evidence: Reported by participants)") in outcome
     kind = pages["evidence/author-reflection.md"]
     assert kind.lists == {"peer-researchers", "learning-disability-panel"}
     index = pages["principles/index.md"].content
@@ -136,9 +144,9 @@ def test_a_term_used_by_two_case_studies_lists_both_with_their_details(tmp_path:
     # two outcomes of one case in one area: one item, both outcomes under it
     reach = pages["outcomes/reach-and-communication.md"].content
     assert reach.count("An advisory panel") == 1
-    assert "easy\\-read summary" in reach and "presented the findings at a conference" in reach
+    assert "easy-read summary" in reach and "presented the findings at a conference" in reach
     kinds = pages["evidence/participant-reported.md"].content
-    assert kinds.count("(area: ") == 3 and kinds.count("- [") == 2
+    assert kinds.count("(area: ") == 3 and kinds.count("<li>") == 2
 
 
 def test_records_are_indexed_in_one_pass(evidence: Evidence, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,8 +174,9 @@ def test_drafts_never_appear_and_retracted_are_marked(evidence: Evidence) -> Non
     pages = taxonomy_pages(evidence)
     assert not any("peer-researchers" in p.content or "peer-researchers" in p.lists for p in pages)
     relationships = by_uri(pages)["principles/building-relationships.md"].content
-    assert "(../case-studies/learning-disability-panel.md) (retracted)" in relationships
-    assert "(../business-case/relationships-are-core.md) (retracted)" in relationships
+    assert '../../case-studies/learning-disability-panel/">An advisory panel' in relationships
+    assert "with a learning disability</a> (retracted)" in relationships
+    assert "co-production</a> (retracted)" in relationships
     assert urls.year(2019) not in by_uri(pages)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import urls
 from ..cite import References
 from ..evidence import Evidence, Record
+from ..markup import bullet_list, esc
 from ..text import md_escape
 from . import Page
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
@@ -50,14 +51,12 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
 
 
 def _evidence_list(heading: str, block: dict, evidence: Evidence, refs: References, uri: str) -> str:
-    items = [f"- {refs.link_or_text(k)}" for k in block.get("references", [])]
+    items = [refs.link_or_text(k) for k in block.get("references", [])]
     for case_id in block.get("case_studies", []):
         record = evidence.case_studies.get(case_id)
         if record is not None and record.status in ("published", "retracted"):
             items.append(case_study_item(record, evidence, uri))
-    if not items:
-        items = ["None found yet."]
-    return f"## {heading}\n\n" + "\n".join(items)
+    return f"## {heading}\n\n" + (bullet_list(items) if items else "None found yet.")
 
 
 def _research_needed(record: Record) -> str:
@@ -73,8 +72,8 @@ def _related(record: Record, evidence: Evidence, uri: str) -> str:
                                 ("enablers", "enablers", "Enablers"), ("outcomes", "outcomes", "Outcome areas")):
         keys = record.data.get(field) or []
         if keys:
-            lines.append(f"- {label}: " + ", ".join(term_link(evidence, vocab, k, uri) for k in keys))
-    return "## Related\n\n" + "\n".join(lines) if lines else ""
+            lines.append(f"{label}: " + ", ".join(term_link(evidence, vocab, k, uri) for k in keys))
+    return "## Related\n\n" + bullet_list(lines) if lines else ""
 
 
 def business_case_page(evidence: Evidence, chart: str = "") -> Page:
@@ -102,16 +101,18 @@ def business_case_page(evidence: Evidence, chart: str = "") -> Page:
             continue
         term = categories.terms.get(key) if categories else None
         section = [f"## {md_escape(term.label if term else key)}", "", md_escape(term.definition) if term else ""]
+        items = []
         for record in records:
-            section += ["", claim_item(record, evidence, uri)]
+            item = claim_item(record, evidence, uri)
             if record.data.get("summary"):
-                section.append(f"  {md_escape(record.data['summary'])}")
+                item += f"<br>{esc(record.data['summary'])}"
             needed = len(record.data.get("research_needed") or [])
             support = record.data.get("supporting") or {}
             count = len(support.get("references", [])) + len(support.get("case_studies", []))
-            section.append(f"  *{count} supporting source{'s' if count != 1 else ''}; "
-                           f"{needed} research question{'s' if needed != 1 else ''} still open.*")
+            items.append(item + f"<br><em>{count} supporting source{'s' if count != 1 else ''}; "
+                         f"{needed} research question{'s' if needed != 1 else ''} still open.</em>")
             ids.update(i for i in support.get("case_studies", []) if i in evidence.case_studies)
+        section += ["", bullet_list(items, "coprod-claims")]
         parts.append("\n".join(section))
     parts.append(_rubric(evidence) if strengths else "")
     return Page(uri, "\n\n".join(p for p in parts if p) + "\n", frozenset(), "The business case for co-production")

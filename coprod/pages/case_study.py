@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import urls
 from ..cite import References
 from ..evidence import Evidence, Record
+from ..markup import bullet_list, esc, link, table
 from ..text import md_escape, safe_url
 from . import Page
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
@@ -39,65 +40,65 @@ def case_study_page(record: Record, evidence: Evidence, refs: References, edit_u
 def _panel(record: Record, evidence: Evidence, uri: str) -> str:
     data = record.data
     project = data.get("project") or {}
-    name = md_escape(project.get("name", ""))
+    name = esc(project.get("name", ""))
     url = safe_url(project.get("url"))
-    rows = [("Project", f"[{name}]({url})" if url else name)]
+    rows = [("Project", link(url, name) if url else name)]
     if years(record):
-        rows.append(("Years", md_escape(years(record))))
+        rows.append(("Years", esc(years(record))))
     countries = project.get("countries") or []
     if countries:
-        rows.append(("Country", ", ".join(f"[{md_escape(c)}]({urls.rel(uri, urls.country(c))})" for c in countries)))
+        rows.append(("Country", ", ".join(link(urls.href(uri, urls.country(c)), esc(c)) for c in countries)))
     if project.get("places"):
-        rows.append(("Places", md_escape(project["places"])))
+        rows.append(("Places", esc(project["places"])))
     rows.append(("Setting", ", ".join(term_link(evidence, "settings", k, uri) for k in data.get("settings", []))))
     rows.append(("Public involved in", ", ".join(term_link(evidence, "stages", k, uri)
                                                for k in data.get("research_stages", []))))
     if project.get("funders"):
-        rows.append(("Funders", "; ".join(md_escape(f) for f in project["funders"])))
+        rows.append(("Funders", "; ".join(esc(f) for f in project["funders"])))
     who = []
     for person in data.get("involved", []):
-        text = md_escape(person.get("role", ""))
+        text = esc(person.get("role", ""))
         if person.get("number"):
-            text += f" ({person['number']})"
+            text += f" ({esc(person['number'])})"
         if person.get("name"):
-            text = f"{md_escape(person['name'])}, {text}"
+            text = f"{esc(person['name'])}, {text}"
         who.append(text)
     rows.append(("Who was involved", "<br>".join(who)))
     if data.get("features"):
         rows.append(("Key features", ", ".join(term_link(evidence, "features", k, uri) for k in data["features"])))
-    table = ["| About the project | |", "|---|---|"] + [f"| {label} | {value} |" for label, value in rows]
-    return "## At a glance\n\n" + "\n".join(table)
+    return "## At a glance\n\n" + table(["About the project", ""], [[label, value] for label, value in rows])
 
 
 def _principles(record: Record, evidence: Evidence, uri: str) -> str:
-    items = [f"- **{term_link(evidence, 'principles', p.get('principle', ''), uri)}**: {md_escape(p.get('how', ''))}"
+    items = [f"<strong>{term_link(evidence, 'principles', p.get('principle', ''), uri)}</strong>: {esc(p.get('how', ''))}"
              for p in record.data.get("principles", [])]
-    return "## Principles it shows\n\n" + "\n".join(items)
+    return "## Principles it shows\n\n" + bullet_list(items)
 
 
 def _barriers_enablers(record: Record, evidence: Evidence, uri: str) -> str:
     out = []
     for field, key_name, vocab, heading in (("barriers", "barrier", "barriers", "Barriers met"),
                                             ("enablers", "enabler", "enablers", "What helped")):
-        items = [f"- **{term_link(evidence, vocab, item.get(key_name, ''), uri)}**: {md_escape(item.get('detail', ''))}"
+        items = [f"<strong>{term_link(evidence, vocab, item.get(key_name, ''), uri)}</strong>: "
+                 f"{esc(item.get('detail', ''))}"
                  for item in record.data.get(field, [])]
         if items:
-            out.append(f"## {heading}\n\n" + "\n".join(items))
+            out.append(f"## {heading}\n\n" + bullet_list(items))
     return "\n\n".join(out)
 
 
 def _outcomes(record: Record, evidence: Evidence, refs: References, uri: str) -> str:
-    rows = ["| Outcome area | What changed | Kind of evidence | Sources |", "|---|---|---|---|"]
+    rows = []
     for outcome in record.data.get("outcomes", []):
-        sources = "; ".join(refs.link_or_text(k) for k in outcome.get("sources", []))
-        rows.append(f"| {term_link(evidence, 'outcomes', outcome.get('area', ''), uri)} "
-                    f"| {md_escape(outcome.get('description', ''))} "
-                    f"| {term_link(evidence, 'evidence_kinds', outcome.get('evidence', ''), uri)} | {sources} |")
-    return "## Outcomes\n\n" + "\n".join(rows)
+        rows.append([term_link(evidence, "outcomes", outcome.get("area", ""), uri),
+                     esc(outcome.get("description", "")),
+                     term_link(evidence, "evidence_kinds", outcome.get("evidence", ""), uri),
+                     "; ".join(refs.link_or_text(k) for k in outcome.get("sources", []))])
+    return "## Outcomes\n\n" + table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows)
 
 
 def _resources(record: Record) -> str:
     resources = record.data.get("resources") or {}
     labels = {"time": "Time", "payment": "Payment to public contributors", "budget": "Budget"}
-    items = [f"- **{label}**: {md_escape(resources[key])}" for key, label in labels.items() if resources.get(key)]
-    return "## Resources\n\n" + "\n".join(items) if items else ""
+    items = [f"<strong>{label}</strong>: {esc(resources[key])}" for key, label in labels.items() if resources.get(key)]
+    return "## Resources\n\n" + bullet_list(items) if items else ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..evidence import Evidence, Record
+from ..markup import bullet_list
 from ..text import md_escape
 from . import Page
 from .listing import case_study_item, sort_case_studies, years
@@ -73,7 +74,7 @@ def catalogue_page(number: int, count: int, records: list[Record], total: int, e
         where = f" This is page {number} of {count}." if count > 1 else ""
         lines += [f"{total} {noun} of co-produced research, newest first.{where}", ""]
     if records:
-        lines += [case_study_item(record, evidence, uri) for record in records] + [""]
+        lines += [bullet_list(case_study_item(record, evidence, uri) for record in records), ""]
     if count > 1:
         lines += [pager(number, count), f"{{: #{PAGER_ID} }}", ""]
     lines += browse_by(uri, evidence, index)

@@ -6,19 +6,20 @@ import re
 
 from .. import urls
 from ..evidence import Evidence, Record
-from ..prerender import BODY_END, BODY_START
+from ..markup import esc, link
+from ..sanitize import BODY_END, BODY_START
 from ..text import md_escape, safe_url
 
 
 def term_link(evidence: Evidence, vocabulary: str, key: str, from_uri: str) -> str:
-    """A markdown link to a taxonomy term's page, labelled with the term's label."""
+    """An HTML link to a taxonomy term's page, labelled with the term's label."""
     vocab = evidence.taxonomy.get(vocabulary)
     term = vocab.terms.get(key) if vocab else None
     if term is None:
-        return md_escape(key)
+        return esc(key)
     if vocabulary not in urls.VOCABULARY_FOLDERS:
-        return md_escape(term.label)
-    return f"[{md_escape(term.label)}]({urls.rel(from_uri, urls.term(vocabulary, key))})"
+        return esc(term.label)
+    return link(urls.href(from_uri, urls.term(vocabulary, key)), esc(term.label))
 
 
 def record_history(record: Record, edit_url: str | None, kind_name: str) -> str:

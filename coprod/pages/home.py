@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import urls
 from ..evidence import Evidence
+from ..markup import bullet_list
 from .listing import case_study_item
 
 MARKER = "<!-- library-stats -->"
@@ -23,8 +24,9 @@ def home_stats(evidence: Evidence, uri: str = urls.HOME) -> str:
         "",
     ]
     newest = sorted(cases, key=lambda r: (str(r.data.get("published", "")), r.id), reverse=True)[:NEWEST]
-    lines += [case_study_item(r, evidence, uri) for r in newest]
-    lines += ["", f"[All case studies]({urls.rel(uri, urls.CATALOGUE)})"]
+    if newest:
+        lines += [bullet_list(case_study_item(r, evidence, uri) for r in newest), ""]
+    lines.append(f"[All case studies]({urls.rel(uri, urls.CATALOGUE)})")
     return "\n".join(lines)
 
 

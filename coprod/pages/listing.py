@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import html
 
-from .. import urls
+from .. import markup, urls
 from ..evidence import Evidence, Record
-from ..text import md_escape
 
 
 def years(record: Record) -> str:
@@ -21,25 +20,27 @@ def years(record: Record) -> str:
 
 
 def case_study_item(record: Record, evidence: Evidence, from_uri: str) -> str:
-    """A markdown list item: linked title, then summary, then settings and years."""
+    """A list item's HTML (for markup.bullet_list): linked title, then summary, then
+    settings and years, each on its own line."""
     data = record.data
-    link = urls.rel(from_uri, urls.case_study(record.id))
     settings = evidence.taxonomy.get("settings")
     labels = [settings.terms[key].label for key in data.get("settings", []) if settings and key in settings.terms]
     facts = "; ".join(filter(None, [", ".join(labels), years(record)]))
     retracted = " (retracted)" if record.status == "retracted" else ""
-    item = f"- [{md_escape(data.get('title', record.id))}]({link}){retracted}  \n  {md_escape(data.get('summary', ''))}"
-    return item + (f"  \n  *{md_escape(facts)}*" if facts else "")
+    item = (markup.link(urls.href(from_uri, urls.case_study(record.id)), markup.esc(data.get("title", record.id)))
+            + f"{retracted}<br>{markup.esc(data.get('summary', ''))}")
+    return item + (f"<br><em>{markup.esc(facts)}</em>" if facts else "")
 
 
 def claim_item(record: Record, evidence: Evidence, from_uri: str) -> str:
-    """A markdown list item: the strength symbol and label, then the linked claim."""
+    """A list item's HTML (for markup.bullet_list): the strength symbol and label, then
+    the linked claim."""
     strengths = evidence.taxonomy.get("strengths")
     term = strengths.terms.get(record.data.get("strength")) if strengths else None
-    grade = f"{strength_symbol(term)} {md_escape(term.label)}: " if term else ""
-    link = urls.rel(from_uri, urls.claim(record.id))
+    grade = f"{strength_symbol(term)} {markup.esc(term.label)}: " if term else ""
     retracted = " (retracted)" if record.status == "retracted" else ""
-    return f"- {grade}[{md_escape(record.data.get('title', record.id))}]({link}){retracted}"
+    return (grade + markup.link(urls.href(from_uri, urls.claim(record.id)),
+                                markup.esc(record.data.get("title", record.id))) + retracted)
 
 
 def strength_symbol(term) -> str:

@@ -3,9 +3,8 @@ with its anchor (``/references/#ref-<key>``) and the pages that cite it."""
 
 from __future__ import annotations
 
-from .. import urls
+from .. import markup, urls
 from ..cite import References
-from ..text import md_escape
 from . import Page
 
 TITLE = "References"
@@ -17,11 +16,12 @@ INTRO = (
 
 
 def cited_by_line(refs_page_uri: str, citing: list[tuple[str, str]]) -> str:
-    """"Cited by: [Title](../x.md), ..." for one entry: each page once, sorted by title."""
+    """"Cited by: <a href="../x/">Title</a>, ..." (HTML) for one entry: each page once,
+    sorted by title."""
     pages = sorted(dict(citing).items(), key=lambda page: (page[1].casefold(), page[0]))
     if not pages:
         return "Not cited by any page yet."
-    links = [f"[{md_escape(title or uri)}]({urls.rel(refs_page_uri, uri)})" for uri, title in pages]
+    links = [markup.link(urls.href(refs_page_uri, uri), markup.esc(title or uri)) for uri, title in pages]
     return "Cited by: " + ", ".join(links) + "."
 
 
@@ -41,9 +41,8 @@ def references_page(refs: References, cited_by: dict[str, list[tuple[str, str]]]
     every page that cites it."""
     keys = refs.ordered_keys()
     lines = [f"# {TITLE}", "", INTRO, "", summary(refs, keys), ""]
-    for key in keys:
-        lines.append(refs.item(key))
-        lines.append("")
-        lines.append("    " + cited_by_line(urls.REFERENCES, cited_by.get(key, [])))
-        lines.append("")
+    if keys:
+        items = (f"<p>{refs.item(key)}</p><p>{cited_by_line(urls.REFERENCES, cited_by.get(key, []))}</p>"
+                 for key in keys)
+        lines += [markup.bullet_list(items, "coprod-references"), ""]
     return Page(urls.REFERENCES, "\n".join(lines), title=TITLE)

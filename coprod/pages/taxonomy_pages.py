@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import urls
 from ..evidence import Evidence, Record
+from ..markup import bullet_list, esc
 from ..taxonomy import Term, Vocabulary
 from ..text import md_escape
 from . import Page
@@ -125,9 +126,9 @@ def sort_claims(records: list[Record]) -> list[Record]:
 # Pages.
 
 class CaseItems:
-    """``case_study_item`` rendered once per case study and relative path to the catalogue
-    folder: every browse page is one folder deep, so a case study's item is the same text
-    on all of them (rendering it afresh for each term it uses dominated large builds)."""
+    """``case_study_item`` made once per case study and relative address of the catalogue:
+    every term page is the same depth down, so a case study's item is the same text on all
+    of them (making it afresh for each term it uses cost large builds dearly)."""
 
     def __init__(self, evidence: Evidence) -> None:
         self.evidence = evidence
@@ -135,10 +136,10 @@ class CaseItems:
         self._items: dict[tuple[str, str], str] = {}
 
     def __call__(self, record: Record, uri: str) -> str:
-        folder = posixpath.dirname(uri)
+        folder = posixpath.dirname(urls.address(uri).rstrip("/"))
         base = self._bases.get(folder)
         if base is None:
-            base = self._bases[folder] = urls.rel(uri, urls.CATALOGUE)
+            base = self._bases[folder] = urls.href(uri, urls.CATALOGUE)
         key = (record.id, base)
         item = self._items.get(key)
         if item is None:
@@ -182,39 +183,39 @@ def term_page(term: Term, evidence: Evidence, index: TermIndex, items: CaseItems
     if uses:
         verb = "reports" if len(uses) == 1 else "report"
         lines += [f"{count_phrase(len(uses))} {verb} this.", ""]
-        lines += [items(use.record, uri)
-                  + "".join(f"  \n  {detail}" for detail in use_details(term.vocabulary, use, evidence))
-                  for use in uses]
+        lines.append(bullet_list(items(use.record, uri)
+                                 + "".join(f"<br>{detail}" for detail in use_details(term.vocabulary, use, evidence))
+                                 for use in uses))
     else:
         lines.append(NO_CASE_STUDIES)
     lines.append("")
     if term.vocabulary in CLAIM_FIELDS:
         claims = index.claims.get((term.vocabulary, term.key), [])
         lines += ["## Claims", ""]
-        lines += [claim_item(record, evidence, uri) for record in claims] if claims else [NO_CLAIMS]
+        lines.append(bullet_list(claim_item(record, evidence, uri) for record in claims) if claims else NO_CLAIMS)
         lines.append("")
     return Page(uri, markdown(lines), frozenset(use.record.id for use in uses), term.label)
 
 
 def use_details(vocabulary: str, use: Use, evidence: Evidence) -> list[str]:
-    """The lines under a case study on a term page: how it shows the term (markdown)."""
+    """The lines under a case study on a term page: how it shows the term (HTML)."""
     taxonomy = evidence.taxonomy
     details = []
     for entry in use.entries:
         if vocabulary == "principles":
-            details.append(f"**How:** {md_escape(entry.get('how', ''))}")
+            details.append(f"<strong>How:</strong> {esc(entry.get('how', ''))}")
         elif vocabulary == "barriers":
-            details.append(f"**What happened:** {md_escape(entry.get('detail', ''))}")
+            details.append(f"<strong>What happened:</strong> {esc(entry.get('detail', ''))}")
         elif vocabulary == "enablers":
-            details.append(f"**What helped:** {md_escape(entry.get('detail', ''))}")
+            details.append(f"<strong>What helped:</strong> {esc(entry.get('detail', ''))}")
         elif vocabulary == "outcomes":
             kind = label_of(taxonomy.get("evidence_kinds"), entry.get("evidence"))
-            details.append(f"**Outcome:** {md_escape(entry.get('description', ''))}"
-                           + (f" (evidence: {md_escape(kind)})" if kind else ""))
+            details.append(f"<strong>Outcome:</strong> {esc(entry.get('description', ''))}"
+                           + (f" (evidence: {esc(kind)})" if kind else ""))
         elif vocabulary == "evidence_kinds":
             area = label_of(taxonomy.get("outcomes"), entry.get("area"))
-            details.append(f"**Outcome:** {md_escape(entry.get('description', ''))}"
-                           + (f" (area: {md_escape(area)})" if area else ""))
+            details.append(f"<strong>Outcome:</strong> {esc(entry.get('description', ''))}"
+                           + (f" (area: {esc(area)})" if area else ""))
     return details
 
 
@@ -284,8 +285,10 @@ def year_page(year: int, records: list[Record], evidence: Evidence, items: CaseI
 
 def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[Record],
                  items: CaseItems, title: str) -> Page:
-    lines = [f"# {heading}", "", intro, "", *(items(r, uri) for r in records), "",
-             f"[{up_text}]({urls.rel(uri, up_uri)})", ""]
+    lines = [f"# {heading}", "", intro, ""]
+    if records:
+        lines += [bullet_list(items(r, uri) for r in records), ""]
+    lines += [f"[{up_text}]({urls.rel(uri, up_uri)})", ""]
     return Page(uri, markdown(lines), frozenset(r.id for r in records), title)
 
 

@@ -1,0 +1,81 @@
+"""The parts of a generated page the generator writes itself, as HTML inside its markdown.
+
+Most of a generated page is ours, not a contributor's: the facts table, the lists of
+principles, outcomes, case studies and references. Python-Markdown passes a block of HTML
+through untouched, so writing those parts as HTML gives the reader the same page while the
+build parses only what needs parsing (a contributor's body, and the headings the table of
+contents is made from). Parsing our own lists and tables as markdown took most of the time
+of a large build.
+
+Rules every block follows, which :mod:`coprod.prerender` relies on:
+
+- it starts with ``<tag`` at the start of a line, where ``tag`` is one of :data:`BLOCK_TAGS`,
+  and ends with a line that is exactly ``</tag>``; no line inside it is that line;
+- it has a blank line before and after it (the callers join sections with blank lines);
+- every value in it went through :func:`esc`, and every link's address through
+  :func:`coprod.urls.href` (the address MkDocs would have written for a ``.md`` link, since
+  MkDocs does not rewrite links inside HTML blocks).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+import markdown as python_markdown
+
+BLOCK_TAGS = ("ul", "ol", "table", "div", "dl")
+
+
+def esc(value: object) -> str:
+    """Text safe as HTML content or a quoted attribute value; newlines become spaces."""
+    return html.escape(str(value), quote=True).replace("\n", " ")
+
+
+def link(address: str, text_html: str) -> str:
+    """``<a href="address">text</a>``; ``address`` comes from urls.href or safe_url."""
+    return f'<a href="{esc(address)}">{text_html}</a>'
+
+
+def block(tag: str, lines: Iterable[str], attributes: str = "") -> str:
+    """One HTML block: ``<tag attributes>``, the lines, ``</tag>``."""
+    assert tag in BLOCK_TAGS, tag
+    return "\n".join([f"<{tag}{attributes}>", *lines, f"</{tag}>"])
+
+
+def bullet_list(items: Iterable[str], css_class: str = "") -> str:
+    """A ``<ul>`` of the items (each HTML, without its ``<li>``)."""
+    attributes = f' class="{esc(css_class)}"' if css_class else ""
+    return block("ul", (f"<li>{item}</li>" for item in items), attributes)
+
+
+def table(header: list[str], rows: Iterable[list[str]], numeric: frozenset[int] = frozenset()) -> str:
+    """A table like the one Python-Markdown makes from a pipe table: a header row of
+    ``<th>`` and body rows of ``<td>`` (all cells HTML). Columns in ``numeric`` are
+    right-aligned. No class attribute, so Material styles it as it styles markdown tables."""
+
+    right = ' style="text-align: right;"'
+
+    def cells(tag: str, values: list[str]) -> str:
+        return "".join(f"<{tag}{right if i in numeric else ''}>{v}</{tag}>" for i, v in enumerate(values))
+
+    lines = ["<thead>", f"<tr>{cells('th', header)}</tr>", "</thead>", "<tbody>"]
+    lines += [f"<tr>{cells('td', row)}</tr>" for row in rows]
+    lines.append("</tbody>")
+    return block("table", lines)
+
+
+@cache
+def inline(markdown: str) -> str:
+    """A line of inline markdown made by the generator (a formatted reference) as HTML,
+    rendered once per distinct text. Never used for a contributor's text."""
+    rendered = _converter().reset().convert(markdown)
+    if rendered.startswith("<p>") and rendered.endswith("</p>"):
+        rendered = rendered[3:-4]
+    return rendered
+
+
+@lru_cache(maxsize=1)
+def _converter() -> python_markdown.Markdown:
+    return python_markdown.Markdown()
