@@ -2,28 +2,47 @@
 
 Generated in a temporary folder, never in evidence/. Every file is valid, so timings
 measure the full path a clean pull request takes.
+
+The text is drawn word by word from the words of the real case studies and claims, each as
+often as it occurs there, so that common words are common and most words are rare, as in
+real writing. (An earlier version drew from 22 words, so every word was on every page: the
+worst case for a search index, where every query matches every page.)
 """
 
 from __future__ import annotations
 
 import random
+import re
 import shutil
+from collections import Counter
+from itertools import accumulate
 from pathlib import Path
 
 from .taxonomy import Taxonomy
 
-WORDS = ["people", "research", "team", "study", "peer", "carers", "health", "service", "community", "experience", "group", "trust", "relationships", "power", "design", "findings", "interviews", "questions", "support", "time", "money", "training"]
 
+class Words:
+    """Words to draw from, weighted by how often they occur in the real evidence."""
 
-def sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
+    def __init__(self, repo_evidence: Path) -> None:
+        counts: Counter[str] = Counter()
+        for path in sorted(repo_evidence.glob("*/*.md")):
+            counts.update(re.findall(r"[a-z]+", path.read_text(encoding="utf-8").lower()))
+        if len(counts) < 100:
+            raise ValueError(f"{repo_evidence} has too few words to draw synthetic text from")
+        self.words = list(counts)
+        self.weights = list(accumulate(counts[w] for w in self.words))
+
+    def sentence(self, rng: random.Random, words: int) -> str:
+        text = " ".join(rng.choices(self.words, cum_weights=self.weights, k=words))
+        return text[0].upper() + text[1:] + "."
 
 
 def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases: int, references: int,
                    cites_per_case: int = 6, seed: int = 1) -> Path:
     """Write ``target``/evidence with the real schemas and taxonomy and synthetic records."""
     rng = random.Random(seed)
+    words = Words(repo_evidence)
     evidence = target / "evidence"
     (evidence / "case-studies").mkdir(parents=True)
     (evidence / "claims").mkdir()
@@ -31,12 +50,12 @@ def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases:
     shutil.copy(repo_evidence / "taxonomy.yml", evidence / "taxonomy.yml")
     term_sources = sorted({t.source for v in taxonomy.vocabularies.values() for t in v.terms.values()})
     keys = [f"Ref{i:05d}" for i in range(references)]
-    bib = [_bib_entry(key, rng) for key in term_sources + keys]
+    bib = [_bib_entry(key, rng, words) for key in term_sources + keys]
     (evidence / "references.bib").write_text("\n".join(bib), encoding="utf-8")
     vocab = {name: v.keys() for name, v in taxonomy.vocabularies.items()}
     for n in range(cases):
         cited = rng.sample(keys, min(cites_per_case, len(keys))) if keys else term_sources[:1]
-        (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng), encoding="utf-8")
+        (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng, words), encoding="utf-8")
     # every reference cited somewhere, so the unused-reference warning stays quiet
     if keys:
         body = "".join(f"[@{key}] " for key in keys)
@@ -44,13 +63,14 @@ def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases:
     return evidence
 
 
-def _bib_entry(key: str, rng: random.Random) -> str:
-    return (f"@article{{{key},\n  author = {{Author, Ann and Writer, Bo}},\n  title = {{{sentence(rng, 8)}}},\n"
+def _bib_entry(key: str, rng: random.Random, words: Words) -> str:
+    return (f"@article{{{key},\n  author = {{Author, Ann and Writer, Bo}},\n  title = {{{words.sentence(rng, 8)}}},\n"
             f"  journal = {{Journal of Synthetic Studies}},\n  year = {{{rng.randint(2000, 2025)}}},\n"
             f"  doi = {{10.5555/{key.lower()}}}\n}}\n")
 
 
-def _case(n: int, cited: list[str], vocab: dict[str, list[str]], rng: random.Random) -> str:
+def _case(n: int, cited: list[str], vocab: dict[str, list[str]], rng: random.Random, words: Words) -> str:
+    sentence = words.sentence
     pick = lambda name, k: rng.sample(vocab[name], min(k, len(vocab[name])))
     principles = "".join(f"  - principle: {p}\n    how: {sentence(rng, 10)}\n" for p in pick("principles", 2))
     barriers = "".join(f"  - barrier: {b}\n    detail: {sentence(rng, 10)}\n" for b in pick("barriers", 1))
