@@ -19,6 +19,9 @@ are read there; the words are not indexed twice):
 - metadata for the results: title, summary, principles (labels), years, status;
 - the sort key ``order``: the catalogue's own order (newest start year, then title).
 
+and, outside that block, the hidden word ``EVERY_CASE_STUDY_WORD`` that the catalogue
+searches for when the reader has typed nothing (see pages/catalogue.py).
+
 The bundle folder is ``pagefind/`` (Pagefind's default since 1.0), not ``_pagefind/``:
 GitHub Pages' Jekyll drops folders whose names start with an underscore.
 """
@@ -34,7 +37,7 @@ from pathlib import Path
 
 from . import urls
 from .evidence import Evidence, Record
-from .pages.catalogue import FACETS, case_facets
+from .pages.catalogue import EVERY_CASE_STUDY_WORD, FACETS, case_facets
 from .pages.listing import years
 
 BUNDLE = "pagefind"  # the index's folder in the site
@@ -96,7 +99,7 @@ def pagefind_markup(record: Record, evidence: Evidence) -> str:
         parts.append(_span("data-pagefind-meta", "years", years(record)))
     if record.status == "retracted":
         parts.append(_span("data-pagefind-meta", "status", "retracted"))
-    return _block(parts, sort_key(record))
+    return _block(parts, sort_key(record)) + f"<span hidden>{EVERY_CASE_STUDY_WORD}</span>"
 
 
 def page_markup(kind: str, title: str, summary: str = "", retracted: bool = False) -> str:

@@ -64,7 +64,7 @@ def test_fixture_catalogue(evidence: Evidence) -> None:
     page = catalogue_pages(evidence)[0]
     assert page.lists == {"peer-researchers", "learning-disability-panel"}
     assert listed_ids(page) == ["learning-disability-panel", "peer-researchers"]  # newest first
-    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json"></div>' in page.content
+    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy"></div>' in page.content
     assert "#catalogue-pager" not in page.content  # one page: no pager
     browse = page.content.split("## Browse by")[1]
     assert "- [Reciprocity](../principles/reciprocity.md) (1)" in browse
@@ -391,7 +391,7 @@ def test_strict_mkdocs_build(tmp_path: Path, evidence: Evidence, monkeypatch: py
 
     site = project / "site"
     first = (site / "case-studies" / "index.html").read_text(encoding="utf-8")
-    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json"></div>' in first
+    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy"></div>' in first
     assert '<p id="catalogue-pager">' in first and 'href="page/2/"' in first
     assert "assets/javascripts/catalogue.js" in first
     second = (site / "case-studies" / "page" / "2" / "index.html").read_text(encoding="utf-8")

@@ -20,6 +20,11 @@ from .taxonomy_pages import TermIndex, case_countries, case_terms, case_year, in
 
 CATALOGUE_DATA = "data/catalogue.json"
 SCRIPT_MARKER_ID = "catalogue-filters"
+# A word every case-study page carries, hidden, for the search index (coprod.search): the
+# catalogue searches for it when no words are typed, because Pagefind answers a search
+# with no words by fetching every chunk of its index (megabytes, for a large library),
+# and one word's chunk is small.
+EVERY_CASE_STUDY_WORD = "coprodcasestudy"
 PAGER_ID = "catalogue-pager"
 PAGER_WINDOW = 2  # page numbers shown either side of the current page before "…"
 
@@ -66,7 +71,8 @@ def catalogue_page(number: int, count: int, records: list[Record], total: int, e
     title = "Case studies" if number == 1 else f"Case studies, page {number}"
     data_url = html.escape(data_address_from(uri), quote=True)
     # the script puts its controls in this element and hides what follows up to "Browse by"
-    lines = [f"# {title}", "", f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}"></div>', ""]
+    lines = [f"# {title}", "", (f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}" '
+                                   f'data-every-case-study="{EVERY_CASE_STUDY_WORD}"></div>'), ""]
     if not total:
         lines += ["No case studies are published yet.", ""]
     else:

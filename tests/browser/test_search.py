@@ -115,6 +115,26 @@ def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page) ->
     no_errors(page)
 
 
+def test_catalogue_with_no_words_fetches_one_index_chunk_not_all(page, site_dir) -> None:
+    """With nothing typed the catalogue searches for the word every case study carries:
+    Pagefind answers a search for nothing by fetching every chunk of its index."""
+    chunks = len(list((site_dir / "pagefind" / "index").iterdir()))
+    assert chunks > 1  # otherwise this test could not tell the two apart
+    published = sum("data-pagefind-filter=\"kind\">case-study<" in p.read_text(encoding="utf-8")
+                    for p in (site_dir / "case-studies").glob("*/index.html"))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if "/pagefind/index/" in request.url else None)
+    page.goto("/case-studies/?setting=mental-health")
+    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+    page.wait_for_function("document.getElementById('catalogue-filters').dataset.state === 'done'")
+    assert len(fetched) == 1, fetched
+    page.select_option("#catalogue-facet-setting", "")
+    page.wait_for_function("document.getElementById('catalogue-status').textContent.startsWith('Showing all')")
+    assert page.locator("#catalogue-results li").count() == published
+    assert len(fetched) == 1, fetched
+    no_errors(page)
+
+
 def test_catalogue_by_keyboard_alone(page) -> None:
     page.goto("/case-studies/")
     page.wait_for_selector("#catalogue-filters[data-ready=yes]")

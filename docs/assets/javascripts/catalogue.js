@@ -661,7 +661,10 @@
           options.sort = { order: "asc" }; // the catalogue's order: newest first, then by title
         }
         mount.setAttribute("data-state", "searching");
-        return Promise.resolve(pagefind.search(state.query || null, options)).then(function (found) {
+        // no words typed: search for the word every case study carries, not for null
+        // (Pagefind answers null by fetching its whole index)
+        var words = state.query || mount.getAttribute("data-every-case-study") || null;
+        return Promise.resolve(pagefind.search(words, options)).then(function (found) {
           if (number !== latest || !found) {
             return null;
           }
