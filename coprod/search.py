@@ -43,8 +43,11 @@ from .pages.listing import years
 BUNDLE = "pagefind"  # the index's folder in the site
 FACET_NAMES = tuple(f.name for f in FACETS)  # the filters, as the catalogue's query names them
 KINDS = {"case-study": "Case study", "claim": "Claim", "page": "Page"}
-# never indexed inside a page body: permalinks and the "edit this page" icon
-EXCLUDE_SELECTORS = (".headerlink", ".md-content__button")
+# never indexed inside a page body: permalinks, the "edit this page" icon, and the parts of
+# a record's page that are the same words on every page (citation formats, the page's
+# version and licence) or that belong to other works (its reference list). Indexing them
+# made every search match most pages and every result's fragment three times larger.
+EXCLUDE_SELECTORS = (".headerlink", ".md-content__button", ".coprod-cite", ".coprod-history", ".coprod-references")
 
 
 class SearchIndexError(Exception):

@@ -46,7 +46,7 @@ def test_case_study_page_has_its_parts(pages) -> None:
     for heading in ("## At a glance", "## Principles it shows", "## Outcomes", "## The story", "## References",
                     "## About this page"):
         assert heading in text
-    assert f"({EDIT}evidence/case-studies/peer-researchers.md)" in text
+    assert f"<a href=\"{EDIT}evidence/case-studies/peer-researchers.md\">Suggest a change" in text
     assert "](#ref-Example2021peer)" in text
 
 

@@ -6,7 +6,7 @@ import re
 
 from .. import urls
 from ..evidence import Evidence, Record
-from ..markup import esc, link
+from ..markup import block, esc, link
 from ..sanitize import BODY_END, BODY_START
 from ..text import md_escape, safe_url
 
@@ -23,24 +23,24 @@ def term_link(evidence: Evidence, vocabulary: str, key: str, from_uri: str) -> s
 
 
 def record_history(record: Record, edit_url: str | None, kind_name: str) -> str:
-    """The 'About this page' section: version, dates, changes, licence, edit link."""
+    """The 'About this page' section: version, dates, changes, licence, edit link (its
+    body an HTML block of class coprod-history, which search leaves out of the index)."""
     data = record.data
-    lines = ["## About this page", ""]
-    facts = [f"Version {md_escape(data.get('version', ''))}", f"published {md_escape(data.get('published', ''))}"]
+    facts = [f"Version {esc(data.get('version', ''))}", f"published {esc(data.get('published', ''))}"]
     if data.get("updated"):
-        facts.append(f"updated {md_escape(data['updated'])}")
-    lines.append("; ".join(facts) + ".")
+        facts.append(f"updated {esc(data['updated'])}")
+    lines = [f"<p>{'; '.join(facts)}.</p>"]
     changes = [c for c in data.get("changes") or [] if isinstance(c, dict)]
     if changes:
-        lines += ["", "Changes:", ""]
-        lines += [f"- {md_escape(c.get('version', ''))} ({md_escape(c.get('date', ''))}): {md_escape(c.get('summary', ''))}"
-                  for c in changes]
+        lines.append("<p>Changes:</p>")
+        lines.append("<ul>" + "".join(f"<li>{esc(c.get('version', ''))} ({esc(c.get('date', ''))}): "
+                                      f"{esc(c.get('summary', ''))}</li>" for c in changes) + "</ul>")
     licence = data.get("licence", "CC-BY-4.0")
-    lines += ["", f"Licence: {md_escape(licence)}. Anyone may share and adapt this {kind_name} with credit."]
+    lines.append(f"<p>Licence: {esc(licence)}. Anyone may share and adapt this {kind_name} with credit.</p>")
     url = safe_url(edit_url)
     if url:
-        lines += ["", f"[Suggest a change to this {kind_name}]({url}) (opens its source file on GitHub)."]
-    return "\n".join(lines) + "\n"
+        lines.append(f"<p>{link(url, f'Suggest a change to this {kind_name}')} (opens its source file on GitHub).</p>")
+    return "## About this page\n\n" + block("div", lines, ' class="coprod-history"') + "\n"
 
 
 def retraction_notice(record: Record, kind_name: str) -> str:
