@@ -28,6 +28,7 @@ GitHub Pages' Jekyll drops folders whose names start with an underscore.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import subprocess
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from . import urls
 from .evidence import Evidence, Record
+from .pagefind_stream import PagefindServiceError, StreamingIndex
 from .pages.catalogue import EVERY_CASE_STUDY_WORD, FACETS, case_facets
 from .pages.listing import years
 
@@ -140,7 +142,7 @@ def mark_page(html_text: str, uri: str, title: str, generated: bool, markups: di
 @dataclass
 class IndexResult:
     pages: int  # pages in the index
-    seconds: float  # the time Pagefind took
+    seconds: float  # the time Pagefind took (streaming: from its start to the index written)
 
 
 def executable() -> Path:
@@ -173,21 +175,41 @@ def indexed_pages(site_dir: Path) -> int:
     return sum(int(language.get("page_count", 0)) for language in entry.get("languages", {}).values())
 
 
-def index_site(site_dir: Path, marked: list[str]) -> IndexResult:
-    """Index the site and check every page marked searchable (docs/ paths) is in it."""
-    result = run_pagefind(site_dir)
-    if result.pages < len(marked):
-        missing = [uri for uri in marked if not _has_body(site_dir, uri)]
-        detail = "\n".join(f"  {urls.address(uri)}" for uri in missing) or "  (every page has data-pagefind-body)"
-        raise SearchIndexError(f"the search index has {result.pages} pages, expected {len(marked)}; "
-                               f"pages missing from it:\n{detail}")
-    return result
+def _indexed_urls(site_dir: Path) -> set[str]:
+    """The address of every page in the index, read from its fragments (gzip, then
+    "pagefind_dcd" and the page's JSON): only when a page is missing, to name it."""
+    found = set()
+    for path in (site_dir / BUNDLE / "fragment").glob("*.pf_fragment"):
+        try:
+            data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+            found.add(json.loads(data)["url"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return found
 
 
-def _has_body(site_dir: Path, uri: str) -> bool:
-    address = urls.address(uri).lstrip("/")
-    path = site_dir / address / "index.html" if address.endswith("/") or not address else site_dir / address
+def start_index() -> StreamingIndex:
+    """A Pagefind index that pages are added to while the site is built (see
+    coprod.pagefind_stream); :func:`finish_index` writes it."""
     try:
-        return "data-pagefind-body" in path.read_text(encoding="utf-8")
-    except OSError:
-        return False
+        return StreamingIndex(executable(), EXCLUDE_SELECTORS)
+    except PagefindServiceError as error:
+        raise SearchIndexError(str(error)) from error
+
+
+def finish_index(index: StreamingIndex, site_dir: Path, marked: list[str]) -> IndexResult:
+    """Write the index into ``site_dir/pagefind/`` and check that every page marked
+    searchable (docs/ paths) is in it, naming any that is not."""
+    try:
+        problems = index.write(site_dir / BUNDLE)
+    except PagefindServiceError as error:
+        raise SearchIndexError(f"Pagefind failed: {error}") from error
+    seconds = time.perf_counter() - index.started
+    pages = indexed_pages(site_dir)
+    if problems or pages < len(marked):
+        found = _indexed_urls(site_dir)
+        missing = [f"  {urls.address(uri)}" for uri in marked if urls.address(uri) not in found]
+        detail = "\n".join(missing + [f"  {problem}" for problem in problems])
+        raise SearchIndexError(f"the search index has {pages} pages, expected {len(marked)}; "
+                               f"pages missing from it:\n{detail}")
+    return IndexResult(pages, seconds)

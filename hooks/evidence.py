@@ -6,6 +6,7 @@ Hook modules are not reloaded by ``mkdocs serve``, so state is reset in ``on_con
 
 from __future__ import annotations
 
+import html as html_module
 import logging
 import os
 import sys
@@ -46,9 +47,23 @@ def on_config(config):
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
     _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
-                  searchable=search.markup_for_records(build.evidence), indexed=[])
+                  searchable=search.markup_for_records(build.evidence), indexed={}, index=None)
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
     return config
+
+
+def on_pre_build(config):
+    # Pagefind indexes each searchable page as it is rendered (on_page_content), on another core
+    try:
+        _state["index"] = search.start_index()
+    except search.SearchIndexError as error:
+        raise Abort(f"Search: {error}") from error
+
+
+def on_build_error(error):
+    index = _state.get("index")
+    if index is not None:
+        index.close()
 
 
 def on_files(files, config):
@@ -81,23 +96,32 @@ def on_page_content(html, page, config, files):
     html, indexed = search.mark_page(html, page.file.src_uri, page.title, page.file.generated_by is not None,
                                      _state["searchable"])
     if indexed:
-        _state["indexed"].append(page.file.src_uri)
+        _state["indexed"][page.file.src_uri] = None  # an ordered set
+        # Pagefind indexes the content now, on another core, while MkDocs renders the rest;
+        # the words it indexes are only inside data-pagefind-body, which is all here
+        language = html_module.escape(config["theme"]["language"] or "en", quote=True)
+        try:
+            _state["index"].add(f'<!DOCTYPE html><html lang="{language}"><head><title>'
+                                f"{html_module.escape(page.title or '')}</title></head><body>{html}</body></html>",
+                                "/" + page.url)
+        except search.PagefindServiceError as error:
+            raise Abort(f"Search: {error}") from error
     return html
 
 
 def on_post_page(output, page, config):
     citable = _state["build"].citables.get(page.file.src_uri)
-    if citable is None:
-        return output
-    # the page's own description replaces the site's; then citation metadata for the page
-    if citable.description:
-        output = output.replace(f'<meta name="description" content="{config["site_description"]}">', "", 1)
-    return output.replace("</head>", head_tags(citable, _state["site_url"]) + "</head>", 1)
+    if citable is not None:
+        # the page's own description replaces the site's; then citation metadata for the page
+        if citable.description:
+            output = output.replace(f'<meta name="description" content="{config["site_description"]}">', "", 1)
+        output = output.replace("</head>", head_tags(citable, _state["site_url"]) + "</head>", 1)
+    return output
 
 
 def on_post_build(config):
     try:
-        result = search.index_site(Path(config["site_dir"]), _state["indexed"])
+        result = search.finish_index(_state.pop("index"), Path(config["site_dir"]), list(_state["indexed"]))
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
     log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")

@@ -87,23 +87,31 @@ def _page(title: str, body: bool) -> str:
     return f"<!doctype html><html lang=en><head><title>{title}</title></head><body><nav>menu</nav>{content}</body></html>"
 
 
-def test_index_site_counts_the_pages(tmp_path: Path) -> None:
-    for name, body in (("one", True), ("two", True), ("list", False)):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "index.html").write_text(_page(name, body), encoding="utf-8")
-    result = search.index_site(tmp_path, ["one.md", "two.md"])
-    assert result.pages == 2  # the page without data-pagefind-body is left out
+def test_streaming_index_counts_the_pages(tmp_path: Path) -> None:
+    index = search.start_index()
+    index.add(_page("one", True), "/one/")
+    index.add(_page("two", True), "/two/")
+    result = search.finish_index(index, tmp_path, ["one.md", "two.md"])
+    assert result.pages == 2
     assert (tmp_path / search.BUNDLE / "pagefind.js").is_file()
+    assert len(list((tmp_path / search.BUNDLE / "fragment").iterdir())) == 2
 
 
-def test_index_site_names_a_page_missing_from_the_index(tmp_path: Path) -> None:
-    (tmp_path / "one").mkdir()
-    (tmp_path / "one" / "index.html").write_text(_page("one", True), encoding="utf-8")
-    (tmp_path / "two").mkdir()
-    (tmp_path / "two" / "index.html").write_text(_page("two", False), encoding="utf-8")  # lost its marker
+def test_streaming_index_names_a_page_missing_from_the_index(tmp_path: Path) -> None:
+    index = search.start_index()
+    index.add(_page("one", True), "/one/")  # two.md was marked searchable but never sent
     with pytest.raises(search.SearchIndexError) as raised:
-        search.index_site(tmp_path, ["one.md", "two.md"])
+        search.finish_index(index, tmp_path, ["one.md", "two.md"])
     assert str(raised.value) == ("the search index has 1 pages, expected 2; pages missing from it:\n  /two/")
+
+
+def test_streaming_index_reports_a_service_that_stopped(tmp_path: Path) -> None:
+    index = search.start_index()
+    index.add(_page("one", True), "/one/")
+    index._process.kill()  # as if it crashed
+    index._process.wait()
+    with pytest.raises(search.SearchIndexError, match="Pagefind failed: the Pagefind service stopped"):
+        search.finish_index(index, tmp_path, ["one.md"])
 
 
 def test_header_override_is_materials_header_with_our_search() -> None:

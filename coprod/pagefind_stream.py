@@ -1,0 +1,129 @@
+"""Pagefind indexing pages while MkDocs is still writing the site.
+
+Run after the build, the ``pagefind`` command reads every HTML file again and indexes the
+searchable ones, while the build waits. Here the build hands each searchable page to
+Pagefind as soon as MkDocs has rendered it, and Pagefind (a process of its own,
+``pagefind --service``) indexes it on another core while MkDocs goes on with the next page;
+after the last page only the writing of the index files is left.
+
+The service speaks base64-encoded JSON messages, each ended by a comma, on its standard
+input and output: the protocol of Pagefind's own Python and Node wrappers. The Python
+wrapper is not used because it reads one response per tenth of a second (100 s for 1,000
+pages); here a thread reads responses as they come.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+
+class PagefindServiceError(Exception):
+    """The service failed to start, refused a page, or failed to write the index."""
+
+
+class StreamingIndex:
+    """One index in a running ``pagefind --service``: :meth:`add` pages, then :meth:`write`."""
+
+    def __init__(self, executable: Path, exclude_selectors: tuple[str, ...]) -> None:
+        self.started = time.perf_counter()
+        try:
+            self._process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as error:
+            raise PagefindServiceError(f"could not start {executable} --service: {error}") from error
+        self._responses: dict[int, dict] = {}
+        self._done = threading.Condition()
+        self._closed = False
+        self._next_id = 0
+        self._pending: list[tuple[int, str]] = []  # (message id, page url) of pages sent
+        threading.Thread(target=self._read, name="pagefind-responses", daemon=True).start()
+        created = self._call({"type": "NewIndex", "config": {"exclude_selectors": list(exclude_selectors)}})
+        self._index_id = created["index_id"]
+
+    # ---- the protocol
+
+    def _send(self, payload: dict) -> int:
+        self._next_id += 1
+        message = json.dumps({"message_id": self._next_id, "payload": payload}).encode("utf-8")
+        try:
+            self._process.stdin.write(base64.b64encode(message) + b",")
+            self._process.stdin.flush()
+        except (BrokenPipeError, ValueError) as error:
+            raise PagefindServiceError(f"the Pagefind service stopped: {error}") from error
+        return self._next_id
+
+    def _read(self) -> None:
+        buffer = b""
+        stream = self._process.stdout
+        while True:
+            chunk = stream.read1(1 << 16)
+            if not chunk:
+                break
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                try:
+                    response = json.loads(base64.b64decode(message))
+                except ValueError:
+                    continue  # not a message (the service writes nothing else; be safe)
+                if isinstance(response, dict) and isinstance(response.get("message_id"), int):
+                    with self._done:
+                        self._responses[response["message_id"]] = response.get("payload") or {}
+                        self._done.notify_all()
+        with self._done:
+            self._closed = True
+            self._done.notify_all()
+
+    def _wait(self, message_id: int) -> dict:
+        with self._done:
+            while message_id not in self._responses:
+                if self._closed:
+                    raise PagefindServiceError("the Pagefind service stopped before it answered")
+                self._done.wait()
+            payload = self._responses.pop(message_id)
+        if payload.get("type") == "Error":
+            raise PagefindServiceError(str(payload.get("message", "unknown error")))
+        return payload
+
+    def _call(self, payload: dict) -> dict:
+        return self._wait(self._send(payload))
+
+    # ---- the index
+
+    def add(self, html: str, url: str) -> None:
+        """Send one page (its whole HTML; ``url`` like ``/case-studies/x/``) to be indexed."""
+        message_id = self._send({"type": "AddFile", "index_id": self._index_id, "url": url,
+                                 "file_path": None, "file_contents": html})
+        self._pending.append((message_id, url))
+
+    def write(self, output: Path) -> list[str]:
+        """Wait for every page, write the index files into ``output``, stop the service.
+        Returns the problems: each page Pagefind refused, with its reason."""
+        problems = []
+        try:
+            for message_id, url in self._pending:
+                try:
+                    self._wait(message_id)
+                except PagefindServiceError as error:
+                    problems.append(f"{url}: {error}")
+            self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
+        finally:
+            self.close()
+        return problems
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
