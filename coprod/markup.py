@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 
 import markdown as python_markdown
 
-BLOCK_TAGS = ("ul", "ol", "table", "div", "dl")
+BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
 
 
 def esc(value: object) -> str:

@@ -179,7 +179,10 @@ def measure_browser(base: str) -> dict:
         figures["first_search_ms"] = first["ms"]
         figures["first_search_bytes"] = sum(_bytes(r) for r in fetched)
         figures["first_search_requests"] = len(fetched)
-        figures["first_search_files"] = sorted({r.url.split("/pagefind/")[-1].split("/")[0] for r in fetched})
+        by_kind: dict[str, int] = {}
+        for request in fetched:
+            by_kind[_kind(request.url)] = by_kind.get(_kind(request.url), 0) + _bytes(request)
+        figures["first_search_by_kind"] = by_kind
         times = []
         for query in QUERIES:
             result = page.evaluate(TYPE_AND_WAIT, query)
@@ -201,6 +204,15 @@ def measure_browser(base: str) -> dict:
         figures["console_errors"] = errors
         browser.close()
     return figures
+
+
+def _kind(url: str) -> str:
+    """What a fetched file is: script, wasm, meta, index, fragment, filter."""
+    name = url.split("?")[0].rsplit("/", 2)
+    if name[-2] in ("index", "fragment", "filter"):
+        return name[-2]
+    return {"js": "script", "pagefind": "wasm", "pf_meta": "meta", "json": "entry"}.get(name[-1].rsplit(".", 1)[-1],
+                                                                                         name[-1])
 
 
 def _bytes(request) -> int:
@@ -227,6 +239,8 @@ def report(args: argparse.Namespace, site: Path, build_seconds: float | None) ->
     print(f"  first search ({FIRST_QUERY!r}) on a case-study page: {kb(figures['first_search_bytes'])} fetched in "
           f"{figures['first_search_requests']} requests, {figures['first_search_ms']:.0f} ms "
           f"(target <= 300 KB: {'met' if figures['first_search_bytes'] <= 300 * 1024 else 'MISSED'})")
+    print("    of which " + ", ".join(f"{kind} {kb(size)}" for kind, size in
+                                      sorted(figures["first_search_by_kind"].items(), key=lambda item: -item[1])))
     print(f"  typing to results, 20 different queries after load: median {median:.0f} ms, "
           f"max {max(figures['query_ms']):.0f} ms (target <= 100 ms: {'met' if median <= 100 else 'MISSED'})")
     print(f"  all bytes after those 21 queries: {kb(figures['all_bytes_after_21_queries'])}")
