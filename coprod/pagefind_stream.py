@@ -117,13 +117,17 @@ class StreamingIndex:
         return problems
 
     def close(self) -> None:
+        """End the service: it finishes writing the index files before it exits, so this
+        waits for it (killing it would leave them half written)."""
         if self._process.poll() is None:
             try:
                 self._process.stdin.close()
             except OSError:
                 pass
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            self._process.wait()
+
+    def kill(self) -> None:
+        """Stop the service at once, when the build failed and the index is not wanted."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()

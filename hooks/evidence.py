@@ -63,7 +63,7 @@ def on_pre_build(config):
 def on_build_error(error):
     index = _state.get("index")
     if index is not None:
-        index.close()
+        index.kill()
 
 
 def on_files(files, config):
