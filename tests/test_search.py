@@ -147,3 +147,11 @@ def test_site_config_uses_pagefind_not_materials_search() -> None:
     assert config.get("plugins") == []  # left out, MkDocs would add its search plugin
     assert "assets/javascripts/search.js" in config.get("extra_javascript", [])
     assert "assets/stylesheets/search.css" in config.get("extra_css", [])
+
+
+@pytest.mark.parametrize("name", ["search.js", "catalogue.js"])
+def test_scripts_hide_the_catalogues_word_from_excerpts(name: str) -> None:
+    from coprod.pages.catalogue import EVERY_CASE_STUDY_WORD
+
+    script = (ROOT / "docs" / "assets" / "javascripts" / name).read_text(encoding="utf-8")
+    assert f"var HIDDEN_WORD = /\\s*\\b{EVERY_CASE_STUDY_WORD}\\b\\.?/g;" in script

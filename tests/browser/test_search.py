@@ -75,6 +75,18 @@ def test_words_repeated_on_every_record_page_are_not_searched(page, site_dir) ->
     no_errors(page)
 
 
+def test_the_catalogues_hidden_word_never_shows_in_an_excerpt(page) -> None:
+    """The word is the last thing Pagefind indexes on a case-study page, so a query that
+    matches the page's last words gets an excerpt that reaches it."""
+    page.goto("/")
+    search_for(page, "rather than guess")  # PARTNERS2's last sentence
+    excerpts = [text for text in page.locator(".coprod-search-result__excerpt").all_inner_texts()
+                if "left these out rather than guess" in text]
+    assert excerpts and all("Cite this page" in text for text in excerpts)  # it reaches the end
+    assert not [text for text in excerpts if "coprodcasestudy" in text]
+    no_errors(page)
+
+
 def test_search_works_from_a_subfolder_page(page) -> None:
     page.goto("/principles/reciprocity/")
     search_for(page, "reciprocity")

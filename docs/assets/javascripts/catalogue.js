@@ -447,11 +447,15 @@
 
   /* Pagefind's excerpt as text nodes and <mark> elements (it escapes the page's text and
      adds <mark>; nothing else of it is taken as markup). */
+  // the hidden word every case study carries (data-every-case-study): indexed, so it can
+  // fall inside an excerpt; never shown
+  var HIDDEN_WORD = /\s*\bcoprodcasestudy\b\.?/g;
+
   function excerptNodes(excerpt) {
     var fragment = document.createDocumentFragment();
     var marked = false;
     var entities = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
-    String(excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+    String(excerpt || "").replace(HIDDEN_WORD, "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
       if (part === "<mark>" || part === "</mark>") {
         marked = part === "<mark>";
         return;
