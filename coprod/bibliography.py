@@ -28,6 +28,7 @@ from pybtex.scanner import PybtexSyntaxError
 
 from coprod.body import html_or_links
 from coprod.problems import Report
+from coprod.urls import reference_anchor
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MACRO_CHARS = 10_000
@@ -131,6 +132,7 @@ class _Loader:
         self.macros: dict[str, str] = {name.lower(): value for name, value in month_names.items()}
         self.bad_macros: set[str] = set()
         self.seen_keys: dict[str, tuple[str, int]] = {}
+        self.seen_anchors: dict[str, tuple[str, int]] = {}  # reference_anchor(key), folded -> first
         self.result = Bibliography(path=display_path)
         self.entry_chunks: list[_Chunk] = []
         self.has_bad_bytes = False
@@ -411,6 +413,19 @@ class _Loader:
             )
             return False
         self.seen_keys[key.casefold()] = (key, chunk.line)
+        anchor = reference_anchor(key).casefold()
+        first = self.seen_anchors.get(anchor)
+        if first is not None:
+            first_key, first_line = first
+            self.error(
+                chunk.line,
+                _where(key),
+                f"key {key} would share its link on the site (#{reference_anchor(key)}) with the key {first_key} "
+                f"at line {first_line}",
+                "in a link '.', ':' and '-' are all written '-'; rename one of the two keys",
+            )
+            return False
+        self.seen_anchors[anchor] = (key, chunk.line)
         if self.has_bad_bytes and _first_surrogate(chunk.text, 0, len(chunk.text)) >= 0:
             self.error(chunk.line, _where(key), "entry has text that is not valid UTF-8", "save the file as UTF-8")
             return False

@@ -36,6 +36,7 @@ KEPT: dict[str, list[str]] = {
     "doi_prefix": [],
     "duplicate_key": ["Smith2020"],
     "duplicate_key_case": ["Smith2020", "Jones2021"],
+    "anchor_collision": ["Smith2020.a", "Jones2021"],
     "empty": [],
     "javascript_url": ["Good2020"],
     "missing_required": ["Edited2020"],
