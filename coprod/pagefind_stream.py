@@ -17,9 +17,14 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
+
+# The longest wait for any one answer: writing the index of 10,000 pages takes under a
+# minute here; a service that says nothing for this long has hung.
+ANSWER_TIMEOUT = 600.0
 
 
 class PagefindServiceError(Exception):
@@ -31,10 +36,12 @@ class StreamingIndex:
 
     def __init__(self, executable: Path, exclude_selectors: tuple[str, ...]) -> None:
         self.started = time.perf_counter()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - what the service says, for as long as it runs
         try:
             self._process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                             stdout=subprocess.PIPE, stderr=self._stderr)
         except OSError as error:
+            self._stderr.close()
             raise PagefindServiceError(f"could not start {executable} --service: {error}") from error
         self._responses: dict[int, dict] = {}
         self._done = threading.Condition()
@@ -42,8 +49,13 @@ class StreamingIndex:
         self._next_id = 0
         self._pending: list[tuple[int, str]] = []  # (message id, page url) of pages sent
         threading.Thread(target=self._read, name="pagefind-responses", daemon=True).start()
-        created = self._call({"type": "NewIndex", "config": {"exclude_selectors": list(exclude_selectors)}})
-        self._index_id = created["index_id"]
+        try:
+            created = self._call({"type": "NewIndex", "config": {"exclude_selectors": list(exclude_selectors)}})
+            self._index_id = int(created["index_id"])
+        except (PagefindServiceError, KeyError, TypeError, ValueError) as error:
+            said = self._said()
+            self.kill()
+            raise PagefindServiceError(f"Pagefind did not create an index: {error}{said}") from error
 
     # ---- the protocol
 
@@ -58,37 +70,64 @@ class StreamingIndex:
         return self._next_id
 
     def _read(self) -> None:
-        buffer = b""
-        stream = self._process.stdout
-        while True:
-            chunk = stream.read1(1 << 16)
-            if not chunk:
-                break
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for message in messages:
-                try:
-                    response = json.loads(base64.b64decode(message))
-                except ValueError:
-                    continue  # not a message (the service writes nothing else; be safe)
-                if isinstance(response, dict) and isinstance(response.get("message_id"), int):
-                    with self._done:
-                        self._responses[response["message_id"]] = response.get("payload") or {}
-                        self._done.notify_all()
-        with self._done:
-            self._closed = True
-            self._done.notify_all()
+        try:
+            buffer = b""
+            stream = self._process.stdout
+            while True:
+                chunk = stream.read1(1 << 16)
+                if not chunk:
+                    break
+                buffer += chunk
+                *messages, buffer = buffer.split(b",")
+                for message in messages:
+                    self._receive(message)
+        finally:  # whatever stopped this thread, nobody waits for an answer for ever
+            with self._done:
+                self._closed = True
+                self._done.notify_all()
+
+    def _receive(self, message: bytes) -> None:
+        try:
+            response = json.loads(base64.b64decode(message))
+        except ValueError:
+            return  # not a message (the service writes nothing else; be safe)
+        if not isinstance(response, dict):
+            return
+        payload = response.get("payload") if isinstance(response.get("payload"), dict) else {}
+        message_id = response.get("message_id")
+        if not isinstance(message_id, int):
+            # a request the service could not read comes back without its id, but with the
+            # request itself as "original_message" (as Pagefind's own wrappers read it)
+            try:
+                message_id = json.loads(payload.get("original_message") or "null")["message_id"]
+            except (ValueError, TypeError, KeyError):
+                return
+        if isinstance(message_id, int):
+            with self._done:
+                self._responses[message_id] = payload
+                self._done.notify_all()
 
     def _wait(self, message_id: int) -> dict:
+        deadline = time.monotonic() + ANSWER_TIMEOUT
         with self._done:
             while message_id not in self._responses:
                 if self._closed:
-                    raise PagefindServiceError("the Pagefind service stopped before it answered")
-                self._done.wait()
+                    raise PagefindServiceError(f"the Pagefind service stopped before it answered{self._said()}")
+                if not self._done.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    raise PagefindServiceError(f"no answer from the Pagefind service in {ANSWER_TIMEOUT:.0f} s")
             payload = self._responses.pop(message_id)
         if payload.get("type") == "Error":
             raise PagefindServiceError(str(payload.get("message", "unknown error")))
         return payload
+
+    def _said(self) -> str:
+        """The end of what the service wrote to its standard error, if anything."""
+        try:
+            self._stderr.seek(0)
+            text = self._stderr.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        return f"; it said: {text[-1000:]}" if text else ""
 
     def _call(self, payload: dict) -> dict:
         return self._wait(self._send(payload))
@@ -118,16 +157,21 @@ class StreamingIndex:
 
     def close(self) -> None:
         """End the service: it finishes writing the index files before it exits, so this
-        waits for it (killing it would leave them half written)."""
+        waits for it (killing it would leave them half written), up to ANSWER_TIMEOUT."""
         if self._process.poll() is None:
             try:
                 self._process.stdin.close()
             except OSError:
                 pass
-            self._process.wait()
+            try:
+                self._process.wait(timeout=ANSWER_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._stderr.close()
 
     def kill(self) -> None:
         """Stop the service at once, when the build failed and the index is not wanted."""
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        self._stderr.close()

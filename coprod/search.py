@@ -204,7 +204,18 @@ def finish_index(index: StreamingIndex, site_dir: Path, marked: list[str]) -> In
         problems = index.write(site_dir / BUNDLE)
     except PagefindServiceError as error:
         raise SearchIndexError(f"Pagefind failed: {error}") from error
-    seconds = time.perf_counter() - index.started
+    return _checked(site_dir, marked, problems, time.perf_counter() - index.started)
+
+
+def index_built_site(site_dir: Path, marked: list[str]) -> IndexResult:
+    """Index the site as written (the pagefind command, which reads every page again):
+    for a build that did not render every page (``mkdocs build --dirty``), so that pages
+    it skipped stay in the index."""
+    result = run_pagefind(site_dir)
+    return _checked(site_dir, marked, [], result.seconds)
+
+
+def _checked(site_dir: Path, marked: list[str], problems: list[str], seconds: float) -> IndexResult:
     pages = indexed_pages(site_dir)
     if problems or pages < len(marked):
         found = _indexed_urls(site_dir)

@@ -67,6 +67,8 @@ def on_build_error(error):
 
 
 def on_files(files, config):
+    # every hand-written page is searchable (see on_page_content)
+    _state["hand_written"] = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
     for uri, page in _state["pages"].items():
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} is also a generated page; remove it from docs/")
@@ -120,8 +122,15 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    site_dir = Path(config["site_dir"])
+    searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
+    index = _state.pop("index")
     try:
-        result = search.finish_index(_state.pop("index"), Path(config["site_dir"]), list(_state["indexed"]))
+        if set(searchable) <= set(_state["indexed"]):
+            result = search.finish_index(index, site_dir, searchable)
+        else:  # mkdocs build --dirty rendered only changed pages: index the written site
+            index.kill()
+            result = search.index_built_site(site_dir, searchable)
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
     log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")

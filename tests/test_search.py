@@ -105,6 +105,17 @@ def test_streaming_index_names_a_page_missing_from_the_index(tmp_path: Path) -> 
     assert str(raised.value) == ("the search index has 1 pages, expected 2; pages missing from it:\n  /two/")
 
 
+def test_streaming_index_names_a_page_the_service_could_not_read(tmp_path: Path) -> None:
+    """Pagefind answers a request it cannot parse without its id; the answer is matched
+    to the page through the request it quotes back, so the build names the page."""
+    index = search.start_index()
+    index.add(_page("one", True), "/one/")
+    index.add(_page("bad\ud800", True), "/bad/")  # a lone surrogate: not valid JSON text for Pagefind
+    with pytest.raises(search.SearchIndexError) as raised:
+        search.finish_index(index, tmp_path, ["one.md"])
+    assert "/bad/: " in str(raised.value)
+
+
 def test_streaming_index_reports_a_service_that_stopped(tmp_path: Path) -> None:
     index = search.start_index()
     index.add(_page("one", True), "/one/")
