@@ -41,16 +41,19 @@ class Stash:
 
 
 def stash(text: str) -> tuple[str, Stash]:
-    """``text`` with the HTML blocks outside any contributed body replaced by placeholders."""
+    """``text`` with the HTML blocks outside the contributed body replaced by placeholders.
+    The body runs from the first start marker to the last end marker, as
+    :func:`coprod.sanitize.sanitize_contributed` reads it."""
     store = Stash()
-    pieces = re.split(f"({re.escape(BODY_START)}.*?{re.escape(BODY_END)})", text, flags=re.DOTALL)
-    out = []
-    for piece in pieces:
-        if piece.startswith(BODY_START):
-            out.append(piece)  # contributed text: MkDocs renders it in context
-        else:
-            out.append(_BLOCK.sub(lambda m: _replace(m, store), piece))
-    return "".join(out), store
+    start, end = text.find(BODY_START), text.rfind(BODY_END)
+    body = (start, end + len(BODY_END)) if 0 <= start < end else None
+
+    def replace(match: re.Match) -> str:
+        if body is not None and match.start() < body[1] and match.end() > body[0]:
+            return match.group()  # contributed text: MkDocs renders it in context
+        return _replace(match, store)
+
+    return _BLOCK.sub(replace, text), store
 
 
 def _replace(match: re.Match, store: Stash) -> str:

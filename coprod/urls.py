@@ -5,7 +5,8 @@ Pages are named by their source path under docs/ (``case-studies/<id>.md``); MkD
 that into the address ``/case-studies/<id>/``. Links in markdown are written as relative
 ``.md`` paths with :func:`rel`, so MkDocs checks them at build time; links in the HTML blocks
 the generator writes itself (which MkDocs passes through untouched) are the final relative
-addresses from :func:`href`, and the build's link check (``coprod.linkcheck``) covers them.
+addresses from :func:`href`, which MkDocs does not check: the test suite's offline link
+check of the built site (``coprod.linkcheck``, tests/test_links.py) covers them.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
         return f"#{anchor}"
     path = posixpath.relpath(address(to_uri), address(from_uri).rsplit("/", 1)[0] or "/")
     path = "./" if path == "." else path + ("/" if address(to_uri).endswith("/") else "")
+    if ":" in path.split("/", 1)[0]:
+        path = "./" + path  # never read as a scheme ("javascript:..."), whatever an id holds
     return path + (f"#{anchor}" if anchor else "")
 
 
