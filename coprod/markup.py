@@ -31,11 +31,17 @@ BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
 # Python-Markdown turns tabs and carriage returns into spaces and newlines and drops STX and
 # ETX everywhere in a page, HTML blocks included; text written here does the same, so a
 # page is the same whether its blocks skip Python-Markdown (coprod.prerender) or not.
-_WHITESPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x02": None, "\x03": None})
+_WHITESPACE = str.maketrans({"\r": " ", "\t": " ", "\x02": None, "\x03": None})
+_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x02": None, "\x03": None})
 
 
 def esc(value: object) -> str:
     """Text safe as HTML content or a quoted attribute value, on one line."""
+    return html.escape(str(value), quote=True).translate(_ONE_LINE)
+
+
+def esc_lines(value: object) -> str:
+    """Like :func:`esc`, but keeping line breaks (for text in ``<pre>``)."""
     return html.escape(str(value), quote=True).translate(_WHITESPACE)
 
 

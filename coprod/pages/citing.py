@@ -12,6 +12,7 @@ from .. import __version__, urls
 from ..citeformats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
 from ..csl import entry_to_csl
 from ..evidence import Evidence, Record
+from ..markup import esc_lines
 from ..text import md_escape
 from . import Page
 
@@ -95,7 +96,7 @@ def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page"
             f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
             f'Copy {html.escape(label)}</button></p>\n'
             f'<pre><code id="{code_id}" data-accessed-format="{ACCESS_FORMATS[label]}">'
-            f'{html.escape(render(c).rstrip())}</code></pre>')
+            f'{esc_lines(render(c).rstrip())}</code></pre>')
     files = ""
     if downloads:
         files = ('<p>Download the citation: <a href="cite.bib" download>BibTeX file (cite.bib)</a> · '
