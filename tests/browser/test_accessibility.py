@@ -100,6 +100,28 @@ def test_axe_search_results_open(page) -> None:
     assert_no_serious_violations(page)
 
 
+def dark(page) -> None:
+    """Material's dark scheme ("slate"), as its palette toggle sets it."""
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.wait_for_timeout(50)  # let the new colours apply
+
+
+@pytest.mark.parametrize("path", list(PAGE_TYPES.values()), ids=list(PAGE_TYPES))
+def test_axe_page_type_in_dark_mode(page, path: str) -> None:
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    dark(page)
+    assert_no_serious_violations(page)
+
+
+def test_axe_search_results_open_in_dark_mode(page) -> None:
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    dark(page)
+    open_search(page)
+    assert_no_serious_violations(page)
+
+
 def test_axe_contribute_form(page, site_dir) -> None:
     if not contribute_exists(site_dir):
         pytest.skip(f"{CONTRIBUTE} is not built yet (the contribute form); this test runs once it exists")
