@@ -349,6 +349,8 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
                 cite(term.source, taxonomy.path, term.line, f"{vocab.name}.{term.key}.source")
 
     all_ids = evidence.case_studies
+    old_ids = {alias: record.id for record in all_ids.values() for alias in record.data.get("aliases") or []
+               if isinstance(alias, str)}
     for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
         schema = evidence.schemas[kind]
         aliases: dict[str, Record] = {}
@@ -361,6 +363,10 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
                         continue
                     if ref == "bibtex":
                         cite(value, source.path, source.line_of(path), dotted(path))
+                    elif ref == "case-study" and value in old_ids:
+                        report.error(source.path, source.line_of(path), dotted(path),
+                                     f"'{value}' is an old id of the case study '{old_ids[value]}' (in its aliases)",
+                                     f"write its id now: {old_ids[value]}")
                     elif ref == "case-study" and value not in all_ids:
                         report.error(source.path, source.line_of(path), dotted(path), f"unknown case study '{value}'",
                                      did_you_mean(value, list(all_ids), "give the id of a file in evidence/case-studies/"))
