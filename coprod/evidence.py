@@ -363,7 +363,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
                         continue
                     if ref == "bibtex":
                         cite(value, source.path, source.line_of(path), dotted(path))
-                    elif ref == "case-study" and value in old_ids:
+                    elif ref == "case-study" and value in old_ids and value not in all_ids:
                         report.error(source.path, source.line_of(path), dotted(path),
                                      f"'{value}' is an old id of the case study '{old_ids[value]}' (in its aliases)",
                                      f"write its id now: {old_ids[value]}")
