@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import subprocess
 import tempfile
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 # The longest wait for any one answer: writing the index of 10,000 pages takes under a
 # minute here; a service that says nothing for this long has hung.
@@ -71,16 +72,18 @@ class StreamingIndex:
 
     def _read(self) -> None:
         try:
-            buffer = b""
+            parts: list[bytes] = []  # of a message not ended yet (the index's files: megabytes)
             stream = self._process.stdout
             while True:
                 chunk = stream.read1(1 << 16)
                 if not chunk:
                     break
-                buffer += chunk
-                *messages, buffer = buffer.split(b",")
-                for message in messages:
-                    self._receive(message)
+                *ended, rest = chunk.split(b",")
+                for piece in ended:
+                    self._receive(b"".join([*parts, piece]))
+                    parts = []
+                if rest:
+                    parts.append(rest)
         finally:  # whatever stopped this thread, nobody waits for an answer for ever
             with self._done:
                 self._closed = True
@@ -141,8 +144,13 @@ class StreamingIndex:
         self._pending.append((message_id, url))
 
     def write(self, output: Path) -> list[str]:
-        """Wait for every page, write the index files into ``output``, stop the service.
-        Returns the problems: each page Pagefind refused, with its reason."""
+        """Wait for every page, write the index files into ``output`` (replacing what is
+        there), stop the service. Returns the problems: each page Pagefind refused, with its
+        reason.
+
+        The files come back in the answer and are written here: the service's own
+        WriteFiles answers before its files are all on disk, and it exits the moment its
+        input closes, so under load it left a half-written index."""
         problems = []
         try:
             for message_id, url in self._pending:
@@ -150,7 +158,10 @@ class StreamingIndex:
                     self._wait(message_id)
                 except PagefindServiceError as error:
                     problems.append(f"{url}: {error}")
-            self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
+            files = self._call({"type": "GetFiles", "index_id": self._index_id}).get("files")
+            if not isinstance(files, list) or not files:
+                raise PagefindServiceError("Pagefind returned no index files")
+            _write_bundle(output, files)
         finally:
             self.close()
         return problems
@@ -175,3 +186,18 @@ class StreamingIndex:
             self._process.kill()
             self._process.wait()
         self._stderr.close()
+
+
+def _write_bundle(output: Path, files: list) -> None:
+    """Write the index files (paths relative to the bundle, contents in base64) into
+    ``output``, a folder of their own that is emptied first."""
+    if output.exists():
+        shutil.rmtree(output)
+    root = output.resolve()
+    for file in files:
+        relative = PurePosixPath(str(file.get("path", "")))
+        target = (output / relative).resolve()
+        if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(root):
+            raise PagefindServiceError(f"Pagefind returned a file outside its folder: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file.get("content", "")))

@@ -64,8 +64,9 @@ def make_hostile_evidence(target: Path) -> Path:
     from conftest import make_evidence  # tests/conftest.py
 
     evidence = make_evidence(target)
-    for path in (HOSTILE / "case-studies").glob("*.md"):
-        shutil.copy(path, evidence / "case-studies" / path.name)
+    for folder in ("case-studies", "claims"):
+        for path in (HOSTILE / folder).glob("*.md"):
+            shutil.copy(path, evidence / folder / path.name)
     with (evidence / "references.bib").open("a", encoding="utf-8") as bib:
         bib.write((HOSTILE / "references.bib").read_text(encoding="utf-8"))
     return evidence

@@ -20,6 +20,7 @@ from .hostile_site import HOSTILE, HOSTILE_CASE_STUDY, ROOT, build_hostile_site,
 
 MARKER = "XSS"
 CASE_STUDY_FILE = f"case-studies/{HOSTILE_CASE_STUDY}.md"
+CLAIM_FILE = "claims/hostile-claim.md"
 
 # (entry, field) of references.bib that hold script or markup: each must be reported.
 BIB_URL_FIELDS = [("Hostile2024url", "url"), ("Hostile2024url", "doi"), ("Hostile2024data", "url")]
@@ -37,6 +38,8 @@ HOSTILE_PAGES = [
     "/references/",
     "/evidence-map/",
     "/data/",
+    "/business-case/hostile-claim/",
+    "/business-case/",
 ]
 
 
@@ -59,6 +62,14 @@ def test_validator_reports_every_hostile_line_of_the_case_study(validator_output
     hostile = {n for n, line in enumerate(lines, start=1) if MARKER in line}
     assert len(hostile) > 40, "the fixture lost its hostile lines"
     missed = sorted(hostile - _reported_lines(validator_output, f"evidence/{CASE_STUDY_FILE}"))
+    assert not missed, "not reported:\n" + "\n".join(f"{n}: {lines[n - 1]}" for n in missed) + "\n\n" + validator_output
+
+
+def test_validator_reports_every_hostile_line_of_the_claim(validator_output: str) -> None:
+    lines = (HOSTILE / CLAIM_FILE).read_text(encoding="utf-8").splitlines()
+    hostile = {n for n, line in enumerate(lines, start=1) if MARKER in line}
+    assert len(hostile) >= 7, "the fixture lost its hostile lines"
+    missed = sorted(hostile - _reported_lines(validator_output, f"evidence/{CLAIM_FILE}"))
     assert not missed, "not reported:\n" + "\n".join(f"{n}: {lines[n - 1]}" for n in missed) + "\n\n" + validator_output
 
 
