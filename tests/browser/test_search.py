@@ -141,6 +141,40 @@ def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page) ->
     no_errors(page)
 
 
+def test_catalogue_without_pagefind_filters_from_its_data_file(browser, base_url) -> None:
+    """If the index cannot be loaded, the same controls filter data/catalogue.json, and the
+    state is kept in and restored from the address the same way."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/pagefind/**", lambda route: route.abort())
+    try:
+        page.goto("/case-studies/?setting=mental-health")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+        assert page.get_attribute("#catalogue-filters", "data-engine") == "data"
+        assert page.input_value("#catalogue-facet-setting") == "mental-health"
+        narrowed = page.locator("#catalogue-results li").count()
+        page.select_option("#catalogue-facet-setting", "")
+        page.wait_for_function("document.getElementById('catalogue-status').textContent.startsWith('Showing all')")
+        assert 0 < narrowed < page.locator("#catalogue-results li").count()
+        assert page.url.endswith("/case-studies/")
+        page.select_option("#catalogue-facet-principle", "reciprocity")
+        page.fill("#catalogue-search", "psychosis")
+        page.wait_for_url(re.compile(r"q=psychosis"))
+        assert page.url.endswith("/case-studies/?q=psychosis&principle=reciprocity")
+        titles = page.locator("#catalogue-results li > a").all_inner_texts()
+        assert titles and all("PARTNERS2" in t for t in titles)
+        page.reload()
+        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+        assert page.input_value("#catalogue-search") == "psychosis"
+        assert page.input_value("#catalogue-facet-principle") == "reciprocity"
+        assert page.locator("#catalogue-results li > a").all_inner_texts() == titles
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_catalogue_with_no_words_fetches_one_index_chunk_not_all(page, site_dir) -> None:
     """With nothing typed the catalogue searches for the word every case study carries:
     Pagefind answers a search for nothing by fetching every chunk of its index."""
