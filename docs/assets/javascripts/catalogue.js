@@ -234,6 +234,47 @@
     });
   }
 
+  // The filter state, shared by both ways of filtering: the chosen term of each facet, the
+  // state kept in the address (so a view can be linked), and read back from it.
+  function chosenTerms(controls) {
+    var chosen = {};
+    controls.forEach(function (control) {
+      if (control.select.value) {
+        chosen[control.facet.name] = control.select.value;
+      }
+    });
+    return chosen;
+  }
+
+  function keepInAddress(facets, query, chosen) {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("q");
+    facets.forEach(function (facet) {
+      params.delete(facet.name);
+    });
+    if (query) {
+      params.set("q", query);
+    }
+    Object.keys(chosen).forEach(function (name) {
+      params.set(name, chosen[name]);
+    });
+    var encoded = params.toString();
+    var address = window.location.pathname + (encoded ? "?" + encoded : "") + window.location.hash;
+    window.history.replaceState(window.history.state, "", address);
+  }
+
+  function restoreFromAddress(search, controls) {
+    var params = new URLSearchParams(window.location.search);
+    search.value = params.get("q") || "";
+    controls.forEach(function (control) {
+      var wanted = params.get(control.facet.name) || "";
+      var known = Array.prototype.some.call(control.select.options, function (option) {
+        return option.value === wanted;
+      });
+      control.select.value = known ? wanted : "";
+    });
+  }
+
   function build(mount, data, siteRoot) {
     if (!data || typeof data !== "object") {
       return;
@@ -254,13 +295,7 @@
     var matches = [];
 
     function state() {
-      var chosen = {};
-      controls.forEach(function (control) {
-        if (control.select.value) {
-          chosen[control.facet.name] = control.select.value;
-        }
-      });
-      return { query: search.value.trim().toLowerCase(), chosen: chosen };
+      return { query: search.value.trim().toLowerCase(), chosen: chosenTerms(controls) };
     }
 
     function matchesState(item, current) {
@@ -329,23 +364,6 @@
       }
     }
 
-    function remember(current) {
-      var params = new URLSearchParams(window.location.search);
-      params.delete("q");
-      facets.forEach(function (facet) {
-        params.delete(facet.name);
-      });
-      if (search.value.trim()) {
-        params.set("q", search.value.trim());
-      }
-      Object.keys(current.chosen).forEach(function (name) {
-        params.set(name, current.chosen[name]);
-      });
-      var query = params.toString();
-      var address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-      window.history.replaceState(window.history.state, "", address);
-    }
-
     function apply() {
       var current = state();
       matches = cases.filter(function (item) {
@@ -354,19 +372,7 @@
       shown = STEP;
       render();
       announce(current);
-      remember(current);
-    }
-
-    function restore() {
-      var params = new URLSearchParams(window.location.search);
-      search.value = params.get("q") || "";
-      controls.forEach(function (control) {
-        var wanted = params.get(control.facet.name) || "";
-        var known = Array.prototype.some.call(control.select.options, function (option) {
-          return option.value === wanted;
-        });
-        control.select.value = known ? wanted : "";
-      });
+      keepInAddress(facets, search.value.trim(), current.chosen);
     }
 
     wireFilters(ui, controls, apply, SEARCH_DELAY);
@@ -381,7 +387,7 @@
       }
     });
     window.addEventListener("popstate", function () {
-      restore();
+      restoreFromAddress(search, controls);
       apply();
     });
 
@@ -390,7 +396,7 @@
     mount.appendChild(status);
     mount.appendChild(list);
     mount.appendChild(moreWrapper);
-    restore();
+    restoreFromAddress(search, controls);
     apply();
   }
 
@@ -531,13 +537,7 @@
       var shown = 0;
 
       function current() {
-        var chosen = {};
-        controls.forEach(function (control) {
-          if (control.select.value) {
-            chosen[control.facet.name] = control.select.value;
-          }
-        });
-        return { query: search.value.trim(), chosen: chosen };
+        return { query: search.value.trim(), chosen: chosenTerms(controls) };
       }
 
       function safeHref(url) {
@@ -635,27 +635,10 @@
         });
       }
 
-      function remember(state) {
-        var params = new URLSearchParams(window.location.search);
-        params.delete("q");
-        facets.forEach(function (facet) {
-          params.delete(facet.name);
-        });
-        if (state.query) {
-          params.set("q", state.query);
-        }
-        Object.keys(state.chosen).forEach(function (name) {
-          params.set(name, state.chosen[name]);
-        });
-        var query = params.toString();
-        var address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-        window.history.replaceState(window.history.state, "", address);
-      }
-
       function apply() {
         var state = current();
         var number = ++latest;
-        remember(state);
+        keepInAddress(facets, state.query, state.chosen);
         var filters = { kind: "case-study" };
         Object.keys(state.chosen).forEach(function (name) {
           filters[name] = state.chosen[name];
@@ -688,15 +671,6 @@
         });
       }
 
-      function restore() {
-        var params = new URLSearchParams(window.location.search);
-        search.value = params.get("q") || "";
-        controls.forEach(function (control) {
-          var wanted = params.get(control.facet.name) || "";
-          control.select.value = wanted in control.options ? wanted : "";
-        });
-      }
-
       wireFilters(ui, controls, apply, 80);
       more.addEventListener("click", function () {
         var first = shown;
@@ -709,11 +683,11 @@
         });
       });
       window.addEventListener("popstate", function () {
-        restore();
+        restoreFromAddress(search, controls);
         apply();
       });
 
-      restore();
+      restoreFromAddress(search, controls);
       return apply().then(function () {
         hideStaticList(mount);
         mount.appendChild(form);
