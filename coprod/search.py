@@ -188,6 +188,13 @@ def _indexed_urls(site_dir: Path) -> set[str]:
     return found
 
 
+def document_for_index(content_html: str, title: str | None, language: str) -> str:
+    """A page's rendered content as the HTML document Pagefind reads: the words it indexes
+    are all inside the content's data-pagefind-body, and ``lang`` picks its stemmer."""
+    return (f'<!DOCTYPE html><html lang="{html.escape(language, quote=True)}"><head><title>'
+            f"{html.escape(title or '')}</title></head><body>{content_html}</body></html>")
+
+
 def start_index() -> StreamingIndex:
     """A Pagefind index that pages are added to while the site is built (see
     coprod.pagefind_stream); :func:`finish_index` writes it."""

@@ -6,7 +6,6 @@ Hook modules are not reloaded by ``mkdocs serve``, so state is reset in ``on_con
 
 from __future__ import annotations
 
-import html as html_module
 import logging
 import os
 import sys
@@ -47,7 +46,8 @@ def on_config(config):
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
     _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
-                  searchable=search.markup_for_records(build.evidence), indexed={}, index=None)
+                  searchable=search.markup_for_records(build.evidence), indexed=set(), index=None,
+                  language=config["theme"]["language"] or "en")
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
     return config
 
@@ -98,14 +98,10 @@ def on_page_content(html, page, config, files):
     html, indexed = search.mark_page(html, page.file.src_uri, page.title, page.file.generated_by is not None,
                                      _state["searchable"])
     if indexed:
-        _state["indexed"][page.file.src_uri] = None  # an ordered set
-        # Pagefind indexes the content now, on another core, while MkDocs renders the rest;
-        # the words it indexes are only inside data-pagefind-body, which is all here
-        language = html_module.escape(config["theme"]["language"] or "en", quote=True)
+        _state["indexed"].add(page.file.src_uri)
+        # Pagefind indexes the content now, on another core, while MkDocs renders the rest
         try:
-            _state["index"].add(f'<!DOCTYPE html><html lang="{language}"><head><title>'
-                                f"{html_module.escape(page.title or '')}</title></head><body>{html}</body></html>",
-                                "/" + page.url)
+            _state["index"].add(search.document_for_index(html, page.title, _state["language"]), "/" + page.url)
         except search.PagefindServiceError as error:
             raise Abort(f"Search: {error}") from error
     return html
@@ -126,7 +122,7 @@ def on_post_build(config):
     searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
     index = _state.pop("index")
     try:
-        if set(searchable) <= set(_state["indexed"]):
+        if set(searchable) <= _state["indexed"]:
             result = search.finish_index(index, site_dir, searchable)
         else:  # mkdocs build --dirty rendered only changed pages: index the written site
             index.kill()
