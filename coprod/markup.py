@@ -31,8 +31,9 @@ BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
 # Python-Markdown turns tabs and carriage returns into spaces and newlines and drops STX and
 # ETX everywhere in a page, HTML blocks included; text written here does the same, so a
 # page is the same whether its blocks skip Python-Markdown (coprod.prerender) or not.
-_WHITESPACE = str.maketrans({"\r": " ", "\t": " ", "\x02": None, "\x03": None})
-_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x02": None, "\x03": None})
+_NORMALISED = {"\r": " ", "\t": " ", "\x02": None, "\x03": None}
+_WHITESPACE = str.maketrans(_NORMALISED)
+_ONE_LINE = str.maketrans({**_NORMALISED, "\n": " "})
 
 
 def esc(value: object) -> str:
