@@ -1,8 +1,21 @@
 """The second line of defence: rendered HTML of contributed pages passes through nh3.
 
-The validator rejects raw HTML and bad links in bodies; if one slipped through, this
-removes it from the page after rendering, keeping what Markdown, the citation links and
-Material need (ids for anchors, classes, permalinks, tables, admonitions).
+The validator rejects raw HTML and bad links in bodies and, since it runs this same
+sanitiser on each rendered body (:func:`coprod.body.check_body`), anything that would be
+removed here is an error first. If something slipped through, this removes it from the
+page after rendering, keeping what Markdown, the citation links and Material need.
+
+A contributor must not be able to shadow the page's own elements, so in the contributed
+region:
+
+- every ``id`` is namespaced with :data:`ID_PREFIX` (``{: #__config }`` becomes
+  ``body-__config``), and in-page links to those ids follow; the page's table of
+  contents is renamed to match (:func:`rename_toc`);
+- classes are limited to the ones Python-Markdown itself writes (admonitions of
+  Material's types, permalinks), never the theme's or ours;
+- no ``data-`` attribute (``data-pagefind-*`` would hide text from search), no style;
+- an image's ``src`` must be the site's own (relative or root-relative): an address on
+  another host would make every reader's browser contact it.
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ TAGS = {
     "thead", "tr", "u", "ul",
 }
 ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "aria-describedby"},
+    "*": {"id", "title", "lang", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height", "loading"},
     "th": {"scope", "colspan", "rowspan", "align"},
@@ -26,23 +39,99 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+ADMONITION_TYPES = frozenset({
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
+    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
+    "bug", "example", "quote", "cite",
+})
+"""Material's admonition types and their aliases: the only classes a body's ``!!! type``
+may give its box."""
 
-def sanitize(html: str) -> str:
-    """``html`` with every tag, attribute and URL scheme outside the allow-lists removed."""
+ALLOWED_CLASSES = {
+    "div": {"admonition", *ADMONITION_TYPES},
+    "p": {"admonition-title"},
+    "a": {"headerlink"},
+}
+"""Classes Python-Markdown writes for what a body may use (admonition, toc permalinks)."""
+
+ID_PREFIX = "body-"
+"""Every id in a contributed region starts with this; no id of the theme, the search or
+our own pages does (a test checks the built site)."""
+
+
+def site_image(src: str) -> bool:
+    """True if ``src`` is the site's own: relative or root-relative, no scheme, no host.
+
+    Browsers read ``\\`` as ``/`` and drop tabs and newlines in URLs, so ``/\\host`` and
+    ``/\\t/host`` are other hosts too."""
+    plain = "".join(src.split()).replace("\\", "/")
+    if plain.startswith("//"):
+        return False
+    head = plain.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" not in head
+
+
+def _filter(rename: dict[str, str] | None):
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "src" and tag == "img" and not site_image(value):
+            return None
+        if rename is None:
+            return value
+        if attribute == "id":
+            return ID_PREFIX + value
+        if attribute == "href" and value.startswith("#") and value[1:] in rename:
+            return "#" + rename[value[1:]]
+        return value
+    return attribute_filter
+
+
+def sanitize(html: str, *, namespace: bool = False) -> str:
+    """``html`` with every tag, attribute, class and URL outside the allow-lists removed;
+    with ``namespace``, every id prefixed with :data:`ID_PREFIX` (and links to them)."""
+    return sanitize_region(html)[0] if namespace else _clean(html, _filter(None))
+
+
+def _clean(html: str, attribute_filter) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
-                     strip_comments=True)
+                     strip_comments=True, allowed_classes=ALLOWED_CLASSES, attribute_filter=attribute_filter)
+
+
+def sanitize_region(html: str) -> tuple[str, dict[str, str]]:
+    """Sanitise and namespace a contributed region; returns the HTML and the ids renamed
+    (old to new), so that the table of contents can follow."""
+    ids: list[str] = []
+
+    def collect(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            ids.append(value)
+        return _filter(None)(tag, attribute, value)
+
+    _clean(html, collect)
+    rename = {old: ID_PREFIX + old for old in ids}
+    return _clean(html, _filter(rename)), rename
 
 
 BODY_START = "<!-- coprod:body -->"
 BODY_END = "<!-- /coprod:body -->"
 
 
-def sanitize_contributed(html: str) -> str:
+def sanitize_contributed(html: str) -> tuple[str, dict[str, str]]:
     """Sanitise the part of a page a contributor wrote: from the first body marker to the
     last (a marker written inside the body cannot shorten the region), leaving the
-    page's own escaped parts, such as the cite box and its buttons, as they are."""
+    page's own escaped parts, such as the cite box and its buttons, as they are.
+
+    Returns the page and the ids renamed in the region (see :func:`rename_toc`)."""
     start, end = html.find(BODY_START), html.rfind(BODY_END)
     if start < 0 or end < start:
-        return sanitize(html)  # no markers: sanitise everything rather than nothing
-    inner = html[start + len(BODY_START):end]
-    return html[:start] + sanitize(inner) + html[end + len(BODY_END):]
+        return sanitize_region(html)  # no markers: sanitise everything rather than nothing
+    inner, renamed = sanitize_region(html[start + len(BODY_START):end])
+    return html[:start] + inner + html[end + len(BODY_END):], renamed
+
+
+def rename_toc(toc, renamed: dict[str, str]) -> None:
+    """Give the entries of a MkDocs table of contents (``page.toc``) the namespaced ids,
+    so the sidebar's links reach the headings they name."""
+    for item in toc:
+        if item.id in renamed:
+            item.id = renamed[item.id]
+        rename_toc(item.children, renamed)

@@ -16,11 +16,11 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, search, site, urls
+from coprod import __version__, csp, search, site, urls
 from coprod.export import render_docs_page
 from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
-from coprod.sanitize import sanitize_contributed
+from coprod.sanitize import rename_toc, sanitize_contributed
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
@@ -93,7 +93,9 @@ def on_page_content(html, page, config, files):
         html = unstash(html, store)
         page.present_anchor_ids |= store.anchor_ids()  # so MkDocs' anchor validation sees them
     if page.file.src_uri in _state["contributed"]:
-        html = sanitize_contributed(html)  # the part of the page a stranger wrote
+        html, renamed = sanitize_contributed(html)  # the part of the page a stranger wrote
+        rename_toc(page.toc, renamed)  # its ids are namespaced: the sidebar follows
+        page.present_anchor_ids |= set(renamed.values())
     # searchable pages: content wrapped in data-pagefind-body, with their filters and metadata
     html, indexed = search.mark_page(html, page.file.src_uri, page.title, page.file.generated_by is not None,
                                      _state["searchable"])
@@ -114,7 +116,11 @@ def on_post_page(output, page, config):
         if citable.description:
             output = output.replace(f'<meta name="description" content="{config["site_description"]}">', "", 1)
         output = output.replace("</head>", head_tags(citable, _state["site_url"]) + "</head>", 1)
-    return output
+    return csp.harden(output)
+
+
+def on_post_template(output, template_name, config):
+    return csp.harden(output) if template_name.endswith(".html") else output
 
 
 def on_post_build(config):

@@ -12,6 +12,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,35 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = ("Debian's Chromium is needed for the browser tests: sudo apt-get install chromium "
                 "(or set CHROMIUM to its path). .ci/run installs it.")
+
+
+def _wait_for_function(self, expression, *, arg=None, timeout=None, polling=None):
+    """Playwright's ``wait_for_function`` compiles its predicate with ``eval`` inside the
+    page, which the site's Content-Security-Policy forbids (as it should: coprod/csp.py).
+    This polls the same expression through ``page.evaluate``, which runs over the DevTools
+    protocol and is not governed by the page's policy, so every test runs with it on."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + (30_000 if timeout is None else timeout) / 1000
+    interval = polling / 1000 if isinstance(polling, (int, float)) else 0.05
+    while True:
+        value = self.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"wait_for_function: {expression!r} still false after {timeout} ms")
+        time.sleep(interval)
+
+
+def _patch_playwright() -> None:
+    try:
+        from playwright.sync_api import Page
+    except ImportError:  # the browser tests skip without Playwright's package
+        return
+    Page.wait_for_function = _wait_for_function
+
+
+_patch_playwright()
 
 
 def require_chromium() -> None:
