@@ -28,9 +28,11 @@ from coprod.citations import (
     in_spans,
     link_destination_spans,
     mask,
-    paren_end,
+    paren_matches,
 )
+from coprod.controls import CONTROL_CHARACTERS, describe, find_controls
 from coprod.problems import Report
+from coprod.sanitize import ADMONITION_TYPES, TAGS, sanitize
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset(
@@ -47,7 +49,7 @@ HTML and must be reported. Set to True when fenced_code or pymdownx.superfences 
 
 _HTML_HINT = "use markdown instead of HTML; to show a literal <, put a space after it or use `code`"
 _LINK_HINT = "links must start with https://, http://, mailto: or be relative like ../page/ or #section"
-_ATTR_HINT = "attribute lists may only set #id and .class"
+_ATTR_HINT = "attribute lists may only set #id"
 
 
 # --------------------------------------------------------------------------- URLs
@@ -55,7 +57,22 @@ _ATTR_HINT = "attribute lists may only set #id and .class"
 
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\s`<>\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
-_TITLE_RE = re.compile(r"\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\))\s*$")
+_TITLE_CLOSERS = {'"': '"', "'": "'", ")": "("}
+
+
+def _strip_title(raw: str) -> str:
+    """A link destination without its title (``url "title"``, ``'title'``, ``(title)``),
+    found from the end in one pass (a regex searched from every space is quadratic)."""
+    text = raw.rstrip()
+    opener = _TITLE_CLOSERS.get(text[-1:]) if text else None
+    if opener is None:
+        return raw
+    start = text.rfind(opener, 0, len(text) - 1)
+    if start <= 0 or not text[start - 1].isspace():
+        return raw
+    if opener == "(" and ")" in text[start + 1:-1]:
+        return raw
+    return text[:start].rstrip()
 
 
 def decode_url(url: str, rounds: int = 10) -> str:
@@ -82,6 +99,80 @@ def bad_scheme(url: str) -> str:
     return "" if not scheme or scheme in ALLOWED_SCHEMES else scheme
 
 
+# --------------------------------------------------------------------------- shape
+
+MAX_LINE_CHARS = 4_000
+"""Longest line a body may have (the longest shipped is under 1,000: a long paragraph
+written on one line)."""
+MAX_BLOCK_CHARS = 10_000
+"""Longest block (text between blank lines) a body may have (shipped: under 5,000)."""
+MAX_BRACKETS_PER_BLOCK = 32
+"""Most ``[`` one block may hold (shipped: 8). Python-Markdown looks for the end of every
+``[`` through the rest of its block, so its time grows with brackets times block length:
+a block of 10,000 ``[`` takes it 18 s, 40,000 take 160 s."""
+MAX_NESTING = 10
+"""Deepest a line may nest lists and quotes (markers such as ``>``, ``-``, ``1.`` at its
+start, and each 4 columns of indentation): Python-Markdown recurses once per level, and a
+line of ``1. 1. 1. ...`` crashes it."""
+_REPORTS_PER_LIMIT = 5
+
+_BLOCK_SPLIT_RE = re.compile(r"\n[ \t]*+\n")
+_LEAD_RE = re.compile(r"[ \t]*+(?:(?:>|[*+-](?=[ \t])|\d{1,9}+[.)](?=[ \t]))[ \t]*+)*+")
+
+
+def _nesting(line: str) -> int:
+    lead = _LEAD_RE.match(line).group()
+    markers = lead.count(">") + len(re.findall(r"[*+-](?=[ \t])|\d++[.)](?=[ \t])", lead))
+    columns = len(lead.expandtabs(4)) - len(lead.lstrip(" \t").expandtabs(4)) if lead else 0
+    return markers + columns // 4
+
+
+def check_shape(text: str, report: Report, path: str, first_line: int) -> bool:
+    """Lengths and shapes first, in one linear pass, before any other check or the
+    renderer reads the body: lines, blocks, brackets per block, nesting. False if any
+    limit is passed (each is reported at its line, up to a few per limit)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+
+    def over(kind: str, line: int, message: str) -> None:
+        found.setdefault(kind, []).append((line, message))
+
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            over("line", line_number, f"line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}")
+        elif line.lstrip(" \t")[:1] in (">", "*", "+", "-") or line[:1] in (" ", "\t") or line[:1].isdigit():
+            depth = _nesting(line)
+            if depth > MAX_NESTING:
+                over("nesting", line_number, f"line nests lists or quotes {depth} levels deep; the limit is {MAX_NESTING}")
+    start, counted, line_number = 0, 0, 1
+    for m in [*_BLOCK_SPLIT_RE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        block = text[start:end]
+        line_number += text.count("\n", counted, start)  # counted once: linear
+        counted = start
+        at = line_number + block[:len(block) - len(block.lstrip())].count("\n")  # its first written line
+        if len(block) > MAX_BLOCK_CHARS:
+            over("block", at, f"paragraph is {len(block):,} characters long; the limit is {MAX_BLOCK_CHARS:,}")
+        brackets = block.count("[")
+        if brackets > MAX_BRACKETS_PER_BLOCK:
+            over("brackets", at,
+                 f"paragraph holds {brackets:,} `[`; the limit is {MAX_BRACKETS_PER_BLOCK} a paragraph")
+        start = m.end() if m else end
+    hints = {
+        "line": "break the line (a blank line starts a new paragraph)",
+        "block": "split it into shorter paragraphs with blank lines",
+        "brackets": "split the paragraph, or write fewer links and citations in it",
+        "nesting": "nest lists and quotes less deeply",
+    }
+    for kind, problems in found.items():
+        for line, message in problems[:_REPORTS_PER_LIMIT]:
+            report.error(path, first_line + line - 1, "body", message, hints[kind])
+        if len(problems) > _REPORTS_PER_LIMIT:
+            line = problems[_REPORTS_PER_LIMIT][0]
+            report.error(path, first_line + line - 1, "body",
+                         f"{len(problems) - _REPORTS_PER_LIMIT} more lines pass the same limit", hints[kind])
+    return not found
+
+
 # --------------------------------------------------------------------------- the body
 
 
@@ -104,14 +195,18 @@ class _Body:
 def check_body(
     text: str, report: Report, path: str, first_line: int, *, fenced_code: bool | None = None,
     render_check: bool = True,
-) -> None:
+) -> bool:
     """Report unsafe markup in a markdown body; body line n is file line first_line+n-1.
+    Returns False if the body's shape was rejected (:func:`check_shape`), when nothing
+    else may read it.
 
     ``fenced_code`` says whether ``` fences are code blocks (default
     :data:`FENCED_CODE_ENABLED`, the site's setting). ``render_check`` renders the body
-    with Python-Markdown as a backstop (about 3 ms a body); pass False if the caller runs
-    :func:`unsafe_html` on the HTML it renders anyway."""
+    with Python-Markdown and the site's sanitiser as a backstop (about 3 ms a body), so
+    that whatever the page would lose is an error here first."""
     fenced = FENCED_CODE_ENABLED if fenced_code is None else fenced_code
+    if not check_shape(text, report, path, first_line):
+        return False  # nothing else may read a body that could make it slow
     body = _Body(text, report, path, first_line, fenced)
     errors_before = len(report.errors)
     destinations = _check_inline_links(body)
@@ -120,8 +215,11 @@ def check_body(
     _check_attribute_lists(body)
     _check_images(body)
     _check_includes(body)
-    if render_check and len(report.errors) == errors_before:
-        _check_rendered(body, fenced)
+    _check_admonitions(body)
+    if render_check:
+        reported = {p.line for p in report.errors[errors_before:]}
+        _check_rendered(body, fenced, reported)
+    return True
 
 
 # --------------------------------------------------------------------------- backstop
@@ -172,18 +270,113 @@ def unsafe_html(rendered: str) -> list[str]:
     return parser.unsafe
 
 
-def _check_rendered(body: _Body, fenced: bool) -> None:
-    """Backstop: render with Python-Markdown (as the site does) and inspect the HTML.
+def _check_rendered(body: _Body, fenced: bool, reported: set[int]) -> None:
+    """Backstop: render with Python-Markdown (as the site does) and inspect the HTML, then
+    pass it through the site's sanitiser and compare: whatever the page would silently
+    lose (a class, a ``data-`` attribute, an image on another host) is an error here.
 
     The checks above model the renderer and give precise lines; this catches whatever
-    the model misses (odd backtick pairings, block splits), reported at the body's start.
+    the model misses (odd backtick pairings, block splits). Each difference is reported at
+    the first line that holds what was removed, else at the body's start; lines that the
+    checks above reported (``reported``, file lines) are not reported again.
     """
     extensions = list(MARKDOWN_EXTENSIONS) + (["fenced_code"] if fenced else [])
-    unsafe = unsafe_html(markdown.markdown(body.text, extensions=extensions))
-    if unsafe:
+    # a file is read as UTF-8, so a lone surrogate only comes from a caller's string
+    text = body.text.encode("utf-8", "replace").decode("utf-8")
+    rendered = markdown.markdown(text, extensions=extensions)
+    unsafe = unsafe_html(rendered)
+    if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
         body.err(0, f"the rendered page would contain unsafe HTML: {_short(found, 80)}",
                  "look for raw HTML or odd backticks; " + _HTML_HINT)
+        return
+    for needles, message, hint in dict.fromkeys(_losses(rendered, sanitize(rendered))):
+        at = next((i for i in (body.text.find(n) for n in needles) if i >= 0), 0)
+        if body.first_line + body.lines.line(at) - 1 not in reported and not (unsafe and not needles):
+            body.err(at, message, hint)
+
+
+class _Events(HTMLParser):
+    """A page fragment as comparable events: tags with their (normalised) attributes, and
+    text with its white space collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kept = []
+        for name, value in attrs:
+            value = value or ""
+            if name == "class":
+                # fenced code's own language class (only when fences are enabled)
+                value = " ".join(sorted(c for c in value.split() if not (tag == "code" and c.startswith("language-"))))
+                if not value:
+                    continue
+            if name == "style" and tag in ("td", "th") and _ALIGN_STYLE_RE.fullmatch(value):
+                continue  # table alignment: the tables extension's own, dropped knowingly
+            kept.append((name, value))
+        self.events.append(("start", tag, tuple(sorted(kept))))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if text:
+            self.events.append(("text", text))
+
+
+_ALIGN_STYLE_RE = re.compile(r"text-align: (?:left|right|center);?")
+_LOSS_HINT = "the site removes it when it shows the page"
+
+
+def _events(html_text: str) -> list[tuple]:
+    parser = _Events()
+    parser.feed(html_text)
+    parser.close()
+    return parser.events
+
+
+def _losses(rendered: str, sanitized: str) -> list[tuple[tuple[str, ...], str, str]]:
+    """(texts to look for in the body, most telling first; message; hint) for each thing
+    the sanitiser took away. The sanitiser only removes, so its tags are aligned with the
+    rendered ones in one pass: a tag it does not allow was dropped, else it is compared."""
+    before = [e for e in _events(rendered) if e[0] == "start"]
+    after = [e for e in _events(sanitized) if e[0] == "start"]
+    losses = []
+    j = 0
+    for old in before:
+        if j < len(after) and after[j][1] == old[1]:
+            kept = dict(after[j][2])
+            j += 1
+            for name, value in old[2]:
+                if kept.get(name) == value or (name in URL_ATTRIBUTES and bad_scheme(value)):
+                    continue  # bad schemes: the link checks report them, at their lines
+                if not (old[1] == "div" and name == "class" and "admonition" in value.split()):  # _check_admonitions
+                    losses.append(_loss(old[1], name, value, kept.get(name)))
+        elif old[1] not in TAGS:
+            losses.append(((f"<{old[1]}",), f"the site would drop <{old[1]}> from this body", _HTML_HINT))
+    return losses
+
+
+def _loss(tag: str, name: str, value: str, kept: str | None) -> tuple[tuple[str, ...], str, str]:
+    if name == "class":
+        gone = [c for c in value.split() if c not in (kept or "").split()]
+        return ((f".{gone[0]}", gone[0]), (f"sets class `{_short(' '.join(gone))}`, which the site removes: a body may not use the"
+                " site's own classes"), "remove it; for a box write `!!! note \"Title\"` or another admonition type")
+    if name.startswith("data-"):
+        return ((name,), (f"sets `{_short(name)}`, which the site removes: `data-` attributes belong to the site and its"
+                " search"), "remove it from the attribute list")
+    if tag == "img" and name == "src":
+        return ((f"]({value}", f"]( {value}", f"]: {value}", f"]:{value}", value), (f"image `{_short(value)}` is not a file of this site; an image on another host would make"
+                " every reader's browser contact that host"),
+                ("add the image to the repository (for example docs/assets/images/name.png) and link it as"
+                " ![what it shows](../assets/images/name.png)"))
+    return ((name,), f"sets `{_short(name)}` on <{tag}>, which the site removes", _ATTR_HINT)
 
 
 def _short(value: str, limit: int = 40) -> str:
@@ -196,10 +389,11 @@ def _check_inline_links(body: _Body) -> list[Span]:
     destination is read with code spans kept, since Python-Markdown puts the text of a
     code span inside a destination into the href."""
     spans = link_destination_spans(body.masked)
+    with_spans = paren_matches(body.blocks_masked)
     for start, end in spans:
-        with_spans_end = paren_end(body.blocks_masked, start - 1)
+        with_spans_end = with_spans.get(start - 1)
         raw = body.blocks_masked[start : (with_spans_end - 1) if with_spans_end else end]
-        dest = _TITLE_RE.sub("", raw) if not raw.lstrip().startswith("<") else raw
+        dest = _strip_title(raw) if not raw.lstrip().startswith("<") else raw
         scheme = bad_scheme(dest)
         if scheme:
             body.err(start, f"link to a `{scheme}:` URL is not allowed: `{_short(raw)}`", _LINK_HINT)
@@ -274,7 +468,10 @@ def _span_lookup(spans: list[Span]) -> Callable[[int], bool]:
 
 
 _BRACE_RE = re.compile(r"\{")
-_ATTRIBUTE_RE = re.compile(r"([^\s={}\"']+)\s*=\s*(\"[^\"]*\"?|'[^']*'?|[^\s}]*)")
+# A name starts only where the previous character cannot be part of one (the lookbehind),
+# and nothing gives back what it matched (possessive): each character is read a bounded
+# number of times, so the scan is linear in the line's length.
+_ATTRIBUTE_RE = re.compile(r"(?<![^\s={}\"'])([^\s={}\"']++)\s*+=\s*+(\"[^\"]*+\"?|'[^']*+'?|[^\s}]*+)")
 
 
 def _check_attribute_lists(body: _Body) -> None:
@@ -287,6 +484,7 @@ def _check_attribute_lists(body: _Body) -> None:
         line_end = len(body.text) if line_end < 0 else line_end
         close = body.blocks_masked.rfind("}", m.start(), line_end)
         if close < 0:
+            scanned_to = line_end  # no closing brace on this line: none of its braces is a list
             continue
         scanned_to = close
         for attr in _ATTRIBUTE_RE.finditer(body.blocks_masked, m.start() + 1, close):
@@ -314,6 +512,19 @@ def _check_images(body: _Body) -> None:
         if not alt.strip():
             body.err(m.start(), "image has no alt text",
                      "describe the image for people who cannot see it: ![what it shows](file.png)")
+
+
+_ADMONITION_RE = re.compile(r"(?m)^[ \t]*+(?:>[ \t]*+)*+[!?]{3}[ \t]*+([^\n\"]*+)")
+
+
+def _check_admonitions(body: _Body) -> None:
+    """``!!! type "Title"``: the type becomes the box's class, so only Material's types."""
+    for m in _ADMONITION_RE.finditer(body.masked):
+        words = m.group(1).split()
+        bad = [w for w in words if w.lower() not in ADMONITION_TYPES]
+        if bad:
+            body.err(m.start(1), f"call-out box type `{_short(' '.join(bad))}` is not one of the site's types",
+                     "write `!!! note \"Your title\"`; types: " + ", ".join(sorted(ADMONITION_TYPES)))
 
 
 _SNIPPET_RE = re.compile(r"-+8<-+")
@@ -346,15 +557,21 @@ _PLAIN_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"!?\[[^\[\]]*\][(\[]"), "link or image"),
     (re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])[^*]*?(?<=[^\s*])\1(?![\w*])"), "emphasis"),
     (re.compile(r"(?<![\w_])(_{1,3})(?=[^\s_])[^_]*?(?<=[^\s_])\1(?![\w_])"), "emphasis"),
-    (re.compile(r"(`+)[^`]*\1|`+"), "backticks"),
-    (re.compile(r"\{\s*[:#.][^}]*\}?|\{[^}]*\bon\w*\s*=[^}]*\}?"), "attribute list"),
+    (re.compile(r"(?<!`)(`++)[^`]*+\1(?!`)|`++"), "backticks"),
+    (re.compile(r"\{\s*+[:#.][^{}]*+\}?|\{[^{}]*?\bon\w*+\s*+=[^{}]*+\}?"), "attribute list"),
     (re.compile(r"-+8<-+|\{\{|\{%"), "include or template tag"),
-    (re.compile(r"[\x00-\x08\x0b-\x1f\x7f]"), "control character"),
 )
+"""Every pattern stops at the next delimiter of its own kind (``{`` at the next brace,
+``[`` at the next bracket), so the scans are linear; values are also capped at
+:data:`PLAIN_TEXT_SCAN_LIMIT` first."""
+
+PLAIN_TEXT_SCAN_LIMIT = 5_000
+"""Longer than any plain-text field's ``maxLength``: a longer value gets the schema's
+length error and is not scanned for markup (a test checks every field's limit)."""
 
 
 # Every pattern above needs one of these characters: text without them is plain.
-_PLAIN_SUSPECT = re.compile(r"[<&\[*_`{\x00-\x08\x0b-\x1f\x7f]")
+_PLAIN_SUSPECT = re.compile("[<&\\[*_`{" + CONTROL_CHARACTERS.pattern[1:])
 
 
 def html_or_links(value: str) -> list[str]:
@@ -373,9 +590,15 @@ def has_markup_characters(value: str) -> bool:
 
 
 def check_plain_text(value: str, report: Report, path: str, line: int, field: str) -> None:
-    """Titles and summaries are plain text: report any markup found in them."""
-    if not has_markup_characters(value):
+    """Titles and summaries are plain text: report any markup, control or invisible
+    character found in them (line breaks only at the end, as YAML's ``>`` leaves one)."""
+    if len(value) > PLAIN_TEXT_SCAN_LIMIT or not has_markup_characters(value):
         return
+    for char, offset in {c: o for o, c in reversed(find_controls(value.rstrip("\n")))}.items():
+        report.error(path, line, field, f"plain-text field: no control or invisible characters ({describe(char)}"
+                     f" at character {offset + 1:,})",
+                     "retype the text or paste it as plain text: such a character can split or reorder the field"
+                     " when a reader copies it")
     for pattern, what in _PLAIN_CHECKS:
         for m in pattern.finditer(value):
             report.error(path, line, field, f"plain-text field: no markup ({what} {_show(m.group())})",
@@ -458,6 +681,8 @@ def readability_grade(text: str) -> float:
 
 def check_readability(text: str, report: Report, path: str, line: int, field: str) -> None:
     """Warn (never error) when ``text`` reads above :data:`READABILITY_MAX_GRADE`."""
+    if len(text) > PLAIN_TEXT_SCAN_LIMIT:
+        return  # too long for its field: the schema says so
     if len(_WORD_RE.findall(_plain_words(text))) < READABILITY_MIN_WORDS:
         return
     grade = readability_grade(text)

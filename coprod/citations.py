@@ -261,20 +261,24 @@ def code_regions(text: str, multiline_spans: bool = False) -> CodeRegions:
 _PAREN_TOKEN_RE = re.compile(r"[()]|\n[ \t]*(?:\n|$)")
 
 
-def paren_end(text: str, open_pos: int, limit: int = 4000) -> int | None:
-    """Offset just past the ``)`` matching the ``(`` at ``open_pos`` (within a paragraph)."""
-    depth = 0
-    for m in _PAREN_TOKEN_RE.finditer(text, open_pos, min(len(text), open_pos + limit)):
+def paren_matches(text: str, limit: int = 4000) -> dict[int, int]:
+    """For each ``(`` in ``text``, the offset just past its matching ``)`` within the same
+    paragraph and at most ``limit`` characters on; one pass with a stack (linear), where
+    looking for each ``(``'s match on its own would read the text once per ``(``."""
+    matches: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _PAREN_TOKEN_RE.finditer(text):
         token = m.group()
         if token == "(":
-            depth += 1
+            stack.append(m.start())
         elif token == ")":
-            depth -= 1
-            if depth == 0:
-                return m.end()
+            if stack:
+                start = stack.pop()
+                if m.end() - start <= limit:
+                    matches[start] = m.end()
         else:
-            return None
-    return None
+            stack.clear()  # a blank line ends the paragraph: nothing opened before it closes
+    return matches
 
 
 _LINK_OPEN_RE = re.compile(r"\]\(")
@@ -283,8 +287,9 @@ _LINK_OPEN_RE = re.compile(r"\]\(")
 def link_destination_spans(text: str) -> list[Span]:
     """Spans inside the parentheses of ``](destination "title")`` (inline links, images)."""
     spans: list[Span] = []
+    matches = paren_matches(text)
     for m in _LINK_OPEN_RE.finditer(text):
-        end = paren_end(text, m.end() - 1)
+        end = matches.get(m.end() - 1)
         if end is not None:
             spans.append((m.end(), end - 1))
     return spans

@@ -121,9 +121,10 @@ def _check_record(record: Record, report: Report) -> None:
         report.error(source.path, source.line_of(("id",)), "id",
                      f"id '{record.id}' must equal the file name '{expected}'",
                      f"rename the file to {record.id}.md or set id: {expected}")
-    # the build renders and sanitises bodies anyway; here the exact (line-numbered) checks suffice
-    bodycheck.check_body(source.body, report, source.path, source.body_line, render_check=False)
-    record.citations = find_citations(source.body)
+    # the body is rendered and sanitised here as on the site, so what the page would lose is an
+    # error now; a body whose shape was rejected is read no further
+    if bodycheck.check_body(source.body, report, source.path, source.body_line):
+        record.citations = find_citations(source.body)
     data = source.data
     published, updated = data.get("published"), data.get("updated")
     if isinstance(published, str) and isinstance(updated, str) and updated < published:

@@ -58,7 +58,8 @@ def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases:
         (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng, words), encoding="utf-8")
     # every reference cited somewhere, so the unused-reference warning stays quiet
     if keys:
-        body = "".join(f"[@{key}] " for key in keys)
+        # every reference cited, 20 to a paragraph (a paragraph may hold at most 32 brackets)
+        body = "\n\n".join(" ".join(f"[@{key}]" for key in keys[i:i + 20]) for i in range(0, len(keys), 20))
         (evidence / "claims" / "synthetic-claim.md").write_text(_claim(body), encoding="utf-8")
     return evidence
 
