@@ -307,9 +307,11 @@ def form_model(evidence: Evidence) -> dict:
     """What the form's script needs: the field tree, vocabularies, references, taken ids, limits."""
     schema = evidence.schemas["case-study"]
     root = schema.resolve_root()
-    taken = set(RESERVED_IDS) | set(evidence.case_studies)
-    for record in evidence.case_studies.values():
-        taken |= {a for a in record.data.get("aliases") or [] if isinstance(a, str)}
+    # only what the site publishes anyway: a draft's id (perhaps of a sensitive study) never
+    # reaches the public page; a new case study that picks it is told by the validator
+    taken = set(RESERVED_IDS)
+    for record in evidence.published("case-study"):
+        taken |= {record.id, *(a for a in record.data.get("aliases") or [] if isinstance(a, str))}
     return {
         "fields": [_field_model(schema, (name,), node, name in root.get("required", [])) for name, node in
                    _properties(schema).items()],
@@ -516,7 +518,7 @@ def _result_html() -> str:
             '<p><a id="cf-download" class="md-button" download>Download the file</a> '
             '<button type="button" id="cf-copy" class="md-button">Copy the file</button> '
             '<a id="cf-github" class="md-button" rel="noopener">Propose it on GitHub</a></p>'
-            '<p id="cf-status" role="status"></p>'
+            '<p id="cf-message" role="status"></p>'
             '<p class="cf-help">Proposing on GitHub opens GitHub\'s page for a new file with the name and text '
             'filled in; you need a GitHub account, and GitHub asks you to propose the change as a pull request.</p>'
             '</section>')

@@ -242,13 +242,13 @@
     }
     var result = document.getElementById("cf-result");
     result.hidden = false;
-    document.getElementById("cf-status").textContent = "";
+    document.getElementById("cf-message").textContent = "";
     document.getElementById("cf-result-title").focus();
   }
 
   function copy() {
     var output = document.getElementById("cf-output");
-    var status = document.getElementById("cf-status");
+    var status = document.getElementById("cf-message");
     function done() { status.textContent = "Copied. Paste it into a new file named " + document.getElementById("cf-filename").textContent + "."; }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(output.value).then(done, function () {
