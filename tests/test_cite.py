@@ -150,6 +150,15 @@ def test_latex_decoding() -> None:
     assert latex_text(r"\textbf{Bold} \unknown{x} \$5 $x$") == "Bold unknown x $5 x"
 
 
+def test_latex_escaped_characters_are_kept() -> None:
+    """What the cite files write for a brace, a backslash, a tilde (coprod.citeformats) reads back."""
+    assert latex_text(r"a \{ b \} c") == "a { b } c"
+    assert latex_text(r"x\textbraceright{} y\textbraceleft{}z") == "x} y{z"
+    assert latex_text(r"\textbackslash{}input \textasciitilde{}1 2\textasciicircum{}3 \textbar{}") == "\\input ~1 2^3 |"
+    assert latex_text(r"\textbraceleftx") == "textbraceleftx"  # not the command: an unknown one
+    assert latex_text("noncharacter \ufdd0 dropped \\{") == "noncharacter dropped {"
+
+
 def test_entry_article(tmp_path: Path) -> None:
     refs = refs_from(tmp_path, r"""
         @article{walker,
