@@ -15,6 +15,7 @@ entry as a whole, or ``references`` when no key can be found.
 from __future__ import annotations
 
 import html
+import io
 import re
 import urllib.parse
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from pathlib import Path
 import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
 from coprod.body import html_or_links
@@ -94,6 +96,7 @@ _PLAIN_BRACE_RE = re.compile(r"[{}]")
 _NAME_RE = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER_RE = re.compile(r"[0-9]+")
 _WS_RE = re.compile(r"\s*")
+_NON_BLANK_RE = re.compile(r"\S")
 # Every macro an entry names follows '=' or '#' (some matches are inside braced text).
 _MAYBE_MACRO_RE = re.compile(r"[=#]\s*([^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*)")
 
@@ -271,17 +274,25 @@ class _Loader:
         pos = 0
         line = 1
         line_pos = 0
+        line_start = 0  # where the line holding line_pos starts
+        first_text = -1  # first non-blank character at or after line_start (-1: not looked for yet)
         while True:
             at = text.find("@", pos)
             if at < 0:
                 self.check_outside(text, pos, len(text), line, line_pos)
                 return
-            line += text.count("\n", line_pos, at)
+            newlines = text.count("\n", line_pos, at)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", line_pos, at) + 1
+                first_text = -1
             line_pos = at
             self.check_outside(text, pos, at, line, line_pos)
             header = _HEADER_RE.match(text, at)
             if header is None:
-                if text[text.rfind("\n", 0, at) + 1 : at].strip() == "":
+                if first_text < 0:  # once per line, so a line of many '@' stays linear
+                    first_text = _NON_BLANK_RE.search(text, line_start).start()  # type: ignore[union-attr]
+                if first_text == at:
                     self.error(
                         line,
                         "references",
@@ -582,8 +593,8 @@ class _Loader:
             self.error(
                 chunk.line,
                 _where(key) if passed_at == "?" else f"{_where(key)}.{passed_at}",
-                f"entry is {total} characters long once its @string macros are expanded, more than "
-                f"{MAX_ENTRY_CHARS} for one entry",
+                f"entry is {total} characters long{' once its @string macros are expanded' if added else ''}, "
+                f"more than {MAX_ENTRY_CHARS} for one entry",
                 "shorten its longest fields, or write them without macros",
             )
             ok = False
@@ -1031,6 +1042,26 @@ def _entry_body(text: str) -> tuple[str | None, int]:
 
 
 # --------------------------------------------------------------------------- public
+
+
+class _VerbatimWriter(BibTeXWriter):
+    """pybtex's BibTeX writer, writing values as they were read. pybtex's own writer encodes
+    each value as LaTeX again, which changes text that already is LaTeX: a DOI's ``_``
+    becomes ``\\_`` and ``\\%`` becomes ``\\\\%``, so a reader's reference manager imports a
+    different DOI."""
+
+    def _encode(self, text: str) -> str:
+        return text
+
+
+def write_bibtex(entries: dict[str, Entry]) -> str:
+    """The entries as a .bib file, in the order given, each value exactly as read (values
+    from :func:`load_bibliography` have balanced braces, so none can close its field early)."""
+    if not entries:
+        return ""
+    stream = io.StringIO()
+    _VerbatimWriter().write_stream(BibliographyData(entries), stream)
+    return stream.getvalue()
 
 
 def load_bibliography(path: Path, report: Report, display_path: str | None = None) -> Bibliography:

@@ -424,3 +424,21 @@ def test_no_test_reads_outside_the_checkout() -> None:
         if re.search(r"""["'/]\.\./shared|["']shared["']|\bSHARED\b|/work/""", text) and path != Path(__file__):
             offenders.append(str(path.relative_to(tests.parent)))
     assert not offenders, offenders
+
+
+def test_written_bibtex_reads_back_the_same(jabref: tuple[str, Bibliography, Report]) -> None:
+    """The references.bib download: every value as read. pybtex's own writer turned the
+    DOI 10.1007/978-3-031-66127-3_5 into 10.1007/978-3-031-66127-3\\_5."""
+    from pybtex.database import parse_string
+
+    from coprod.bibliography import write_bibtex
+
+    _, bib, _ = jabref
+    data = parse_string(write_bibtex(bib.entries), "bibtex")
+    assert list(data.entries) == list(bib.entries)
+    for key, entry in bib.entries.items():
+        assert dict(data.entries[key].fields) == dict(entry.fields), key
+        assert {r: [str(p) for p in ps] for r, ps in data.entries[key].persons.items()} == \
+            {r: [str(p) for p in ps] for r, ps in entry.persons.items()}
+    assert data.entries["Struyf2024"].fields["doi"] == "10.1007/978-3-031-66127-3_5"
+    assert write_bibtex({}) == ""
