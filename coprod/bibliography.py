@@ -206,15 +206,17 @@ class _Loader:
         return self.result
 
     def note_unpublished(self) -> None:
-        """One line, for information, naming the fields set aside (not an error or warning)."""
-        counts = self.result.dropped_fields
+        """One line, for information, naming the fields set aside (not an error or warning).
+        Fields named ``x-...`` are private by convention (the library's own notes, such as
+        ``x-private-note``): set aside without a word."""
+        counts = {name: n for name, n in self.result.dropped_fields.items() if not name.startswith("x-")}
         if not counts:
             return
         shown = sorted(counts, key=lambda name: (-counts[name], name))
         listed = ", ".join(f"{name} ({counts[name]})" for name in shown[:12])
         if len(shown) > 12:
             listed += f" and {len(shown) - 12} more"
-        entries = len(self.result.unpublished)
+        entries = sum(1 for fields in self.result.unpublished.values() if any(n in counts for n in fields))
         self.report.note(
             self.path,
             0,
