@@ -584,9 +584,8 @@ class _Loader:
         if body is not None and end < len(body):
             # pybtex may read further than this reader did: count the rest generously.
             rest = self.quick_bound(body[end:])
-            if rest is None:
+            if rest is None:  # names a macro that is not defined: pybtex reports it, and it adds nothing
                 rest = (len(body) - end, 0)
-                ok = ok and not _MAYBE_MACRO_RE.search(body, end)
             total += rest[0]
             added += rest[1]
             if total > MAX_ENTRY_CHARS and not passed_at:
