@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-
 from . import urls
 from .bibliography import write_bibtex
 from .csl import bibliography_to_csl

@@ -318,9 +318,9 @@ def test_macro_amplification_is_refused_in_little_memory(tmp_path: Path, shape: 
     expanded = sum(len(value) for entry in bib.entries.values() for value in entry.fields.values())
     assert expanded <= 1_000_000 + len(text)
     if shape == "one entry":
-        assert [p.format() for p in report.errors] == [
+        assert [p.format() for p in report.errors] == [(
             "references.bib:2: references[A]: entry has more than 100 fields (a reference needs a few dozen "
-            "fields at most; remove the ones it does not need)"]
+            "fields at most; remove the ones it does not need)")]
     else:
         first = report.errors[0]
         assert (first.line, first.field) == (13, "references[K11]")
