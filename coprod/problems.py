@@ -60,6 +60,7 @@ class Report:
     """Every problem of one run, kept in the order found and printed sorted."""
 
     problems: list[Problem] = field(default_factory=list)
+    info: list[Problem] = field(default_factory=list)  # notes, see note()
 
     def error(self, path: str, line: int, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, field, message, "error", hint))
@@ -68,7 +69,9 @@ class Report:
         self.problems.append(Problem(path, line, field, message, "warning", hint))
 
     def note(self, path: str, line: int, field: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(path, line, field, message, "note", hint))
+        """Something a contributor may like to know that needs no change (kept apart from
+        ``problems``: a note never fails a run, even with --strict)."""
+        self.info.append(Problem(path, line, field, message, "note", hint))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
@@ -83,7 +86,7 @@ class Report:
 
     @property
     def notes(self) -> list[Problem]:
-        return sorted(p for p in self.problems if p.severity == "note")
+        return sorted(self.info)
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))
