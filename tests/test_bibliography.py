@@ -422,7 +422,8 @@ def test_no_test_reads_outside_the_checkout() -> None:
     offenders = []
     for path in [*tests.rglob("*.py"), tests.parent / ".ci" / "run"]:
         text = path.read_text(encoding="utf-8")
-        if re.search(r"""["'/]\.\./shared|["']shared["']|\bSHARED\b|/work/""", text) and path != Path(__file__):
+        if re.search(r"""\.\./shared|["']shared["']\s*[/,)]|/\s*["']shared["']|\bSHARED\b|/work/""", text) \
+                and path != Path(__file__):
             offenders.append(str(path.relative_to(tests.parent)))
     assert not offenders, offenders
 
