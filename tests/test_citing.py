@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import extruct
+import jsonschema
 import pytest
 import rispy
 from conftest import ROOT, check_golden, make_evidence
@@ -22,6 +23,7 @@ from coprod import __version__, site
 from coprod.citeformats import ACCESSED, FORMATS, Citable, bibtex, csl_json, ris
 
 GOLDEN = Path(__file__).parent / "golden" / "citing"
+CSL_SCHEMA = Path(__file__).parent / "golden" / "exports" / "csl-data.schema.json"  # the CSL project's (MIT)
 SITE_URL = "https://coproduction-evidence.example/"
 
 
@@ -135,8 +137,9 @@ def test_hostile_values_round_trip_as_one_record(index: int) -> None:
     assert len(records) == 1
     assert records[0]["title"] == title and records[0]["authors"] == list(authors)
     assert records[0]["urls"] == [citable.url]
-    # CSL-JSON, read by json: one item, the same text.
+    # CSL-JSON, read by json and checked against the CSL project's schema: one item, the same text.
     items = json.loads(csl_json(citable))
+    jsonschema.Draft7Validator(json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))).validate(items)
     assert len(items) == 1 and items[0]["title"] == title
     assert [f"{a['family']}, {a['given']}" if "family" in a else a["literal"] for a in items[0]["author"]] == \
         list(authors)
