@@ -151,6 +151,7 @@ _BIBTEX_COMMANDS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"
 _BIBTEX_COMMAND_RE = re.compile(r"[\\{}~^]")
 _AND_RE = re.compile(r"\band\b", re.IGNORECASE)
 _KEY_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_:.\-]")
+_URL_UNSAFE_RE = re.compile(r"[{}\\\s]")
 
 
 def _bibtex_value(text: str) -> str:
@@ -177,7 +178,7 @@ def _bibtex_person(name: str) -> str:
 
 def _bibtex_url(url: str) -> str:
     """A URL with the characters BibTeX gives a meaning (braces, backslash, space) percent-encoded."""
-    return quote(url, safe="".join(chr(c) for c in range(33, 127) if chr(c) not in "{}\\"))
+    return _URL_UNSAFE_RE.sub(lambda m: quote(m.group(), safe=""), url)
 
 
 def bibtex(c: Citable, accessed: bool = True) -> str:

@@ -148,6 +148,15 @@ def test_hostile_values_round_trip_as_one_record(index: int) -> None:
         assert "\n" not in FORMATS[label](citable) and "\u202e" not in FORMATS[label](citable)
 
 
+def test_bibtex_url_and_key_cannot_close_their_field() -> None:
+    citable = Citable("x.md", "coprod-x}, evil = {1", "T", "https://e.org/a b/}, note = {x/例", "page", "2026-01-15")
+    entries = parse_string(bibtex(citable), "bibtex").entries
+    assert len(entries) == 1
+    (entry,) = entries.values()
+    assert "evil" not in entry.fields and "note" not in entry.fields
+    assert entry.fields["url"] == "https://e.org/a%20b/%7D,%20note%20=%20%7Bx/例"
+
+
 def test_downloads_have_no_access_placeholder(build) -> None:
     page = build.pages["case-studies/peer-researchers/cite.bib"].content.decode()
     assert ACCESSED not in page
