@@ -1,6 +1,6 @@
 """``scripts/validate.py``: check the evidence folder and print every problem.
 
-Output formats: ``text`` (``path:line: field: message``, errors then warnings, then a
+Output formats: ``text`` (``path:line: field: message``, errors, warnings, notes (never fatal), then a
 summary), ``github`` (workflow commands that annotate the pull request) and ``json``.
 Exit status: 0 when clean (warnings allowed unless ``--strict``), 1 when not, 2 on a bad
 command line. No input produces a traceback: an internal failure is reported as such.
