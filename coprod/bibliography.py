@@ -15,6 +15,7 @@ entry as a whole, or ``references`` when no key can be found.
 from __future__ import annotations
 
 import html
+import io
 import re
 import urllib.parse
 from collections.abc import Iterator
@@ -22,17 +23,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pybtex.errors
-from pybtex.database import BibliographyData, Entry
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
 from coprod.body import html_or_links
+from coprod.controls import describe, find_controls, has_controls
 from coprod.problems import Report
 from coprod.urls import reference_anchor
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_MACRO_CHARS = 10_000
-MAX_FIELD_CHARS = 100_000
+MAX_MACRO_CHARS = 10_000  # one @string, expanded
+MAX_FIELD_CHARS = 100_000  # one field, after its macros are expanded
+MAX_ENTRY_CHARS = 200_000  # all the fields of one entry, after expansion
+MAX_FIELDS_PER_ENTRY = 100
+# Characters that @string macros add, over the whole file (every use of a macro in an entry
+# or in another @string counts its length). A file's own text is capped by MAX_FILE_BYTES;
+# this caps what macros can multiply it into: a 90 KB file using one 10,000-character macro
+# 18,000 times would otherwise become 180 million characters in memory.
+MAX_FILE_MACRO_CHARS = 1_000_000
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+$")
@@ -60,6 +70,22 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "manual": ("title",),
 }
 
+# The fields the site shows or exports (pages, references.bib, CSL-JSON, cite files, JSON-LD:
+# see coprod.cite and coprod.csl). Any other field (abstract, file, groups, keywords,
+# timestamps, owner, urldate, a private x-private-note, ...) is set aside when read: it is
+# never published and never grounds for rejecting an entry.
+PUBLISHED_FIELDS = frozenset({
+    "author", "editor", "title", "year", "month", "day", "journal", "journaltitle", "booktitle", "volume",
+    "number", "pages", "edition", "series", "howpublished", "publisher", "organization", "institution",
+    "school", "address", "type", "note", "doi", "url", "isbn", "issn", "language",
+})
+# Name suffixes BibTeX's "Last, Jr, First" form is for (compared without dots, case-folded).
+NAME_SUFFIXES = frozenset({
+    "jr", "jnr", "junior", "sr", "snr", "senior", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
+    "2nd", "3rd", "4th", "5th", "esq",
+})
+_BIBTEX_WHITESPACE = "\t\n\r"
+
 # A chunk starts with '@', a name and an opening delimiter.
 _HEADER_RE = re.compile(r"@[ \t]*([A-Za-z][A-Za-z0-9_\-]*)[ \t\r\n]*([{(])")
 # A line starting with '@name{' ends an entry that was never closed.
@@ -70,6 +96,7 @@ _PLAIN_BRACE_RE = re.compile(r"[{}]")
 _NAME_RE = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER_RE = re.compile(r"[0-9]+")
 _WS_RE = re.compile(r"\s*")
+_NON_BLANK_RE = re.compile(r"\S")
 # Every macro an entry names follows '=' or '#' (some matches are inside braced text).
 _MAYBE_MACRO_RE = re.compile(r"[=#]\s*([^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*)")
 
@@ -81,6 +108,10 @@ class Bibliography:
     entries: dict[str, Entry] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)  # keys of entries with errors -> line
+    # Fields the site does not publish (PUBLISHED_FIELDS), set aside: key -> {field: value}.
+    # Kept for tools (e.g. fact-checking notes in x-private-note); never on a page or in a download.
+    unpublished: dict[str, dict[str, str]] = field(default_factory=dict)
+    dropped_fields: dict[str, int] = field(default_factory=dict)  # field -> entries that had it
     path: str = ""  # as shown in messages
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -136,6 +167,8 @@ class _Loader:
         self.result = Bibliography(path=display_path)
         self.entry_chunks: list[_Chunk] = []
         self.has_bad_bytes = False
+        self.macro_chars = 0  # characters added by macro expansion so far (MAX_FILE_MACRO_CHARS)
+        self.budget_passed_at = 0  # line of the first entry past that budget
 
     def error(self, line: int, where: str, message: str, hint: str = "") -> None:
         self.report.error(self.path, line, where, message, hint)
@@ -169,7 +202,29 @@ class _Loader:
         for chunk in self.entry_chunks:
             if chunk.key and chunk.key not in self.result.entries:
                 self.result.rejected.setdefault(chunk.key, chunk.line)
+        self.note_unpublished()
         return self.result
+
+    def note_unpublished(self) -> None:
+        """One line, for information, naming the fields set aside (not an error or warning).
+        Fields named ``x-...`` are private by convention (the library's own notes, such as
+        ``x-private-note``): set aside without a word."""
+        counts = {name: n for name, n in self.result.dropped_fields.items() if not name.startswith("x-")}
+        if not counts:
+            return
+        shown = sorted(counts, key=lambda name: (-counts[name], name))
+        listed = ", ".join(f"{name} ({counts[name]})" for name in shown[:12])
+        if len(shown) > 12:
+            listed += f" and {len(shown) - 12} more"
+        entries = sum(1 for fields in self.result.unpublished.values() if any(n in counts for n in fields))
+        self.report.note(
+            self.path,
+            0,
+            "references",
+            f"{entries} {'entry has' if entries == 1 else 'entries have'} fields the site does not use, left out "
+            f"of every page and download: {listed}",
+            "nothing to fix; they stay in this file",
+        )
 
     def internal_error(self, line: int, exc: BaseException) -> None:
         self.error(
@@ -221,17 +276,25 @@ class _Loader:
         pos = 0
         line = 1
         line_pos = 0
+        line_start = 0  # where the line holding line_pos starts
+        first_text = -1  # first non-blank character at or after line_start (-1: not looked for yet)
         while True:
             at = text.find("@", pos)
             if at < 0:
                 self.check_outside(text, pos, len(text), line, line_pos)
                 return
-            line += text.count("\n", line_pos, at)
+            newlines = text.count("\n", line_pos, at)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", line_pos, at) + 1
+                first_text = -1
             line_pos = at
             self.check_outside(text, pos, at, line, line_pos)
             header = _HEADER_RE.match(text, at)
             if header is None:
-                if text[text.rfind("\n", 0, at) + 1 : at].strip() == "":
+                if first_text < 0:  # once per line, so a line of many '@' stays linear
+                    first_text = _NON_BLANK_RE.search(text, line_start).start()  # type: ignore[union-attr]
+                if first_text == at:
                     self.error(
                         line,
                         "references",
@@ -329,14 +392,20 @@ class _Loader:
         name = m.group(1)
         where = f"references.@string[{name}]"
         try:
-            value, rest = _parse_value(body, m.end())
+            value, end = _parse_value(body, m.end())
         except _ValueError as exc:
             self.error(chunk.line, where, f"cannot read the value: {exc}")
             self.bad_macros.add(name.lower())
             return
-        if rest.strip():
+        if end < len(body):
             self.error(chunk.line, where, "unexpected text after the value", "one @string per name")
             self.bad_macros.add(name.lower())
+            return
+        found = find_controls(body, allow=_BIBTEX_WHITESPACE)
+        if found:
+            self.control_error(chunk, inner_start + found[0][0], where, found)
+            self.bad_macros.add(name.lower())
+            self.macros.pop(name.lower(), None)
             return
         expanded = self.expand(value, chunk.line, where, name)
         if expanded is None:
@@ -353,7 +422,8 @@ class _Loader:
             return None
         if not self.check_macros(value, line, where):
             return None
-        size = value.literal_chars + sum(len(self.macros[m.lower()]) for m in value.macros)
+        added = sum(len(self.macros[m.lower()]) for m in value.macros)
+        size = value.literal_chars + added
         if size > MAX_MACRO_CHARS:
             self.error(
                 line,
@@ -361,6 +431,8 @@ class _Loader:
                 f"@string {name} expands to {size} characters, more than {MAX_MACRO_CHARS}",
                 "macros this large are not allowed",
             )
+            return None
+        if not self.spend_macro_budget(added, line, where):
             return None
         return "".join(text if kind == "lit" else self.macros[text.lower()] for kind, text in value.parts)
 
@@ -435,30 +507,100 @@ class _Loader:
             return False
         return self.check_entry_values(chunk, key)
 
-    def quick_values_ok(self, text: str) -> bool:
-        """A fast over-approximation: True only if the careful check cannot fail."""
-        size = len(text)
+    def spend_macro_budget(self, added: int, line: int, where: str) -> bool:
+        """Count ``added`` characters of macro text against the file's budget; past it, an error."""
+        if self.macro_chars + added <= MAX_FILE_MACRO_CHARS:
+            self.macro_chars += added
+            return True
+        if self.budget_passed_at:
+            self.error(line, where, f"its @string macros would pass the file's limit of {MAX_FILE_MACRO_CHARS} "
+                       f"expanded characters (see line {self.budget_passed_at})",
+                       "write the text in the entry itself")
+            return False
+        self.budget_passed_at = line
+        self.error(
+            line,
+            where,
+            f"@string macros in this file expand to more than {MAX_FILE_MACRO_CHARS} characters in all: the "
+            f"{added} characters they add here would pass that limit",
+            "write long text once, in the entry itself: a macro is for a short name used in many "
+            "entries, like a journal title",
+        )
+        return False
+
+    def quick_bound(self, text: str) -> tuple[int, int] | None:
+        """A fast over-estimate of an entry's size after expansion and of the characters its
+        macros add, or None if it names a macro that is not (or not validly) defined.
+
+        Anything after '=' or '#' that looks like a name is counted as a macro, even inside
+        braced text, so both numbers are at least the real ones."""
+        added = 0
         for name in _MAYBE_MACRO_RE.findall(text):
             folded = name.lower()
             if folded not in self.macros or folded in self.bad_macros:
-                return False
-            size += len(self.macros[folded])
-        return size < MAX_FIELD_CHARS
+                return None
+            added += len(self.macros[folded])
+        return len(text) + added, added
 
     def check_entry_values(self, chunk: _Chunk, key: str) -> bool:
-        """Undefined macros and oversized fields. Syntax errors are left to pybtex."""
-        if self.quick_values_ok(chunk.text):
+        """Undefined macros, oversized fields and entries, too many fields, the file's macro
+        budget. Syntax errors are left to pybtex. Sizes are counted, never built: nothing
+        is expanded before it is known to fit."""
+        bound = self.quick_bound(chunk.text)
+        if (bound is not None and bound[0] <= MAX_FIELD_CHARS and chunk.text.count("=") <= MAX_FIELDS_PER_ENTRY
+                and self.macro_chars + bound[1] <= MAX_FILE_MACRO_CHARS):
+            self.macro_chars += bound[1]
             return True
         ok = True
-        for name, value in _entry_fields(chunk.text):
-            where = f"{_where(key)}.{name.lower()}"
-            if not self.check_macros(value, chunk.line, where):
+        count = total = added = 0
+        passed_at = ""
+        end = 0
+        body, _ = _entry_body(chunk.text)
+        for item in _entry_fields(chunk.text):
+            count += 1
+            end = item.end
+            if count > MAX_FIELDS_PER_ENTRY:
+                self.error(
+                    chunk.line,
+                    _where(key),
+                    f"entry has more than {MAX_FIELDS_PER_ENTRY} fields",
+                    "a reference needs a few dozen fields at most; remove the ones it does not need",
+                )
+                return False
+            where = f"{_where(key)}.{item.name.lower()}"
+            if not self.check_macros(item.value, chunk.line, where):
                 ok = False
                 continue
-            size = value.literal_chars + sum(len(self.macros[m.lower()]) for m in value.macros)
+            field_added = sum(len(self.macros[m.lower()]) for m in item.value.macros)
+            size = item.value.literal_chars + field_added
             if size > MAX_FIELD_CHARS:
-                self.error(chunk.line, where, f"field is {size} characters long, more than {MAX_FIELD_CHARS}")
+                self.error(chunk.line, where, f"field is {size} characters long, more than {MAX_FIELD_CHARS}",
+                           "shorten it; a reference field holds a title or a name, not a document")
                 ok = False
+            total += size
+            added += field_added
+            if total > MAX_ENTRY_CHARS and not passed_at:
+                passed_at = item.name.lower()
+        if body is not None and end < len(body):
+            # pybtex may read further than this reader did: count the rest generously.
+            rest = self.quick_bound(body[end:])
+            if rest is None:  # names a macro that is not defined: pybtex reports it, and it adds nothing
+                rest = (len(body) - end, 0)
+            total += rest[0]
+            added += rest[1]
+            if total > MAX_ENTRY_CHARS and not passed_at:
+                passed_at = "?"
+        if passed_at:
+            self.error(
+                chunk.line,
+                _where(key) if passed_at == "?" else f"{_where(key)}.{passed_at}",
+                f"entry is {total} characters long{' once its @string macros are expanded' if added else ''}, "
+                f"more than {MAX_ENTRY_CHARS} for one entry",
+                "shorten its longest fields, or write them without macros",
+            )
+            ok = False
+        if ok:
+            ok = self.spend_macro_budget(added, chunk.line, _where(key))
         return ok
 
     def parse_batch(self, batch: list[_Chunk]) -> None:
@@ -529,11 +671,25 @@ class _Loader:
 
     def accept(self, chunk: _Chunk, key: str, entry: Entry) -> None:
         key = chunk.key or key
+        self.set_aside_unpublished(key, entry)
         if self.check_fields(chunk, key, entry):
             self.result.add(key, entry, chunk.line)
 
+    def set_aside_unpublished(self, key: str, entry: Entry) -> None:
+        """Move the fields the site does not publish out of the entry (into
+        ``Bibliography.unpublished``), so no page, download or export can carry them, and no
+        check rejects an entry for them."""
+        names = [name for name in entry.fields if name.lower() not in PUBLISHED_FIELDS]
+        if not names:
+            return
+        aside = self.result.unpublished.setdefault(key, {})
+        for name in names:
+            aside[name.lower()] = entry.fields.pop(name)
+            self.result.dropped_fields[name.lower()] = self.result.dropped_fields.get(name.lower(), 0) + 1
+
     def check_fields(self, chunk: _Chunk, key: str, entry: Entry) -> bool:
         ok = self.check_required(chunk, key, entry)
+        ok = self.check_controls(chunk, key) and ok
         fields = {name.lower(): value for name, value in entry.fields.items()}
         if "doi" in fields:
             ok = self.check_doi(chunk.line, key, fields["doi"]) and ok
@@ -542,18 +698,83 @@ class _Loader:
         for name, value in fields.items():
             if name in ("doi", "url"):
                 continue
-            for found in html_or_links(value):
-                hint = ("write the character itself; for & write \\&" if found.startswith("HTML entity")
+            found = html_or_links(value)
+            if found:
+                hint = ("write the character itself; for & write \\&" if found[0].startswith("HTML entity")
                         else "write the text as it is printed; the site formats it")
-                self.error(chunk.line, f"{_where(key)}.{name}", f"no markup in references ({found})", hint)
+                self.error(chunk.line, f"{_where(key)}.{name}", f"no markup in references ({_some(found)})", hint)
                 ok = False
         for role, people in entry.persons.items():
-            for person in people:
-                for found in html_or_links(str(person)):
-                    self.error(chunk.line, f"{_where(key)}.{role.lower()}", f"no markup in names ({found})",
-                               "write the name as it is printed")
-                    ok = False
+            where = f"{_where(key)}.{role.lower()}"
+            found = [f for person in people for f in html_or_links(str(person))]
+            if found:
+                self.error(chunk.line, where, f"no markup in names ({_some(found)})", "write the name as it is printed")
+                ok = False
+            ok = self.check_name_commas(chunk.line, where, role, people) and ok
         return ok
+
+    def check_name_commas(self, line: int, where: str, role: str, people: list[Person]) -> bool:
+        """"Ann B. Cee, Dee E. Eff, Gee H. Eye" is one person to BibTeX ("Last, Jr, First"):
+        a "Jr" part that is not a real suffix means names were separated by commas."""
+        ok = True
+        for person in people:
+            lineage = person.lineage_names
+            if not lineage or (len(lineage) == 1 and _is_suffix(lineage[0])):
+                continue
+            written = str(person)
+            parts = [part.strip() for part in written.split(",")]
+            if all(" " in part for part in parts):  # "Given Family, Given Family, ..."
+                hint = f"write {role.lower()} = {{{_short(' and '.join(parts), 120)}}}"
+            else:
+                hint = f"write {role.lower()} = {{Family, Given and Family, Given}}: one comma per person at most"
+            self.error(
+                line,
+                where,
+                f"{_short(written)!r} reads as one person whose name suffix (like Jr or III) is "
+                f"{_short(' '.join(lineage))!r}: separate names with 'and', not commas",
+                hint,
+            )
+            ok = False
+        return ok
+
+    def check_controls(self, chunk: _Chunk, key: str) -> bool:
+        """No control or invisible character (see :mod:`coprod.controls`) in a published field:
+        they forge lines in citation files and make text read differently from what it is.
+        Line breaks and tabs are allowed: in BibTeX they are spaces (pybtex reads them so)."""
+        if not has_controls(chunk.text, allow=_BIBTEX_WHITESPACE):
+            return True
+        body, offset = _entry_body(chunk.text)
+        reported: set[str] = set()
+        covered = 0
+        ok = True
+        for item in _entry_fields(chunk.text):
+            name = item.name.lower()
+            covered = item.end
+            if name not in PUBLISHED_FIELDS:
+                continue
+            found = find_controls(body[item.start : item.end], allow=_BIBTEX_WHITESPACE)  # type: ignore[index]
+            if found and name not in reported:
+                reported.add(name)
+                self.control_error(chunk, offset + item.start + found[0][0], f"{_where(key)}.{name}", found)
+                ok = False
+        rest = find_controls(chunk.text[offset + covered :] if body is not None else chunk.text,
+                             allow=_BIBTEX_WHITESPACE)
+        if rest and not reported:
+            at = (offset + covered if body is not None else 0) + rest[0][0]
+            self.control_error(chunk, at, _where(key), rest)
+            ok = False
+        return ok
+
+    def control_error(self, chunk: _Chunk, at: int, where: str, found: list[tuple[int, str]]) -> None:
+        kinds = list(dict.fromkeys(char for _, char in found))
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        self.error(
+            chunk.line + chunk.text.count("\n", 0, at),
+            where,
+            f"invisible or control character {describe(kinds[0])}{more}: not allowed in a reference, "
+            "where it could break citation files or make the text read differently from what it is",
+            "delete it; if you cannot see it, retype the words around it",
+        )
 
     def check_required(self, chunk: _Chunk, key: str, entry: Entry) -> bool:
         present = {name.lower() for name, value in entry.fields.items() if value.strip()}
@@ -692,6 +913,16 @@ def _url_scheme(url: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def _is_suffix(part: str) -> bool:
+    return part.replace(".", "").replace("{", "").replace("}", "").strip().casefold() in NAME_SUFFIXES
+
+
+def _some(found: list[str], shown: int = 3) -> str:
+    """"a, b, c and 4 more": the first few of a list, for one message per field."""
+    text = ", ".join(found[:shown])
+    return text + (f" and {len(found) - shown} more" if len(found) > shown else "")
+
+
 def _has_control(text: str) -> bool:
     return any(ord(c) < 32 or ord(c) == 127 for c in text)
 
@@ -730,8 +961,9 @@ def _parse_quoted(text: str, pos: int) -> int:
     raise _ValueError("unterminated quoted string")
 
 
-def _parse_value(text: str, pos: int) -> tuple[_Value, str]:
-    """Parse ``part # part ...`` from ``pos``; return the value and the text after it."""
+def _parse_value(text: str, pos: int) -> tuple[_Value, int]:
+    """Parse ``part # part ...`` from ``pos``; return the value and the index just after it
+    (and any whitespace). One pass: nothing after the value is copied."""
     value = _Value()
     while True:
         pos = _skip_ws(text, pos)
@@ -757,37 +989,80 @@ def _parse_value(text: str, pos: int) -> tuple[_Value, str]:
         if pos < len(text) and text[pos] == "#":
             pos += 1
             continue
-        return value, text[pos:]
+        return value, pos
 
 
-def _entry_fields(text: str) -> Iterator[tuple[str, _Value]]:
-    """The fields of an entry chunk, as far as they can be read; pybtex reports the rest."""
-    header = _HEADER_RE.match(text)
-    if header is None:
+@dataclass
+class _Field:
+    """One field of an entry as written: its name, value, and where its text is in the body."""
+
+    name: str
+    value: _Value
+    start: int  # offset of the name in the body
+    end: int  # offset just past the value
+
+
+_FIELD_NAME_RE = re.compile(r"([^\s\"#%'(),={}]+)\s*=")
+
+
+def _entry_fields(text: str) -> Iterator[_Field]:
+    """The fields of an entry chunk, as far as they can be read; pybtex reports the rest.
+
+    Offsets are into the body (the text after the opening delimiter): see :func:`_entry_body`.
+    """
+    body, _ = _entry_body(text)
+    if body is None:
         return
-    body = text[header.end() : -1]
     comma = body.find(",")
     if comma < 0:
         return
     pos = comma + 1
     while True:
         pos = _skip_ws(body, pos)
-        m = re.compile(r"([^\s\"#%'(),={}]+)\s*=").match(body, pos)
+        m = _FIELD_NAME_RE.match(body, pos)
         if m is None:
             return
         try:
-            value, rest = _parse_value(body, m.end())
+            value, end = _parse_value(body, m.end())
         except _ValueError:
             return
-        yield m.group(1), value
-        pos = len(body) - len(rest)
+        yield _Field(m.group(1), value, m.start(), end)
+        pos = end
         if pos < len(body) and body[pos] == ",":
             pos += 1
         else:
             return
 
 
+def _entry_body(text: str) -> tuple[str | None, int]:
+    """The text between an entry's delimiters, and the offset in ``text`` where it starts."""
+    header = _HEADER_RE.match(text)
+    if header is None:
+        return None, 0
+    return text[header.end() : -1], header.end()
+
+
 # --------------------------------------------------------------------------- public
+
+
+class _VerbatimWriter(BibTeXWriter):
+    """pybtex's BibTeX writer, writing values as they were read. pybtex's own writer encodes
+    each value as LaTeX again, which changes text that already is LaTeX: a DOI's ``_``
+    becomes ``\\_`` and ``\\%`` becomes ``\\\\%``, so a reader's reference manager imports a
+    different DOI."""
+
+    def _encode(self, text: str) -> str:
+        return text
+
+
+def write_bibtex(entries: dict[str, Entry]) -> str:
+    """The entries as a .bib file, in the order given, each value exactly as read (values
+    from :func:`load_bibliography` have balanced braces, so none can close its field early)."""
+    if not entries:
+        return ""
+    stream = io.StringIO()
+    _VerbatimWriter().write_stream(BibliographyData(entries), stream)
+    return stream.getvalue()
 
 
 def load_bibliography(path: Path, report: Report, display_path: str | None = None) -> Bibliography:

@@ -53,9 +53,32 @@ _LATEX_CHARS = frozenset("\\{}~$%-`'")
 _PLAIN_TEXT = PlainText()  # one instance: render_as() looks the backend plugin up on every call
 
 
+# Text commands for the characters LaTeX gives a meaning to (what coprod.citeformats writes),
+# and escaped braces: decoded to the character itself, which then survives the brace parser
+# (it is held as a noncharacter placeholder meanwhile; real noncharacters are dropped first).
+_SYMBOLS = {"textbraceleft": "{", "textbraceright": "}", "textbackslash": "\\", "textasciitilde": "~",
+            "textasciicircum": "^", "textbar": "|", "textless": "<", "textgreater": ">", "textunderscore": "_",
+            "textdollar": "$", "textpercent": "%", "{": "{", "}": "}"}
+_SYMBOL_RE = re.compile(r"\\(?:(" + "|".join(k for k in _SYMBOLS if k.isalpha()) + r")(?![A-Za-z])(?:\s*\{\})?|([{}]))")
+_PLACEHOLDERS = {char: chr(0xFDD0 + i) for i, char in enumerate(dict.fromkeys(_SYMBOLS.values()))}
+_NONCHARACTER_RE = re.compile("[\ufdd0-\ufdef]")
+
+
 def latex_text(value: str) -> str:
     """Plain Unicode text for a LaTeX field value: accents and dashes decoded, braces and
-    markup commands gone, no backslash left, whitespace collapsed."""
+    markup commands gone, no backslash left, whitespace collapsed. Escaped characters
+    (``\\{``, ``\\textbraceright{}``, ``\\textbackslash{}`` ...) are kept as the character."""
+    if "\\" not in value:
+        return _latex_text(value)
+    held = _SYMBOL_RE.sub(lambda m: _PLACEHOLDERS[_SYMBOLS[m.group(1) or m.group(2)]], _NONCHARACTER_RE.sub("", value))
+    text = _latex_text(held)
+    if held != value:
+        for char, placeholder in _PLACEHOLDERS.items():
+            text = text.replace(placeholder, char)
+    return text
+
+
+def _latex_text(value: str) -> str:
     if _LATEX_CHARS.isdisjoint(value):
         return " ".join(value.split())
     value = _BARE_PERCENT_RE.sub(r"\\%", value)

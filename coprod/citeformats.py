@@ -4,14 +4,25 @@ Each format is a template that reads like its output, with optional parts in ``[
 dropped when their field is empty (in the spirit of pybtex's styles). The reader's access
 date is not known at build time: formats that carry one show :data:`ACCESSED`, which the
 page's script replaces with today's date (and which stays readable without JavaScript).
+
+What a reader copies must be exactly one record with the text as written, whatever a
+contributor typed: every value is made one line first (:func:`one_line`: control and
+invisible characters, see :mod:`coprod.controls`, become spaces; the validator rejects them
+anyway), then each writer escapes for its own format: BibTeX writes braces, backslashes and
+its special characters as LaTeX commands, so a value can never close its field, and protects
+names so they cannot split into more people; RIS values, being one line, cannot start a tag;
+CSL-JSON is written by :mod:`json`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import quote
+
+from .controls import CONTROL_CHARACTERS
 
 LIBRARY = "Co-production Evidence Library"
 ACCESSED = "[date accessed]"
@@ -54,6 +65,20 @@ class Citable:
 _NAME_PARTS = re.compile(r"[\s-]+")
 
 
+def one_line(text: str) -> str:
+    """``text`` with every control or invisible character (line breaks included) replaced by
+    a space and runs of spaces made one: the only form any citation format can carry safely."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
+def clean(c: Citable) -> Citable:
+    """The citable with every text value made one line (see :func:`one_line`)."""
+    return replace(c, key=one_line(c.key), title=one_line(c.title), url=one_line(c.url),
+                   published=one_line(c.published), updated=one_line(c.updated), version=one_line(c.version),
+                   authors=tuple(one_line(a) for a in c.authors), description=one_line(c.description),
+                   licence=one_line(c.licence), keywords=tuple(one_line(k) for k in c.keywords))
+
+
 def _d(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -93,6 +118,7 @@ def _sentence_end(text: str) -> str:
 
 def apa(c: Citable) -> str:
     """APA 7, a web page that changes over time: retrieval date included."""
+    c = clean(c)
     d = _d(c.date)
     when = f"{d.year}, {MONTHS[d.month - 1]} {d.day}" if d else "n.d."
     version = f" (Version {c.version})" if c.version else ""
@@ -102,12 +128,14 @@ def apa(c: Citable) -> str:
 
 
 def harvard(c: Citable) -> str:
+    c = clean(c)
     who = _join_harvard(c.people)
     version = f" Version {c.version}." if c.version else ""
     return f"{who} ({c.year}) {_sentence_end(c.title)}{version} {LIBRARY}. Available at: {c.url} (Accessed: {ACCESSED})."
 
 
 def vancouver(c: Citable) -> str:
+    c = clean(c)
     d = _d(c.date)
     who = ", ".join(_person_vancouver(a) for a in c.people)
     updated = f" [updated {d.year} {MONTHS[d.month - 1][:3]} {d.day}; cited {ACCESSED}]" if d else f" [cited {ACCESSED}]"
@@ -117,17 +145,46 @@ def vancouver(c: Citable) -> str:
     return f"{who}. {c.title} [Internet].{version} {LIBRARY}; {year}{updated}. Available from: {c.url}"
 
 
-_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+_BIBTEX_SPECIAL = re.compile(r"([&%$#_])")
+_BIBTEX_COMMANDS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_COMMAND_RE = re.compile(r"[\\{}~^]")
+_AND_RE = re.compile(r"\band\b", re.IGNORECASE)
+_KEY_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_:.\-]")
+_URL_UNSAFE_RE = re.compile(r"[{}\\\s]")
 
 
 def _bibtex_value(text: str) -> str:
-    text = text.replace("\\", r"\textbackslash{}").replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+    """LaTeX for plain ``text``, safe inside ``{...}``: no brace of its own, so it can never
+    close the field; ``\\ { } ~ ^`` as text commands, ``& % $ # _`` escaped."""
+    text = _BIBTEX_COMMAND_RE.sub(lambda m: _BIBTEX_COMMANDS[m.group()], text)
     return _BIBTEX_SPECIAL.sub(r"\\\1", text)
 
 
+def _bibtex_name_part(text: str) -> str:
+    """One part of a name; braced when BibTeX would otherwise split it ('and', a comma)."""
+    value = _bibtex_value(text)
+    return "{" + value + "}" if _AND_RE.search(text) or "," in text else value
+
+
+def _bibtex_person(name: str) -> str:
+    """"Family, Given" as BibTeX reads it: one person, whatever the name holds. A name
+    without a comma (an organisation) is braced whole, so it is never split or reordered."""
+    if "," not in name:
+        return "{" + _bibtex_value(name) + "}"
+    family, given = (part.strip() for part in name.split(",", 1))
+    return f"{_bibtex_name_part(family)}, {_bibtex_name_part(given)}"
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL with the characters BibTeX gives a meaning (braces, backslash, space) percent-encoded."""
+    return _URL_UNSAFE_RE.sub(lambda m: quote(m.group(), safe=""), url)
+
+
 def bibtex(c: Citable, accessed: bool = True) -> str:
+    c = clean(c)
     d = _d(c.date)
-    authors = " and ".join(a if "," in a else "{" + a + "}" for a in c.people)
+    authors = " and ".join(_bibtex_person(a) for a in c.people)
     fields = [
         ("author", authors if c.authors else "{" + LIBRARY + "}"),
         ("title", "{" + _bibtex_value(c.title) + "}"),
@@ -135,15 +192,18 @@ def bibtex(c: Citable, accessed: bool = True) -> str:
         ("year", str(d.year) if d else ""),
         ("month", str(d.month) if d else ""),
         ("version", _bibtex_value(c.version)),
-        ("url", c.url),
+        ("url", _bibtex_url(c.url)),
         ("note", f"Version {_bibtex_value(c.version)}" if c.version else ""),
         ("urldate", ACCESSED if accessed else ""),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-    return f"@misc{{{c.key},\n{body}\n}}\n"
+    return f"@misc{{{_KEY_UNSAFE_RE.sub('-', c.key)},\n{body}\n}}\n"
 
 
 def ris(c: Citable, accessed: bool = True) -> str:
+    """RIS: one ``TAG  - value`` line each. Values are one line (see :func:`clean`), so none
+    can end the record or start a tag of its own."""
+    c = clean(c)
     d = _d(c.date)
     lines = [("TY", "ELEC")]
     lines += [("AU", a) for a in c.people]
@@ -160,6 +220,7 @@ def ris(c: Citable, accessed: bool = True) -> str:
 
 
 def csl_json(c: Citable, accessed: bool = True) -> str:
+    c = clean(c)
     d = _d(c.date)
     item: dict = {
         "id": c.key,

@@ -52,9 +52,10 @@ TEXT_FIELDS = (
     ("isbn", "ISBN"),
     ("issn", "ISSN"),
     ("note", "note"),
-    ("abstract", "abstract"),
     ("language", "language"),
 )
+# Fields outside coprod.bibliography.PUBLISHED_FIELDS (abstract, keywords, file, ...) never
+# reach here: they are set aside when the .bib file is read.
 # Fields copied exactly (identifiers, not prose).
 VERBATIM_FIELDS = (("doi", "DOI"), ("url", "URL"))
 MONTHS = {name: number for number, name in enumerate(

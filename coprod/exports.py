@@ -17,9 +17,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pybtex.database import BibliographyData
-
 from . import urls
+from .bibliography import write_bibtex
 from .csl import bibliography_to_csl
 from .evidence import Evidence, Record
 from .pages import Page
@@ -127,8 +126,7 @@ def references_bib(evidence: Evidence) -> bytes:
     entries = evidence.bibliography.entries
     if not entries:
         return b""
-    text = BibliographyData({key: entries[key] for key in sorted(entries)}).to_string("bibtex")
-    return text.encode("utf-8")
+    return write_bibtex({key: entries[key] for key in sorted(entries)}).encode("utf-8")
 
 
 def taxonomy_json(evidence: Evidence) -> bytes:

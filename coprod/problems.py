@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # a note informs; it never fails a run
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +36,7 @@ class Problem:
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in the pull request."""
-        kind = "error" if self.severity == "error" else "warning"
+        kind = {"error": "error", "warning": "warning"}.get(self.severity, "notice")
         text = f"{self.field or '-'}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
@@ -60,12 +60,18 @@ class Report:
     """Every problem of one run, kept in the order found and printed sorted."""
 
     problems: list[Problem] = field(default_factory=list)
+    info: list[Problem] = field(default_factory=list)  # notes, see note()
 
     def error(self, path: str, line: int, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, field, message, "error", hint))
 
     def warning(self, path: str, line: int, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, field, message, "warning", hint))
+
+    def note(self, path: str, line: int, field: str, message: str, hint: str = "") -> None:
+        """Something a contributor may like to know that needs no change (kept apart from
+        ``problems``: a note never fails a run, even with --strict)."""
+        self.info.append(Problem(path, line, field, message, "note", hint))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
@@ -78,8 +84,12 @@ class Report:
     def warnings(self) -> list[Problem]:
         return sorted(p for p in self.problems if p.severity == "warning")
 
+    @property
+    def notes(self) -> list[Problem]:
+        return sorted(self.info)
+
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))
 
     def to_json(self) -> str:
-        return json.dumps([asdict(p) for p in self.errors + self.warnings], indent=2)
+        return json.dumps([asdict(p) for p in self.errors + self.warnings + self.notes], indent=2)

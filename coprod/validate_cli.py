@@ -1,6 +1,6 @@
 """``scripts/validate.py``: check the evidence folder and print every problem.
 
-Output formats: ``text`` (``path:line: field: message``, errors then warnings, then a
+Output formats: ``text`` (``path:line: field: message``, errors, warnings, notes (never fatal), then a
 summary), ``github`` (workflow commands that annotate the pull request) and ``json``.
 Exit status: 0 when clean (warnings allowed unless ``--strict``), 1 when not, 2 on a bad
 command line. No input produces a traceback: an internal failure is reported as such.
@@ -55,7 +55,7 @@ def print_report(report: Report, fmt: str, strict: bool, out) -> None:
         out.write(report.to_json() + "\n")
         return
     if fmt == "github":
-        for problem in errors + warnings:
+        for problem in errors + warnings + report.notes:
             out.write(problem.format_github() + "\n")
         return
     if errors:
@@ -65,6 +65,10 @@ def print_report(report: Report, fmt: str, strict: bool, out) -> None:
     if warnings:
         out.write(f"Warnings ({len(warnings)}){' (fatal with --strict)' if strict else ''}:\n")
         for problem in warnings:
+            out.write(problem.format() + "\n")
+    if report.notes:
+        out.write(f"Notes ({len(report.notes)}), for information only:\n")
+        for problem in report.notes:
             out.write(problem.format() + "\n")
     if not errors and not warnings:
         out.write("No problems found.\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -12,7 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
@@ -38,13 +38,24 @@ def make_evidence(target: Path, overlay: Path | None = None) -> Path:
 
 
 def check_golden(path: Path, actual: str) -> None:
-    """Compare with a reviewed golden file; UPDATE_GOLDEN=1 rewrites it for review as a diff."""
+    """Compare with a reviewed golden file; UPDATE_GOLDEN=1 rewrites it for review as a diff.
+
+    Golden files snapshot fixtures, never the shipped evidence: a contributor's new case
+    study, claim or reference must not change one."""
     if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
         return
-    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1 and review it"
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    how = (f"if the change is intended, run the test again with UPDATE_GOLDEN=1 (for example "
+           f"UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/ -k <test name>), then review the diff "
+           f"(git diff {shown}) and commit it")
+    assert path.exists(), f"missing golden file {shown}: {how}"
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"output differs from {path.name}:\n--- expected\n{expected}\n--- actual\n{actual}"
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                                            f"{shown} (golden)", "actual output", n=2))
+        pytest.fail(f"output differs from the golden file {shown}; {how}\n{diff}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, check_golden, make_evidence
+from conftest import FIXTURES, ROOT, check_golden, make_evidence
 
 from coprod import urls
 from coprod.bibliography import Bibliography, load_bibliography
@@ -40,39 +40,66 @@ def shipped() -> References:
     return References(load(ROOT / "evidence" / "references.bib"))
 
 
+@pytest.fixture(scope="module")
+def snapshot() -> References:
+    """A fixed copy of the shipped bibliography (tests/fixtures/bib/README.md): the goldens'
+    input, so a contributor's new reference never changes a golden file."""
+    return References(load(FIXTURES / "bib" / "reference-formats.bib"))
+
+
 @pytest.fixture
 def fixture_refs(tmp_path: Path) -> References:
     return References(load(make_evidence(tmp_path) / "references.bib"))
 
 
-# --------------------------------------------------------------------------- the shipped bibliography
+# --------------------------------------------------------------------------- formatting goldens (a fixture)
 
 
-def test_shipped_entries_golden(shipped: References) -> None:
-    text = "".join(f"{key}\n    {shipped.entry(key)}\n\n" for key in shipped.ordered_keys())
+def test_entries_golden(snapshot: References) -> None:
+    text = "".join(f"{key}\n    {snapshot.entry(key)}\n\n" for key in snapshot.ordered_keys())
     check_golden(GOLDEN / "entries.md", text)
 
 
-def test_shipped_labels_golden(shipped: References) -> None:
-    text = "".join(f"{key}: {shipped.label(key)} | {shipped.narrative(key)}\n" for key in sorted(shipped.ordered_keys()))
+def test_labels_golden(snapshot: References) -> None:
+    text = "".join(f"{key}: {snapshot.label(key)} | {snapshot.narrative(key)}\n" for key in sorted(snapshot.ordered_keys()))
     check_golden(GOLDEN / "labels.txt", text)
 
 
-def test_shipped_entries_are_clean(shipped: References) -> None:
-    """No LaTeX left: after removing markdown escapes, no brace or backslash."""
-    for key in shipped.ordered_keys():
-        entry = re.sub(r"\\[\\`*_{}\[\]()>#+\-.!|]", "", shipped.entry(key))
-        assert "{" not in entry and "}" not in entry and "\\" not in entry, (key, entry)
-        assert "--" not in shipped.label(key)
-
-
-def test_every_shipped_entry_is_listed_once(shipped: References) -> None:
-    assert sorted(shipped.ordered_keys()) == sorted(shipped.bibliography.entries)
-
-
-def test_formatting_is_cached(shipped: References) -> None:
+def test_formatting_is_cached(snapshot: References) -> None:
     key = "Kuhn1962structure"
-    assert shipped.entry(key) is shipped.entry(key)
+    assert snapshot.entry(key) is snapshot.entry(key)
+
+
+# --------------------------------------------------------------------------- the shipped bibliography: invariants
+
+
+def check_bibliography_invariants(refs: References) -> None:
+    """What must hold of any valid bibliography, whatever its entries: every entry formats
+    (with a year, no LaTeX left), every label is unique, every entry is listed once."""
+    keys = refs.ordered_keys()
+    assert sorted(keys) == sorted(refs.bibliography.entries)
+    assert len(keys) == len(set(keys))
+    labels: dict[str, str] = {}
+    for key in keys:
+        entry = refs.entry(key)
+        assert entry.strip(), key
+        assert refs.entry_html(key).strip(), key
+        stripped = re.sub(r"\\[\\`*_{}\[\]()>#+\-.!|]", "", entry)
+        assert "{" not in stripped and "}" not in stripped and "\\" not in stripped, (key, entry)
+        label = refs.label(key)
+        assert "--" not in label and refs.year(key) in label, (key, label)
+        assert label not in labels, f"{key} and {labels.get(label)} share the label {label!r}"
+        labels[label] = key
+        assert refs.narrative(key)
+    assert refs.section(keys, "case-studies/x.md").count("<li") == len(keys)
+
+
+def test_shipped_bibliography_invariants(shipped: References) -> None:
+    check_bibliography_invariants(shipped)
+
+
+def test_snapshot_bibliography_invariants(snapshot: References) -> None:
+    check_bibliography_invariants(snapshot)
 
 
 # --------------------------------------------------------------------------- labels
@@ -148,6 +175,15 @@ def test_apa_order(tmp_path: Path) -> None:
 def test_latex_decoding() -> None:
     assert latex_text(r"Caf{\'e} {\"u}ber -- \emph{new} {PPI} R\&D 20% {\o}") == "Café über – new PPI R&D 20% ø"
     assert latex_text(r"\textbf{Bold} \unknown{x} \$5 $x$") == "Bold unknown x $5 x"
+
+
+def test_latex_escaped_characters_are_kept() -> None:
+    """What the cite files write for a brace, a backslash, a tilde (coprod.citeformats) reads back."""
+    assert latex_text(r"a \{ b \} c") == "a { b } c"
+    assert latex_text(r"x\textbraceright{} y\textbraceleft{}z") == "x} y{z"
+    assert latex_text(r"\textbackslash{}input \textasciitilde{}1 2\textasciicircum{}3 \textbar{}") == "\\input ~1 2^3 |"
+    assert latex_text(r"\textbraceleftx") == "textbraceleftx"  # not the command: an unknown one
+    assert latex_text("noncharacter \ufdd0 dropped \\{") == "noncharacter dropped {"
 
 
 def test_entry_article(tmp_path: Path) -> None:

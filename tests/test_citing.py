@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import extruct
+import jsonschema
 import pytest
 import rispy
 from conftest import ROOT, check_golden, make_evidence
@@ -22,6 +23,7 @@ from coprod import __version__, site
 from coprod.citeformats import ACCESSED, FORMATS, Citable, bibtex, csl_json, ris
 
 GOLDEN = Path(__file__).parent / "golden" / "citing"
+CSL_SCHEMA = Path(__file__).parent / "golden" / "exports" / "csl-data.schema.json"  # the CSL project's (MIT)
 SITE_URL = "https://coproduction-evidence.example/"
 
 
@@ -65,6 +67,94 @@ def test_every_cite_box_parses(build) -> None:
         assert records[0]["type_of_reference"] == "ELEC"
         item = json.loads(csl_json(citable))[0]
         assert item["URL"] == citable.url and item["type"] == "webpage"
+
+
+# Values a hostile contributor might write (issue 12, item 5): each must come back from every
+# format as exactly one record holding the text as written.
+HOSTILE_TITLES = [
+    "Closing } brace and an opening { one",
+    "T}, note = {\\input{/etc/passwd}}, x = {",
+    "50% of {people} & 3 # 4 $5 under_score ~tilde ^caret",
+    "back\\slash \\emph{not markup} \\\\ and \\",
+    "quotes \" and ' and “curly” and {\"}",
+    "and others",
+    "{{double braces}}",
+]
+HOSTILE_NAMES = [
+    "Smith}, and {Evil, Ann",
+    "O'Brien, Seán",
+    "Org and Co",
+    "Jones, Bob and Carol",
+    "{Braced}, Name",
+    "Back\\slash, X%",
+    "Reyes, Ana, Jr",
+]
+# Line breaks and invisible controls cannot be carried by a one-line format: they become spaces.
+FORGED = {
+    "A title\nER  -\n\nTY  - JOUR\nTI  - Forged": "A title ER - TY - JOUR TI - Forged",
+    "Invoice\u202egnp.exe\u2028ER  - \u2029x\r\nAU  - Evil": "Invoice gnp.exe ER - x AU - Evil",
+    "Tab\there\x85NEL\x00nul\u200bzwsp": "Tab here NEL nul zwsp",
+    "ER  - in the middle,   TY  - JOUR": "ER - in the middle, TY - JOUR",  # spaces as a reader sees them
+}
+
+
+def _hostile_citables() -> list[tuple[Citable, str, tuple[str, ...]]]:
+    cases = []
+    for title in HOSTILE_TITLES:
+        cases.append((title, title, tuple(HOSTILE_NAMES)))
+    for title, expected in FORGED.items():
+        cases.append((title, expected, (f"Smith, {title}",)))
+    return [(Citable("case-studies/x.md", "coprod-x", title, "https://e.org/case-studies/x/", "case study",
+                     "2026-01-15", "", "1.0", authors), expected, tuple(" ".join(a.split()) for a in
+                                                                       (a.replace(title, expected) for a in authors)))
+            for title, expected, authors in cases]
+
+
+def _person_text(person) -> str:
+    from coprod.cite import latex_text
+
+    family = latex_text(" ".join(person.prelast_names + person.last_names))
+    given = latex_text(" ".join(person.first_names + person.middle_names))
+    lineage = latex_text(" ".join(person.lineage_names))
+    return ", ".join(part for part in (family, given) if part) + (f", {lineage}" if lineage else "")
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_TITLES) + len(FORGED)))
+def test_hostile_values_round_trip_as_one_record(index: int) -> None:
+    from coprod.cite import latex_text
+
+    citable, title, authors = _hostile_citables()[index]
+    # BibTeX, read by pybtex: one entry, only our fields, the title and every name as written.
+    entries = parse_string(bibtex(citable), "bibtex").entries
+    assert list(entries) == ["coprod-x"]
+    entry = entries["coprod-x"]
+    assert set(entry.fields) == {"title", "howpublished", "year", "month", "version", "url", "note", "urldate"}
+    assert latex_text(entry.fields["title"]) == title
+    assert entry.fields["url"] == citable.url
+    assert [_person_text(p) for p in entry.persons["author"]] == list(authors)
+    # RIS, read by rispy: one record, the same title and names.
+    records = rispy.loads(ris(citable))
+    assert len(records) == 1
+    assert records[0]["title"] == title and records[0]["authors"] == list(authors)
+    assert records[0]["urls"] == [citable.url]
+    # CSL-JSON, read by json and checked against the CSL project's schema: one item, the same text.
+    items = json.loads(csl_json(citable))
+    jsonschema.Draft7Validator(json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))).validate(items)
+    assert len(items) == 1 and items[0]["title"] == title
+    assert [f"{a['family']}, {a['given']}" if "family" in a else a["literal"] for a in items[0]["author"]] == \
+        list(authors)
+    # The plain formats carry it on one line.
+    for label in ("APA 7", "Harvard", "Vancouver"):
+        assert "\n" not in FORMATS[label](citable) and "\u202e" not in FORMATS[label](citable)
+
+
+def test_bibtex_url_and_key_cannot_close_their_field() -> None:
+    citable = Citable("x.md", "coprod-x}, evil = {1", "T", "https://e.org/a b/}, note = {x/例", "page", "2026-01-15")
+    entries = parse_string(bibtex(citable), "bibtex").entries
+    assert len(entries) == 1
+    (entry,) = entries.values()
+    assert "evil" not in entry.fields and "note" not in entry.fields
+    assert entry.fields["url"] == "https://e.org/a%20b/%7D,%20note%20=%20%7Bx/例"
 
 
 def test_downloads_have_no_access_placeholder(build) -> None:
