@@ -45,7 +45,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"the\s+brief(?:'s)?(?!\s+(?:survey|summary|interview|intervention|version|guide|period|report|description))\b",
      "refers to an internal document readers cannot see"),
     (r"seed\s+(?:paper|references?)", "refers to an internal document readers cannot see"),
-    (r"verification\s+line|not\s+captured\s+in", "describes how a source was read"),
+    (r"verification\s+line|not\s+captured\s+in|taken\s+from\s+the\s+page\s+address|vary\s+between\s+sources",
+     "describes how a source was read"),
 )
 _RE = re.compile("|".join(rf"\b(?P<p{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)), re.IGNORECASE)
 

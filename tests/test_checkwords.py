@@ -23,6 +23,7 @@ from coprod.problems import Report
     ("The stored NIHR web version is dated 2024.", ["stored NIHR web version"]),
     ("The key's 2019 is unverified.", ["unverified"]),
     ("Several stored\nversions differ.", ["stored versions"]),
+    ("Title taken from the page address.", ["taken from the page address"]),
 ])
 def test_finds_the_words_of_checking(text: str, words: list[str]) -> None:
     assert [found.words for found in find_checkwords(text)] == words
