@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import body as bodycheck
-from . import strictyaml
+from . import checkwords, strictyaml
 from .bibliography import Bibliography, load_bibliography
 from .citations import Citation, find_citations
 from .guidance import check_guidance
@@ -395,6 +395,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
             for citation in find_citations(text):
                 for item in citation.items:
                     cite(item.key, display, citation.line, "body")
+    checkwords.check_published_text(evidence, report, citing_dirs, citing_names)
     unreadable = [r for r in (*evidence.case_studies.values(), *evidence.claims.values()) if not r.source.readable]
     if unreadable:
         return  # which references are cited is unknown until those files can be read

@@ -10,8 +10,8 @@ from . import Page
 TITLE = "References"
 INTRO = (
     "Every source the library cites, in APA style (7th edition) and alphabetical order. "
-    "Each entry links to the case studies and claims that cite it. Where a detail of a source "
-    "could not be confirmed, or was inferred, a note after the entry says so."
+    "Each entry links to the case studies and claims that cite it. Where it helps, a short note "
+    "follows the entry, for example to say that a web page is undated."
 )
 
 

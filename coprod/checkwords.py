@@ -1,0 +1,196 @@
+"""The words of checking: fact-checkers' notes that must not reach a reader.
+
+How a fact was checked, and what is still unsure about it, is kept in the repository
+(in a reference's ``x-private-note`` field, which is never published). What the site shows
+is written for readers. A reader does not know what "the brief" or "the stored text" is,
+and "candidate for" tells them we are unsure which document we cite. So the validator
+warns when published text uses these words:
+
+- in ``evidence/references.bib``: the ``note`` and ``howpublished`` fields, which the
+  site prints with each reference;
+- in ``evidence/taxonomy.yml``: each term's ``note`` (shown as a caveat) and definition;
+- the hand-written pages under ``docs/``;
+- published case studies and claims: the body and every text field.
+
+:func:`find_checkwords` finds the words in one text; :func:`check_published_text` turns
+them into warnings (file, line, field and a hint) for the whole evidence folder. Every
+pattern is a plain alternation of words, so a check is linear in the size of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .problems import Report
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type names only
+    from .evidence import Evidence, Record
+
+PRIVATE_FIELD = "x-private-note"
+
+# (pattern, what a reader cannot know). Words that also have an everyday meaning
+# ("candidate", "stored", "brief") are matched only in the phrases fact-checkers use, so
+# "candidate vaccines", "data stored securely" or "a brief survey" pass.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"unconfirmed|unverified", "says that a detail is unsure"),
+    (r"inferred", "says how a detail was worked out"),
+    (r"(?:alternative\s+)?candidates?\s+(?:for|reference|references|source|sources|document)\b|alternative\s+candidate",
+     "says we are unsure which document is meant"),
+    (r"stored\s+(?:(?:NIHR|web|landing)\s+)*(?:text|texts|cop(?:y|ies)|versions?|pages?|record)",
+     "refers to our own copy of a source"),
+    (r"the\s+brief(?:'s)?(?!\s+(?:survey|summary|interview|intervention|version|guide|period|report|description))\b",
+     "refers to an internal document readers cannot see"),
+    (r"seed\s+(?:paper|references?)", "refers to an internal document readers cannot see"),
+    (r"verification\s+line|not\s+captured\s+in|taken\s+from\s+the\s+page\s+address|vary\s+between\s+sources",
+     "describes how a source was read"),
+)
+_RE = re.compile("|".join(rf"\b(?P<p{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)), re.IGNORECASE)
+
+HINT = (f"write published text for readers; keep how a fact was checked, and what is still unsure, "
+        f"in the reference's {PRIVATE_FIELD} field, which is never published")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One word of checking: the line (1-based, within the text), the words and why."""
+
+    line: int
+    words: str
+    why: str
+
+
+def find_checkwords(text: str) -> list[Found]:
+    """Every word of checking in ``text``, in order, with the line it is on."""
+    found: list[Found] = []
+    line, counted = 1, 0
+    for match in _RE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        index = int(next(name for name, value in match.groupdict().items() if value is not None)[1:])
+        found.append(Found(line, " ".join(match.group(0).split()), _PATTERNS[index][1]))
+    return found
+
+
+def _warn(report: Report, path: str, line: int, field: str, found: Found) -> None:
+    report.warning(path, line, field, f"published text uses the words of checking ('{found.words}': it {found.why})",
+                   HINT)
+
+
+# --------------------------------------------------------------------------- references
+
+_BIB_TOKEN_RE = re.compile(r"@\s*([A-Za-z]+)\s*\{\s*([^,\s}]*)|([A-Za-z][A-Za-z0-9_\-]*)\s*=|[{},\n]")
+PUBLISHED_BIB_FIELDS = ("note", "howpublished")
+
+
+def _bib_values(text: str) -> Iterator[tuple[str, str, int, str]]:
+    """(key, field, line, raw value) for every field of every braced entry, in one pass."""
+    depth, line, key, name, value_start, value_line = 0, 1, "", "", -1, 0
+
+    def close(end: int) -> Iterator[tuple[str, str, int, str]]:
+        if key and name and value_start >= 0:
+            yield key, name, value_line, text[value_start:end]
+
+    for match in _BIB_TOKEN_RE.finditer(text):
+        token = match.group(0)
+        if token == "\n":
+            line += 1
+        elif match.group(1) is not None:
+            if depth == 0:
+                kind = match.group(1).lower()
+                key = "" if kind in ("comment", "string", "preamble") else match.group(2)
+                name, value_start, depth = "", -1, 1
+            line += token.count("\n")
+        elif match.group(3) is not None:
+            if depth == 1:
+                yield from close(match.start())
+                name, value_start, value_line = match.group(3).lower(), match.end(), line
+            line += token.count("\n")
+        elif token == "{":
+            depth += 1 if depth else 0
+        elif token == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                yield from close(match.start())
+                key, name, value_start = "", "", -1
+        elif token == "," and depth == 1:
+            yield from close(match.start())
+            name, value_start = "", -1
+
+
+def check_bib_text(text: str, path: str, report: Report, keys: Iterable[str] | None = None) -> None:
+    """Warn on words of checking in the published fields of a .bib file's text. ``keys``,
+    when given, limits the check to those entries (entries with errors are reported
+    elsewhere). Comments and unpublished fields (such as ``x-private-note``) are skipped."""
+    wanted = set(keys) if keys is not None else None
+    for key, name, line, value in _bib_values(text):
+        if name not in PUBLISHED_BIB_FIELDS or (wanted is not None and key not in wanted):
+            continue
+        for found in find_checkwords(value):
+            _warn(report, path, line + found.line - 1, f"references[{key}].{name}", found)
+
+
+# --------------------------------------------------------------------------- records and pages
+
+def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def check_record(record: Record, report: Report) -> None:
+    """Warn on words of checking in a published case study or claim: its text fields and body."""
+    source = record.source
+    for path, value in _strings(source.data, ()):
+        if path and path[-1] == "consent_reference":
+            continue  # private: never published
+        for found in find_checkwords(value):
+            _warn(report, source.path, source.line_of(path), _dotted(path), found)
+    for found in find_checkwords(source.body):
+        _warn(report, source.path, source.body_line + found.line - 1, "body", found)
+
+
+def check_page(text: str, path: str, report: Report) -> None:
+    """Warn on words of checking in a hand-written page."""
+    for found in find_checkwords(text):
+        _warn(report, path, found.line, "page", found)
+
+
+def check_published_text(evidence: Evidence, report: Report, citing_dirs: Iterable[Path] = (),
+                         citing_names: Iterable[str] = ()) -> None:
+    """Every warning for the whole evidence folder and the hand-written pages."""
+    bib = evidence.bibliography
+    bib_path = evidence.root / "references.bib"
+    if bib.entries and bib_path.is_file() and not bib_path.is_symlink():
+        text = bib_path.read_text(encoding="utf-8", errors="replace")
+        check_bib_text(text, bib.path or "evidence/references.bib", report, bib.entries)
+    taxonomy = evidence.taxonomy
+    for vocab in taxonomy.vocabularies.values():
+        for term in vocab.terms.values():
+            for name in ("note", "definition"):
+                for found in find_checkwords(getattr(term, name)):
+                    _warn(report, taxonomy.path, term.line, f"{vocab.name}.{term.key}.{name}", found)
+    for kind in ("case-study", "claim"):
+        for record in evidence.published(kind):
+            check_record(record, report)
+    for directory, name in zip(citing_dirs, citing_names):
+        for page in sorted(Path(directory).rglob("*.md")):
+            if page.is_symlink():
+                continue
+            display = f"{name}/{page.relative_to(directory).as_posix()}"
+            check_page(page.read_text(encoding="utf-8", errors="replace"), display, report)
