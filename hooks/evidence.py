@@ -16,7 +16,7 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, search, site, urls
+from coprod import __version__, search, site, site_address, urls
 from coprod.export import render_docs_page
 from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
@@ -28,6 +28,10 @@ _state: dict = {}
 
 def on_config(config):
     _state.clear()
+    try:  # SITE_URL / REPO_URL override mkdocs.yml's placeholders (the Pages workflow sets them)
+        log.info(site_address.apply(config))
+    except site_address.AddressError as error:
+        raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
     build = site.load(root / "evidence", docs_dir=Path(config["docs_dir"]), display_root=root)
     for problem in build.report.warnings:

@@ -44,7 +44,7 @@ def test_zizmor_catches_an_unpinned_action_and_persisted_credentials(tmp_path: P
     assert "unpinned-uses" in result.stdout and "artipacked" in result.stdout, result.stdout
 
 
-USES = re.compile(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", re.M)
+USES = re.compile(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", re.MULTILINE)
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_version_named() -> None:
