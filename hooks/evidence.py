@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -76,7 +76,8 @@ def on_files(files, config):
     for uri, page in _state["pages"].items():
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} is also a generated page; remove it from docs/")
-        files.append(File.generated(config, uri, content=page.content))
+        # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
+        files.append(File.generated(config, uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 

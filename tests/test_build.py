@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,3 +125,27 @@ def test_an_address_that_is_not_a_web_address_stops_the_build(tmp_path: Path) ->
     assert ("SITE_URL='fork.example.org/library' is not a web address; expected one like "
             "'https://example.org/library/' (or unset SITE_URL to use mkdocs.yml's)") in result.stdout
     assert "Traceback" not in result.stdout
+
+
+SUMMARY = re.compile(r"INFO    -  (Addresses: .*|Cleaning site directory|Building documentation to directory: .*"
+                     r"|Search: Pagefind indexed \d+ pages in [\d.]+ s|Documentation built in [\d.]+ seconds)")
+
+
+def test_a_clean_build_prints_only_the_summary(tmp_path: Path) -> None:
+    result = mkdocs_build(make_project(tmp_path))
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.strip().split("\n")
+    assert [line for line in lines if not SUMMARY.fullmatch(line)] == [], result.stdout
+    assert len(lines) == 5, result.stdout
+
+
+def test_real_problems_still_print(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "docs" / "stray.md").write_text("# A page no menu reaches\n", encoding="utf-8")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode != 0  # strict: the broken link is a warning, fatal
+    assert ('The following pages exist in the docs directory, but are not included in the "nav" configuration:\n'
+            "  - stray.md\n") in result.stdout
+    assert "WARNING -  Doc file 'about.md' contains a link 'missing.md'" in result.stdout, result.stdout
