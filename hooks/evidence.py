@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, search, site, site_address, urls
+from coprod import __version__, search, serve_errors, site, site_address, urls
 from coprod.export import render_docs_page
 from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
@@ -24,6 +24,11 @@ from coprod.sanitize import sanitize_contributed
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
+_serve: dict = {"on": False, "last_good": []}  # kept across the rebuilds of one mkdocs serve
+
+
+def on_startup(command, dirty):
+    _serve["on"] = command == "serve"
 
 
 def on_config(config):
@@ -36,6 +41,10 @@ def on_config(config):
     build = site.load(root / "evidence", docs_dir=Path(config["docs_dir"]), display_root=root)
     for problem in build.report.warnings:
         log.warning(problem.format())
+    if build.report.errors and _serve["on"]:  # show the messages in the browser instead of hanging
+        _state.update(broken=build.report, evidence_dir=root / "evidence")
+        serve_errors.configure(config, build.report)
+        return config
     if build.report.errors:
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The evidence has {len(build.report.errors)} error(s); the site was not built:\n{lines}")
@@ -47,6 +56,7 @@ def on_config(config):
     missing = site.missing_from_site(build.evidence, pages)
     if missing:
         raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
+    _serve["last_good"] = list(pages)
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
     _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
@@ -57,6 +67,8 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    if _state.get("broken"):
+        return
     # Pagefind indexes each searchable page as it is rendered (on_page_content), on another core
     try:
         _state["index"] = search.start_index()
@@ -71,6 +83,8 @@ def on_build_error(error):
 
 
 def on_files(files, config):
+    if _state.get("broken"):
+        return serve_errors.replace_pages(files, config, _state["broken"], _serve["last_good"], _state["evidence_dir"])
     # every hand-written page is searchable (see on_page_content)
     _state["hand_written"] = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
     for uri, page in _state["pages"].items():
@@ -82,6 +96,8 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if _state.get("broken"):
+        return markdown
     if page.file.generated_by is None:
         return render_docs_page(_state["build"], page.file.src_uri, markdown)
     # generated pages arrive with citations rendered; the HTML blocks the generator wrote
@@ -93,6 +109,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    if _state.get("broken"):
+        return html
     store = _state["stashes"].pop(page.file.src_uri, None)
     if store is not None:
         html = unstash(html, store)
@@ -113,6 +131,8 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
+    if _state.get("broken"):
+        return output
     citable = _state["build"].citables.get(page.file.src_uri)
     if citable is not None:
         # the page's own description replaces the site's; then citation metadata for the page
@@ -123,6 +143,8 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    if _state.get("broken"):
+        return serve_errors.post_build(config)
     site_dir = Path(config["site_dir"])
     searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
     index = _state.pop("index")

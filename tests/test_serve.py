@@ -1,0 +1,104 @@
+"""mkdocs serve and dev.py serve, for real, on a loopback port: a bad edit shows the
+validator's messages in the browser (and the page comes back when it is fixed), and
+stopping dev.py by its process id stops its server too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_build import make_project
+
+PAGE = "/case-studies/peer-researchers/"
+TITLE = "Peer researchers shaping a community health study"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, str]:
+    """One request; a server that holds it longer than 30 s fails the test (that is the hang)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def wait_for(port: int, path: str, text: str, server: subprocess.Popen, timeout: float = 180) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server stopped (exit {server.returncode})")
+        try:
+            _, last = fetch(port, path)
+        except (ConnectionError, urllib.error.URLError):
+            time.sleep(0.3)
+            continue
+        if text in last:
+            return last
+        time.sleep(0.3)
+    raise AssertionError(f"{path} never showed {text!r} within {timeout} s; last answer:\n{last[:2000]}")
+
+
+def stop(server: subprocess.Popen) -> str:
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return server.stdout.read() if server.stdout else ""
+
+
+def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(port, PAGE, TITLE, server)
+        case = project / "evidence" / "case-studies" / "peer-researchers.md"
+        good = case.read_text(encoding="utf-8")
+        case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
+        page = wait_for(port, PAGE, "The evidence has errors", server)
+        assert ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term "
+                "&#x27;reciprocty&#x27; in principles (did you mean &#x27;reciprocity&#x27;?)") in page
+        assert "livereload(" in page  # MkDocs' live reload is on the page, so it turns back when fixed
+        status, home = fetch(port, "/")
+        assert "The evidence has errors" in home
+        status, other = fetch(port, "/no/such/page/")
+        assert status == 404 and "The evidence has errors" in other
+        case.write_text(good, encoding="utf-8")
+        page = wait_for(port, PAGE, TITLE, server)
+        assert "The evidence has errors" not in page
+    finally:
+        output = stop(server)
+    assert "unknown term 'reciprocty' in principles" in output  # the terminal says so too
+    assert "Traceback" not in output
+
+
+def test_a_plain_build_still_stops_on_evidence_errors(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    case.write_text(case.read_text(encoding="utf-8").replace("principle: reciprocity", "principle: reciprocty"),
+                    encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=600, check=False)
+    assert result.returncode != 0
+    assert "The evidence has 1 error(s); the site was not built" in result.stdout + result.stderr
