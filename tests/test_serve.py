@@ -102,3 +102,65 @@ def test_a_plain_build_still_stops_on_evidence_errors(tmp_path: Path) -> None:
                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=600, check=False)
     assert result.returncode != 0
     assert "The evidence has 1 error(s); the site was not built" in result.stdout + result.stderr
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on the port (connections closing in TIME_WAIT do not count, as a
+    server that reuses the address, like mkdocs serve, is not kept from it)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            s.listen()
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the server's process in /proc (Linux)")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL],
+                         ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"])
+def test_stopping_dev_py_serve_by_its_pid_stops_its_server(how: signal.Signals) -> None:
+    port = free_port()
+    servers: list[int] = []
+    dev = subprocess.Popen([sys.executable, "scripts/dev.py", "serve", "--address", f"127.0.0.1:{port}"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(port, "/", "Co-production Evidence Library", dev)
+        servers += children(dev.pid)
+        assert servers, "dev.py serve runs mkdocs in a child process"
+        os.kill(dev.pid, how)  # as `kill PID` does: the signal goes to dev.py alone
+        dev.wait(60)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (any(running(p) for p in servers) or not port_is_free(port)):
+            time.sleep(0.2)
+        assert not any(running(p) for p in servers), f"mkdocs outlived dev.py after {how.name}"
+        assert port_is_free(port), f"port {port} is still held after {how.name}"
+    finally:
+        if dev.poll() is None:
+            dev.kill()
+            dev.wait()
+        for pid in servers:  # should the test fail, leave nothing behind
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+    output = dev.stdout.read()
+    assert "Traceback" not in output, output
+    if how != signal.SIGKILL:
+        assert dev.returncode in (0, 128 + signal.SIGINT), (dev.returncode, output)
