@@ -111,6 +111,7 @@ def option_problems(args: argparse.Namespace, evidence: Evidence) -> list[str]:
 def missing_options(args: argparse.Namespace) -> list[str]:
     return [option for option in ESSENTIALS if not getattr(args, option[2:].replace("-", "_"))]
 
+
 # ----------------------------------------------------------------------------- asking
 
 class Asker:
@@ -269,6 +270,14 @@ def _remove(path: Path) -> int:
 def main(argv: list[str] | None = None, today: date | None = None, read: Callable[[str], str] = input,
          interactive: bool | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        return _main(args, today, read, interactive)
+    except (Stop, KeyboardInterrupt):  # Ctrl-C or Ctrl-D, at a prompt or while reading the evidence
+        print("\nStopped: nothing was written.", file=sys.stderr)
+        return 130
+
+
+def _main(args: argparse.Namespace, today: date | None, read: Callable[[str], str], interactive: bool | None) -> int:
     if args.remove_guidance:
         return _remove(Path(args.remove_guidance))
     folder = Path(args.evidence)
@@ -288,11 +297,7 @@ def main(argv: list[str] | None = None, today: date | None = None, read: Callabl
                   f"{', '.join(missing)}. Or add --no-input to write the file with them left empty for the "
                   "validator to flag. Nothing was written.", file=sys.stderr)
             return 2
-    try:
-        essentials = ask_essentials(args, Asker(evidence, read) if interactive else None)
-    except Stop:
-        print("\nStopped: nothing was written.", file=sys.stderr)
-        return 130
+    essentials = ask_essentials(args, Asker(evidence, read) if interactive else None)
     case_id = args.id or free_id(essentials.title or "new case study", taken_ids(folder / "case-studies"))
     data = case_study_data(case_id, essentials, today or date.today())
     path = folder / "case-studies" / f"{case_id}.md"
