@@ -31,15 +31,19 @@ def _checked(name: str, value: str, *, directory: bool) -> str:
     return value
 
 
-def apply(config: MutableMapping, environ: Mapping[str, str] | None = None) -> str:
+def apply(config: MutableMapping, environ: Mapping[str, str] | None = None, serving: bool = False) -> str:
     """Override ``site_url`` and ``repo_url`` in ``config`` from ``SITE_URL`` and ``REPO_URL``
     when they are set (and not empty). Returns a line saying which addresses are used.
-    Raises :class:`AddressError` for a value that is not an http(s) address."""
+    Raises :class:`AddressError` for a value that is not an http(s) address. While
+    ``serving``, the site's address is the one ``mkdocs serve`` listens on, whatever is set."""
     environ = os.environ if environ is None else environ
     said = []
     for key, variable, directory, what in (("site_url", SITE_VARIABLE, True, "site"),
                                            ("repo_url", REPO_VARIABLE, False, "repository")):
         value = (environ.get(variable) or "").strip()
+        if serving and key == "site_url":
+            said.append(f"{what} {config.get(key)} (where mkdocs serve listens)")
+            continue
         if value:
             config[key] = _checked(variable, value, directory=directory)
             origin = f"from {variable}"

@@ -34,7 +34,7 @@ def on_startup(command, dirty):
 def on_config(config):
     _state.clear()
     try:  # SITE_URL / REPO_URL override mkdocs.yml's placeholders (the Pages workflow sets them)
-        log.info(site_address.apply(config))
+        log.info(site_address.apply(config, serving=_serve["on"]))
     except site_address.AddressError as error:
         raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent

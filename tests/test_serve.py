@@ -164,3 +164,17 @@ def test_stopping_dev_py_serve_by_its_pid_stops_its_server(how: signal.Signals) 
     assert "Traceback" not in output, output
     if how != signal.SIGKILL:
         assert dev.returncode in (0, 128 + signal.SIGINT), (dev.returncode, output)
+
+
+def test_serving_says_it_uses_its_own_address(tmp_path: Path) -> None:
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="https://fork.example.org/library/")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=make_project(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        page = wait_for(port, PAGE, TITLE, server)
+        assert f'<link rel="canonical" href="http://127.0.0.1:{port}/case-studies/peer-researchers/">' in page
+    finally:
+        output = stop(server)
+    assert f"Addresses: site http://127.0.0.1:{port}/ (where mkdocs serve listens), repository" in output
