@@ -40,20 +40,23 @@ def test_a_wheel_installed_outside_the_checkout_builds_the_site(tmp_path: Path) 
 
     # a fresh environment: the wheel, and the dependencies visible from this one's
     # site-packages (a plain path, so this checkout's editable install is not among them)
+    # nothing of the checkout on the path (dev.py test sets PYTHONPATH to it)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
     home = tmp_path / "fresh"
     venv.EnvBuilder(with_pip=True).create(home)
     python = _python(home)
     fresh_site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                     capture_output=True, text=True, check=True).stdout.strip())
+                                     env=env, capture_output=True, text=True, check=True).stdout.strip())
     (fresh_site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                               capture_output=True, text=True, timeout=600, check=False)
+    # --ignore-installed: the editable install's metadata is visible through dependencies.pth
+    installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                                "--ignore-installed", str(wheel)], env=env, capture_output=True, text=True,
+                               timeout=600, check=False)
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
     (tmp_path / "elsewhere").mkdir()
     project = make_project(tmp_path / "elsewhere")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["NO_MKDOCS_2_WARNING"] = "1"
     where = subprocess.run([str(python), "-c", "import coprod.pages, coprod; print(coprod.__file__)"], cwd=project,
                            env=env, capture_output=True, text=True, check=False)
     assert where.returncode == 0, where.stderr
