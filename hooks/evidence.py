@@ -42,14 +42,15 @@ def on_config(config):
     for problem in build.report.warnings:
         log.warning(problem.format())
     if build.report.errors and _serve["on"]:  # show the messages in the browser instead of hanging
-        _state.update(broken=build.report, evidence_dir=root / "evidence")
-        serve_errors.configure(config, build.report)
-        return config
+        return _show_errors(config, build.report, root)
     if build.report.errors:
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The evidence has {len(build.report.errors)} error(s); the site was not built:\n{lines}")
     site_url = config.get("site_url") or site.DEFAULT_SITE_URL
     pages = site.generate(build, site.edit_base(config), site_url, Path(config["docs_dir"]), config.get("repo_url"))
+    if build.unpublished and _serve["on"]:
+        serve_errors.add_unpublished(build.report, build.unpublished)
+        return _show_errors(config, build.report, root)
     if build.unpublished:
         raise Abort("Published addresses must keep working (evidence/published-urls.txt):\n"
                     + "\n".join(build.unpublished))
@@ -63,6 +64,12 @@ def on_config(config):
                   searchable=search.markup_for_records(build.evidence), indexed=set(), index=None,
                   language=config["theme"]["language"] or "en")
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
+    return config
+
+
+def _show_errors(config, report, root):
+    _state.update(broken=report, evidence_dir=root / "evidence")
+    serve_errors.configure(config, report)
     return config
 
 

@@ -178,3 +178,28 @@ def test_serving_says_it_uses_its_own_address(tmp_path: Path) -> None:
     finally:
         output = stop(server)
     assert f"Addresses: site http://127.0.0.1:{port}/ (where mkdocs serve listens), repository" in output
+
+
+def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "evidence" / "published-urls.txt").write_text(PAGE + "\n", encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(port, PAGE, TITLE, server)
+        old = project / "evidence" / "case-studies" / "peer-researchers.md"
+        text = old.read_text(encoding="utf-8")
+        new = old.with_name("peer-researchers-renamed.md")
+        new.write_text(text.replace("id: peer-researchers\n", "id: peer-researchers-renamed\n"), encoding="utf-8")
+        old.unlink()
+        page = wait_for(port, PAGE, "The evidence has errors", server)
+        assert ("evidence/published-urls.txt: urls: /case-studies/peer-researchers/: this published address no "
+                "longer resolves. If the case study was renamed, add &#x27;aliases: [peer-researchers]&#x27;") in page
+        new.write_text(text.replace("id: peer-researchers\n", "id: peer-researchers-renamed\naliases: "
+                                    "[peer-researchers]\n"), encoding="utf-8")
+        wait_for(port, "/case-studies/peer-researchers-renamed/", TITLE, server)
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output
