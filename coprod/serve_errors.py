@@ -83,8 +83,13 @@ def replace_pages(files, config, report: Report, last_good: Iterable[str], evide
 
 
 def post_build(config) -> None:
-    """Any other address (the 404 page) shows the errors too."""
+    """Any other address (the 404 page) shows the errors too, its links made relative to the
+    site's root (the server sends it for any address, at any depth)."""
+    from urllib.parse import urlsplit
+
     site = Path(config["site_dir"])
     home = site / "index.html"
     if home.is_file():
-        (site / "404.html").write_bytes(home.read_bytes())
+        root = html.escape(urlsplit(config.get("site_url") or "/").path or "/")
+        page = home.read_text(encoding="utf-8").replace("<head>", f'<head>\n<base href="{root}">', 1)
+        (site / "404.html").write_text(page, encoding="utf-8")

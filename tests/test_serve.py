@@ -84,6 +84,7 @@ def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Pat
         assert "The evidence has errors" in home
         status, other = fetch(port, "/no/such/page/")
         assert status == 404 and "The evidence has errors" in other
+        assert '<base href="/">' in other  # its styles load at any depth
         case.write_text(good, encoding="utf-8")
         page = wait_for(port, PAGE, TITLE, server)
         assert "The evidence has errors" not in page
