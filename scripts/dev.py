@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -82,40 +83,55 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 GRACE_SECONDS = 15  # for the child to stop after being asked, before it is killed
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
-    """On Linux the child is stopped too if this script is killed outright (SIGKILL)."""
-    try:
-        import ctypes
+def _child_setup() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """Ctrl+C works in the child even when this script was started where it is ignored (in
+    the background), so a stop passed on as SIGINT is heard; and on Linux the child is
+    stopped too if this script is killed outright (SIGKILL)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 def run(*args: str, interactive: bool = False) -> int:
     """Run .venv's Python with ``args`` and pass a stop on to it. SIGINT, SIGTERM or SIGHUP
     sent to this script (Ctrl+C or ``kill PID``) reach the child as SIGINT, which mkdocs
-    serve and pytest take as a request to stop cleanly; a child that is still running when
-    this script ends is terminated, then killed. No child outlives this script.
+    serve and pytest take as a request to stop cleanly; a child still running
+    GRACE_SECONDS later is terminated, then killed. No child outlives this script.
 
     An ``interactive`` child (pytest, which may stop at a debugger prompt) stays in the
     terminal's process group, so it reads the keyboard and gets Ctrl+C from the terminal
     itself; only SIGTERM and SIGHUP are passed on to it."""
     posix = os.name == "posix"
     options: dict = {"cwd": ROOT, "env": environment()}
-    if posix and not interactive:  # its own process group: a stop reaches it once, from here
-        options["process_group"] = 0
-        if sys.platform.startswith("linux"):
-            options["preexec_fn"] = _die_with_parent
+    if posix:
+        options["preexec_fn"] = _child_setup
+        if not interactive:  # its own process group: a stop reaches it once, from here
+            options["process_group"] = 0
     child = subprocess.Popen([str(PYTHON), *args], **options)
+    asked: list[float] = []  # when a stop was first passed on
 
     def forward(signum, frame) -> None:
         if child.poll() is None and not (interactive and signum == signal.SIGINT):
             child.send_signal(signal.SIGINT if posix else signum)
+            asked.append(time.monotonic())
 
     previous = {s: signal.signal(s, forward) for s in STOP_SIGNALS}
     try:
-        code = child.wait()
+        while True:
+            try:
+                code = child.wait(timeout=0.5 if asked else None)
+                break
+            except subprocess.TimeoutExpired:
+                waited = time.monotonic() - asked[0]
+                if waited > 2 * GRACE_SECONDS:
+                    child.kill()
+                elif waited > GRACE_SECONDS:
+                    child.terminate()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

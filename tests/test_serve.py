@@ -136,13 +136,17 @@ def port_is_free(port: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the server's process in /proc (Linux)")
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL],
-                         ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"])
-def test_stopping_dev_py_serve_by_its_pid_stops_its_server(how: signal.Signals) -> None:
+@pytest.mark.parametrize(("how", "background"), [(signal.SIGTERM, False), (signal.SIGINT, False),
+                                               (signal.SIGHUP, False), (signal.SIGKILL, False), (signal.SIGTERM, True)],
+                         ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL", "SIGTERM-started-in-background"])
+def test_stopping_dev_py_serve_by_its_pid_stops_its_server(how: signal.Signals, background: bool) -> None:
+    """``background``: started as `dev.py serve &` in a script is, with Ctrl+C (SIGINT) ignored."""
     port = free_port()
     servers: list[int] = []
+    ignore_interrupts = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if background else None
     dev = subprocess.Popen([sys.executable, "scripts/dev.py", "serve", "--address", f"127.0.0.1:{port}"], cwd=ROOT,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           preexec_fn=ignore_interrupts)  # noqa: PLW1509 - the test's own child, started once
     try:
         wait_for(port, "/", "Co-production Evidence Library", dev)
         servers += children(dev.pid)
