@@ -1,7 +1,7 @@
 """Ways in for contributors, all read from the one schema.
 
-- :func:`new_case_study_text`: a new case-study file with guidance blocks to delete
-  (``scripts/new_case_study.py``), at a :func:`free_id`;
+- :func:`case_study_data` at a :func:`free_id`: what ``scripts/new_case_study.py`` writes
+  (the command itself is :mod:`coprod.scaffold`);
 - :func:`parse_issue` and :func:`case_study_from_issue`: the markdown GitHub makes from
   the case-study issue form (``scripts/from_issue.py``); :func:`issue_form` writes that form;
 - :func:`contribute_pages`: the form page ``contribute/index.md`` for people without Git
@@ -15,7 +15,6 @@ import html
 import json
 import re
 import sys
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +26,6 @@ import yaml
 from . import urls
 from .body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from .evidence import Evidence
-from .guidance import MARKER
 from .pages import Page
 from .schema import WILDCARD, Schema
 from .text import md_escape
@@ -51,15 +49,35 @@ BODY_SECTIONS = (
 
 # ----------------------------------------------------------------------------- ids
 
+# little words an id should not end on: a cut just before one falls between phrases
+_LINKING_WORDS = frozenset((
+    "a", "an", "and", "the", "of", "for", "with", "in", "on", "to", "by", "at", "from", "into", "about", "as", "or",
+    "nor", "but", "their", "its", "his", "her", "our", "your", "through", "after", "before", "during", "between",
+    "across", "among", "within", "without", "over", "under", "via", "than", "who", "which", "that"))
+_PHRASE_BREAK = re.compile(r"[:;,.!?()\[\]/\u2013\u2014]|\s-\s")
+
+
 def slug_id(title: str) -> str:
-    """A permanent id from a title: lower-case words joined by hyphens, at most 60 characters."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    out = ""
-    for word in words:
-        if len(out) + len(word) + 1 > MAX_ID_LENGTH:
-            break
-        out = f"{out}-{word}" if out else word
-    return out if len(out) >= 3 else (out + "-case-study").strip("-")
+    """A permanent id from a title: lower-case words joined by hyphens, at most 60 characters.
+    A long title is cut between phrases (at punctuation or before a linking word such as
+    'with' or 'a'), never inside a phrase nor after a linking word."""
+    lowered = title.lower()
+    found = list(re.finditer(r"[a-z0-9]+", lowered))
+    words = [m.group() for m in found]
+    full = "-".join(words)
+    if len(full) > MAX_ID_LENGTH:
+        fits = 0  # how many words fit
+        while fits < len(words) and len("-".join(words[:fits + 1])) <= MAX_ID_LENGTH:
+            fits += 1
+        between = [lowered[found[i].end():found[i + 1].start()] for i in range(len(found) - 1)]
+        phrase_ends = [n for n in range(1, fits + 1) if words[n - 1] not in _LINKING_WORDS
+                       and (words[n] in _LINKING_WORDS or _PHRASE_BREAK.search(between[n - 1]))]
+        if phrase_ends and len("-".join(words[:phrase_ends[-1]])) >= MAX_ID_LENGTH // 3:
+            fits = phrase_ends[-1]
+        while fits > 1 and words[fits - 1] in _LINKING_WORDS:
+            fits -= 1
+        full = "-".join(words[:fits]) if fits else words[0][:MAX_ID_LENGTH]  # one word longer than an id
+    return full if len(full) >= 3 else (full + "-case-study").strip("-")
 
 
 def taken_ids(folder: Path) -> set[str]:
@@ -121,21 +139,6 @@ def case_study_data(case_id: str, essentials: Essentials, today: date) -> dict:
     }
 
 
-def new_case_study_text(schema: Schema, evidence: Evidence, data: dict) -> str:
-    """The file: every top-level field in schema order, each after its guidance comment;
-    optional fields not given appear only as an example inside their guidance."""
-    lines = ["---"]
-    for name, node in _properties(schema).items():
-        lines += _guidance_comment(name, node, evidence, name not in data)
-        if name in data:
-            lines += _dump({name: data[name]})
-    lines += ["---", ""]
-    for heading, prompt in BODY_SECTIONS:
-        guidance = f"> {MARKER} {prompt} Delete this quote when the section is written."
-        lines += [f"## {heading}", "", *textwrap.wrap(guidance, 88, subsequent_indent="> ", break_on_hyphens=False), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def render_case_study(data: dict, body: str) -> str:
     """A finished case-study file (no guidance): front matter in the given order, then the body."""
     post = frontmatter.Post(body.strip() + "\n", **data)
@@ -144,38 +147,6 @@ def render_case_study(data: dict, body: str) -> str:
 
 def _properties(schema: Schema) -> dict[str, dict]:
     return {pattern[0]: node for pattern, node in schema.fields() if len(pattern) == 1}
-
-
-def _dump(value: dict) -> list[str]:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=88).rstrip("\n").split("\n")
-
-
-_EXAMPLES = {
-    "aliases": {"aliases": ["an-old-id"]},
-    "retraction": {"retraction": {"date": "2027-01-31", "reason": "Why the case study was withdrawn."}},
-    "updated": {"updated": "2027-01-31"},
-    "changes": {"changes": [{"version": "1.1", "date": "2027-01-31", "summary": "What changed."}]},
-    "authors": {"authors": [{"name": "Family, Given", "orcid": "0000-0002-1825-0097"}]},
-    "features": {"features": ["KEY"]},
-    "barriers": {"barriers": [{"barrier": "KEY", "detail": "What happened, in a sentence or two."}]},
-    "enablers": {"enablers": [{"enabler": "KEY", "detail": "What helped and how."}]},
-    "resources": {"resources": {"time": "How long it took.", "payment": "How contributors were paid."}},
-}
-
-
-def _guidance_comment(name: str, node: dict, evidence: Evidence, example: bool) -> list[str]:
-    text = f"{name}: {node.get('description', '')}"
-    vocabulary = _vocabulary_of(node)
-    if vocabulary and evidence.taxonomy.get(vocabulary):
-        keys = ", ".join(evidence.taxonomy[vocabulary].keys())
-        text += f" Choose from: {keys}."
-    text += " Delete this block when done."
-    lines = textwrap.wrap(f"# {MARKER} {text}", 88, subsequent_indent="#   ", break_on_hyphens=False)
-    if example and name in _EXAMPLES:
-        first = evidence.taxonomy[vocabulary].keys()[0] if vocabulary and evidence.taxonomy.get(vocabulary) else "KEY"
-        lines += ["#   Example, if it applies (remove the '#   ' in front of each line):"]
-        lines += [f"#   {line}".replace("KEY", first) for line in _dump(_EXAMPLES[name])]
-    return lines
 
 
 def _vocabulary_of(node: dict) -> str | None:
@@ -592,30 +563,6 @@ def _parser(prog: str, description: str) -> argparse.ArgumentParser:
                                    formatter_class=_FixedWidth)
 
 
-def new_case_study_parser() -> argparse.ArgumentParser:
-    parser = _parser("new_case_study.py", "Write a new case study from the schema, with guidance blocks to delete. "
-                     "Asks for what is missing unless --no-input.")
-    add = parser.add_argument
-    add("--title", help="what was co-produced, with whom")
-    add("--id", help="the permanent id (default: made from the title, and free)")
-    add("--summary", help="one sentence: what was done and what it showed")
-    add("--plain-english-summary", metavar="TEXT", help="a short summary in plain English")
-    add("--project", metavar="NAME", help="the research project's name")
-    add("--country", action="append", default=[], help="a country, in English (repeat for more)")
-    add("--setting", action="append", default=[], metavar="KEY", help="a settings key from taxonomy.yml (repeat)")
-    add("--stage", action="append", default=[], metavar="KEY", help="a research stage key (repeat)")
-    add("--role", action="append", default=[], help="a role of the people involved (repeat)")
-    add("--principle", action="append", default=[], nargs=2, metavar=("KEY", "HOW"),
-        help="a principle key and how the case shows it (repeat)")
-    add("--outcome", action="append", default=[], nargs=3, metavar=("AREA", "EVIDENCE", "TEXT"),
-        help="an outcome area key, kind of evidence key and description (repeat)")
-    add("--source", action="append", default=[], metavar="KEY", help="a key in references.bib (repeat)")
-    add("--evidence", default="evidence", metavar="DIR", help="the evidence folder (default: evidence)")
-    add("--no-input", action="store_true", help="never ask; leave what is missing for the validator to flag")
-    add("--force", action="store_true", help="overwrite the file if it exists")
-    return parser
-
-
 def from_issue_parser() -> argparse.ArgumentParser:
     parser = _parser("from_issue.py", "Turn the body of a case-study issue (from the issue form) into a "
                      "case-study file.")
@@ -628,49 +575,6 @@ def from_issue_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ask(label: str, current: Any, interactive: bool, many: bool = False) -> Any:
-    if current or not interactive:
-        return current
-    answer = input(f"{label}{' (separate with commas)' if many else ''}: ").strip()
-    return [a.strip() for a in answer.split(",") if a.strip()] if many else answer
-
-
-def _essentials(args: argparse.Namespace, evidence: Evidence, interactive: bool) -> Essentials:
-    def keys(name: str) -> str:
-        vocab = evidence.taxonomy.get(name)
-        return ", ".join(vocab.keys()) if vocab else ""
-
-    e = Essentials(
-        title=_ask("Title", args.title, interactive), summary=_ask("One-sentence summary", args.summary, interactive),
-        plain_english_summary=_ask("Plain English summary", args.plain_english_summary, interactive),
-        project=_ask("Project name", args.project, interactive),
-        countries=_ask("Countries", args.country, interactive, True),
-        settings=_ask(f"Settings ({keys('settings')})", args.setting, interactive, True),
-        stages=_ask(f"Research stages ({keys('stages')})", args.stage, interactive, True),
-        roles=_ask("Roles of the people involved", args.role, interactive, True),
-        principles=[tuple(p) for p in args.principle], outcomes=[tuple(o) for o in args.outcome])
-    if interactive and not e.principles:
-        for key in _ask(f"Principles ({keys('principles')})", [], True, True):
-            e.principles.append((key, _ask(f"How does it show {key}?", "", True)))
-    if interactive and not e.outcomes:
-        area = _ask(f"An outcome area ({keys('outcomes')})", "", True)
-        if area:
-            kind = _ask(f"Its kind of evidence ({keys('evidence_kinds')})", "", True)
-            e.outcomes.append((area, kind, _ask("What happened?", "", True)))
-    e.sources = _ask("Sources (keys in references.bib)", args.source, interactive, True)
-    return e
-
-
-def _load_quietly(folder: Path) -> Evidence:
-    from .evidence import load_evidence
-    from .problems import Report
-
-    evidence = load_evidence(folder, Report())
-    if evidence is None:
-        raise SystemExit(f"cannot read the schemas in {folder / 'schema'}")
-    return evidence
-
-
 def _write(path: Path, text: str, force: bool) -> int:
     if path.exists() and not force:
         print(f"{path} already exists; choose another --id or use --force", file=sys.stderr)
@@ -680,19 +584,16 @@ def _write(path: Path, text: str, force: bool) -> int:
     return 0
 
 
+def new_case_study_parser() -> argparse.ArgumentParser:
+    from .scaffold import parser
+
+    return parser()
+
+
 def new_case_study_main(argv: list[str] | None = None, today: date | None = None) -> int:
-    args = new_case_study_parser().parse_args(argv)
-    folder = Path(args.evidence)
-    evidence = _load_quietly(folder)
-    interactive = not args.no_input and sys.stdin.isatty()
-    essentials = _essentials(args, evidence, interactive)
-    case_id = args.id or free_id(essentials.title or "new case study", taken_ids(folder / "case-studies"))
-    data = case_study_data(case_id, essentials, today or date.today())
-    path = folder / "case-studies" / f"{case_id}.md"
-    code = _write(path, new_case_study_text(evidence.schemas["case-study"], evidence, data), args.force)
-    if code == 0:
-        print(f"Wrote {path}. Fill it in, delete the GUIDANCE blocks, then run: python scripts/validate.py")
-    return code
+    from .scaffold import main
+
+    return main(argv, today)
 
 
 def from_issue_main(argv: list[str] | None = None, today: date | None = None) -> int:
@@ -710,5 +611,5 @@ def from_issue_main(argv: list[str] | None = None, today: date | None = None) ->
     elif code == 0 and entries:
         print(f"The issue has {len(entries)} new BibTeX entries; add them to references.bib (or --add-references).")
     if code == 0:
-        print(f"Wrote {path}. Now run: python scripts/validate.py")
+        print(f"Wrote {path}. Now run: python3 scripts/validate.py")
     return code

@@ -73,8 +73,12 @@ def policy(html: str) -> str:
     return f"default-src 'self'; {script_src}; {style_src}; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 
 
-def harden(html: str) -> str:
-    """``html`` with Material's settings first in ``<body>`` and its policy first in ``<head>``."""
+def harden(html: str, *, with_policy: bool = True) -> str:
+    """``html`` with Material's settings first in ``<body>`` and its policy early in ``<head>``.
+
+    ``with_policy=False`` is for ``mkdocs serve``: it injects its live-reload script inline
+    into every page as it serves it, after the build, so no hash could allow it; the
+    preview on a contributor's own machine goes without the policy, the built site never."""
     config = _CONFIG_RE.search(html)
     body = _BODY_RE.search(html)
     if config and body and config.start() > body.end():
@@ -82,7 +86,7 @@ def harden(html: str) -> str:
         html = html[:config.start()] + html[config.end():]
         html = html[:body.end()] + element + html[body.end():]
     head = _HEAD_RE.search(html)
-    if head is None:
+    if head is None or not with_policy:
         return html
     # right after <meta charset> (which must stay in the first 1,024 bytes), before every
     # script and stylesheet the policy governs

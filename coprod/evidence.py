@@ -386,6 +386,8 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
                                  f"alias '{alias}' is also an alias of {aliases[alias].path}", "each old id can point to one record only")
                 else:
                     aliases[alias] = record
+    for record in evidence.case_studies.values():
+        _check_sources_listed(record, bib, report)
     for record in evidence.claims.values():
         _check_rubric(record, evidence, report)
     for directory, name in zip(citing_dirs, citing_names):
@@ -403,6 +405,39 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
         if key in bib.entries and key not in used:
             report.warning(bib.path or "evidence/references.bib", entry_line, f"references[{key}]",
                            f"reference '{key}' is not cited anywhere", "cite it from a case study or claim, or remove it")
+
+
+def _check_sources_listed(record: Record, bib, report: Report) -> None:
+    """A case study's ``sources`` are every reference it uses: each key cited in its text or
+    its outcomes is listed there, and each listed key is cited (CONTRIBUTING.md's rule)."""
+    data, source = record.data, record.source
+    listed_value = data.get("sources")
+    if not isinstance(listed_value, list):
+        return  # missing or the wrong type: the schema check has reported it
+    listed = {k for k in listed_value if isinstance(k, str)}
+    where = f"list it in sources, line {source.line_of(('sources',))}"
+    used: set[str] = set()
+    for citation in record.citations:
+        for item in citation.items:
+            key = item.key
+            if key not in listed and key not in used and bib.get(key) is not None:
+                report.error(source.path, source.body_line + citation.line - 1, "body",
+                             f"'{key}' is cited in the text but not listed in sources",
+                             f"{where}: every source the case study uses is listed there")
+            used.add(key)
+    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
+    for i, outcome in enumerate(outcomes):
+        keys = outcome.get("sources") if isinstance(outcome, dict) else None
+        for j, key in enumerate(keys if isinstance(keys, list) else []):
+            if isinstance(key, str) and key not in listed and bib.get(key) is not None:
+                report.error(source.path, source.line_of(("outcomes", i, "sources", j)), f"outcomes[{i}].sources[{j}]",
+                             f"'{key}' is not listed in sources", where)
+            used.add(key)
+    for index, key in enumerate(listed_value):
+        if isinstance(key, str) and key not in used and bib.get(key) is not None:
+            report.warning(source.path, source.line_of(("sources", index)), f"sources[{index}]",
+                           f"'{key}' is listed in sources but cited nowhere in the text or the outcomes",
+                           f"cite it where its facts are used, as [@{key}], or remove it from sources")
 
 
 def _check_rubric(record: Record, evidence: Evidence, report: Report) -> None:

@@ -318,7 +318,11 @@ def _load_events(text: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
-        doc.problems.append(YamlProblem(line, (), f"YAML syntax error: {what}", _syntax_hint(what)))
+        misplaced = _misplaced_key(text, line, what)
+        if misplaced is not None:
+            doc.problems.append(YamlProblem(line, (), *misplaced))
+        else:
+            doc.problems.append(YamlProblem(line, (), f"YAML syntax error: {what}", _syntax_hint(what)))
         return doc
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         doc.problems.append(YamlProblem(getattr(getattr(exc, "mark", None), "line", 0) + 1, (),
@@ -336,3 +340,63 @@ def _syntax_hint(what: str) -> str:
     if "found character" in what and "start" in what:
         return "text starting with a special character such as @, `, %, | or > must be in quotes"
     return "check the indentation and quoting around this line"
+
+
+# A line holding a key: its indentation, any list dashes, the key, and what follows the colon.
+_KEY_LINE = re.compile(r"^( *)((?:- +)*)([A-Za-z0-9_][\w.-]*|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t]+(.*))?$")
+_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _key_at(line: str) -> tuple[int, str, str] | None:
+    """(column of the key, from 0; the key; the text after its colon) for a 'key: value' line."""
+    match = _KEY_LINE.match(line)
+    if match is None:
+        return None
+    return len(match.group(1)) + len(match.group(2)), match.group(3).strip("'\""), (match.group(4) or "").strip()
+
+
+def _indent(what: str, n: int) -> str:
+    return f"move {what} to the start of the line" if n == 0 else f"indent {what} by {n} space{'s' if n != 1 else ''}"
+
+
+def _misplaced_key(text: str, line: int, what: str) -> tuple[str, str] | None:
+    """Message and hint when the syntax error at ``line`` (from 1) is a key indented out of
+    line with the keys above it; None when it is some other mistake."""
+    further = "mapping values are not allowed" in what
+    if not (further or "did not find expected" in what or "expected <block end>" in what):
+        return None
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    here = _key_at(lines[line - 1])
+    if here is None:
+        return None
+    column, key, _ = here
+    above: list[tuple[int, str, str]] = []  # the keys above, nearest first: (column, key, value)
+    right_above = True  # is the nearest key the line just above (no list item or text between)?
+    for previous in reversed(lines[:line - 1]):
+        if previous.strip() and not previous.lstrip().startswith("#"):
+            found = _key_at(previous)
+            if found is not None:
+                above.append(found)
+            elif not above:
+                right_above = False
+    if not above:
+        return None
+    last_column, last_key, last_value = above[0]
+    message = f"YAML syntax error: the key '{key}' is out of line with the keys above it"
+    if further and column > last_column:
+        if not right_above or not last_value or _BLOCK_SCALAR.match(last_value):
+            return None  # continued text, or a block opened above: some other mistake
+        return (f"{message}: it is indented further than '{last_key}', which already has a value",
+                f"{_indent(repr(key), last_column)}, like '{last_key}'")
+    if not further and column < last_column:
+        choices, lowest = [], last_column + 1
+        for other_column, other_key, _ in above:
+            if other_column < lowest:
+                choices.append(f"{_indent('it' if choices else repr(key), other_column)} to go with '{other_key}'")
+                lowest = other_column
+        spaces = f"{column} space{'s' if column != 1 else ''}"
+        return (f"{message}: it is indented {spaces}, which matches no key above it",
+                ", or ".join(choices))
+    return None

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, csp, search, site, urls
+from coprod import __version__, csp, search, serve_errors, site, site_address, urls
 from coprod.export import render_docs_page
 from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
@@ -24,25 +24,40 @@ from coprod.sanitize import rename_toc, sanitize_contributed
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
+_serve: dict = {"on": False, "last_good": []}  # kept across the rebuilds of one mkdocs serve
+
+
+def on_startup(command, dirty):
+    _serve["on"] = command == "serve"
 
 
 def on_config(config):
     _state.clear()
+    try:  # SITE_URL / REPO_URL override mkdocs.yml's placeholders (the Pages workflow sets them)
+        log.info(site_address.apply(config, serving=_serve["on"]))
+    except site_address.AddressError as error:
+        raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
     build = site.load(root / "evidence", docs_dir=Path(config["docs_dir"]), display_root=root)
     for problem in build.report.warnings:
         log.warning(problem.format())
+    if build.report.errors and _serve["on"]:  # show the messages in the browser instead of hanging
+        return _show_errors(config, build.report, root)
     if build.report.errors:
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The evidence has {len(build.report.errors)} error(s); the site was not built:\n{lines}")
     site_url = config.get("site_url") or site.DEFAULT_SITE_URL
     pages = site.generate(build, site.edit_base(config), site_url, Path(config["docs_dir"]), config.get("repo_url"))
+    if build.unpublished and _serve["on"]:
+        serve_errors.add_unpublished(build.report, build.unpublished)
+        return _show_errors(config, build.report, root)
     if build.unpublished:
         raise Abort("Published addresses must keep working (evidence/published-urls.txt):\n"
                     + "\n".join(build.unpublished))
     missing = site.missing_from_site(build.evidence, pages)
     if missing:
         raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
+    _serve["last_good"] = list(pages)
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
     _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
@@ -52,7 +67,15 @@ def on_config(config):
     return config
 
 
+def _show_errors(config, report, root):
+    _state.update(broken=report, evidence_dir=root / "evidence")
+    serve_errors.configure(config, report)
+    return config
+
+
 def on_pre_build(config):
+    if _state.get("broken"):
+        return
     # Pagefind indexes each searchable page as it is rendered (on_page_content), on another core
     try:
         _state["index"] = search.start_index()
@@ -67,16 +90,21 @@ def on_build_error(error):
 
 
 def on_files(files, config):
+    if _state.get("broken"):
+        return serve_errors.replace_pages(files, config, _state["broken"], _serve["last_good"], _state["evidence_dir"])
     # every hand-written page is searchable (see on_page_content)
     _state["hand_written"] = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
     for uri, page in _state["pages"].items():
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} is also a generated page; remove it from docs/")
-        files.append(File.generated(config, uri, content=page.content))
+        # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
+        files.append(File.generated(config, uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
+    if _state.get("broken"):
+        return markdown
     if page.file.generated_by is None:
         return render_docs_page(_state["build"], page.file.src_uri, markdown)
     # generated pages arrive with citations rendered; the HTML blocks the generator wrote
@@ -88,6 +116,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    if _state.get("broken"):
+        return html
     store = _state["stashes"].pop(page.file.src_uri, None)
     if store is not None:
         html = unstash(html, store)
@@ -110,20 +140,24 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
+    if _state.get("broken"):
+        return output
     citable = _state["build"].citables.get(page.file.src_uri)
     if citable is not None:
         # the page's own description replaces the site's; then citation metadata for the page
         if citable.description:
             output = output.replace(f'<meta name="description" content="{config["site_description"]}">', "", 1)
         output = output.replace("</head>", head_tags(citable, _state["site_url"]) + "</head>", 1)
-    return csp.harden(output)
+    return csp.harden(output, with_policy=not _serve["on"])  # serve injects live reload inline
 
 
 def on_post_template(output, template_name, config):
-    return csp.harden(output) if template_name.endswith(".html") else output
+    return csp.harden(output, with_policy=not _serve["on"]) if template_name.endswith(".html") else output
 
 
 def on_post_build(config):
+    if _state.get("broken"):
+        return serve_errors.post_build(config)
     site_dir = Path(config["site_dir"])
     searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
     index = _state.pop("index")

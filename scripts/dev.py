@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -32,7 +34,8 @@ def ensure_environment(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     stamp = VENV / f".installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    covering = [stamp] if extras else [stamp, VENV / ".installed-test"]  # the test install has the base one
+    if any(s.exists() and s.read_text() == digest for s in covering):
         return
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     print("Installing the pinned dependencies ...", flush=True)
@@ -76,8 +79,70 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run(*args: str) -> int:
-    return subprocess.run([str(PYTHON), *args], cwd=ROOT, env=environment(), check=False).returncode
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+GRACE_SECONDS = 15  # for the child to stop after being asked, before it is killed
+
+
+def _child_setup() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """Ctrl+C works in the child even when this script was started where it is ignored (in
+    the background), so a stop passed on as SIGINT is heard; and on Linux the child is
+    stopped too if this script is killed outright (SIGKILL)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def run(*args: str, interactive: bool = False) -> int:
+    """Run .venv's Python with ``args`` and pass a stop on to it. SIGINT, SIGTERM or SIGHUP
+    sent to this script (Ctrl+C or ``kill PID``) reach the child as SIGINT, which mkdocs
+    serve and pytest take as a request to stop cleanly; a child still running
+    GRACE_SECONDS later is terminated, then killed. No child outlives this script.
+
+    An ``interactive`` child (pytest, which may stop at a debugger prompt) stays in the
+    terminal's process group, so it reads the keyboard and gets Ctrl+C from the terminal
+    itself; only SIGTERM and SIGHUP are passed on to it."""
+    posix = os.name == "posix"
+    options: dict = {"cwd": ROOT, "env": environment()}
+    if posix:
+        options["preexec_fn"] = _child_setup
+        if not interactive:  # its own process group: a stop reaches it once, from here
+            options["process_group"] = 0
+    child = subprocess.Popen([str(PYTHON), *args], **options)
+    asked: list[float] = []  # when a stop was first passed on
+
+    def forward(signum, frame) -> None:
+        if child.poll() is None and not (interactive and signum == signal.SIGINT):
+            child.send_signal(signal.SIGINT if posix else signum)
+            asked.append(time.monotonic())
+
+    previous = {s: signal.signal(s, forward) for s in STOP_SIGNALS}
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=0.5 if asked else None)
+                break
+            except subprocess.TimeoutExpired:
+                waited = time.monotonic() - asked[0]
+                if waited > 2 * GRACE_SECONDS:
+                    child.kill()
+                elif waited > GRACE_SECONDS:
+                    child.terminate()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return 128 - code if code < 0 else code  # killed by signal N: exit 128 + N, as a shell reports it
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "test":
         ensure_environment("test")
         ensure_isolated_tools()
-        return run("-m", "pytest", *extra)
+        return run("-m", "pytest", *extra, interactive=True)
     ensure_environment("")
     if args.command == "build":
         return run("-m", "mkdocs", "build", "--strict")

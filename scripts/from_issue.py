@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Turn a case-study issue's body into a case-study file: python scripts/from_issue.py BODY.md."""
+"""Turn a case-study issue's body into a case-study file: python3 scripts/from_issue.py BODY.md."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from coprod.contribute import from_issue_main
+from _project_python import use_project_python
+
+use_project_python()
+
+from coprod.contribute import from_issue_main  # after the interpreter is the project's
 
 if __name__ == "__main__":
     sys.exit(from_issue_main())

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Write a new case study from the schema. Run from the repository root:
-python scripts/new_case_study.py (it asks), or with options (--help lists them)."""
+python3 scripts/new_case_study.py (it asks), or with options (--help lists them)."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from coprod.contribute import new_case_study_main
+from _project_python import use_project_python
+
+use_project_python()
+
+from coprod.scaffold import main  # after the interpreter is the project's
 
 if __name__ == "__main__":
-    sys.exit(new_case_study_main())
+    sys.exit(main())

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Check the evidence folder. Run from the repository root: python scripts/validate.py [--strict]."""
+"""Check the evidence folder. Run from the repository root: python3 scripts/validate.py [--strict]."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from coprod.validate_cli import main
+from _project_python import use_project_python
+
+use_project_python()
+
+from coprod.validate_cli import main  # after the interpreter is the project's
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,3 +68,84 @@ def test_shipped_site_builds(tmp_path: Path) -> None:
     result = mkdocs_build(ROOT, "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "index.html").exists()
+
+
+FORK_SITE = "https://fork.example.org/library"
+FORK_REPO = "https://github.com/someone/their-fork"
+
+
+def test_a_fork_publishes_its_own_addresses(tmp_path: Path) -> None:
+    """SITE_URL and REPO_URL (set by the Pages workflow) replace mkdocs.yml's placeholders in
+    every address a build publishes, and the build says which it used."""
+    project = make_project(tmp_path)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=FORK_SITE, REPO_URL=FORK_REPO)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout
+    assert (f"Addresses: site {FORK_SITE}/ (from SITE_URL), repository {FORK_REPO} (from REPO_URL)"
+            in result.stdout), result.stdout
+    site = project / "site"
+    page = (site / "case-studies" / "peer-researchers" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{FORK_SITE}/case-studies/peer-researchers/">' in page
+    assert f'href="{FORK_REPO}/edit/main/evidence/case-studies/peer-researchers.md"' in page
+    assert f'href="{FORK_REPO}"' in page  # the header's link to the repository
+    address = f"{FORK_SITE}/case-studies/peer-researchers/"
+    assert f"url = {{{address}}}" in (site / "case-studies" / "peer-researchers" / "cite.bib").read_text("utf-8")
+    assert f"UR  - {address}" in (site / "case-studies" / "peer-researchers" / "cite.ris").read_text("utf-8")
+    assert f"<id>{address}</id>" in (site / "feed.xml").read_text(encoding="utf-8")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{address}</loc>" in sitemap and "<loc>https://coproduction-evidence" not in sitemap
+    assert FORK_REPO in (site / "contribute" / "index.html").read_text(encoding="utf-8")
+    # nothing published points at the placeholders (the JSON Schemas' $id are names, not links)
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".bib", ".ris", ".json", ".txt") \
+                and path.parent.name != "schema":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "coproduction-evidence.example" not in text, path
+            assert "github.com/coproduction-evidence" not in text, path
+
+
+def test_a_local_build_says_which_address_it_used(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=make_project(tmp_path),
+                            env=dict(env, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout
+    assert ("Addresses: site https://coproduction-evidence.example/ (from mkdocs.yml; set SITE_URL to change it), "
+            "repository https://github.com/coproduction-evidence/library (from mkdocs.yml; set REPO_URL to change it)"
+            in result.stdout), result.stdout
+
+
+def test_an_address_that_is_not_a_web_address_stops_the_build(tmp_path: Path) -> None:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="fork.example.org/library")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=make_project(tmp_path),
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
+                            check=False)
+    assert result.returncode != 0
+    assert ("SITE_URL='fork.example.org/library' is not a web address; expected one like "
+            "'https://example.org/library/' (or unset SITE_URL to use mkdocs.yml's)") in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+SUMMARY = re.compile(r"INFO    -  (Addresses: .*|Cleaning site directory|Building documentation to directory: .*"
+                     r"|Search: Pagefind indexed \d+ pages in [\d.]+ s|Documentation built in [\d.]+ seconds)")
+
+
+def test_a_clean_build_prints_only_the_summary(tmp_path: Path) -> None:
+    result = mkdocs_build(make_project(tmp_path))
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.strip().split("\n")
+    assert [line for line in lines if not SUMMARY.fullmatch(line)] == [], result.stdout
+    assert len(lines) == 5, result.stdout
+
+
+def test_real_problems_still_print(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "docs" / "stray.md").write_text("# A page no menu reaches\n", encoding="utf-8")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode != 0  # strict: the broken link is a warning, fatal
+    assert ('The following pages exist in the docs directory, but are not included in the "nav" configuration:\n'
+            "  - stray.md\n") in result.stdout
+    assert "WARNING -  Doc file 'about.md' contains a link 'missing.md'" in result.stdout, result.stdout

@@ -141,3 +141,10 @@ def test_every_plain_text_field_is_shorter_than_the_scan_limit() -> None:
         walk(json.loads(path.read_text(encoding="utf-8")), "")
     assert over == [], over
     assert schema  # the schemas are what the validator reads
+
+
+def test_the_preview_of_mkdocs_serve_goes_without_the_policy() -> None:
+    """mkdocs serve injects its inline live-reload script after the build: no hash can allow it."""
+    served = csp.harden(PAGE, with_policy=False)
+    assert "Content-Security-Policy" not in served
+    assert served.index('<script id="__config"') < served.index('<p id="__config">')

@@ -107,3 +107,44 @@ def test_mutated_front_matter_never_raises(text: str, position: int, insert: str
         fast = strictyaml._load_nodes(text)
         if fast is not None:
             assert as_tuple(fast) == as_tuple(strictyaml._load_events(text))
+
+
+MISPLACED = [
+    ("title: x\n  summary: y\nstatus: z\n", 2,
+     ("the key 'summary' is out of line with the keys above it: it is indented further than 'title', which already "
+     "has a value"), "move 'summary' to the start of the line, like 'title'"),
+    ("project:\n  name: P\n countries: [UK]\nsettings: [a]\n", 3,
+     "the key 'countries' is out of line with the keys above it: it is indented 1 space, which matches no key above it",
+     "indent 'countries' by 2 spaces to go with 'name', or move it to the start of the line to go with 'project'"),
+    ("involved:\n  - role: a\n     number: 6\n", 3,
+     ("the key 'number' is out of line with the keys above it: it is indented further than 'role', which already has "
+     "a value"), "indent 'number' by 4 spaces, like 'role'"),
+    ("project:\n  name: P\n  countries:\n  - UK\n funders: [x]\n", 5,
+     "the key 'funders' is out of line with the keys above it: it is indented 1 space, which matches no key above it",
+     "indent 'funders' by 2 spaces to go with 'countries', or move it to the start of the line to go with 'project'"),
+]
+
+
+def test_a_misplaced_key_is_named_at_its_own_line() -> None:
+    for text, line, message, hint in MISPLACED:
+        problems = [(p.line, p.message, p.hint) for p in strictyaml.load(text).problems]
+        assert problems == [(line, f"YAML syntax error: {message}", hint)], text
+
+
+def test_a_colon_in_a_value_still_says_to_quote_it() -> None:
+    for text in ("title: Co-production: a kind revolution\n", "title: x\nsummary: Tenants: they ran it\n",
+                 "notes: |\n  text\n    more: text\nx: y: z\n"):
+        problems = strictyaml.load(text).problems
+        assert [p.hint for p in problems] == ["a value containing ': ' must be in quotes"], (text, problems)
+
+
+def test_the_misplaced_key_check_is_linear_in_the_text() -> None:
+    """A syntax error after 20,000 keys is explained from one pass over the lines above it."""
+    import time
+
+    text = "".join(f"k{i}: v\n" for i in range(20_000)) + "  late: x\n"
+    start = time.process_time()
+    problems = strictyaml.load(text).problems
+    assert [p.line for p in problems] == [20_001]
+    assert "the key 'late' is out of line" in problems[0].message
+    assert time.process_time() - start < 30  # a hang bound, not a speed test

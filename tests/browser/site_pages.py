@@ -40,12 +40,31 @@ def contribute_exists(site_dir: Path) -> bool:
     return (site_dir / "contribute" / "index.html").is_file()
 
 
+SETTLED = """() => document.getAnimations().every(
+    a => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity)"""
+"""No transition or finite animation is running: the page shows what a reader sees once it settles."""
+
+
+def wait_until_settled(page) -> None:
+    page.wait_for_function(SETTLED, timeout=15000)
+
+
 def open_search(page, query: str = SEARCH_QUERY) -> None:
-    """Open Material's search dialog from the keyboard and type ``query``; wait for results."""
+    """Open Material's search dialog from the keyboard and type ``query``; wait until the
+    results for the whole query are shown and faded in (Material fades the dialog in over
+    0.4 s; checking colours before that measures a half-transparent result)."""
     page.keyboard.press("/")  # Material's shortcut; focuses the search input
     page.wait_for_function("document.activeElement && document.activeElement.matches('input.md-search__input')")
     page.keyboard.type(query)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_function(
+        """(query) => {
+          const status = document.querySelector("#coprod-search-status");
+          const output = document.querySelector(".md-search__output");
+          return status && status.dataset.state === "done" && status.textContent.includes(query)
+            && document.querySelector(".md-search-result__item")
+            && output && getComputedStyle(output).opacity === "1";
+        }""", arg=query, timeout=15000)
+    wait_until_settled(page)
 
 
 def wait_until_idle(page) -> None:

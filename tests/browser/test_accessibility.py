@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import pytest
 
-from .site_pages import CONTRIBUTE, PAGE_TYPES, WCAG_TAGS, axe_script, contribute_exists, open_search
+from .site_pages import (
+    CONTRIBUTE,
+    PAGE_TYPES,
+    WCAG_TAGS,
+    axe_script,
+    contribute_exists,
+    open_search,
+    wait_until_settled,
+)
 
 SERIOUS = ("serious", "critical")
 
@@ -103,7 +111,7 @@ def test_axe_search_results_open(page) -> None:
 def dark(page) -> None:
     """Material's dark scheme ("slate"), as its palette toggle sets it."""
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-    page.wait_for_timeout(50)  # let the new colours apply
+    wait_until_settled(page)  # Material's colour transitions (0.25 s) end before axe measures
 
 
 @pytest.mark.parametrize("path", list(PAGE_TYPES.values()), ids=list(PAGE_TYPES))
