@@ -52,7 +52,7 @@ def _site_files(site: Path) -> dict[str, bytes]:
 def test_a_draft_leaves_no_trace_in_the_site(tmp_path: Path) -> None:
     overlay = tmp_path / "overlay"
     _case_study(overlay, "zq-sensitive-draft", status="draft", title="Qwxz unpublished sensitive study",
-                body="\n## What happened\n\nVbnmq words from an unpublished draft [@Example2021peer].\n")
+                body="\n## What happened\n\nVbnmq words from an unpublished draft [@Example2021peer; @Staniszewska2022coproduction].\n")
     (tmp_path / "with").mkdir()
     (tmp_path / "without").mkdir()
     with_draft = make_project(tmp_path / "with", overlay)
