@@ -155,11 +155,28 @@ def read_published(root: Path) -> list[str]:
 
 
 def edit_base(config: dict) -> str | None:
-    """The 'edit this file' address prefix from MkDocs settings (repo_url and edit_uri)."""
-    repo, edit = config.get("repo_url"), config.get("edit_uri") or "edit/main/"
+    """The 'edit this file' address of the repository's root, from MkDocs settings.
+
+    ``edit_uri`` names the docs folder (``edit/main/docs/``), as Material's edit button on
+    hand-written pages needs; a path of the repository, like an evidence file, is edited at
+    that address with the docs folder taken off."""
+    repo, edit = config.get("repo_url"), str(config.get("edit_uri") or "edit/main/docs/")
     if not isinstance(repo, str) or not repo:
         return None
-    return f"{repo.rstrip('/')}/{str(edit).strip('/')}/"
+    parts = edit.strip("/").split("/")
+    docs = Path(str(config.get("docs_dir") or "docs")).name
+    if parts and parts[-1] == docs:
+        parts = parts[:-1]
+    return f"{repo.rstrip('/')}/{'/'.join(parts)}/"
+
+
+def edit_uris(build: Build, docs_dir: str = "docs") -> dict[str, str]:
+    """For each generated record page, its source file as MkDocs' ``File.edit_uri`` wants
+    it: relative to the docs folder (``../evidence/case-studies/x.md``), so that the theme's
+    edit button and every other edit link name the file a contributor changes."""
+    pages = {urls.case_study(r.id): r for r in build.evidence.published("case-study")}
+    pages |= {urls.claim(r.id): r for r in build.evidence.published("claim")}
+    return {uri: "../" * len(Path(docs_dir).parts) + record.source.path for uri, record in pages.items()}
 
 
 def read_site_config(root: Path) -> dict:

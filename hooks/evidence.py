@@ -61,6 +61,7 @@ def on_config(config):
     contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
     contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
     _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
+                  edit_uris=site.edit_uris(build, Path(config["docs_dir"]).relative_to(root).as_posix()),
                   searchable=search.markup_for_records(build.evidence), indexed=set(), index=None,
                   language=config["theme"]["language"] or "en")
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
@@ -98,7 +99,9 @@ def on_files(files, config):
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} is also a generated page; remove it from docs/")
         # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
-        files.append(File.generated(config, uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV))
+        file = File.generated(config, uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.edit_uri = _state["edit_uris"].get(uri)  # Material's edit button opens the evidence file
+        files.append(file)
     return files
 
 

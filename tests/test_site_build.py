@@ -121,3 +121,17 @@ def test_a_dirty_rebuild_keeps_every_page_in_the_search_index(tmp_path: Path) ->
         counts.append(indexed_pages(site))
     hand_written = len(list((ROOT / "docs").rglob("*.md")))
     assert counts[0] > hand_written and counts[1] == counts[0]
+
+
+def test_edit_buttons_open_the_file_a_contributor_changes(built: Path, evidence) -> None:
+    """Material's edit button (edit_uri plus each file's File.edit_uri): a hand-written page
+    opens docs/<page>.md, a record's page opens its evidence file; no other page has one."""
+    import re
+
+    def buttons(uri: str) -> list[str]:
+        return re.findall(r'<a href="([^"]*)" title="Edit this page" class="md-content__button', html(built, uri))
+
+    assert [b.split("/edit/main/", 1)[1] for b in buttons("about.md")] == ["docs/about.md"]
+    record = evidence.published("case-study")[0]
+    assert [b.split("/edit/main/", 1)[1] for b in buttons(urls.case_study(record.id))] == [record.source.path]
+    assert buttons(urls.REFERENCES) == [], "a generated list has no file of its own to edit"
