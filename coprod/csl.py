@@ -9,12 +9,12 @@ BibTeX's ``and others`` has no CSL-JSON form and is left out.
 
 from __future__ import annotations
 
-import codecs
 import re
 from typing import Any
 
-import latexcodec  # noqa: F401 - registers the "ulatex" codec
 from pybtex.database import Entry, Person
+
+from .cite import latex_text
 
 # BibTeX/BibLaTeX entry type -> CSL type; anything else is a "document". A misc or
 # unpublished entry with a url is a "webpage".
@@ -61,19 +61,11 @@ VERBATIM_FIELDS = (("doi", "DOI"), ("url", "URL"))
 MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
-_COMMAND_RE = re.compile(r"\\[A-Za-z]+\*?\s*|\\(?=[{}])")
-
-
 def decode_latex(text: str) -> str:
-    """Plain Unicode text from a BibTeX field: accents decoded, commands like ``\\emph``
-    dropped (their argument kept), braces and repeated spaces removed."""
-    try:
-        text = codecs.decode(text, "ulatex")
-    except (UnicodeError, ValueError):
-        pass  # keep the text as written rather than lose it
-    text = _COMMAND_RE.sub("", text)
-    text = text.replace("{", "").replace("}", "")
-    return " ".join(text.split())
+    """Plain Unicode text from a BibTeX field: the pages' own decoder
+    (:func:`coprod.cite.latex_text`), so a title reads the same on the page, in CSL-JSON,
+    in the JSON-LD and in every cite file (a bare ``%`` included)."""
+    return latex_text(text)
 
 
 def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:

@@ -363,3 +363,25 @@ def test_mkdocs_strict_build_fails_on_a_missing_anchor(tmp_path: Path) -> None:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False)
     assert result.returncode != 0
     assert "ref-missing" in result.stdout
+
+
+def test_a_bare_percent_and_a_hyphenated_name_read_the_same_everywhere(tmp_path: Path) -> None:
+    """Issue 14: many exports write a bare ``%``; the page showed "Reaching 50% of services"
+    while CSL-JSON (and so JSON-LD and the downloads) cut it at the %. One decoder now."""
+    from coprod.csl import entry_to_csl
+
+    refs = refs_from(tmp_path, """\
+        @article{Dupont2020reaching,
+          author = {Dupont, Jean-Pierre and Lee, Ann},
+          title = {Reaching 50% of services},
+          journal = {Journal of Things},
+          year = {2020},
+        }
+        """)
+    entry = refs.bibliography.entries["Dupont2020reaching"]
+    item = entry_to_csl("Dupont2020reaching", entry)
+    assert item["title"] == "Reaching 50% of services"
+    assert item["author"][0] == {"family": "Dupont", "given": "Jean-Pierre"}
+    page = refs.entry("Dupont2020reaching")
+    assert "Reaching 50% of services" in page.replace("\\", ""), page
+    assert "Dupont, J.-P." in page.replace("\\", ""), page
