@@ -9,7 +9,7 @@ from ..markup import bullet_list, esc
 from ..text import md_escape
 from . import Page
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
-from .listing import case_study_item, claim_item, strength_symbol
+from .listing import card_list, case_study_item, claim_item, strength_symbol
 
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
 
@@ -52,11 +52,15 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
 
 def _evidence_list(heading: str, block: dict, evidence: Evidence, refs: References, uri: str) -> str:
     items = [refs.link_or_text(k) for k in block.get("references", [])]
+    cards = []
     for case_id in block.get("case_studies", []):
         record = evidence.case_studies.get(case_id)
         if record is not None and record.status in ("published", "retracted"):
-            items.append(case_study_item(record, evidence, uri))
-    return f"## {heading}\n\n" + (bullet_list(items) if items else "None found yet.")
+            cards.append(case_study_item(record, evidence, uri))
+    parts = [bullet_list(items)] if items else []
+    if cards:
+        parts.append(card_list(cards))
+    return f"## {heading}\n\n" + ("\n\n".join(parts) if parts else "None found yet.")
 
 
 def _research_needed(record: Record) -> str:

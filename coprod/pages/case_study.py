@@ -94,7 +94,7 @@ def _outcomes(record: Record, evidence: Evidence, refs: References, uri: str) ->
                      esc(outcome.get("description", "")),
                      term_link(evidence, "evidence_kinds", outcome.get("evidence", ""), uri),
                      "; ".join(refs.link_or_text(k) for k in outcome.get("sources", []))])
-    return "## Outcomes\n\n" + table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows)
+    return "## Outcomes\n\n" + table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows, label="Outcomes")
 
 
 def _resources(record: Record) -> str:

@@ -140,7 +140,8 @@ def _html_table(grid: Grid) -> str:
                f"(columns). Gap: no case study yet.")
     header = "".join(f'<th scope="col">{_term_link(term)}</th>' for term in grid.columns)
     lines = [
-        '<div class="coprod-evidence-map">',
+        f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{_esc(view.heading)}, table" '
+        'tabindex="0">',
         "<table>",
         f"<caption>{_esc(caption)}</caption>",
         f'<thead><tr><th scope="col">{_esc(view.singular.capitalize())}</th>{header}</tr></thead>',

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .. import urls
 from ..evidence import Evidence
-from ..markup import bullet_list
-from .listing import case_study_item
+from .listing import card_list, case_study_item
 
 MARKER = "<!-- library-stats -->"
 NEWEST = 5
@@ -25,7 +24,7 @@ def home_stats(evidence: Evidence, uri: str = urls.HOME) -> str:
     ]
     newest = sorted(cases, key=lambda r: (str(r.data.get("published", "")), r.id), reverse=True)[:NEWEST]
     if newest:
-        lines += [bullet_list(case_study_item(r, evidence, uri) for r in newest), ""]
+        lines += [card_list(case_study_item(r, evidence, uri) for r in newest), ""]
     lines.append(f"[All case studies]({urls.rel(uri, urls.CATALOGUE)})")
     return "\n".join(lines)
 
