@@ -76,11 +76,10 @@ def evidence_kinds(record: Record, evidence: Evidence) -> list[str]:
 
 
 def claim_item(record: Record, evidence: Evidence, from_uri: str) -> str:
-    """A list item's HTML (for markup.bullet_list): the strength symbol and label, then
-    the linked claim."""
+    """A list item's HTML (for markup.bullet_list): the strength badge, then the linked claim."""
     strengths = evidence.taxonomy.get("strengths")
     term = strengths.terms.get(record.data.get("strength")) if strengths else None
-    grade = f"{strength_symbol(term)} {markup.esc(term.label)}: " if term else ""
+    grade = strength_badge_html(term) + " " if term else ""
     retracted = " (retracted)" if record.status == "retracted" else ""
     return (grade + markup.link(urls.href(from_uri, urls.claim(record.id)),
                                 markup.esc(record.data.get("title", record.id))) + retracted)
@@ -89,6 +88,16 @@ def claim_item(record: Record, evidence: Evidence, from_uri: str) -> str:
 def strength_symbol(term) -> str:
     """The at-a-glance rating (●●○), hidden from screen readers, which read the label."""
     return f'<span class="coprod-strength" aria-hidden="true">{html.escape(term.symbol)}</span>'
+
+
+def strength_badge_html(term) -> str:
+    """A claim's strength as a badge: the symbol of its step on the scale and its word
+    (never colour alone: the word is always there, and the symbol differs by step).
+    Screen readers hear "Strength of evidence: Moderate"."""
+    key = markup.esc(term.key)
+    return (f'<span class="coprod-badge coprod-badge--{key}">'
+            f'<span class="coprod-sr-only">Strength of evidence: </span>{strength_symbol(term)} '
+            f'<span class="coprod-badge__word">{markup.esc(term.label)}</span></span>')
 
 
 def sort_case_studies(records: list[Record]) -> list[Record]:
