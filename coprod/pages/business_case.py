@@ -8,6 +8,7 @@ from ..evidence import Evidence, Record
 from ..markup import bullet_list, esc
 from ..text import md_escape
 from . import Page
+from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import card_list, case_study_item, claim_item, strength_symbol
 
@@ -37,6 +38,7 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
         f"# {md_escape(data.get('title', record.id))}",
         retraction_notice(record, "claim"),
         strength_badge(record, evidence, uri),
+        CITE_BUTTON,
         md_escape(data.get("summary", "")),
         "## Why we say this\n\n" + contributed(demote_headings(body.strip())),
         _evidence_list("Evidence for the claim", supporting, evidence, refs, uri),
