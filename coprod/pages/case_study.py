@@ -50,7 +50,7 @@ def collapsed(section: str, summary: str) -> str:
     if not section.strip():
         return ""
     heading, _, rest = section.partition("\n\n")
-    return (f"{heading}\n\n" + block("div", ["<details>", f"<summary>{esc(summary)}</summary>", rest.strip(),
+    return (f"{heading}\n\n" + block("div", ["<details>", f"<summary data-pagefind-ignore>{esc(summary)}</summary>", rest.strip(),
                                              "</details>"], ' class="coprod-collapsed"'))
 
 

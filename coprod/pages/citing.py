@@ -106,7 +106,7 @@ def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page"
             "(with JavaScript on, today's date is filled in).</p>")
     # folded by default: the page's "Cite this page" button and the heading lead here
     return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"
-            f"<summary>Show the citation in {len(FORMATS)} formats, and the files</summary>\n" + "\n".join(blocks)
+            f"<summary data-pagefind-ignore>Show the citation in {len(FORMATS)} formats, and the files</summary>\n" + "\n".join(blocks)
             + f"\n{files}</details>\n</div>\n")
 
 
