@@ -217,43 +217,55 @@ HEADER = 130
 MAX_ROW_CHARS = 40
 MAX_COLUMN_CHARS = 24
 RIGHT = 120  # room for the last column's slanted label
+LABEL_ROW = 22  # on a phone, each row's label has a line of its own above the circles
 
 
 def matrix_svg(grid: Grid) -> str:
-    """The grid as inline SVG: row labels left, column labels slanted on top, a circle per
-    filled cell (area grows with the count, the count written in it), a dashed empty square
-    per gap. A picture (role=img, with a title and a description giving the totals); the
-    table below it carries the same numbers and the links."""
+    """The grid as inline SVG, twice: for a wide column, row labels left of their circles;
+    for a phone, each row's label above its circles, so the matrix fits 320 px with text
+    at full size (CSS shows one). Column labels slant on top; a circle per filled cell (its
+    area grows with the count, the count written in it); a dashed empty square per gap.
+    Pictures (role=img, a title and a description giving the totals); the table below
+    carries the same numbers and the links."""
     view = grid.view
-    ident = f"{view.anchor}-svg"
-    width = LABEL_WIDTH + CELL * len(grid.columns) + RIGHT
-    height = HEADER + CELL * len(grid.rows) + 8
+    return "\n".join([f'<div class="coprod-matrix coprod-scroll" role="region" aria-label="{_esc(view.heading)}, '
+                       'picture" tabindex="0">', _matrix(grid, compact=False), _matrix(grid, compact=True), "</div>"])
+
+
+def _matrix(grid: Grid, compact: bool) -> str:
+    view = grid.view
+    ident = f"{view.anchor}-svg" + ("-compact" if compact else "")
+    left = 4 if compact else LABEL_WIDTH
+    row_height = CELL + (LABEL_ROW if compact else 0)
+    width = left + CELL * len(grid.columns) + RIGHT
+    height = HEADER + row_height * len(grid.rows) + 8
     largest = grid.largest() or 1
     total = len(grid.rows) * len(grid.columns)
     filled = sum(1 for r in grid.rows for c in grid.columns if grid.cell(r.key, c.key))
     description = (f"A matrix of {len(grid.rows)} rows ({view.vocabulary.replace('_', ' ')}) and {len(grid.columns)} "
                    f"columns ({view.columns.replace('_', ' ')}). {filled} of {total} combinations have case studies; "
                    f"{total - filled} are gaps. The same numbers are in the table below.")
-    lines = [f'<div class="coprod-matrix coprod-scroll" role="region" aria-label="{_esc(view.heading)}, picture" '
-             'tabindex="0">',
-             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image">',
+    kind = "compact" if compact else "wide"
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image coprod-matrix__image--{kind}">',
              f'<title id="{ident}-title">{_esc(view.heading)}</title>',
              f'<desc id="{ident}-desc">{_esc(description)}</desc>']
     for j, column in enumerate(grid.columns):
-        x = LABEL_WIDTH + CELL * j + CELL / 2
+        x = left + CELL * j + CELL / 2
         lines.append(f'<text x="{x:g}" y="{HEADER - 8}" transform="rotate(-40 {x:g} {HEADER - 8})" font-size="13" '
                      f'fill="currentColor" class="coprod-matrix__label">{_esc(_shorten(column.label, MAX_COLUMN_CHARS))}'
                      "</text>")
     for i, row in enumerate(grid.rows):
-        top = HEADER + CELL * i
-        y = top + CELL / 2
+        top = HEADER + row_height * i
+        y = top + row_height - CELL / 2
         lines.append(f'<line x1="0" x2="{width - RIGHT}" y1="{top}" y2="{top}" class="coprod-matrix__rule" '
                      'stroke="#8c8c8c" stroke-width="0.5"/>')
-        lines.append(f'<text x="0" y="{y + 5:g}" font-size="13" fill="currentColor" class="coprod-matrix__label">'
-                     f'{_esc(_shorten(row.label, MAX_ROW_CHARS))}</text>')
+        label_y = top + 16 if compact else y + 5
+        limit = MAX_COLUMN_CHARS * 2 if compact else MAX_ROW_CHARS
+        lines.append(f'<text x="{0 if compact else 0}" y="{label_y:g}" font-size="13" fill="currentColor" '
+                     f'class="coprod-matrix__label">{_esc(_shorten(row.label, limit))}</text>')
         for j, column in enumerate(grid.columns):
-            x = LABEL_WIDTH + CELL * j + CELL / 2
+            x = left + CELL * j + CELL / 2
             count = len(grid.cell(row.key, column.key))
             if count:
                 radius = 8 + 13 * (count / largest) ** 0.5
@@ -264,7 +276,7 @@ def matrix_svg(grid: Grid) -> str:
             else:
                 lines.append(f'<rect x="{x - 9:g}" y="{y - 9:g}" width="18" height="18" class="coprod-matrix__gap" '
                              'fill="none" stroke="#6b6b6b" stroke-width="1.5" stroke-dasharray="3 2"/>')
-    lines += ["</svg>", "</div>"]
+    lines.append("</svg>")
     return "\n".join(lines)
 
 
