@@ -211,32 +211,32 @@ def _cell(grid: Grid, row: Term, column: Term) -> str:
 
 # The matrix as a picture, in viewBox units (the SVG scales to the column; on a phone its
 # region scrolls sideways with the row labels kept readable).
-LABEL_WIDTH = 290
 CELL = 46
 HEADER = 130
-MAX_ROW_CHARS = 40
+MAX_ROW_CHARS = 48
 MAX_COLUMN_CHARS = 24
 RIGHT = 120  # room for the last column's slanted label
-LABEL_ROW = 22  # on a phone, each row's label has a line of its own above the circles
+LABEL_ROW = 22  # each row's label has a line of its own above its circles
 
 
 def matrix_svg(grid: Grid) -> str:
-    """The grid as inline SVG, twice: for a wide column, row labels left of their circles;
-    for a phone, each row's label above its circles, so the matrix fits 320 px with text
-    at full size (CSS shows one). Column labels slant on top; a circle per filled cell (its
-    area grows with the count, the count written in it); a dashed empty square per gap.
-    Pictures (role=img, a title and a description giving the totals); the table below
-    carries the same numbers and the links."""
+    """The grid as inline SVG: each row's label on a line of its own above its circles, so
+    the matrix fits a 320 px phone with its text at full size and the column on a desktop.
+    Column labels slant on top; a circle per filled cell (its area grows with the count,
+    the count written in it); a dashed empty square per gap. A picture (role=img, a title
+    and a description giving the totals); the table below carries the numbers and links.
+    (Labels left of the rows read better on a desktop, but a second picture doubled the
+    page's DOM and its style work.)"""
     view = grid.view
     return "\n".join([f'<div class="coprod-matrix coprod-scroll" role="region" aria-label="{_esc(view.heading)}, '
-                       'picture" tabindex="0">', _matrix(grid, compact=False), _matrix(grid, compact=True), "</div>"])
+                       'picture" tabindex="0">', _matrix(grid), "</div>"])
 
 
-def _matrix(grid: Grid, compact: bool) -> str:
+def _matrix(grid: Grid) -> str:
     view = grid.view
-    ident = f"{view.anchor}-svg" + ("-compact" if compact else "")
-    left = 4 if compact else LABEL_WIDTH
-    row_height = CELL + (LABEL_ROW if compact else 0)
+    ident = f"{view.anchor}-svg"
+    left = 4
+    row_height = CELL + LABEL_ROW
     width = left + CELL * len(grid.columns) + RIGHT
     height = HEADER + row_height * len(grid.rows) + 8
     largest = grid.largest() or 1
@@ -245,9 +245,10 @@ def _matrix(grid: Grid, compact: bool) -> str:
     description = (f"A matrix of {len(grid.rows)} rows ({view.vocabulary.replace('_', ' ')}) and {len(grid.columns)} "
                    f"columns ({view.columns.replace('_', ' ')}). {filled} of {total} combinations have case studies; "
                    f"{total - filled} are gaps. The same numbers are in the table below.")
-    kind = "compact" if compact else "wide"
-    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image coprod-matrix__image--{kind}">',
+    # drawn at 1:1 (13 px text) where there is room, scaled down only to fit a narrow column
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" role="img" '
+             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image">',
              f'<title id="{ident}-title">{_esc(view.heading)}</title>',
              f'<desc id="{ident}-desc">{_esc(description)}</desc>']
     for j, column in enumerate(grid.columns):
@@ -260,10 +261,8 @@ def _matrix(grid: Grid, compact: bool) -> str:
         y = top + row_height - CELL / 2
         lines.append(f'<line x1="0" x2="{width - RIGHT}" y1="{top}" y2="{top}" class="coprod-matrix__rule" '
                      'stroke="#8c8c8c" stroke-width="0.5"/>')
-        label_y = top + 16 if compact else y + 5
-        limit = MAX_COLUMN_CHARS * 2 if compact else MAX_ROW_CHARS
-        lines.append(f'<text x="{0 if compact else 0}" y="{label_y:g}" font-size="13" fill="currentColor" '
-                     f'class="coprod-matrix__label">{_esc(_shorten(row.label, limit))}</text>')
+        lines.append(f'<text x="0" y="{top + 16:g}" font-size="13" fill="currentColor" '
+                     f'class="coprod-matrix__label">{_esc(_shorten(row.label, MAX_ROW_CHARS))}</text>')
         for j, column in enumerate(grid.columns):
             x = left + CELL * j + CELL / 2
             count = len(grid.cell(row.key, column.key))
