@@ -372,6 +372,38 @@
       if (!errors.length) showResult(data);
     });
     document.getElementById("cf-copy").addEventListener("click", copy);
+    showProgress();
+  }
+
+  // The progress line: the step in view is marked (aria-current="step"), and a step whose
+  // required fields are all filled in gets a tick.
+  function showProgress() {
+    var links = Array.prototype.slice.call(document.querySelectorAll(".cf-progress a[href^='#cf-step-']"));
+    var sections = links.map(function (a) { return document.getElementById(a.getAttribute("href").slice(1)); });
+    if (!links.length || sections.indexOf(null) >= 0) return;
+    function mark(index) {
+      links.forEach(function (a, i) {
+        if (i === index) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
+      });
+    }
+    function done() {
+      sections.forEach(function (section, i) {
+        var required = section.querySelectorAll("[required]");
+        var filled = Array.prototype.every.call(required, function (el) { return el.value && el.checkValidity(); });
+        links[i].classList.toggle("cf-step-done", required.length > 0 && filled);
+      });
+    }
+    if ("IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) mark(sections.indexOf(entry.target));
+        });
+      }, { rootMargin: "-30% 0px -60% 0px" });
+      sections.forEach(function (section) { observer.observe(section); });
+    }
+    form.addEventListener("input", done);
+    form.addEventListener("change", done);
+    done();
   }
 
   start();
