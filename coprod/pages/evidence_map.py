@@ -227,9 +227,7 @@ def matrix_svg(grid: Grid) -> str:
     and a description giving the totals); the table below carries the numbers and links.
     (Labels left of the rows read better on a desktop, but a second picture doubled the
     page's DOM and its style work.)"""
-    view = grid.view
-    return "\n".join([f'<div class="coprod-matrix coprod-scroll" role="region" aria-label="{_esc(view.heading)}, '
-                       'picture" tabindex="0">', _matrix(grid), "</div>"])
+    return "\n".join(['<div class="coprod-matrix">', _matrix(grid), "</div>"])  # scales to fit: no scrolling
 
 
 def _matrix(grid: Grid) -> str:
