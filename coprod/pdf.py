@@ -25,12 +25,12 @@ from . import urls
 PDF_URI = "business-case/business-case.pdf"
 PAGE_HTML = "business-case/index.html"
 
-_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.DOTALL)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _HREF = re.compile(r'\bhref="([^"]*)"')
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 _DROP = re.compile(r'<div class="coprod-page-actions[^"]*">.*?</div>|<button\b.*?</button>|<a [^>]*class="md-content__button'
-                   r'[^>]*>.*?</a>', re.S)
+                   r'[^>]*>.*?</a>', re.DOTALL)
 
 PDF_CSS = """
 @page {

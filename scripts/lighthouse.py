@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.site_pages import CONTRIBUTE, PAGE_TYPES  # noqa: E402
+from tests.browser.site_pages import CONTRIBUTE, PAGE_TYPES
 
 LIGHTHOUSE = ROOT / ".venv-tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 VERSION = "12.2.3"
@@ -46,7 +46,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def send_head(self):  # noqa: ANN201 - the base class's contract
+    def send_head(self):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not self.path.split("?")[0].endswith("/"):

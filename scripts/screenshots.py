@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.site_pages import CONTRIBUTE, PAGE_TYPES  # noqa: E402
+from tests.browser.site_pages import CONTRIBUTE, PAGE_TYPES
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
                     context = browser.new_context(viewport={"width": width, "height": height})
                     # Material keeps the chosen scheme in localStorage (__palette), read before paint
                     context.add_init_script(
-                        "localStorage.setItem('/.__palette', JSON.stringify({index: %d, color: {scheme: '%s'}}))"
-                        % (SCHEMES.index(scheme), scheme))
+                        f"localStorage.setItem('/.__palette', JSON.stringify({{index: {SCHEMES.index(scheme)}, "
+                        f"color: {{scheme: '{scheme}'}}}}))")
                     page = context.new_page()
                     for name, path in chosen.items():
                         page.goto(base + path)

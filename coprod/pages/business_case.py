@@ -10,7 +10,7 @@ from ..text import md_escape
 from . import Page
 from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
-from .listing import card_list, case_study_item, claim_item, strength_badge_html, strength_symbol
+from .listing import card_list, case_study_item, strength_badge_html, strength_symbol
 
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
 
@@ -107,10 +107,10 @@ def business_case_page(evidence: Evidence, chart: str = "") -> Page:
         "below is graded on the rubric at the end of this page. Most evidence so far is emerging: the gaps are "
         "findings too, and show the research that is still needed."),
     ]
-    parts.append(block("div", ['<a class="md-button" href="business-case.pdf" type="application/pdf">'
-                               "Download the business case as a PDF</a>",
-                               "<span>For printing or attaching to guidance: it carries this page's version, date and "
-                               "permanent address.</span>"], ' class="coprod-page-actions coprod-pdf-link"'))
+    parts.append(block("div", [('<a class="md-button" href="business-case.pdf" type="application/pdf">'
+                               "Download the business case as a PDF</a>"),
+                               ("<span>For printing or attaching to guidance: it carries this page's version, date and "
+                               "permanent address.</span>")], ' class="coprod-page-actions coprod-pdf-link"'))
     if chart:
         parts.append(chart)
     ids: set[str] = set()

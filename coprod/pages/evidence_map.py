@@ -158,16 +158,16 @@ def _table_section(evidence: Evidence, grid: Grid) -> str:
     view = grid.view
     lines = [f"## {view.heading} {{#{view.anchor}}}", ""]
     if not grid.rows or not grid.columns:
-        return "\n".join([*lines, f"There are no {view.vocabulary} or {view.columns.replace('_', ' ')} in the "
-                                   "taxonomy yet.", ""])
+        return "\n".join([*lines, (f"There are no {view.vocabulary} or {view.columns.replace('_', ' ')} in the "
+                                   "taxonomy yet."), ""])
     total = len(grid.rows) * len(grid.columns)
     filled = sum(1 for row in grid.rows for column in grid.columns if grid.cell(row.key, column.key))
     has = "has" if filled == 1 else "have"
     gaps = "1 is a gap" if total - filled == 1 else f"{total - filled} are gaps"
     lines += [f"{filled} of the {total} combinations {has} at least one case study; {gaps}.", ""]
     if view is PRINCIPLES and filled == total:
-        lines += ["Every principle goes with every area here: most case studies show most principles, so this "
-                  "view shows no gaps. The views above show where evidence is missing.", ""]
+        lines += [("Every principle goes with every area here: most case studies show most principles, so this "
+                  "view shows no gaps. The views above show where evidence is missing."), ""]
     lines += [matrix_svg(grid), "", _html_table(grid), ""]
     return "\n".join(lines)
 
@@ -184,8 +184,8 @@ def _html_table(grid: Grid) -> str:
     view = grid.view
     header = "".join(f'<th scope="col">{_term_link(term)}</th>' for term in grid.columns)
     lines = [
-        f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{_esc(view.heading)}, table" '
-        'tabindex="0">',
+        (f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{_esc(view.heading)}, table" '
+        'tabindex="0">'),
         "<table>",
         f"<caption>{_esc(_caption(view))}</caption>",
         f'<thead><tr><th scope="col">{_esc(view.singular.capitalize())}</th>{header}</tr></thead>',
@@ -244,9 +244,9 @@ def _matrix(grid: Grid) -> str:
                    f"columns ({view.columns.replace('_', ' ')}). {filled} of {total} combinations have case studies; "
                    f"{total - filled} are gaps. The same numbers are in the table below.")
     # drawn at 1:1 (13 px text) where there is room, scaled down only to fit a narrow column
-    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+    lines = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" '
-             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image">',
+             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image">'),
              f'<title id="{ident}-title">{_esc(view.heading)}</title>',
              f'<desc id="{ident}-desc">{_esc(description)}</desc>']
     for j, column in enumerate(grid.columns):

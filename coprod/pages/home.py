@@ -28,10 +28,10 @@ def _search(uri: str) -> str:
     return block("div", [
         f'<form role="search" aria-label="Search the case studies" action="{action}" method="get">',
         '<label for="home-search" class="coprod-home-search__label">Search the case studies</label>',
-        '<span class="coprod-home-search__row">'
+        ('<span class="coprod-home-search__row">'
         '<input type="search" id="home-search" name="q" autocomplete="off" '
         'placeholder="For example: mental health, peer researchers">'
-        '<button type="submit" class="md-button md-button--primary">Search</button></span>',
+        '<button type="submit" class="md-button md-button--primary">Search</button></span>'),
         "</form>",
     ], ' class="coprod-home-search"')
 
@@ -43,8 +43,8 @@ def _ways_in(evidence: Evidence, uri: str, cases: int, claims: int, gaps: int) -
     ways = [
         (urls.CATALOGUE, "Case studies", f"{cases} case {'study' if cases == 1 else 'studies'}",
          "What co-produced projects did, who was involved and what changed."),
-        (urls.BUSINESS_CASE, "The business case", f"{claims} claim{'s' if claims != 1 else ''}, "
-         f"{gaps} evidence gap{'s' if gaps != 1 else ''}",
+        (urls.BUSINESS_CASE, "The business case", (f"{claims} claim{'s' if claims != 1 else ''}, "
+         f"{gaps} evidence gap{'s' if gaps != 1 else ''}"),
          "What the evidence says co-production achieves, how strong it is, and the research still needed."),
         (urls.EVIDENCE_MAP, "Evidence map", f"{cells - mapped} of {cells} combinations are gaps",
          "Which ways of working go with which outcomes, and where no case study has looked yet."),

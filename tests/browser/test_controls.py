@@ -94,8 +94,8 @@ MEASURE = r"""
 
 def _open(browser, base_url, path: str, scheme: str, width: int):
     context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 800})
-    context.add_init_script("localStorage.setItem('/.__palette', JSON.stringify({index: %d, color: {scheme: '%s'}}))"
-                            % (SCHEMES.index(scheme), scheme))
+    context.add_init_script(f"localStorage.setItem('/.__palette', JSON.stringify({{index: {SCHEMES.index(scheme)}, "
+                            f"color: {{scheme: '{scheme}'}}}}))")
     page = context.new_page()
     page.goto(path)
     page.wait_for_load_state("networkidle")
