@@ -95,8 +95,7 @@ def _bar(top: int, label: str, value: int, largest: int) -> list[str]:
     lines = [f'<text x="0" y="{top + LABEL_SIZE}" class="coprod-chart__label" {text}>{_esc(_shorten(label))}</text>']
     if width > 0:
         lines.append(f'<rect x="0" y="{bar_top}" width="{_num(width)}" height="{BAR_HEIGHT}" rx="2" '
-                     f'class="coprod-chart__bar" fill="{BAR_FALLBACK}" '
-                     f'style="fill: var(--md-primary-fg-color, {BAR_FALLBACK})"/>')
+                     f'class="coprod-chart__bar" fill="{BAR_FALLBACK}"/>')  # extra.css: the palette's colour
     lines.append(f'<text x="{_num(width + 6)}" y="{bar_top + BAR_HEIGHT - 4}" class="coprod-chart__value" '
                  f'{text}>{value}</text>')
     return lines

@@ -349,7 +349,7 @@ def _kind(node: dict, item: dict) -> str:
 
 
 def _label(name: str) -> str:
-    return {"id": "Id (the page address)", "plain_english_summary": "Plain English summary"}.get(
+    return {"id": "Page address", "plain_english_summary": "Plain English summary"}.get(
         name, name.replace("_", " ").capitalize())
 
 
@@ -383,14 +383,31 @@ def form_page(evidence: Evidence, repo_url: str) -> Page:
         f"Before you start, read [how to write a good case study]({urls.rel(FORM, GUIDE)}): above all, who may be "
         f"named and what must never be published. Every field is described in the "
         f"[field reference]({urls.rel(FORM, FIELDS)}).\n\n")
+    by_name = {f["name"]: f for f in model["fields"]}
+    placed = {name for _, _, names in FORM_SECTIONS for name in names}
+    steps = "".join(f'<li><a href="#cf-step-{key}">{_esc(title)}</a></li>' for key, title, _ in FORM_SECTIONS)
+    sections = []
+    for number, (key, title, names) in enumerate(FORM_SECTIONS, start=1):
+        inner = "".join(_field_html(by_name[n], model) for n in names if n in by_name)
+        if key == "what-happened":
+            inner += _body_html()
+        sections.append(f'<section class="cf-section" id="cf-step-{key}" aria-labelledby="cf-step-{key}-title">'
+                        f'<h2 id="cf-step-{key}-title"><span class="cf-step">Step {number} of {len(FORM_SECTIONS)}'
+                        f'</span> {_esc(title)}</h2>{inner}</section>')
+    # the fields an editor sets (status, dates, version, aliases, licence...), and any field
+    # the schema gains later, so that every field of the schema is in the form
+    more = "".join(_field_html(f, model) for f in model["fields"] if f["name"] not in placed)
     parts = [
         f'<div id="contribute-app" data-repo-url="{_esc(repo_url.rstrip("/"))}" data-folder="{_esc(CASE_STUDIES)}">',
         ('<noscript><p>This form needs JavaScript. Without it, follow the contributor guide and write the file '
         'from the template.</p></noscript>'),
+        f'<nav class="cf-progress" aria-label="Steps of the form"><ol>{steps}</ol></nav>',
         '<form id="cf-form" class="cf-scope" novalidate>',
-        *[_field_html(f, model) for f in model["fields"]],
-        _body_html(),
-        '<div id="cf-errors" role="alert" tabindex="-1" hidden></div>',
+        ('<div id="cf-errors" class="cf-error-summary" role="alert" tabindex="-1" aria-labelledby="cf-errors-title" '
+         'hidden></div>'),
+        *sections,
+        ('<details class="cf-more"><summary>More options: page address history, version, dates, status, '
+         f'licence</summary><p class="cf-help">Most people leave these as they are.</p>{more}</details>'),
         '<p><button type="submit" class="md-button md-button--primary" id="cf-make">Make the file</button></p>',
         '</form>',
         _result_html(),
@@ -399,6 +416,17 @@ def form_page(evidence: Evidence, repo_url: str) -> Page:
         '</div>',
     ]
     return Page(FORM, intro + "".join(parts) + "\n", title="Propose a case study")
+
+
+# The form's steps, in the order a contributor thinks of them (the schema's order is the
+# file's): fields not named here go under "More options".
+FORM_SECTIONS = (
+    ("about", "About the project", ("title", "id", "summary", "plain_english_summary", "project", "settings")),
+    ("who", "Who was involved", ("involved", "research_stages", "principles")),
+    ("what-happened", "What happened", ("features", "barriers", "enablers", "resources")),
+    ("what-changed", "What changed", ("outcomes",)),
+    ("sources", "Sources", ("sources", "authors")),
+)
 
 
 def _field_html(f: dict, model: dict, prefix: str = "cf") -> str:
@@ -463,6 +491,9 @@ def _control_html(f: dict, model: dict, ident: str) -> str:
 
 
 def _extra_html(f: dict, ident: str) -> str:
+    if f["path"] == "id":
+        return (f'<p class="cf-id-check" id="{ident}-check" aria-live="polite">Made from the title as you type it; '
+                "you can change it.</p>")
     if f.get("readability"):
         return f'<p class="cf-readability" id="{ident}-grade" aria-live="polite"></p>'
     if f["kind"] == "lines":

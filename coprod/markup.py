@@ -63,12 +63,15 @@ def bullet_list(items: Iterable[str], css_class: str = "") -> str:
     return block("ul", (f"<li>{item}</li>" for item in items), attributes)
 
 
-def table(header: list[str], rows: Iterable[list[str]], numeric: frozenset[int] = frozenset()) -> str:
+def table(header: list[str], rows: Iterable[list[str]], numeric: frozenset[int] = frozenset(),
+          label: str = "") -> str:
     """A table like the one Python-Markdown makes from a pipe table: a header row of
     ``<th>`` and body rows of ``<td>`` (all cells HTML). Columns in ``numeric`` are
-    right-aligned. No class attribute, so Material styles it as it styles markdown tables."""
+    right-aligned by a class (no style attribute: the pages' Content-Security-Policy allows
+    none). With ``label`` (plain text), the table sits in a labelled region that scrolls on
+    its own when it is wider than the column, so the page never scrolls sideways."""
 
-    right = ' style="text-align: right;"'
+    right = ' class="coprod-num"'
 
     def cells(tag: str, values: list[str]) -> str:
         return "".join(f"<{tag}{right if i in numeric else ''}>{v}</{tag}>" for i, v in enumerate(values))
@@ -76,7 +79,28 @@ def table(header: list[str], rows: Iterable[list[str]], numeric: frozenset[int] 
     lines = ["<thead>", f"<tr>{cells('th', header)}</tr>", "</thead>", "<tbody>"]
     lines += [f"<tr>{cells('td', row)}</tr>" for row in rows]
     lines.append("</tbody>")
-    return block("table", lines)
+    if not label:
+        return block("table", lines)
+    return block("div", ["<table>", *lines, "</table>"], scroll_region(label))
+
+
+def scroll_region(label: str) -> str:
+    """The attributes of a region that scrolls sideways on its own, named for screen readers
+    and reachable from the keyboard (WCAG 1.4.10, 2.1.1)."""
+    return f' class="coprod-scroll" role="region" aria-label="{esc(label)}" tabindex="0"'
+
+
+def tags(labels: Iterable[str], css_class: str = "coprod-tag") -> str:
+    """Small tags (each label HTML already, escaped or a link) in a line that wraps. Spans,
+    not a list: a card is a list item, and its tags are words about it, not items of a list."""
+    items = "".join(f'<span class="{css_class}">{label}</span>' for label in labels)
+    return f'<span class="coprod-tags">{items}</span>' if items else ""
+
+
+def tag_list(labels: Iterable[str], label: str) -> str:
+    """Tags that are links (a case study's principles, barriers): a labelled list."""
+    items = "".join(f"<li>{item}</li>" for item in labels)
+    return f'<ul class="coprod-tags" aria-label="{esc(label)}">{items}</ul>' if items else ""
 
 
 @cache

@@ -306,7 +306,9 @@ def test_script_filters_in_a_fake_dom(tmp_path: Path, evidence: Evidence) -> Non
     assert first["status"] == "1 of 4 case studies match these filters."
     assert first["items"] == [{"text": "Peer researchers shaping a community health study"
                                        "Peer researchers with lived experience designed and ran interviews in a "
-                                       "community health study.Public health, Mental health; 2019–2021",
+                                       "community health study.Setting: Public health, Mental healthYears: 2019–2021"
+                                       "Country: United KingdomPrinciples: Sharing powerReciprocity"
+                                       "Evidence: Authors' reflection, Reported by participants",
                                "href": "https://example.org/library/case-studies/peer-researchers/"}]
     assert first["url"] == "/library/case-studies/?q=peer&principle=reciprocity"  # the unknown setting is dropped
     selects = {s["name"]: s for s in out["selects"]}
@@ -319,7 +321,7 @@ def test_script_filters_in_a_fake_dom(tmp_path: Path, evidence: Evidence) -> Non
     assert second["status"] == "3 of 4 case studies match these filters."
     assert [i["href"] for i in second["items"]] == [
         "https://example.org/library/case-studies/peer-researchers/", None, None]  # unsafe urls: no links
-    assert second["items"][1]["text"] == "<b>evil</b>s"  # markup stays text
+    assert second["items"][1]["text"] == "<b>evil</b>sPrinciples: Reciprocity"  # markup stays text
     assert second["url"] == "/library/case-studies/?principle=reciprocity"
 
 

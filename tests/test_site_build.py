@@ -71,8 +71,10 @@ def test_exports_hold_every_published_record(built: Path, evidence) -> None:
 
 def test_home_page_shows_live_counts(built: Path, evidence) -> None:
     page = html(built, urls.HOME)
-    assert f"<strong>{len(evidence.published('case-study'))} case studies</strong>" in page
-    assert "Newest case studies" in page
+    count = len([r for r in evidence.published("case-study") if r.status == "published"])
+    assert f'<span class="coprod-way__count">{count} case studies</span>' in page
+    assert "Newest case studies" in page and 'class="coprod-card"' in page
+    assert '<input type="search" id="home-search" name="q"' in page
 
 
 def test_navigation_lists_sections_not_every_case_study(built: Path, evidence) -> None:

@@ -110,9 +110,10 @@ def test_term_page_content(evidence: Evidence) -> None:
     kind = pages["evidence/author-reflection.md"]
     assert kind.lists == {"peer-researchers", "learning-disability-panel"}
     index = pages["principles/index.md"].content
-    assert "| [Reciprocity](reciprocity.md) | Everybody benefits" in index
-    assert "| [Building and maintaining relationships](building-relationships.md) | " in index
-    assert index.count("\n| [") == len(evidence.taxonomy["principles"].terms)
+    assert '<tr><td><a href="reciprocity/">Reciprocity</a></td><td>Everybody benefits' in index
+    assert '<tr><td><a href="building-relationships/">Building and maintaining relationships</a></td>' in index
+    assert index.count("<tr><td><a ") == len(evidence.taxonomy["principles"].terms)
+    assert 'role="region" aria-label="Principles" tabindex="0"' in index and "style=" not in index
 
 
 def test_a_term_used_by_two_case_studies_lists_both_with_their_details(tmp_path: Path) -> None:
@@ -146,7 +147,7 @@ def test_a_term_used_by_two_case_studies_lists_both_with_their_details(tmp_path:
     assert reach.count("An advisory panel") == 1
     assert "easy-read summary" in reach and "presented the findings at a conference" in reach
     kinds = pages["evidence/participant-reported.md"].content
-    assert kinds.count("(area: ") == 3 and kinds.count("<li>") == 2
+    assert kinds.count("(area: ") == 3 and kinds.count('<li class="coprod-card">') == 2
 
 
 def test_records_are_indexed_in_one_pass(evidence: Evidence, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +176,8 @@ def test_drafts_never_appear_and_retracted_are_marked(evidence: Evidence) -> Non
     assert not any("peer-researchers" in p.content or "peer-researchers" in p.lists for p in pages)
     relationships = by_uri(pages)["principles/building-relationships.md"].content
     assert '../../case-studies/learning-disability-panel/">An advisory panel' in relationships
-    assert "with a learning disability</a> (retracted)" in relationships
+    assert ('with a learning disability</a> <span class="coprod-tag coprod-tag--retracted">Retracted</span>'
+            in relationships)
     assert "co-production</a> (retracted)" in relationships
     assert urls.year(2019) not in by_uri(pages)
 

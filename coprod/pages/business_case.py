@@ -5,24 +5,38 @@ from __future__ import annotations
 from .. import urls
 from ..cite import References
 from ..evidence import Evidence, Record
-from ..markup import bullet_list, esc
+from ..markup import block, bullet_list, esc
 from ..text import md_escape
 from . import Page
+from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
-from .listing import case_study_item, claim_item, strength_symbol
+from .listing import card_list, case_study_item, strength_badge_html, strength_symbol
 
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
 
 
 def strength_badge(record: Record, evidence: Evidence, from_uri: str) -> str:
-    """'●●○ Moderate' with a link to the rubric, for the top of a claim."""
+    """The claim's strength as a labelled scale, weakest step first, its own step marked
+    (by weight, border and the words "this claim", never by colour alone), then what the
+    step means and a link to the rubric."""
     strengths = evidence.taxonomy.get("strengths")
     term = strengths.terms.get(record.data.get("strength")) if strengths else None
     if term is None:
         return ""
-    rubric = urls.rel(from_uri, urls.BUSINESS_CASE, RUBRIC_ANCHOR)
-    return (f"**Strength of evidence: {strength_symbol(term)} {md_escape(term.label)}**. "
-            f"{md_escape(term.definition)} [How we grade]({rubric})")
+    rubric = esc(urls.href(from_uri, urls.BUSINESS_CASE, RUBRIC_ANCHOR))
+    steps = []
+    for step in reversed(list(strengths.terms.values())):
+        current = step.key == term.key
+        mark = ' aria-current="true"' if current else ""
+        here = '<span class="coprod-scale__here">this claim</span>' if current else ""
+        steps.append(f'<li class="coprod-scale__step coprod-badge--{esc(step.key)}'
+                     f'{" coprod-scale__step--current" if current else ""}"{mark}>'
+                     f"{strength_symbol(step)} <span>{esc(step.label)}</span>{here}</li>")
+    return block("div", [
+        f'<p class="coprod-scale__title"><strong>Strength of evidence: {esc(term.label)}</strong></p>',
+        f'<ol class="coprod-scale" aria-label="The scale, from no evidence to strong">{"".join(steps)}</ol>',
+        f'<p>{esc(term.definition)} <a href="{rubric}">How we grade</a></p>',
+    ], f' class="coprod-strength-scale coprod-strength-scale--{esc(term.key)}"')
 
 
 def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: str | None) -> Page:
@@ -37,6 +51,7 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
         f"# {md_escape(data.get('title', record.id))}",
         retraction_notice(record, "claim"),
         strength_badge(record, evidence, uri),
+        CITE_BUTTON,
         md_escape(data.get("summary", "")),
         "## Why we say this\n\n" + contributed(demote_headings(body.strip())),
         _evidence_list("Evidence for the claim", supporting, evidence, refs, uri),
@@ -52,11 +67,15 @@ def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: s
 
 def _evidence_list(heading: str, block: dict, evidence: Evidence, refs: References, uri: str) -> str:
     items = [refs.link_or_text(k) for k in block.get("references", [])]
+    cards = []
     for case_id in block.get("case_studies", []):
         record = evidence.case_studies.get(case_id)
         if record is not None and record.status in ("published", "retracted"):
-            items.append(case_study_item(record, evidence, uri))
-    return f"## {heading}\n\n" + (bullet_list(items) if items else "None found yet.")
+            cards.append(case_study_item(record, evidence, uri))
+    parts = [bullet_list(items)] if items else []
+    if cards:
+        parts.append(card_list(cards))
+    return f"## {heading}\n\n" + ("\n\n".join(parts) if parts else "None found yet.")
 
 
 def _research_needed(record: Record) -> str:
@@ -88,6 +107,10 @@ def business_case_page(evidence: Evidence, chart: str = "") -> Page:
         "below is graded on the rubric at the end of this page. Most evidence so far is emerging: the gaps are "
         "findings too, and show the research that is still needed."),
     ]
+    parts.append(block("div", [('<a class="md-button" href="business-case.pdf" type="application/pdf">'
+                               "Download the business case as a PDF</a>"),
+                               ("<span>For printing or attaching to guidance: it carries this page's version, date and "
+                               "permanent address.</span>")], ' class="coprod-page-actions coprod-pdf-link"'))
     if chart:
         parts.append(chart)
     ids: set[str] = set()
@@ -100,22 +123,43 @@ def business_case_page(evidence: Evidence, chart: str = "") -> Page:
         if not records:
             continue
         term = categories.terms.get(key) if categories else None
-        section = [f"## {md_escape(term.label if term else key)}", "", md_escape(term.definition) if term else ""]
-        items = []
+        section = [f"## {md_escape(term.label if term else key)} {{: .coprod-category }}", "",
+                   md_escape(term.definition) if term else ""]
+        cards = []
         for record in records:
-            item = claim_item(record, evidence, uri)
-            if record.data.get("summary"):
-                item += f"<br>{esc(record.data['summary'])}"
-            needed = len(record.data.get("research_needed") or [])
+            cards.append(_claim_card(record, evidence, uri))
             support = record.data.get("supporting") or {}
-            count = len(support.get("references", [])) + len(support.get("case_studies", []))
-            items.append(item + f"<br><em>{count} supporting source{'s' if count != 1 else ''}; "
-                         f"{needed} research question{'s' if needed != 1 else ''} still open.</em>")
             ids.update(i for i in support.get("case_studies", []) if i in evidence.case_studies)
-        section += ["", bullet_list(items, "coprod-claims")]
+        section += ["", block("ul", cards, ' class="coprod-claims"')]
         parts.append("\n".join(section))
     parts.append(_rubric(evidence) if strengths else "")
     return Page(uri, "\n\n".join(p for p in parts if p) + "\n", frozenset(), "The business case for co-production")
+
+
+def _claim_card(record: Record, evidence: Evidence, uri: str) -> str:
+    """A claim as a card: its strength badge, the claim (its link covers the card), the
+    summary, and how much evidence there is for and against it."""
+    strengths = evidence.taxonomy.get("strengths")
+    term = strengths.terms.get(record.data.get("strength")) if strengths else None
+    data = record.data
+    href = esc(urls.href(uri, urls.claim(record.id)))
+    parts = [strength_badge_html(term) if term else "",
+             f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(data.get("title", record.id))}</a>']
+    if record.status == "retracted":
+        parts.append('<span class="coprod-tag coprod-tag--retracted">Retracted</span>')
+    if data.get("summary"):
+        parts.append(f'<p class="coprod-card__summary">{esc(data["summary"])}</p>')
+    support, contrary = data.get("supporting") or {}, data.get("contrary") or {}
+    count_for = len(support.get("references", [])) + len(support.get("case_studies", []))
+    count_against = len(contrary.get("references", [])) + len(contrary.get("case_studies", []))
+    needed = len(data.get("research_needed") or [])
+    facts = [f"{count_for} source{'s' if count_for != 1 else ''} for",
+             f"{count_against} against" if count_against else "none against found yet",
+             f"{needed} research question{'s' if needed != 1 else ''} open"]
+    against = " coprod-claim--contested" if count_against else ""
+    parts.append('<p class="coprod-card__facts">'
+                 + "".join(f'<span class="coprod-card__fact">{esc(f)}</span>' for f in facts) + "</p>")
+    return f'<li class="coprod-card coprod-claim{against}">{"".join(parts)}</li>'
 
 
 def _strength_order(evidence: Evidence):

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..evidence import Evidence, Record
-from ..markup import bullet_list
 from ..text import md_escape
 from . import Page
-from .listing import case_study_item, sort_case_studies, years
+from .listing import card_list, case_study_item, sort_case_studies, years
 from .taxonomy_pages import TermIndex, case_countries, case_terms, case_year, index_evidence
 
 CATALOGUE_DATA = "data/catalogue.json"
@@ -80,7 +79,7 @@ def catalogue_page(number: int, count: int, records: list[Record], total: int, e
         where = f" This is page {number} of {count}." if count > 1 else ""
         lines += [f"{total} {noun} of co-produced research, newest first.{where}", ""]
     if records:
-        lines += [bullet_list(case_study_item(record, evidence, uri) for record in records), ""]
+        lines += [card_list(case_study_item(record, evidence, uri) for record in records), ""]
     if count > 1:
         lines += [pager(number, count), f"{{: #{PAGER_ID} }}", ""]
     lines += browse_by(uri, evidence, index)

@@ -104,8 +104,10 @@ def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page"
     note = (f"<p>This page is version {html.escape(c.version or __version__)} of {html.escape(c.date or 'n.d.')}. "
             f"Its address never changes. Where a citation shows {html.escape(ACCESSED)}, put the date you read it "
             "(with JavaScript on, today's date is filled in).</p>")
-    return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n" + "\n".join(blocks)
-            + f"\n{files}</div>\n")
+    # folded by default: the page's "Cite this page" button and the heading lead here
+    return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"
+            f"<summary data-pagefind-ignore>Show the citation in {len(FORMATS)} formats, and the files</summary>\n" + "\n".join(blocks)
+            + f"\n{files}</details>\n</div>\n")
 
 
 def download_pages(c: Citable, aliases: tuple[str, ...] = ()) -> list[Page]:

@@ -1,7 +1,11 @@
-"""The evidence gap map, ``/evidence-map/``: principles (and enablers) against outcome areas.
+"""The evidence gap map, ``/evidence-map/``: first the outcome areas against the kinds of
+evidence (how we know each outcome), then enablers, barriers and principles against
+outcome areas, each drawn at build time as an SVG matrix (a circle's size is the number of
+case studies; a dashed empty square is a gap) above its accessible table.
 
-A case study reports a combination when it lists the principle (or enabler) and has an
-outcome in that area. Only published case studies count; retracted ones do not. Each
+A case study reports a combination when it lists the principle (or enabler, or barrier)
+and has an outcome in that area; in the first view, when it has an outcome in that area
+known by that kind of evidence. Only published case studies count; retracted ones do not. Each
 table is raw HTML, so that row headers are ``<th scope="row">`` for screen readers; its
 links are relative URLs (MkDocs does not rewrite raw HTML). Below the tables, a short
 list per non-empty cell names the case studies behind its number, with markdown links
@@ -29,7 +33,8 @@ URI = urls.EVIDENCE_MAP
 
 @dataclass(frozen=True)
 class View:
-    """One table of the map: a vocabulary of rows against the outcome areas."""
+    """One matrix of the map: a vocabulary of rows against the outcome areas (or, for the
+    first view, the outcome areas against the kinds of evidence)."""
 
     vocabulary: str  # taxonomy vocabulary of the rows
     field: str  # the case-study field listing them, like "principles"
@@ -38,12 +43,31 @@ class View:
     singular: str  # "principle"
     heading: str  # the section heading
     anchor: str  # the section's id
+    columns: str = "outcomes"  # taxonomy vocabulary of the columns
+    column_prefix: str = "o"
+    column_singular: str = "outcome area"
+
+    def pairs(self, record: Record) -> set[tuple[str, str]]:
+        """The (row, column) combinations one case study reports."""
+        if self.columns == "outcomes":
+            areas = outcome_areas(record)
+            return {(row, area) for row in listed_terms(record, self.field, self.key) for area in areas}
+        outcomes = record.data.get("outcomes")
+        return {(o["area"], o["evidence"]) for o in outcomes if isinstance(o, dict)
+                and isinstance(o.get("area"), str) and isinstance(o.get("evidence"), str)} \
+            if isinstance(outcomes, list) else set()
 
 
-VIEWS = (
-    View("principles", "principles", "principle", "p", "principle", "Principles and outcome areas", "map-principles"),
-    View("enablers", "enablers", "enabler", "e", "enabler", "Enablers and outcome areas", "map-enablers"),
-)
+EVIDENCE = View("outcomes", "outcomes", "area", "o", "outcome area", "Outcomes and how we know them", "map-evidence",
+                columns="evidence_kinds", column_prefix="k", column_singular="kind of evidence")
+ENABLERS = View("enablers", "enablers", "enabler", "e", "enabler", "Enablers and outcome areas", "map-enablers")
+BARRIERS = View("barriers", "barriers", "barrier", "b", "barrier", "Barriers and outcome areas", "map-barriers")
+PRINCIPLES = View("principles", "principles", "principle", "p", "principle", "Principles and outcome areas",
+                  "map-principles")
+# The first view shows the most gaps that matter: how each outcome is known (no case study
+# yet has an independent evaluation). Principles come last: every case study shows most of
+# them, so that matrix is nearly full and says little on its own.
+VIEWS = (EVIDENCE, ENABLERS, BARRIERS, PRINCIPLES)
 
 
 @dataclass
@@ -65,7 +89,7 @@ class Grid:
 def evidence_map_page(evidence: Evidence) -> Page:
     records = counted_case_studies(evidence)
     grids = [build_grid(evidence, view, records) for view in VIEWS]
-    parts = [_introduction(len(records))]
+    parts = [_introduction(len(records), grids[0])]
     parts += [_table_section(evidence, grid) for grid in grids]
     parts.append(_at_a_glance(evidence))
     parts.append(_cell_lists(evidence, grids))
@@ -74,17 +98,23 @@ def evidence_map_page(evidence: Evidence) -> Page:
 
 
 def build_grid(evidence: Evidence, view: View, records: list[Record]) -> Grid:
-    """Count which case studies report each (row term, outcome area) pair of ``view``."""
+    """Count which case studies report each (row term, column term) pair of ``view``."""
     rows = _terms(evidence, view.vocabulary)
-    columns = _terms(evidence, "outcomes")
+    columns = _terms(evidence, view.columns)
     row_keys, column_keys = {t.key for t in rows}, {t.key for t in columns}
     cells: dict[tuple[str, str], list[Record]] = {}
     for record in sorted(records, key=_title_order):
-        areas = outcome_areas(record) & column_keys
-        for row in listed_terms(record, view.field, view.key) & row_keys:
-            for area in areas:
-                cells.setdefault((row, area), []).append(record)
+        for pair in view.pairs(record):
+            if pair[0] in row_keys and pair[1] in column_keys:
+                cells.setdefault(pair, []).append(record)
     return Grid(view, rows, columns, cells)
+
+
+def first_view_summary(evidence: Evidence) -> tuple[int, int]:
+    """(combinations with a case study, all combinations) of the map's first view."""
+    grid = build_grid(evidence, VIEWS[0], counted_case_studies(evidence))
+    total = len(grid.rows) * len(grid.columns)
+    return sum(1 for r in grid.rows for c in grid.columns if grid.cell(r.key, c.key)), total
 
 
 def outcome_areas(record: Record) -> set[str]:
@@ -92,31 +122,35 @@ def outcome_areas(record: Record) -> set[str]:
 
 
 def cell_anchor(view: View, row: str, area: str) -> str:
-    """The id of a cell's list below the table, like ``p-sharing-power--o-research-relevance``."""
-    return f"{view.prefix}-{row}--o-{area}"
+    """The id of a cell's list below the table, like ``p-sharing-power--o-research-relevance``
+    (``o-research-relevance--k-measured`` in the first view)."""
+    return f"{view.prefix}-{row}--{view.column_prefix}-{area}"
 
 
 # ---------------------------------------------------------------------------------------
 # The parts of the page.
 
-def _introduction(count: int) -> str:
+def _introduction(count: int, first: Grid) -> str:
     studies = "case study" if count == 1 else "case studies"
+    total = len(first.rows) * len(first.columns)
+    filled = sum(1 for r in first.rows for c in first.columns if first.cell(r.key, c.key))
     return f"""# {TITLE}
 
-This map shows which co-production principles, and which enablers, go with which
-outcomes in the case studies of this library. It counts the {count} published {studies};
-retracted case studies are not counted.
+This map shows where this library has evidence and where it has none. It counts the
+{count} published {studies}; retracted case studies are not counted.
 
-- Each row is a principle (in the second table, an enabler). Each column is an area of
-  outcome, a kind of difference the work made.
-- A number in a cell is how many case studies show that principle and report an outcome
-  in that area. Select the number to see which case studies they are, and what kind of
-  evidence they give.
-- A cell that says **Gap** has no case study yet. It shows a gap in this library's
-  evidence. It is not proof that co-production makes no difference there.
+The first view answers the question a funder asks first: **how do we know?** Each row is an
+area of outcome, each column a kind of evidence. {total - filled} of its {total} combinations
+are gaps: no case study yet reports that outcome with that kind of evidence.
 
-A case study can show several principles and report several outcomes, so it can be
-counted in more than one cell.
+- A **circle** is a combination some case studies report: the bigger the circle, the
+  more case studies. Its number is in the circle and in the table below the picture.
+- A **dashed empty square** is a gap. It shows where this library has no evidence yet.
+  It is not proof that co-production makes no difference there.
+- Select a number in a table to see which case studies they are.
+
+Further down, enablers, barriers and principles are set against the outcome areas. A case
+study can report several of each, so it can be counted in more than one cell.
 """
 
 
@@ -124,25 +158,36 @@ def _table_section(evidence: Evidence, grid: Grid) -> str:
     view = grid.view
     lines = [f"## {view.heading} {{#{view.anchor}}}", ""]
     if not grid.rows or not grid.columns:
-        return "\n".join([*lines, f"There are no {view.vocabulary} or outcome areas in the taxonomy yet.", ""])
+        return "\n".join([*lines, (f"There are no {view.vocabulary} or {view.columns.replace('_', ' ')} in the "
+                                   "taxonomy yet."), ""])
     total = len(grid.rows) * len(grid.columns)
     filled = sum(1 for row in grid.rows for column in grid.columns if grid.cell(row.key, column.key))
     has = "has" if filled == 1 else "have"
     gaps = "1 is a gap" if total - filled == 1 else f"{total - filled} are gaps"
-    lines += [f"{filled} of the {total} combinations {has} at least one case study; {gaps}.", "",
-              _html_table(grid), ""]
+    lines += [f"{filled} of the {total} combinations {has} at least one case study; {gaps}.", ""]
+    if view is PRINCIPLES and filled == total:
+        lines += [("Every principle goes with every area here: most case studies show most principles, so this "
+                  "view shows no gaps. The views above show where evidence is missing."), ""]
+    lines += [matrix_svg(grid), "", _html_table(grid), ""]
     return "\n".join(lines)
+
+
+def _caption(view: View) -> str:
+    if view.columns == "outcomes":
+        return (f"Number of case studies that show each {view.singular} (rows) and report an outcome in each area "
+                f"(columns). Gap: no case study yet.")
+    return ("Number of case studies that report an outcome in each area (rows) known by each kind of evidence "
+            "(columns). Gap: no case study yet.")
 
 
 def _html_table(grid: Grid) -> str:
     view = grid.view
-    caption = (f"Number of case studies that show each {view.singular} (rows) and report an outcome in each area "
-               f"(columns). Gap: no case study yet.")
     header = "".join(f'<th scope="col">{_term_link(term)}</th>' for term in grid.columns)
     lines = [
-        '<div class="coprod-evidence-map">',
+        (f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{_esc(view.heading)}, table" '
+        'tabindex="0">'),
         "<table>",
-        f"<caption>{_esc(caption)}</caption>",
+        f"<caption>{_esc(_caption(view))}</caption>",
         f'<thead><tr><th scope="col">{_esc(view.singular.capitalize())}</th>{header}</tr></thead>',
         "<tbody>",
     ]
@@ -162,6 +207,78 @@ def _cell(grid: Grid, row: Term, column: Term) -> str:
     noun = "case study" if count == 1 else "case studies"
     return (f'<td class="coprod-map-count coprod-map-level-{level}"><a href="{_esc(href)}">{count}'
             f'<span class="coprod-sr-only"> {noun}</span></a></td>')
+
+
+# The matrix as a picture, in viewBox units (the SVG scales to the column; on a phone its
+# region scrolls sideways with the row labels kept readable).
+CELL = 46
+HEADER = 130
+MAX_ROW_CHARS = 48
+MAX_COLUMN_CHARS = 24
+RIGHT = 120  # room for the last column's slanted label
+LABEL_ROW = 22  # each row's label has a line of its own above its circles
+
+
+def matrix_svg(grid: Grid) -> str:
+    """The grid as inline SVG: each row's label on a line of its own above its circles, so
+    the matrix fits a 320 px phone with its text at full size and the column on a desktop.
+    Column labels slant on top; a circle per filled cell (its area grows with the count,
+    the count written in it); a dashed empty square per gap. A picture (role=img, a title
+    and a description giving the totals); the table below carries the numbers and links.
+    (Labels left of the rows read better on a desktop, but a second picture doubled the
+    page's DOM and its style work.)"""
+    return "\n".join(['<div class="coprod-matrix">', _matrix(grid), "</div>"])  # scales to fit: no scrolling
+
+
+def _matrix(grid: Grid) -> str:
+    view = grid.view
+    ident = f"{view.anchor}-svg"
+    left = 4
+    row_height = CELL + LABEL_ROW
+    width = left + CELL * len(grid.columns) + RIGHT
+    height = HEADER + row_height * len(grid.rows) + 8
+    largest = grid.largest() or 1
+    total = len(grid.rows) * len(grid.columns)
+    filled = sum(1 for r in grid.rows for c in grid.columns if grid.cell(r.key, c.key))
+    description = (f"A matrix of {len(grid.rows)} rows ({view.vocabulary.replace('_', ' ')}) and {len(grid.columns)} "
+                   f"columns ({view.columns.replace('_', ' ')}). {filled} of {total} combinations have case studies; "
+                   f"{total - filled} are gaps. The same numbers are in the table below.")
+    # drawn at 1:1 (13 px text) where there is room, scaled down only to fit a narrow column
+    lines = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" role="img" '
+             f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image">'),
+             f'<title id="{ident}-title">{_esc(view.heading)}</title>',
+             f'<desc id="{ident}-desc">{_esc(description)}</desc>']
+    for j, column in enumerate(grid.columns):
+        x = left + CELL * j + CELL / 2
+        lines.append(f'<text x="{x:g}" y="{HEADER - 8}" transform="rotate(-40 {x:g} {HEADER - 8})" font-size="13" '
+                     f'fill="currentColor" class="coprod-matrix__label">{_esc(_shorten(column.label, MAX_COLUMN_CHARS))}'
+                     "</text>")
+    for i, row in enumerate(grid.rows):
+        top = HEADER + row_height * i
+        y = top + row_height - CELL / 2
+        lines.append(f'<line x1="0" x2="{width - RIGHT}" y1="{top}" y2="{top}" class="coprod-matrix__rule" '
+                     'stroke="#8c8c8c" stroke-width="0.5"/>')
+        lines.append(f'<text x="0" y="{top + 16:g}" font-size="13" fill="currentColor" '
+                     f'class="coprod-matrix__label">{_esc(_shorten(row.label, MAX_ROW_CHARS))}</text>')
+        for j, column in enumerate(grid.columns):
+            x = left + CELL * j + CELL / 2
+            count = len(grid.cell(row.key, column.key))
+            if count:
+                radius = 8 + 13 * (count / largest) ** 0.5
+                lines.append(f'<circle cx="{x:g}" cy="{y:g}" r="{radius:.1f}" class="coprod-matrix__dot" '
+                             'fill="#4051b5"/>')
+                lines.append(f'<text x="{x:g}" y="{y + 4.5:g}" text-anchor="middle" font-size="13" font-weight="700" '
+                             f'class="coprod-matrix__count" fill="#ffffff">{count}</text>')
+            else:
+                lines.append(f'<rect x="{x - 9:g}" y="{y - 9:g}" width="18" height="18" class="coprod-matrix__gap" '
+                             'fill="none" stroke="#6b6b6b" stroke-width="1.5" stroke-dasharray="3 2"/>')
+    lines.append("</svg>")
+    return "\n".join(lines)
+
+
+def _shorten(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _term_link(term: Term) -> str:
@@ -208,12 +325,13 @@ def _cell_lists(evidence: Evidence, grids: list[Grid]) -> str:
 def _cell_list(evidence: Evidence, grid: Grid, row: Term, column: Term) -> list[str]:
     records = grid.cell(row.key, column.key)
     noun = "case study" if len(records) == 1 else "case studies"
-    lines = [f"**{md_escape(row.label)}** with outcomes in **{md_escape(column.label)}**: {len(records)} {noun}",
+    joined = "known by" if grid.view.columns != "outcomes" else "with outcomes in"
+    lines = [f"**{md_escape(row.label)}** {joined} **{md_escape(column.label)}**: {len(records)} {noun}",
              f"{{: #{cell_anchor(grid.view, row.key, column.key)} }}", ""]
     for record in records:
         title = md_escape(record.data.get("title") or record.id)
         link = urls.rel(URI, urls.case_study(record.id))
-        kinds = _kind_labels(evidence, record, column.key)
+        kinds = _kind_labels(evidence, record, column.key) if grid.view.columns == "outcomes" else ""
         lines.append(f"- [{title}]({link})" + (f" (evidence: {md_escape(kinds)})" if kinds else ""))
     lines.append("")
     return lines

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from .. import urls
 from ..evidence import Evidence, Record
-from ..markup import bullet_list, esc
+from ..markup import bullet_list, esc, link, table
 from ..taxonomy import Term, Vocabulary
 from ..text import md_escape
 from . import Page
-from .listing import case_study_item, claim_item, sort_case_studies
+from .listing import card_list, case_study_item, claim_item, sort_case_studies
 
 # vocabulary -> (case-study field, key inside each entry, or None for a list of keys)
 CASE_FIELDS: dict[str, tuple[str, str | None]] = {
@@ -135,7 +135,7 @@ class CaseItems:
         self._bases: dict[str, str] = {}  # page folder -> relative path to case-studies/
         self._items: dict[tuple[str, str], str] = {}
 
-    def __call__(self, record: Record, uri: str) -> str:
+    def __call__(self, record: Record, uri: str, detail: str = "") -> str:
         folder = posixpath.dirname(urls.address(uri).rstrip("/"))
         base = self._bases.get(folder)
         if base is None:
@@ -144,6 +144,8 @@ class CaseItems:
         item = self._items.get(key)
         if item is None:
             item = self._items[key] = case_study_item(record, self.evidence, uri)
+        if detail:  # the detail goes last in the card, so it is added to the shared part
+            return item + f'<div class="coprod-card__detail">{detail}</div>'
         return item
 
 
@@ -183,9 +185,9 @@ def term_page(term: Term, evidence: Evidence, index: TermIndex, items: CaseItems
     if uses:
         verb = "reports" if len(uses) == 1 else "report"
         lines += [f"{count_phrase(len(uses))} {verb} this.", ""]
-        lines.append(bullet_list(items(use.record, uri)
-                                 + "".join(f"<br>{detail}" for detail in use_details(term.vocabulary, use, evidence))
-                                 for use in uses))
+        lines.append(card_list(items(use.record, uri, "".join(f"<p>{detail}</p>" for detail in
+                                                             use_details(term.vocabulary, use, evidence)))
+                               for use in uses))
     else:
         lines.append(NO_CASE_STUDIES)
     lines.append("")
@@ -235,15 +237,15 @@ def vocabulary_page(vocab: Vocabulary, index: TermIndex) -> Page:
     if not vocab.terms:
         lines += ["This list has no terms yet.", ""]
         return Page(uri, markdown(lines), frozenset(), vocab.title)
-    lines += ["| Term | Definition | Case studies |" + (" Claims |" if with_claims else ""),
-              "| --- | --- | ---: |" + (" ---: |" if with_claims else "")]
+    header = ["Term", "Definition", "Case studies"] + (["Claims"] if with_claims else [])
+    rows = []
     for term in vocab.terms.values():
-        link = urls.rel(uri, urls.term(vocab.name, term.key))
-        row = (f"| [{md_escape(term.label)}]({link}) | {md_escape(term.definition)} "
-               f"| {index.case_count(vocab.name, term.key)} |")
+        row = [link(urls.href(uri, urls.term(vocab.name, term.key)), esc(term.label)), esc(term.definition),
+               str(index.case_count(vocab.name, term.key))]
         if with_claims:
-            row += f" {len(index.claims.get((vocab.name, term.key), ()))} |"
-        lines.append(row)
+            row.append(str(len(index.claims.get((vocab.name, term.key), ()))))
+        rows.append(row)
+    lines.append(table(header, rows, frozenset(range(2, len(header))), label=vocab.title))
     lines.append("")
     return Page(uri, markdown(lines), frozenset(), vocab.title)
 
@@ -287,7 +289,7 @@ def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, 
                  items: CaseItems, title: str) -> Page:
     lines = [f"# {heading}", "", intro, ""]
     if records:
-        lines += [bullet_list(items(r, uri) for r in records), ""]
+        lines += [card_list(items(r, uri) for r in records), ""]
     lines += [f"[{up_text}]({urls.rel(uri, up_uri)})", ""]
     return Page(uri, markdown(lines), frozenset(r.id for r in records), title)
 

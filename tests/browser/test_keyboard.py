@@ -120,6 +120,12 @@ def test_cite_box_by_keyboard(page) -> None:
     page.goto(CASE_STUDY)
     if page.locator(".coprod-cite").count() == 0:
         pytest.skip("the cite box (.coprod-cite) is not built yet; this test runs once case studies have it")
+    assert page.evaluate("document.querySelector('.coprod-cite details').open") is False  # folded at first
+    # the "Cite this page" button near the title leads to the box and opens it (details.js)
+    page.focus(".coprod-cite-button")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.coprod-cite details').open", timeout=5000)
+    assert page.url.endswith("#cite-this-page")
     _reach_all(page, ".coprod-cite")
     assert page.console_errors == []
 
@@ -129,6 +135,11 @@ def test_contribute_form_by_keyboard(page, site_dir) -> None:
         pytest.skip(f"{CONTRIBUTE} is not built yet (the contribute form); this test runs once it exists")
     page.goto(CONTRIBUTE)
     page.wait_for_load_state("networkidle")
+    # the editor's fields wait under "More options", which opens from the keyboard
+    assert page.evaluate("document.querySelector('details.cf-more').open") is False
+    page.focus("details.cf-more > summary")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('details.cf-more').open") is True
     _reach_all(page, "#cf-form")  # (the header's colour-scheme toggle is a form of Material's too)
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('#cf-form input, #cf-form select, #cf-form textarea')]
         .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')

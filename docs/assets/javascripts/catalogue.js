@@ -175,43 +175,124 @@
         select.appendChild(element("option", { value: key, text: facet.labels[key] + " (" + perTerm[key] + ")" }));
       }
     });
-    var wrapper = element("p", {}, [element("label", { htmlFor: id, text: facet.label }), element("br"), select]);
-    wrapper.style.margin = "0";
+    var wrapper = element("p", { className: "catalogue-facet" }, [element("label", { htmlFor: id, text: facet.label }), select]);
     return { facet: facet, select: select, wrapper: wrapper, usable: select.options.length > 1 };
   }
 
   // ------------------------------------------------------------------------------------
   // The page.
 
-  // The filter form both ways of filtering share: a search box, one control per facet,
-  // "Clear filters", the announced count, the list and "Show more".
+  // The filter form both ways of filtering share: a search box; a panel of one control
+  // per facet with "Clear filters" (beside the results on a wide screen, behind a "Filter"
+  // button with the number of chosen filters on a phone); the chosen filters as chips that
+  // remove themselves; the announced count, the list of cards and "Show more".
   function filterUi(controls, searchLabel) {
     var search = element("input", { type: "search", id: "catalogue-search", name: "q", autocomplete: "off" });
     var clear = element("button", { type: "button", className: "md-button", text: "Clear filters" });
-    var grid = element("div", {}, controls.map(function (control) {
+    var toggle = element("button", {
+      type: "button", className: "md-button catalogue-toggle", "aria-expanded": "false",
+      "aria-controls": "catalogue-panel", text: "Filter"
+    });
+    var panel = element("div", { id: "catalogue-panel", className: "catalogue-panel" }, controls.map(function (control) {
       return control.wrapper;
-    }));
-    grid.style.display = "flex";
-    grid.style.flexWrap = "wrap";
-    grid.style.gap = "0.8em 1.6em";
+    }).concat([element("p", { className: "catalogue-facet" }, [clear])]));
     var form = element("form", { className: "catalogue-filters", role: "search", "aria-label": "Filter the case studies" }, [
-      element("p", {}, [element("label", { htmlFor: "catalogue-search", text: searchLabel }), element("br"), search]),
-      grid,
-      element("p", {}, [clear])
+      element("p", { className: "catalogue-search" }, [element("label", { htmlFor: "catalogue-search", text: searchLabel }), search]),
+      element("p", { className: "catalogue-toggle-line" }, [toggle]),
+      panel
     ]);
     var more = element("button", { type: "button", className: "md-button", text: "Show more" });
+    var chips = element("ul", { className: "catalogue-chips", "aria-label": "Chosen filters" });
+    var status = element("p", { id: "catalogue-status", role: "status", "aria-live": "polite" });
+    var list = element("ul", { id: "catalogue-results", className: "coprod-cards" });
+    var moreWrapper = element("p", {}, [more]);
+    var results = element("div", { className: "catalogue-results" }, [chips, status, list, moreWrapper]);
+    var root = element("div", { className: "catalogue-layout" }, [form, results]);
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      root.classList.toggle("catalogue-layout--open", open);
+    });
     return {
-      search: search, clear: clear, form: form,
-      status: element("p", { id: "catalogue-status", role: "status", "aria-live": "polite" }),
-      list: element("ul", { id: "catalogue-results" }),
-      more: more, moreWrapper: element("p", {}, [more])
+      search: search, clear: clear, form: form, status: status, list: list, more: more, moreWrapper: moreWrapper,
+      root: root, toggle: toggle, chips: chips
     };
+  }
+
+  // The chosen filters as chips ("Principle: Reciprocity ×"): each one a button that
+  // clears its filter; the Filter button shows how many there are.
+  function showChips(ui, controls, apply) {
+    var chosen = controls.filter(function (control) {
+      return control.select.value;
+    });
+    ui.toggle.textContent = chosen.length ? "Filter (" + chosen.length + ")" : "Filter";
+    ui.chips.replaceChildren();
+    ui.chips.hidden = !chosen.length;
+    chosen.forEach(function (control) {
+      var option = control.select.options[control.select.selectedIndex];
+      var label = option ? option.textContent.replace(/\s*\(\d+\)$/, "") : control.select.value;
+      var button = element("button", {
+        type: "button", className: "catalogue-chip", "aria-label": "Remove filter " + control.facet.label + ": " + label
+      }, [element("span", { text: control.facet.label + ": " + label }), element("span", { "aria-hidden": "true", text: " \u00d7" })]);
+      button.addEventListener("click", function () {
+        control.select.value = "";
+        apply();
+        var next = ui.chips.querySelector("button");
+        (next || ui.search).focus();
+      });
+      ui.chips.appendChild(element("li", {}, [button]));
+    });
+  }
+
+  // A case study's card, the same as the static list's (coprod/pages/listing.py): the
+  // title's link stretched over the card, summary, setting · years · country, principles
+  // as tags, kinds of evidence. ``card.title`` and ``card.summary`` are nodes.
+  function caseCard(card) {
+    var li = element("li", { className: "coprod-card" });
+    var heading = card.href ? element("a", { href: card.href, className: "coprod-card__link coprod-card__title" })
+      : element("span", { className: "coprod-card__title" });
+    heading.appendChild(card.title);
+    li.appendChild(heading);
+    if (card.retracted) {
+      li.appendChild(element("span", { className: "coprod-tag coprod-tag--retracted", text: "Retracted" }));
+    }
+    if (card.summary) {
+      li.appendChild(element("p", { className: "coprod-card__summary" }, [card.summary]));
+    }
+    if (card.excerpt) {
+      li.appendChild(element("p", { className: "catalogue-excerpt" }, [card.excerpt]));
+    }
+    var facts = [["Setting", card.settings.join(", ")], ["Years", card.years], ["Country", card.countries.join(", ")]]
+      .filter(function (fact) {
+        return fact[1];
+      });
+    if (facts.length) {
+      li.appendChild(element("p", { className: "coprod-card__facts" }, facts.map(function (fact) {
+        return element("span", { className: "coprod-card__fact" }, [
+          element("span", { className: "coprod-sr-only", text: fact[0] + ": " }), document.createTextNode(fact[1])]);
+      })));
+    }
+    if (card.principles.length) {
+      li.appendChild(element("p", { className: "coprod-card__principles" }, [
+        element("span", { className: "coprod-sr-only", text: "Principles: " }),
+        element("span", { className: "coprod-tags" }, card.principles.map(function (label) {
+          return element("span", { className: "coprod-tag", text: label });
+        }))]));
+    }
+    if (card.evidence.length) {
+      li.appendChild(element("p", { className: "coprod-card__evidence", text: "Evidence: " + card.evidence.join(", ") }));
+    }
+    return li;
   }
 
   // Narrow the list on every change: at once for a control, ``delay`` ms after the last key
   // press for the search box, at once on Enter; "Clear filters" empties all and narrows.
-  function wireFilters(ui, controls, apply, delay) {
+  function wireFilters(ui, controls, applyFilters, delay) {
     var timer = null;
+    function apply() {
+      showChips(ui, controls, apply);
+      return applyFilters();
+    }
     controls.forEach(function (control) {
       control.select.addEventListener("change", apply);
     });
@@ -232,6 +313,7 @@
       apply();
       ui.search.focus();
     });
+    return apply;
   }
 
   // The filter state, shared by both ways of filtering: the chosen term of each facet, the
@@ -310,35 +392,24 @@
       });
     }
 
-    function settingLabels(item) {
-      var setting = facets.filter(function (facet) {
-        return facet.name === "setting";
+    function labels(item, name) {
+      var facet = facets.filter(function (f) {
+        return f.name === name;
       })[0];
-      return setting ? item.keys.setting.map(function (key) {
-        return setting.labels[key] || key;
+      return facet && item.keys[name] ? item.keys[name].map(function (key) {
+        return facet.labels[key] || key;
       }) : [];
     }
 
     function renderItem(item) {
-      var li = element("li");
-      if (item.url) {
-        li.appendChild(element("a", { href: new URL(item.url.slice(1), siteRoot).href, text: item.title }));
-      } else {
-        li.appendChild(document.createTextNode(item.title));
-      }
-      if (item.retracted) {
-        li.appendChild(document.createTextNode(" (retracted)"));
-      }
-      if (item.summary) {
-        li.appendChild(element("br"));
-        li.appendChild(document.createTextNode(item.summary));
-      }
-      var facts = [settingLabels(item).join(", "), item.years].filter(Boolean).join("; ");
-      if (facts) {
-        li.appendChild(element("br"));
-        li.appendChild(element("em", { text: facts }));
-      }
-      return li;
+      return caseCard({
+        href: item.url ? new URL(item.url.slice(1), siteRoot).href : "",
+        title: document.createTextNode(item.title),
+        retracted: item.retracted,
+        summary: item.summary ? document.createTextNode(item.summary) : null,
+        settings: labels(item, "setting"), years: item.years, countries: labels(item, "country"),
+        principles: labels(item, "principle"), evidence: labels(item, "evidence")
+      });
     }
 
     function render() {
@@ -375,7 +446,7 @@
       keepInAddress(facets, search.value.trim(), current.chosen);
     }
 
-    wireFilters(ui, controls, apply, SEARCH_DELAY);
+    var refresh = wireFilters(ui, controls, apply, SEARCH_DELAY);
     more.addEventListener("click", function () {
       var first = shown;
       shown += STEP;
@@ -388,16 +459,13 @@
     });
     window.addEventListener("popstate", function () {
       restoreFromAddress(search, controls);
-      apply();
+      refresh();
     });
 
     hideStaticList(mount);
-    mount.appendChild(form);
-    mount.appendChild(status);
-    mount.appendChild(list);
-    mount.appendChild(moreWrapper);
+    mount.appendChild(ui.root);
     restoreFromAddress(search, controls);
-    apply();
+    refresh();
   }
 
   // ------------------------------------------------------------------------------------
@@ -521,8 +589,7 @@
           }
         });
         if (select.options.length > 1) {
-          var wrapper = element("p", {}, [element("label", { htmlFor: id, text: facet.label }), element("br"), select]);
-          wrapper.style.margin = "0";
+          var wrapper = element("p", { className: "catalogue-facet" }, [element("label", { htmlFor: id, text: facet.label }), select]);
           controls.push({ facet: facet, select: select, wrapper: wrapper, options: options });
         }
       });
@@ -561,33 +628,19 @@
 
       function renderItem(data, query) {
         var meta = data.meta || {};
-        var li = element("li");
-        var href = safeHref(data.url);
-        var title = String(meta.title || "");
-        var heading = href ? element("a", { href: href }) : element("span");
-        heading.appendChild(marked(title, query));
-        li.appendChild(heading);
-        if (meta.status === "retracted") {
-          li.appendChild(document.createTextNode(" (retracted)"));
+        var principles = labelsOf(data, "principle");
+        if (!principles.length && meta.principles) {
+          principles = String(meta.principles).split("; ");
         }
-        if (meta.summary) {
-          li.appendChild(element("br"));
-          li.appendChild(marked(String(meta.summary), query));
-        }
-        if (query && data.excerpt) {
-          li.appendChild(element("br"));
-          li.appendChild(element("small", { className: "catalogue-excerpt" }, [excerptNodes(data.excerpt)]));
-        }
-        var facts = [labelsOf(data, "setting").join(", "), String(meta.years || "")].filter(Boolean).join("; ");
-        if (facts) {
-          li.appendChild(element("br"));
-          li.appendChild(element("em", { text: facts }));
-        }
-        if (meta.principles) {
-          li.appendChild(element("br"));
-          li.appendChild(element("span", { className: "catalogue-principles", text: "Principles: " + String(meta.principles) }));
-        }
-        return li;
+        return caseCard({
+          href: safeHref(data.url),
+          title: marked(String(meta.title || ""), query),
+          retracted: meta.status === "retracted",
+          summary: meta.summary ? marked(String(meta.summary), query) : null,
+          excerpt: query && data.excerpt ? excerptNodes(data.excerpt) : null,
+          settings: labelsOf(data, "setting"), years: String(meta.years || ""), countries: labelsOf(data, "country"),
+          principles: principles, evidence: labelsOf(data, "evidence")
+        });
       }
 
       function showMore(query, number) {
@@ -671,7 +724,7 @@
         });
       }
 
-      wireFilters(ui, controls, apply, 80);
+      var refresh = wireFilters(ui, controls, apply, 80);
       more.addEventListener("click", function () {
         var first = shown;
         showMore(search.value.trim(), latest).then(function () {
@@ -684,16 +737,13 @@
       });
       window.addEventListener("popstate", function () {
         restoreFromAddress(search, controls);
-        apply();
+        refresh();
       });
 
       restoreFromAddress(search, controls);
-      return apply().then(function () {
+      return refresh().then(function () {
         hideStaticList(mount);
-        mount.appendChild(form);
-        mount.appendChild(status);
-        mount.appendChild(list);
-        mount.appendChild(moreWrapper);
+        mount.appendChild(ui.root);
       });
     });
   }

@@ -154,31 +154,85 @@
     return errors;
   }
 
+  // The GOV.UK error summary: "There is a problem", each problem a link to its field;
+  // each field also says what is wrong beside it (aria-invalid, its message described).
+  function clearFieldErrors() {
+    form.querySelectorAll(".cf-error-message").forEach(function (p) { p.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return !/-error$/.test(id); });
+      el.setAttribute("aria-describedby", ids.join(" "));
+    });
+    form.querySelectorAll(".cf-field--error").forEach(function (el) { el.classList.remove("cf-field--error"); });
+  }
+
+  function markField(error, index) {
+    var el = error.el;
+    if (!el) return;
+    var field = el.closest(".cf-field");
+    var message = document.createElement("p");
+    message.className = "cf-error-message";
+    message.id = (el.id || "cf-problem-" + index) + "-error";
+    message.textContent = error.text;
+    if (field) {
+      field.classList.add("cf-field--error");
+      var before = field.querySelector(":scope > .cf-input, :scope > ul, :scope > .cf-items") || null;
+      field.insertBefore(message, before);
+    }
+    if (el.matches("input, select, textarea")) {
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + message.id).trim());
+    }
+  }
+
   function showErrors(errors) {
     var box = document.getElementById("cf-errors");
     box.textContent = "";
+    clearFieldErrors();
     if (!errors.length) { box.hidden = true; return; }
-    var heading = document.createElement("p");
-    heading.textContent = "Please fix " + errors.length + " thing" + (errors.length > 1 ? "s" : "") + " before making the file:";
+    var heading = document.createElement("h2");
+    heading.id = "cf-errors-title";
+    heading.textContent = "There is a problem";
+    var intro = document.createElement("p");
+    intro.textContent = "Please fix " + errors.length + " thing" + (errors.length > 1 ? "s" : "") + " before making the file:";
     var list = document.createElement("ul");
-    errors.forEach(function (error) {
+    errors.forEach(function (error, index) {
+      markField(error, index);
       var li = document.createElement("li");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "cf-goto";
-      button.textContent = error.text;
-      button.addEventListener("click", function () {
+      var target = error.el && (error.el.id ? error.el : error.el.closest("[id]"));
+      var link = document.createElement("a");
+      link.className = "cf-goto";
+      link.href = "#" + (target ? target.id : "cf-form");
+      link.textContent = error.text;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (!error.el) return;
         var details = error.el.closest("details");
         if (details) details.open = true;
         error.el.focus();
       });
-      li.appendChild(button);
+      li.appendChild(link);
       list.appendChild(li);
     });
     box.appendChild(heading);
+    box.appendChild(intro);
     box.appendChild(list);
     box.hidden = false;
     box.focus();
+  }
+
+  // The page address, checked as it is typed (or made from the title).
+  var ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  function checkId(input, out) {
+    var value = input.value.trim();
+    var problem = "";
+    if (!value) problem = "Type a title, or an address: lower-case words joined by hyphens.";
+    else if (!ID_RE.test(value)) problem = "Use only lower-case letters and digits, words joined by single hyphens.";
+    else if (value.length < 3 || value.length > 60) problem = "Use between 3 and 60 characters.";
+    else if (model.reserved.indexOf(value) >= 0) problem = "'" + value + "' is taken by the site; choose another.";
+    else if (model.taken.indexOf(value) >= 0) problem = "'" + value + "' is already used by another case study; add a word.";
+    out.textContent = problem || ("Free. The page will be at /case-studies/" + value + "/.");
+    out.className = "cf-id-check " + (problem ? "cf-warn" : "cf-ok");
   }
 
   // ---------------------------------------------------------------- writing the file
@@ -296,8 +350,15 @@
     });
     var idInput = document.getElementById("cf-id");
     var title = document.getElementById("cf-title");
-    idInput.addEventListener("input", function () { idEdited = idInput.value !== ""; });
-    title.addEventListener("input", function () { if (!idEdited) idInput.value = slug(title.value); });
+    var idCheck = document.getElementById("cf-id-check");
+    idInput.addEventListener("input", function () {
+      idEdited = idInput.value !== "";
+      if (idCheck) checkId(idInput, idCheck);
+    });
+    title.addEventListener("input", function () {
+      if (!idEdited) idInput.value = slug(title.value);
+      if (idCheck && title.value) checkId(idInput, idCheck);
+    });
     form.querySelectorAll("[data-kind] .cf-readability").forEach(function (out) {
       var input = out.parentElement.querySelector(".cf-input");
       input.addEventListener("input", function () { showReadability(input, out); });
@@ -311,6 +372,38 @@
       if (!errors.length) showResult(data);
     });
     document.getElementById("cf-copy").addEventListener("click", copy);
+    showProgress();
+  }
+
+  // The progress line: the step in view is marked (aria-current="step"), and a step whose
+  // required fields are all filled in gets a tick.
+  function showProgress() {
+    var links = Array.prototype.slice.call(document.querySelectorAll(".cf-progress a[href^='#cf-step-']"));
+    var sections = links.map(function (a) { return document.getElementById(a.getAttribute("href").slice(1)); });
+    if (!links.length || sections.indexOf(null) >= 0) return;
+    function mark(index) {
+      links.forEach(function (a, i) {
+        if (i === index) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
+      });
+    }
+    function done() {
+      sections.forEach(function (section, i) {
+        var required = section.querySelectorAll("[required]");
+        var filled = Array.prototype.every.call(required, function (el) { return el.value && el.checkValidity(); });
+        links[i].classList.toggle("cf-step-done", required.length > 0 && filled);
+      });
+    }
+    if ("IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) mark(sections.indexOf(entry.target));
+        });
+      }, { rootMargin: "-30% 0px -60% 0px" });
+      sections.forEach(function (section) { observer.observe(section); });
+    }
+    form.addEventListener("input", done);
+    form.addEventListener("change", done);
+    done();
   }
 
   start();

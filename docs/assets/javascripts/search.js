@@ -339,12 +339,9 @@
       });
     }
     document.querySelectorAll("[data-coprod-search-open]").forEach(function (button) {
-      button.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          open(true);
-          input.focus();
-        }
+      button.addEventListener("click", function () { // a <button>: mouse, Enter and Space alike
+        open(true);
+        input.focus();
       });
     });
     document.addEventListener("keydown", function (event) {
