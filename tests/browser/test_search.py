@@ -190,6 +190,14 @@ def test_catalogue_with_no_words_fetches_one_index_chunk_not_all(page, site_dir)
     assert len(fetched) == 1, fetched
     page.select_option("#catalogue-facet-setting", "")
     page.wait_for_function("document.getElementById('catalogue-status').textContent.startsWith('Showing all')")
+    assert f"Showing all {published} " in page.locator("#catalogue-status").inner_text()
+    for _ in range(published):  # the first results, then "Show more" until every one is shown
+        more = page.locator("#catalogue-results ~ * button:has-text('Show more'), button:has-text('Show more')")
+        if page.locator("#catalogue-results li").count() >= published or more.count() == 0:
+            break
+        shown = page.locator("#catalogue-results li").count()
+        more.first.click()
+        page.wait_for_function(f"document.querySelectorAll('#catalogue-results li').length > {shown}")
     assert page.locator("#catalogue-results li").count() == published
     assert len(fetched) == 1, fetched
     no_errors(page)
