@@ -85,10 +85,9 @@ def _filter(rename: dict[str, str] | None):
     return attribute_filter
 
 
-def sanitize(html: str, *, namespace: bool = False) -> str:
-    """``html`` with every tag, attribute, class and URL outside the allow-lists removed;
-    with ``namespace``, every id prefixed with :data:`ID_PREFIX` (and links to them)."""
-    return sanitize_region(html)[0] if namespace else _clean(html, _filter(None))
+def sanitize(html: str) -> str:
+    """``html`` with every tag, attribute, class and URL outside the allow-lists removed."""
+    return _clean(html, _KEEP)
 
 
 def _clean(html: str, attribute_filter) -> str:
@@ -96,17 +95,24 @@ def _clean(html: str, attribute_filter) -> str:
                      strip_comments=True, allowed_classes=ALLOWED_CLASSES, attribute_filter=attribute_filter)
 
 
+_KEEP = _filter(None)
+
+
 def sanitize_region(html: str) -> tuple[str, dict[str, str]]:
     """Sanitise and namespace a contributed region; returns the HTML and the ids renamed
-    (old to new), so that the table of contents can follow."""
+    (old to new), so that the table of contents can follow. The first pass finds the ids
+    (a link may come before the id it points to); only a region that has any needs the
+    second, renaming pass."""
     ids: list[str] = []
 
     def collect(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id":
             ids.append(value)
-        return _filter(None)(tag, attribute, value)
+        return _KEEP(tag, attribute, value)
 
-    _clean(html, collect)
+    cleaned = _clean(html, collect)
+    if not ids:
+        return cleaned, {}
     rename = {old: ID_PREFIX + old for old in ids}
     return _clean(html, _filter(rename)), rename
 
