@@ -58,10 +58,11 @@ def on_config(config):
     if missing:
         raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
     _serve["last_good"] = list(pages)
-    contributed = {urls.case_study(r.id) for r in build.evidence.published("case-study")}
-    contributed |= {urls.claim(r.id) for r in build.evidence.published("claim")}
-    _state.update(build=build, pages=pages, contributed=contributed, stashes={}, site_url=site_url,
-                  edit_uris=site.edit_uris(build, Path(config["docs_dir"]).relative_to(root).as_posix()),
+    # the record pages, each with its evidence file: the part of these pages a stranger wrote
+    # is sanitised, and their edit buttons open that file
+    edit_uris = site.edit_uris(build, Path(config["docs_dir"]).relative_to(root).as_posix())
+    _state.update(build=build, pages=pages, contributed=set(edit_uris), edit_uris=edit_uris, stashes={},
+                  site_url=site_url,
                   searchable=search.markup_for_records(build.evidence), indexed=set(), index=None,
                   language=config["theme"]["language"] or "en")
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
