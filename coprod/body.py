@@ -292,17 +292,17 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int]) -> None:
         return
     for needles, message, hint in dict.fromkeys(_losses(rendered, sanitize(rendered))):
         at = next((i for i in (body.text.find(n) for n in needles) if i >= 0), 0)
-        if body.first_line + body.lines.line(at) - 1 not in reported and not (unsafe and not needles):
+        if body.first_line + body.lines.line(at) - 1 not in reported:
             body.err(at, message, hint)
 
 
-class _Events(HTMLParser):
-    """A page fragment as comparable events: tags with their (normalised) attributes, and
-    text with its white space collapsed."""
+class _StartTags(HTMLParser):
+    """A page fragment's start tags with their attributes, normalised for comparing (the
+    sanitiser removes tags and attributes; it never changes text)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.events: list[tuple] = []
+        self.tags: list[tuple[str, tuple[tuple[str, str], ...]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         kept = []
@@ -316,50 +316,40 @@ class _Events(HTMLParser):
             if name == "style" and tag in ("td", "th") and _ALIGN_STYLE_RE.fullmatch(value):
                 continue  # table alignment: the tables extension's own, dropped knowingly
             kept.append((name, value))
-        self.events.append(("start", tag, tuple(sorted(kept))))
+        self.tags.append((tag, tuple(sorted(kept))))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
-    def handle_endtag(self, tag: str) -> None:
-        self.events.append(("end", tag))
-
-    def handle_data(self, data: str) -> None:
-        text = " ".join(data.split())
-        if text:
-            self.events.append(("text", text))
-
 
 _ALIGN_STYLE_RE = re.compile(r"text-align: (?:left|right|center);?")
-_LOSS_HINT = "the site removes it when it shows the page"
 
 
-def _events(html_text: str) -> list[tuple]:
-    parser = _Events()
+def _start_tags(html_text: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    parser = _StartTags()
     parser.feed(html_text)
     parser.close()
-    return parser.events
+    return parser.tags
 
 
 def _losses(rendered: str, sanitized: str) -> list[tuple[tuple[str, ...], str, str]]:
     """(texts to look for in the body, most telling first; message; hint) for each thing
     the sanitiser took away. The sanitiser only removes, so its tags are aligned with the
     rendered ones in one pass: a tag it does not allow was dropped, else it is compared."""
-    before = [e for e in _events(rendered) if e[0] == "start"]
-    after = [e for e in _events(sanitized) if e[0] == "start"]
+    after = _start_tags(sanitized)
     losses = []
     j = 0
-    for old in before:
-        if j < len(after) and after[j][1] == old[1]:
-            kept = dict(after[j][2])
+    for tag, attrs in _start_tags(rendered):
+        if j < len(after) and after[j][0] == tag:
+            kept = dict(after[j][1])
             j += 1
-            for name, value in old[2]:
+            for name, value in attrs:
                 if kept.get(name) == value or (name in URL_ATTRIBUTES and bad_scheme(value)):
                     continue  # bad schemes: the link checks report them, at their lines
-                if not (old[1] == "div" and name == "class" and "admonition" in value.split()):  # _check_admonitions
-                    losses.append(_loss(old[1], name, value, kept.get(name)))
-        elif old[1] not in TAGS:
-            losses.append(((f"<{old[1]}",), f"the site would drop <{old[1]}> from this body", _HTML_HINT))
+                if not (tag == "div" and name == "class" and "admonition" in value.split()):  # _check_admonitions
+                    losses.append(_loss(tag, name, value, kept.get(name)))
+        elif tag not in TAGS:
+            losses.append(((f"<{tag}",), f"the site would drop <{tag}> from this body", _HTML_HINT))
     return losses
 
 
