@@ -9,13 +9,13 @@ URLs (see :func:`relative_url`), since MkDocs does not rewrite links in raw HTML
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections import Counter
 
 from . import urls
-from .evidence import Evidence, Record
+from .markup import esc
+from .model import CaseStudy, Library
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
 
@@ -59,7 +59,7 @@ def bar_chart(title: str, rows: list[Row], *, chart_id: str, label_heading: str 
     """
     if not _CHART_ID.match(chart_id):
         raise ValueError(f"chart_id must be lower-case letters, digits and hyphens, not {chart_id!r}")
-    caption = f"<figcaption>{_esc(title)}" + (f'<br/><span class="coprod-chart__note">{_esc(note)}</span>'
+    caption = f"<figcaption>{esc(title)}" + (f'<br/><span class="coprod-chart__note">{esc(note)}</span>'
                                               if note else "") + "</figcaption>"
     if not rows:
         return "\n".join([f'<figure class="coprod-chart" id="{chart_id}">', caption,
@@ -79,8 +79,8 @@ def _svg(title: str, rows: list[Row], chart_id: str) -> str:
     lines = [
         (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
          f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="coprod-chart__image">'),
-        f'<title id="{chart_id}-title">{_esc(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_esc(_description(rows))}</desc>',
+        f'<title id="{chart_id}-title">{esc(title)}</title>',
+        f'<desc id="{chart_id}-desc">{esc(_description(rows))}</desc>',
     ]
     for index, (label, value, _) in enumerate(rows):
         lines += _bar(index * ROW_HEIGHT, label, value, largest)
@@ -92,7 +92,7 @@ def _bar(top: int, label: str, value: int, largest: int) -> list[str]:
     width = round((WIDTH - VALUE_ROOM) * max(value, 0) / largest, 1)
     bar_top = top + LABEL_SIZE + 6
     text = f'fill="currentColor" font-size="{LABEL_SIZE}"'
-    lines = [f'<text x="0" y="{top + LABEL_SIZE}" class="coprod-chart__label" {text}>{_esc(_shorten(label))}</text>']
+    lines = [f'<text x="0" y="{top + LABEL_SIZE}" class="coprod-chart__label" {text}>{esc(_shorten(label))}</text>']
     if width > 0:
         lines.append(f'<rect x="0" y="{bar_top}" width="{_num(width)}" height="{BAR_HEIGHT}" rx="2" '
                      f'class="coprod-chart__bar" fill="{BAR_FALLBACK}"/>')  # extra.css: the palette's colour
@@ -111,19 +111,16 @@ def _data_table(title: str, rows: list[Row], label_heading: str, value_heading: 
         "<details>",
         "<summary>Data as a table</summary>",
         "<table>",
-        f"<caption>{_esc(title)}</caption>",
-        f'<thead><tr><th scope="col">{_esc(label_heading)}</th><th scope="col">{_esc(value_heading)}</th></tr></thead>',
+        f"<caption>{esc(title)}</caption>",
+        f'<thead><tr><th scope="col">{esc(label_heading)}</th><th scope="col">{esc(value_heading)}</th></tr></thead>',
         "<tbody>",
     ]
     for label, value, href in rows:
-        name = f'<a href="{_esc(href)}">{_esc(label)}</a>' if href else _esc(label)
+        name = f'<a href="{esc(href)}">{esc(label)}</a>' if href else esc(label)
         lines.append(f'<tr><th scope="row">{name}</th><td>{value}</td></tr>')
     lines += ["</tbody>", "</table>", "</details>"]
     return "\n".join(lines)
 
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True).replace("\n", " ")
 
 
 def _shorten(label: str) -> str:
@@ -137,37 +134,37 @@ def _num(value: float) -> str:
 # ---------------------------------------------------------------------------------------
 # The library's charts.
 
-def counted_case_studies(evidence: Evidence) -> list[Record]:
+def counted_case_studies(library: Library) -> list[CaseStudy]:
     """The case studies that charts and the evidence map count: published, not retracted."""
-    return [r for r in evidence.published("case-study") if r.status == "published"]
+    return [r for r in library.published("case-study") if r.status == "published"]
 
 
-def case_study_charts(evidence: Evidence, page_uri: str) -> str:
+def case_study_charts(library: Library, page_uri: str) -> str:
     """Case studies by start year, by setting and by principle; links relative to ``page_uri``."""
-    records = counted_case_studies(evidence)
+    records = counted_case_studies(library)
     return "\n\n".join([
         _year_chart(records, page_uri),
-        _term_chart(evidence, records, "settings", _settings, page_uri,
+        _term_chart(library, records, "settings", page_uri,
                     title="Case studies by setting", chart_id="chart-case-studies-by-setting", heading="Setting"),
-        _term_chart(evidence, records, "principles", _principles, page_uri,
+        _term_chart(library, records, "principles", page_uri,
                     title="Case studies by principle", chart_id="chart-case-studies-by-principle",
                     heading="Principle"),
     ])
 
 
-def claims_by_strength_chart(evidence: Evidence, page_uri: str) -> str:
+def claims_by_strength_chart(library: Library, page_uri: str) -> str:
     """Published claims of the business case by strength of evidence, strongest first."""
-    claims = [r for r in evidence.published("claim") if r.status == "published"]
-    counts = Counter(r.data.get("strength") for r in claims)
-    strengths = evidence.taxonomy.get("strengths")
+    claims = [r for r in library.published("claim") if r.status == "published"]
+    counts = Counter(r.strength for r in claims)
+    strengths = library.taxonomy.get("strengths")
     rows: list[Row] = [(term.label, counts[key], None) for key, term in (strengths.terms.items() if strengths else [])]
     return bar_chart("Claims by strength of evidence", rows, chart_id="chart-claims-by-strength",
                      label_heading="Strength of evidence", value_heading="Claims")
 
 
-def _year_chart(records: list[Record], page_uri: str) -> str:
-    years = Counter(year for year in map(start_year, records) if year is not None)
-    missing = sum(1 for r in records if start_year(r) is None)
+def _year_chart(records: list[CaseStudy], page_uri: str) -> str:
+    years = Counter(r.start_year for r in records if r.start_year is not None)
+    missing = sum(1 for r in records if r.start_year is None)
     rows: list[Row] = [(str(y), years[y], relative_url(page_uri, urls.year(y))) for y in sorted(years)]
     note = ""
     if missing:
@@ -178,39 +175,16 @@ def _year_chart(records: list[Record], page_uri: str) -> str:
                      label_heading="Year", value_heading="Case studies", note=note)
 
 
-def _term_chart(evidence: Evidence, records: list[Record], vocabulary: str, keys_of, page_uri: str, *,
+def _term_chart(library: Library, records: list[CaseStudy], vocabulary: str, page_uri: str, *,
                 title: str, chart_id: str, heading: str) -> str:
     """Counts of case studies per term, most first (ties in taxonomy order), zeros kept."""
-    vocab = evidence.taxonomy.get(vocabulary)
+    vocab = library.taxonomy.get(vocabulary)
     terms = list(vocab.terms.values()) if vocab else []
-    counts = Counter(key for record in records for key in keys_of(record))
+    counts = Counter(key for record in records for key in record.keys_of(vocabulary))
     order = sorted(range(len(terms)), key=lambda i: (-counts[terms[i].key], i))
-    rows: list[Row] = [(terms[i].label, counts[terms[i].key], relative_url(page_uri, urls.term(vocabulary, terms[i].key)))
+    rows: list[Row] = [(terms[i].label, counts[terms[i].key], relative_url(page_uri, library.term_page(vocabulary, terms[i].key)))
                        for i in order]
     return bar_chart(title, rows, chart_id=chart_id, label_heading=heading, value_heading="Case studies")
-
-
-def start_year(record: Record) -> int | None:
-    project = record.data.get("project")
-    year = project.get("start_year") if isinstance(project, dict) else None
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
-
-
-def _settings(record: Record) -> set[str]:
-    settings = record.data.get("settings")
-    return {s for s in settings if isinstance(s, str)} if isinstance(settings, list) else set()
-
-
-def _principles(record: Record) -> set[str]:
-    return listed_terms(record, "principles", "principle")
-
-
-def listed_terms(record: Record, field_name: str, key_name: str) -> set[str]:
-    """The keys a case study lists in a list of objects, like principles[].principle."""
-    items = record.data.get(field_name)
-    if not isinstance(items, list):
-        return set()
-    return {item[key_name] for item in items if isinstance(item, dict) and isinstance(item.get(key_name), str)}
 
 
 def _count(number: int, one: str, many: str) -> str:

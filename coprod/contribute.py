@@ -25,7 +25,7 @@ import yaml
 
 from . import urls
 from .body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
-from .evidence import Evidence
+from .model import Library
 from .pages import Page
 from .schema import WILDCARD, Schema
 from .text import md_escape
@@ -187,7 +187,7 @@ CONSENT_OPTIONS = (
 )
 
 
-def issue_form(evidence: Evidence) -> str:
+def issue_form(evidence: Library) -> str:
     """The GitHub issue form (.github/ISSUE_TEMPLATE/case-study.yml), generated; a test keeps the file current."""
     body: list[dict] = [{"type": "markdown", "attributes": {"value": (
         "Thank you for proposing a case study. An editor turns this issue into a file and opens a pull request. "
@@ -201,7 +201,7 @@ def issue_form(evidence: Evidence) -> str:
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _issue_element(evidence: Evidence, label: str, kind: str, help_text: str) -> dict:
+def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> dict:
     ident = slug_id(label).replace("-", "_")
     if kind in ("settings", "stages"):
         vocab = evidence.taxonomy[kind]
@@ -269,12 +269,12 @@ def _split(line: str, separator: str, parts: int) -> tuple[str, ...]:
 
 # ----------------------------------------------------------------------------- the form and field reference
 
-def contribute_pages(evidence: Evidence, repo_url: str) -> list[Page]:
+def contribute_pages(evidence: Library, repo_url: str) -> list[Page]:
     """The form page and the field reference."""
     return [form_page(evidence, repo_url), fields_page(evidence)]
 
 
-def form_model(evidence: Evidence) -> dict:
+def form_model(evidence: Library) -> dict:
     """What the form's script needs: the field tree, vocabularies, references, taken ids, limits."""
     schema = evidence.schemas["case-study"]
     root = schema.resolve_root()
@@ -282,7 +282,7 @@ def form_model(evidence: Evidence) -> dict:
     # reaches the public page; a new case study that picks it is told by the validator
     taken = set(RESERVED_IDS)
     for record in evidence.published("case-study"):
-        taken |= {record.id, *(a for a in record.data.get("aliases") or [] if isinstance(a, str))}
+        taken |= {record.id, *record.aliases}
     return {
         "fields": [_field_model(schema, (name,), node, name in root.get("required", [])) for name, node in
                    _properties(schema).items()],
@@ -371,7 +371,7 @@ def script_json(data: object) -> str:
     return text
 
 
-def form_page(evidence: Evidence, repo_url: str) -> Page:
+def form_page(evidence: Library, repo_url: str) -> Page:
     """``contribute/index.md``: a short introduction and the form, as one raw HTML block."""
     model = form_model(evidence)
     script = urls.rel(FORM, "assets/javascripts/contribute-form.js")
@@ -526,7 +526,7 @@ def _result_html() -> str:
             '</section>')
 
 
-def fields_page(evidence: Evidence) -> Page:
+def fields_page(evidence: Library) -> Page:
     """``contribute/fields.md``: every field of every record kind, from the schemas."""
     lines = ["# Field reference", "",
              ("Every field of a case study and a claim, generated from the JSON Schemas in `evidence/schema/`. "
@@ -545,7 +545,7 @@ def field_name(pattern: tuple) -> str:
     return ".".join(pattern).replace(f".{WILDCARD}", "[]")
 
 
-def _field_row(schema: Schema, pattern: tuple, node: dict, evidence: Evidence) -> str:
+def _field_row(schema: Schema, pattern: tuple, node: dict, evidence: Library) -> str:
     parent = schema.field_schema(pattern[:-1]) or {}
     required = "yes" if pattern[-1] in parent.get("required", []) else ""
     parts = [md_escape(node.get("description", ""))]
@@ -556,8 +556,8 @@ def _field_row(schema: Schema, pattern: tuple, node: dict, evidence: Evidence) -
     vocab = evidence.taxonomy.get(vocabulary) if vocabulary else None
     if vocab is not None:
         terms = ", ".join(f"`{t.key}`" for t in vocab.terms.values())
-        where = (f"[{md_escape(vocab.title)}]({urls.rel(FIELDS, urls.vocabulary(vocabulary))})"
-                 if vocabulary in urls.VOCABULARY_FOLDERS else md_escape(vocab.title))
+        page = evidence.vocabulary_page(vocabulary)
+        where = f"[{md_escape(vocab.title)}]({urls.rel(FIELDS, page)})" if page else md_escape(vocab.title)
         parts.append(f"Terms from {where}: {terms}.")
     if node.get("x-private"):
         parts.append("**Private**: never shown on the site or in the open data.")

@@ -20,7 +20,7 @@ from typing import Any
 from . import urls
 from .bibliography import write_bibtex
 from .csl import bibliography_to_csl
-from .evidence import Evidence, Record
+from .model import Library, Record
 from .pages import Page
 from .schema import SCHEMA_FILES, WILDCARD, Schema
 from .text import md_escape
@@ -46,7 +46,7 @@ EXTRA_COLUMNS = ("url",)
 # ---------------------------------------------------------------------------------------
 # The files.
 
-def data_files(evidence: Evidence) -> list[Page]:
+def data_files(evidence: Library) -> list[Page]:
     """Every file of ``/data/``, as UTF-8 bytes."""
     pages = [
         _file(CASE_STUDIES_JSON, records_json(evidence, "case-study")),
@@ -68,7 +68,7 @@ def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def exported(evidence: Evidence, kind: str) -> list[Record]:
+def exported(evidence: Library, kind: str) -> list[Record]:
     """The records that leave the repository: published and retracted, sorted by id."""
     return sorted(evidence.published(kind), key=lambda record: record.id)
 
@@ -84,9 +84,9 @@ def default_licence(schema: Schema) -> str:
 
 def record_object(schema: Schema, record: Record) -> dict[str, Any]:
     """A record's front matter in schema order, with its ``url`` and Markdown ``body``."""
-    data = ordered(schema, record.data, ())
+    data = ordered(schema, dict(record.front_matter), ())
     data["url"] = record_url(record.kind, record.id)
-    data["body"] = record.source.body.strip("\n")
+    data["body"] = record.body.strip("\n")
     return data
 
 
@@ -108,7 +108,7 @@ def is_private(schema: Schema, pattern: tuple) -> bool:
     return bool((schema.field_schema(pattern) or {}).get("x-private"))
 
 
-def records_json(evidence: Evidence, kind: str) -> bytes:
+def records_json(evidence: Library, kind: str) -> bytes:
     schema = evidence.schemas[kind]
     records = [record_object(schema, record) for record in exported(evidence, kind)]
     document = {
@@ -121,7 +121,7 @@ def records_json(evidence: Evidence, kind: str) -> bytes:
     return _json_bytes(document)
 
 
-def references_bib(evidence: Evidence) -> bytes:
+def references_bib(evidence: Library) -> bytes:
     """The checked entries only, sorted by key, written again by pybtex."""
     entries = evidence.bibliography.entries
     if not entries:
@@ -129,7 +129,7 @@ def references_bib(evidence: Evidence) -> bytes:
     return write_bibtex({key: entries[key] for key in sorted(entries)}).encode("utf-8")
 
 
-def taxonomy_json(evidence: Evidence) -> bytes:
+def taxonomy_json(evidence: Library) -> bytes:
     """The vocabularies as in taxonomy.yml (so they validate against its schema)."""
     schema = evidence.schemas["taxonomy"]
     vocabularies = {}
@@ -148,7 +148,7 @@ def _term_object(term: Any) -> dict[str, Any]:
     return data
 
 
-def schema_files(evidence: Evidence) -> list[tuple[str, bytes]]:
+def schema_files(evidence: Library) -> list[tuple[str, bytes]]:
     """Every ``*.schema.json`` of the evidence folder, byte for byte, by name."""
     folder = evidence.root / "schema"
     return [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.schema.json"))]
@@ -220,14 +220,14 @@ def guard(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def case_studies_csv(evidence: Evidence) -> bytes:
+def case_studies_csv(evidence: Library) -> bytes:
     """One row per exported case study, one column per field (RFC 4180, CRLF, UTF-8)."""
     columns = csv_columns(evidence.schemas["case-study"])
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([guard(name) for name, _ in columns] + list(EXTRA_COLUMNS))
     for record in exported(evidence, "case-study"):
-        row = [cell(record.data, pattern) for _, pattern in columns] + [record_url(record.kind, record.id)]
+        row = [cell(dict(record.front_matter), pattern) for _, pattern in columns] + [record_url(record.kind, record.id)]
         writer.writerow([guard(value) for value in row])
     return buffer.getvalue().encode("utf-8")
 
@@ -235,14 +235,14 @@ def case_studies_csv(evidence: Evidence) -> bytes:
 # ---------------------------------------------------------------------------------------
 # The page: what the files are, their licence, and the codebook.
 
-def data_page(evidence: Evidence) -> Page:
+def data_page(evidence: Library) -> Page:
     parts = [
         "# Open data\n",
         _INTRO,
         _licence_section(evidence),
         _files_section(evidence),
         _FORMATS,
-        _taxonomy_section(),
+        _taxonomy_section(evidence),
         "## Codebook\n",
         ("Every field of the records, from their schemas. *Required* means the field is always there "
         "when the part it belongs to is there. A field name with `[]` is a field of each item of a list.\n"),
@@ -265,12 +265,12 @@ what changed.
 """
 
 
-def _licence_section(evidence: Evidence) -> str:
+def _licence_section(evidence: Library) -> str:
     default = default_licence(evidence.schemas["case-study"])
     counts: dict[str, Counter[str]] = {}
     for kind in RECORD_FILES:
         for record in exported(evidence, kind):
-            licence = record.data.get("licence", default)
+            licence = record.front_matter.get("licence", default)
             counts.setdefault(str(licence), Counter())[kind] += 1
     lines = [
         "## Licence\n",
@@ -300,7 +300,7 @@ def _plural(number: int, kind: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def _files_section(evidence: Evidence) -> str:
+def _files_section(evidence: Library) -> str:
     cases = len(exported(evidence, "case-study"))
     claims = len(exported(evidence, "claim"))
     references = len(evidence.bibliography.entries)
@@ -377,7 +377,7 @@ and in the records' `sources`.
 """
 
 
-def _taxonomy_section() -> str:
+def _taxonomy_section(evidence: Library) -> str:
     lines = [
         "### Vocabularies\n",
         ("`taxonomy.json` holds the vocabularies of `evidence/taxonomy.yml`, by name, each with its "
@@ -385,14 +385,15 @@ def _taxonomy_section() -> str:
         "`schema/taxonomy.schema.json`. Records use the terms' keys. These vocabularies have a page "
         "for each term:\n"),
     ]
-    lines += [f"- {md_escape(name)}: `{urls.address(urls.term(name, 'KEY'))}`" for name in urls.VOCABULARY_FOLDERS]
+    lines += [f"- {md_escape(name)}: `{urls.address(urls.term_in(folder, 'KEY'))}`"
+              for name, folder in evidence.fields.folders.items()]
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------
 # The codebook of one record type.
 
-def _codebook(evidence: Evidence, kind: str) -> str:
+def _codebook(evidence: Library, kind: str) -> str:
     schema = evidence.schemas[kind]
     title = md_escape(schema.schema.get("title", kind))
     schema_uri = f"{SCHEMA_FOLDER}/{SCHEMA_FILES[kind]}"
@@ -419,7 +420,7 @@ def field_name(pattern: tuple) -> str:
     return name
 
 
-def _field_row(evidence: Evidence, schema: Schema, pattern: tuple, node: dict) -> str:
+def _field_row(evidence: Library, schema: Schema, pattern: tuple, node: dict) -> str:
     cells = [
         md_escape(field_name(pattern)),
         type_name(schema, pattern, node),
@@ -475,7 +476,7 @@ def _condition(rule: dict) -> str:
     return " and ".join(tests)
 
 
-def _allowed(evidence: Evidence, schema: Schema, pattern: tuple, node: dict) -> list[str]:
+def _allowed(evidence: Library, schema: Schema, pattern: tuple, node: dict) -> list[str]:
     target = (schema.field_schema(pattern + (WILDCARD,)) or {}) if node.get("type") == "array" else node
     allowed = []
     vocabulary = target.get("x-vocabulary")
@@ -492,11 +493,12 @@ def _allowed(evidence: Evidence, schema: Schema, pattern: tuple, node: dict) -> 
     return allowed
 
 
-def _vocabulary_text(evidence: Evidence, name: str) -> str:
+def _vocabulary_text(evidence: Library, name: str) -> str:
     vocabulary = evidence.taxonomy.get(name)
     title = md_escape(vocabulary.title if vocabulary else name)
-    if name in urls.VOCABULARY_FOLDERS:
-        return f"keys of [{title}]({urls.rel(urls.DATA, urls.vocabulary(name))})"
+    page = evidence.vocabulary_page(name)
+    if page:
+        return f"keys of [{title}]({urls.rel(urls.DATA, page)})"
     return f"keys of {title} ({md_escape(name)} in {_link('taxonomy.json', TAXONOMY_JSON)})"
 
 

@@ -34,7 +34,7 @@ SCHEMA_FILES = {
     "claim": "claim.schema.json",
     "taxonomy": "taxonomy.schema.json",
 }
-ANNOTATIONS = ("x-vocabulary", "x-reference", "x-plain-text", "x-readability")
+ANNOTATIONS = ("x-vocabulary", "x-reference", "x-plain-text", "x-readability", "x-folder", "x-facet")
 WILDCARD = "*"
 
 

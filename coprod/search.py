@@ -37,13 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .evidence import Evidence, Record
+from .model import CaseStudy, Library
 from .pagefind_stream import PagefindServiceError, StreamingIndex
-from .pages.catalogue import EVERY_CASE_STUDY_WORD, FACETS, case_facets
-from .pages.listing import years
+from .pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
 
 BUNDLE = "pagefind"  # the index's folder in the site
-FACET_NAMES = tuple(f.name for f in FACETS)  # the filters, as the catalogue's query names them
 KINDS = {"case-study": "Case study", "claim": "Claim", "page": "Page"}
 # never indexed inside a page body: permalinks, the "edit this page" icon, and the parts of
 # a record's page that are the same words on every page (citation formats, the page's
@@ -68,41 +66,31 @@ def _block(parts: list[str], sort: str | None = None) -> str:
     return f'<div hidden data-pagefind-ignore{sort_attr}>{"".join(parts)}</div>'
 
 
-def sort_key(record: Record) -> str:
+def sort_key(record: CaseStudy) -> str:
     """The catalogue's order as one string that sorts ascending: newest start year first
     (9999 - year, four digits), then the title (as :func:`sort_case_studies` sorts)."""
-    project = record.data.get("project") or {}
-    year = project.get("start_year") if isinstance(project, dict) else None
-    year = year if isinstance(year, int) and not isinstance(year, bool) else 0
+    year = record.start_year or 0
     # the attribute value must not start a Pagefind "key:value" capture again: no commas
-    return f"{9999 - year:04d} {str(record.data.get('title', '')).lower()}".replace(",", " ")
+    return f"{9999 - year:04d} {record.title.lower()}".replace(",", " ")
 
 
-def principle_labels(record: Record, evidence: Evidence) -> list[str]:
-    vocab = evidence.taxonomy.get("principles")
-    labels = []
-    for entry in record.data.get("principles") or []:
-        key = entry.get("principle") if isinstance(entry, dict) else None
-        if isinstance(key, str):
-            term = vocab.terms.get(key) if vocab else None
-            labels.append(term.label if term else key)
-    return list(dict.fromkeys(labels))
+def principle_labels(record: CaseStudy, library: Library) -> list[str]:
+    return library.labels("principles", (p.principle for p in record.principles))
 
 
-def pagefind_markup(record: Record, evidence: Evidence) -> str:
+def pagefind_markup(record: CaseStudy, library: Library) -> str:
     """The hidden HTML a case-study page includes: its filters, result metadata and sort key."""
-    data = record.data
     parts = [_span("data-pagefind-filter", "kind", "case-study")]
-    for name, keys in case_facets(record).items():
+    for name, keys in case_facets(record, library).items():
         parts += [_span("data-pagefind-filter", name, key) for key in keys]
-    parts.append(_span("data-pagefind-meta", "title", str(data.get("title", record.id))))
-    parts.append(_span("data-pagefind-meta", "summary", str(data.get("summary", ""))))
-    principles = principle_labels(record, evidence)
+    parts.append(_span("data-pagefind-meta", "title", record.title))
+    parts.append(_span("data-pagefind-meta", "summary", record.summary))
+    principles = principle_labels(record, library)
     if principles:
         parts.append(_span("data-pagefind-meta", "principles", "; ".join(principles)))
-    if years(record):
-        parts.append(_span("data-pagefind-meta", "years", years(record)))
-    if record.status == "retracted":
+    if record.years:
+        parts.append(_span("data-pagefind-meta", "years", record.years))
+    if record.retracted:
         parts.append(_span("data-pagefind-meta", "status", "retracted"))
     return _block(parts, sort_key(record)) + f"<span hidden>{EVERY_CASE_STUDY_WORD}</span>"
 
@@ -117,13 +105,11 @@ def page_markup(kind: str, title: str, summary: str = "", retracted: bool = Fals
     return _block(parts)
 
 
-def markup_for_records(evidence: Evidence) -> dict[str, str]:
+def markup_for_records(library: Library) -> dict[str, str]:
     """docs/ path -> markup, for every published case study and claim (made once per build)."""
-    found = {urls.case_study(r.id): pagefind_markup(r, evidence) for r in evidence.published("case-study")}
-    for record in evidence.published("claim"):
-        found[urls.claim(record.id)] = page_markup("claim", str(record.data.get("title", record.id)),
-                                                   str(record.data.get("summary", "")),
-                                                   record.status == "retracted")
+    found = {r.uri: pagefind_markup(r, library) for r in library.published("case-study")}
+    for record in library.published("claim"):
+        found[record.uri] = page_markup("claim", record.title, record.summary, record.retracted)
     return found
 
 

@@ -15,8 +15,10 @@ from .charts import claims_by_strength_chart
 from .cite import References
 from .citeformats import LIBRARY, Citable
 from .contribute import contribute_pages
-from .evidence import Evidence, load_evidence
+from .evidence import load_evidence
 from .exports import data_files, data_page
+from .model import Library
+from .model import library as build_library
 from .pages import Page
 from .pages.business_case import business_case_page, claim_page
 from .pages.case_study import case_study_page
@@ -37,7 +39,7 @@ from .pages.citing import (
 )
 from .pages.evidence_map import evidence_map_page
 from .pages.references import references_page
-from .pages.taxonomy_pages import case_countries, case_terms, case_year, index_evidence, taxonomy_pages
+from .pages.taxonomy_pages import index_evidence, taxonomy_pages
 from .problems import Report
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
@@ -45,7 +47,7 @@ DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
 
 @dataclass
 class Build:
-    evidence: Evidence | None
+    evidence: Library | None  # the typed model, once the folder loaded
     report: Report
     references: References | None = None
     pages: dict[str, Page] = field(default_factory=dict)
@@ -58,9 +60,10 @@ def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | 
     report = Report()
     citing = [docs_dir] if docs_dir is not None and docs_dir.is_dir() else []
     evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root)
-    build = Build(evidence, report)
-    if evidence is not None:
-        build.references = References(evidence.bibliography)
+    library = build_library(evidence) if evidence is not None and not report.errors else None
+    build = Build(library, report)
+    if library is not None:
+        build.references = References(library.bibliography)
     return build
 
 
@@ -110,8 +113,6 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     return build.pages
 
 
-CITED_PAGES = ("case-studies/", "business-case/", *(f"{folder}/" for folder in urls.VOCABULARY_FOLDERS.values()),
-               urls.EVIDENCE_MAP)
 PUBLISHED_URLS = "published-urls.txt"
 
 
@@ -119,8 +120,9 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     """Cite boxes on every citable page, their downloads, redirects, the feed, "What's new"
     and "How to cite". Fills ``build.citables``."""
     evidence = build.evidence
-    records = {urls.case_study(r.id): r for r in evidence.published("case-study")}
-    records |= {urls.claim(r.id): r for r in evidence.published("claim")}
+    records = {r.uri: r for r in (*evidence.published("case-study"), *evidence.published("claim"))}
+    cited_pages = ("case-studies/", "business-case/", *(f"{folder}/" for folder in evidence.fields.folders.values()),
+                   urls.EVIDENCE_MAP)
     extras: list[Page] = []
     csl: dict[str, dict] = {}  # each reference converted once
     for page in pages:
@@ -129,8 +131,8 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
         aliases: tuple[str, ...] = ()
         if page.uri in records:
             citable = record_citable(records[page.uri], evidence, site_url, page.cites, csl)
-            aliases = tuple(a for a in records[page.uri].data.get("aliases") or [] if isinstance(a, str))
-        elif page.uri.startswith(CITED_PAGES) and "/page/" not in page.uri:
+            aliases = records[page.uri].aliases
+        elif page.uri.startswith(cited_pages) and "/page/" not in page.uri:
             citable = page_citable(page.uri, page.title or LIBRARY, evidence, site_url)
         else:
             continue
@@ -174,9 +176,8 @@ def edit_uris(build: Build, docs_dir: str = "docs") -> dict[str, str]:
     """For each generated record page, its source file as MkDocs' ``File.edit_uri`` wants
     it: relative to the docs folder (``../evidence/case-studies/x.md``), so that the theme's
     edit button and every other edit link name the file a contributor changes."""
-    pages = {urls.case_study(r.id): r for r in build.evidence.published("case-study")}
-    pages |= {urls.claim(r.id): r for r in build.evidence.published("claim")}
-    return {uri: "../" * len(Path(docs_dir).parts) + record.source.path for uri, record in pages.items()}
+    records = (*build.evidence.published("case-study"), *build.evidence.published("claim"))
+    return {record.uri: "../" * len(Path(docs_dir).parts) + record.path for record in records}
 
 
 def read_site_config(root: Path) -> dict:
@@ -190,7 +191,7 @@ def read_site_config(root: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def cited_by(pages: list[Page], evidence: Evidence) -> dict[str, list[tuple[str, str]]]:
+def cited_by(pages: list[Page], evidence: Library) -> dict[str, list[tuple[str, str]]]:
     """Reference key -> [(page uri, page title)] for every generated page that cites it,
     and for each taxonomy term whose source it is."""
     found: dict[str, list[tuple[str, str]]] = {}
@@ -198,15 +199,15 @@ def cited_by(pages: list[Page], evidence: Evidence) -> dict[str, list[tuple[str,
         for key in page.cites:
             found.setdefault(key, []).append((page.uri, page.title))
     for name, vocab in evidence.taxonomy.vocabularies.items():
-        if name not in urls.VOCABULARY_FOLDERS:
+        if name not in evidence.fields.folders:
             continue
         for term in vocab.terms.values():
             if term.source:
-                found.setdefault(term.source, []).append((urls.term(name, term.key), term.label))
+                found.setdefault(term.source, []).append((evidence.term_page(name, term.key), term.label))
     return found
 
 
-def missing_from_site(evidence: Evidence, pages: dict[str, Page]) -> list[str]:
+def missing_from_site(evidence: Library, pages: dict[str, Page]) -> list[str]:
     """Every published case study must have its page, appear in each taxonomy list it
     claims, in the catalogue and in the data exports. Returns what is missing, as messages."""
     problems: list[str] = []
@@ -223,21 +224,21 @@ def missing_from_site(evidence: Evidence, pages: dict[str, Page]) -> list[str]:
             problems.append(f"{where}: case study '{cid}' is missing from the catalogue")
         if cid not in exported:
             problems.append(f"{where}: case study '{cid}' is missing from data/case-studies.json")
-        for vocabulary, uri in _term_pages(record):
+        for vocabulary, uri in _term_pages(record, evidence):
             page = pages.get(uri)
             if page is None or cid not in page.lists:
                 problems.append(f"{where}: case study '{cid}' is missing from the {vocabulary} page {urls.address(uri)}")
     return problems
 
 
-def _term_pages(record) -> list[tuple[str, str]]:
+def _term_pages(record, library: Library) -> list[tuple[str, str]]:
     """(vocabulary, page) for every browse page the record claims a place on, read with the
     same field map the taxonomy pages are built from."""
-    found = [(vocabulary, urls.term(vocabulary, key)) for vocabulary, key, _ in case_terms(record)]
-    found += [("country", urls.country(country)) for country in case_countries(record)]
-    year = case_year(record)
-    if year is not None:
-        found.append(("year", urls.year(year)))
+    found = [(use.vocabulary, library.term_page(use.vocabulary, use.key)) for use in record.terms
+             if library.term_page(use.vocabulary, use.key)]
+    found += [("country", urls.country(country)) for country in record.countries]
+    if record.start_year is not None:
+        found.append(("year", urls.year(record.start_year)))
     return list(dict.fromkeys(found))
 
 

@@ -23,17 +23,6 @@ DATA = "data/index.md"
 COUNTRIES = "countries/index.md"
 YEARS = "years/index.md"
 
-# taxonomy vocabulary -> folder of its term pages
-VOCABULARY_FOLDERS = {
-    "principles": "principles",
-    "features": "features",
-    "barriers": "barriers",
-    "enablers": "enablers",
-    "outcomes": "outcomes",
-    "stages": "stages",
-    "settings": "settings",
-    "evidence_kinds": "evidence",
-}
 CATALOGUE_PAGE_SIZE = 50
 
 
@@ -45,12 +34,14 @@ def claim(claim_id: str) -> str:
     return f"business-case/{claim_id}.md"
 
 
-def term(vocabulary: str, key: str) -> str:
-    return f"{VOCABULARY_FOLDERS[vocabulary]}/{key}.md"
+def term_in(folder: str, key: str) -> str:
+    """A taxonomy term's page; the folder is the vocabulary's ``x-folder`` in the schema
+    (:meth:`coprod.model.Library.term_page` looks it up)."""
+    return f"{folder}/{key}.md"
 
 
-def vocabulary(vocabulary: str) -> str:
-    return f"{VOCABULARY_FOLDERS[vocabulary]}/index.md"
+def vocabulary_in(folder: str) -> str:
+    return f"{folder}/index.md"
 
 
 def catalogue_page(number: int) -> str:

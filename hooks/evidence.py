@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, csp, pdf, search, serve_errors, site, site_address, urls
+from coprod import __version__, csp, nav, pdf, search, serve_errors, site, site_address, urls
 from coprod.export import render_docs_page
 from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
@@ -57,6 +57,7 @@ def on_config(config):
     missing = site.missing_from_site(build.evidence, pages)
     if missing:
         raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
+    config["nav"] = nav.complete_browse(config["nav"], build.evidence)  # every browsed vocabulary is in the menu
     _serve["last_good"] = list(pages)
     # the record pages, each with its evidence file: the part of these pages a stranger wrote
     # is sanitised, and their edit buttons open that file

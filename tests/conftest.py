@@ -37,6 +37,19 @@ def make_evidence(target: Path, overlay: Path | None = None) -> Path:
     return evidence
 
 
+def edit_record(library, kind: str, record_id: str, edit) -> None:
+    """Change one record of a loaded model (its records are frozen): ``edit`` changes a copy
+    of the record's front matter, and the record is built again from it."""
+    import copy
+
+    from coprod.model import with_front_matter
+
+    records = library.case_studies if kind == "case-study" else library.claims
+    data = copy.deepcopy(dict(records[record_id].front_matter))
+    edit(data)
+    records[record_id] = with_front_matter(records[record_id], data, library.fields)
+
+
 def check_golden(path: Path, actual: str) -> None:
     """Compare with a reviewed golden file; UPDATE_GOLDEN=1 rewrites it for review as a diff.
 

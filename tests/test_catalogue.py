@@ -12,13 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, check_golden, make_evidence
+from conftest import ROOT, check_golden, edit_record, make_evidence
 from test_taxonomy_pages import linked_case_ids, load, render
 
 from coprod import urls
-from coprod.evidence import Evidence
+from coprod.model import Library
 from coprod.pages import Page
-from coprod.pages.catalogue import FACETS, catalogue_data, catalogue_pages
+from coprod.pages.catalogue import catalogue_data, catalogue_pages
 from coprod.pages.listing import sort_case_studies
 from coprod.pages.taxonomy_pages import taxonomy_pages
 from coprod.synthetic import write_evidence
@@ -28,12 +28,12 @@ SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "catalogue.js"
 
 
 @pytest.fixture
-def evidence(tmp_path: Path) -> Evidence:
+def evidence(tmp_path: Path) -> Library:
     return load(make_evidence(tmp_path))
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Library:
     """120 valid synthetic case studies with the real taxonomy."""
     real = load(make_evidence(tmp_path_factory.mktemp("real")))
     return load(write_evidence(tmp_path_factory.mktemp("synthetic"), ROOT / "evidence", real.taxonomy, 120, 50))
@@ -49,7 +49,7 @@ def pager_line(page: Page) -> str:
     return lines[lines.index("{: #catalogue-pager }") - 1]
 
 
-def test_golden_pages(evidence: Evidence) -> None:
+def test_golden_pages(evidence: Library) -> None:
     pages = catalogue_pages(evidence)
     assert [p.uri for p in pages] == ["case-studies/index.md"]
     (GOLDEN / "case-studies").mkdir(exist_ok=True)
@@ -60,11 +60,12 @@ def test_golden_pages(evidence: Evidence) -> None:
     check_golden(GOLDEN / "data" / "catalogue.json", json.dumps(json.loads(data.content), indent=1) + "\n")
 
 
-def test_fixture_catalogue(evidence: Evidence) -> None:
+def test_fixture_catalogue(evidence: Library) -> None:
     page = catalogue_pages(evidence)[0]
     assert page.lists == {"peer-researchers", "learning-disability-panel"}
     assert listed_ids(page) == ["learning-disability-panel", "peer-researchers"]  # newest first
-    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy"></div>' in page.content
+    assert ('<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy" '
+            'data-facet-folders="{&quot;principles&quot;:&quot;principle&quot;,') in page.content  # from the schema
     assert "#catalogue-pager" not in page.content  # one page: no pager
     browse = page.content.split("## Browse by")[1]
     assert "- [Reciprocity](../principles/reciprocity.md) (1)" in browse
@@ -72,10 +73,11 @@ def test_fixture_catalogue(evidence: Evidence) -> None:
     assert "- [United Kingdom](../countries/united-kingdom.md) (2)" in browse
     assert browse.index("- [2020](../years/2020.md) (1)") < browse.index("- [2019](../years/2019.md) (1)")
     headings = re.findall(r"^### (.+)$", browse, re.MULTILINE)
-    assert headings == [f.label for f in FACETS]
+    assert headings == ["Principle", "Key feature", "Barrier", "Enabler", "Outcome area", "Research stage", "Setting",
+                        "Country", "Year started", "Kind of evidence"]  # the schema's x-facet order
 
 
-def test_pagination_of_120_case_studies(synthetic: Evidence) -> None:
+def test_pagination_of_120_case_studies(synthetic: Library) -> None:
     pages = catalogue_pages(synthetic)
     assert [p.uri for p in pages] == ["case-studies/index.md", "case-studies/page/2.md", "case-studies/page/3.md"]
     assert [len(p.lists) for p in pages] == [50, 50, 20]
@@ -107,11 +109,14 @@ def test_pager_elides_long_runs() -> None:
     assert page_numbers(200, 200) == [1, 198, 199, 200]
 
 
-def test_catalogue_data_shape(evidence: Evidence) -> None:
-    evidence.case_studies["learning-disability-panel"].source.data["status"] = "retracted"
+def test_catalogue_data_shape(evidence: Library) -> None:
+    edit_record(evidence, "case-study", "learning-disability-panel", lambda data: data.update(
+        status="retracted", retraction={"date": "2026-01-01", "reason": "A test retraction."}))
     data = json.loads(catalogue_data(evidence).content)
     assert set(data) == {"facets", "case_studies"}
-    assert [f["name"] for f in data["facets"]] == [f.name for f in FACETS]
+    assert [f["name"] for f in data["facets"]] == [f.name for f in evidence.fields.facets]
+    assert [f.name for f in evidence.fields.facets] == ["principle", "feature", "barrier", "enabler", "outcome", "stage",
+                                                       "setting", "country", "year", "evidence"]
     facets = {f["name"]: f for f in data["facets"]}
     assert ["reciprocity", "Reciprocity"] in facets["principle"]["terms"]
     assert facets["country"]["terms"] == [["united-kingdom", "United Kingdom"]]
@@ -133,16 +138,17 @@ def test_catalogue_data_shape(evidence: Evidence) -> None:
             assert set(keys) <= {key for key, _label in facets[name]["terms"]}
 
 
-def test_catalogue_data_leaves_out_drafts_and_is_compact(synthetic: Evidence) -> None:
+def test_catalogue_data_leaves_out_drafts_and_is_compact(synthetic: Library) -> None:
     page = catalogue_data(synthetic)
     assert "\n" not in page.content.rstrip("\n") and ", " not in page.content[:200]
     assert len(json.loads(page.content)["case_studies"]) == 120
-    synthetic.case_studies["case-00000"].source.data["status"] = "draft"
+    published = synthetic.case_studies["case-00000"]
+    edit_record(synthetic, "case-study", "case-00000", lambda data: data.update(status="draft"))
     try:
         data = json.loads(catalogue_data(synthetic).content)
         pages = catalogue_pages(synthetic)
     finally:
-        synthetic.case_studies["case-00000"].source.data["status"] = "published"
+        synthetic.case_studies["case-00000"] = published
     assert "case-00000" not in {c["id"] for c in data["case_studies"]}
     assert sum(len(p.lists) for p in pages) == 119
 
@@ -157,9 +163,9 @@ def test_no_case_studies(tmp_path: Path) -> None:
     assert "No case study records a country yet." in {p.uri: p for p in taxonomy_pages(evidence)}[urls.COUNTRIES].content
 
 
-def test_hostile_titles_in_the_catalogue(evidence: Evidence) -> None:
+def test_hostile_titles_in_the_catalogue(evidence: Library) -> None:
     hostile = "<script>alert(1)</script> [x](javascript:alert(1)) *star*"
-    evidence.case_studies["peer-researchers"].source.data["title"] = hostile
+    edit_record(evidence, "case-study", "peer-researchers", lambda data: data.update(title=hostile))
     terms = evidence.taxonomy["settings"].terms
     terms["public-health"] = dataclasses.replace(terms["public-health"], label=hostile)
     html = render(catalogue_pages(evidence)[0].content)
@@ -284,7 +290,7 @@ setTimeout(() => {
 """
 
 
-def test_script_filters_in_a_fake_dom(tmp_path: Path, evidence: Evidence) -> None:
+def test_script_filters_in_a_fake_dom(tmp_path: Path, evidence: Library) -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
@@ -362,7 +368,7 @@ def write_pages(docs: Path, pages: list[Page]) -> None:
             path.write_text(page.content, encoding="utf-8")
 
 
-def write_stubs(docs: Path, evidence: Evidence) -> None:
+def write_stubs(docs: Path, evidence: Library) -> None:
     """The pages other modules make, as stubs, so every link of ours can be checked."""
     sources = sorted({t.source for v in evidence.taxonomy.vocabularies.values() for t in v.terms.values() if t.source})
     references = ["# References", ""] + [f"## {key} {{: #{urls.reference_anchor(key)} }}\n" for key in sources]
@@ -371,7 +377,7 @@ def write_stubs(docs: Path, evidence: Evidence) -> None:
     write_pages(docs, [Page(urls.claim(r.id), f"# {r.id}\n") for r in evidence.published("claim")])
 
 
-def test_strict_mkdocs_build(tmp_path: Path, evidence: Evidence, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_strict_mkdocs_build(tmp_path: Path, evidence: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(urls, "CATALOGUE_PAGE_SIZE", 1)  # two catalogue pages: the pager's links are checked
     project = tmp_path / "project"
     docs = project / "docs"
@@ -393,7 +399,7 @@ def test_strict_mkdocs_build(tmp_path: Path, evidence: Evidence, monkeypatch: py
 
     site = project / "site"
     first = (site / "case-studies" / "index.html").read_text(encoding="utf-8")
-    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy"></div>' in first
+    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy" ' in first
     assert '<p id="catalogue-pager">' in first and 'href="page/2/"' in first
     assert "assets/javascripts/catalogue.js" in first
     second = (site / "case-studies" / "page" / "2" / "index.html").read_text(encoding="utf-8")

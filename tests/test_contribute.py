@@ -18,8 +18,10 @@ import yaml
 from conftest import FIXTURES, ROOT, check_golden
 
 from coprod import contribute
-from coprod.evidence import Evidence, load_evidence
+from coprod.evidence import load_evidence
 from coprod.guidance import check_guidance
+from coprod.model import Library
+from coprod.model import load as load_library
 from coprod.problems import Report
 
 GOLDEN = Path(__file__).parent / "golden" / "contribute"
@@ -39,8 +41,8 @@ OPTIONS = [
 
 
 @pytest.fixture(scope="module")
-def evidence() -> Evidence:
-    loaded = load_evidence(ROOT / "evidence", Report())
+def evidence() -> Library:
+    loaded = load_library(ROOT / "evidence", Report())
     assert loaded is not None
     return loaded
 
@@ -150,7 +152,7 @@ def test_new_bibtex_in_an_issue_is_added_on_request(project: Path, tmp_path: Pat
     assert "Carers2025school" in written.read_text(encoding="utf-8")
 
 
-def test_the_issue_form_is_current(evidence: Evidence) -> None:
+def test_the_issue_form_is_current(evidence: Library) -> None:
     path = ROOT / ".github" / "ISSUE_TEMPLATE" / "case-study.yml"
     expected = contribute.issue_form(evidence)
     assert path.read_text(encoding="utf-8") == expected, (
@@ -161,7 +163,7 @@ def test_the_issue_form_is_current(evidence: Evidence) -> None:
 
 # ----------------------------------------------------------------------------- the form and reference
 
-def test_every_schema_field_is_in_the_reference_and_the_form(evidence: Evidence) -> None:
+def test_every_schema_field_is_in_the_reference_and_the_form(evidence: Library) -> None:
     pages = {page.uri: page for page in contribute.contribute_pages(evidence, "https://github.com/o/r")}
     reference = pages[contribute.FIELDS].content
     model = contribute.form_model(evidence)
@@ -183,7 +185,7 @@ def test_every_schema_field_is_in_the_reference_and_the_form(evidence: Evidence)
                 assert f'value="{term.key}"' in form
 
 
-def test_the_form_page_escapes_text_and_embeds_safe_json(evidence: Evidence) -> None:
+def test_the_form_page_escapes_text_and_embeds_safe_json(evidence: Library) -> None:
     page = contribute.form_page(evidence, 'https://github.com/o/r"><script>')
     assert 'data-repo-url="https://github.com/o/r&quot;&gt;&lt;script&gt;"' in page.content
     assert contribute.script_json({"a": "</script><!--&"}) == '{"a": "\\u003c/script\\u003e\\u003c!--\\u0026"}'
@@ -191,7 +193,7 @@ def test_the_form_page_escapes_text_and_embeds_safe_json(evidence: Evidence) -> 
     assert "</" not in page.content[start:page.content.index("</script>", start)]
 
 
-def test_the_field_reference_golden(evidence: Evidence) -> None:
+def test_the_field_reference_golden(evidence: Library) -> None:
     check_golden(GOLDEN / "fields.md", contribute.fields_page(evidence).content)
 
 

@@ -14,7 +14,6 @@ from pybtex.database import Entry, Person, parse_string
 
 from coprod import strictyaml
 from coprod.csl import decode_latex, entry_to_csl, person_to_csl
-from coprod.evidence import Evidence, load_evidence
 from coprod.exports import (
     CASE_STUDIES_CSV,
     data_files,
@@ -22,6 +21,8 @@ from coprod.exports import (
     field_name,
     guard,
 )
+from coprod.model import Library
+from coprod.model import load as load_library
 from coprod.problems import Report
 
 GOLDEN = ROOT / "tests" / "golden" / "exports"
@@ -102,9 +103,9 @@ def make_export_evidence(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
+def evidence(tmp_path_factory: pytest.TempPathFactory) -> Library:
     report = Report()
-    loaded = load_evidence(make_export_evidence(tmp_path_factory.mktemp("exports")), report)
+    loaded = load_library(make_export_evidence(tmp_path_factory.mktemp("exports")), report)
     assert loaded is not None
     errors = [p for p in report.problems if p.severity == "error"]
     assert not errors, errors
@@ -112,7 +113,7 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
 
 
 @pytest.fixture(scope="module")
-def files(evidence: Evidence) -> dict[str, bytes]:
+def files(evidence: Library) -> dict[str, bytes]:
     return {page.uri: page.content for page in data_files(evidence)}
 
 
@@ -136,14 +137,14 @@ def test_golden_csv(files: dict[str, bytes]) -> None:
     check_golden(GOLDEN / "case-studies.csv", text.replace("\r\n", "\n"))
 
 
-def test_golden_data_page(evidence: Evidence) -> None:
+def test_golden_data_page(evidence: Library) -> None:
     page = data_page(evidence)
     assert page.uri == "data/index.md" and page.title == "Open data"
     check_golden(GOLDEN / "data-page.md", page.content)
 
 
-def test_deterministic(evidence: Evidence, tmp_path: Path) -> None:
-    again = load_evidence(make_export_evidence(tmp_path), Report())
+def test_deterministic(evidence: Library, tmp_path: Path) -> None:
+    again = load_library(make_export_evidence(tmp_path), Report())
     assert again is not None
     first = [(p.uri, p.content) for p in data_files(evidence)] + [(data_page(evidence).uri, data_page(evidence).content)]
     second = [(p.uri, p.content) for p in data_files(again)] + [(data_page(again).uri, data_page(again).content)]
@@ -162,7 +163,7 @@ def test_json_is_utf8_indented_with_trailing_newline(files: dict[str, bytes]) ->
 # Records
 
 @pytest.mark.parametrize(("kind", "uri"), [("case-study", "data/case-studies.json"), ("claim", "data/claims.json")])
-def test_records_validate_against_their_schema(evidence: Evidence, files: dict[str, bytes], kind: str,
+def test_records_validate_against_their_schema(evidence: Library, files: dict[str, bytes], kind: str,
                                                uri: str) -> None:
     document = json.loads(files[uri])
     records = document["records"]
@@ -175,7 +176,7 @@ def test_records_validate_against_their_schema(evidence: Evidence, files: dict[s
         assert not errors, errors
 
 
-def test_drafts_excluded_retracted_included(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_drafts_excluded_retracted_included(evidence: Library, files: dict[str, bytes]) -> None:
     assert evidence.case_studies["draft-study"].status == "draft"
     records = {r["id"]: r for r in json.loads(files["data/case-studies.json"])["records"]}
     assert set(records) == {"learning-disability-panel", "peer-researchers", "retracted-study"}
@@ -188,7 +189,7 @@ def test_drafts_excluded_retracted_included(evidence: Evidence, files: dict[str,
         assert b"draft-study" not in content
 
 
-def test_record_keys_follow_the_schema(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_record_keys_follow_the_schema(evidence: Library, files: dict[str, bytes]) -> None:
     record = json.loads(files["data/case-studies.json"])["records"][0]
     order = list(evidence.schemas["case-study"].schema["properties"])
     keys = [key for key in record if key not in ("url", "body")]
@@ -203,7 +204,7 @@ def read_csv(files: dict[str, bytes]) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(files[CASE_STUDIES_CSV].decode("utf-8"), newline="")))
 
 
-def test_csv_one_row_per_case_study(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_csv_one_row_per_case_study(evidence: Library, files: dict[str, bytes]) -> None:
     rows = read_csv(files)
     assert [row["id"] for row in rows] == sorted(r.id for r in evidence.published("case-study"))
     peer = next(row for row in rows if row["id"] == "peer-researchers")
@@ -226,7 +227,7 @@ def test_a_new_schema_field_appears_everywhere(tmp_path: Path) -> None:
     schema["properties"]["project"]["properties"]["ethics_body"] = {
         "type": "string", "description": "Who approved the ethics of the project."}
     path.write_text(json.dumps(schema), encoding="utf-8")
-    evidence = load_evidence(folder, Report())
+    evidence = load_library(folder, Report())
     assert evidence is not None
     files = {page.uri: page.content for page in data_files(evidence)}
     header = next(csv.reader(io.StringIO(files[CASE_STUDIES_CSV].decode("utf-8"))))
@@ -250,7 +251,7 @@ def test_guard(text: str) -> None:
 # ---------------------------------------------------------------------------------------
 # References, vocabularies, schemas
 
-def test_references_bib_round_trips(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_references_bib_round_trips(evidence: Library, files: dict[str, bytes]) -> None:
     parsed = parse_string(files["data/references.bib"].decode("utf-8"), "bibtex")
     assert sorted(parsed.entries) == sorted(evidence.bibliography.entries)
     for key, entry in parsed.entries.items():
@@ -260,7 +261,7 @@ def test_references_bib_round_trips(evidence: Evidence, files: dict[str, bytes])
                {role: [str(p) for p in people] for role, people in original.persons.items()}
 
 
-def test_references_json_is_csl(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_references_json_is_csl(evidence: Library, files: dict[str, bytes]) -> None:
     items = json.loads(files["data/references.json"])
     jsonschema.Draft7Validator(json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))).validate(items)
     assert [item["id"] for item in items] == sorted(evidence.bibliography.entries)
@@ -270,7 +271,7 @@ def test_references_json_is_csl(evidence: Evidence, files: dict[str, bytes]) -> 
         assert year == int(evidence.bibliography.entries[item["id"]].fields["year"])
 
 
-def test_csl_items(evidence: Evidence) -> None:
+def test_csl_items(evidence: Library) -> None:
     entries = evidence.bibliography.entries
     book = entry_to_csl("Muller2019voices", entries["Muller2019voices"])
     assert book["type"] == "book"
@@ -307,14 +308,14 @@ def test_person_to_csl_literal_and_others() -> None:
     assert person_to_csl(Person("others")) is None
 
 
-def test_taxonomy_json_is_the_taxonomy(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_taxonomy_json_is_the_taxonomy(evidence: Library, files: dict[str, bytes]) -> None:
     data = json.loads(files["data/taxonomy.json"])
     evidence.schemas["taxonomy"].validator.validate(data)
     source = strictyaml.load((evidence.root / "taxonomy.yml").read_text(encoding="utf-8")).data
     assert data == source
 
 
-def test_schemas_are_copied_byte_for_byte(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_schemas_are_copied_byte_for_byte(evidence: Library, files: dict[str, bytes]) -> None:
     for path in (evidence.root / "schema").glob("*.schema.json"):
         assert files[f"data/schema/{path.name}"] == path.read_bytes()
 
@@ -336,7 +337,7 @@ def table_rows(content: str, heading: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize(("kind", "heading"), [("case-study", "### Case study"), ("claim", "### Business\\-case claim")])
-def test_every_schema_field_is_in_the_codebook(evidence: Evidence, kind: str, heading: str) -> None:
+def test_every_schema_field_is_in_the_codebook(evidence: Library, kind: str, heading: str) -> None:
     rows = table_rows(data_page(evidence).content, heading)
     fields = evidence.schemas[kind].fields()
     assert list(rows) == [field_name(pattern) for pattern, _ in fields]
@@ -345,7 +346,7 @@ def test_every_schema_field_is_in_the_codebook(evidence: Evidence, kind: str, he
             assert rows[field_name(pattern)][4], pattern
 
 
-def test_codebook_details(evidence: Evidence) -> None:
+def test_codebook_details(evidence: Library) -> None:
     rows = table_rows(data_page(evidence).content, "### Case study")
     assert rows["principles[].principle"][3] == "keys of [Principles](../principles/index.md)"
     assert rows["status"][3] == "one of: published, draft, retracted"
@@ -356,7 +357,7 @@ def test_codebook_details(evidence: Evidence) -> None:
     assert "[taxonomy.json](taxonomy.json)" in claims["strength"][3]
 
 
-def test_data_page_links_every_file(evidence: Evidence, files: dict[str, bytes]) -> None:
+def test_data_page_links_every_file(evidence: Library, files: dict[str, bytes]) -> None:
     content = data_page(evidence).content
     for uri in files:
         assert f"]({uri.removeprefix('data/')})" in content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,9 @@ def test_hostile_values_are_escaped(tmp_path: Path) -> None:
     # values the validator would reject, written straight into the model to test the escaping itself
     build = site.load(evidence, display_root=tmp_path)
     record = build.evidence.case_studies["peer-researchers"]
-    record.data["title"] = "<script>alert(1)</script> [x](javascript:alert(1))"
-    record.data["project"]["name"] = "*bold* <img src=x onerror=alert(1)>"
-    record.data["project"]["url"] = "javascript:alert(1)"
+    project = dataclasses.replace(record.project, name="*bold* <img src=x onerror=alert(1)>", url="javascript:alert(1)")
+    build.evidence.case_studies["peer-researchers"] = dataclasses.replace(
+        record, title="<script>alert(1)</script> [x](javascript:alert(1))", project=project)
     content = site.generate(build)["case-studies/peer-researchers.md"].content
     content, cite_box = content.split("## Cite this page")
     assert "<script>" not in cite_box and "&lt;script&gt;" in cite_box  # inside <pre>, as text

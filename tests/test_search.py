@@ -3,26 +3,27 @@ override and the scripts' safety. No browser here (tests/browser/test_search.py)
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
 from coprod import search, site, urls
-from coprod.evidence import Evidence
+from coprod.model import Library
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "docs" / "assets" / "javascripts"
 
 
 @pytest.fixture(scope="module")
-def evidence() -> Evidence:
+def evidence() -> Library:
     build = site.load(ROOT / "evidence")
     assert build.evidence is not None and not build.report.errors
     return build.evidence
 
 
-def test_case_study_markup(evidence: Evidence) -> None:
+def test_case_study_markup(evidence: Library) -> None:
     record = evidence.case_studies["partners2-mental-health"]
     markup = search.pagefind_markup(record, evidence)
     assert markup.startswith('<div hidden data-pagefind-ignore data-pagefind-sort="order:')
@@ -35,44 +36,37 @@ def test_case_study_markup(evidence: Evidence) -> None:
     assert '<span data-pagefind-meta="principles">Sharing power; ' in markup
 
 
-def test_every_catalogue_facet_is_a_filter(evidence: Evidence) -> None:
+def test_every_catalogue_facet_is_a_filter(evidence: Library) -> None:
     names = set()
     for record in evidence.published("case-study"):
         names |= set(re.findall(r'data-pagefind-filter="([a-z]+)"', search.pagefind_markup(record, evidence)))
     assert names >= {"principle", "barrier", "enabler", "outcome", "stage", "setting", "country", "year",
                      "evidence", "kind"}
-    assert set(search.FACET_NAMES) - {"feature"} <= names  # no case study names a feature yet
+    assert {f.name for f in evidence.fields.facets} - {"feature"} <= names  # no case study names a feature yet
 
 
-def test_markup_escapes_what_contributors_wrote(evidence: Evidence) -> None:
-    record = evidence.case_studies["partners2-mental-health"]
-    data = record.source.data
-    saved = dict(data)
-    try:
-        data["title"] = '<img src=x onerror=alert(1)>"quoted"'
-        data["summary"] = "a </span><script>alert(1)</script>"
-        markup = search.pagefind_markup(record, evidence)
-    finally:
-        data.clear()
-        data.update(saved)
+def test_markup_escapes_what_contributors_wrote(evidence: Library) -> None:
+    record = dataclasses.replace(evidence.case_studies["partners2-mental-health"],
+                                 title='<img src=x onerror=alert(1)>"quoted"', summary="a </span><script>alert(1)</script>")
+    markup = search.pagefind_markup(record, evidence)
     assert "<img" not in markup and "<script>" not in markup and "</span><script" not in markup
     assert "&lt;img src=x onerror=alert(1)&gt;" in markup
 
 
-def test_sort_key_is_the_catalogue_order(evidence: Evidence) -> None:
+def test_sort_key_is_the_catalogue_order(evidence: Library) -> None:
     from coprod.pages.listing import sort_case_studies
 
     records = evidence.published("case-study")
     assert sorted(records, key=search.sort_key) == sort_case_studies(records)
 
 
-def test_only_records_and_hand_written_pages_are_searchable(evidence: Evidence) -> None:
+def test_only_records_and_hand_written_pages_are_searchable(evidence: Library) -> None:
     markups = search.markup_for_records(evidence)
     assert set(markups) == ({urls.case_study(r.id) for r in evidence.published("case-study")}
                             | {urls.claim(r.id) for r in evidence.published("claim")})
     html, indexed = search.mark_page("<h1>x</h1>", urls.case_study("partners2-mental-health"), "x", True, markups)
     assert indexed and html.startswith("<div data-pagefind-body><h1>x</h1><div hidden data-pagefind-ignore")
-    for uri in (urls.CATALOGUE, "case-studies/page/2.md", urls.term("principles", "reciprocity"),
+    for uri in (urls.CATALOGUE, "case-studies/page/2.md", evidence.term_page("principles", "reciprocity"),
                 urls.country("United Kingdom"), urls.REFERENCES, urls.EVIDENCE_MAP):
         assert search.mark_page("<p>list</p>", uri, "List", True, markups) == ("<p>list</p>", False)
     html, indexed = search.mark_page("<p>a</p>", "about.md", 'About "us"', False, markups)

@@ -15,7 +15,7 @@ from conftest import ROOT
 from pybtex.database import parse_string
 
 from coprod import urls
-from coprod.evidence import load_evidence
+from coprod.model import load as load_library
 from coprod.problems import Report
 
 
@@ -27,7 +27,7 @@ def built(site_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def evidence():
     report = Report()
-    loaded = load_evidence(ROOT / "evidence", report)
+    loaded = load_library(ROOT / "evidence", report)
     assert not report.errors
     return loaded
 
@@ -135,5 +135,5 @@ def test_edit_buttons_open_the_file_a_contributor_changes(built: Path, evidence)
 
     assert [b.split("/edit/main/", 1)[1] for b in buttons("about.md")] == ["docs/about.md"]
     record = evidence.published("case-study")[0]
-    assert [b.split("/edit/main/", 1)[1] for b in buttons(urls.case_study(record.id))] == [record.source.path]
+    assert [b.split("/edit/main/", 1)[1] for b in buttons(urls.case_study(record.id))] == [record.path]
     assert buttons(urls.REFERENCES) == [], "a generated list has no file of its own to edit"

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT, check_golden, make_evidence
+from conftest import ROOT, check_golden, edit_record, make_evidence
 
 from coprod import urls
-from coprod.evidence import Evidence, load_evidence
+from coprod.model import Library
+from coprod.model import load as load_library
 from coprod.pages import Page
 from coprod.pages.taxonomy_pages import NO_CASE_STUDIES, index_evidence, taxonomy_pages
 from coprod.problems import Report
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
-FOLDERS = [*urls.VOCABULARY_FOLDERS.values(), "countries", "years"]
 LINK = re.compile(r"\]\(([^()\s]+)\)")  # a markdown link to a .md page
 HREF = re.compile(r'href="([^"]+)"')  # a link in an HTML block: the page's final address
 CASE_PAGE = re.compile(r"case-studies/([a-z0-9-]+)\.md")
@@ -39,12 +39,12 @@ def linked_case_ids(uri: str, text: str) -> list[str]:
     return found
 
 
-def load(folder: Path) -> Evidence:
+def load(folder: Path) -> Library:
     report = Report()
-    evidence = load_evidence(folder, report)
-    assert evidence is not None
+    library = load_library(folder, report)
     assert not report.errors, [p.format() for p in report.errors]
-    return evidence
+    assert library is not None
+    return library
 
 
 def by_uri(pages: list[Page]) -> dict[str, Page]:
@@ -58,38 +58,41 @@ def render(text: str) -> str:
 
 
 @pytest.fixture
-def evidence(tmp_path: Path) -> Evidence:
+def evidence(tmp_path: Path) -> Library:
     return load(make_evidence(tmp_path))
 
 
-def test_golden_pages(evidence: Evidence) -> None:
+def test_golden_pages(evidence: Library) -> None:
     pages = taxonomy_pages(evidence)
     for page in pages:
         path = GOLDEN / page.uri
         path.parent.mkdir(parents=True, exist_ok=True)
         check_golden(path, page.content)
-    stray = {p.relative_to(GOLDEN).as_posix() for folder in FOLDERS for p in (GOLDEN / folder).glob("*.md")}
+    folders = [*evidence.fields.folders.values(), "countries", "years"]
+    stray = {p.relative_to(GOLDEN).as_posix() for folder in folders for p in (GOLDEN / folder).glob("*.md")}
     assert stray == {p.uri for p in pages}, "golden files without a page (remove them)"
 
 
-def test_every_term_and_vocabulary_has_a_page(evidence: Evidence) -> None:
+def test_every_term_and_vocabulary_has_a_page(evidence: Library) -> None:
     pages = by_uri(taxonomy_pages(evidence))
-    for name in urls.VOCABULARY_FOLDERS:
-        assert urls.vocabulary(name) in pages
+    assert list(evidence.fields.folders) == ["principles", "features", "barriers", "enablers", "outcomes", "stages",
+                                             "settings", "evidence_kinds"]
+    for name in evidence.fields.folders:
+        assert evidence.vocabulary_page(name) in pages
         for key in evidence.taxonomy[name].terms:
-            assert urls.term(name, key) in pages
+            assert evidence.term_page(name, key) in pages
     for uri in (urls.COUNTRIES, urls.YEARS, urls.country("United Kingdom"), urls.year(2019), urls.year(2020)):
         assert uri in pages
     assert not any(p.uri.startswith(("strengths", "claim_categories")) for p in pages.values())
 
 
-def test_lists_are_exactly_the_case_studies_linked(evidence: Evidence) -> None:
+def test_lists_are_exactly_the_case_studies_linked(evidence: Library) -> None:
     for page in taxonomy_pages(evidence):
         assert page.lists == set(linked_case_ids(page.uri, page.content)), page.uri
         assert page.title
 
 
-def test_term_page_content(evidence: Evidence) -> None:
+def test_term_page_content(evidence: Library) -> None:
     pages = by_uri(taxonomy_pages(evidence))
     reciprocity = pages["principles/reciprocity.md"].content
     assert reciprocity.startswith("# Reciprocity\n")
@@ -150,15 +153,15 @@ def test_a_term_used_by_two_case_studies_lists_both_with_their_details(tmp_path:
     assert kinds.count("(area: ") == 3 and kinds.count('<li class="coprod-card">') == 2
 
 
-def test_records_are_indexed_in_one_pass(evidence: Evidence, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_records_are_indexed_in_one_pass(evidence: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    original = Evidence.published
+    original = Library.published
 
-    def counting(self: Evidence, kind: str = "case-study") -> list:
+    def counting(self: Library, kind: str = "case-study") -> list:
         calls.append(kind)
         return original(self, kind)
 
-    monkeypatch.setattr(Evidence, "published", counting)
+    monkeypatch.setattr(Library, "published", counting)
     taxonomy_pages(evidence)
     assert sorted(calls) == ["case-study", "claim"]
     index = index_evidence(evidence)
@@ -168,10 +171,11 @@ def test_records_are_indexed_in_one_pass(evidence: Evidence, monkeypatch: pytest
     assert sorted(index.years) == [2019, 2020]
 
 
-def test_drafts_never_appear_and_retracted_are_marked(evidence: Evidence) -> None:
-    evidence.case_studies["peer-researchers"].source.data["status"] = "draft"
-    evidence.case_studies["learning-disability-panel"].source.data["status"] = "retracted"
-    evidence.claims["relationships-are-core"].source.data["status"] = "retracted"
+def test_drafts_never_appear_and_retracted_are_marked(evidence: Library) -> None:
+    edit_record(evidence, "case-study", "peer-researchers", lambda data: data.update(status="draft"))
+    retract = {"status": "retracted", "retraction": {"date": "2026-01-01", "reason": "A test retraction."}}
+    edit_record(evidence, "case-study", "learning-disability-panel", lambda data: data.update(retract))
+    edit_record(evidence, "claim", "relationships-are-core", lambda data: data.update(retract))
     pages = taxonomy_pages(evidence)
     assert not any("peer-researchers" in p.content or "peer-researchers" in p.lists for p in pages)
     relationships = by_uri(pages)["principles/building-relationships.md"].content
@@ -185,20 +189,21 @@ def test_drafts_never_appear_and_retracted_are_marked(evidence: Evidence) -> Non
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) *star* | pipe"
 
 
-def test_hostile_text_is_escaped_everywhere(evidence: Evidence) -> None:
+def test_hostile_text_is_escaped_everywhere(evidence: Library) -> None:
     vocab = evidence.taxonomy["principles"]
     term = vocab.terms["reciprocity"]
     vocab.terms["reciprocity"] = dataclasses.replace(term, label=HOSTILE, definition=HOSTILE, note=HOSTILE,
                                                      source="Bad key<script>")
     vocab.title = HOSTILE
-    data = evidence.case_studies["peer-researchers"].source.data
-    data["title"] = HOSTILE
-    data["summary"] = HOSTILE
-    data["principles"][1]["how"] = HOSTILE
-    data["project"]["countries"] = [HOSTILE]
-    data["barriers"][0]["detail"] = HOSTILE
-    evidence.claims["relationships-are-core"].source.data["title"] = HOSTILE
-    evidence.claims["relationships-are-core"].source.data["principles"] = ["reciprocity"]
+    def hostile_case(data: dict) -> None:
+        data["title"] = HOSTILE
+        data["summary"] = HOSTILE
+        data["principles"][1]["how"] = HOSTILE
+        data["project"]["countries"] = [HOSTILE]
+        data["barriers"][0]["detail"] = HOSTILE
+
+    edit_record(evidence, "case-study", "peer-researchers", hostile_case)
+    edit_record(evidence, "claim", "relationships-are-core", lambda data: data.update(title=HOSTILE, principles=["reciprocity"]))
     pages = taxonomy_pages(evidence)
     hostile_pages = 0
     for page in pages:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .. import urls
 from ..cite import References
-from ..evidence import Evidence, Record
 from ..markup import block, bullet_list, esc
+from ..model import Claim, EvidenceLinks, Library
 from ..text import md_escape
 from . import Page
 from .case_study import CITE_BUTTON
@@ -15,12 +15,12 @@ from .listing import card_list, case_study_item, strength_badge_html, strength_s
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
 
 
-def strength_badge(record: Record, evidence: Evidence, from_uri: str) -> str:
+def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
     """The claim's strength as a labelled scale, weakest step first, its own step marked
     (by weight, border and the words "this claim", never by colour alone), then what the
     step means and a link to the rubric."""
-    strengths = evidence.taxonomy.get("strengths")
-    term = strengths.terms.get(record.data.get("strength")) if strengths else None
+    strengths = library.taxonomy.get("strengths")
+    term = library.term("strengths", record.strength)
     if term is None:
         return ""
     rubric = esc(urls.href(from_uri, urls.BUSINESS_CASE, RUBRIC_ANCHOR))
@@ -39,67 +39,64 @@ def strength_badge(record: Record, evidence: Evidence, from_uri: str) -> str:
     ], f' class="coprod-strength-scale coprod-strength-scale--{esc(term.key)}"')
 
 
-def claim_page(record: Record, evidence: Evidence, refs: References, edit_url: str | None) -> Page:
-    uri = urls.claim(record.id)
-    data = record.data
-    body, cited = refs.render_body(record.source.body, uri)
-    supporting = data.get("supporting") or {}
-    contrary = data.get("contrary") or {}
-    keys = list(dict.fromkeys(cited + list(supporting.get("references", [])) + list(contrary.get("references", []))))
-    listed = set(supporting.get("case_studies", [])) | set(contrary.get("case_studies", []))
+def claim_page(record: Claim, library: Library, refs: References, edit_url: str | None) -> Page:
+    uri = record.uri
+    body, cited = refs.render_body(record.body, uri)
+    supporting, contrary = record.supporting, record.contrary
+    keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
+    listed = set(supporting.case_studies) | set(contrary.case_studies)
     parts = [
-        f"# {md_escape(data.get('title', record.id))}",
+        f"# {md_escape(record.title)}",
         retraction_notice(record, "claim"),
-        strength_badge(record, evidence, uri),
+        strength_badge(record, library, uri),
         CITE_BUTTON,
-        md_escape(data.get("summary", "")),
+        md_escape(record.summary),
         "## Why we say this\n\n" + contributed(demote_headings(body.strip())),
-        _evidence_list("Evidence for the claim", supporting, evidence, refs, uri),
-        _evidence_list("Evidence against, or where it does not hold", contrary, evidence, refs, uri),
+        _evidence_list("Evidence for the claim", supporting, library, refs, uri),
+        _evidence_list("Evidence against, or where it does not hold", contrary, library, refs, uri),
         _research_needed(record),
-        _related(record, evidence, uri),
+        _related(record, library, uri),
         refs.section(keys, uri),
         record_history(record, edit_url, "claim"),
     ]
-    ids = frozenset(i for i in listed if i in evidence.case_studies)
-    return Page(uri, "\n\n".join(p.strip() for p in parts if p.strip()) + "\n", ids, data.get("title", ""), tuple(keys))
+    ids = frozenset(i for i in listed if i in library.case_studies)
+    return Page(uri, "\n\n".join(p.strip() for p in parts if p.strip()) + "\n", ids, record.title, tuple(keys))
 
 
-def _evidence_list(heading: str, block: dict, evidence: Evidence, refs: References, uri: str) -> str:
-    items = [refs.link_or_text(k) for k in block.get("references", [])]
+def _evidence_list(heading: str, block: EvidenceLinks, library: Library, refs: References, uri: str) -> str:
+    items = [refs.link_or_text(k) for k in block.references]
     cards = []
-    for case_id in block.get("case_studies", []):
-        record = evidence.case_studies.get(case_id)
+    for case_id in block.case_studies:
+        record = library.case_studies.get(case_id)
         if record is not None and record.status in ("published", "retracted"):
-            cards.append(case_study_item(record, evidence, uri))
+            cards.append(case_study_item(record, library, uri))
     parts = [bullet_list(items)] if items else []
     if cards:
         parts.append(card_list(cards))
     return f"## {heading}\n\n" + ("\n\n".join(parts) if parts else "None found yet.")
 
 
-def _research_needed(record: Record) -> str:
-    needed = record.data.get("research_needed") or []
+def _research_needed(record: Claim) -> str:
+    needed = record.research_needed
     if not needed:
         return ""
     return "## Research still needed\n\n" + "\n".join(f"- {md_escape(n)}" for n in needed)
 
 
-def _related(record: Record, evidence: Evidence, uri: str) -> str:
+def _related(record: Claim, library: Library, uri: str) -> str:
     lines = []
-    for field, vocab, label in (("principles", "principles", "Principles"), ("barriers", "barriers", "Barriers"),
-                                ("enablers", "enablers", "Enablers"), ("outcomes", "outcomes", "Outcome areas")):
-        keys = record.data.get(field) or []
+    for keys, vocab, label in ((record.principles, "principles", "Principles"), (record.barriers, "barriers", "Barriers"),
+                               (record.enablers, "enablers", "Enablers"), (record.outcomes, "outcomes", "Outcome areas")):
         if keys:
-            lines.append(f"{label}: " + ", ".join(term_link(evidence, vocab, k, uri) for k in keys))
+            lines.append(f"{label}: " + ", ".join(term_link(library, vocab, k, uri) for k in keys))
     return "## Related\n\n" + bullet_list(lines) if lines else ""
 
 
-def business_case_page(evidence: Evidence, chart: str = "") -> Page:
+def business_case_page(library: Library, chart: str = "") -> Page:
     uri = urls.BUSINESS_CASE
-    claims = evidence.published("claim")
-    categories = evidence.taxonomy.get("claim_categories")
-    strengths = evidence.taxonomy.get("strengths")
+    claims = library.published("claim")
+    categories = library.taxonomy.get("claim_categories")
+    strengths = library.taxonomy.get("strengths")
     parts = [
         "# The business case for co-production",
         ("The roundtable on co-production asked for a business case: a clear account, built from different kinds "
@@ -114,12 +111,12 @@ def business_case_page(evidence: Evidence, chart: str = "") -> Page:
     if chart:
         parts.append(chart)
     ids: set[str] = set()
-    by_category: dict[str, list[Record]] = {}
+    by_category: dict[str, list[Claim]] = {}
     for record in claims:
-        by_category.setdefault(record.data.get("category", ""), []).append(record)
+        by_category.setdefault(record.category, []).append(record)
     order = list(categories.terms) if categories else []
     for key in order + sorted(set(by_category) - set(order)):
-        records = sorted(by_category.get(key, []), key=_strength_order(evidence))
+        records = sorted(by_category.get(key, []), key=_strength_order(library))
         if not records:
             continue
         term = categories.terms.get(key) if categories else None
@@ -127,32 +124,29 @@ def business_case_page(evidence: Evidence, chart: str = "") -> Page:
                    md_escape(term.definition) if term else ""]
         cards = []
         for record in records:
-            cards.append(_claim_card(record, evidence, uri))
-            support = record.data.get("supporting") or {}
-            ids.update(i for i in support.get("case_studies", []) if i in evidence.case_studies)
+            cards.append(_claim_card(record, library, uri))
+            ids.update(i for i in record.supporting.case_studies if i in library.case_studies)
         section += ["", block("ul", cards, ' class="coprod-claims"')]
         parts.append("\n".join(section))
-    parts.append(_rubric(evidence) if strengths else "")
+    parts.append(_rubric(library) if strengths else "")
     return Page(uri, "\n\n".join(p for p in parts if p) + "\n", frozenset(), "The business case for co-production")
 
 
-def _claim_card(record: Record, evidence: Evidence, uri: str) -> str:
+def _claim_card(record: Claim, library: Library, uri: str) -> str:
     """A claim as a card: its strength badge, the claim (its link covers the card), the
     summary, and how much evidence there is for and against it."""
-    strengths = evidence.taxonomy.get("strengths")
-    term = strengths.terms.get(record.data.get("strength")) if strengths else None
-    data = record.data
-    href = esc(urls.href(uri, urls.claim(record.id)))
+    term = library.term("strengths", record.strength)
+    href = esc(urls.href(uri, record.uri))
     parts = [strength_badge_html(term) if term else "",
-             f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(data.get("title", record.id))}</a>']
-    if record.status == "retracted":
+             f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(record.title)}</a>']
+    if record.retracted:
         parts.append('<span class="coprod-tag coprod-tag--retracted">Retracted</span>')
-    if data.get("summary"):
-        parts.append(f'<p class="coprod-card__summary">{esc(data["summary"])}</p>')
-    support, contrary = data.get("supporting") or {}, data.get("contrary") or {}
-    count_for = len(support.get("references", [])) + len(support.get("case_studies", []))
-    count_against = len(contrary.get("references", [])) + len(contrary.get("case_studies", []))
-    needed = len(data.get("research_needed") or [])
+    if record.summary:
+        parts.append(f'<p class="coprod-card__summary">{esc(record.summary)}</p>')
+    support, contrary = record.supporting, record.contrary
+    count_for = len(support.references) + len(support.case_studies)
+    count_against = len(contrary.references) + len(contrary.case_studies)
+    needed = len(record.research_needed)
     facts = [f"{count_for} source{'s' if count_for != 1 else ''} for",
              f"{count_against} against" if count_against else "none against found yet",
              f"{needed} research question{'s' if needed != 1 else ''} open"]
@@ -162,15 +156,15 @@ def _claim_card(record: Record, evidence: Evidence, uri: str) -> str:
     return f'<li class="coprod-card coprod-claim{against}">{"".join(parts)}</li>'
 
 
-def _strength_order(evidence: Evidence):
-    strengths = evidence.taxonomy.get("strengths")
+def _strength_order(library: Library):
+    strengths = library.taxonomy.get("strengths")
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
-    return lambda r: (order.get(r.data.get("strength"), 99), str(r.data.get("title", "")).lower())
+    return lambda r: (order.get(r.strength, 99), r.title.lower())
 
 
-def _rubric(evidence: Evidence) -> str:
-    strengths = evidence.taxonomy["strengths"]
-    kinds = evidence.taxonomy.get("evidence_kinds")
+def _rubric(library: Library) -> str:
+    strengths = library.taxonomy["strengths"]
+    kinds = library.taxonomy.get("evidence_kinds")
     rows = ["| Grade | What it means | What it needs |", "|---|---|---|"]
     for term in strengths.terms.values():
         needs = _needs(term.requires, kinds)

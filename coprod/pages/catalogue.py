@@ -8,14 +8,14 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from dataclasses import dataclass
 
 from .. import urls
-from ..evidence import Evidence, Record
+from ..fieldmap import COUNTRY, YEAR, Facet
+from ..model import CaseStudy, Library
 from ..text import md_escape
 from . import Page
-from .listing import card_list, case_study_item, sort_case_studies, years
-from .taxonomy_pages import TermIndex, case_countries, case_terms, case_year, index_evidence
+from .listing import card_list, case_study_item, sort_case_studies
+from .taxonomy_pages import TermIndex, index_evidence
 
 CATALOGUE_DATA = "data/catalogue.json"
 SCRIPT_MARKER_ID = "catalogue-filters"
@@ -28,50 +28,29 @@ PAGER_ID = "catalogue-pager"
 PAGER_WINDOW = 2  # page numbers shown either side of the current page before "…"
 
 
-@dataclass(frozen=True)
-class Facet:
-    name: str  # the URL query parameter, like "principle"
-    label: str  # the control's and the "Browse by" heading's label
-    vocabulary: str | None  # None for country and year
-
-
-FACETS = (
-    Facet("principle", "Principle", "principles"),
-    Facet("feature", "Key feature", "features"),
-    Facet("barrier", "Barrier", "barriers"),
-    Facet("enabler", "Enabler", "enablers"),
-    Facet("outcome", "Outcome area", "outcomes"),
-    Facet("stage", "Research stage", "stages"),
-    Facet("setting", "Setting", "settings"),
-    Facet("country", "Country", None),
-    Facet("year", "Year started", None),
-    Facet("evidence", "Kind of evidence", "evidence_kinds"),
-)
-_FACET_OF_VOCABULARY = {f.vocabulary: f.name for f in FACETS if f.vocabulary}
-
-
 # ---------------------------------------------------------------------------------------
 # The static pages.
 
-def catalogue_pages(evidence: Evidence, index: TermIndex | None = None) -> list[Page]:
+def catalogue_pages(library: Library, index: TermIndex | None = None) -> list[Page]:
     """Page 1 at /case-studies/, then /case-studies/page/<n>/: CATALOGUE_PAGE_SIZE case
     studies each, newest first, with a pager and the "Browse by" links."""
-    index = index if index is not None else index_evidence(evidence)
-    records = sort_case_studies(evidence.published("case-study"))
+    index = index if index is not None else index_evidence(library)
+    records = sort_case_studies(library.published("case-study"))
     size = urls.CATALOGUE_PAGE_SIZE
     chunks = [records[start:start + size] for start in range(0, len(records), size)] or [[]]
-    return [catalogue_page(number, len(chunks), chunk, len(records), evidence, index)
+    return [catalogue_page(number, len(chunks), chunk, len(records), library, index)
             for number, chunk in enumerate(chunks, start=1)]
 
 
-def catalogue_page(number: int, count: int, records: list[Record], total: int, evidence: Evidence,
+def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int, library: Library,
                    index: TermIndex) -> Page:
     uri = urls.catalogue_page(number)
     title = "Case studies" if number == 1 else f"Case studies, page {number}"
     data_url = html.escape(data_address_from(uri), quote=True)
     # the script puts its controls in this element and hides what follows up to "Browse by"
+    folders = html.escape(json.dumps(library.fields.folder_facets(), separators=(",", ":")), quote=True)
     lines = [f"# {title}", "", (f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}" '
-                                   f'data-every-case-study="{EVERY_CASE_STUDY_WORD}"></div>'), ""]
+                                   f'data-every-case-study="{EVERY_CASE_STUDY_WORD}" data-facet-folders="{folders}"></div>'), ""]
     if not total:
         lines += ["No case studies are published yet.", ""]
     else:
@@ -79,10 +58,10 @@ def catalogue_page(number: int, count: int, records: list[Record], total: int, e
         where = f" This is page {number} of {count}." if count > 1 else ""
         lines += [f"{total} {noun} of co-produced research, newest first.{where}", ""]
     if records:
-        lines += [card_list(case_study_item(record, evidence, uri) for record in records), ""]
+        lines += [card_list(case_study_item(record, library, uri) for record in records), ""]
     if count > 1:
         lines += [pager(number, count), f"{{: #{PAGER_ID} }}", ""]
-    lines += browse_by(uri, evidence, index)
+    lines += browse_by(uri, library, index)
     return Page(uri, "\n".join(lines).rstrip("\n") + "\n", frozenset(r.id for r in records), title)
 
 
@@ -123,90 +102,89 @@ def page_numbers(number: int, count: int) -> list[int]:
     return sorted(n for n in shown if 1 <= n <= count)
 
 
-def browse_by(uri: str, evidence: Evidence, index: TermIndex) -> list[str]:
+def browse_by(uri: str, library: Library, index: TermIndex) -> list[str]:
     """The no-JavaScript filters: each facet's terms, with counts, linking to their pages."""
     lines = ["## Browse by", "",
              ("Each link opens a page listing every case study with that principle, setting, "
               "country and so on."), ""]
-    for facet in FACETS:
-        entries = facet_links(facet, uri, evidence, index)
+    for facet in library.fields.facets:
+        entries = facet_links(facet, uri, library, index)
         if entries:
             lines += [f"### {facet.label}", "", *entries, ""]
     return lines
 
 
-def facet_links(facet: Facet, uri: str, evidence: Evidence, index: TermIndex) -> list[str]:
+def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> list[str]:
     def item(text: str, target: str, count: int) -> str:
         return f"- [{md_escape(text)}]({urls.rel(uri, target)}) ({count})"
 
-    if facet.name == "country":
+    if facet.name == COUNTRY:
         countries = sorted(index.countries.values(), key=lambda c: c.name.casefold())
         return [item(c.name, urls.country(c.name), len(c.records)) for c in countries]
-    if facet.name == "year":
+    if facet.name == YEAR:
         return [item(str(y), urls.year(y), len(index.years[y])) for y in sorted(index.years, reverse=True)]
-    vocab = evidence.taxonomy.get(facet.vocabulary or "")
+    vocab = library.taxonomy.get(facet.vocabulary or "")
     if vocab is None:
         return []
-    return [item(term.label, urls.term(vocab.name, key), index.case_count(vocab.name, key))
+    return [item(term.label, library.term_page(vocab.name, key), index.case_count(vocab.name, key))
             for key, term in vocab.terms.items()]
 
 
 # ---------------------------------------------------------------------------------------
 # The data the script filters.
 
-def catalogue_data(evidence: Evidence) -> Page:
+def catalogue_data(library: Library) -> Page:
     """data/catalogue.json: the facets (name, label, terms as [key, label] pairs) and, per
     published case study, its id, title, summary, address, years and facet keys."""
-    records = sort_case_studies(evidence.published("case-study"))
-    cases = [case_data(record) for record in records]
-    data = {"facets": facet_data(evidence, records), "case_studies": cases}
+    records = sort_case_studies(library.published("case-study"))
+    cases = [case_data(record, library) for record in records]
+    data = {"facets": facet_data(library, records), "case_studies": cases}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Page(CATALOGUE_DATA, text + "\n", frozenset(), "Case study catalogue data")
 
 
-def case_data(record: Record) -> dict:
-    data = record.data
-    entry: dict = {"id": record.id, "title": str(data.get("title", record.id)),
-                   "summary": str(data.get("summary", "")), "url": urls.address(urls.case_study(record.id))}
-    if years(record):
-        entry["years"] = years(record)
-    if record.status == "retracted":
+def case_data(record: CaseStudy, library: Library) -> dict:
+    entry: dict = {"id": record.id, "title": record.title, "summary": record.summary,
+                   "url": urls.address(record.uri)}
+    if record.years:
+        entry["years"] = record.years
+    if record.retracted:
         entry["retracted"] = True
-    entry["facets"] = case_facets(record)
+    entry["facets"] = case_facets(record, library)
     return entry
 
 
-def case_facets(record: Record) -> dict[str, list[str]]:
+def case_facets(record: CaseStudy, library: Library) -> dict[str, list[str]]:
     """Facet name -> the case study's keys (each once, in its own order); empty facets left out."""
     facets: dict[str, dict[str, None]] = {}
-    for vocabulary, key, _entry in case_terms(record):
-        facets.setdefault(_FACET_OF_VOCABULARY[vocabulary], {})[key] = None
-    for name in case_countries(record):
-        facets.setdefault("country", {})[urls.slug(name)] = None
-    year = case_year(record)
-    if year is not None:
-        facets["year"] = {str(year): None}
-    return {name: list(facets[name]) for name in (f.name for f in FACETS) if name in facets}
+    for use in record.terms:
+        facet = library.fields.facet_of(use.vocabulary)
+        if facet is not None:
+            facets.setdefault(facet.name, {})[use.key] = None
+    for name in record.countries:
+        facets.setdefault(COUNTRY, {})[urls.slug(name)] = None
+    if record.start_year is not None:
+        facets[YEAR] = {str(record.start_year): None}
+    return {f.name: list(facets[f.name]) for f in library.fields.facets if f.name in facets}
 
 
-def facet_data(evidence: Evidence, records: list[Record]) -> list[dict]:
+def facet_data(library: Library, records: list[CaseStudy]) -> list[dict]:
     """Each facet's name, label and terms in display order, as [key, label] pairs."""
     countries: dict[str, str] = {}
     years_seen: set[int] = set()
     for record in records:
-        for name in case_countries(record):
+        for name in record.countries:
             countries.setdefault(urls.slug(name), name)
-        year = case_year(record)
-        if year is not None:
-            years_seen.add(year)
+        if record.start_year is not None:
+            years_seen.add(record.start_year)
     facets = []
-    for facet in FACETS:
-        if facet.name == "country":
+    for facet in library.fields.facets:
+        if facet.name == COUNTRY:
             terms = sorted(([key, name] for key, name in countries.items()), key=lambda t: t[1].casefold())
-        elif facet.name == "year":
+        elif facet.name == YEAR:
             terms = [[str(y), str(y)] for y in sorted(years_seen, reverse=True)]
         else:
-            vocab = evidence.taxonomy.get(facet.vocabulary or "")
+            vocab = library.taxonomy.get(facet.vocabulary or "")
             terms = [[key, term.label] for key, term in vocab.terms.items()] if vocab else []
         facets.append({"name": facet.name, "label": facet.label, "terms": terms})
     return facets

@@ -3,7 +3,6 @@ the manifest of public URLs, the feed, "What's new" and "How to cite"."""
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from datetime import UTC, datetime
@@ -11,8 +10,8 @@ from datetime import UTC, datetime
 from .. import __version__, urls
 from ..citeformats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
 from ..csl import entry_to_csl
-from ..evidence import Evidence, Record
-from ..markup import esc_lines
+from ..markup import esc, esc_lines
+from ..model import Library, Record
 from ..text import md_escape
 from . import Page
 
@@ -29,53 +28,45 @@ def absolute(site_url: str, uri: str) -> str:
     return site_url.rstrip("/") + urls.address(uri)
 
 
-def record_citable(record: Record, evidence: Evidence, site_url: str, cited: tuple[str, ...] = (),
+def record_citable(record: Record, library: Library, site_url: str, cited: tuple[str, ...] = (),
                    csl: dict[str, dict] | None = None) -> Citable:
     """``csl`` memoises each reference's CSL-JSON across the pages of one build."""
-    data = record.data
-    uri = urls.case_study(record.id) if record.kind == "case-study" else urls.claim(record.id)
-    keywords = []
-    for item in data.get("principles") or []:
-        key = item.get("principle") if isinstance(item, dict) else item
-        term = evidence.taxonomy.term("principles", key) if isinstance(key, str) else None
-        if term:
-            keywords.append(term.label)
-    entries = evidence.bibliography.entries
+    uri = record.uri
+    keywords = [term.label for term in (library.term(use.vocabulary, use.key) for use in record.terms
+                                        if use.vocabulary == "principles") if term]
+    entries = library.bibliography.entries
     csl = {} if csl is None else csl
     for key in cited:
         if key in entries and key not in csl:
             csl[key] = entry_to_csl(key, entries[key])
     return Citable(
-        uri=uri, key=f"coprod-{record.id}", title=str(data.get("title", record.id)), url=absolute(site_url, uri),
+        uri=uri, key=f"coprod-{record.id}", title=record.title, url=absolute(site_url, uri),
         kind="case study" if record.kind == "case-study" else "claim",
-        published=str(data.get("published", "")), updated=str(data.get("updated", "") or ""),
-        version=str(data.get("version", "")),
-        authors=tuple(a["name"] for a in data.get("authors") or [] if isinstance(a, dict) and a.get("name")),
-        description=str(data.get("summary", "")), licence=str(data.get("licence", "CC-BY-4.0")),
+        published=record.published, updated=record.updated, version=record.version,
+        authors=tuple(a.name for a in record.authors if a.name), description=record.summary, licence=record.licence,
         keywords=("co-production", *keywords),
         references=tuple(csl[k] for k in cited if k in csl),
     )
 
 
-def library_date(evidence: Evidence) -> str:
+def library_date(library: Library) -> str:
     """The date of the library's latest change: the newest published or updated record."""
-    dates = [str(r.data.get("updated") or r.data.get("published") or "")
-             for r in (*evidence.published("case-study"), *evidence.published("claim"))]
+    dates = [r.last_changed for r in (*library.published("case-study"), *library.published("claim"))]
     return max((d for d in dates if d), default="")
 
 
-def page_citable(uri: str, title: str, evidence: Evidence, site_url: str, description: str = "") -> Citable:
+def page_citable(uri: str, title: str, library: Library, site_url: str, description: str = "") -> Citable:
     """A page made from many records (a term page, the business case): cited by the
     library's version and the date of its latest change."""
-    when = library_date(evidence)
+    when = library_date(library)
     return Citable(uri=uri, key="coprod-" + urls.slug(uri.removesuffix(".md").removesuffix("/index")),
                    title=title, url=absolute(site_url, uri), kind="page", published=when, updated="",
                    version=__version__, description=description)
 
 
-def library_citable(evidence: Evidence, site_url: str) -> Citable:
+def library_citable(library: Library, site_url: str) -> Citable:
     return Citable(uri=HOW_TO_CITE, key="coprod-library", title=LIBRARY, url=site_url.rstrip("/") + "/",
-                   kind="page", published=library_date(evidence), version=__version__,
+                   kind="page", published=library_date(library), version=__version__,
                    description="A searchable, cited library of co-produced health and social care research.")
 
 
@@ -92,17 +83,17 @@ def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page"
     for index, (label, render) in enumerate(FORMATS.items()):
         code_id = f"cite-{index}"
         blocks.append(
-            f'<p class="coprod-cite__label"><strong>{html.escape(label)}</strong> '
+            f'<p class="coprod-cite__label"><strong>{esc(label)}</strong> '
             f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
-            f'Copy {html.escape(label)}</button></p>\n'
+            f'Copy {esc(label)}</button></p>\n'
             f'<pre><code id="{code_id}" data-accessed-format="{ACCESS_FORMATS[label]}">'
             f'{esc_lines(render(c).rstrip())}</code></pre>')
     files = ""
     if downloads:
         files = ('<p>Download the citation: <a href="cite.bib" download>BibTeX file (cite.bib)</a> · '
                  '<a href="cite.ris" download>RIS file (cite.ris)</a></p>\n')
-    note = (f"<p>This page is version {html.escape(c.version or __version__)} of {html.escape(c.date or 'n.d.')}. "
-            f"Its address never changes. Where a citation shows {html.escape(ACCESSED)}, put the date you read it "
+    note = (f"<p>This page is version {esc(c.version or __version__)} of {esc(c.date or 'n.d.')}. "
+            f"Its address never changes. Where a citation shows {esc(ACCESSED)}, put the date you read it "
             "(with JavaScript on, today's date is filled in).</p>")
     # folded by default: the page's "Cite this page" button and the heading lead here
     return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"
@@ -118,25 +109,24 @@ def download_pages(c: Citable, aliases: tuple[str, ...] = ()) -> list[Page]:
     return [Page(download_uri(uri, ext), content, title=ext) for uri in folders for ext, content in files.items()]
 
 
-def redirect_pages(evidence: Evidence, site_url: str) -> list[Page]:
+def redirect_pages(library: Library, site_url: str) -> list[Page]:
     """An old address (an alias) becomes a page that sends readers to the new one."""
     pages = []
-    for records, path in ((evidence.case_studies, urls.case_study), (evidence.claims, urls.claim)):
+    for records, path in ((library.case_studies, urls.case_study), (library.claims, urls.claim)):
         for record in records.values():
             if record.status not in ("published", "retracted"):
                 continue
             target = absolute(site_url, path(record.id))
-            for alias in record.data.get("aliases") or []:
+            for alias in record.aliases:
                 old = path(alias).removesuffix(".md")
-                pages.append(Page(old + "/index.html",
-                                  redirect_html(target, str(record.data.get("title", ""))).encode("utf-8"),
-                                  title=f"Moved: {record.data.get('title', '')}"))
+                pages.append(Page(old + "/index.html", redirect_html(target, record.title).encode("utf-8"),
+                                  title=f"Moved: {record.title}"))
 
     return pages
 
 
 def redirect_html(target: str, title: str) -> str:
-    url, name = html.escape(target), html.escape(title)
+    url, name = esc(target), esc(title)
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>Moved: {name}</title>\n<link rel=\"canonical\" href=\"{url}\">\n"
             f"<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n"
@@ -174,32 +164,28 @@ def unpublished(published: list[str], current: set[str]) -> list[str]:
 _RECORD_ADDRESS = re.compile(r"^/(case-studies|business-case)/([a-z0-9]+(?:-[a-z0-9]+)*)/")
 
 
-def whats_new_page(evidence: Evidence) -> Page:
+def whats_new_page(library: Library) -> Page:
     """New and updated case studies and claims, newest first, from their change history."""
     events = []
-    for record in (*evidence.published("case-study"), *evidence.published("claim")):
-        data = record.data
-        uri = urls.case_study(record.id) if record.kind == "case-study" else urls.claim(record.id)
+    for record in (*library.published("case-study"), *library.published("claim")):
+        uri = record.uri
         kind = "case study" if record.kind == "case-study" else "claim"
-        changes = [c for c in data.get("changes") or [] if isinstance(c, dict)]
-        for change in changes:
-            events.append((str(change.get("date", "")), kind, record, uri, (f"version {change.get('version', '')}: "
-                           f"{change.get('summary', '')}")))
-        if not changes:
-            events.append((str(data.get("published", "")), kind, record, uri, "first published"))
-        if record.status == "retracted":
-            retraction = data.get("retraction") or {}
-            events.append((str(retraction.get("date", "")), kind, record, uri, "retracted"))
+        for change in record.changes:
+            events.append((change.date, kind, record, uri, f"version {change.version}: {change.summary}"))
+        if not record.changes:
+            events.append((record.published, kind, record, uri, "first published"))
+        if record.retracted:
+            events.append((record.retraction.date if record.retraction else "", kind, record, uri, "retracted"))
     events.sort(key=lambda e: (e[0], e[3]), reverse=True)
     lines = ["# What's new", "", ("New and updated case studies and claims, newest first. "
              f"[Subscribe to the feed]({FEED}) to hear about them."), ""]
     for day, kind, record, uri, what in events[:200]:
-        title = md_escape(record.data.get("title", record.id))
+        title = md_escape(record.title)
         lines.append(f"- {md_escape(day)}: {kind} [{title}]({uri}), {md_escape(what)}")
     return Page(WHATS_NEW, "\n".join(lines) + "\n", title="What's new")
 
 
-def feed_xml(evidence: Evidence, site_url: str) -> Page:
+def feed_xml(library: Library, site_url: str) -> Page:
     """An Atom feed of new and updated case studies, made with feedgen."""
     from feedgen.feed import FeedGenerator
 
@@ -211,19 +197,18 @@ def feed_xml(evidence: Evidence, site_url: str) -> Page:
     generator.link(href=base, rel="alternate")
     generator.link(href=base + FEED, rel="self")
     generator.language("en")
-    records = sorted(evidence.published("case-study"),
-                     key=lambda r: (str(r.data.get("updated") or r.data.get("published")), r.id))
+    records = sorted(library.published("case-study"),
+                     key=lambda r: (r.last_changed, r.id))
     latest = "1970-01-01"
     for record in reversed(records[-50:]):  # newest first
-        data = record.data
-        when = str(data.get("updated") or data.get("published") or "1970-01-01")
+        when = record.last_changed or "1970-01-01"
         latest = max(latest, when)
         entry = generator.add_entry(order="append")
-        entry.id(absolute(site_url, urls.case_study(record.id)))
-        entry.title(str(data.get("title", record.id)) + (" (retracted)" if record.status == "retracted" else ""))
-        entry.link(href=absolute(site_url, urls.case_study(record.id)))
-        entry.summary(str(data.get("summary", "")))
-        entry.published(_stamp(str(data.get("published") or when)))
+        entry.id(absolute(site_url, record.uri))
+        entry.title(record.title + (" (retracted)" if record.retracted else ""))
+        entry.link(href=absolute(site_url, record.uri))
+        entry.summary(record.summary)
+        entry.published(_stamp(record.published or when))
         entry.updated(_stamp(when))
     generator.updated(_stamp(latest))
     return Page(FEED, generator.atom_str(pretty=True), title="Feed")
@@ -233,8 +218,8 @@ def _stamp(day: str) -> datetime:
     return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
-def how_to_cite_page(evidence: Evidence, site_url: str) -> Page:
-    c = library_citable(evidence, site_url)
+def how_to_cite_page(library: Library, site_url: str) -> Page:
+    c = library_citable(library, site_url)
     text = ("# How to cite\n\nEvery case study, claim and list in the library can be cited. Each page has a "
             "**Cite this page** section at its end in six formats, with its version and date, and BibTeX and RIS "
             "files to download. Page addresses never change: a renamed page keeps redirecting from its old "

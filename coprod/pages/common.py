@@ -5,37 +5,33 @@ from __future__ import annotations
 import re
 
 from .. import urls
-from ..evidence import Evidence, Record
 from ..markup import block, esc, link
+from ..model import Library, Record
 from ..sanitize import BODY_END, BODY_START
 from ..text import md_escape, safe_url
 
 
-def term_link(evidence: Evidence, vocabulary: str, key: str, from_uri: str) -> str:
+def term_link(library: Library, vocabulary: str, key: str, from_uri: str) -> str:
     """An HTML link to a taxonomy term's page, labelled with the term's label."""
-    vocab = evidence.taxonomy.get(vocabulary)
-    term = vocab.terms.get(key) if vocab else None
+    term = library.term(vocabulary, key)
     if term is None:
         return esc(key)
-    if vocabulary not in urls.VOCABULARY_FOLDERS:
-        return esc(term.label)
-    return link(urls.href(from_uri, urls.term(vocabulary, key)), esc(term.label))
+    page = library.term_page(vocabulary, key)
+    return link(urls.href(from_uri, page), esc(term.label)) if page else esc(term.label)
 
 
 def record_history(record: Record, edit_url: str | None, kind_name: str) -> str:
     """The 'About this page' section: version, dates, changes, licence, edit link (its
     body an HTML block of class coprod-history, which search leaves out of the index)."""
-    data = record.data
-    facts = [f"Version {esc(data.get('version', ''))}", f"published {esc(data.get('published', ''))}"]
-    if data.get("updated"):
-        facts.append(f"updated {esc(data['updated'])}")
+    facts = [f"Version {esc(record.version)}", f"published {esc(record.published)}"]
+    if record.updated:
+        facts.append(f"updated {esc(record.updated)}")
     lines = [f"<p>{'; '.join(facts)}.</p>"]
-    changes = [c for c in data.get("changes") or [] if isinstance(c, dict)]
-    if changes:
+    if record.changes:
         lines.append("<p>Changes:</p>")
-        lines.append("<ul>" + "".join(f"<li>{esc(c.get('version', ''))} ({esc(c.get('date', ''))}): "
-                                      f"{esc(c.get('summary', ''))}</li>" for c in changes) + "</ul>")
-    licence = data.get("licence", "CC-BY-4.0")
+        lines.append("<ul>" + "".join(f"<li>{esc(c.version)} ({esc(c.date)}): {esc(c.summary)}</li>"
+                                      for c in record.changes) + "</ul>")
+    licence = record.licence
     lines.append(f"<p>Licence: {esc(licence)}. Anyone may share and adapt this {kind_name} with credit.</p>")
     url = safe_url(edit_url)
     if url:
@@ -44,11 +40,11 @@ def record_history(record: Record, edit_url: str | None, kind_name: str) -> str:
 
 
 def retraction_notice(record: Record, kind_name: str) -> str:
-    retraction = record.data.get("retraction") or {}
-    if record.status != "retracted":
+    retraction = record.retraction
+    if not record.retracted or retraction is None:
         return ""
-    return (f'!!! warning "This {kind_name} was retracted on {md_escape(retraction.get("date", ""))}"\n'
-            f"    {md_escape(retraction.get('reason', ''))}\n\n"
+    return (f'!!! warning "This {kind_name} was retracted on {md_escape(retraction.date)}"\n'
+            f"    {md_escape(retraction.reason)}\n\n"
             f"    The page stays online so that links to it keep working.\n")
 
 

@@ -14,13 +14,13 @@ that MkDocs checks.
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
 
 from .. import urls
-from ..charts import bar_chart, case_study_charts, counted_case_studies, listed_terms, relative_url
-from ..evidence import Evidence, Record
+from ..charts import bar_chart, case_study_charts, counted_case_studies, relative_url
+from ..markup import esc
+from ..model import CaseStudy, Library
 from ..taxonomy import Term
 from ..text import md_escape
 from . import Page
@@ -37,8 +37,6 @@ class View:
     first view, the outcome areas against the kinds of evidence)."""
 
     vocabulary: str  # taxonomy vocabulary of the rows
-    field: str  # the case-study field listing them, like "principles"
-    key: str  # the key in each item, like "principle"
     prefix: str  # anchors of its cells start with this
     singular: str  # "principle"
     heading: str  # the section heading
@@ -47,22 +45,19 @@ class View:
     column_prefix: str = "o"
     column_singular: str = "outcome area"
 
-    def pairs(self, record: Record) -> set[tuple[str, str]]:
+    def pairs(self, record: CaseStudy) -> set[tuple[str, str]]:
         """The (row, column) combinations one case study reports."""
         if self.columns == "outcomes":
             areas = outcome_areas(record)
-            return {(row, area) for row in listed_terms(record, self.field, self.key) for area in areas}
-        outcomes = record.data.get("outcomes")
-        return {(o["area"], o["evidence"]) for o in outcomes if isinstance(o, dict)
-                and isinstance(o.get("area"), str) and isinstance(o.get("evidence"), str)} \
-            if isinstance(outcomes, list) else set()
+            return {(row, area) for row in record.keys_of(self.vocabulary) for area in areas}
+        return {(o.area, o.evidence) for o in record.outcomes}
 
 
-EVIDENCE = View("outcomes", "outcomes", "area", "o", "outcome area", "Outcomes and how we know them", "map-evidence",
+EVIDENCE = View("outcomes", "o", "outcome area", "Outcomes and how we know them", "map-evidence",
                 columns="evidence_kinds", column_prefix="k", column_singular="kind of evidence")
-ENABLERS = View("enablers", "enablers", "enabler", "e", "enabler", "Enablers and outcome areas", "map-enablers")
-BARRIERS = View("barriers", "barriers", "barrier", "b", "barrier", "Barriers and outcome areas", "map-barriers")
-PRINCIPLES = View("principles", "principles", "principle", "p", "principle", "Principles and outcome areas",
+ENABLERS = View("enablers", "e", "enabler", "Enablers and outcome areas", "map-enablers")
+BARRIERS = View("barriers", "b", "barrier", "Barriers and outcome areas", "map-barriers")
+PRINCIPLES = View("principles", "p", "principle", "Principles and outcome areas",
                   "map-principles")
 # The first view shows the most gaps that matter: how each outcome is known (no case study
 # yet has an independent evaluation). Principles come last: every case study shows most of
@@ -77,32 +72,32 @@ class Grid:
     view: View
     rows: list[Term]
     columns: list[Term]
-    cells: dict[tuple[str, str], list[Record]]
+    cells: dict[tuple[str, str], list[CaseStudy]]
 
-    def cell(self, row: str, column: str) -> list[Record]:
+    def cell(self, row: str, column: str) -> list[CaseStudy]:
         return self.cells.get((row, column), [])
 
     def largest(self) -> int:
         return max((len(records) for records in self.cells.values()), default=0)
 
 
-def evidence_map_page(evidence: Evidence) -> Page:
-    records = counted_case_studies(evidence)
-    grids = [build_grid(evidence, view, records) for view in VIEWS]
+def evidence_map_page(library: Library) -> Page:
+    records = counted_case_studies(library)
+    grids = [build_grid(library, view, records) for view in VIEWS]
     parts = [_introduction(len(records), grids[0])]
-    parts += [_table_section(evidence, grid) for grid in grids]
-    parts.append(_at_a_glance(evidence))
-    parts.append(_cell_lists(evidence, grids))
+    parts += [_table_section(library, grid) for grid in grids]
+    parts.append(_at_a_glance(library))
+    parts.append(_cell_lists(library, grids))
     linked = {record.id for grid in grids for cell in grid.cells.values() for record in cell}
     return Page(URI, "\n".join(parts), lists=frozenset(linked), title=TITLE)
 
 
-def build_grid(evidence: Evidence, view: View, records: list[Record]) -> Grid:
+def build_grid(library: Library, view: View, records: list[CaseStudy]) -> Grid:
     """Count which case studies report each (row term, column term) pair of ``view``."""
-    rows = _terms(evidence, view.vocabulary)
-    columns = _terms(evidence, view.columns)
+    rows = _terms(library, view.vocabulary)
+    columns = _terms(library, view.columns)
     row_keys, column_keys = {t.key for t in rows}, {t.key for t in columns}
-    cells: dict[tuple[str, str], list[Record]] = {}
+    cells: dict[tuple[str, str], list[CaseStudy]] = {}
     for record in sorted(records, key=_title_order):
         for pair in view.pairs(record):
             if pair[0] in row_keys and pair[1] in column_keys:
@@ -110,15 +105,15 @@ def build_grid(evidence: Evidence, view: View, records: list[Record]) -> Grid:
     return Grid(view, rows, columns, cells)
 
 
-def first_view_summary(evidence: Evidence) -> tuple[int, int]:
+def first_view_summary(library: Library) -> tuple[int, int]:
     """(combinations with a case study, all combinations) of the map's first view."""
-    grid = build_grid(evidence, VIEWS[0], counted_case_studies(evidence))
+    grid = build_grid(library, VIEWS[0], counted_case_studies(library))
     total = len(grid.rows) * len(grid.columns)
     return sum(1 for r in grid.rows for c in grid.columns if grid.cell(r.key, c.key)), total
 
 
-def outcome_areas(record: Record) -> set[str]:
-    return listed_terms(record, "outcomes", "area")
+def outcome_areas(record: CaseStudy) -> set[str]:
+    return {o.area for o in record.outcomes}
 
 
 def cell_anchor(view: View, row: str, area: str) -> str:
@@ -154,7 +149,7 @@ study can report several of each, so it can be counted in more than one cell.
 """
 
 
-def _table_section(evidence: Evidence, grid: Grid) -> str:
+def _table_section(library: Library, grid: Grid) -> str:
     view = grid.view
     lines = [f"## {view.heading} {{#{view.anchor}}}", ""]
     if not grid.rows or not grid.columns:
@@ -168,7 +163,7 @@ def _table_section(evidence: Evidence, grid: Grid) -> str:
     if view is PRINCIPLES and filled == total:
         lines += [("Every principle goes with every area here: most case studies show most principles, so this "
                   "view shows no gaps. The views above show where evidence is missing."), ""]
-    lines += [matrix_svg(grid), "", _html_table(grid), ""]
+    lines += [matrix_svg(grid), "", _html_table(library, grid), ""]
     return "\n".join(lines)
 
 
@@ -180,20 +175,20 @@ def _caption(view: View) -> str:
             "(columns). Gap: no case study yet.")
 
 
-def _html_table(grid: Grid) -> str:
+def _html_table(library: Library, grid: Grid) -> str:
     view = grid.view
-    header = "".join(f'<th scope="col">{_term_link(term)}</th>' for term in grid.columns)
+    header = "".join(f'<th scope="col">{_term_link(library, term)}</th>' for term in grid.columns)
     lines = [
-        (f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{_esc(view.heading)}, table" '
+        (f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{esc(view.heading)}, table" '
         'tabindex="0">'),
         "<table>",
-        f"<caption>{_esc(_caption(view))}</caption>",
-        f'<thead><tr><th scope="col">{_esc(view.singular.capitalize())}</th>{header}</tr></thead>',
+        f"<caption>{esc(_caption(view))}</caption>",
+        f'<thead><tr><th scope="col">{esc(view.singular.capitalize())}</th>{header}</tr></thead>',
         "<tbody>",
     ]
     for row in grid.rows:
         cells = "".join(_cell(grid, row, column) for column in grid.columns)
-        lines.append(f'<tr><th scope="row">{_term_link(row)}</th>{cells}</tr>')
+        lines.append(f'<tr><th scope="row">{_term_link(library, row)}</th>{cells}</tr>')
     lines += ["</tbody>", "</table>", "</div>"]
     return "\n".join(lines)
 
@@ -205,7 +200,7 @@ def _cell(grid: Grid, row: Term, column: Term) -> str:
     level = min(3, -(-3 * count // grid.largest()))  # 1 to 3, for shading
     href = relative_url(URI, URI, cell_anchor(grid.view, row.key, column.key))
     noun = "case study" if count == 1 else "case studies"
-    return (f'<td class="coprod-map-count coprod-map-level-{level}"><a href="{_esc(href)}">{count}'
+    return (f'<td class="coprod-map-count coprod-map-level-{level}"><a href="{esc(href)}">{count}'
             f'<span class="coprod-sr-only"> {noun}</span></a></td>')
 
 
@@ -247,12 +242,12 @@ def _matrix(grid: Grid) -> str:
     lines = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" '
              f'aria-labelledby="{ident}-title {ident}-desc" class="coprod-matrix__image">'),
-             f'<title id="{ident}-title">{_esc(view.heading)}</title>',
-             f'<desc id="{ident}-desc">{_esc(description)}</desc>']
+             f'<title id="{ident}-title">{esc(view.heading)}</title>',
+             f'<desc id="{ident}-desc">{esc(description)}</desc>']
     for j, column in enumerate(grid.columns):
         x = left + CELL * j + CELL / 2
         lines.append(f'<text x="{x:g}" y="{HEADER - 8}" transform="rotate(-40 {x:g} {HEADER - 8})" font-size="13" '
-                     f'fill="currentColor" class="coprod-matrix__label">{_esc(_shorten(column.label, MAX_COLUMN_CHARS))}'
+                     f'fill="currentColor" class="coprod-matrix__label">{esc(_shorten(column.label, MAX_COLUMN_CHARS))}'
                      "</text>")
     for i, row in enumerate(grid.rows):
         top = HEADER + row_height * i
@@ -260,7 +255,7 @@ def _matrix(grid: Grid) -> str:
         lines.append(f'<line x1="0" x2="{width - RIGHT}" y1="{top}" y2="{top}" class="coprod-matrix__rule" '
                      'stroke="#8c8c8c" stroke-width="0.5"/>')
         lines.append(f'<text x="0" y="{top + 16:g}" font-size="13" fill="currentColor" '
-                     f'class="coprod-matrix__label">{_esc(_shorten(row.label, MAX_ROW_CHARS))}</text>')
+                     f'class="coprod-matrix__label">{esc(_shorten(row.label, MAX_ROW_CHARS))}</text>')
         for j, column in enumerate(grid.columns):
             x = left + CELL * j + CELL / 2
             count = len(grid.cell(row.key, column.key))
@@ -281,35 +276,35 @@ def _shorten(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-def _term_link(term: Term) -> str:
-    href = relative_url(URI, urls.term(term.vocabulary, term.key))
-    return f'<a href="{_esc(href)}">{_esc(term.label)}</a>'
+def _term_link(library: Library, term: Term) -> str:
+    href = relative_url(URI, library.term_page(term.vocabulary, term.key))
+    return f'<a href="{esc(href)}">{esc(term.label)}</a>'
 
 
-def _at_a_glance(evidence: Evidence) -> str:
+def _at_a_glance(library: Library) -> str:
     return "\n".join([
         "## The evidence at a glance {#at-a-glance}",
         "",
-        case_study_charts(evidence, URI),
+        case_study_charts(library, URI),
         "",
-        _evidence_kinds_chart(evidence),
+        _evidence_kinds_chart(library),
         "",
     ])
 
 
-def _evidence_kinds_chart(evidence: Evidence) -> str:
+def _evidence_kinds_chart(library: Library) -> str:
     """Outcomes of the counted case studies by kind of evidence, strongest kind first."""
     counts: Counter[str] = Counter()
-    for record in counted_case_studies(evidence):
+    for record in counted_case_studies(library):
         counts.update(_outcome_kinds(record))
-    rows = [(term.label, counts[term.key], relative_url(URI, urls.term("evidence_kinds", term.key)))
-            for term in _terms(evidence, "evidence_kinds")]
+    rows = [(term.label, counts[term.key], relative_url(URI, library.term_page("evidence_kinds", term.key)))
+            for term in _terms(library, "evidence_kinds")]
     return bar_chart("Outcomes by kind of evidence", rows, chart_id="chart-outcomes-by-evidence",
                      label_heading="Kind of evidence", value_heading="Outcomes",
                      note="Each outcome a case study reports is counted once, by how we know it happened.")
 
 
-def _cell_lists(evidence: Evidence, grids: list[Grid]) -> str:
+def _cell_lists(library: Library, grids: list[Grid]) -> str:
     lines = ["## The case studies behind each number {#cells}", ""]
     for grid in grids:
         lines += [f"### {grid.view.heading}", ""]
@@ -317,48 +312,43 @@ def _cell_lists(evidence: Evidence, grids: list[Grid]) -> str:
         if not filled:
             lines += ["No case study reports any of these combinations yet.", ""]
         for row, column in filled:
-            lines += _cell_list(evidence, grid, row, column)
+            lines += _cell_list(library, grid, row, column)
         lines += [f"[Back to the table of {grid.view.heading.lower()}](#{grid.view.anchor})", ""]
     return "\n".join(lines)
 
 
-def _cell_list(evidence: Evidence, grid: Grid, row: Term, column: Term) -> list[str]:
+def _cell_list(library: Library, grid: Grid, row: Term, column: Term) -> list[str]:
     records = grid.cell(row.key, column.key)
     noun = "case study" if len(records) == 1 else "case studies"
     joined = "known by" if grid.view.columns != "outcomes" else "with outcomes in"
     lines = [f"**{md_escape(row.label)}** {joined} **{md_escape(column.label)}**: {len(records)} {noun}",
              f"{{: #{cell_anchor(grid.view, row.key, column.key)} }}", ""]
     for record in records:
-        title = md_escape(record.data.get("title") or record.id)
-        link = urls.rel(URI, urls.case_study(record.id))
-        kinds = _kind_labels(evidence, record, column.key) if grid.view.columns == "outcomes" else ""
+        title = md_escape(record.title)
+        link = urls.rel(URI, record.uri)
+        kinds = _kind_labels(library, record, column.key) if grid.view.columns == "outcomes" else ""
         lines.append(f"- [{title}]({link})" + (f" (evidence: {md_escape(kinds)})" if kinds else ""))
     lines.append("")
     return lines
 
 
-def _kind_labels(evidence: Evidence, record: Record, area: str) -> str:
+def _kind_labels(library: Library, record: CaseStudy, area: str) -> str:
     """The kinds of evidence of a case study's outcomes in ``area``, strongest first."""
     kinds = set(_outcome_kinds(record, area))
-    return ", ".join(term.label for term in _terms(evidence, "evidence_kinds") if term.key in kinds)
+    return ", ".join(term.label for term in _terms(library, "evidence_kinds") if term.key in kinds)
 
 
-def _outcome_kinds(record: Record, area: str | None = None) -> list[str]:
-    outcomes = record.data.get("outcomes")
-    return [o["evidence"] for o in outcomes if isinstance(o, dict) and isinstance(o.get("evidence"), str)
-            and (area is None or o.get("area") == area)] if isinstance(outcomes, list) else []
+def _outcome_kinds(record: CaseStudy, area: str | None = None) -> list[str]:
+    return [o.evidence for o in record.outcomes if area is None or o.area == area]
 
 
 # ---------------------------------------------------------------------------------------
 
-def _terms(evidence: Evidence, vocabulary: str) -> list[Term]:
-    vocab = evidence.taxonomy.get(vocabulary)
+def _terms(library: Library, vocabulary: str) -> list[Term]:
+    vocab = library.taxonomy.get(vocabulary)
     return list(vocab.terms.values()) if vocab else []
 
 
-def _title_order(record: Record) -> tuple[str, str]:
-    return str(record.data.get("title") or "").casefold(), record.id
+def _title_order(record: CaseStudy) -> tuple[str, str]:
+    return record.title.casefold(), record.id
 
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)

@@ -4,20 +4,20 @@ business case at a glance and the newest case studies, as cards."""
 from __future__ import annotations
 
 from .. import urls
-from ..evidence import Evidence
 from ..markup import block, esc
+from ..model import Library
 from .listing import card_list, case_study_item, strength_badge_html
 
 MARKER = "<!-- library-stats -->"
 NEWEST = 3
 
 
-def home_stats(evidence: Evidence, uri: str = urls.HOME) -> str:
-    cases = [r for r in evidence.published("case-study") if r.status == "published"]
-    claims = [r for r in evidence.published("claim") if r.status == "published"]
-    gaps = sum(1 for r in claims if r.data.get("strength") == "gap")
-    parts = [_search(uri), _ways_in(evidence, uri, len(cases), len(claims), gaps),
-             _business_case(evidence, uri, claims), _newest(evidence, uri, cases)]
+def home_stats(library: Library, uri: str = urls.HOME) -> str:
+    cases = [r for r in library.published("case-study") if r.status == "published"]
+    claims = [r for r in library.published("claim") if r.status == "published"]
+    gaps = sum(1 for r in claims if r.strength == "gap")
+    parts = [_search(uri), _ways_in(library, uri, len(cases), len(claims), gaps),
+             _business_case(library, uri, claims), _newest(library, uri, cases)]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -36,10 +36,10 @@ def _search(uri: str) -> str:
     ], ' class="coprod-home-search"')
 
 
-def _ways_in(evidence: Evidence, uri: str, cases: int, claims: int, gaps: int) -> str:
+def _ways_in(library: Library, uri: str, cases: int, claims: int, gaps: int) -> str:
     from .evidence_map import first_view_summary  # the map decides what its first view is
 
-    mapped, cells = first_view_summary(evidence)
+    mapped, cells = first_view_summary(library)
     ways = [
         (urls.CATALOGUE, "Case studies", f"{cases} case {'study' if cases == 1 else 'studies'}",
          "What co-produced projects did, who was involved and what changed."),
@@ -55,20 +55,20 @@ def _ways_in(evidence: Evidence, uri: str, cases: int, claims: int, gaps: int) -
     return "## Three ways in\n\n" + block("ul", items, ' class="coprod-ways"')
 
 
-def _business_case(evidence: Evidence, uri: str, claims) -> str:
-    strengths = evidence.taxonomy.get("strengths")
+def _business_case(library: Library, uri: str, claims) -> str:
+    strengths = library.taxonomy.get("strengths")
     if not claims or strengths is None:
         return ""
     order = {key: i for i, key in enumerate(strengths.terms)}
-    ranked = sorted(claims, key=lambda r: (order.get(r.data.get("strength"), 99), str(r.data.get("title", "")).lower()))
+    ranked = sorted(claims, key=lambda r: (order.get(r.strength, 99), r.title.lower()))
     rows = []
     for record in ranked:
-        term = strengths.terms.get(record.data.get("strength"))
+        term = strengths.terms.get(record.strength)
         badge = strength_badge_html(term) if term else ""
-        gap = " coprod-glance--gap" if record.data.get("strength") == "gap" else ""
+        gap = " coprod-glance--gap" if record.strength == "gap" else ""
         rows.append(f'<li class="coprod-glance{gap}">{badge}<a href="{esc(urls.href(uri, urls.claim(record.id)))}">'
-                    f'{esc(record.data.get("title", record.id))}</a></li>')
-    counts = [(term, sum(1 for r in claims if r.data.get("strength") == key)) for key, term in strengths.terms.items()]
+                    f'{esc(record.title)}</a></li>')
+    counts = [(term, sum(1 for r in claims if r.strength == key)) for key, term in strengths.terms.items()]
     tally = ", ".join(f"{n} {term.label.lower()}" for term, n in counts if n)
     link = urls.rel(uri, urls.BUSINESS_CASE)
     return (f"## The business case at a glance\n\nEach claim is graded by how strong its evidence is ({esc(tally)}). "
@@ -76,15 +76,15 @@ def _business_case(evidence: Evidence, uri: str, claims) -> str:
             + block("ul", rows, ' class="coprod-glances"') + f"\n\n[Read the business case]({link})")
 
 
-def _newest(evidence: Evidence, uri: str, cases) -> str:
-    newest = sorted(cases, key=lambda r: (str(r.data.get("published", "")), r.id), reverse=True)[:NEWEST]
+def _newest(library: Library, uri: str, cases) -> str:
+    newest = sorted(cases, key=lambda r: (r.published, r.id), reverse=True)[:NEWEST]
     lines = ["## Newest case studies", ""]
     if newest:
-        lines += [card_list(case_study_item(r, evidence, uri) for r in newest), ""]
+        lines += [card_list(case_study_item(r, library, uri) for r in newest), ""]
     lines.append(f"[All case studies]({urls.rel(uri, urls.CATALOGUE)})")
     return "\n".join(lines)
 
 
-def fill_home(markdown: str, evidence: Evidence, uri: str = urls.HOME) -> str:
+def fill_home(markdown: str, library: Library, uri: str = urls.HOME) -> str:
     """The home page's markdown with the marker replaced by the live section."""
-    return markdown.replace(MARKER, home_stats(evidence, uri), 1)
+    return markdown.replace(MARKER, home_stats(library, uri), 1)

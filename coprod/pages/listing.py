@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from .. import markup, urls
-from ..evidence import Evidence, Record
+from ..model import CaseStudy, Claim, Library
 
 
-def years(record: Record) -> str:
-    """'2014-2021', '2014', 'from 2014' or '' from the project's years."""
-    project = record.data.get("project") or {}
-    start, end = project.get("start_year"), project.get("end_year")
-    if start and end:
-        return f"{start}–{end}" if end != start else str(start)
-    if start:
-        return str(start)
-    return f"until {end}" if end else ""
-
-
-def case_study_item(record: Record, evidence: Evidence, from_uri: str, detail: str = "") -> str:
+def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: str = "") -> str:
     """A case study's card (the inside of its ``<li>``; :func:`card_list` makes the list):
     the linked title, the one-line summary, setting, years and country, the principles as
     small tags, the kinds of evidence, then ``detail`` (HTML: how a term page's term shows
     in it). The title's link covers the whole card (CSS), so the card is one large target
     while a screen reader hears only the title as the link's name."""
-    data = record.data
     esc = markup.esc
-    retracted = ' <span class="coprod-tag coprod-tag--retracted">Retracted</span>' if record.status == "retracted" else ""
-    href = esc(urls.href(from_uri, urls.case_study(record.id)))
-    title = f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(data.get("title", record.id))}</a>'
+    retracted = ' <span class="coprod-tag coprod-tag--retracted">Retracted</span>' if record.retracted else ""
+    href = esc(urls.href(from_uri, record.uri))
+    title = f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(record.title)}</a>'
     parts = [title + retracted]
-    if data.get("summary"):
-        parts.append(f'<p class="coprod-card__summary">{esc(data["summary"])}</p>')
-    facts = [", ".join(labels_of(evidence, "settings", data.get("settings"))), years(record),
-             ", ".join(c for c in (data.get("project") or {}).get("countries") or [] if isinstance(c, str))]
+    if record.summary:
+        parts.append(f'<p class="coprod-card__summary">{esc(record.summary)}</p>')
+    facts = [", ".join(library.labels("settings", record.settings)), record.years, ", ".join(record.countries)]
     names = ("Setting", "Years", "Country")
     shown = [f'<span class="coprod-card__fact"><span class="coprod-sr-only">{name}: </span>{esc(value)}</span>'
              for name, value in zip(names, facts) if value]
     if shown:
         parts.append('<p class="coprod-card__facts">' + "".join(shown) + "</p>")
-    principles = labels_of(evidence, "principles", [p.get("principle") for p in data.get("principles") or []
-                                                    if isinstance(p, dict)])
+    principles = library.labels("principles", (p.principle for p in record.principles))
     if principles:
         parts.append('<p class="coprod-card__principles"><span class="coprod-sr-only">Principles: </span>'
                      + markup.tags(esc(label) for label in principles) + "</p>")
-    kinds = evidence_kinds(record, evidence)
+    kinds = evidence_kinds(record, library)
     if kinds:
         parts.append(f'<p class="coprod-card__evidence">Evidence: {esc(", ".join(kinds))}</p>')
     if detail:
@@ -59,35 +44,24 @@ def card_list(cards: Iterable[str]) -> str:
     return markup.block("ul", (f'<li class="coprod-card">{card}</li>' for card in cards), ' class="coprod-cards"')
 
 
-def labels_of(evidence: Evidence, vocabulary: str, keys: object) -> list[str]:
-    """The labels of the known terms among ``keys``, each once, in the record's order."""
-    vocab = evidence.taxonomy.get(vocabulary)
-    if vocab is None or not isinstance(keys, list):
-        return []
-    return [vocab.terms[k].label for k in dict.fromkeys(k for k in keys if isinstance(k, str)) if k in vocab.terms]
-
-
-def evidence_kinds(record: Record, evidence: Evidence) -> list[str]:
+def evidence_kinds(record: CaseStudy, library: Library) -> list[str]:
     """The kinds of evidence behind a case study's outcomes, in the taxonomy's order (strongest first)."""
-    outcomes = record.data.get("outcomes")
-    used = {o.get("evidence") for o in outcomes if isinstance(o, dict)} if isinstance(outcomes, list) else set()
-    vocab = evidence.taxonomy.get("evidence_kinds")
+    used = record.evidence_used
+    vocab = library.taxonomy.get("evidence_kinds")
     return [term.label for key, term in vocab.terms.items() if key in used] if vocab else []
 
 
-def claim_item(record: Record, evidence: Evidence, from_uri: str) -> str:
+def claim_item(record: Claim, library: Library, from_uri: str) -> str:
     """A list item's HTML (for markup.bullet_list): the strength badge, then the linked claim."""
-    strengths = evidence.taxonomy.get("strengths")
-    term = strengths.terms.get(record.data.get("strength")) if strengths else None
+    term = library.term("strengths", record.strength)
     grade = strength_badge_html(term) + " " if term else ""
-    retracted = " (retracted)" if record.status == "retracted" else ""
-    return (grade + markup.link(urls.href(from_uri, urls.claim(record.id)),
-                                markup.esc(record.data.get("title", record.id))) + retracted)
+    retracted = " (retracted)" if record.retracted else ""
+    return grade + markup.link(urls.href(from_uri, record.uri), markup.esc(record.title)) + retracted
 
 
 def strength_symbol(term) -> str:
     """The at-a-glance rating (●●○), hidden from screen readers, which read the label."""
-    return f'<span class="coprod-strength" aria-hidden="true">{html.escape(term.symbol)}</span>'
+    return f'<span class="coprod-strength" aria-hidden="true">{markup.esc(term.symbol)}</span>'
 
 
 def strength_badge_html(term) -> str:
@@ -100,7 +74,6 @@ def strength_badge_html(term) -> str:
             f'<span class="coprod-badge__word">{markup.esc(term.label)}</span></span>')
 
 
-def sort_case_studies(records: list[Record]) -> list[Record]:
-    """Newest first (by start year, then title), the order lists use."""
-    return sorted(records, key=lambda r: (-(r.data.get("project", {}).get("start_year") or 0),
-                                          str(r.data.get("title", "")).lower()))
+def sort_case_studies(records: list[CaseStudy]) -> list[CaseStudy]:
+    """Newest first (by start year, then title), the order lists and search results use."""
+    return sorted(records, key=lambda r: (-(r.start_year or 0), r.title.lower()))

@@ -8,30 +8,15 @@ All pages come from one :class:`TermIndex`, built in one pass over the published
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import urls
-from ..evidence import Evidence, Record
 from ..markup import bullet_list, esc, link, table
+from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse
 from ..taxonomy import Term, Vocabulary
 from ..text import md_escape
 from . import Page
 from .listing import card_list, case_study_item, claim_item, sort_case_studies
-
-# vocabulary -> (case-study field, key inside each entry, or None for a list of keys)
-CASE_FIELDS: dict[str, tuple[str, str | None]] = {
-    "principles": ("principles", "principle"),
-    "features": ("features", None),
-    "barriers": ("barriers", "barrier"),
-    "enablers": ("enablers", "enabler"),
-    "outcomes": ("outcomes", "area"),
-    "evidence_kinds": ("outcomes", "evidence"),
-    "stages": ("research_stages", None),
-    "settings": ("settings", None),
-}
-# vocabularies a claim can list (its field has the vocabulary's name)
-CLAIM_FIELDS = ("principles", "barriers", "enablers", "outcomes")
 
 NO_CASE_STUDIES = "No case study in the library reports this yet."
 NO_CLAIMS = "No claim in the business case refers to this yet."
@@ -42,14 +27,14 @@ class Use:
     """One case study's use of one term, with the entries that say how (principle,
     barrier, enabler or outcome entries; empty for plain lists of keys)."""
 
-    record: Record
-    entries: list[dict] = field(default_factory=list)
+    record: CaseStudy
+    entries: list = field(default_factory=list)
 
 
 @dataclass
 class Country:
     name: str
-    records: list[Record] = field(default_factory=list)
+    records: list[CaseStudy] = field(default_factory=list)
 
 
 @dataclass
@@ -57,9 +42,9 @@ class TermIndex:
     """Every published record filed under each term, country and year, newest first."""
 
     cases: dict[tuple[str, str], list[Use]] = field(default_factory=dict)  # (vocabulary, key) -> uses
-    claims: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    claims: dict[tuple[str, str], list[Claim]] = field(default_factory=dict)
     countries: dict[str, Country] = field(default_factory=dict)  # slug -> country
-    years: dict[int, list[Record]] = field(default_factory=dict)
+    years: dict[int, list[CaseStudy]] = field(default_factory=dict)
 
     def case_count(self, vocabulary: str, key: str) -> int:
         return len(self.cases.get((vocabulary, key), ()))
@@ -68,58 +53,31 @@ class TermIndex:
 # ---------------------------------------------------------------------------------------
 # Indexing: one pass over the records.
 
-def case_terms(record: Record) -> Iterator[tuple[str, str, dict | None]]:
-    """(vocabulary, key, entry) for every term a case study uses; entry is the dict that
-    names the term (with its how/detail/description) or None for a plain key."""
-    data = record.data
-    for vocabulary, (field_name, key_name) in CASE_FIELDS.items():
-        values = data.get(field_name)
-        for value in values if isinstance(values, list) else ():
-            if key_name is None:
-                if isinstance(value, str):
-                    yield vocabulary, value, None
-            elif isinstance(value, dict) and isinstance(value.get(key_name), str):
-                yield vocabulary, value[key_name], value
-
-
-def case_countries(record: Record) -> list[str]:
-    project = record.data.get("project")
-    countries = project.get("countries") if isinstance(project, dict) else None
-    return [c for c in countries if isinstance(c, str)] if isinstance(countries, list) else []
-
-
-def case_year(record: Record) -> int | None:
-    project = record.data.get("project")
-    year = project.get("start_year") if isinstance(project, dict) else None
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
-
-
-def index_evidence(evidence: Evidence) -> TermIndex:
+def index_evidence(library: Library) -> TermIndex:
     """File every published (and retracted) record under its terms, countries and year."""
     index = TermIndex()
-    for record in sort_case_studies(evidence.published("case-study")):
-        for vocabulary, key, entry in case_terms(record):
+    for record in sort_case_studies(library.published("case-study")):
+        for use in record.terms:
+            vocabulary, key, entry = use.vocabulary, use.key, use.entry
             uses = index.cases.setdefault((vocabulary, key), [])
             if not uses or uses[-1].record is not record:
                 uses.append(Use(record))
             if entry is not None:
                 uses[-1].entries.append(entry)
-        for name in dict.fromkeys(case_countries(record)):
+        for name in dict.fromkeys(record.countries):
             index.countries.setdefault(urls.slug(name), Country(name)).records.append(record)
-        year = case_year(record)
-        if year is not None:
-            index.years.setdefault(year, []).append(record)
-    for record in sort_claims(evidence.published("claim")):
-        for vocabulary in CLAIM_FIELDS:
-            keys = record.data.get(vocabulary)
-            for key in dict.fromkeys(keys) if isinstance(keys, list) else ():
-                if isinstance(key, str):
-                    index.claims.setdefault((vocabulary, key), []).append(record)
+        if record.start_year is not None:
+            index.years.setdefault(record.start_year, []).append(record)
+    browsed = library.fields.browsed("claim")
+    for record in sort_claims(library.published("claim")):
+        for vocabulary in browsed:
+            for key in record.keys_of(vocabulary):
+                index.claims.setdefault((vocabulary, key), []).append(record)
     return index
 
 
-def sort_claims(records: list[Record]) -> list[Record]:
-    return sorted(records, key=lambda r: (str(r.data.get("title", "")).lower(), r.id))
+def sort_claims(records: list[Claim]) -> list[Claim]:
+    return sorted(records, key=lambda r: (r.title.lower(), r.id))
 
 
 # ---------------------------------------------------------------------------------------
@@ -130,12 +88,12 @@ class CaseItems:
     every term page is the same depth down, so a case study's item is the same text on all
     of them (making it afresh for each term it uses cost large builds dearly)."""
 
-    def __init__(self, evidence: Evidence) -> None:
-        self.evidence = evidence
+    def __init__(self, library: Library) -> None:
+        self.evidence = library
         self._bases: dict[str, str] = {}  # page folder -> relative path to case-studies/
         self._items: dict[tuple[str, str], str] = {}
 
-    def __call__(self, record: Record, uri: str, detail: str = "") -> str:
+    def __call__(self, record: CaseStudy, uri: str, detail: str = "") -> str:
         folder = posixpath.dirname(urls.address(uri).rstrip("/"))
         base = self._bases.get(folder)
         if base is None:
@@ -149,30 +107,30 @@ class CaseItems:
         return item
 
 
-def taxonomy_pages(evidence: Evidence, index: TermIndex | None = None) -> list[Page]:
+def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Page]:
     """Every vocabulary index and term page, then the country and year browse pages."""
-    index = index if index is not None else index_evidence(evidence)
-    items = CaseItems(evidence)
+    index = index if index is not None else index_evidence(library)
+    items = CaseItems(library)
     pages: list[Page] = []
-    for name in urls.VOCABULARY_FOLDERS:
-        vocab = evidence.taxonomy.get(name)
+    for name in library.fields.folders:
+        vocab = library.taxonomy.get(name)
         if vocab is None:
             continue
-        pages.append(vocabulary_page(vocab, index))
-        pages.extend(term_page(term, evidence, index, items) for term in vocab.terms.values())
+        pages.append(vocabulary_page(vocab, library, index))
+        pages.extend(term_page(term, library, index, items) for term in vocab.terms.values())
     pages.append(countries_index(index))
-    pages.extend(country_page(country, evidence, items) for country in index.countries.values())
+    pages.extend(country_page(country, library, items) for country in index.countries.values())
     pages.append(years_index(index))
-    pages.extend(year_page(year, records, evidence, items) for year, records in index.years.items())
+    pages.extend(year_page(year, records, library, items) for year, records in index.years.items())
     return pages
 
 
-def term_page(term: Term, evidence: Evidence, index: TermIndex, items: CaseItems | None = None) -> Page:
-    uri = urls.term(term.vocabulary, term.key)
-    items = items or CaseItems(evidence)
-    vocab = evidence.taxonomy[term.vocabulary]
+def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems | None = None) -> Page:
+    uri = library.term_page(term.vocabulary, term.key)
+    items = items or CaseItems(library)
+    vocab = library.taxonomy[term.vocabulary]
     lines = [f"# {md_escape(term.label)}", "",
-             f"A term in [{md_escape(vocab.title)}]({urls.rel(uri, urls.vocabulary(term.vocabulary))}).", ""]
+             f"A term in [{md_escape(vocab.title)}]({urls.rel(uri, library.vocabulary_page(term.vocabulary))}).", ""]
     if term.definition:
         lines += [md_escape(term.definition), ""]
     if term.source:
@@ -186,38 +144,37 @@ def term_page(term: Term, evidence: Evidence, index: TermIndex, items: CaseItems
         verb = "reports" if len(uses) == 1 else "report"
         lines += [f"{count_phrase(len(uses))} {verb} this.", ""]
         lines.append(card_list(items(use.record, uri, "".join(f"<p>{detail}</p>" for detail in
-                                                             use_details(term.vocabulary, use, evidence)))
+                                                             use_details(term.vocabulary, use, library)))
                                for use in uses))
     else:
         lines.append(NO_CASE_STUDIES)
     lines.append("")
-    if term.vocabulary in CLAIM_FIELDS:
+    if term.vocabulary in library.fields.browsed("claim"):
         claims = index.claims.get((term.vocabulary, term.key), [])
         lines += ["## Claims", ""]
-        lines.append(bullet_list(claim_item(record, evidence, uri) for record in claims) if claims else NO_CLAIMS)
+        lines.append(bullet_list(claim_item(record, library, uri) for record in claims) if claims else NO_CLAIMS)
         lines.append("")
     return Page(uri, markdown(lines), frozenset(use.record.id for use in uses), term.label)
 
 
-def use_details(vocabulary: str, use: Use, evidence: Evidence) -> list[str]:
+def use_details(vocabulary: str, use: Use, library: Library) -> list[str]:
     """The lines under a case study on a term page: how it shows the term (HTML)."""
-    taxonomy = evidence.taxonomy
+    taxonomy = library.taxonomy
     details = []
     for entry in use.entries:
-        if vocabulary == "principles":
-            details.append(f"<strong>How:</strong> {esc(entry.get('how', ''))}")
-        elif vocabulary == "barriers":
-            details.append(f"<strong>What happened:</strong> {esc(entry.get('detail', ''))}")
-        elif vocabulary == "enablers":
-            details.append(f"<strong>What helped:</strong> {esc(entry.get('detail', ''))}")
-        elif vocabulary == "outcomes":
-            kind = label_of(taxonomy.get("evidence_kinds"), entry.get("evidence"))
-            details.append(f"<strong>Outcome:</strong> {esc(entry.get('description', ''))}"
-                           + (f" (evidence: {esc(kind)})" if kind else ""))
-        elif vocabulary == "evidence_kinds":
-            area = label_of(taxonomy.get("outcomes"), entry.get("area"))
-            details.append(f"<strong>Outcome:</strong> {esc(entry.get('description', ''))}"
+        if isinstance(entry, PrincipleUse):
+            details.append(f"<strong>How:</strong> {esc(entry.how)}")
+        elif isinstance(entry, Note):
+            what = "What happened" if vocabulary == "barriers" else "What helped"
+            details.append(f"<strong>{what}:</strong> {esc(entry.detail)}")
+        elif isinstance(entry, Outcome) and vocabulary == "evidence_kinds":
+            area = label_of(taxonomy.get("outcomes"), entry.area)
+            details.append(f"<strong>Outcome:</strong> {esc(entry.description)}"
                            + (f" (area: {esc(area)})" if area else ""))
+        elif isinstance(entry, Outcome):
+            kind = label_of(taxonomy.get("evidence_kinds"), entry.evidence)
+            details.append(f"<strong>Outcome:</strong> {esc(entry.description)}"
+                           + (f" (evidence: {esc(kind)})" if kind else ""))
     return details
 
 
@@ -228,9 +185,9 @@ def label_of(vocab: Vocabulary | None, key: object) -> str:
     return term.label if term else key
 
 
-def vocabulary_page(vocab: Vocabulary, index: TermIndex) -> Page:
-    uri = urls.vocabulary(vocab.name)
-    with_claims = vocab.name in CLAIM_FIELDS
+def vocabulary_page(vocab: Vocabulary, library: Library, index: TermIndex) -> Page:
+    uri = library.vocabulary_page(vocab.name)
+    with_claims = vocab.name in library.fields.browsed("claim")
     lines = [f"# {md_escape(vocab.title)}", ""]
     if vocab.description:
         lines += [md_escape(vocab.description), ""]
@@ -240,7 +197,7 @@ def vocabulary_page(vocab: Vocabulary, index: TermIndex) -> Page:
     header = ["Term", "Definition", "Case studies"] + (["Claims"] if with_claims else [])
     rows = []
     for term in vocab.terms.values():
-        row = [link(urls.href(uri, urls.term(vocab.name, term.key)), esc(term.label)), esc(term.definition),
+        row = [link(urls.href(uri, library.term_page(vocab.name, term.key)), esc(term.label)), esc(term.definition),
                str(index.case_count(vocab.name, term.key))]
         if with_claims:
             row.append(str(len(index.claims.get((vocab.name, term.key), ()))))
@@ -262,11 +219,11 @@ def countries_index(index: TermIndex) -> Page:
     return Page(uri, markdown(lines), frozenset(), "Countries")
 
 
-def country_page(country: Country, evidence: Evidence, items: CaseItems | None = None) -> Page:
+def country_page(country: Country, library: Library, items: CaseItems | None = None) -> Page:
     uri = urls.country(country.name)
     intro = f"{count_phrase(len(country.records))} of work that took place in {md_escape(country.name)}."
     return _browse_page(uri, md_escape(country.name), intro, "All countries", urls.COUNTRIES,
-                        country.records, items or CaseItems(evidence), country.name)
+                        country.records, items or CaseItems(library), country.name)
 
 
 def years_index(index: TermIndex) -> Page:
@@ -279,13 +236,13 @@ def years_index(index: TermIndex) -> Page:
     return Page(uri, markdown(lines), frozenset(), "Years")
 
 
-def year_page(year: int, records: list[Record], evidence: Evidence, items: CaseItems | None = None) -> Page:
+def year_page(year: int, records: list[CaseStudy], library: Library, items: CaseItems | None = None) -> Page:
     intro = f"{count_phrase(len(records))} of projects that started in {year}."
     return _browse_page(urls.year(year), f"Started in {year}", intro, "All years", urls.YEARS, records,
-                        items or CaseItems(evidence), f"Started in {year}")
+                        items or CaseItems(library), f"Started in {year}")
 
 
-def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[Record],
+def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[CaseStudy],
                  items: CaseItems, title: str) -> Page:
     lines = [f"# {heading}", "", intro, ""]
     if records:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coprod.contribute import FIELDS, FORM, contribute_pages
-from coprod.evidence import load_evidence
+from coprod.model import load as load_library
 from coprod.problems import Report
 from coprod.site import read_site_config
 
@@ -42,7 +42,7 @@ def project(tmp_path_factory) -> Path:
         else:
             shutil.copy(source, root / name)
     if not _wired():
-        evidence = load_evidence(root / "evidence", Report())
+        evidence = load_library(root / "evidence", Report())
         for page in contribute_pages(evidence, read_site_config(ROOT)["repo_url"]):
             (root / "docs" / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (root / "docs" / page.uri).write_text(page.content, encoding="utf-8")
@@ -122,10 +122,10 @@ def test_a_new_contributor_makes_a_valid_file(page, base_url, project: Path, tmp
     shutil.copytree(ROOT / "docs", copy / "docs")
     (copy / name).write_text(text, encoding="utf-8")
     report = Report()
-    evidence = load_evidence(copy / "evidence", report, citing_dirs=[copy / "docs"])
+    evidence = load_library(copy / "evidence", report, citing_dirs=[copy / "docs"])
     assert report.errors == [], "\n".join(p.format() for p in report.errors)
-    assert evidence.case_studies["young-carers-co-designing-a-school-support-study"].data["involved"] == [
-        {"role": "young carers aged 14 to 18"}, {"role": "university researchers"}]
+    assert [i.role for i in evidence.case_studies["young-carers-co-designing-a-school-support-study"].involved] == [
+        "young carers aged 14 to 18", "university researchers"]
 
     assert page.console_errors == [] and page.failed_requests == []
     assert all(url.startswith(base_url) for url in requests), "the form must send nothing elsewhere"

@@ -472,18 +472,18 @@
   // With Pagefind: the same controls and URL state, the list from the index.
 
   var PAGEFIND_STEP = 20; // results shown at first and added by "Show more": each loads a fragment
-  // the folder of each facet's browse pages -> the facet (the URL query name and Pagefind filter)
-  var FACET_FOLDERS = {
-    principles: "principle", features: "feature", barriers: "barrier", enablers: "enabler",
-    outcomes: "outcome", stages: "stage", settings: "setting", countries: "country", years: "year",
-    evidence: "evidence"
-  };
-
   /* The facets, their labels and their terms' labels from the page's "Browse by" lists:
-     "### Principle" then links to ../principles/<key>/. */
+     "### Principle" then links to ../principles/<key>/. Which folder is which facet comes
+     from the build (data-facet-folders, written from the schema's x-facet and x-folder). */
   function readPageFacets(mount, siteRoot) {
     var facets = [];
     var byName = {};
+    var folders = {};
+    try {
+      folders = JSON.parse(mount.getAttribute("data-facet-folders") || "{}");
+    } catch (error) {
+      folders = {};
+    }
     var node = mount.nextElementSibling;
     while (node) {
       if (node.tagName === "UL" && node.previousElementSibling && node.previousElementSibling.tagName === "H3") {
@@ -499,7 +499,7 @@
             return;
           }
           var parts = path.slice(siteRoot.pathname.length).split("/");
-          var name = FACET_FOLDERS[parts[0]];
+          var name = Object.prototype.hasOwnProperty.call(folders, parts[0]) ? folders[parts[0]] : null;
           var key = parts[1];
           if (!name || !key || parts.length !== 3 || parts[2] !== "") {
             return;
