@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, csp, pdf, search, serve_errors, site, site_address, urls
 from coprod.export import render_docs_page
-from coprod.metadata import head_tags
+from coprod.cite.head import head_tags
 from coprod.prerender import stash, unstash
 from coprod.sanitize import rename_toc, sanitize_contributed
 
