@@ -1060,7 +1060,7 @@ class _VerbatimWriter(BibTeXWriter):
     def _encode(self, text: str) -> str:
         return escape_bare_percent(text)
 
-    def _write_field(self, stream: io.TextIOBase, type: str, value: str) -> None:  # noqa: A002 - pybtex's name
+    def _write_field(self, stream: io.TextIOBase, type: str, value: str) -> None:
         if type.lower() in VERBATIM_FIELDS:
             stream.write(f",\n    {type} = {self.quote(value)}")
         else:

@@ -9,8 +9,8 @@ import re
 from datetime import UTC, datetime
 
 from .. import __version__, urls
-from ..cite.formats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
 from ..cite.csl import entry_to_csl
+from ..cite.formats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
 from ..evidence import Evidence, Record
 from ..markup import esc_lines
 from ..text import md_escape
