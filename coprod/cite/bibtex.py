@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.database.input.bibtex import Parser
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
@@ -34,6 +34,7 @@ from coprod.problems import Report
 from coprod.urls import reference_anchor
 
 from .latex import escape_bare_percent
+from .names import MONTHS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MACRO_CHARS = 10_000  # one @string, expanded
@@ -162,7 +163,7 @@ class _Loader:
     def __init__(self, report: Report, display_path: str) -> None:
         self.report = report
         self.path = display_path
-        self.macros: dict[str, str] = {name.lower(): value for name, value in month_names.items()}
+        self.macros: dict[str, str] = {name[:3].lower(): name for name in MONTHS}  # BibTeX's jan ... dec
         self.bad_macros: set[str] = set()
         self.seen_keys: dict[str, tuple[str, int]] = {}
         self.seen_anchors: dict[str, tuple[str, int]] = {}  # reference_anchor(key), folded -> first

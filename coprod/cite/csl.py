@@ -1,7 +1,9 @@
 """BibTeX entries (as pybtex reads them) to CSL-JSON items, the format reference managers
 and citeproc read (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html).
 
-LaTeX in text fields is decoded to Unicode and its grouping braces removed; DOIs and URLs
+LaTeX in text fields is decoded to Unicode by the pages' own decoder
+(:func:`coprod.cite.latex.latex_text`), so a title reads the same on the page, in CSL-JSON,
+in the JSON-LD and in every cite file (a bare ``%`` included); DOIs and URLs
 are copied as they are. A name in double braces (``{{The PARTNERS2 writing collective}}``,
 read by pybtex as one braced last name) is a corporate author and becomes ``{"literal": ...}``.
 BibTeX's ``and others`` has no CSL-JSON form and is left out.
@@ -60,12 +62,6 @@ TEXT_FIELDS = (
 # Fields copied exactly (identifiers, not prose).
 VERBATIM_FIELDS = (("doi", "DOI"), ("url", "URL"))
 
-def decode_latex(text: str) -> str:
-    """Plain Unicode text from a BibTeX field: the pages' own decoder
-    (:func:`coprod.cite.latex.latex_text`), so a title reads the same on the page, in
-    CSL-JSON, in the JSON-LD and in every cite file (a bare ``%`` included)."""
-    return latex_text(text)
-
 
 def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
     """One CSL-JSON item for the BibTeX ``entry`` with ``key``."""
@@ -80,13 +76,13 @@ def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
             item[role] = names
     for bibtex, csl in TEXT_FIELDS:
         if fields.get(bibtex):
-            item[csl] = decode_latex(fields[bibtex])
+            item[csl] = latex_text(fields[bibtex])
     container = _first(fields, ("journal", "journaltitle", "booktitle"))
     if container:
         item["container-title"] = container
     number = fields.get("number")
     if number:
-        item["issue" if kind == "article" else "number"] = decode_latex(number)
+        item["issue" if kind == "article" else "number"] = latex_text(number)
     if fields.get("pages"):
         item["page"] = _pages(fields["pages"])
     publisher = _first(fields, ("publisher", "institution", "school", "organization"))
@@ -121,15 +117,15 @@ def _csl_type(kind: str, fields: dict[str, str]) -> str:
 
 
 def _first(fields: dict[str, str], names: tuple[str, ...]) -> str:
-    return next((decode_latex(fields[name]) for name in names if fields.get(name)), "")
+    return next((latex_text(fields[name]) for name in names if fields.get(name)), "")
 
 
 def _pages(pages: str) -> str:
-    return re.sub(r"\s*-+\s*", "-", decode_latex(pages.replace("--", "-")))
+    return re.sub(r"\s*-+\s*", "-", latex_text(pages.replace("--", "-")))
 
 
 def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
-    year = decode_latex(fields.get("year", ""))
+    year = latex_text(fields.get("year", ""))
     if not year:
         return None
     if not year.isdigit():
@@ -142,4 +138,4 @@ def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
 
 
 def _month(value: str) -> int | None:
-    return month_number(decode_latex(value))
+    return month_number(latex_text(value))
