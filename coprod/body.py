@@ -7,7 +7,7 @@ handlers or styles, and extensions that include files or run templates. Images n
 text. Code (fenced/indented blocks, inline code spans) may contain anything.
 
 The scanner is deliberately conservative: when it is unsure whether something is code, it
-checks it. Code regions come from :mod:`coprod.citations`, so both agree on them.
+checks it. Code regions come from :mod:`coprod.cite.syntax`, so both agree on them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import markdown
 
-from coprod.citations import (
+from coprod.cite.syntax import (
     LineIndex,
     Span,
     block_code_regions,
@@ -45,7 +45,7 @@ FENCED_CODE_ENABLED = False
 """Whether the site's markdown treats ``` fences as code blocks. mkdocs.yml enables only
 attr_list, tables and toc, so a fence is *not* code: ``<script>`` inside one becomes raw
 HTML and must be reported. Set to True when fenced_code or pymdownx.superfences is added
-(then also check ``_FENCE_OPEN_RE`` in coprod.citations accepts its info strings)."""
+(then also check ``_FENCE_OPEN_RE`` in coprod.cite.syntax accepts its info strings)."""
 
 _HTML_HINT = "use markdown instead of HTML; to show a literal <, put a space after it or use `code`"
 _LINK_HINT = "links must start with https://, http://, mailto: or be relative like ../page/ or #section"

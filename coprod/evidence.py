@@ -19,8 +19,8 @@ from typing import Any
 
 from . import body as bodycheck
 from . import checkwords, strictyaml
-from .bibliography import Bibliography, load_bibliography
-from .citations import Citation, find_citations
+from .cite.bibtex import Bibliography, load_bibliography
+from .cite.syntax import Citation, find_citations
 from .guidance import check_guidance
 from .problems import Problem, Report
 from .schema import Schema, did_you_mean, load_schemas

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import urls
-from .bibliography import write_bibtex
-from .csl import bibliography_to_csl
+from .cite.bibtex import write_bibtex
+from .cite.csl import bibliography_to_csl
 from .model import Library, Record
 from .pages import Page
 from .schema import SCHEMA_FILES, WILDCARD, Schema

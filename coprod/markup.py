@@ -21,9 +21,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from functools import cache, lru_cache
-
-import markdown as python_markdown
 
 BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
 
@@ -101,18 +98,3 @@ def tag_list(labels: Iterable[str], label: str) -> str:
     """Tags that are links (a case study's principles, barriers): a labelled list."""
     items = "".join(f"<li>{item}</li>" for item in labels)
     return f'<ul class="coprod-tags" aria-label="{esc(label)}">{items}</ul>' if items else ""
-
-
-@cache
-def inline(markdown: str) -> str:
-    """A line of inline markdown made by the generator (a formatted reference) as HTML,
-    rendered once per distinct text. Never used for a contributor's text."""
-    rendered = _converter().reset().convert(markdown)
-    if rendered.startswith("<p>") and rendered.endswith("</p>"):
-        rendered = rendered[3:-4]
-    return rendered
-
-
-@lru_cache(maxsize=1)
-def _converter() -> python_markdown.Markdown:
-    return python_markdown.Markdown()

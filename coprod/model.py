@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any
 
 from . import urls
-from .bibliography import Bibliography
-from .citations import Citation
+from .cite.bibtex import Bibliography
+from .cite.syntax import Citation
 from .fieldmap import FieldMap, TermField, field_map
 from .schema import WILDCARD, Schema
 from .taxonomy import Taxonomy, Term

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from . import urls
 from .charts import claims_by_strength_chart
-from .cite import References
-from .citeformats import LIBRARY, Citable
+from .cite.formats import LIBRARY, Citable
+from .cite.references import References
 from .contribute import contribute_pages
 from .evidence import load_evidence
 from .exports import data_files, data_page

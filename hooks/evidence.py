@@ -17,8 +17,8 @@ from mkdocs.structure.files import File, InclusionLevel
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, csp, nav, pdf, search, serve_errors, site, site_address, urls
+from coprod.cite.head import head_tags
 from coprod.export import render_docs_page
-from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
 from coprod.sanitize import rename_toc, sanitize_contributed
 

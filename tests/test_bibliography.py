@@ -1,4 +1,4 @@
-"""Tests for coprod.bibliography: golden bad inputs, the real JabRef export, and fuzzing."""
+"""Tests for coprod.cite.bibtex: golden bad inputs, the real JabRef export, and fuzzing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
 
-from coprod.bibliography import (
+from coprod.cite.bibtex import (
     DOI_RE,
     REQUIRED_FIELDS,
     Bibliography,
@@ -127,7 +127,7 @@ def test_missing_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_oversized_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import coprod.bibliography as module
+    import coprod.cite.bibtex as module
 
     monkeypatch.setattr(module, "MAX_FILE_BYTES", 10)
     path = tmp_path / "big.bib"
@@ -404,8 +404,9 @@ def test_every_field_the_site_reads_is_published() -> None:
     """A field the pages or exports read must not be set aside as unpublished."""
     import inspect
 
-    from coprod import cite, csl
-    from coprod.bibliography import PUBLISHED_FIELDS
+    from coprod.cite import csl
+    from coprod.cite import references as cite
+    from coprod.cite.bibtex import PUBLISHED_FIELDS
 
     read = {bib for bib, _ in csl.TEXT_FIELDS + csl.VERBATIM_FIELDS} | {"author", "editor"}
     for module in (cite, csl):  # every "name" in field("name"), fields.get("name"), publisher("a", "b"), _first(...)
@@ -433,7 +434,7 @@ def test_written_bibtex_reads_back_the_same(jabref: tuple[str, Bibliography, Rep
     DOI 10.1007/978-3-031-66127-3_5 into 10.1007/978-3-031-66127-3\\_5."""
     from pybtex.database import parse_string
 
-    from coprod.bibliography import write_bibtex
+    from coprod.cite.bibtex import write_bibtex
 
     _, bib, _ = jabref
     data = parse_string(write_bibtex(bib.entries), "bibtex")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.citations import Citation, CiteItem, find_citations, replace_citations
+from coprod.cite.syntax import Citation, CiteItem, find_citations, replace_citations
 
 
 def keys(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from conftest import ROOT, check_golden, make_evidence
 from pybtex.database import parse_string
 
 from coprod import __version__, site
-from coprod.citeformats import ACCESSED, FORMATS, Citable, bibtex, csl_json, ris
+from coprod.cite.formats import ACCESSED, FORMATS, Citable, bibtex, csl_json, ris
 
 GOLDEN = Path(__file__).parent / "golden" / "citing"
 CSL_SCHEMA = Path(__file__).parent / "golden" / "exports" / "csl-data.schema.json"  # the CSL project's (MIT)
@@ -111,7 +111,7 @@ def _hostile_citables() -> list[tuple[Citable, str, tuple[str, ...]]]:
 
 
 def _person_text(person) -> str:
-    from coprod.cite import latex_text
+    from coprod.cite.latex import latex_text
 
     family = latex_text(" ".join(person.prelast_names + person.last_names))
     given = latex_text(" ".join(person.first_names + person.middle_names))
@@ -121,7 +121,7 @@ def _person_text(person) -> str:
 
 @pytest.mark.parametrize("index", range(len(HOSTILE_TITLES) + len(FORGED)))
 def test_hostile_values_round_trip_as_one_record(index: int) -> None:
-    from coprod.cite import latex_text
+    from coprod.cite.latex import latex_text
 
     citable, title, authors = _hostile_citables()[index]
     # BibTeX, read by pybtex: one entry, only our fields, the title and every name as written.

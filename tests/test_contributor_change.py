@@ -21,8 +21,8 @@ from test_build import mkdocs_build
 from test_cite import check_bibliography_invariants
 
 from coprod import urls
-from coprod.bibliography import load_bibliography
-from coprod.cite import References
+from coprod.cite.bibtex import load_bibliography
+from coprod.cite.references import References
 from coprod.problems import Report
 from coprod.validate_cli import run
 

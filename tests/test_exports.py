@@ -13,7 +13,8 @@ from conftest import ROOT, check_golden, make_evidence
 from pybtex.database import Entry, Person, parse_string
 
 from coprod import strictyaml
-from coprod.csl import decode_latex, entry_to_csl, person_to_csl
+from coprod.cite.csl import entry_to_csl, person_to_csl
+from coprod.cite.latex import latex_text as decode_latex
 from coprod.exports import (
     CASE_STUDIES_CSV,
     data_files,

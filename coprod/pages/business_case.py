@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import urls
-from ..cite import References
+from ..cite.references import References
 from ..markup import block, bullet_list, esc
 from ..model import Claim, EvidenceLinks, Library
 from ..text import md_escape

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import urls
-from ..cite import References
+from ..cite.references import References
 from ..markup import block, bullet_list, esc, link, table, tag_list
 from ..model import CaseStudy, Library
 from ..text import md_escape, safe_url

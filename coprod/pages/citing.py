@@ -8,8 +8,8 @@ import re
 from datetime import UTC, datetime
 
 from .. import __version__, urls
-from ..citeformats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
-from ..csl import entry_to_csl
+from ..cite.csl import entry_to_csl
+from ..cite.formats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
 from ..markup import esc, esc_lines
 from ..model import Library, Record
 from ..text import md_escape

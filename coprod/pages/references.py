@@ -4,7 +4,7 @@ with its anchor (``/references/#ref-<key>``) and the pages that cite it."""
 from __future__ import annotations
 
 from .. import markup, urls
-from ..cite import References
+from ..cite.references import References
 from . import Page
 
 TITLE = "References"

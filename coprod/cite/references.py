@@ -1,156 +1,48 @@
-"""Citations rendered as author-year links, and references formatted close to APA (7th ed.).
+"""Citation markers rendered as author-year links, and references formatted close to APA
+(7th ed.) as HTML.
 
-:class:`References` wraps the build's one parsed :class:`~coprod.bibliography.Bibliography`.
+:class:`References` wraps the build's one parsed :class:`~coprod.cite.bibtex.Bibliography`.
 It works out every entry's in-text label once for the whole bibliography (so "2020a" means
-the same source on every page), formats each entry at most once, and turns the citations of
-a markdown body (found by :mod:`coprod.citations`) into links to the page's own References
-section::
+the same source on every page), formats each entry at most once, and turns the citation
+markers of a markdown body (found by :mod:`coprod.cite.syntax`) into markdown links to the
+page's own References section::
 
     [@a]                    -> ([Staniszewska et al., 2022](#ref-a))
     [see @a, p. 12; @b]     -> (see [Staniszewska et al., 2022](#ref-a), p. 12; [Hickey et al., 2018](#ref-b))
     @a                      -> [Staniszewska et al.](#ref-a) (2022)
 
-Text from the .bib file is LaTeX: it is decoded to Unicode (latexcodec, then pybtex's brace
-parser) and every piece is escaped with :func:`~coprod.text.md_escape` before it meets the
-markdown this module adds (emphasis, links, the anchor ``<span>``).
+Text from the .bib file is LaTeX: it is decoded by :func:`~coprod.cite.latex.latex_text`
+(the decoder every other output uses) and names are :class:`~coprod.cite.names.Name`.
+A marker is markdown (it stands in a contributor's markdown body), every piece escaped with
+:func:`~coprod.text.md_escape`; a reference is HTML, written here, every piece escaped with
+:func:`~coprod.markup.esc`.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 
-import latexcodec  # noqa: F401 - registers the "ulatex" codec
-from pybtex.backends.plaintext import Backend as PlainText
-from pybtex.database import Entry, Person
-from pybtex.richtext import Text
+from pybtex.database import Entry
 
-from . import markup, urls
-from .bibliography import Bibliography
-from .citations import Citation, replace_citations
-from .text import md_escape
+from .. import markup, urls
+from ..text import md_escape
+from .bibtex import Bibliography
+from .latex import latex_text
+from .names import MONTHS, Name, fold, month_number
+from .syntax import Citation, replace_citations
 
 MAX_LISTED_AUTHORS = 20  # APA 7: list up to 20 authors; beyond that 19, an ellipsis, the last
 NO_DATE = "n.d."
 WEB_TYPES = frozenset({"misc", "online", "webpage", "unpublished"})  # dated to the month, as web pages are
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-# --------------------------------------------------------------------------- LaTeX to text
-
-# Font and markup commands whose argument is kept as plain text.
-_FORMAT_COMMAND_RE = re.compile(
-    r"\\(?:emph|textit|textbf|textsc|textrm|textsf|texttt|textup|textmd|textsl|textnormal|text|mbox|hbox|"
-    r"url|textsuperscript|textsubscript|enquote|mkbibquote|mkbibemph|mkbibitalic|mkbibbold|nolinkurl)\s*(?=\{)"
-)
-_DOTLESS_RE = re.compile(r"\\([ij])(?![A-Za-z])")
-_BARE_PERCENT_RE = re.compile(r"(?<!\\)%")  # a comment in LaTeX, but meant as "per cent" in a .bib
-_LEFTOVER_RE = re.compile(r"\\([A-Za-z]+|[^A-Za-z])|\\$|\$")
-_LATEX_CHARS = frozenset("\\{}~$%-`'")
-_PLAIN_TEXT = PlainText()  # one instance: render_as() looks the backend plugin up on every call
-
-
-# Text commands for the characters LaTeX gives a meaning to (what coprod.citeformats writes),
-# and escaped braces: decoded to the character itself, which then survives the brace parser
-# (it is held as a noncharacter placeholder meanwhile; real noncharacters are dropped first).
-_SYMBOLS = {"textbraceleft": "{", "textbraceright": "}", "textbackslash": "\\", "textasciitilde": "~",
-            "textasciicircum": "^", "textbar": "|", "textless": "<", "textgreater": ">", "textunderscore": "_",
-            "textdollar": "$", "textpercent": "%", "{": "{", "}": "}"}
-_SYMBOL_RE = re.compile(r"\\(?:(" + "|".join(k for k in _SYMBOLS if k.isalpha()) + r")(?![A-Za-z])(?:\s*\{\})?|([{}]))")
-_PLACEHOLDERS = {char: chr(0xFDD0 + i) for i, char in enumerate(dict.fromkeys(_SYMBOLS.values()))}
-_NONCHARACTER_RE = re.compile("[\ufdd0-\ufdef]")
-
-
-def latex_text(value: str) -> str:
-    """Plain Unicode text for a LaTeX field value: accents and dashes decoded, braces and
-    markup commands gone, no backslash left, whitespace collapsed. Escaped characters
-    (``\\{``, ``\\textbraceright{}``, ``\\textbackslash{}`` ...) are kept as the character."""
-    if "\\" not in value:
-        return _latex_text(value)
-    held = _SYMBOL_RE.sub(lambda m: _PLACEHOLDERS[_SYMBOLS[m.group(1) or m.group(2)]], _NONCHARACTER_RE.sub("", value))
-    text = _latex_text(held)
-    if held != value:
-        for char, placeholder in _PLACEHOLDERS.items():
-            text = text.replace(placeholder, char)
-    return text
-
-
-def _latex_text(value: str) -> str:
-    if _LATEX_CHARS.isdisjoint(value):
-        return " ".join(value.split())
-    value = _BARE_PERCENT_RE.sub(r"\\%", value)
-    value = _DOTLESS_RE.sub(r"\1", _FORMAT_COMMAND_RE.sub("", value))
-    try:
-        text = Text.from_latex(value).render(_PLAIN_TEXT)
-    except Exception:  # noqa: BLE001 - unbalanced braces: decode without pybtex's brace parser
-        text = codecs.decode(value, "ulatex").replace("{", "").replace("}", "")
-    text = _LEFTOVER_RE.sub(lambda m: m.group(1) or "", text)
-    return " ".join(text.split())
-
+esc = markup.esc
 
 # --------------------------------------------------------------------------- names
 
 
-@dataclass(frozen=True)
-class Name:
-    """One author or editor, decoded."""
-
-    family: str  # "van Gogh"; a group author's whole name; "" for "others"
-    initials: str = ""  # "S. E."
-    lineage: str = ""  # "Jr."
-    others: bool = False  # BibTeX's "and others"
-
-    @property
-    def reference(self) -> str:
-        """As in a reference list: "Knowles, S. E." (a group author as written)."""
-        parts = [self.family, self.initials, self.lineage]
-        return ", ".join(part for part in parts if part)
-
-    @property
-    def initials_first(self) -> str:
-        """As for editors after "In": "S. E. Knowles"."""
-        return " ".join(part for part in (self.initials, self.family) if part) + (
-            f", {self.lineage}" if self.lineage else "")
-
-    def sort_key(self) -> tuple[str, str]:
-        return fold(self.family), fold(self.initials)
-
-
-_INITIALS_ONLY_RE = re.compile(r"(?:[^\W\d_]\.)+")
-
-
-def _initials(given: list[str]) -> str:
-    """"Sarah E." -> "S. E."; "Jean-Paul" -> "J.-P."; "R.C." -> "R. C."."""
-    out: list[str] = []
-    for word in given:
-        if _INITIALS_ONLY_RE.fullmatch(word):
-            out.extend(f"{letter}." for letter in word.replace(".", ""))
-            continue
-        pieces = []
-        for part in word.split("-"):
-            letter = next((c for c in part if c.isalnum()), "")
-            if letter:
-                pieces.append(letter.upper() + ".")
-        if pieces:
-            out.append("-".join(pieces))
-    return " ".join(out)
-
-
-def person_name(person: Person) -> Name:
-    last = [latex_text(n) for n in person.last_names]
-    given = [latex_text(n) for n in (*person.first_names, *person.middle_names)]
-    if not given and not person.prelast_names and last == ["others"]:
-        return Name("", others=True)
-    family = " ".join(part for part in [*(latex_text(n) for n in person.prelast_names), *last] if part)
-    lineage = " ".join(latex_text(n) for n in person.lineage_names)
-    return Name(family, _initials([g for g in given if g]), lineage)
-
-
 def names_of(entry: Entry, role: str) -> list[Name]:
-    return [person_name(p) for p in entry.persons.get(role, [])]
+    return [Name.from_person(p) for p in entry.persons.get(role, [])]
 
 
 def reference_names(names: list[Name]) -> str:
@@ -182,16 +74,10 @@ def cite_names(names: list[Name], conjunction: str) -> str:
     if not people:
         return ""
     if len(people) >= 3 or names[-1].others:
-        return f"{people[0].family} et al."
+        return f"{people[0].surname} et al."
     if len(people) == 2:
-        return f"{people[0].family} {conjunction} {people[1].family}"
-    return people[0].family
-
-
-def fold(text: str) -> str:
-    """For sorting: case and accents ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        return f"{people[0].surname} {conjunction} {people[1].surname}"
+    return people[0].surname
 
 
 # --------------------------------------------------------------------------- helpers
@@ -208,43 +94,32 @@ def _short_title(title: str, words: int = 5) -> str:
     return f"“{short}…”" if len(head) > words or ":" in title else f"“{short}”"
 
 
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip().endswith((".", "?", "!"))
-
-
-def _sentence(markdown: str, plain: str) -> str:
-    """``markdown`` followed by a full stop unless its text already ends a sentence."""
-    return markdown if _ends_sentence(plain) else markdown + "."
+def _sentence(html: str, plain: str) -> str:
+    """``html`` followed by a full stop unless its text already ends a sentence."""
+    return html if plain.rstrip().endswith((".", "?", "!")) else html + "."
 
 
 def _italic(text: str) -> str:
-    return f"*{md_escape(text)}*" if text else ""
+    return f"<em>{esc(text)}</em>" if text else ""
 
 
-# Characters left as they are in a link destination; the rest are percent-encoded, so a
-# ")", "<", space or quote can never end the markdown link early.
+# Characters left as they are in a link's address; the rest are percent-encoded.
 _URL_SAFE = "/:?#@!$&*+,;=%~-._"
 _DOI_SAFE = "/:;.,-_~!$&*+=@"
 
 
-def link(text: str, target: str) -> str:
-    return f"[{md_escape(text)}]({target})"
+def doi_address(doi: str) -> str:
+    return "https://doi.org/" + urllib.parse.quote(doi, safe=_DOI_SAFE)
 
 
-def doi_link(doi: str) -> str:
-    address = "https://doi.org/" + doi
-    return link(address, "https://doi.org/" + urllib.parse.quote(doi, safe=_DOI_SAFE))
-
-
-def url_link(url: str) -> str:
-    return link(url, urllib.parse.quote(url, safe=_URL_SAFE))
+def _address_link(text: str, address: str) -> str:
+    return markup.link(address, esc(text))
 
 
 def _month(entry: Entry) -> str:
     month = _field(entry, "month")
-    if month.isdigit() and 1 <= int(month) <= 12:
-        return MONTHS[int(month) - 1]
-    return month
+    number = month_number(month)
+    return MONTHS[number - 1] if number else month
 
 
 def _ordinal(number: str) -> str:
@@ -272,6 +147,20 @@ def _who(entry: Entry) -> _Who:
     title = _field(entry, "title")
     short = _short_title(title)
     return _Who(short, short, ((fold(re.sub(r"^(?:the|an?)\s+", "", title, flags=re.IGNORECASE)), ""),))
+
+
+def _letters(index: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "aa"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _not_found(key: str) -> str:
+    return md_escape(f"@{key} (reference not found)")
 
 
 # --------------------------------------------------------------------------- references
@@ -362,8 +251,8 @@ class References:
         return _field(self._entries[key], "note")
 
     def entry(self, key: str) -> str:
-        """The reference as markdown, APA-like, with its note (if any) after it as
-        "*Note:* ...". Formatted once and cached. KeyError if unknown."""
+        """The reference as HTML, APA-like, with its note (if any) after it as
+        "<em>Note:</em> ...". Formatted once and cached. KeyError if unknown."""
         formatted = self._formatted.get(key)
         if formatted is None:
             formatted = self._formatted[key] = self._format(key)
@@ -374,16 +263,16 @@ class References:
         parts = _EntryFormatter(entry, self._all_labels()[key][1]).parts()
         note = self.note(key)
         if note:
-            parts.append("*Note:* " + md_escape(note))
+            parts.append("<em>Note:</em> " + esc(note))
         return " ".join(part for part in parts if part)
 
-    # ------------------------------------------------------------------ bodies
+    # ------------------------------------------------------------------ markers
 
     def _link(self, key: str) -> str:
         """"[Label, 2020](#ref-key)", cached."""
         cached = self._parenthetical.get(key)
         if cached is None:
-            cached = self._parenthetical[key] = link(self.label(key), "#" + urls.reference_anchor(key))
+            cached = self._parenthetical[key] = f"[{md_escape(self.label(key))}](#{urls.reference_anchor(key)})"
         return cached
 
     def _narrative_link(self, key: str) -> str:
@@ -392,15 +281,15 @@ class References:
         if cached is None:
             who, year = self._all_labels()[key]
             anchor = "#" + urls.reference_anchor(key)
-            cached = self._narrative[key] = f"{link(who.narrative, anchor)} ({md_escape(year)})"
+            cached = self._narrative[key] = f"[{md_escape(who.narrative)}]({anchor}) ({md_escape(year)})"
         return cached
 
     def link_or_text(self, key: str) -> str:
         """HTML: a link to the key's entry in this page's References, or (for a key not in
         the bibliography, which only a build that skipped validation can meet) the key as text."""
         if key not in self:
-            return markup.esc(f"@{key} (reference not found)")
-        return markup.link(f"#{urls.reference_anchor(key)}", markup.esc(self.label(key)))
+            return esc(f"@{key} (reference not found)")
+        return markup.link(f"#{urls.reference_anchor(key)}", esc(self.label(key)))
 
     def render_body(self, markdown: str, page_uri: str) -> tuple[str, list[str]]:
         """``markdown`` with every citation replaced by links to this page's References
@@ -435,13 +324,9 @@ class References:
 
     # ------------------------------------------------------------------ sections
 
-    def entry_html(self, key: str) -> str:
-        """:meth:`entry` as HTML, rendered once per build."""
-        return markup.inline(self.entry(key))
-
     def item(self, key: str) -> str:
         """One reference as the HTML inside its list item, starting with its anchor element."""
-        return f'<span id="{urls.reference_anchor(key)}"></span>{self.entry_html(key)}'
+        return f'<span id="{urls.reference_anchor(key)}"></span>{self.entry(key)}'
 
     def section(self, keys: list[str], page_uri: str, heading: str = "References") -> str:
         """A "## References" section of the known ``keys`` in APA order (empty string if
@@ -459,25 +344,11 @@ class References:
         return f"## {md_escape(heading)}\n\n{markup.bullet_list(items, 'coprod-references')}\n"
 
 
-def _letters(index: int) -> str:
-    """0 -> "a", 25 -> "z", 26 -> "aa"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
-
-
-def _not_found(key: str) -> str:
-    return md_escape(f"@{key} (reference not found)")
-
-
 # --------------------------------------------------------------------------- one entry
 
 
 class _EntryFormatter:
-    """Formats one entry: Authors. (Year). Title. Source. DOI-or-URL."""
+    """Formats one entry as HTML: Authors. (Year). Title. Source. DOI-or-URL."""
 
     def __init__(self, entry: Entry, year: str) -> None:
         self.entry = entry
@@ -507,18 +378,17 @@ class _EntryFormatter:
     def who(self) -> str:
         if any(not n.others for n in self.authors):
             text = reference_names(self.authors)
-            return _sentence(md_escape(text), text)
+            return _sentence(esc(text), text)
         if any(not n.others for n in self.editors) and self.type not in ("incollection", "inproceedings"):
             real = [n for n in self.editors if not n.others]
-            text = reference_names(self.editors) + (" (Eds.)." if len(real) > 1 else " (Ed.).")
-            return md_escape(text)
+            return esc(reference_names(self.editors) + (" (Eds.)." if len(real) > 1 else " (Ed.)."))
         return ""
 
     def date(self) -> str:
         month = _month(self.entry) if self.type in WEB_TYPES and self.year != NO_DATE else ""
         day = self.field("day") if month else ""
         when = self.year + (f", {month}" if month else "") + (f" {day}" if day else "")
-        return md_escape(f"({when}).")
+        return esc(f"({when}).")
 
     # ---- title and where it was published
 
@@ -547,38 +417,38 @@ class _EntryFormatter:
         text = self.field("title")
         if not text:
             return ""
-        markdown = _italic(text) if italic else md_escape(text)
+        html = _italic(text) if italic else esc(text)
         plain = text
         if extra:
-            markdown += " " + md_escape(f"({extra})")
+            html += " " + esc(f"({extra})")
             plain = ")"
         if description:
-            markdown += " " + md_escape(f"[{description}]")
+            html += " " + esc(f"[{description}]")
             plain = "]"
-        return _sentence(markdown, plain)
+        return _sentence(html, plain)
 
     def journal(self) -> str:
         journal = self.field("journal")
         volume, issue, pages = self.field("volume"), self.field("number"), self.field("pages")
         text = _italic(journal)
         if volume:
-            text += ", " + _italic(volume) + (md_escape(f"({issue})") if issue else "")
+            text += ", " + _italic(volume) + (esc(f"({issue})") if issue else "")
         elif issue:
-            text += ", " + md_escape(f"({issue})")
+            text += ", " + esc(f"({issue})")
         if pages:
-            text += ", " + md_escape(pages)
+            text += ", " + esc(pages)
         return _sentence(text, pages or volume or journal) if text else ""
 
     def container(self) -> str:
-        """"In E. Editor (Ed.), *Book title* (pp. 1–10). Publisher."."""
+        """"In E. Editor (Ed.), <em>Book title</em> (pp. 1–10). Publisher."."""
         real = [n for n in self.editors if not n.others]
         lead = "In "
         if real:
             lead += editors_in(self.editors) + (" (Eds.), " if len(real) > 1 else " (Ed.), ")
-        text = md_escape(lead) + _italic(self.field("booktitle"))
+        text = esc(lead) + _italic(self.field("booktitle"))
         pages = self.field("pages")
         if pages:
-            text += " " + md_escape(f"({'pp.' if '–' in pages or '-' in pages else 'p.'} {pages})")
+            text += " " + esc(f"({'pp.' if '–' in pages or '-' in pages else 'p.'} {pages})")
         text += "."
         publisher = self.publisher("publisher", "organization")
         return f"{text} {publisher}" if publisher else text
@@ -600,7 +470,7 @@ class _EntryFormatter:
             if value:
                 if value == self.author_text():
                     return ""
-                return _sentence(md_escape(value), value)
+                return _sentence(esc(value), value)
         return ""
 
     # ---- link
@@ -608,6 +478,6 @@ class _EntryFormatter:
     def address(self) -> str:
         doi = self.entry.fields.get("doi", "").strip()
         if doi:
-            return doi_link(doi)
+            return _address_link("https://doi.org/" + doi, doi_address(doi))
         url = self.entry.fields.get("url", "").strip()
-        return url_link(url) if url else ""
+        return _address_link(url, urllib.parse.quote(url, safe=_URL_SAFE)) if url else ""

@@ -1,17 +1,19 @@
 """What reference managers and search engines read in a page's <head>.
 
 Highwire Press ``citation_*`` tags (Google Scholar's inclusion guidelines), schema.org
-JSON-LD, Open Graph and a description. Every value is escaped; JSON-LD cannot close its
-script element.
+JSON-LD, Open Graph and a description. Every value is escaped (:func:`coprod.markup.esc`);
+JSON-LD cannot close its script element. Names are :class:`~coprod.cite.names.Name`: a page's
+authors from :attr:`Citable.names`, a reference's from its CSL-JSON item.
 """
 
 from __future__ import annotations
 
-import html
 import json
 
-from . import __version__
-from .citeformats import LIBRARY, Citable
+from .. import __version__
+from ..markup import esc
+from .formats import LIBRARY, Citable
+from .names import Name
 
 LICENCES = {
     "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
@@ -21,7 +23,7 @@ LICENCES = {
 
 
 def _meta(name: str, content: str, attribute: str = "name") -> str:
-    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}">'
+    return f'<meta {attribute}="{esc(name)}" content="{esc(content)}">'
 
 
 def _slashes(day: str) -> str:
@@ -43,7 +45,7 @@ def highwire(c: Citable) -> list[str]:
         tags.append(_meta("citation_keywords", "; ".join(c.keywords)))
     for item in c.references:
         parts = [f"citation_title={item.get('title', '')}"]
-        parts += [f"citation_author={_csl_name(a)}" for a in item.get("author", [])[:3]]
+        parts += [f"citation_author={Name.from_csl(a).family_given}" for a in item.get("author", [])[:3]]
         year = _csl_year(item)
         if year:
             parts.append(f"citation_publication_date={year}")
@@ -81,7 +83,7 @@ def json_ld(c: Citable, site_url: str) -> str:
         "dateModified": c.date,
         "inLanguage": "en",
         "license": LICENCES.get(c.licence, c.licence),
-        "author": [_schema_person(a) for a in c.people],
+        "author": [n.schema() for n in c.names],
         "publisher": {"@type": "Organization", "name": LIBRARY, "url": site_url},
         "isPartOf": {"@type": "WebSite", "name": LIBRARY, "url": site_url, "version": __version__},
     }
@@ -106,22 +108,9 @@ def head_tags(c: Citable, site_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csl_name(person: dict) -> str:
-    if "literal" in person:
-        return person["literal"]
-    return ", ".join(p for p in (person.get("family", ""), person.get("given", "")) if p)
-
-
 def _csl_year(item: dict) -> str:
     parts = (item.get("issued") or {}).get("date-parts") or [[]]
     return str(parts[0][0]) if parts and parts[0] else ""
-
-
-def _schema_person(name: str) -> dict:
-    if "," in name:
-        family, given = (p.strip() for p in name.split(",", 1))
-        return {"@type": "Person", "familyName": family, "givenName": given, "name": f"{given} {family}"}
-    return {"@type": "Organization", "name": name}
 
 
 def _schema_citation(item: dict) -> dict:
@@ -133,7 +122,8 @@ def _schema_citation(item: dict) -> dict:
     year = _csl_year(item)
     if year:
         out["datePublished"] = year
-    authors = [_csl_name(a) for a in item.get("author", [])]
+    authors = [Name.from_csl(a) for a in item.get("author", [])]
     if authors:
-        out["author"] = [{"@type": "Person" if "," in a else "Organization", "name": a} for a in authors]
+        out["author"] = [{"@type": "Person" if a.given and not a.organisation else "Organization",
+                          "name": a.family_given} for a in authors]
     return out

@@ -1,7 +1,9 @@
 """BibTeX entries (as pybtex reads them) to CSL-JSON items, the format reference managers
 and citeproc read (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html).
 
-LaTeX in text fields is decoded to Unicode and its grouping braces removed; DOIs and URLs
+LaTeX in text fields is decoded to Unicode by the pages' own decoder
+(:func:`coprod.cite.latex.latex_text`), so a title reads the same on the page, in CSL-JSON,
+in the JSON-LD and in every cite file (a bare ``%`` included); DOIs and URLs
 are copied as they are. A name in double braces (``{{The PARTNERS2 writing collective}}``,
 read by pybtex as one braced last name) is a corporate author and becomes ``{"literal": ...}``.
 BibTeX's ``and others`` has no CSL-JSON form and is left out.
@@ -14,7 +16,8 @@ from typing import Any
 
 from pybtex.database import Entry, Person
 
-from .cite import latex_text
+from .latex import latex_text
+from .names import Name, month_number
 
 # BibTeX/BibLaTeX entry type -> CSL type; anything else is a "document". A misc or
 # unpublished entry with a url is a "webpage".
@@ -54,18 +57,10 @@ TEXT_FIELDS = (
     ("note", "note"),
     ("language", "language"),
 )
-# Fields outside coprod.bibliography.PUBLISHED_FIELDS (abstract, keywords, file, ...) never
+# Fields outside coprod.cite.bibtex.PUBLISHED_FIELDS (abstract, keywords, file, ...) never
 # reach here: they are set aside when the .bib file is read.
 # Fields copied exactly (identifiers, not prose).
 VERBATIM_FIELDS = (("doi", "DOI"), ("url", "URL"))
-MONTHS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-
-def decode_latex(text: str) -> str:
-    """Plain Unicode text from a BibTeX field: the pages' own decoder
-    (:func:`coprod.cite.latex_text`), so a title reads the same on the page, in CSL-JSON,
-    in the JSON-LD and in every cite file (a bare ``%`` included)."""
-    return latex_text(text)
 
 
 def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
@@ -81,13 +76,13 @@ def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
             item[role] = names
     for bibtex, csl in TEXT_FIELDS:
         if fields.get(bibtex):
-            item[csl] = decode_latex(fields[bibtex])
+            item[csl] = latex_text(fields[bibtex])
     container = _first(fields, ("journal", "journaltitle", "booktitle"))
     if container:
         item["container-title"] = container
     number = fields.get("number")
     if number:
-        item["issue" if kind == "article" else "number"] = decode_latex(number)
+        item["issue" if kind == "article" else "number"] = latex_text(number)
     if fields.get("pages"):
         item["page"] = _pages(fields["pages"])
     publisher = _first(fields, ("publisher", "institution", "school", "organization"))
@@ -109,21 +104,8 @@ def bibliography_to_csl(entries: dict[str, Entry]) -> list[dict[str, Any]]:
 
 def person_to_csl(person: Person) -> dict[str, str] | None:
     """``{"family", "given", ...}``, ``{"literal"}`` for a corporate name, or None for "others"."""
-    last = person.last_names
-    given = person.first_names + person.middle_names
-    if len(last) == 1 and not given and not person.prelast_names and not person.lineage_names:
-        if last[0] == "others":
-            return None
-        if last[0].startswith("{") and last[0].endswith("}"):
-            return {"literal": decode_latex(last[0])}
-    name: dict[str, str] = {"family": decode_latex(" ".join(last))}
-    if given:
-        name["given"] = decode_latex(" ".join(given))
-    if person.prelast_names:
-        name["non-dropping-particle"] = decode_latex(" ".join(person.prelast_names))
-    if person.lineage_names:
-        name["suffix"] = decode_latex(" ".join(person.lineage_names))
-    return name
+    name = Name.from_person(person)
+    return None if name.others else name.csl()
 
 
 def _csl_type(kind: str, fields: dict[str, str]) -> str:
@@ -135,15 +117,15 @@ def _csl_type(kind: str, fields: dict[str, str]) -> str:
 
 
 def _first(fields: dict[str, str], names: tuple[str, ...]) -> str:
-    return next((decode_latex(fields[name]) for name in names if fields.get(name)), "")
+    return next((latex_text(fields[name]) for name in names if fields.get(name)), "")
 
 
 def _pages(pages: str) -> str:
-    return re.sub(r"\s*-+\s*", "-", decode_latex(pages.replace("--", "-")))
+    return re.sub(r"\s*-+\s*", "-", latex_text(pages.replace("--", "-")))
 
 
 def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
-    year = decode_latex(fields.get("year", ""))
+    year = latex_text(fields.get("year", ""))
     if not year:
         return None
     if not year.isdigit():
@@ -156,7 +138,4 @@ def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
 
 
 def _month(value: str) -> int | None:
-    text = decode_latex(value).strip().lower()
-    if text.isdigit() and 1 <= int(text) <= 12:
-        return int(text)
-    return MONTHS.get(text[:3])
+    return month_number(latex_text(value))

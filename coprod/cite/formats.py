@@ -22,12 +22,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
 
-from .controls import CONTROL_CHARACTERS
+from ..controls import CONTROL_CHARACTERS
+from .names import MONTHS, Name
 
 LIBRARY = "Co-production Evidence Library"
 ACCESSED = "[date accessed]"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,10 @@ class Citable:
     def people(self) -> tuple[str, ...]:
         return self.authors or (LIBRARY,)
 
-
-_NAME_PARTS = re.compile(r"[\s-]+")
+    @property
+    def names(self) -> tuple[Name, ...]:
+        """:attr:`people` as names: each "Family, Given" split once, here."""
+        return tuple(Name.parse(person) for person in self.people)
 
 
 def one_line(text: str) -> str:
@@ -86,22 +87,6 @@ def _d(value: str) -> date | None:
         return None
 
 
-def _person_apa(name: str) -> str:
-    if "," not in name:
-        return name  # an organisation
-    family, given = (part.strip() for part in name.split(",", 1))
-    initials = " ".join(f"{g[0]}." for g in _NAME_PARTS.split(given) if g)
-    return f"{family}, {initials}"
-
-
-def _person_vancouver(name: str) -> str:
-    if "," not in name:
-        return name
-    family, given = (part.strip() for part in name.split(",", 1))
-    initials = "".join(g[0] for g in _NAME_PARTS.split(given) if g)
-    return f"{family} {initials}"
-
-
 def _join_apa(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
@@ -122,14 +107,14 @@ def apa(c: Citable) -> str:
     d = _d(c.date)
     when = f"{d.year}, {MONTHS[d.month - 1]} {d.day}" if d else "n.d."
     version = f" (Version {c.version})" if c.version else ""
-    who = _join_apa([_person_apa(a) for a in c.people])
+    who = _join_apa([n.reference for n in c.names])
     site = f" {LIBRARY}." if c.authors else ""  # APA leaves out a site name that is also the author
     return f"{_sentence_end(who)} ({when}). {c.title}{version}.{site} Retrieved {ACCESSED}, from {c.url}"
 
 
 def harvard(c: Citable) -> str:
     c = clean(c)
-    who = _join_harvard(c.people)
+    who = _join_harvard([n.family_given for n in c.names])
     version = f" Version {c.version}." if c.version else ""
     return f"{who} ({c.year}) {_sentence_end(c.title)}{version} {LIBRARY}. Available at: {c.url} (Accessed: {ACCESSED})."
 
@@ -137,7 +122,7 @@ def harvard(c: Citable) -> str:
 def vancouver(c: Citable) -> str:
     c = clean(c)
     d = _d(c.date)
-    who = ", ".join(_person_vancouver(a) for a in c.people)
+    who = ", ".join(n.vancouver for n in c.names)
     updated = f" [updated {d.year} {MONTHS[d.month - 1][:3]} {d.day}; cited {ACCESSED}]" if d else f" [cited {ACCESSED}]"
     version = f" Version {c.version}." if c.version else ""
     published = _d(c.published)
@@ -167,13 +152,12 @@ def _bibtex_name_part(text: str) -> str:
     return "{" + value + "}" if _AND_RE.search(text) or "," in text else value
 
 
-def _bibtex_person(name: str) -> str:
-    """"Family, Given" as BibTeX reads it: one person, whatever the name holds. A name
-    without a comma (an organisation) is braced whole, so it is never split or reordered."""
-    if "," not in name:
-        return "{" + _bibtex_value(name) + "}"
-    family, given = (part.strip() for part in name.split(",", 1))
-    return f"{_bibtex_name_part(family)}, {_bibtex_name_part(given)}"
+def _bibtex_person(name: Name) -> str:
+    """"Family, Given" as BibTeX reads it: one person, whatever the name holds. An
+    organisation is braced whole, so it is never split or reordered."""
+    if name.organisation:
+        return "{" + _bibtex_value(name.family) + "}"
+    return ", ".join(_bibtex_name_part(part) for part in (name.surname, name.given) if part)
 
 
 def _bibtex_url(url: str) -> str:
@@ -184,7 +168,7 @@ def _bibtex_url(url: str) -> str:
 def bibtex(c: Citable, accessed: bool = True) -> str:
     c = clean(c)
     d = _d(c.date)
-    authors = " and ".join(_bibtex_person(a) for a in c.people)
+    authors = " and ".join(_bibtex_person(n) for n in c.names)
     fields = [
         ("author", authors if c.authors else "{" + LIBRARY + "}"),
         ("title", "{" + _bibtex_value(c.title) + "}"),
@@ -226,8 +210,7 @@ def csl_json(c: Citable, accessed: bool = True) -> str:
         "id": c.key,
         "type": "webpage",
         "title": c.title,
-        "author": [({"family": a.split(",", 1)[0].strip(), "given": a.split(",", 1)[1].strip()} if "," in a
-                    else {"literal": a}) for a in c.people],
+        "author": [n.csl() for n in c.names],
         "container-title": LIBRARY,
         "publisher": LIBRARY,
         "URL": c.url,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.database.input.bibtex import Parser
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
@@ -32,6 +32,9 @@ from coprod.body import html_or_links
 from coprod.controls import describe, find_controls, has_controls
 from coprod.problems import Report
 from coprod.urls import reference_anchor
+
+from .latex import escape_bare_percent
+from .names import MONTHS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MACRO_CHARS = 10_000  # one @string, expanded
@@ -71,7 +74,7 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
 }
 
 # The fields the site shows or exports (pages, references.bib, CSL-JSON, cite files, JSON-LD:
-# see coprod.cite and coprod.csl). Any other field (abstract, file, groups, keywords,
+# see coprod.cite). Any other field (abstract, file, groups, keywords,
 # timestamps, owner, urldate, a private x-private-note, ...) is set aside when read: it is
 # never published and never grounds for rejecting an entry.
 PUBLISHED_FIELDS = frozenset({
@@ -160,7 +163,7 @@ class _Loader:
     def __init__(self, report: Report, display_path: str) -> None:
         self.report = report
         self.path = display_path
-        self.macros: dict[str, str] = {name.lower(): value for name, value in month_names.items()}
+        self.macros: dict[str, str] = {name[:3].lower(): name for name in MONTHS}  # BibTeX's jan ... dec
         self.bad_macros: set[str] = set()
         self.seen_keys: dict[str, tuple[str, int]] = {}
         self.seen_anchors: dict[str, tuple[str, int]] = {}  # reference_anchor(key), folded -> first
@@ -1045,19 +1048,30 @@ def _entry_body(text: str) -> tuple[str | None, int]:
 # --------------------------------------------------------------------------- public
 
 
+VERBATIM_FIELDS = frozenset({"doi", "url"})  # identifiers: a "%" in them is percent-encoding
+
+
 class _VerbatimWriter(BibTeXWriter):
     """pybtex's BibTeX writer, writing values as they were read. pybtex's own writer encodes
     each value as LaTeX again, which changes text that already is LaTeX: a DOI's ``_``
     becomes ``\\_`` and ``\\%`` becomes ``\\\\%``, so a reader's reference manager imports a
-    different DOI."""
+    different DOI. The one change: a bare ``%`` in text, which the site reads as a per cent
+    sign (:mod:`coprod.cite.latex`), is written ``\\%`` so the reader's LaTeX reads it so too."""
 
     def _encode(self, text: str) -> str:
-        return text
+        return escape_bare_percent(text)
+
+    def _write_field(self, stream: io.TextIOBase, type: str, value: str) -> None:
+        if type.lower() in VERBATIM_FIELDS:
+            stream.write(f",\n    {type} = {self.quote(value)}")
+        else:
+            super()._write_field(stream, type, value)
 
 
 def write_bibtex(entries: dict[str, Entry]) -> str:
-    """The entries as a .bib file, in the order given, each value exactly as read (values
-    from :func:`load_bibliography` have balanced braces, so none can close its field early)."""
+    """The entries as a .bib file, in the order given, each value exactly as read but for a
+    bare ``%`` written ``\\%`` (values from :func:`load_bibliography` have balanced braces,
+    so none can close its field early)."""
     if not entries:
         return ""
     stream = io.StringIO()
