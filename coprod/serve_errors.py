@@ -15,8 +15,8 @@ import html
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import urls
-from .problems import Report
+from .checks.problems import Report
+from .pages import urls
 
 TITLE = "The evidence has errors"
 HOME = "index.md"

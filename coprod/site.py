@@ -10,16 +10,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls
-from .charts import claims_by_strength_chart
+from .checks.evidence import load_evidence
+from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
 from .cite.references import References
-from .contribute import contribute_pages
-from .evidence import load_evidence
-from .exports import data_files, data_page
 from .model import Library
 from .model import library as build_library
-from .pages import Page
+from .pages import Page, urls
 from .pages.business_case import business_case_page, claim_page
 from .pages.case_study import case_study_page
 from .pages.catalogue import catalogue_data, catalogue_pages
@@ -37,10 +34,12 @@ from .pages.citing import (
     unpublished,
     whats_new_page,
 )
+from .pages.contribute import contribute_pages
 from .pages.evidence_map import evidence_map_page
+from .pages.exports import data_files, data_page
 from .pages.references import references_page
 from .pages.taxonomy_pages import index_evidence, taxonomy_pages
-from .problems import Report
+from .render.charts import claims_by_strength_chart
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
 

@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import accumulate
 from pathlib import Path
 
-from .taxonomy import Taxonomy
+from .read.taxonomy import Taxonomy
 
 
 class Words:

@@ -16,11 +16,13 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, csp, nav, pdf, search, serve_errors, site, site_address, urls
+from coprod import __version__, search, serve_errors, site, site_address
 from coprod.cite.head import head_tags
 from coprod.export import render_docs_page
-from coprod.prerender import stash, unstash
-from coprod.sanitize import rename_toc, sanitize_contributed
+from coprod.pages import nav, urls
+from coprod.render import csp, pdf
+from coprod.render.prerender import stash, unstash
+from coprod.render.sanitize import rename_toc, sanitize_contributed
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
@@ -175,7 +177,7 @@ def on_post_build(config):
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
     log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
-    try:  # the business case as a PDF, from its built page (coprod/pdf.py)
+    try:  # the business case as a PDF, from its built page (coprod/render/pdf.py)
         pdf.write_business_case(site_dir, pdf.facts_for(_state["build"].citables.get(urls.BUSINESS_CASE), _state["site_url"]))
     except (ImportError, OSError) as error:  # WeasyPrint or its Pango missing: CI must have it
         (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")

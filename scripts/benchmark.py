@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coprod.evidence import load_evidence
-from coprod.problems import Report
+from coprod.checks.evidence import load_evidence
+from coprod.checks.problems import Report
 from coprod.synthetic import write_evidence
 
 

@@ -50,8 +50,8 @@ from benchmark import time_build
 
 from coprod import search
 from coprod import site as site_module
-from coprod.evidence import load_evidence
-from coprod.problems import Report
+from coprod.checks.evidence import load_evidence
+from coprod.checks.problems import Report
 from coprod.synthetic import write_evidence
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -10,7 +10,7 @@ from _project_python import use_project_python
 
 use_project_python()
 
-from coprod.contribute import from_issue_main  # after the interpreter is the project's
+from coprod.pages.contribute import from_issue_main
 
 if __name__ == "__main__":
     sys.exit(from_issue_main())

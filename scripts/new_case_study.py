@@ -11,7 +11,7 @@ from _project_python import use_project_python
 
 use_project_python()
 
-from coprod.scaffold import main  # after the interpreter is the project's
+from coprod.cli.scaffold import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,7 +10,7 @@ from _project_python import use_project_python
 
 use_project_python()
 
-from coprod.validate_cli import main  # after the interpreter is the project's
+from coprod.cli.validate import main
 
 if __name__ == "__main__":
     main()

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
 
+from coprod.checks.problems import Report
 from coprod.cite.bibtex import (
     DOI_RE,
     REQUIRED_FIELDS,
     Bibliography,
     load_bibliography,
 )
-from coprod.problems import Report
 
 GOLDEN = Path(__file__).parent / "golden" / "bib"
 JABREF = Path(__file__).parent / "fixtures" / "bib" / "jabref-participation-studies.bib"
@@ -371,7 +371,7 @@ def test_unpublished_fields_never_fail_strict_validation(tmp_path: Path) -> None
 
     from conftest import make_evidence
 
-    from coprod.validate_cli import run
+    from coprod.cli.validate import run
 
     evidence = make_evidence(tmp_path)
     bib = evidence / "references.bib"

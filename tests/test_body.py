@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.body import (
+from coprod.checks.body import (
     READABILITY_MAX_GRADE,
     bad_scheme,
     check_body,
@@ -27,7 +27,7 @@ from coprod.body import (
     readability_grade,
     unsafe_html,
 )
-from coprod.problems import Report
+from coprod.checks.problems import Report
 
 GOLDEN = Path(__file__).parent / "golden" / "body"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.md"))

@@ -15,9 +15,8 @@ import pytest
 from conftest import ROOT, check_golden, edit_record, make_evidence
 from test_taxonomy_pages import linked_case_ids, load, render
 
-from coprod import urls
 from coprod.model import Library
-from coprod.pages import Page
+from coprod.pages import Page, urls
 from coprod.pages.catalogue import catalogue_data, catalogue_pages
 from coprod.pages.listing import sort_case_studies
 from coprod.pages.taxonomy_pages import taxonomy_pages

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_evidence
 
-from coprod.checkwords import check_bib_text, find_checkwords
-from coprod.evidence import load_evidence
-from coprod.problems import Report
+from coprod.checks.checkwords import check_bib_text, find_checkwords
+from coprod.checks.evidence import load_evidence
+from coprod.checks.problems import Report
 
 
 @pytest.mark.parametrize("text, words", [

@@ -22,11 +22,11 @@ from conftest import FIXTURES, check_golden
 from pybtex.database import parse_string
 from test_build import make_project, mkdocs_build
 
+from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.formats import FORMATS
 from coprod.cite.latex import latex_text
-from coprod.exports import REFERENCES_BIB, REFERENCES_JSON
-from coprod.problems import Report
+from coprod.pages.exports import REFERENCES_BIB, REFERENCES_JSON
 
 EVERYWHERE = FIXTURES / "bib" / "everywhere"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cite" / "everywhere.txt"

@@ -17,12 +17,12 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, check_golden
 
-from coprod import contribute
-from coprod.evidence import load_evidence
-from coprod.guidance import check_guidance
+from coprod.checks.evidence import load_evidence
+from coprod.checks.guidance import check_guidance
+from coprod.checks.problems import Report
 from coprod.model import Library
 from coprod.model import load as load_library
-from coprod.problems import Report
+from coprod.pages import contribute
 
 GOLDEN = Path(__file__).parent / "golden" / "contribute"
 TODAY = date(2026, 11, 26)

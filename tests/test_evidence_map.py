@@ -14,13 +14,19 @@ import markdown
 import pytest
 from conftest import ROOT, check_golden, make_evidence
 
-from coprod import urls
-from coprod.charts import bar_chart, case_study_charts, claims_by_strength_chart, counted_case_studies, relative_url
-from coprod.evidence import load_evidence
+from coprod.checks.evidence import load_evidence
+from coprod.checks.problems import Report
 from coprod.model import Library, library
 from coprod.model import load as load_library
+from coprod.pages import urls
 from coprod.pages.evidence_map import ENABLERS, EVIDENCE, PRINCIPLES, VIEWS, build_grid, cell_anchor, evidence_map_page
-from coprod.problems import Report
+from coprod.render.charts import (
+    bar_chart,
+    case_study_charts,
+    claims_by_strength_chart,
+    counted_case_studies,
+    relative_url,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "evidence_map"
 SVG = "{http://www.w3.org/2000/svg}"

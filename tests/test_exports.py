@@ -12,19 +12,13 @@ import pytest
 from conftest import ROOT, check_golden, make_evidence
 from pybtex.database import Entry, Person, parse_string
 
-from coprod import strictyaml
+from coprod.checks.problems import Report
 from coprod.cite.csl import entry_to_csl, person_to_csl
 from coprod.cite.latex import latex_text as decode_latex
-from coprod.exports import (
-    CASE_STUDIES_CSV,
-    data_files,
-    data_page,
-    field_name,
-    guard,
-)
 from coprod.model import Library
 from coprod.model import load as load_library
-from coprod.problems import Report
+from coprod.pages.exports import CASE_STUDIES_CSV, data_files, data_page, field_name, guard
+from coprod.read import strictyaml
 
 GOLDEN = ROOT / "tests" / "golden" / "exports"
 CSL_SCHEMA = GOLDEN / "csl-data.schema.json"  # the CSL project's schema, copied (MIT)

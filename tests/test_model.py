@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import make_evidence
 
-from coprod.fieldmap import FieldMapError, field_map
+from coprod.checks.problems import Report
 from coprod.model import CaseStudy, Claim, Note, Outcome, PrincipleUse, load
-from coprod.problems import Report
-from coprod.schema import load_schemas
+from coprod.model.fieldmap import FieldMapError, field_map
+from coprod.read.schema import load_schemas
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coprod import __version__, site, urls
-from coprod.pdf import PDF_URI, PdfFacts, document
+from coprod import __version__, site
+from coprod.pages import urls
+from coprod.render.pdf import PDF_URI, PdfFacts, document
 
 ROOT = Path(__file__).resolve().parents[1]
 

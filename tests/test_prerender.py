@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import markdown
 
-from coprod import urls
-from coprod.markup import bullet_list, esc, table
+from coprod.pages import urls
 from coprod.pages.common import contributed
-from coprod.prerender import stash, unstash
+from coprod.render.markup import bullet_list, esc, table
+from coprod.render.prerender import stash, unstash
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from coprod.contribute import MAX_ID_LENGTH, slug_id
-from coprod.evidence import load_evidence
-from coprod.guidance import guidance_blocks, remove_guidance
-from coprod.problems import Report
+from coprod.checks.evidence import load_evidence
+from coprod.checks.guidance import guidance_blocks, remove_guidance
+from coprod.checks.problems import Report
+from coprod.pages.contribute import MAX_ID_LENGTH, slug_id
 
 SCRIPT = ROOT / "scripts" / "new_case_study.py"
 NEW_ID = "peer-researchers-shaping-a-housing-study"

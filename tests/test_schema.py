@@ -11,9 +11,9 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.problems import Report
-from coprod.schema import load_schemas
-from coprod.source import read_source
+from coprod.checks.problems import Report
+from coprod.read.schema import load_schemas
+from coprod.read.source import read_source
 
 SCHEMAS = load_schemas(ROOT / "evidence" / "schema")
 RECORDS = sorted((ROOT / "evidence").glob("*/*.md")) + sorted((ROOT / "tests").rglob("golden/evidence/**/*.md"))

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from coprod import search, site, urls
+from coprod import search, site
 from coprod.model import Library
+from coprod.pages import urls
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "docs" / "assets" / "javascripts"

@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT
 from pybtex.database import parse_string
 
-from coprod import urls
+from coprod.checks.problems import Report
 from coprod.model import load as load_library
-from coprod.problems import Report
+from coprod.pages import urls
 
 
 @pytest.fixture(scope="module")

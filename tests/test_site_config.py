@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from conftest import ROOT
 
-from coprod.body import MARKDOWN_EXTENSIONS
+from coprod.checks.body import MARKDOWN_EXTENSIONS
 
 
 def site_config() -> dict:

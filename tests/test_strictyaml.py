@@ -7,9 +7,9 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod import strictyaml
-from coprod.problems import Report
-from coprod.source import SourceFile, parse_front_matter
+from coprod.checks.problems import Report
+from coprod.read import strictyaml
+from coprod.read.source import SourceFile, parse_front_matter
 
 SAMPLES = [
     "a: 1\nb: NO\nc:\n  - x\n  - y: 2\n    z: 2024-02-30\n",

@@ -11,12 +11,11 @@ import markdown
 import pytest
 from conftest import ROOT, check_golden, edit_record, make_evidence
 
-from coprod import urls
+from coprod.checks.problems import Report
 from coprod.model import Library
 from coprod.model import load as load_library
-from coprod.pages import Page
+from coprod.pages import Page, urls
 from coprod.pages.taxonomy_pages import NO_CASE_STUDIES, index_evidence, taxonomy_pages
-from coprod.problems import Report
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 LINK = re.compile(r"\]\(([^()\s]+)\)")  # a markdown link to a .md page

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import check_golden, make_evidence
 
-from coprod.validate_cli import run
+from coprod.cli.validate import run
 
 CASES = sorted(p for p in (Path(__file__).parent / "golden" / "evidence").iterdir() if p.is_dir())
 

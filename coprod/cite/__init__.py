@@ -13,6 +13,6 @@
 - :mod:`.head`: what reference managers and search engines read in a page's ``<head>``.
 
 The package has no re-exports: import from the module (``from coprod.cite.references
-import References``), which keeps :mod:`coprod.body` (which needs :mod:`.syntax`) free of
+import References``), which keeps :mod:`coprod.checks.body` (which needs :mod:`.syntax`) free of
 an import cycle through :mod:`.bibtex`.
 """

@@ -28,10 +28,10 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
-from coprod.body import html_or_links
-from coprod.controls import describe, find_controls, has_controls
-from coprod.problems import Report
-from coprod.urls import reference_anchor
+from coprod.checks.body import html_or_links
+from coprod.checks.controls import describe, find_controls, has_controls
+from coprod.checks.problems import Report
+from coprod.pages.urls import reference_anchor
 
 from .latex import escape_bare_percent
 from .names import MONTHS
@@ -741,7 +741,7 @@ class _Loader:
         return ok
 
     def check_controls(self, chunk: _Chunk, key: str) -> bool:
-        """No control or invisible character (see :mod:`coprod.controls`) in a published field:
+        """No control or invisible character (see :mod:`coprod.checks.controls`) in a published field:
         they forge lines in citation files and make text read differently from what it is.
         Line breaks and tabs are allowed: in BibTeX they are spaces (pybtex reads them so)."""
         if not has_controls(chunk.text, allow=_BIBTEX_WHITESPACE):

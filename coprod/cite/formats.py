@@ -7,7 +7,7 @@ page's script replaces with today's date (and which stays readable without JavaS
 
 What a reader copies must be exactly one record with the text as written, whatever a
 contributor typed: every value is made one line first (:func:`one_line`: control and
-invisible characters, see :mod:`coprod.controls`, become spaces; the validator rejects them
+invisible characters, see :mod:`coprod.checks.controls`, become spaces; the validator rejects them
 anyway), then each writer escapes for its own format: BibTeX writes braces, backslashes and
 its special characters as LaTeX commands, so a value can never close its field, and protects
 names so they cannot split into more people; RIS values, being one line, cannot start a tag;
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
 
-from ..controls import CONTROL_CHARACTERS
+from ..checks.controls import CONTROL_CHARACTERS
 from .names import MONTHS, Name
 
 LIBRARY = "Co-production Evidence Library"

@@ -1,7 +1,7 @@
 """What reference managers and search engines read in a page's <head>.
 
 Highwire Press ``citation_*`` tags (Google Scholar's inclusion guidelines), schema.org
-JSON-LD, Open Graph and a description. Every value is escaped (:func:`coprod.markup.esc`);
+JSON-LD, Open Graph and a description. Every value is escaped (:func:`coprod.render.markup.esc`);
 JSON-LD cannot close its script element. Names are :class:`~coprod.cite.names.Name`: a page's
 authors from :attr:`Citable.names`, a reference's from its CSL-JSON item.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..markup import esc
+from ..render.markup import esc
 from .formats import LIBRARY, Citable
 from .names import Name
 

@@ -14,8 +14,8 @@ page's own References section::
 Text from the .bib file is LaTeX: it is decoded by :func:`~coprod.cite.latex.latex_text`
 (the decoder every other output uses) and names are :class:`~coprod.cite.names.Name`.
 A marker is markdown (it stands in a contributor's markdown body), every piece escaped with
-:func:`~coprod.text.md_escape`; a reference is HTML, written here, every piece escaped with
-:func:`~coprod.markup.esc`.
+:func:`~coprod.render.text.md_escape`; a reference is HTML, written here, every piece escaped with
+:func:`~coprod.render.markup.esc`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from pybtex.database import Entry
 
-from .. import markup, urls
-from ..text import md_escape
+from ..pages import urls
+from ..render import markup
+from ..render.text import md_escape
 from .bibtex import Bibliography
 from .latex import latex_text
 from .names import MONTHS, Name, fold, month_number

@@ -17,7 +17,7 @@ definition, an escaped ``\\@``, and ``@`` inside link text (``[text](url)``).
 Everything works on a *masked* copy of the text: code, URLs and link destinations are
 overwritten with spaces (newlines kept), so offsets and line numbers stay exact and a
 single regex pass finds the citations. The code-region helpers are shared with
-:mod:`coprod.body`, which must agree with this module on what counts as code.
+:mod:`coprod.checks.body`, which must agree with this module on what counts as code.
 """
 
 from __future__ import annotations

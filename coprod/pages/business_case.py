@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from .. import urls
 from ..cite.references import References
-from ..markup import block, bullet_list, esc
 from ..model import Claim, EvidenceLinks, Library
-from ..text import md_escape
-from . import Page
+from ..render.markup import block, bullet_list, esc
+from ..render.text import md_escape
+from . import Page, urls
 from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import card_list, case_study_item, strength_badge_html, strength_symbol

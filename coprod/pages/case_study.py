@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from .. import urls
 from ..cite.references import References
-from ..markup import block, bullet_list, esc, link, table, tag_list
 from ..model import CaseStudy, Library
-from ..text import md_escape, safe_url
-from . import Page
+from ..render.markup import block, bullet_list, esc, link, table, tag_list
+from ..render.text import md_escape, safe_url
+from . import Page, urls
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import evidence_kinds
 

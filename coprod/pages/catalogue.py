@@ -9,11 +9,10 @@ import html
 import json
 import posixpath
 
-from .. import urls
-from ..fieldmap import COUNTRY, YEAR, Facet
 from ..model import CaseStudy, Library
-from ..text import md_escape
-from . import Page
+from ..model.fieldmap import COUNTRY, YEAR, Facet
+from ..render.text import md_escape
+from . import Page, urls
 from .listing import card_list, case_study_item, sort_case_studies
 from .taxonomy_pages import TermIndex, index_evidence
 

@@ -7,13 +7,13 @@ import posixpath
 import re
 from datetime import UTC, datetime
 
-from .. import __version__, urls
+from .. import __version__
 from ..cite.csl import entry_to_csl
 from ..cite.formats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
-from ..markup import esc, esc_lines
 from ..model import Library, Record
-from ..text import md_escape
-from . import Page
+from ..render.markup import esc, esc_lines
+from ..render.text import md_escape
+from . import Page, urls
 
 HOW_TO_CITE = "how-to-cite.md"
 WHATS_NEW = "whats-new.md"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .. import urls
-from ..markup import block, esc, link
 from ..model import Library, Record
-from ..sanitize import BODY_END, BODY_START
-from ..text import md_escape, safe_url
+from ..render.markup import block, esc, link
+from ..render.sanitize import BODY_END, BODY_START
+from ..render.text import md_escape, safe_url
+from . import urls
 
 
 def term_link(library: Library, vocabulary: str, key: str, from_uri: str) -> str:

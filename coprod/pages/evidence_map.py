@@ -17,13 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .. import urls
-from ..charts import bar_chart, case_study_charts, counted_case_studies, relative_url
-from ..markup import esc
 from ..model import CaseStudy, Library
-from ..taxonomy import Term
-from ..text import md_escape
-from . import Page
+from ..read.taxonomy import Term
+from ..render.charts import bar_chart, case_study_charts, counted_case_studies, relative_url
+from ..render.markup import esc
+from ..render.text import md_escape
+from . import Page, urls
 
 __all__ = ["Grid", "build_grid", "cell_anchor", "evidence_map_page", "relative_url"]
 

@@ -3,9 +3,9 @@ business case at a glance and the newest case studies, as cards."""
 
 from __future__ import annotations
 
-from .. import urls
-from ..markup import block, esc
 from ..model import Library
+from ..render.markup import block, esc
+from . import urls
 from .listing import card_list, case_study_item, strength_badge_html
 
 MARKER = "<!-- library-stats -->"
@@ -37,7 +37,7 @@ def _search(uri: str) -> str:
 
 
 def _ways_in(library: Library, uri: str, cases: int, claims: int, gaps: int) -> str:
-    from .evidence_map import first_view_summary  # the map decides what its first view is
+    from .evidence_map import first_view_summary
 
     mapped, cells = first_view_summary(library)
     ways = [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import markup, urls
 from ..model import CaseStudy, Claim, Library
+from ..render import markup
+from . import urls
 
 
 def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: str = "") -> str:

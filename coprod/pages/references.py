@@ -3,9 +3,9 @@ with its anchor (``/references/#ref-<key>``) and the pages that cite it."""
 
 from __future__ import annotations
 
-from .. import markup, urls
 from ..cite.references import References
-from . import Page
+from ..render import markup
+from . import Page, urls
 
 TITLE = "References"
 INTRO = (

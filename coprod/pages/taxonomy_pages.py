@@ -10,12 +10,11 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from .. import urls
-from ..markup import bullet_list, esc, link, table
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse
-from ..taxonomy import Term, Vocabulary
-from ..text import md_escape
-from . import Page
+from ..read.taxonomy import Term, Vocabulary
+from ..render.markup import bullet_list, esc, link, table
+from ..render.text import md_escape
+from . import Page, urls
 from .listing import card_list, case_study_item, claim_item, sort_case_studies
 
 NO_CASE_STUDIES = "No case study in the library reports this yet."

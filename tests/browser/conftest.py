@@ -29,7 +29,7 @@ INSTALL_HINT = ("Debian's Chromium is needed for the browser tests: sudo apt-get
 
 def _wait_for_function(self, expression, *, arg=None, timeout=None, polling=None):
     """Playwright's ``wait_for_function`` compiles its predicate with ``eval`` inside the
-    page, which the site's Content-Security-Policy forbids (as it should: coprod/csp.py).
+    page, which the site's Content-Security-Policy forbids (as it should: coprod/render/csp.py).
     This polls the same expression through ``page.evaluate``, which runs over the DevTools
     protocol and is not governed by the page's policy, so every test runs with it on."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError

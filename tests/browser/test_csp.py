@@ -1,4 +1,4 @@
-"""Every page carries a Content-Security-Policy (coprod/csp.py) that the site itself keeps:
+"""Every page carries a Content-Security-Policy (coprod/render/csp.py) that the site itself keeps:
 each page type, light and dark, with search used, reports no violation, and the policy
 comes before every script and stylesheet it must govern."""
 

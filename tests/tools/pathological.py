@@ -3,7 +3,7 @@ measuring (``python tests/tools/pathological.py`` prints the time each takes).
 
 Each shape is a unit that some part of the checks or of Python-Markdown handles badly when
 repeated. :func:`largest_accepted` builds, from a unit, the largest body the limits in
-:mod:`coprod.body` accept (whole file under :data:`coprod.source.MAX_BYTES`): blocks at the
+:mod:`coprod.checks.body` accept (whole file under :data:`coprod.read.source.MAX_BYTES`): blocks at the
 block limit, lines at the line limit, as many ``[`` per block as allowed, placed first so
 that each is followed by the rest of its block. :func:`rejected` builds one the limits turn
 away, at the size of a whole file.
@@ -11,7 +11,8 @@ away, at the size of a whole file.
 
 from __future__ import annotations
 
-from coprod import body, source
+from coprod.checks import body
+from coprod.read import source
 
 UNITS = [
     "[", "[ ", "![", "[^", "[a](", "[a](<", "[a][", "](", "{a", "{a=", "{ on", "{:", "<a", "<", "`", "``", "*a",
@@ -54,7 +55,7 @@ if __name__ == "__main__":  # measure: how long each check and the renderer take
 
     import markdown
 
-    from coprod.problems import Report
+    from coprod.checks.problems import Report
 
     for unit in UNITS:
         text = largest_accepted(unit)

@@ -1,5 +1,5 @@
 // The contribute form (/contribute/): builds a case-study file in the browser.
-// The form markup and the field list come from the JSON Schema (coprod/contribute.py).
+// The form markup and the field list come from the JSON Schema (coprod/pages/contribute.py).
 // It stores nothing and sends nothing: the file leaves the page only when the contributor
 // downloads it, copies it or opens GitHub's new-file page with it. Text from the page is
 // always set with textContent, never parsed as HTML. The validator stays the authority:
@@ -14,7 +14,7 @@
   var idEdited = false;
 
   // ---------------------------------------------------------------- readability
-  // A port of coprod/body.py readability_grade (Flesch-Kincaid grade). Syllables are
+  // A port of coprod/checks/body.py readability_grade (Flesch-Kincaid grade). Syllables are
   // counted by vowel groups (a silent final "e" dropped), not by pyphen's hyphenation, so
   // the grade can differ a little from the validator's, which is the one that counts.
   var WORD_RE = /[A-Za-z][A-Za-z'\u2019-]*/g;

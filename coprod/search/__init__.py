@@ -36,10 +36,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
-from .model import CaseStudy, Library
+from ..model import CaseStudy, Library
+from ..pages import urls
+from ..pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
 from .pagefind_stream import PagefindServiceError, StreamingIndex
-from .pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
 
 BUNDLE = "pagefind"  # the index's folder in the site
 KINDS = {"case-study": "Case study", "claim": "Claim", "page": "Page"}
@@ -183,7 +183,7 @@ def document_for_index(content_html: str, title: str | None, language: str) -> s
 
 def start_index() -> StreamingIndex:
     """A Pagefind index that pages are added to while the site is built (see
-    coprod.pagefind_stream); :func:`finish_index` writes it."""
+    coprod.search.pagefind_stream); :func:`finish_index` writes it."""
     try:
         return StreamingIndex(executable(), EXCLUDE_SELECTORS)
     except PagefindServiceError as error:

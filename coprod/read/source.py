@@ -2,7 +2,7 @@
 
 A contributor's file can be anything: empty, huge, in another encoding, with a byte order
 mark, with front matter that never ends or is a list. Each of these is a problem with the
-file's line, never an exception. The front matter is read with :mod:`coprod.strictyaml`
+file's line, never an exception. The front matter is read with :mod:`coprod.read.strictyaml`
 so every value keeps its line in the file.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..checks.problems import Report
 from . import strictyaml
-from .problems import Report
 
 MAX_BYTES = 256 * 1024  # a case study is a few KB; anything this big is a mistake or an attack
 BOM = b"\xef\xbb\xbf"

@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .evidence import load_evidence
-from .problems import Report
+from ..checks.evidence import load_evidence
+from ..checks.problems import Report
 
 DESCRIPTION = "Check the library's evidence folder: every problem in every file, in one run."
 

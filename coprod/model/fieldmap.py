@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .schema import Schema
+from ..read.schema import Schema
 
 COUNTRY, YEAR = "country", "year"  # the facets without a vocabulary
 

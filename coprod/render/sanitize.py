@@ -1,7 +1,7 @@
 """The second line of defence: rendered HTML of contributed pages passes through nh3.
 
 The validator rejects raw HTML and bad links in bodies and, since it runs this same
-sanitiser on each rendered body (:func:`coprod.body.check_body`), anything that would be
+sanitiser on each rendered body (:func:`coprod.checks.body.check_body`), anything that would be
 removed here is an error first. If something slipped through, this removes it from the
 page after rendering, keeping what Markdown, the citation links and Material need.
 

@@ -1,7 +1,7 @@
 """The typed model of a checked evidence folder: what every page, chart, export and search
 record reads.
 
-Validation (:mod:`coprod.evidence`) works on the raw files, whose every value keeps its
+Validation (:mod:`coprod.checks.evidence`) works on the raw files, whose every value keeps its
 line for messages. Once the folder is clean, :func:`library` builds the model once:
 frozen dataclasses whose fields are the schema's, with the values the schema guarantees
 (so no reader guards against a missing or mistyped value), and derived values (the start
@@ -16,12 +16,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import urls
-from .cite.bibtex import Bibliography
-from .cite.syntax import Citation
+from ..cite.bibtex import Bibliography
+from ..cite.syntax import Citation
+from ..pages import urls
+from ..read.schema import WILDCARD, Schema
+from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
-from .schema import WILDCARD, Schema
-from .taxonomy import Taxonomy, Term
 
 DEFAULT_LICENCE = "CC-BY-4.0"
 
@@ -254,7 +254,7 @@ class Library:
 # Building the model from validated front matter.
 
 def library(evidence) -> Library:
-    """The model of a checked :class:`coprod.evidence.Evidence` (built once per build)."""
+    """The model of a checked :class:`coprod.checks.evidence.Evidence` (built once per build)."""
     fields = field_map(evidence.schemas)
     cases = {key: case_study(record, fields) for key, record in evidence.case_studies.items()}
     claims = {key: claim(record, fields) for key, record in evidence.claims.items()}
@@ -350,8 +350,8 @@ def _terms(data: dict, term_fields: tuple[TermField, ...], typed: dict) -> tuple
 
 def load(folder: Path, report, **options) -> Library | None:
     """Check the evidence folder and build its model; None if it has errors (all in ``report``).
-    ``options`` go to :func:`coprod.evidence.load_evidence`."""
-    from .evidence import load_evidence
+    ``options`` go to :func:`coprod.checks.evidence.load_evidence`."""
+    from ..checks.evidence import load_evidence
 
     evidence = load_evidence(folder, report, **options)
     return library(evidence) if evidence is not None and not report.errors else None
@@ -360,8 +360,8 @@ def load(folder: Path, report, **options) -> Library | None:
 def with_front_matter(record: Record, data: dict, fields: FieldMap) -> Record:
     """A copy of ``record`` built from other front matter, as the loader builds it (for
     tools and tests that try a change without writing a file)."""
-    from .evidence import Record as RawRecord
-    from .source import SourceFile
+    from ..checks.evidence import Record as RawRecord
+    from ..read.source import SourceFile
 
     raw = RawRecord(record.kind, SourceFile(record.path, data=data, body=record.body), list(record.citations))
     return case_study(raw, fields) if record.kind == "case-study" else claim(raw, fields)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from . import urls
+from ..pages import urls
 
 PDF_URI = "business-case/business-case.pdf"
 PAGE_HTML = "business-case/index.html"

@@ -25,7 +25,7 @@ import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
-from .problems import Report
+from ..checks.problems import Report
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
 

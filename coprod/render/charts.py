@@ -13,9 +13,9 @@ import posixpath
 import re
 from collections import Counter
 
-from . import urls
+from ..model import CaseStudy, Library
+from ..pages import urls
 from .markup import esc
-from .model import CaseStudy, Library
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
 

@@ -1,7 +1,7 @@
 """Ways in for contributors, all read from the one schema.
 
 - :func:`case_study_data` at a :func:`free_id`: what ``scripts/new_case_study.py`` writes
-  (the command itself is :mod:`coprod.scaffold`);
+  (the command itself is :mod:`coprod.cli.scaffold`);
 - :func:`parse_issue` and :func:`case_study_from_issue`: the markdown GitHub makes from
   the case-study issue form (``scripts/from_issue.py``); :func:`issue_form` writes that form;
 - :func:`contribute_pages`: the form page ``contribute/index.md`` for people without Git
@@ -23,12 +23,11 @@ from typing import Any
 import frontmatter
 import yaml
 
-from . import urls
-from .body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
-from .model import Library
-from .pages import Page
-from .schema import WILDCARD, Schema
-from .text import md_escape
+from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
+from ..model import Library
+from ..read.schema import WILDCARD, Schema
+from ..render.text import md_escape
+from . import Page, urls
 
 FORM = "contribute/index.md"
 FIELDS = "contribute/fields.md"
@@ -197,7 +196,7 @@ def issue_form(evidence: Library) -> str:
     form = {"name": "Propose a case study",
             "description": "A case study of co-produced health and social care research, for people without Git.",
             "title": "Case study: ", "labels": ["case study"], "body": body}
-    header = "# Generated from evidence/schema and evidence/taxonomy.yml by coprod/contribute.py; do not edit.\n"
+    header = "# Generated from evidence/schema and evidence/taxonomy.yml by coprod/pages/contribute.py; do not edit.\n"
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -616,13 +615,13 @@ def _write(path: Path, text: str, force: bool) -> int:
 
 
 def new_case_study_parser() -> argparse.ArgumentParser:
-    from .scaffold import parser
+    from ..cli.scaffold import parser
 
     return parser()
 
 
 def new_case_study_main(argv: list[str] | None = None, today: date | None = None) -> int:
-    from .scaffold import main
+    from ..cli.scaffold import main
 
     return main(argv, today)
 

@@ -3,7 +3,7 @@ browsed vocabulary in the schema is in it, so a new vocabulary never needs an ed
 
 from __future__ import annotations
 
-from .model import Library
+from ..model import Library
 
 BROWSE = "Browse"
 

@@ -21,10 +21,10 @@ from typing import TextIO
 
 import yaml
 
-from .contribute import BODY_SECTIONS, Essentials, _parser, _vocabulary_of, case_study_data, free_id, taken_ids
-from .evidence import Evidence
-from .guidance import MARKER, REMOVE_COMMAND, remove_guidance
-from .schema import Schema, did_you_mean
+from ..checks.evidence import Evidence
+from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
+from ..pages.contribute import BODY_SECTIONS, Essentials, _parser, _vocabulary_of, case_study_data, free_id, taken_ids
+from ..read.schema import Schema, did_you_mean
 
 PROG = "new_case_study.py"
 WIDTH = 88
@@ -244,8 +244,8 @@ def template_text(schema: Schema, evidence: Evidence, data: dict, path: str) -> 
 # ----------------------------------------------------------------------------- main
 
 def _load_quietly(folder: Path) -> Evidence:
-    from .evidence import load_evidence
-    from .problems import Report
+    from ..checks.evidence import load_evidence
+    from ..checks.problems import Report
 
     evidence = load_evidence(folder, Report())
     if evidence is None:

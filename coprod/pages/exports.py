@@ -17,13 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import urls
-from .cite.bibtex import write_bibtex
-from .cite.csl import bibliography_to_csl
-from .model import Library, Record
-from .pages import Page
-from .schema import SCHEMA_FILES, WILDCARD, Schema
-from .text import md_escape
+from ..cite.bibtex import write_bibtex
+from ..cite.csl import bibliography_to_csl
+from ..model import Library, Record
+from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
+from ..render.text import md_escape
+from . import Page, urls
 
 CASE_STUDIES_JSON = "data/case-studies.json"
 CASE_STUDIES_CSV = "data/case-studies.csv"

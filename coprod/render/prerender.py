@@ -1,6 +1,6 @@
 """Faster builds: the HTML blocks the generator wrote skip Python-Markdown entirely.
 
-Generated pages write their own lists and tables as HTML blocks (:mod:`coprod.markup`).
+Generated pages write their own lists and tables as HTML blocks (:mod:`coprod.render.markup`).
 Python-Markdown would pass each block through unchanged, but only after reading it with its
 HTML parser, character by character. The hook hands each generated page to :func:`stash`
 first: every such block outside a contributed body is replaced by a placeholder, and
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .markup import BLOCK_TAGS
 from .sanitize import BODY_END, BODY_START
 
-# a block as coprod.markup writes it: a line that opens "<tag ...>" (and closes nothing), up
+# a block as coprod.render.markup writes it: a line that opens "<tag ...>" (and closes nothing), up
 # to the first line that is "</tag>", with no blank line between
 _BLOCK = re.compile(rf"(?m)^<({'|'.join(BLOCK_TAGS)})\b(?:(?!</)[^\n])*\n(?:.+\n)*?</\1>$")
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -43,7 +43,7 @@ class Stash:
 def stash(text: str) -> tuple[str, Stash]:
     """``text`` with the HTML blocks outside the contributed body replaced by placeholders.
     The body runs from the first start marker to the last end marker, as
-    :func:`coprod.sanitize.sanitize_contributed` reads it."""
+    :func:`coprod.render.sanitize.sanitize_contributed` reads it."""
     store = Stash()
     start, end = text.find(BODY_START), text.rfind(BODY_END)
     body = (start, end + len(BODY_END)) if 0 <= start < end else None

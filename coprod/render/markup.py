@@ -7,13 +7,13 @@ build parses only what needs parsing (a contributor's body, and the headings the
 contents is made from). Parsing our own lists and tables as markdown took most of the time
 of a large build.
 
-Rules every block follows, which :mod:`coprod.prerender` relies on:
+Rules every block follows, which :mod:`coprod.render.prerender` relies on:
 
 - it starts with ``<tag`` at the start of a line, where ``tag`` is one of :data:`BLOCK_TAGS`,
   and ends with a line that is exactly ``</tag>``; no line inside it is that line;
 - it has a blank line before and after it (the callers join sections with blank lines);
 - every value in it went through :func:`esc`, and every link's address through
-  :func:`coprod.urls.href` (the address MkDocs would have written for a ``.md`` link, since
+  :func:`coprod.pages.urls.href` (the address MkDocs would have written for a ``.md`` link, since
   MkDocs does not rewrite links inside HTML blocks).
 """
 
@@ -27,7 +27,7 @@ BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
 
 # Python-Markdown turns tabs and carriage returns into spaces and newlines and drops STX and
 # ETX everywhere in a page, HTML blocks included; text written here does the same, so a
-# page is the same whether its blocks skip Python-Markdown (coprod.prerender) or not.
+# page is the same whether its blocks skip Python-Markdown (coprod.render.prerender) or not.
 _NORMALISED = {"\r": " ", "\t": " ", "\x02": None, "\x03": None}
 _WHITESPACE = str.maketrans(_NORMALISED)
 _ONE_LINE = str.maketrans({**_NORMALISED, "\n": " "})

@@ -20,6 +20,8 @@ from urllib.parse import unquote
 
 import markdown
 
+from coprod.checks.controls import CONTROL_CHARACTERS, describe, find_controls
+from coprod.checks.problems import Report
 from coprod.cite.syntax import (
     LineIndex,
     Span,
@@ -30,9 +32,7 @@ from coprod.cite.syntax import (
     mask,
     paren_matches,
 )
-from coprod.controls import CONTROL_CHARACTERS, describe, find_controls
-from coprod.problems import Report
-from coprod.sanitize import ADMONITION_TYPES, TAGS, sanitize
+from coprod.render.sanitize import ADMONITION_TYPES, TAGS, sanitize
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset(

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cite.bibtex import Bibliography, load_bibliography
+from ..cite.syntax import Citation, find_citations
+from ..read import strictyaml
+from ..read.schema import Schema, did_you_mean, load_schemas
+from ..read.source import SourceFile, decode, dotted, read_source
+from ..read.taxonomy import Taxonomy, build_taxonomy
 from . import body as bodycheck
-from . import checkwords, strictyaml
-from .cite.bibtex import Bibliography, load_bibliography
-from .cite.syntax import Citation, find_citations
+from . import checkwords
 from .guidance import check_guidance
 from .problems import Problem, Report
-from .schema import Schema, did_you_mean, load_schemas
-from .source import SourceFile, decode, dotted, read_source
-from .taxonomy import Taxonomy, build_taxonomy
 
 KIND_FOLDERS = {"case-study": "case-studies", "claim": "claims"}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves

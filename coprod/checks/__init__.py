@@ -1,0 +1,1 @@
+"""Validation: every check of one file and across files, and the report of problems a contributor reads."""
