@@ -121,11 +121,13 @@ def test_file_list(files: dict[str, bytes]) -> None:
         "data/case-studies.json", "data/case-studies.csv", "data/claims.json", "data/references.bib",
         "data/references.json", "data/taxonomy.json", "data/schema/case-study.schema.json",
         "data/schema/claim.schema.json", "data/schema/common.schema.json", "data/schema/taxonomy.schema.json",
+        "data/datapackage.json",
     ]
     assert all(isinstance(content, bytes) for content in files.values())
 
 
-@pytest.mark.parametrize("name", ["case-studies.json", "claims.json", "references.bib", "references.json"])
+@pytest.mark.parametrize("name", ["case-studies.json", "claims.json", "references.bib", "references.json",
+                                  "datapackage.json"])
 def test_golden_files(files: dict[str, bytes], name: str) -> None:
     check_golden(GOLDEN / name, files[f"data/{name}"].decode("utf-8"))
 
