@@ -25,6 +25,7 @@ from .csl import bibliography_to_csl
 from .evidence import Evidence, Record
 from .fields import REQUIRED_NOTE, Field, every_field, example_text
 from .pages import Page
+from .pages.catalogue import CATALOGUE_DATA
 from .schema import SCHEMA_FILES, WILDCARD, Schema
 from .text import md_escape
 
@@ -249,8 +250,7 @@ def datapackage(evidence: Evidence, files: list[Page]) -> bytes:
     case-study schema. Deterministic: no dates, nothing from outside the evidence."""
     content = {page.uri: page.content for page in files}
     licence = default_licence(evidence.schemas["case-study"])
-    resources = [_resource(evidence, described, content[described.uri])
-                 for described in described_files(evidence) if described.uri in content]
+    resources = [_resource(evidence, described, content.get(described.uri)) for described in described_files(evidence)]
     package = {
         "profile": "data-package",
         "name": PACKAGE_NAME,
@@ -265,7 +265,9 @@ def datapackage(evidence: Evidence, files: list[Page]) -> bytes:
     return _json_bytes(package)
 
 
-def _resource(evidence: Evidence, described: DataFile, content: bytes) -> dict[str, Any]:
+def _resource(evidence: Evidence, described: DataFile, content: bytes | None) -> dict[str, Any]:
+    """One file as a Data Resource; with its size and hash unless it is made elsewhere
+    (``catalogue.json``, by the catalogue's pages)."""
     path = described.uri.removeprefix("data/")
     resource: dict[str, Any] = {
         "name": "".join(ch if ch.isalnum() else "-" for ch in path.lower()),
@@ -278,9 +280,9 @@ def _resource(evidence: Evidence, described: DataFile, content: bytes) -> dict[s
         "format": described.format,
         "mediatype": described.mediatype,
         "encoding": "utf-8",
-        "bytes": len(content),
-        "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
     }
+    if content is not None:
+        resource.update({"bytes": len(content), "hash": "sha256:" + hashlib.sha256(content).hexdigest()})
     if described.uri == CASE_STUDIES_CSV:
         resource["description"] += " " + CSV_NOTE
         resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
@@ -465,6 +467,9 @@ def described_files(evidence: Evidence) -> list[DataFile]:
     for name, content in schema_files(evidence):
         files.append(DataFile(f"{SCHEMA_FOLDER}/{name}", f"JSON Schema: {_schema_title(content, name)}", "JSON Schema",
                               "json", "application/schema+json"))
+    files.append(DataFile(CATALOGUE_DATA, "What the filters of the case-study catalogue use: each published case "
+                          "study's id, title, address and terms. It serves the site and may change; to reuse the "
+                          "records, take case-studies.json", "JSON", "json", "application/json"))
     return files
 
 
