@@ -345,9 +345,9 @@ def _table_field(evidence: Evidence, column: str, f: Field, by_pattern: dict[tup
 def _cell_text(f: Field) -> str:
     if WILDCARD in f.pattern:
         owner = Field(f.pattern[:f.pattern.index(WILDCARD) + 1], None, "", False).name
-        inner = f" each a list joined by '{INNER_SEPARATOR}'," if f.is_list else ""
-        return f"One place for each item of {owner[:-2]},{inner} joined by '{LIST_SEPARATOR}'."
-    return f"A list, its items joined by '{LIST_SEPARATOR}'."
+        inner = f" (each value a list separated by '{INNER_SEPARATOR}')" if f.is_list else ""
+        return f"One value for each item of {owner[:-2]}, separated by '{LIST_SEPARATOR}'{inner}."
+    return f"A list, its items separated by '{LIST_SEPARATOR}'."
 
 
 def _keys(evidence: Evidence, values: Field) -> list[str]:
