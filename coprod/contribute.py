@@ -531,10 +531,6 @@ def fields_page(evidence: Evidence) -> Page:
     return Page(FIELDS, "\n".join(lines), title="Field reference")
 
 
-def field_name(pattern: tuple) -> str:
-    """('outcomes', '*', 'area') -> 'outcomes[].area', as the reference shows it."""
-    return Field(pattern, None, "", False).name
-
 
 def _field_row(f: Field, evidence: Evidence) -> str:
     parts = [md_escape(f.description)]

@@ -23,7 +23,7 @@ from . import urls
 from .bibliography import write_bibtex
 from .csl import bibliography_to_csl
 from .evidence import Evidence, Record
-from .fields import REQUIRED_NOTE, Field, every_field, example_text
+from .fields import REQUIRED_NOTE, Field, every_field, example_text, field_name
 from .pages import Page
 from .pages.catalogue import CATALOGUE_DATA
 from .schema import SCHEMA_FILES, WILDCARD, Schema
@@ -344,7 +344,7 @@ def _table_field(evidence: Evidence, column: str, f: Field, by_pattern: dict[tup
 
 def _cell_text(f: Field) -> str:
     if WILDCARD in f.pattern:
-        owner = Field(f.pattern[:f.pattern.index(WILDCARD) + 1], None, "", False).name
+        owner = field_name(f.pattern[:f.pattern.index(WILDCARD) + 1])
         inner = f" (each value a list separated by '{INNER_SEPARATOR}')" if f.is_list else ""
         return f"One value for each item of {owner[:-2]}, separated by '{LIST_SEPARATOR}'{inner}."
     return f"A list, its items separated by '{LIST_SEPARATOR}'."
@@ -587,10 +587,6 @@ def _codebook(evidence: Evidence, kind: str) -> str:
                   + ", ".join(md_escape(name) for name in columns) + "."]
     return "\n".join(lines) + "\n"
 
-
-def field_name(pattern: tuple) -> str:
-    """``('outcomes', '*', 'area')`` -> ``outcomes[].area``."""
-    return Field(pattern, None, "", False).name
 
 
 def _field_row(evidence: Evidence, f: Field) -> str:

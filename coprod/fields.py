@@ -64,10 +64,7 @@ class Field:
     @property
     def name(self) -> str:
         """``outcomes[].area``: the field as the reference, the codebook and the form name it."""
-        text = ""
-        for part in self.pattern:
-            text += "[]" if part == WILDCARD else (f".{part}" if text else part)
-        return text
+        return field_name(self.pattern)
 
     @property
     def key(self) -> str:
@@ -133,6 +130,14 @@ class Field:
             yield from child.walk()
 
 
+def field_name(pattern: tuple) -> str:
+    """``('outcomes', '*', 'area')`` -> ``outcomes[].area``."""
+    text = ""
+    for part in pattern:
+        text += "[]" if part == WILDCARD else (f".{part}" if text else part)
+    return text
+
+
 def describe(schema: Schema) -> tuple[Field, ...]:
     """The top-level fields of a record kind, in schema order, each with those under it."""
     root = schema.resolve_root()
@@ -149,7 +154,7 @@ def _field(schema: Schema, pattern: tuple[str, ...], parent: dict) -> Field:
     required, conditions = _required(pattern[-1], parent)
     item = _field(schema, pattern + (WILDCARD,), node) if node.get("type") == "array" else None
     not_enum = node.get("not", {}).get("enum", []) if isinstance(node.get("not"), dict) else []
-    description = node.get("description") or (f"One item of {Field(pattern[:-1], None, '', False).name}."
+    description = node.get("description") or (f"One item of {field_name(pattern[:-1])}."
                                               if pattern[-1] == WILDCARD else "")
     return Field(
         pattern=pattern, type=node.get("type"), description=description, required=required,

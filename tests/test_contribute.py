@@ -19,6 +19,7 @@ from conftest import FIXTURES, ROOT, check_golden
 
 from coprod import contribute
 from coprod.evidence import Evidence, load_evidence
+from coprod.fields import field_name
 from coprod.guidance import check_guidance
 from coprod.problems import Report
 
@@ -172,10 +173,10 @@ def test_every_schema_field_is_in_the_reference_and_the_form(evidence: Evidence)
     in_form = set(paths(model["fields"]))
     for kind in ("case-study", "claim"):
         for pattern, _ in evidence.schemas[kind].fields():
-            assert f"| `{contribute.field_name(pattern)}` |" in reference, pattern
+            assert f"| `{field_name(pattern)}` |" in reference, pattern
     for pattern, _ in evidence.schemas["case-study"].fields():
         if pattern[-1] != "*":
-            assert contribute.field_name(pattern) in in_form, pattern
+            assert field_name(pattern) in in_form, pattern
     form = pages[contribute.FORM].content
     for name, vocab in evidence.taxonomy.vocabularies.items():
         if name in ("settings", "stages", "features"):

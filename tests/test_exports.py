@@ -19,9 +19,9 @@ from coprod.exports import (
     CASE_STUDIES_CSV,
     data_files,
     data_page,
-    field_name,
     guard,
 )
+from coprod.fields import field_name
 from coprod.problems import Report
 
 GOLDEN = ROOT / "tests" / "golden" / "exports"
