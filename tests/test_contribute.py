@@ -23,6 +23,7 @@ from coprod.checks.problems import Report
 from coprod.model import Library
 from coprod.model import load as load_library
 from coprod.pages import contribute
+from coprod.read.fields import field_name
 
 GOLDEN = Path(__file__).parent / "golden" / "contribute"
 TODAY = date(2026, 11, 26)
@@ -174,10 +175,10 @@ def test_every_schema_field_is_in_the_reference_and_the_form(evidence: Library) 
     in_form = set(paths(model["fields"]))
     for kind in ("case-study", "claim"):
         for pattern, _ in evidence.schemas[kind].fields():
-            assert f"| `{contribute.field_name(pattern)}` |" in reference, pattern
+            assert f"| `{field_name(pattern)}` |" in reference, pattern
     for pattern, _ in evidence.schemas["case-study"].fields():
         if pattern[-1] != "*":
-            assert contribute.field_name(pattern) in in_form, pattern
+            assert field_name(pattern) in in_form, pattern
     form = pages[contribute.FORM].content
     for name, vocab in evidence.taxonomy.vocabularies.items():
         if name in ("settings", "stages", "features"):

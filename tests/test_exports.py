@@ -17,8 +17,9 @@ from coprod.cite.csl import entry_to_csl, person_to_csl
 from coprod.cite.latex import latex_text as decode_latex
 from coprod.model import Library
 from coprod.model import load as load_library
-from coprod.pages.exports import CASE_STUDIES_CSV, data_files, data_page, field_name, guard
+from coprod.pages.exports import CASE_STUDIES_CSV, data_files, data_page, guard
 from coprod.read import strictyaml
+from coprod.read.fields import field_name
 
 GOLDEN = ROOT / "tests" / "golden" / "exports"
 CSL_SCHEMA = GOLDEN / "csl-data.schema.json"  # the CSL project's schema, copied (MIT)
@@ -117,11 +118,13 @@ def test_file_list(files: dict[str, bytes]) -> None:
         "data/case-studies.json", "data/case-studies.csv", "data/claims.json", "data/references.bib",
         "data/references.json", "data/taxonomy.json", "data/schema/case-study.schema.json",
         "data/schema/claim.schema.json", "data/schema/common.schema.json", "data/schema/taxonomy.schema.json",
+        "data/datapackage.json",
     ]
     assert all(isinstance(content, bytes) for content in files.values())
 
 
-@pytest.mark.parametrize("name", ["case-studies.json", "claims.json", "references.bib", "references.json"])
+@pytest.mark.parametrize("name", ["case-studies.json", "claims.json", "references.bib", "references.json",
+                                  "datapackage.json"])
 def test_golden_files(files: dict[str, bytes], name: str) -> None:
     check_golden(GOLDEN / name, files[f"data/{name}"].decode("utf-8"))
 

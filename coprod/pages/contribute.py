@@ -25,7 +25,7 @@ import yaml
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from ..model import Library
-from ..read.schema import WILDCARD, Schema
+from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
 from ..render.text import md_escape
 from . import Page, urls
 
@@ -142,10 +142,6 @@ def render_case_study(data: dict, body: str) -> str:
     """A finished case-study file (no guidance): front matter in the given order, then the body."""
     post = frontmatter.Post(body.strip() + "\n", **data)
     return frontmatter.dumps(post, sort_keys=False, width=88) + "\n"
-
-
-def _properties(schema: Schema) -> dict[str, dict]:
-    return {pattern[0]: node for pattern, node in schema.fields() if len(pattern) == 1}
 
 
 def _vocabulary_of(node: dict) -> str | None:
@@ -275,16 +271,13 @@ def contribute_pages(evidence: Library, repo_url: str) -> list[Page]:
 
 def form_model(evidence: Library) -> dict:
     """What the form's script needs: the field tree, vocabularies, references, taken ids, limits."""
-    schema = evidence.schemas["case-study"]
-    root = schema.resolve_root()
     # only what the site publishes anyway: a draft's id (perhaps of a sensitive study) never
     # reaches the public page; a new case study that picks it is told by the validator
     taken = set(RESERVED_IDS)
     for record in evidence.published("case-study"):
         taken |= {record.id, *record.aliases}
     return {
-        "fields": [_field_model(schema, (name,), node, name in root.get("required", [])) for name, node in
-                   _properties(schema).items()],
+        "fields": [_field_model(f) for f in describe(evidence.schemas["case-study"])],
         "vocabularies": {name: [{"key": t.key, "label": t.label, "definition": t.definition}
                                 for t in vocab.terms.values()] for name, vocab in evidence.taxonomy.vocabularies.items()},
         "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()],
@@ -295,56 +288,54 @@ def form_model(evidence: Library) -> dict:
     }
 
 
-def _field_model(schema: Schema, pattern: tuple, node: dict, required: bool) -> dict:
-    name = pattern[-1]
-    item = schema.field_schema(pattern + (WILDCARD,)) or {}
-    model: dict[str, Any] = {"name": name, "path": field_name(pattern), "kind": _kind(node, item), "required": required,
-                             "label": _label(name), "help": node.get("description", "")}
-    for key in ("minItems", "minLength", "maxLength", "minimum", "maximum", "pattern", "default"):
-        if key in node:
-            model[key] = node[key]
-    if "enum" in node:
-        model["options"] = node["enum"]
-    if "not" in node and "enum" in node["not"]:
-        model["reserved"] = node["not"]["enum"]
-    vocabulary = node.get("x-vocabulary") or item.get("x-vocabulary")
-    if vocabulary:
-        model["vocabulary"] = vocabulary
-    if node.get("x-readability"):
+def _field_model(f: Field) -> dict:
+    """One field as the form's script reads it (the children of a group or of each item of a list in ``fields``)."""
+    model: dict[str, Any] = {"name": f.key, "path": f.name, "kind": _kind(f), "required": f.required,
+                             "label": _label(f.key), "help": f.description}
+    limits = {"minItems": f.min_items, "minLength": f.min_length, "maxLength": f.max_length, "minimum": f.minimum,
+              "maximum": f.maximum, "pattern": f.pattern_regex, "default": f.default}
+    model.update({key: value for key, value in limits.items() if value is not None})
+    if f.enum:
+        model["options"] = list(f.enum)
+    if f.reserved:
+        model["reserved"] = list(f.reserved)
+    if f.values.vocabulary:
+        model["vocabulary"] = f.values.vocabulary
+    if f.readability:
         model["readability"] = True
-    if node.get("x-private"):
+    if f.private:
         model["private"] = True
-    children = node.get("properties") or item.get("properties") or {}
-    needed = node.get("required", []) if "properties" in node else item.get("required", [])
-    if model["kind"] in ("object", "list"):
-        base = pattern + ((WILDCARD,) if model["kind"] == "list" else ())
-        model["fields"] = [_field_model(schema, base + (n,), schema.field_schema(base + (n,)) or {}, n in needed)
-                           for n in children]
-        if item.get("dependentRequired"):
-            model["dependentRequired"] = item["dependentRequired"]
+    if model["kind"] == "object":
+        model["fields"] = [_field_model(child) for child in f.fields]
+    elif model["kind"] == "list" and f.item is not None:
+        model["fields"] = [_field_model(child) for child in f.item.fields]
+        if f.item.dependent_required:
+            model["dependentRequired"] = {name: list(needed) for name, needed in f.item.dependent_required.items()}
     return model
 
 
-def _kind(node: dict, item: dict) -> str:
-    if node.get("type") == "object":
+def _kind(f: Field) -> str:
+    """The form's control for a field."""
+    if f.type == "object":
         return "object"
-    if node.get("type") == "array":
-        if item.get("properties"):
+    if f.is_list:
+        item = f.values
+        if item.fields:
             return "list"
-        if item.get("x-vocabulary"):
+        if item.vocabulary:
             return "terms"
-        return "refs" if item.get("x-reference") == "bibtex" else "lines"
-    if node.get("type") == "integer":
+        return "refs" if item.reference == "bibtex" else "lines"
+    if f.type == "integer":
         return "integer"
-    if "enum" in node:
+    if f.enum:
         return "enum"
-    if node.get("x-vocabulary"):
+    if f.vocabulary:
         return "term"
-    if node.get("format") == "date":
+    if f.format == "date":
         return "date"
-    if node.get("format") == "uri":
+    if f.format == "uri":
         return "url"
-    return "textarea" if node.get("maxLength", 0) > 400 else "text"
+    return "textarea" if (f.max_length or 0) > 400 else "text"
 
 
 def _label(name: str) -> str:
@@ -529,55 +520,35 @@ def fields_page(evidence: Library) -> Page:
     """``contribute/fields.md``: every field of every record kind, from the schemas."""
     lines = ["# Field reference", "",
              ("Every field of a case study and a claim, generated from the JSON Schemas in `evidence/schema/`. "
-             "Terms come from `evidence/taxonomy.yml`."), ""]
+             "Terms come from `evidence/taxonomy.yml`. " + REQUIRED_NOTE), ""]
     for kind, title in (("case-study", "Case study"), ("claim", "Claim")):
         schema = evidence.schemas[kind]
         lines += [f"## {title} {{#{kind}}}", "", md_escape(schema.resolve_root().get("description", "")), "",
                   "| Field | Required | What to write |", "|---|---|---|"]
-        lines += [_field_row(schema, pattern, node, evidence) for pattern, node in schema.fields()]
+        lines += [_field_row(f, evidence) for f in every_field(schema)]
         lines.append("")
     return Page(FIELDS, "\n".join(lines), title="Field reference")
 
 
-def field_name(pattern: tuple) -> str:
-    """('outcomes', '*', 'area') -> 'outcomes[].area', as the reference shows it."""
-    return ".".join(pattern).replace(f".{WILDCARD}", "[]")
 
-
-def _field_row(schema: Schema, pattern: tuple, node: dict, evidence: Library) -> str:
-    parent = schema.field_schema(pattern[:-1]) or {}
-    required = "yes" if pattern[-1] in parent.get("required", []) else ""
-    parts = [md_escape(node.get("description", ""))]
-    facts = _constraints(node)
-    if facts:
-        parts.append(md_escape(facts))
-    vocabulary = node.get("x-vocabulary") or (node.get("items") or {}).get("x-vocabulary")
+def _field_row(f: Field, evidence: Library) -> str:
+    parts = [md_escape(f.description)]
+    allowed = [md_escape(a) for a in f.allowed]
+    if allowed:
+        sentence = "; ".join(allowed)
+        parts.append(sentence[0].upper() + sentence[1:] + ".")
+    vocabulary = f.values.vocabulary
     vocab = evidence.taxonomy.get(vocabulary) if vocabulary else None
     if vocab is not None:
         terms = ", ".join(f"`{t.key}`" for t in vocab.terms.values())
         page = evidence.vocabulary_page(vocabulary)
         where = f"[{md_escape(vocab.title)}]({urls.rel(FIELDS, page)})" if page else md_escape(vocab.title)
         parts.append(f"Terms from {where}: {terms}.")
-    if node.get("x-private"):
+    if f.examples:
+        parts.append(f"For example: `{example_text(f)}`.")
+    if f.private:
         parts.append("**Private**: never shown on the site or in the open data.")
-    return f"| `{field_name(pattern)}` | {required} | {' '.join(parts)} |"
-
-
-def _constraints(node: dict) -> str:
-    facts = []
-    if "enum" in node:
-        facts.append("One of: " + ", ".join(str(v) for v in node["enum"]) + ".")
-    if "minLength" in node or "maxLength" in node:
-        facts.append(f"{node.get('minLength', 0)} to {node.get('maxLength', 'any number of')} characters.")
-    if "minimum" in node and "maximum" in node:
-        facts.append(f"From {node['minimum']} to {node['maximum']}.")
-    elif "minimum" in node:
-        facts.append(f"At least {node['minimum']}.")
-    if node.get("minItems"):
-        facts.append(f"At least {node['minItems']}.")
-    if "default" in node:
-        facts.append(f"Default {node['default']}.")
-    return " ".join(facts)
+    return f"| `{f.name}` | {md_escape(f.required_text)} | {' '.join(parts)} |"
 
 
 # ----------------------------------------------------------------------------- command lines

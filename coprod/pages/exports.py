@@ -11,18 +11,22 @@ evidence always gives byte-identical files.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ..cite.bibtex import write_bibtex
 from ..cite.csl import bibliography_to_csl
 from ..model import Library, Record
+from ..read.fields import REQUIRED_NOTE, Field, every_field, example_text, field_name
 from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
 from ..render.text import md_escape
 from . import Page, urls
+from .catalogue import CATALOGUE_DATA
 
 CASE_STUDIES_JSON = "data/case-studies.json"
 CASE_STUDIES_CSV = "data/case-studies.csv"
@@ -31,6 +35,7 @@ REFERENCES_BIB = "data/references.bib"
 REFERENCES_JSON = "data/references.json"
 TAXONOMY_JSON = "data/taxonomy.json"
 SCHEMA_FOLDER = "data/schema"
+DATA_PACKAGE = "data/datapackage.json"
 
 RECORD_FILES = {"case-study": CASE_STUDIES_JSON, "claim": CLAIMS_JSON}
 RECORD_URLS: dict[str, Callable[[str], str]] = {"case-study": urls.case_study, "claim": urls.claim}
@@ -56,6 +61,7 @@ def data_files(evidence: Library) -> list[Page]:
         _file(TAXONOMY_JSON, taxonomy_json(evidence)),
     ]
     pages += [_file(f"{SCHEMA_FOLDER}/{name}", content) for name, content in schema_files(evidence)]
+    pages.append(_file(DATA_PACKAGE, datapackage(evidence, pages)))
     return pages
 
 
@@ -156,24 +162,19 @@ def schema_files(evidence: Library) -> list[tuple[str, bytes]]:
 # ---------------------------------------------------------------------------------------
 # The CSV of case studies.
 
-def csv_columns(schema: Schema) -> list[tuple[str, tuple]]:
-    """(column name, field pattern) for every field that holds a value or a plain list."""
-    return [(column_name(pattern), pattern) for pattern, node in schema.fields()
-            if _is_leaf(schema, pattern, node) and not node.get("x-private")]
+def csv_columns(schema: Schema) -> list[tuple[str, Field]]:
+    """(column name, field) for every field that holds a value or a plain list."""
+    return [(column_name(f.pattern), f) for f in every_field(schema) if is_column(f)]
+
+
+def is_column(f: Field) -> bool:
+    """A value or a list of values (not a group, nor a list of groups), and not private."""
+    return not f.is_group and not (f.is_list and f.values.is_group) and not f.private
 
 
 def column_name(pattern: tuple) -> str:
     """``('outcomes', '*', 'area')`` -> ``outcomes.area``."""
     return ".".join(part for part in pattern if part != WILDCARD)
-
-
-def _is_leaf(schema: Schema, pattern: tuple, node: dict) -> bool:
-    if node.get("type") == "object" or "properties" in node:
-        return False
-    if node.get("type") == "array":
-        items = schema.field_schema(pattern + (WILDCARD,)) or {}
-        return items.get("type") != "object" and "properties" not in items
-    return True
 
 
 def cell(data: dict, pattern: tuple) -> str:
@@ -226,9 +227,143 @@ def case_studies_csv(evidence: Library) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([guard(name) for name, _ in columns] + list(EXTRA_COLUMNS))
     for record in exported(evidence, "case-study"):
-        row = [cell(dict(record.front_matter), pattern) for _, pattern in columns] + [record_url(record.kind, record.id)]
+        row = [cell(dict(record.front_matter), f.pattern) for _, f in columns] + [record_url(record.kind, record.id)]
         writer.writerow([guard(value) for value in row])
     return buffer.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------
+# The Frictionless Data Package: datapackage.json describes every file and the CSV's columns.
+
+PACKAGE_NAME = "coproduction-evidence-library"
+PACKAGE_TITLE = "Co-production Evidence Library: open data"
+PACKAGE_KEYWORDS = ("co-production", "coproduction", "patient and public involvement", "health research",
+                    "social care research", "case studies", "evidence")
+TABLE_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean"}  # and text: string (or date)
+TABLE_FORMATS = {"date": ("date", None), "uri": ("string", "uri"), "email": ("string", "email")}
+
+
+def datapackage(evidence: Library, files: list[Page]) -> bytes:
+    """``datapackage.json`` (Frictionless Data Package 1.0) for ``files``: each file with
+    its description, format, size and SHA-256, and the CSV with a Table Schema made from the
+    case-study schema. Deterministic: no dates, nothing from outside the evidence."""
+    content = {page.uri: page.content for page in files}
+    licence = default_licence(evidence.schemas["case-study"])
+    resources = [_resource(evidence, described, content.get(described.uri)) for described in described_files(evidence)]
+    package = {
+        "profile": "data-package",
+        "name": PACKAGE_NAME,
+        "title": PACKAGE_TITLE,
+        "description": " ".join(_INTRO.split()),
+        "keywords": list(PACKAGE_KEYWORDS),
+        "licenses": [{"name": licence, "path": f"https://spdx.org/licenses/{_spdx_path(licence)}.html",
+                      "title": f"{licence}, the library's default; each record names its own licence "
+                               "in its licence field"}],
+        "resources": resources,
+    }
+    return _json_bytes(package)
+
+
+def _resource(evidence: Library, described: DataFile, content: bytes | None) -> dict[str, Any]:
+    """One file as a Data Resource; with its size and hash unless it is made elsewhere
+    (``catalogue.json``, by the catalogue's pages)."""
+    path = described.uri.removeprefix("data/")
+    resource: dict[str, Any] = {
+        "name": "".join(ch if ch.isalnum() else "-" for ch in path.lower()),
+        "path": path,
+        "profile": "tabular-data-resource" if described.uri == CASE_STUDIES_CSV else "data-resource",
+        # said outright: frictionless would take a file named *.schema.json for a Table Schema
+        "type": "table" if described.uri == CASE_STUDIES_CSV else ("json" if described.format == "json" else "file"),
+        "title": path,
+        "description": described.description + ".",
+        "format": described.format,
+        "mediatype": described.mediatype,
+        "encoding": "utf-8",
+    }
+    if content is not None:
+        resource.update({"bytes": len(content), "hash": "sha256:" + hashlib.sha256(content).hexdigest()})
+    if described.uri == CASE_STUDIES_CSV:
+        resource["description"] += " " + CSV_NOTE
+        resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
+                               "header": True}
+        resource["schema"] = table_schema(evidence)
+    return resource
+
+
+CSV_NOTE = (f"A list is one cell, its items joined by '{LIST_SEPARATOR}'; a field of each item of a list is one "
+            f"column with one place per item, in order (empty where an item does not give it); a list inside an "
+            f"item is joined by '{INNER_SEPARATOR}'. A cell that a spreadsheet could run as a formula (starting "
+            "with =, +, -, @, a tab or a carriage return) starts with an extra '.")
+
+
+def table_schema(evidence: Library) -> dict[str, Any]:
+    """The Table Schema of ``case-studies.csv``: a field per column, from the describer."""
+    schema = evidence.schemas["case-study"]
+    by_pattern = {f.pattern: f for f in every_field(schema)}
+    fields = [_table_field(evidence, column, f, by_pattern) for column, f in csv_columns(schema)]
+    fields.append({"name": "url", "type": "string", "title": "url",
+                   "description": "The address of the case study's page on this site, from the site's root.",
+                   "constraints": {"required": True, "unique": True}})
+    return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+
+
+def _table_field(evidence: Library, column: str, f: Field, by_pattern: dict[tuple, Field]) -> dict[str, Any]:
+    lists = f.pattern.count(WILDCARD) + (1 if f.is_list else 0)  # list levels joined into the cell
+    out: dict[str, Any] = {"name": column, "type": "string", "title": f.name}
+    if lists == 0:
+        out["type"] = TABLE_TYPES.get(f.type, "string")
+        table_type, table_format = TABLE_FORMATS.get(f.format or "", (out["type"], None))
+        out["type"] = table_type
+        if table_format:
+            out["format"] = table_format
+    out["description"] = f.description + (f" {_cell_text(f)}" if lists else "")
+    constraints: dict[str, Any] = {}
+    chain = [by_pattern.get(f.pattern[:end]) for end in range(1, len(f.pattern) + 1)]
+    if all(part is None or part.required for part in chain) and (not f.is_list or (f.min_items or 0) >= 1):
+        constraints["required"] = True
+    if f.pattern == ("id",):
+        constraints["unique"] = True
+    keys = _keys(evidence, f.values)
+    if keys and lists == 0:
+        constraints["enum"] = keys
+    elif keys:
+        after = chain[f.pattern.index(WILDCARD) + 1:] if WILDCARD in f.pattern else []
+        # a place is empty where an item lacks the field (or, inside an item, has an empty list)
+        always = all(part is None or part.required for part in after) and (
+            WILDCARD not in f.pattern or not f.is_list or (f.min_items or 0) >= 1)
+        constraints["pattern"] = _list_pattern(keys, lists, may_be_empty=not always)
+    if lists == 0 and f.type in ("integer", "number"):
+        constraints.update({k: v for k, v in (("minimum", f.minimum), ("maximum", f.maximum)) if v is not None})
+    if constraints:
+        out["constraints"] = constraints
+    if lists == 0 and f.examples:
+        out["example"] = example_text(f)
+    return out
+
+
+def _cell_text(f: Field) -> str:
+    if WILDCARD in f.pattern:
+        owner = field_name(f.pattern[:f.pattern.index(WILDCARD) + 1])
+        inner = f" (each value a list separated by '{INNER_SEPARATOR}')" if f.is_list else ""
+        return f"One value for each item of {owner[:-2]}, separated by '{LIST_SEPARATOR}'{inner}."
+    return f"A list, its items separated by '{LIST_SEPARATOR}'."
+
+
+def _keys(evidence: Library, values: Field) -> list[str]:
+    """The values a field may take when they are listed: its vocabulary's keys or its enum."""
+    if values.vocabulary:
+        vocabulary = evidence.taxonomy.get(values.vocabulary)
+        return list(vocabulary.keys()) if vocabulary else []
+    return [str(value) for value in values.enum]
+
+
+def _list_pattern(keys: list[str], levels: int, may_be_empty: bool) -> str:
+    """A regular expression for a cell of ``levels`` joined lists of ``keys``."""
+    one = "(?:" + "|".join(re.escape(key) for key in keys) + ")"
+    if levels >= 2:
+        one = f"{one}(?:{re.escape(INNER_SEPARATOR)}{one})*"
+    place = f"(?:{one})?" if may_be_empty else one
+    return f"{place}(?:{re.escape(LIST_SEPARATOR)}{place})*"
 
 
 # ---------------------------------------------------------------------------------------
@@ -240,11 +375,11 @@ def data_page(evidence: Library) -> Page:
         _INTRO,
         _licence_section(evidence),
         _files_section(evidence),
+        _package_section(),
         _FORMATS,
         _taxonomy_section(evidence),
         "## Codebook\n",
-        ("Every field of the records, from their schemas. *Required* means the field is always there "
-        "when the part it belongs to is there. A field name with `[]` is a field of each item of a list.\n"),
+        f"Every field of the records, from their schemas. {REQUIRED_NOTE}\n",
     ]
     parts += [_codebook(evidence, kind) for kind in RECORD_FILES]
     return Page(urls.DATA, "\n".join(parts), title="Open data")
@@ -299,24 +434,66 @@ def _plural(number: int, kind: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def _files_section(evidence: Library) -> str:
+class DataFile(NamedTuple):
+    """What the data page and the data package say about one file of ``/data/``."""
+
+    uri: str
+    description: str  # plain text
+    kind: str  # the format, as a reader names it
+    format: str  # the file's extension, as a data package names it
+    mediatype: str
+
+
+def described_files(evidence: Library) -> list[DataFile]:
+    """Every file of ``/data/`` but the data package itself, in the order of the page's table."""
     cases = len(exported(evidence, "case-study"))
     claims = len(exported(evidence, "claim"))
     references = len(evidence.bibliography.entries)
-    rows = [
-        (CASE_STUDIES_JSON, f"The {_plural(cases, 'case-study')} (published and retracted): every field and the text", "JSON"),
-        (CASE_STUDIES_CSV, "The same case studies, one row each, for spreadsheets (without the text)", "CSV"),
-        (CLAIMS_JSON, f"The {_plural(claims, 'claim')} of the business case (published and retracted): every field and the text", "JSON"),
-        (REFERENCES_BIB, f"The {references} reference{'' if references == 1 else 's'} of the library's bibliography", "BibTeX"),
-        (REFERENCES_JSON, "The same references, for reference managers", "CSL-JSON"),
-        (TAXONOMY_JSON, "The vocabularies: each term's key, label, definition and source", "JSON"),
+    files = [
+        DataFile(CASE_STUDIES_JSON, f"The {_plural(cases, 'case-study')} (published and retracted): every field and "
+                 "the text", "JSON", "json", "application/json"),
+        DataFile(CASE_STUDIES_CSV, "The same case studies, one row each, for spreadsheets (without the text)", "CSV",
+                 "csv", "text/csv"),
+        DataFile(CLAIMS_JSON, f"The {_plural(claims, 'claim')} of the business case (published and retracted): every "
+                 "field and the text", "JSON", "json", "application/json"),
+        DataFile(REFERENCES_BIB, f"The {references} reference{'' if references == 1 else 's'} of the library's "
+                 "bibliography", "BibTeX", "bib", "application/x-bibtex"),
+        DataFile(REFERENCES_JSON, "The same references, for reference managers", "CSL-JSON", "json",
+                 "application/vnd.citationstyles.csl+json"),
+        DataFile(TAXONOMY_JSON, "The vocabularies: each term's key, label, definition and source", "JSON", "json",
+                 "application/json"),
     ]
     for name, content in schema_files(evidence):
-        title = _schema_title(content, name)
-        rows.append((f"{SCHEMA_FOLDER}/{name}", f"JSON Schema: {md_escape(title)}", "JSON Schema"))
+        files.append(DataFile(f"{SCHEMA_FOLDER}/{name}", f"JSON Schema: {_schema_title(content, name)}", "JSON Schema",
+                              "json", "application/schema+json"))
+    files.append(DataFile(CATALOGUE_DATA, "What the filters of the case-study catalogue use: each published case "
+                          "study's id, title, address and terms. It serves the site and may change; to reuse the "
+                          "records, take case-studies.json", "JSON", "json", "application/json"))
+    return files
+
+
+def _files_section(evidence: Library) -> str:
+    rows = [(f.uri, md_escape(f.description), f.kind) for f in described_files(evidence)]
+    rows.append((DATA_PACKAGE, ("A description of every file here and of every column of the CSV, for data tools "
+                                "(see below)"), "Frictionless Data Package"))
     lines = ["## Files\n", "| File | What it holds | Format |", "| --- | --- | --- |"]
     lines += [f"| {_link(md_escape(uri.removeprefix('data/')), uri)} | {text} | {kind} |" for uri, text, kind in rows]
     return "\n".join(lines) + "\n"
+
+
+def _package_section() -> str:
+    package = _link("datapackage.json", DATA_PACKAGE)
+    return f"""\
+## One file that describes all the others
+
+{package} is a catalogue of the files above, in an open standard for sharing data, the
+[Frictionless Data Package](https://datapackage.org/). It says what each file holds, its
+size and licence, and for the spreadsheet (`case-studies.csv`) what every column means and
+which values it may hold. Data tools, repositories and archives read it, so whoever reuses
+this data (in a review, an evaluation or a report to a funder) can load and check the files
+without having to ask us how they are laid out. Every build of the site checks the files
+against it, so it always matches them.
+"""
 
 
 def _schema_title(content: bytes, name: str) -> str:
@@ -403,7 +580,7 @@ def _codebook(evidence: Library, kind: str) -> str:
         "| Field | Type | Required | Allowed values | Description |",
         "| --- | --- | --- | --- | --- |",
     ]
-    lines += [_field_row(evidence, schema, pattern, node) for pattern, node in schema.fields()]
+    lines += [_field_row(evidence, f) for f in every_field(schema)]
     if kind == "case-study":
         columns = [name for name, _ in csv_columns(schema)] + list(EXTRA_COLUMNS)
         lines += ["", f"The columns of {_link('case-studies.csv', CASE_STUDIES_CSV)}, in order: "
@@ -411,85 +588,21 @@ def _codebook(evidence: Library, kind: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def field_name(pattern: tuple) -> str:
-    """``('outcomes', '*', 'area')`` -> ``outcomes[].area``."""
-    name = ""
-    for part in pattern:
-        name += "[]" if part == WILDCARD else (f".{part}" if name else part)
-    return name
 
-
-def _field_row(evidence: Library, schema: Schema, pattern: tuple, node: dict) -> str:
-    cells = [
-        md_escape(field_name(pattern)),
-        type_name(schema, pattern, node),
-        _required(schema, pattern),
-        "; ".join(_allowed(evidence, schema, pattern, node)),
-        md_escape(node.get("description") or _item_description(pattern)),
-    ]
+def _field_row(evidence: Library, f: Field) -> str:
+    cells = [md_escape(f.name), f.type_name, md_escape(f.required_text), "; ".join(_allowed(evidence, f)),
+             md_escape(f.description)]
     return "| " + " | ".join(cells) + " |"
 
 
-def _item_description(pattern: tuple) -> str:
-    return f"One item of {field_name(pattern[:-1])}." if pattern[-1] == WILDCARD else ""
-
-
-_TYPE_NAMES = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false",
-               "null": "nothing", "object": "group of fields"}
-_FORMAT_NAMES = {"date": "date (YYYY-MM-DD)", "uri": "web address", "email": "e-mail address"}
-
-
-def type_name(schema: Schema, pattern: tuple, node: dict) -> str:
-    kind = node.get("type")
-    if kind == "array":
-        items = schema.field_schema(pattern + (WILDCARD,)) or {}
-        return "list of " + _single_type(items).replace("group of fields", "groups of fields")
-    return _single_type(node)
-
-
-def _single_type(node: dict) -> str:
-    kind = node.get("type")
-    if kind == "string" and node.get("format") in _FORMAT_NAMES:
-        return _FORMAT_NAMES[node["format"]]
-    if isinstance(kind, list):
-        return " or ".join(_TYPE_NAMES.get(k, md_escape(k)) for k in kind)
-    if kind == "array":
-        return "list"
-    return _TYPE_NAMES.get(kind, "any value") if kind is None or isinstance(kind, str) else "any value"
-
-
-def _required(schema: Schema, pattern: tuple) -> str:
-    parent = schema.field_schema(pattern[:-1]) or {}
-    name = pattern[-1]
-    if name == WILDCARD or name in parent.get("required", []):
-        return "yes"
-    conditions = [_condition(rule.get("if", {})) for rule in parent.get("allOf", [])
-                  if name in rule.get("then", {}).get("required", [])]
-    conditions = [c for c in conditions if c]
-    return "if " + " or ".join(conditions) if conditions else "no"
-
-
-def _condition(rule: dict) -> str:
-    tests = [f"{md_escape(name)} is {md_escape(test['const'])}" for name, test in rule.get("properties", {}).items()
-             if isinstance(test, dict) and "const" in test]
-    return " and ".join(tests)
-
-
-def _allowed(evidence: Library, schema: Schema, pattern: tuple, node: dict) -> list[str]:
-    target = (schema.field_schema(pattern + (WILDCARD,)) or {}) if node.get("type") == "array" else node
-    allowed = []
-    vocabulary = target.get("x-vocabulary")
-    if vocabulary:
-        allowed.append(_vocabulary_text(evidence, vocabulary))
-    if "enum" in target:
-        allowed.append("one of: " + ", ".join(md_escape(value) for value in target["enum"]))
-    reference = target.get("x-reference")
-    if reference == "bibtex":
+def _allowed(evidence: Library, f: Field) -> list[str]:
+    values = f.values
+    allowed = [_vocabulary_text(evidence, values.vocabulary)] if values.vocabulary else []
+    if values.reference == "bibtex":
         allowed.append(f"keys in {_link('references.bib', REFERENCES_BIB)}")
-    elif reference == "case-study":
+    elif values.reference == "case-study":
         allowed.append(f"ids in {_link('case-studies.json', CASE_STUDIES_JSON)}")
-    allowed += _limits(node, target)
-    return allowed
+    return allowed + [md_escape(text) for text in f.allowed]
 
 
 def _vocabulary_text(evidence: Library, name: str) -> str:
@@ -499,24 +612,3 @@ def _vocabulary_text(evidence: Library, name: str) -> str:
     if page:
         return f"keys of [{title}]({urls.rel(urls.DATA, page)})"
     return f"keys of {title} ({md_escape(name)} in {_link('taxonomy.json', TAXONOMY_JSON)})"
-
-
-def _limits(node: dict, target: dict) -> list[str]:
-    limits = []
-    if "minItems" in node and node.get("type") == "array":
-        limits.append(f"at least {node['minItems']} item{'' if node['minItems'] == 1 else 's'}")
-    if node.get("uniqueItems"):
-        limits.append("no repeats")
-    limits += _range(target.get("minLength"), target.get("maxLength"), " characters")
-    limits += _range(target.get("minimum"), target.get("maximum"), "")
-    return limits
-
-
-def _range(low: Any, high: Any, unit: str) -> Iterable[str]:
-    if low is not None and high is not None:
-        return [f"{low} to {high}{unit}"]
-    if low is not None:
-        return [f"at least {low}{unit}"]
-    if high is not None:
-        return [f"at most {high}{unit}"]
-    return []

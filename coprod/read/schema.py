@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import fastjsonschema
 import jsonschema
@@ -267,12 +267,36 @@ def _dependency(error: jsonschema.ValidationError) -> str:
     return next((name for name in error.validator_value if name in error.instance), "")
 
 
+class TypeName(NamedTuple):
+    """What a reader calls a type: ``name`` in a table, ``plural`` after "list of",
+    ``phrase`` in a message ("expected a whole number")."""
+
+    name: str
+    plural: str
+    phrase: str
+
+
+# The one table of type names, by JSON Schema type or string format: the validator's
+# messages, the field reference and the codebook (through coprod.read.fields) all use it.
+TYPE_NAMES: dict[str | None, TypeName] = {
+    "string": TypeName("text", "text", "text"),
+    "integer": TypeName("whole number", "whole numbers", "a whole number"),
+    "number": TypeName("number", "numbers", "a number"),
+    "boolean": TypeName("true or false", "true or false values", "true or false"),
+    "array": TypeName("list", "lists", "a list"),
+    "object": TypeName("group of fields", "groups of fields", "a set of fields (a mapping)"),
+    "null": TypeName("nothing", "nothing", "nothing"),
+    "date": TypeName("date (YYYY-MM-DD)", "dates (YYYY-MM-DD)", "a date (YYYY-MM-DD)"),
+    "uri": TypeName("web address", "web addresses", "a web address"),
+    "email": TypeName("e-mail address", "e-mail addresses", "an e-mail address"),
+    None: TypeName("any value", "any values", "any value"),
+}
+
+
 def _expected_type(value: Any) -> str:
-    names = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list",
-             "object": "a set of fields (a mapping)", "boolean": "true or false", "null": "nothing"}
     if isinstance(value, list):
-        return " or ".join(names.get(v, v) for v in value)
-    return names.get(value, value)
+        return " or ".join(_expected_type(v) for v in value)
+    return TYPE_NAMES[value].phrase if value in TYPE_NAMES else str(value)
 
 
 def _first_sentence(text: str) -> str:
