@@ -76,10 +76,12 @@ def page_meta(uri: str, build: SiteBuild) -> dict:
     """What a page's ``page.meta`` takes from the build: its description, escaped once by
     type (Material's and Zensical's ``site_meta`` block writes ``page.meta.description``
     without escaping it)."""
-    from markupsafe import escape
+    from markupsafe import Markup
 
     citable = build.citables.get(uri)
-    return {"description": escape(citable.description)} if citable is not None and citable.description else {}
+    if citable is None or not citable.description:
+        return {}
+    return {"description": Markup(html_lib.escape(citable.description))}  # as metadata.description_tag escapes it
 
 
 def harden(page_html: str, *, with_policy: bool = True) -> str:
