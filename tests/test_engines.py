@@ -23,7 +23,7 @@ import yaml
 from conftest import FIXTURES, ROOT
 from test_build import make_project, mkdocs_build
 
-from coprod import csp, finish, site
+from coprod import csp, finish, search, site
 
 ZENSICAL = ROOT / ".venv-tools" / "zensical" / "bin" / "zensical"
 QUERY = ROOT / "tests" / "tools" / "pagefind_query.mjs"
@@ -113,6 +113,8 @@ def test_every_mkdocs_page_is_in_the_zensical_site_with_its_metadata(sites) -> N
         assert policy == csp.policy(theirs), name
         assert _head(theirs).index("Content-Security-Policy") < _head(theirs).find("<script"), name
         _policy(page)
+        # what a stranger wrote is sanitised as the hooks do it: its ids namespaced, the sidebar following
+        assert _namespaced(theirs) == _namespaced(page) and "coprod:body" not in theirs, name
         assert 'id="__config"' not in theirs or theirs.index('id="__config"') < theirs.index('class="md-content"')
     assert citable > 10
     case = "case-studies/peer-researchers/index.html"
@@ -122,6 +124,27 @@ def test_every_mkdocs_page_is_in_the_zensical_site_with_its_metadata(sites) -> N
     for uri in ("case-studies/peer-researchers/cite.bib", "data/case-studies.json", "urls.txt", "feed.xml"):
         assert (sites["zensical"] / uri).read_bytes() == (sites["mkdocs"] / uri).read_bytes(), uri
     assert (sites["zensical"] / "business-case" / "business-case.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def _namespaced(page: str) -> list[str]:
+    return sorted(re.findall(r'(?:id="|href="#)body-[^"]*"', page))
+
+
+def test_the_pass_sanitises_what_a_stranger_wrote(sites) -> None:
+    build = site.build(sites["project"], site.read_site_config(sites["project"]))
+    page = ('<!doctype html><html><head><meta charset="utf-8"><title>x</title></head><body>'
+            '<nav><a href="#what-happened" class="md-nav__link">What happened</a></nav>'
+            '<article class="md-content__inner md-typeset"><h1>x</h1><!-- coprod:body -->'
+            '<h2 id="what-happened">What happened</h2><script>alert(1)</script>'
+            '<p class="md-header" data-pagefind-ignore style="color:red">words</p><!-- /coprod:body --></article>'
+            '</body></html>')
+    finished, searchable = finish.finish_page(page, "case-studies/peer-researchers.md", build,
+                                              search.markup_for_records(build.evidence))
+    assert "alert(1)" not in finished and "color:red" not in finished and 'class="md-header"' not in finished
+    assert '<p class="">words</p>' in finished and "coprod:body" not in finished
+    assert '<h2 id="body-what-happened">' in finished and '<a href="#body-what-happened" class="md-nav__link">' in finished
+    assert searchable and finished.count("data-pagefind-body") == 1 and '<meta name="citation_title"' in finished
+    assert finished.count('http-equiv="Content-Security-Policy"') == 1
 
 
 def _query(site_dir: Path, *queries: str) -> dict:
