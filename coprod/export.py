@@ -8,17 +8,18 @@ folder is a complete docs/ tree of plain files.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import site
 from .pages.home import fill_home
 
 
-def export(root: Path, out: Path) -> site.SiteBuild:
+def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBuild:
     """Check ``root``/evidence and write the site's pages under ``out``. Returns the build
     (:func:`coprod.site.build`, the hooks' own, with the same checks); nothing is written
-    when it has errors. Edit links and addresses come from mkdocs.yml."""
-    build = site.build(root, site.read_site_config(root))
+    when it has errors. Edit links and addresses come from ``config``, by default mkdocs.yml."""
+    build = site.build(root, site.read_site_config(root) if config is None else config)
     if not build.ok:
         return build
     if out.exists():

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coprod import site
+from coprod import site, site_address
 from coprod.export import export
 from coprod.finish import FinishError, finish_site
 
@@ -38,7 +38,13 @@ def main() -> int:
     args = parser.parse_args()
     root = args.root.resolve()
     start = time.perf_counter()
-    build = export(root, args.out) if args.out else site.build(root, site.read_site_config(root))
+    config = site.read_site_config(root)
+    try:  # SITE_URL / REPO_URL override mkdocs.yml's placeholders, as in the MkDocs build
+        print(site_address.apply(config))
+    except site_address.AddressError as error:
+        print(error)
+        return 1
+    build = export(root, args.out, config) if args.out else site.build(root, config)
     if build.report.errors:
         for problem in build.report.errors:
             print(problem.format())

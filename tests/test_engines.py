@@ -196,25 +196,3 @@ def test_the_pass_names_what_the_engine_left_out(sites, tmp_path: Path) -> None:
         "/case-studies/peer-researchers/: page missing from the built site (from case-studies/peer-researchers.md)",
         "/data/case-studies.csv: the built site's copy differs from the generated file",
     ]
-
-
-def test_one_build_with_the_same_checks_for_hooks_and_export(tmp_path: Path) -> None:
-    """site.build is frozen and runs the site's checks: an address already published that
-    no longer resolves is an error of the build itself, for the hooks and the export alike."""
-    project = make_project(tmp_path)
-    build = site.build(project, site.read_site_config(project))
-    assert build.ok and build.pages and build.citables and build.handwritten == ("about.md", "contribute/guide.md",
-                                                                                 "index.md")
-    with pytest.raises(AttributeError):
-        build.pages = {}  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        build.pages["x.md"] = None  # type: ignore[index]
-    (project / "evidence" / "published-urls.txt").write_text("/case-studies/gone/\n", encoding="utf-8")
-    broken = site.build(project, site.read_site_config(project))
-    assert not broken.ok and not broken.pages
-    assert broken.report.errors[0].format().startswith("evidence/published-urls.txt: urls: /case-studies/gone/")
-    exported = _export_pages(project, "--out", str(tmp_path / "out"))
-    assert exported.returncode == 1 and "evidence/published-urls.txt: urls: /case-studies/gone/" in exported.stdout
-    assert not (tmp_path / "out").exists()
-    built = mkdocs_build(project)
-    assert built.returncode != 0 and "evidence/published-urls.txt: urls: /case-studies/gone/" in built.stderr
