@@ -1,6 +1,6 @@
 """Write every generated page and data file to a folder, for another engine to build from.
 
-The same :func:`coprod.site.generate` output the MkDocs hooks register, plus the
+The same :func:`coprod.site.build` result the MkDocs hooks register, plus the
 hand-written docs/ pages with their citations rendered and the home page filled in, so the
 folder is a complete docs/ tree of plain files.
 """
@@ -8,24 +8,19 @@ folder is a complete docs/ tree of plain files.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import site
 from .pages.home import fill_home
 
 
-def export(root: Path, out: Path) -> site.Build:
-    """Check ``root``/evidence and write the site's pages under ``out``. Returns the build;
-    nothing is written when the evidence has errors. Edit links come from mkdocs.yml."""
-    build = site.load(root / "evidence", docs_dir=root / "docs", display_root=root)
-    if build.report.errors:
-        return build
-    config = site.read_site_config(root)
-    pages = site.generate(build, site.edit_base(config), config.get("site_url") or site.DEFAULT_SITE_URL,
-                          root / "docs", config.get("repo_url"))
-    if build.unpublished:
-        for message in build.unpublished:
-            build.report.error("evidence/published-urls.txt", 0, "urls", message)
+def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBuild:
+    """Check ``root``/evidence and write the site's pages under ``out``. Returns the build
+    (:func:`coprod.site.build`, the hooks' own, with the same checks); nothing is written
+    when it has errors. Edit links and addresses come from ``config``, by default mkdocs.yml."""
+    build = site.build(root, site.read_site_config(root) if config is None else config)
+    if not build.ok:
         return build
     if out.exists():
         shutil.rmtree(out)
@@ -39,7 +34,7 @@ def export(root: Path, out: Path) -> site.Build:
                                                    path.read_text(encoding="utf-8")), encoding="utf-8")
             else:
                 shutil.copyfile(path, target)
-    for uri, page in pages.items():
+    for uri, page in build.pages.items():
         target = out / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(page.content, bytes):
@@ -49,7 +44,7 @@ def export(root: Path, out: Path) -> site.Build:
     return build
 
 
-def render_docs_page(build: site.Build, uri: str, markdown: str) -> str:
+def render_docs_page(build: site.SiteBuild, uri: str, markdown: str) -> str:
     """A hand-written page as the hooks serve it: home filled in, citations rendered."""
     if uri == "index.md":
         markdown = fill_home(markdown, build.evidence)

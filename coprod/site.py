@@ -1,14 +1,19 @@
 """What the build makes from the evidence: every generated page and data file.
 
-Plain functions, no MkDocs: the hooks register these pages, scripts/export_pages.py writes
-them to a folder for any other engine, and tests call them directly.
+Plain functions, no MkDocs. :func:`build` is the one entry point: it loads and checks the
+evidence, generates every page and runs the site's checks, and returns one frozen
+:class:`SiteBuild`. The MkDocs hooks register its pages, scripts/export_pages.py writes
+them to a folder for any other engine, and :mod:`coprod.finish` completes a built folder
+from it. :func:`load` and :func:`generate` are its two steps, which tests call directly.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from .checks.evidence import load_evidence
 from .checks.problems import Report
@@ -52,6 +57,71 @@ class Build:
     pages: dict[str, Page] = field(default_factory=dict)
     citables: dict[str, Citable] = field(default_factory=dict)  # page uri -> what its citation says
     unpublished: list[str] = field(default_factory=list)  # published addresses that no longer resolve
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """One build's result, for every engine: made once by :func:`build`, never changed.
+
+    ``report`` holds every problem of the run: the evidence's, then the site's checks
+    (published addresses that no longer resolve, published case studies missing from a
+    page they belong on). Where it has errors, ``pages`` is empty: nothing is to be built.
+    """
+
+    report: Report
+    evidence: Library | None = None
+    references: References | None = None
+    pages: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # docs/ path -> page or data file
+    citables: Mapping[str, Citable] = field(default_factory=lambda: MappingProxyType({}))  # page uri -> its citation
+    handwritten: tuple[str, ...] = ()  # the docs/ folder's own pages (.md), as docs/ paths
+    edit_uris: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # record page -> its evidence file, as File.edit_uri
+    site_url: str = DEFAULT_SITE_URL
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.errors
+
+    @property
+    def problems(self) -> list:
+        return self.report.problems
+
+    @property
+    def data_files(self) -> dict[str, Page]:
+        """The generated files that are not pages: data exports, cite files, the feed."""
+        return {uri: page for uri, page in self.pages.items() if not uri.endswith(".md")}
+
+    @property
+    def contributed(self) -> frozenset[str]:
+        """The pages that hold text a stranger wrote (sanitised after rendering)."""
+        return frozenset(self.edit_uris)
+
+    def html_pages(self) -> list[str]:
+        """Every page the engine renders to HTML, generated and hand-written, as docs/ paths."""
+        return [uri for uri in self.pages if uri.endswith(".md")] + list(self.handwritten)
+
+
+def build(root: Path, config: Mapping) -> SiteBuild:
+    """Load, check and generate the site of the project in ``root`` with the settings of its
+    mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data)."""
+    docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
+    loaded = load(root / "evidence", docs_dir=docs_dir, display_root=root)
+    report = loaded.report
+    if report.errors:
+        return SiteBuild(report, loaded.evidence, loaded.references)
+    site_url = config.get("site_url") or DEFAULT_SITE_URL
+    pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+    for message in loaded.unpublished:
+        report.error(f"evidence/{PUBLISHED_URLS}", 0, "urls", message)
+    for path, message in _missing(loaded.evidence, pages):
+        report.error(path, 0, "site", message)
+    if report.errors:
+        return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
+    docs_name = docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else "docs"
+    handwritten = tuple(sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))) \
+        if docs_dir.is_dir() else ()
+    return SiteBuild(report, loaded.evidence, loaded.references, MappingProxyType(dict(pages)),
+                     MappingProxyType(dict(loaded.citables)), handwritten,
+                     MappingProxyType(edit_uris(loaded, docs_name)), site_url)
 
 
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None) -> Build:
@@ -171,7 +241,7 @@ def edit_base(config: dict) -> str | None:
     return f"{repo.rstrip('/')}/{'/'.join(parts)}/"
 
 
-def edit_uris(build: Build, docs_dir: str = "docs") -> dict[str, str]:
+def edit_uris(build: Build | SiteBuild, docs_dir: str = "docs") -> dict[str, str]:
     """For each generated record page, its source file as MkDocs' ``File.edit_uri`` wants
     it: relative to the docs folder (``../evidence/case-studies/x.md``), so that the theme's
     edit button and every other edit link name the file a contributor changes."""
@@ -206,10 +276,15 @@ def cited_by(pages: list[Page], evidence: Library) -> dict[str, list[tuple[str, 
     return found
 
 
-def missing_from_site(evidence: Library, pages: dict[str, Page]) -> list[str]:
+def missing_from_site(evidence: Library, pages: Mapping[str, Page]) -> list[str]:
     """Every published case study must have its page, appear in each taxonomy list it
     claims, in the catalogue and in the data exports. Returns what is missing, as messages."""
-    problems: list[str] = []
+    return [f"{path}: {message}" for path, message in _missing(evidence, pages)]
+
+
+def _missing(evidence: Library, pages: Mapping[str, Page]) -> list[tuple[str, str]]:
+    """(evidence file, what is missing) for :func:`missing_from_site` and :func:`build`."""
+    problems: list[tuple[str, str]] = []
     catalogue: set[str] = set()
     for uri, page in pages.items():
         if uri == urls.CATALOGUE or uri.startswith("case-studies/page/"):
@@ -218,15 +293,15 @@ def missing_from_site(evidence: Library, pages: dict[str, Page]) -> list[str]:
     for record in evidence.published("case-study"):
         cid, where = record.id, record.path
         if urls.case_study(cid) not in pages:
-            problems.append(f"{where}: case study '{cid}' has no page")
+            problems.append((where, f"case study '{cid}' has no page"))
         if cid not in catalogue:
-            problems.append(f"{where}: case study '{cid}' is missing from the catalogue")
+            problems.append((where, f"case study '{cid}' is missing from the catalogue"))
         if cid not in exported:
-            problems.append(f"{where}: case study '{cid}' is missing from data/case-studies.json")
+            problems.append((where, f"case study '{cid}' is missing from data/case-studies.json"))
         for vocabulary, uri in _term_pages(record, evidence):
             page = pages.get(uri)
             if page is None or cid not in page.lists:
-                problems.append(f"{where}: case study '{cid}' is missing from the {vocabulary} page {urls.address(uri)}")
+                problems.append((where, f"case study '{cid}' is missing from the {vocabulary} page {urls.address(uri)}"))
     return problems
 
 

@@ -16,11 +16,9 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, search, serve_errors, site, site_address
-from coprod.cite.head import head_tags
+from coprod import __version__, finish, search, serve_errors, site, site_address
 from coprod.export import render_docs_page
-from coprod.pages import nav, urls
-from coprod.render import csp, pdf
+from coprod.pages import nav
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -40,7 +38,7 @@ def on_config(config):
     except site_address.AddressError as error:
         raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
-    build = site.load(root / "evidence", docs_dir=Path(config["docs_dir"]), display_root=root)
+    build = site.build(root, config)  # the evidence's checks and the site's, as export_pages.py runs them
     for problem in build.report.warnings:
         log.warning(problem.format())
     if build.report.errors and _serve["on"]:  # show the messages in the browser instead of hanging
@@ -48,24 +46,10 @@ def on_config(config):
     if build.report.errors:
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The evidence has {len(build.report.errors)} error(s); the site was not built:\n{lines}")
-    site_url = config.get("site_url") or site.DEFAULT_SITE_URL
-    pages = site.generate(build, site.edit_base(config), site_url, Path(config["docs_dir"]), config.get("repo_url"))
-    if build.unpublished and _serve["on"]:
-        serve_errors.add_unpublished(build.report, build.unpublished)
-        return _show_errors(config, build.report, root)
-    if build.unpublished:
-        raise Abort("Published addresses must keep working (evidence/published-urls.txt):\n"
-                    + "\n".join(build.unpublished))
-    missing = site.missing_from_site(build.evidence, pages)
-    if missing:
-        raise Abort("Published case studies are missing from the site:\n" + "\n".join(missing))
     config["nav"] = nav.complete_browse(config["nav"], build.evidence)  # every browsed vocabulary is in the menu
-    _serve["last_good"] = list(pages)
-    # the record pages, each with its evidence file: the part of these pages a stranger wrote
-    # is sanitised, and their edit buttons open that file
-    edit_uris = site.edit_uris(build, Path(config["docs_dir"]).relative_to(root).as_posix())
-    _state.update(build=build, pages=pages, contributed=set(edit_uris), edit_uris=edit_uris, stashes={},
-                  site_url=site_url,
+    _serve["last_good"] = list(build.pages)
+    _state.update(build=build, pages=build.pages, contributed=build.contributed, edit_uris=build.edit_uris,
+                  stashes={}, site_url=build.site_url,
                   searchable=search.markup_for_records(build.evidence), indexed=set(), index=None,
                   language=config["theme"]["language"] or "en")
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
@@ -146,20 +130,21 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_page_context(context, page, config, nav):
+    if not _state.get("broken"):  # the page's description, which the theme's site_meta block writes
+        page.meta.update(finish.page_meta(page.file.src_uri, _state["build"]))
+    return context
+
+
 def on_post_page(output, page, config):
     if _state.get("broken"):
         return output
-    citable = _state["build"].citables.get(page.file.src_uri)
-    if citable is not None:
-        # the page's own description replaces the site's; then citation metadata for the page
-        if citable.description:
-            output = output.replace(f'<meta name="description" content="{config["site_description"]}">', "", 1)
-        output = output.replace("</head>", head_tags(citable, _state["site_url"]) + "</head>", 1)
-    return csp.harden(output, with_policy=not _serve["on"])  # serve injects live reload inline
+    output = finish.page_head(output, page.file.src_uri, _state["build"], description=False)  # citation metadata
+    return finish.harden(output, with_policy=not _serve["on"])  # serve injects live reload inline
 
 
 def on_post_template(output, template_name, config):
-    return csp.harden(output, with_policy=not _serve["on"]) if template_name.endswith(".html") else output
+    return finish.harden(output, with_policy=not _serve["on"]) if template_name.endswith(".html") else output
 
 
 def on_post_build(config):
@@ -177,7 +162,7 @@ def on_post_build(config):
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
     log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
-    try:  # the business case as a PDF, from its built page (coprod/render/pdf.py)
-        pdf.write_business_case(site_dir, pdf.facts_for(_state["build"].citables.get(urls.BUSINESS_CASE), _state["site_url"]))
-    except (ImportError, OSError) as error:  # WeasyPrint or its Pango missing: CI must have it
-        (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
+    finish.business_case_pdf(site_dir, _state["build"], log)  # from its built page (coprod/render/pdf.py)
+    missing = finish.check_built(site_dir, _state["build"])  # the check coprod/finish.py runs on any engine's site
+    if missing:
+        raise Abort("Pages or files missing from the built site:\n" + "\n".join(missing))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import make_evidence
 
+from coprod.checks.problems import Report
 from coprod.model import Library
 from coprod.model import load as load_library
-from coprod.checks.problems import Report
 from coprod.pages import contribute, exports
 from coprod.read.fields import Field, describe, every_field
 from coprod.read.schema import TYPE_NAMES

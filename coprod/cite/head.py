@@ -99,11 +99,16 @@ def json_ld(c: Citable, site_url: str) -> str:
     return f'<script type="application/ld+json">\n{text}\n</script>'
 
 
-def head_tags(c: Citable, site_url: str) -> str:
-    """Everything for the page's <head>, one element a line."""
+def description_tag(c: Citable) -> str:
+    return _meta("description", c.description)
+
+
+def head_tags(c: Citable, site_url: str, *, description: bool = True) -> str:
+    """Everything for the page's <head>, one element a line (``description=False``: all
+    but the description, which the theme's template writes from ``page.meta``)."""
     lines = []
-    if c.description:
-        lines.append(_meta("description", c.description))
+    if c.description and description:
+        lines.append(description_tag(c))
     lines += highwire(c) + open_graph(c) + [json_ld(c, site_url)]
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,190 @@
+"""What the library adds to a built site, as one pass over any engine's output folder.
+
+An engine (MkDocs, Zensical, ...) turns the exported docs/ folder (scripts/export_pages.py)
+into HTML. What it cannot know about is added here, from the same :class:`coprod.site.SiteBuild`:
+
+- the part of a record's page a stranger wrote is sanitised (:func:`coprod.render.sanitize.sanitize_contributed`);
+- searchable pages are marked for Pagefind (:func:`coprod.search.mark_page`) and the site is indexed;
+- each citable page gets its description and citation metadata in ``<head>`` (:func:`page_head`);
+- every page gets its Content-Security-Policy (:func:`coprod.render.csp.harden`);
+- the business case's PDF (:func:`business_case_pdf`);
+- the completeness check: every generated page and data file is in the folder (:func:`check_built`).
+
+Each step is one function. The MkDocs hooks call the same functions page by page during
+the build (they have the rendered content before the theme wraps it, and stream the search
+index); :func:`finish_site` calls them on the written folder. Every step leaves a page it
+already finished as it is, so the pass may run over a site the hooks built.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import search
+from .cite.head import description_tag, head_tags
+from .pages import urls
+from .render import csp, pdf
+from .render.sanitize import BODY_START, sanitize_contributed
+from .site import SiteBuild
+
+# Material's and Zensical's page content: the article inside <div class="md-content">
+_ARTICLE_START = re.compile(r'<article class="md-content__inner md-typeset">')
+_ARTICLE_END = "</article>"
+_HEAD_END = "</head>"
+_DESCRIPTION = re.compile(r'<meta name="description" content="[^"<>]*">')
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_POLICY = 'http-equiv="Content-Security-Policy"'
+_CITATION = '<meta name="citation_title"'
+
+
+class FinishError(Exception):
+    """The folder is not a complete site: every problem, one a line."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    pages: int  # HTML pages finished
+    searchable: int  # pages marked for search
+    index: search.IndexResult
+    pdf: Path | None
+
+
+# ---------------------------------------------------------------------------------------
+# The steps, each shared by the hooks and the pass.
+
+def page_head(page_html: str, uri: str, build: SiteBuild, *, description: bool) -> str:
+    """``page_html`` with the page's citation metadata before ``</head>``, if it is citable.
+
+    ``description=True`` also writes the page's description over the engine's (the site's);
+    under MkDocs the theme's template writes it from ``page.meta`` (see :func:`page_meta`)."""
+    citable = build.citables.get(uri)
+    head_end = page_html.find(_HEAD_END)
+    if citable is None or head_end < 0 or _CITATION in page_html[:head_end]:
+        return page_html
+    head, rest = page_html[:head_end], page_html[head_end:]
+    if description and citable.description:
+        head, found = _DESCRIPTION.subn(lambda _: description_tag(citable), head, count=1)
+        if not found:
+            head += description_tag(citable) + "\n"
+    return head + head_tags(citable, build.site_url, description=False) + rest
+
+
+def page_meta(uri: str, build: SiteBuild) -> dict:
+    """What a page's ``page.meta`` takes from the build: its description, escaped once by
+    type (Material's and Zensical's ``site_meta`` block writes ``page.meta.description``
+    without escaping it)."""
+    from markupsafe import Markup
+
+    citable = build.citables.get(uri)
+    if citable is None or not citable.description:
+        return {}
+    return {"description": Markup(html_lib.escape(citable.description))}  # as metadata.description_tag escapes it
+
+
+def harden(page_html: str, *, with_policy: bool = True) -> str:
+    """The page's Content-Security-Policy (:func:`coprod.render.csp.harden`), once: a page whose
+    ``<head>`` has one already is left as it is."""
+    if _POLICY in page_html[:max(page_html.find(_HEAD_END), 0)]:
+        return page_html
+    return csp.harden(page_html, with_policy=with_policy)
+
+
+def business_case_pdf(site_dir: Path, build: SiteBuild, log: logging.Logger) -> Path | None:
+    """The business case as a PDF, from its built page. Where WeasyPrint or its Pango is
+    missing it says so: as an error in CI (which must have it), as a note elsewhere."""
+    try:
+        return pdf.write_business_case(site_dir, pdf.facts_for(build.citables.get(urls.BUSINESS_CASE), build.site_url))
+    except (ImportError, OSError) as error:
+        (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
+        return None
+
+
+def check_built(site_dir: Path, build: SiteBuild) -> list[str]:
+    """Every page of the build has its HTML in ``site_dir`` and every data file is there,
+    of the size generated (a file's size, not its bytes: the hooks run this on every build,
+    and stat reads no file). Returns what is missing or changed, as messages."""
+    problems = []
+    for uri in build.html_pages():
+        if not built_page(site_dir, uri).is_file():
+            problems.append(f"{urls.address(uri)}: page missing from the built site (from {uri})")
+    for uri, page in build.data_files.items():
+        content = page.content if isinstance(page.content, bytes) else page.content.encode("utf-8")
+        try:
+            size = (site_dir / uri).stat().st_size
+        except OSError:
+            problems.append(f"/{uri}: file missing from the built site")
+            continue
+        if size != len(content):
+            problems.append(f"/{uri}: the built site's copy differs from the generated file")
+    return problems
+
+
+def built_page(site_dir: Path, uri: str) -> Path:
+    """Where an engine writes the page of a docs/ path (``case-studies/x.md`` ->
+    ``case-studies/x/index.html``), with MkDocs' and Zensical's directory URLs."""
+    return site_dir / urls.address(uri).lstrip("/") / "index.html"
+
+
+# ---------------------------------------------------------------------------------------
+# The pass.
+
+def finish_page(page_html: str, uri: str, build: SiteBuild, markups: dict[str, str]) -> tuple[str, bool]:
+    """One built page, finished as the hooks finish it; and whether it is searchable."""
+    if uri in build.contributed and BODY_START in page_html:
+        page_html, renamed = sanitize_contributed(page_html)
+        for old, new in renamed.items():  # the sidebar's table of contents follows the renamed ids
+            page_html = page_html.replace(f'href="#{old}"', f'href="#{new}"')
+    searchable = "data-pagefind-body" in page_html
+    start = _ARTICLE_START.search(page_html)
+    end = page_html.rfind(_ARTICLE_END)
+    if not searchable and start and end > start.end():
+        inner, searchable = search.mark_page(page_html[start.end():end], uri, _title(page_html, build),
+                                             uri in build.pages, markups)
+        page_html = page_html[:start.end()] + inner + page_html[end:]
+    return harden(page_head(page_html, uri, build, description=True)), searchable
+
+
+def _title(page_html: str, build: SiteBuild) -> str:
+    """The page's title as the engine wrote it in ``<title>``, without the site's name."""
+    match = _TITLE.search(page_html)
+    title = html_lib.unescape(match.group(1).strip()) if match else ""
+    return title.split(" - ")[0] if " - " in title else title
+
+
+def finish_site(site_dir: Path, build: SiteBuild, log: logging.Logger | None = None) -> Finished:
+    """Finish the site an engine built in ``site_dir`` from the export of ``build``: every
+    step above, on every page, then the search index and the PDF. Raises FinishError naming
+    every page or file missing, and every searchable page missing from the index."""
+    log = log or logging.getLogger("coprod.finish")
+    if not build.ok:
+        raise FinishError("\n".join(p.format() for p in build.report.errors))
+    problems = check_built(site_dir, build)
+    if problems:
+        raise FinishError("\n".join(problems))
+    markups = search.markup_for_records(build.evidence)
+    pages = set(build.html_pages())
+    marked, done = [], {site_dir / uri for uri in build.data_files}
+    for uri in sorted(pages):
+        path = built_page(site_dir, uri)
+        text, searchable = finish_page(path.read_text(encoding="utf-8"), uri, build, markups)
+        path.write_text(text, encoding="utf-8")
+        done.add(path)
+        if searchable:
+            marked.append(uri)
+    for path in sorted(site_dir.rglob("*.html")):  # the engine's own pages (404.html): their policy too
+        if path not in done and path.relative_to(site_dir).parts[0] != search.BUNDLE:
+            path.write_text(harden(path.read_text(encoding="utf-8")), encoding="utf-8")
+    expected = set(markups) | set(build.handwritten)
+    unmarked = sorted(expected - set(marked))
+    if unmarked:
+        raise FinishError("\n".join(f"{urls.address(uri)}: no page content found to mark for search" for uri in unmarked))
+    try:
+        index = search.index_built_site(site_dir, marked)
+    except search.SearchIndexError as error:
+        raise FinishError(f"Search: {error}") from error
+    return Finished(len(pages), len(marked), index, business_case_pdf(site_dir, build, log))
