@@ -39,10 +39,12 @@ class Words:
 
 
 def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases: int, references: int,
-                   cites_per_case: int = 6, seed: int = 1) -> Path:
-    """Write ``target``/evidence with the real schemas and taxonomy and synthetic records."""
+                   cites_per_case: int = 6, seed: int = 1, words=None) -> Path:
+    """Write ``target``/evidence with the real schemas and taxonomy and synthetic records.
+    ``words`` is the text source (anything with ``sentence(rng, words)``: Words of
+    ``repo_evidence`` if not given, or coprod.synthetic_text.Sentences for real sentences)."""
     rng = random.Random(seed)
-    words = Words(repo_evidence)
+    words = words if words is not None else Words(repo_evidence)
     evidence = target / "evidence"
     (evidence / "case-studies").mkdir(parents=True)
     (evidence / "claims").mkdir()

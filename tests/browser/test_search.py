@@ -129,13 +129,13 @@ def test_the_header_search_by_keyboard_alone(page) -> None:
 def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page, site_dir) -> None:
     page.goto("/case-studies/")
     page.wait_for_selector("#catalogue-filters[data-ready=yes]")
-    assert page.get_attribute("#catalogue-filters", "data-engine") == "pagefind"
     everything = page.locator("#catalogue-results li").count()
     assert page.inner_text("#catalogue-status").startswith("Showing all")
     page.select_option("#catalogue-facet-setting", "mental-health")
     page.wait_for_function("document.getElementById('catalogue-status').textContent.includes('match')")
     narrowed = page.locator("#catalogue-results li").count()
     assert 0 < narrowed < everything
+    assert page.get_attribute("#catalogue-filters", "data-engine") == "pagefind"
     assert page.url.endswith("/case-studies/?setting=mental-health")
     page.select_option("#catalogue-facet-principle", "reciprocity")
     page.fill("#catalogue-search", "psychosis")
@@ -149,7 +149,7 @@ def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page, si
     assert set(titles) <= titles_with(site_dir, principle="reciprocity", setting="mental-health"), titles
 
     page.reload()  # the URL restores the state
-    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+    page.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]")
     assert page.input_value("#catalogue-search") == "psychosis"
     assert page.input_value("#catalogue-facet-principle") == "reciprocity"
     assert page.input_value("#catalogue-facet-setting") == "mental-health"
@@ -167,8 +167,7 @@ def test_catalogue_without_pagefind_filters_from_its_data_file(browser, base_url
     page.route("**/pagefind/**", lambda route: route.abort())
     try:
         page.goto("/case-studies/?setting=mental-health")
-        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
-        assert page.get_attribute("#catalogue-filters", "data-engine") == "data"
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-engine=data]")
         assert page.input_value("#catalogue-facet-setting") == "mental-health"
         narrowed = page.locator("#catalogue-results li").count()
         page.select_option("#catalogue-facet-setting", "")
@@ -183,7 +182,7 @@ def test_catalogue_without_pagefind_filters_from_its_data_file(browser, base_url
         assert any("PARTNERS2" in t for t in titles), titles  # PARTNERS2 (about psychosis) is found
         assert set(titles) <= titles_with(site_dir, principle="reciprocity"), titles
         page.reload()
-        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-engine=data]")
         assert page.input_value("#catalogue-search") == "psychosis"
         assert page.input_value("#catalogue-facet-principle") == "reciprocity"
         assert page.locator("#catalogue-results li > a").all_inner_texts() == titles
@@ -217,6 +216,49 @@ def test_catalogue_with_no_words_fetches_one_index_chunk_not_all(page, site_dir)
         page.wait_for_function(f"document.querySelectorAll('#catalogue-results li').length > {shown}")
     assert page.locator("#catalogue-results li").count() == published
     assert len(fetched) == 1, fetched
+    no_errors(page)
+
+
+def test_catalogue_loads_no_pagefind_file_until_it_is_used(page, site_dir) -> None:
+    """The catalogue's own list, its controls and their counts come from the page itself:
+    Pagefind is fetched only once the reader filters (its script when the search box gets
+    focus), and its answer is then the right one."""
+    import json
+
+    pagefind: list[str] = []
+    page.on("request", lambda request: pagefind.append(request.url) if "/pagefind/" in request.url else None)
+    page.goto("/case-studies/")
+    page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+    page.wait_for_load_state("networkidle")
+    assert pagefind == []
+    assert page.get_attribute("#catalogue-filters", "data-engine") is None
+    data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    published = len(data["case_studies"])
+    assert page.inner_text("#catalogue-status") == f"Showing all {published} case studies."
+    # the page's own cards, in its order, in the results list; its own count line hidden
+    shown = page.locator("#catalogue-results > li > a").all_inner_texts()
+    assert shown and set(shown) <= {case["title"] for case in data["case_studies"]}
+    assert page.locator("article p", has_text="of co-produced research, newest first").is_hidden()
+    # each filter's counts are the "Browse by" counts, read from the page
+    mental = len(titles_with(site_dir, setting="mental-health"))
+    option = page.locator("#catalogue-facet-setting option[value=mental-health]").inner_text()
+    assert option.endswith(f"({mental})"), option
+
+    page.focus("#catalogue-search")  # the script is fetched ahead of the first key press
+    page.wait_for_function("performance.getEntriesByType('resource').some(e => /pagefind\\/pagefind\\.js$/.test(e.name))")
+    assert all(url.endswith("/pagefind/pagefind.js") for url in pagefind), pagefind
+    page.select_option("#catalogue-facet-setting", "mental-health")
+    page.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]")
+    page.wait_for_function("document.getElementById('catalogue-status').textContent.includes('match')")
+    assert page.inner_text("#catalogue-status") == f"{mental} of {published} case studies match these filters."
+    titles = page.locator("#catalogue-results > li > a").all_inner_texts()
+    assert set(titles) <= titles_with(site_dir, setting="mental-health") and len(titles) == min(mental, 20)
+    assert any("/pagefind/index/" in url for url in pagefind)
+
+    page.select_option("#catalogue-facet-setting", "")  # cleared: the page's own list again
+    page.wait_for_function("document.getElementById('catalogue-status').textContent.startsWith('Showing all')")
+    assert page.locator("#catalogue-results > li > a").all_inner_texts() == shown
+    assert page.url.endswith("/case-studies/")
     no_errors(page)
 
 
