@@ -57,7 +57,8 @@ def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases:
     vocab = {name: v.keys() for name, v in taxonomy.vocabularies.items()}
     for n in range(cases):
         cited = rng.sample(keys, min(cites_per_case, len(keys))) if keys else term_sources[:1]
-        (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng, words), encoding="utf-8")
+        text = words.page(rng) if hasattr(words, "page") else words  # a page's own topic, where the source has one
+        (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng, text), encoding="utf-8")
     # every reference cited somewhere, so the unused-reference warning stays quiet
     if keys:
         # every reference cited, 20 to a paragraph (a paragraph may hold at most 32 brackets)

@@ -22,8 +22,13 @@ a real library instead:
   repository's text alone would not. It makes the index's word list, and so Pagefind's
   metadata file that every first search loads, as long as a library's would be.
 
-It has the same ``sentence(rng, words)`` as :class:`~coprod.synthetic.Words`, so
-``write_evidence(..., words=Sentences(root))`` writes the same records with this text.
+Each page keeps to a topic: most of its sentences come from two real documents (a case
+study, a reference's title and abstract, a page), so a word is common on the pages about
+its subject and rare elsewhere, as in a real library, rather than spread over every page.
+
+It has the same ``sentence(rng, words)`` as :class:`~coprod.synthetic.Words`, and
+``page(rng)`` for one page's text, so ``write_evidence(..., words=Sentences(root))``
+writes the same records with this text.
 
 Everything it writes is safe for the synthetic records: plain YAML scalars (no ``: ``, no
 ``#``, no leading quote or indicator), no brackets, braces, backslashes or markup
@@ -99,24 +104,24 @@ def clean(sentence: str) -> str:
     return text
 
 
-def source_texts(root: Path) -> list[str]:
-    """The real writing in the repository at ``root``, as paragraphs or lines."""
-    texts: list[str] = []
+def source_documents(root: Path) -> list[list[str]]:
+    """The real writing in the repository at ``root``, one list of paragraphs or lines per
+    document: a case study or claim, a hand-written page, the taxonomy, a reference."""
+    documents: list[list[str]] = []
     for folder in ("evidence/case-studies", "evidence/claims", "tests/fixtures/evidence/case-studies",
                    "tests/fixtures/evidence/claims"):
         for path in sorted((root / folder).glob("*.md")):
-            for text in _record_texts(path):
-                texts += _markdown_lines(text)
+            documents.append([line for text in _record_texts(path) for line in _markdown_lines(text)])
     taxonomy = root / "evidence" / "taxonomy.yml"
     if taxonomy.is_file():
-        texts += _strings(yaml.safe_load(taxonomy.read_text(encoding="utf-8")))
+        documents.append(_strings(yaml.safe_load(taxonomy.read_text(encoding="utf-8"))))
     for path in sorted((root / "docs").rglob("*.md")):
-        texts += _markdown_lines(path.read_text(encoding="utf-8"))
+        documents.append(_markdown_lines(path.read_text(encoding="utf-8")))
     for path in [root / "evidence" / "references.bib", *sorted((root / "tests" / "fixtures" / "bib").glob("*.bib"))]:
         if path.is_file():
-            texts += [m.group(2).replace("{", "").replace("}", "")
-                      for m in _BIB_FIELD.finditer(path.read_text(encoding="utf-8"))]
-    return texts
+            for entry in re.split(r"\n@", path.read_text(encoding="utf-8")):
+                documents.append([m.group(2).replace("{", "").replace("}", "") for m in _BIB_FIELD.finditer(entry)])
+    return [d for d in documents if d]
 
 
 def split_sentences(texts: list[str]) -> list[str]:
@@ -164,8 +169,11 @@ class Sentences:
     START = ("", "")
 
     def __init__(self, root: Path, real_share: float = 0.5, rare_share: float = 0.02, rare_words: int = 40_000,
-                 seed: int = 7) -> None:
-        self.sentences = split_sentences(source_texts(root))
+                 topic_share: float = 0.8, seed: int = 7) -> None:
+        documents = [split_sentences(d) for d in source_documents(root)]
+        self.documents = [d for d in documents if d]
+        self.sentences = list(dict.fromkeys(s for d in self.documents for s in d))
+        self.topic_share = topic_share
         if len(self.sentences) < 200:
             raise ValueError(f"{root} has too few sentences ({len(self.sentences)}) to draw synthetic text from")
         self.real_share = real_share
@@ -205,13 +213,18 @@ class Sentences:
             return rng.choice(self.sentences)
         return self._made_up(rng)
 
-    def sentence(self, rng: random.Random, words: int) -> str:
+    def page(self, rng: random.Random) -> Page:
+        """The text source for one page: about two real documents as its topic."""
+        return Page(self, rng.sample(self.documents, 2))
+
+    def sentence(self, rng: random.Random, words: int, topic: list[str] | None = None) -> str:
         """About ``words`` words of text: whole sentences while they fit, the first one cut
-        at ``words`` if it is longer (for short fields)."""
+        at ``words`` if it is longer (for short fields); ``topic_share`` of them from
+        ``topic`` (a page's own sentences) if given."""
         parts: list[str] = []
         count = 0
         while count < words:
-            text = self.one(rng)
+            text = self.one(rng) if topic is None or rng.random() >= self.topic_share else rng.choice(topic)
             n = len(text.split())
             if not parts and n > words * 1.5:
                 text = " ".join(text.split()[:words]).rstrip(",;.") + "."
@@ -219,4 +232,21 @@ class Sentences:
             parts.append(text)
             count += n
         result = " ".join(parts)
+        limit = int(words * 1.6) + 1  # fields have lengths to keep to: never far over
+        if len(result.split()) > limit:
+            result = " ".join(result.split()[:limit]).rstrip(",;.") + "."
         return result[0].upper() + result[1:]
+
+
+class Page:
+    """One page's text: ``topic_share`` of its sentences from its own topic, two real
+    documents' sentences (as a real case study keeps to its subject, so that a word like
+    "autism" is on the pages about autism, not on every page), the rest as
+    :meth:`Sentences.one` gives them."""
+
+    def __init__(self, source: Sentences, documents: list[list[str]]) -> None:
+        self.source = source
+        self.topic = [s for d in documents for s in d]
+
+    def sentence(self, rng: random.Random, words: int) -> str:
+        return self.source.sentence(rng, words, self.topic)
