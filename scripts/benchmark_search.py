@@ -3,20 +3,26 @@
 
     python scripts/benchmark_search.py [--cases 10000] [--references 2000] [--keep DIR]
     python scripts/benchmark_search.py --site DIR      # measure an already built site again
+    python scripts/benchmark_search.py --site DIR --reuse-index  # ... without indexing it again
     python scripts/benchmark_search.py --html-into DIR  # pages written directly, no MkDocs (see below)
 
 Makes a synthetic project of N case studies (``coprod.synthetic.write_evidence``, in a
-temporary folder, never in evidence/), builds it with the real mkdocs.yml, hooks and theme
+temporary folder, never in evidence/; their text is real sentences from the repository
+mixed with new ones, each page keeping to a topic: ``coprod.synthetic_text``, or with
+``--text words`` the older words drawn one by one), builds it with the real mkdocs.yml, hooks and theme
 overrides, once, with Material's search plugin switched on as well so that its index
 (``search/search_index.json``) is made from the same pages for comparison (the site's
 pages do not load it: the header search is ours). Then, in the same run:
 
 - the Pagefind index build time (``pagefind`` on the built site, timed alone), its size;
 - in Debian's Chromium, with the site served on loopback as a static host serves it (text
-  files gzipped, as GitHub Pages does; Pagefind's files are compressed already): the bytes
-  fetched by the first search on a case-study page (target: at most 300 KB), the median
-  time from typing to results over 20 different queries once the page has loaded (target:
-  at most 100 ms), and the bytes and time of the catalogue's first filtered view;
+  files gzipped, as GitHub Pages does; Pagefind's files are compressed already), for each
+  of 20 queries a reader might type (QUERIES), each as the first search of a fresh page:
+  the pages it matches, the bytes fetched from focusing the box to the results shown
+  (target: at most 300 KB) and the time from typing to results (target: median at most
+  100 ms); then Pagefind alone on the same queries (its init, search and fragments timed
+  apart); then all 20 again on one page; the Pagefind bytes the catalogue fetches when
+  loaded and when a linked filtered view is opened;
 - the size of Material's index for the same pages.
 
 ``--html-into SITE`` is for a slow machine: into an already built small site (its first
@@ -199,6 +205,39 @@ def first_search(browser, base: str, query: str, errors: list[str]) -> dict:
             "by_kind": by_kind, "matches": _count(result["status"]), "shown": result["results"]}
 
 
+# Pagefind on its own, in a fresh page: its script and init (WebAssembly and metadata), the
+# search (the index chunks of the query's words, fetched and searched), and the fragments
+# of the first five results; each timed, no page code in between.
+PAGEFIND_ALONE = """async (query) => {
+  const root = new URL(document.querySelector("[data-coprod-search]").getAttribute("data-site-root"), document.baseURI);
+  const t0 = performance.now();
+  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  await pagefind.options({baseUrl: root.pathname});
+  await pagefind.init();
+  const t1 = performance.now();
+  const found = await pagefind.search(query);
+  const t2 = performance.now();
+  await Promise.all(found.results.slice(0, 5).map(r => r.data()));
+  const t3 = performance.now();
+  const again = performance.now();
+  await pagefind.search(query + " ");
+  return {init: t1 - t0, search: t2 - t1, fragments: t3 - t2, search_cached: performance.now() - again,
+          matches: found.results.length};
+}"""
+
+
+def pagefind_alone(browser, base: str, query: str) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/case-studies/case-00042/", wait_until="load")
+    fetched: list = []
+    page.on("requestfinished", lambda r: fetched.append(r))
+    result = page.evaluate(PAGEFIND_ALONE, query)
+    result["bytes"] = sum(_bytes(r) for r in fetched)
+    context.close()
+    return result
+
+
 def measure_browser(base: str) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -209,6 +248,7 @@ def measure_browser(base: str) -> dict:
                                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
         # each query as the first search of a fresh page
         figures["first"] = [first_search(browser, base, query, errors) for query in QUERIES]
+        figures["alone"] = [pagefind_alone(browser, base, query) for query in QUERIES]
         # then all of them, one after another, on one page: what a reader who searches again meets
         context = browser.new_context()
         page = context.new_page()
@@ -262,7 +302,10 @@ def _bytes(request) -> int:
 
 
 def report(args: argparse.Namespace, site: Path, build_seconds: float | None) -> None:
-    index = search.run_pagefind(site)
+    if getattr(args, "reuse_index", False):
+        index = search.IndexResult(search.indexed_pages(site), 0.0)
+    else:
+        index = search.run_pagefind(site)
     bundle, files = folder_size(site / search.BUNDLE)
     material = site / "search" / "search_index.json"
     server, base = serve(site)
@@ -287,6 +330,13 @@ def report(args: argparse.Namespace, site: Path, build_seconds: float | None) ->
         kinds = ", ".join(f"{kind} {size / 1024:.0f}" for kind, size in sorted(one["by_kind"].items(), key=lambda i: -i[1]))
         print(f"    {one['query']:<18} {one['matches']:>7,} {one['shown']:>5} {one['ms']:>6.0f} {one['bytes'] / 1024:>6.0f}   "
               f"{two['ms']:>8.0f} {two['bytes'] / 1024:>8.0f}   {kinds}")
+    print("  Pagefind alone, each query in a fresh page (ms: script and init, search, 5 fragments; "
+          "the same search again):")
+    for query, alone in zip(QUERIES, figures["alone"]):
+        print(f"    {query:<18} {alone['matches']:>7,}  init {alone['init']:>5.0f}  search {alone['search']:>5.0f}  "
+              f"fragments {alone['fragments']:>5.0f}  again {alone['search_cached']:>5.0f}  {alone['bytes'] / 1024:>5.0f} KB")
+    for name in ("init", "search", "fragments", "search_cached"):
+        print(f"    median {name}: {statistics.median(a[name] for a in figures['alone']):.0f} ms")
     largest = max(f["bytes"] for f in first)
     print(f"  first search: median {kb(statistics.median(f['bytes'] for f in first))}, largest {kb(largest)} "
           f"(target <= 300 KB: {'met' if largest <= 300 * 1024 else 'MISSED'})")
@@ -342,6 +392,8 @@ def main() -> None:
                         help="the synthetic text: real sentences mixed with new ones (default), or words drawn one by one")
     parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
     parser.add_argument("--site", type=Path, help="measure this built site; no build")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="with --site: measure the site's Pagefind index as it is (after changing only scripts)")
     parser.add_argument("--html-into", type=Path, help="write the pages into this built site; no MkDocs")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
