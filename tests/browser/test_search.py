@@ -71,6 +71,44 @@ def test_a_query_with_no_match_says_so(page) -> None:
     no_errors(page)
 
 
+def test_the_first_answer_shows_five_results_then_more_on_request(page) -> None:
+    """Each shown result fetches its fragment: the first answer waits for five, not for
+    every result, and "More results" fetches and shows the next ten."""
+    page.goto("/")
+    fragments: list[str] = []
+    page.on("request", lambda r: fragments.append(r.url) if "/pagefind/fragment/" in r.url else None)
+    search_for(page, "research")
+    count = int(re.match(r"(\d+) results", page.inner_text(STATUS)).group(1))
+    assert count > 15  # the word is on most pages, so both steps are seen
+    assert page.locator(f"{RESULTS} li.coprod-search-result").count() == 5
+    assert len(fragments) == 5
+    page.click(".coprod-search-more")
+    page.wait_for_function("document.querySelectorAll('#coprod-search-results li.coprod-search-result').length === 15")
+    assert len(fragments) == 15
+    assert page.evaluate("document.activeElement === document.querySelectorAll("
+                         "'#coprod-search-results li.coprod-search-result')[5].querySelector('a')")  # the 6th has the focus
+    no_errors(page)
+
+
+def test_one_letter_is_not_searched(page) -> None:
+    """One letter starts most words: Pagefind would fetch most of its index for it."""
+    page.goto("/")
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if "/pagefind/index/" in r.url else None)
+    page.keyboard.press("/")
+    page.keyboard.type("p")
+    page.wait_for_function("document.getElementById('coprod-search-status').dataset.state === 'short'")
+    assert page.inner_text(STATUS) == "Type at least 2 letters to search"
+    page.wait_for_timeout(300)
+    assert chunks == [] and page.locator(f"{RESULTS} li").count() == 0
+    page.keyboard.type("eer")
+    page.wait_for_function(
+        "document.getElementById('coprod-search-status').textContent.includes('\u201cpeer\u201d')"
+        " && document.getElementById('coprod-search-status').dataset.state === 'done'")
+    assert chunks and page.locator(f"{RESULTS} li").count() > 0
+    no_errors(page)
+
+
 def test_words_repeated_on_every_record_page_are_not_searched(page, site_dir) -> None:
     """The citation box (its BibTeX says "urldate"), the page's history ("Anyone may share
     and adapt") and its reference list are left out of the index."""
