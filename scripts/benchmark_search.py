@@ -181,11 +181,9 @@ def _count(status: str) -> int:
     return int(found.group(1).replace(",", "")) if found else 0
 
 
-def first_search(browser, base: str, query: str, errors: list[str]) -> dict:
-    """``query`` as the first search on a fresh case-study page (nothing cached): the box
-    focused, the query typed TYPING_MS later; the bytes fetched from the focus to the
-    results shown (and the fragments of those results still arriving), and the time from
-    the query typed to the results shown."""
+def focused_case_page(browser, base: str, errors: list[str]):
+    """A case-study page in a fresh context (nothing cached), its search box focused
+    TYPING_MS ago; the requests it makes from the focus on are collected in ``fetched``."""
     context = browser.new_context()
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -195,6 +193,15 @@ def first_search(browser, base: str, query: str, errors: list[str]) -> dict:
     page.on("requestfinished", lambda r: fetched.append(r))
     page.focus("#coprod-search-input")
     page.wait_for_timeout(TYPING_MS)
+    return context, page, fetched
+
+
+def first_search(browser, base: str, query: str, errors: list[str]) -> dict:
+    """``query`` as the first search on a fresh case-study page (nothing cached): the box
+    focused, the query typed TYPING_MS later; the bytes fetched from the focus to the
+    results shown (and the fragments of those results still arriving), and the time from
+    the query typed to the results shown."""
+    context, page, fetched = focused_case_page(browser, base, errors)
     result = page.evaluate(TYPE_AND_WAIT, query)
     page.wait_for_timeout(300)  # the result fragments still arriving are part of the search
     by_kind: dict[str, int] = {}
@@ -250,14 +257,7 @@ def measure_browser(base: str) -> dict:
         figures["first"] = [first_search(browser, base, query, errors) for query in QUERIES]
         figures["alone"] = [pagefind_alone(browser, base, query) for query in QUERIES]
         # then all of them, one after another, on one page: what a reader who searches again meets
-        context = browser.new_context()
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/case-studies/case-00042/", wait_until="load")
-        fetched: list = []
-        page.on("requestfinished", lambda r: fetched.append(r))
-        page.focus("#coprod-search-input")
-        page.wait_for_timeout(TYPING_MS)
+        context, page, fetched = focused_case_page(browser, base, errors)
         figures["again"] = []
         for query in QUERIES:
             before = len(fetched)

@@ -319,6 +319,26 @@
     return apply;
   }
 
+  // "Show more" (``showNext`` adds the next results, at once or as a promise; the focus
+  // goes to the first new one, where keyboard users continue) and the browser's Back and
+  // Forward, which restore the state from the address.
+  function wirePaging(ui, controls, refresh, showNext) {
+    ui.more.addEventListener("click", function () {
+      var first = ui.list.children.length;
+      Promise.resolve(showNext()).then(function () {
+        var next = ui.list.children[first];
+        var link = next && next.querySelector("a");
+        if (link) {
+          link.focus();
+        }
+      });
+    });
+    window.addEventListener("popstate", function () {
+      restoreFromAddress(ui.search, controls);
+      refresh();
+    });
+  }
+
   // The filter state, shared by both ways of filtering: the chosen term of each facet, the
   // state kept in the address (so a view can be linked), and read back from it.
   function chosenTerms(controls) {
@@ -374,7 +394,7 @@
 
     var ui = filterUi(controls, "Search titles and summaries");
     var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
-    var more = ui.more, moreWrapper = ui.moreWrapper;
+    var moreWrapper = ui.moreWrapper;
 
     var shown = STEP;
     var matches = [];
@@ -450,19 +470,9 @@
     }
 
     var refresh = wireFilters(ui, controls, apply, SEARCH_DELAY);
-    more.addEventListener("click", function () {
-      var first = shown;
+    wirePaging(ui, controls, refresh, function () {
       shown += STEP;
       render();
-      var next = list.children[first];
-      var link = next && next.querySelector("a");
-      if (link) {
-        link.focus(); // keyboard users continue where the new results start
-      }
-    });
-    window.addEventListener("popstate", function () {
-      restoreFromAddress(search, controls);
-      refresh();
     });
 
     hideStaticList(mount);
@@ -666,7 +676,7 @@
 
     var ui = filterUi(controls, "Search the case studies");
     var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
-    var more = ui.more, moreWrapper = ui.moreWrapper;
+    var moreWrapper = ui.moreWrapper;
     moreWrapper.hidden = true;
 
     var latest = 0;
@@ -837,19 +847,8 @@
     }
 
     var refresh = wireFilters(ui, controls, apply, 80);
-    more.addEventListener("click", function () {
-      var first = shown;
-      showMore(search.value.trim(), latest).then(function () {
-        var next = list.children[first];
-        var link = next && next.querySelector("a");
-        if (link) {
-          link.focus(); // keyboard users continue where the new results start
-        }
-      });
-    });
-    window.addEventListener("popstate", function () {
-      restoreFromAddress(search, controls);
-      refresh();
+    wirePaging(ui, controls, refresh, function () {
+      return showMore(search.value.trim(), latest);
     });
 
     pageList.forEach(function (node) {
