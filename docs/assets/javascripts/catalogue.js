@@ -6,11 +6,14 @@
  * replaced by the filtered list, narrowed in place, and the state is kept in the URL query
  * (?principle=reciprocity&setting=mental-health&q=peer) so a filtered view can be linked.
  *
- * The list comes from Pagefind's index (<site>/pagefind/, built with the site): each case
- * study carries a filter per facet valued by taxonomy key, so filtering and free text are
- * one Pagefind search that fetches only the chunks it needs, at any size of library. The
- * facets' labels are read from the page's own "Browse by" links. If the index cannot be
- * loaded, the script falls back to data/catalogue.json (the whole catalogue, filtered here).
+ * Until the reader types or filters, the list is the page's own (its cards and pager),
+ * and the controls and their counts are read from its "Browse by" links: nothing of
+ * Pagefind is fetched (its script only once the search box gets focus). Then the list
+ * comes from Pagefind's index (<site>/pagefind/, built with the site): each case study
+ * carries a filter per facet valued by taxonomy key, so filtering and free text are one
+ * Pagefind search that fetches only the chunks it needs, at any size of library; clearing
+ * every filter brings the page's own list back. If the index cannot be loaded, the script
+ * falls back to data/catalogue.json (the whole catalogue, filtered here).
  *
  * Safety: text from the index or the data file is only ever written with textContent /
  * createElement (never innerHTML); Pagefind's excerpt is rebuilt from text and <mark>
