@@ -39,10 +39,12 @@ class Words:
 
 
 def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases: int, references: int,
-                   cites_per_case: int = 6, seed: int = 1) -> Path:
-    """Write ``target``/evidence with the real schemas and taxonomy and synthetic records."""
+                   cites_per_case: int = 6, seed: int = 1, words=None) -> Path:
+    """Write ``target``/evidence with the real schemas and taxonomy and synthetic records.
+    ``words`` is the text source (anything with ``sentence(rng, words)``: Words of
+    ``repo_evidence`` if not given, or coprod.synthetic_text.Sentences for real sentences)."""
     rng = random.Random(seed)
-    words = Words(repo_evidence)
+    words = words if words is not None else Words(repo_evidence)
     evidence = target / "evidence"
     (evidence / "case-studies").mkdir(parents=True)
     (evidence / "claims").mkdir()
@@ -55,7 +57,8 @@ def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases:
     vocab = {name: v.keys() for name, v in taxonomy.vocabularies.items()}
     for n in range(cases):
         cited = rng.sample(keys, min(cites_per_case, len(keys))) if keys else term_sources[:1]
-        (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng, words), encoding="utf-8")
+        text = words.page(rng) if hasattr(words, "page") else words  # a page's own topic, where the source has one
+        (evidence / "case-studies" / f"case-{n:05d}.md").write_text(_case(n, cited, vocab, rng, text), encoding="utf-8")
     # every reference cited somewhere, so the unused-reference warning stays quiet
     if keys:
         # every reference cited, 20 to a paragraph (a paragraph may hold at most 32 brackets)

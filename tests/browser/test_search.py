@@ -71,6 +71,44 @@ def test_a_query_with_no_match_says_so(page) -> None:
     no_errors(page)
 
 
+def test_the_first_answer_shows_five_results_then_more_on_request(page) -> None:
+    """Each shown result fetches its fragment: the first answer waits for five, not for
+    every result, and "More results" fetches and shows the next ten."""
+    page.goto("/")
+    fragments: list[str] = []
+    page.on("request", lambda r: fragments.append(r.url) if "/pagefind/fragment/" in r.url else None)
+    search_for(page, "research")
+    count = int(re.match(r"(\d+) results", page.inner_text(STATUS)).group(1))
+    assert count > 15  # the word is on most pages, so both steps are seen
+    assert page.locator(f"{RESULTS} li.coprod-search-result").count() == 5
+    assert len(fragments) == 5
+    page.click(".coprod-search-more")
+    page.wait_for_function("document.querySelectorAll('#coprod-search-results li.coprod-search-result').length === 15")
+    assert len(fragments) == 15
+    assert page.evaluate("document.activeElement === document.querySelectorAll("
+                         "'#coprod-search-results li.coprod-search-result')[5].querySelector('a')")  # the 6th has the focus
+    no_errors(page)
+
+
+def test_one_letter_is_not_searched(page) -> None:
+    """One letter starts most words: Pagefind would fetch most of its index for it."""
+    page.goto("/")
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if "/pagefind/index/" in r.url else None)
+    page.keyboard.press("/")
+    page.keyboard.type("p")
+    page.wait_for_function("document.getElementById('coprod-search-status').dataset.state === 'short'")
+    assert page.inner_text(STATUS) == "Type at least 2 letters to search"
+    page.wait_for_timeout(300)
+    assert chunks == [] and page.locator(f"{RESULTS} li").count() == 0
+    page.keyboard.type("eer")
+    page.wait_for_function(
+        "document.getElementById('coprod-search-status').textContent.includes('\u201cpeer\u201d')"
+        " && document.getElementById('coprod-search-status').dataset.state === 'done'")
+    assert chunks and page.locator(f"{RESULTS} li").count() > 0
+    no_errors(page)
+
+
 def test_words_repeated_on_every_record_page_are_not_searched(page, site_dir) -> None:
     """The citation box (its BibTeX says "urldate"), the page's history ("Anyone may share
     and adapt") and its reference list are left out of the index."""
@@ -129,13 +167,13 @@ def test_the_header_search_by_keyboard_alone(page) -> None:
 def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page, site_dir) -> None:
     page.goto("/case-studies/")
     page.wait_for_selector("#catalogue-filters[data-ready=yes]")
-    assert page.get_attribute("#catalogue-filters", "data-engine") == "pagefind"
     everything = page.locator("#catalogue-results li").count()
     assert page.inner_text("#catalogue-status").startswith("Showing all")
     page.select_option("#catalogue-facet-setting", "mental-health")
     page.wait_for_function("document.getElementById('catalogue-status').textContent.includes('match')")
     narrowed = page.locator("#catalogue-results li").count()
     assert 0 < narrowed < everything
+    assert page.get_attribute("#catalogue-filters", "data-engine") == "pagefind"
     assert page.url.endswith("/case-studies/?setting=mental-health")
     page.select_option("#catalogue-facet-principle", "reciprocity")
     page.fill("#catalogue-search", "psychosis")
@@ -149,7 +187,7 @@ def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page, si
     assert set(titles) <= titles_with(site_dir, principle="reciprocity", setting="mental-health"), titles
 
     page.reload()  # the URL restores the state
-    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+    page.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]")
     assert page.input_value("#catalogue-search") == "psychosis"
     assert page.input_value("#catalogue-facet-principle") == "reciprocity"
     assert page.input_value("#catalogue-facet-setting") == "mental-health"
@@ -167,8 +205,7 @@ def test_catalogue_without_pagefind_filters_from_its_data_file(browser, base_url
     page.route("**/pagefind/**", lambda route: route.abort())
     try:
         page.goto("/case-studies/?setting=mental-health")
-        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
-        assert page.get_attribute("#catalogue-filters", "data-engine") == "data"
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-engine=data]")
         assert page.input_value("#catalogue-facet-setting") == "mental-health"
         narrowed = page.locator("#catalogue-results li").count()
         page.select_option("#catalogue-facet-setting", "")
@@ -183,7 +220,7 @@ def test_catalogue_without_pagefind_filters_from_its_data_file(browser, base_url
         assert any("PARTNERS2" in t for t in titles), titles  # PARTNERS2 (about psychosis) is found
         assert set(titles) <= titles_with(site_dir, principle="reciprocity"), titles
         page.reload()
-        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-engine=data]")
         assert page.input_value("#catalogue-search") == "psychosis"
         assert page.input_value("#catalogue-facet-principle") == "reciprocity"
         assert page.locator("#catalogue-results li > a").all_inner_texts() == titles
@@ -217,6 +254,49 @@ def test_catalogue_with_no_words_fetches_one_index_chunk_not_all(page, site_dir)
         page.wait_for_function(f"document.querySelectorAll('#catalogue-results li').length > {shown}")
     assert page.locator("#catalogue-results li").count() == published
     assert len(fetched) == 1, fetched
+    no_errors(page)
+
+
+def test_catalogue_loads_no_pagefind_file_until_it_is_used(page, site_dir) -> None:
+    """The catalogue's own list, its controls and their counts come from the page itself:
+    Pagefind is fetched only once the reader filters (its script when the search box gets
+    focus), and its answer is then the right one."""
+    import json
+
+    pagefind: list[str] = []
+    page.on("request", lambda request: pagefind.append(request.url) if "/pagefind/" in request.url else None)
+    page.goto("/case-studies/")
+    page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+    page.wait_for_load_state("networkidle")
+    assert pagefind == []
+    assert page.get_attribute("#catalogue-filters", "data-engine") is None
+    data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    published = len(data["case_studies"])
+    assert page.inner_text("#catalogue-status") == f"Showing all {published} case studies."
+    # the page's own cards, in its order, in the results list; its own count line hidden
+    shown = page.locator("#catalogue-results > li > a").all_inner_texts()
+    assert shown and set(shown) <= {case["title"] for case in data["case_studies"]}
+    assert page.locator("article p", has_text="of co-produced research, newest first").is_hidden()
+    # each filter's counts are the "Browse by" counts, read from the page
+    mental = len(titles_with(site_dir, setting="mental-health"))
+    option = page.locator("#catalogue-facet-setting option[value=mental-health]").inner_text()
+    assert option.endswith(f"({mental})"), option
+
+    page.focus("#catalogue-search")  # the script is fetched ahead of the first key press
+    page.wait_for_function("performance.getEntriesByType('resource').some(e => /pagefind\\/pagefind\\.js$/.test(e.name))")
+    assert all(url.endswith("/pagefind/pagefind.js") for url in pagefind), pagefind
+    page.select_option("#catalogue-facet-setting", "mental-health")
+    page.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]")
+    page.wait_for_function("document.getElementById('catalogue-status').textContent.includes('match')")
+    assert page.inner_text("#catalogue-status") == f"{mental} of {published} case studies match these filters."
+    titles = page.locator("#catalogue-results > li > a").all_inner_texts()
+    assert set(titles) <= titles_with(site_dir, setting="mental-health") and len(titles) == min(mental, 20)
+    assert any("/pagefind/index/" in url for url in pagefind)
+
+    page.select_option("#catalogue-facet-setting", "")  # cleared: the page's own list again
+    page.wait_for_function("document.getElementById('catalogue-status').textContent.startsWith('Showing all')")
+    assert page.locator("#catalogue-results > li > a").all_inner_texts() == shown
+    assert page.url.endswith("/case-studies/")
     no_errors(page)
 
 

@@ -6,11 +6,14 @@
  * replaced by the filtered list, narrowed in place, and the state is kept in the URL query
  * (?principle=reciprocity&setting=mental-health&q=peer) so a filtered view can be linked.
  *
- * The list comes from Pagefind's index (<site>/pagefind/, built with the site): each case
- * study carries a filter per facet valued by taxonomy key, so filtering and free text are
- * one Pagefind search that fetches only the chunks it needs, at any size of library. The
- * facets' labels are read from the page's own "Browse by" links. If the index cannot be
- * loaded, the script falls back to data/catalogue.json (the whole catalogue, filtered here).
+ * Until the reader types or filters, the list is the page's own (its cards and pager),
+ * and the controls and their counts are read from its "Browse by" links: nothing of
+ * Pagefind is fetched (its script only once the search box gets focus). Then the list
+ * comes from Pagefind's index (<site>/pagefind/, built with the site): each case study
+ * carries a filter per facet valued by taxonomy key, so filtering and free text are one
+ * Pagefind search that fetches only the chunks it needs, at any size of library; clearing
+ * every filter brings the page's own list back. If the index cannot be loaded, the script
+ * falls back to data/catalogue.json (the whole catalogue, filtered here).
  *
  * Safety: text from the index or the data file is only ever written with textContent /
  * createElement (never innerHTML); Pagefind's excerpt is rebuilt from text and <mark>
@@ -40,29 +43,32 @@
     if (!source || dataUrl.origin !== window.location.origin) {
       return; // the static list stays
     }
-    mount.setAttribute("data-ready", "loading");
     // the data file is at <site>/data/catalogue.json: the site's root is one folder up
     var siteRoot = new URL("../", dataUrl);
-    loadPagefind(siteRoot)
-      .then(function (pagefind) {
-        return buildWithPagefind(mount, pagefind, siteRoot);
+    var facets = readPageFacets(mount, siteRoot);
+    if (facets.length) {
+      buildWithPagefind(mount, facets, siteRoot, function () {
+        return fallBack(mount, dataUrl, siteRoot);
+      });
+      mount.setAttribute("data-ready", "yes");
+    } else {
+      fallBack(mount, dataUrl, siteRoot);
+    }
+  }
+
+  // Without Pagefind: data/catalogue.json, the whole catalogue, filtered here.
+  function fallBack(mount, dataUrl, siteRoot) {
+    mount.setAttribute("data-ready", "loading");
+    return fetch(dataUrl.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("catalogue data: HTTP " + response.status);
+        }
+        return response.json();
       })
-      .then(function () {
-        mount.setAttribute("data-engine", "pagefind");
-      }, function () {
-        return fetch(dataUrl.href, { credentials: "same-origin" })
-          .then(function (response) {
-            if (!response.ok) {
-              throw new Error("catalogue data: HTTP " + response.status);
-            }
-            return response.json();
-          })
-          .then(function (data) {
-            build(mount, data, siteRoot);
-            mount.setAttribute("data-engine", "data");
-          });
-      })
-      .then(function () {
+      .then(function (data) {
+        build(mount, data, siteRoot);
+        mount.setAttribute("data-engine", "data");
         mount.setAttribute("data-ready", "yes");
       })
       .catch(function () {
@@ -316,6 +322,26 @@
     return apply;
   }
 
+  // "Show more" (``showNext`` adds the next results, at once or as a promise; the focus
+  // goes to the first new one, where keyboard users continue) and the browser's Back and
+  // Forward, which restore the state from the address.
+  function wirePaging(ui, controls, refresh, showNext) {
+    ui.more.addEventListener("click", function () {
+      var first = ui.list.children.length;
+      Promise.resolve(showNext()).then(function () {
+        var next = ui.list.children[first];
+        var link = next && next.querySelector("a");
+        if (link) {
+          link.focus();
+        }
+      });
+    });
+    window.addEventListener("popstate", function () {
+      restoreFromAddress(ui.search, controls);
+      refresh();
+    });
+  }
+
   // The filter state, shared by both ways of filtering: the chosen term of each facet, the
   // state kept in the address (so a view can be linked), and read back from it.
   function chosenTerms(controls) {
@@ -371,7 +397,7 @@
 
     var ui = filterUi(controls, "Search titles and summaries");
     var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
-    var more = ui.more, moreWrapper = ui.moreWrapper;
+    var moreWrapper = ui.moreWrapper;
 
     var shown = STEP;
     var matches = [];
@@ -447,19 +473,9 @@
     }
 
     var refresh = wireFilters(ui, controls, apply, SEARCH_DELAY);
-    more.addEventListener("click", function () {
-      var first = shown;
+    wirePaging(ui, controls, refresh, function () {
       shown += STEP;
       render();
-      var next = list.children[first];
-      var link = next && next.querySelector("a");
-      if (link) {
-        link.focus(); // keyboard users continue where the new results start
-      }
-    });
-    window.addEventListener("popstate", function () {
-      restoreFromAddress(search, controls);
-      refresh();
     });
 
     hideStaticList(mount);
@@ -564,188 +580,290 @@
     return fragment;
   }
 
-  function buildWithPagefind(mount, pagefind, siteRoot) {
-    var facets = readPageFacets(mount, siteRoot);
-    return Promise.resolve(pagefind.filters()).then(function (totals) {
-      totals = totals || {};
-      var caseCount = totals.kind && totals.kind["case-study"] ? totals.kind["case-study"] : 0;
-      var controls = [];
-      facets.forEach(function (facet) {
-        var counts = totals[facet.name] || {};
-        Object.keys(counts).forEach(function (key) { // a term the page does not list: its key is its label
-          if (!(key in facet.labels) && /^[a-z0-9-]+$/.test(key)) {
-            facet.terms.push(key);
-            facet.labels[key] = key;
-          }
-        });
-        var id = "catalogue-facet-" + facet.name;
-        var select = element("select", { id: id, name: facet.name });
-        select.appendChild(element("option", { value: "", text: "Any" }));
-        var options = {};
+  /* Each term's number of case studies, from its "Browse by" entry: under the facet's
+     heading, "<a href=".../<key>/">Label</a> (12)". */
+  function pageCounts(mount, facets) {
+    var entries = [];
+    for (var node = mount.nextElementSibling; node; node = node.nextElementSibling) {
+      var heading = node.previousElementSibling;
+      if (node.tagName !== "UL" || !heading || heading.tagName !== "H3") {
+        continue;
+      }
+      Array.prototype.forEach.call(node.querySelectorAll("li"), function (item) {
+        var link = item.querySelector("a[href]");
+        var count = /\((\d+)\)\s*$/.exec(item.textContent);
+        if (link && count) {
+          entries.push({
+            facet: heading.textContent.replace(/\u00b6/g, "").trim(), label: link.textContent.trim(),
+            href: link.getAttribute("href"), count: parseInt(count[1], 10)
+          });
+        }
+      });
+    }
+    var found = {};
+    facets.forEach(function (facet) {
+      found[facet.name] = {};
+      entries.forEach(function (entry) {
         facet.terms.forEach(function (key) {
-          if (counts[key]) {
-            options[key] = element("option", { value: key, text: facet.labels[key] + " (" + counts[key] + ")" });
-            select.appendChild(options[key]);
+          var tail = "/" + key + "/";
+          if (entry.facet === facet.label && entry.label === facet.labels[key] &&
+              entry.href.slice(-tail.length) === tail) {
+            found[facet.name][key] = entry.count;
           }
         });
-        if (select.options.length > 1) {
-          var wrapper = element("p", { className: "catalogue-facet" }, [element("label", { htmlFor: id, text: facet.label }), select]);
-          controls.push({ facet: facet, select: select, wrapper: wrapper, options: options });
-        }
-      });
-
-      var ui = filterUi(controls, "Search the case studies");
-      var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
-      var more = ui.more, moreWrapper = ui.moreWrapper;
-      moreWrapper.hidden = true;
-
-      var latest = 0;
-      var results = [];
-      var shown = 0;
-
-      function current() {
-        return { query: search.value.trim(), chosen: chosenTerms(controls) };
-      }
-
-      function safeHref(url) {
-        var path = String(url || "");
-        if (path.indexOf(siteRoot.pathname) !== 0) {
-          return "";
-        }
-        var address = "/" + path.slice(siteRoot.pathname.length);
-        return SAFE_URL.test(address) ? new URL(address.slice(1), siteRoot).href : "";
-      }
-
-      function labelsOf(data, name) {
-        var facet = facets.filter(function (f) {
-          return f.name === name;
-        })[0];
-        var keys = data.filters && Array.isArray(data.filters[name]) ? data.filters[name] : [];
-        return keys.map(function (key) {
-          return facet && facet.labels[key] ? facet.labels[key] : String(key);
-        });
-      }
-
-      function renderItem(data, query) {
-        var meta = data.meta || {};
-        var principles = labelsOf(data, "principle");
-        if (!principles.length && meta.principles) {
-          principles = String(meta.principles).split("; ");
-        }
-        return caseCard({
-          href: safeHref(data.url),
-          title: marked(String(meta.title || ""), query),
-          retracted: meta.status === "retracted",
-          summary: meta.summary ? marked(String(meta.summary), query) : null,
-          excerpt: query && data.excerpt ? excerptNodes(data.excerpt) : null,
-          settings: labelsOf(data, "setting"), years: String(meta.years || ""), countries: labelsOf(data, "country"),
-          principles: principles, evidence: labelsOf(data, "evidence")
-        });
-      }
-
-      function showMore(query, number) {
-        var slice = results.slice(shown, shown + PAGEFIND_STEP);
-        return Promise.all(slice.map(function (result) {
-          return result.data();
-        })).then(function (items) {
-          if (number !== latest) {
-            return;
-          }
-          var fragment = document.createDocumentFragment();
-          items.forEach(function (data) {
-            fragment.appendChild(renderItem(data, query));
-          });
-          if (shown === 0) {
-            list.replaceChildren(fragment);
-          } else {
-            list.appendChild(fragment);
-          }
-          shown += slice.length;
-          moreWrapper.hidden = shown >= results.length;
-        });
-      }
-
-      function announce(state, count) {
-        var noun = function (n) {
-          return n === 1 ? "case study" : "case studies";
-        };
-        if (!count) {
-          status.textContent = "No case study matches these filters.";
-        } else if (state.query || Object.keys(state.chosen).length) {
-          status.textContent = count + " of " + caseCount + " " + noun(caseCount) + " match these filters.";
-        } else {
-          status.textContent = "Showing all " + caseCount + " " + noun(caseCount) + ".";
-        }
-      }
-
-      function updateCounts(remaining) {
-        controls.forEach(function (control) {
-          var counts = (remaining || {})[control.facet.name] || {};
-          Object.keys(control.options).forEach(function (key) {
-            var n = counts[key] || 0;
-            control.options[key].textContent = control.facet.labels[key] + " (" + n + ")";
-          });
-        });
-      }
-
-      function apply() {
-        var state = current();
-        var number = ++latest;
-        keepInAddress(facets, state.query, state.chosen);
-        var filters = { kind: "case-study" };
-        Object.keys(state.chosen).forEach(function (name) {
-          filters[name] = state.chosen[name];
-        });
-        var options = { filters: filters };
-        if (!state.query) {
-          options.sort = { order: "asc" }; // the catalogue's order: newest first, then by title
-        }
-        mount.setAttribute("data-state", "searching");
-        // no words typed: search for the word every case study carries, not for null
-        // (Pagefind answers null by fetching its whole index)
-        var words = state.query || mount.getAttribute("data-every-case-study") || null;
-        return Promise.resolve(pagefind.search(words, options)).then(function (found) {
-          if (number !== latest || !found) {
-            return null;
-          }
-          results = found.results || [];
-          shown = 0;
-          updateCounts(found.filters);
-          return showMore(state.query, number).then(function () {
-            if (number === latest) {
-              if (!results.length) {
-                list.replaceChildren();
-                moreWrapper.hidden = true;
-              }
-              announce(state, results.length);
-              mount.setAttribute("data-state", "done");
-            }
-          });
-        });
-      }
-
-      var refresh = wireFilters(ui, controls, apply, 80);
-      more.addEventListener("click", function () {
-        var first = shown;
-        showMore(search.value.trim(), latest).then(function () {
-          var next = list.children[first];
-          var link = next && next.querySelector("a");
-          if (link) {
-            link.focus(); // keyboard users continue where the new results start
-          }
-        });
-      });
-      window.addEventListener("popstate", function () {
-        restoreFromAddress(search, controls);
-        refresh();
-      });
-
-      restoreFromAddress(search, controls);
-      return refresh().then(function () {
-        hideStaticList(mount);
-        mount.appendChild(ui.root);
       });
     });
+    return found;
+  }
+
+  /* The static page's count, list and pager, between the marker and the "Browse by" heading. */
+  function staticNodes(mount) {
+    var nodes = [];
+    var node = mount.nextElementSibling;
+    while (node && !/^H[1-6]$/.test(node.tagName)) {
+      nodes.push(node);
+      node = node.nextElementSibling;
+    }
+    return nodes;
+  }
+
+  /* The catalogue with Pagefind. The controls are made at once from the page itself (the
+     facets, their terms and counts from "Browse by"), and the page's own list stays in the
+     results column: nothing of Pagefind is fetched for a reader who only reads the list.
+     Pagefind is loaded when the reader types or filters (its script as soon as the search
+     box gets focus), or at once when the address holds a filtered view. If it cannot be
+     loaded, ``fallBack`` filters data/catalogue.json instead. */
+  function buildWithPagefind(mount, facets, siteRoot, fallBack) {
+    var staticCount = pageCounts(mount, facets);
+    var controls = [];
+    facets.forEach(function (facet) {
+      var counts = staticCount[facet.name] || {};
+      var id = "catalogue-facet-" + facet.name;
+      var select = element("select", { id: id, name: facet.name });
+      select.appendChild(element("option", { value: "", text: "Any" }));
+      var options = {};
+      facet.terms.forEach(function (key) {
+        if (counts[key]) {
+          options[key] = element("option", { value: key, text: facet.labels[key] + " (" + counts[key] + ")" });
+          select.appendChild(options[key]);
+        }
+      });
+      if (select.options.length > 1) {
+        var wrapper = element("p", { className: "catalogue-facet" }, [element("label", { htmlFor: id, text: facet.label }), select]);
+        controls.push({ facet: facet, select: select, wrapper: wrapper, options: options });
+      }
+    });
+    // the page's own count line ("28 case studies ... This is page 2 of 3."), list and pager
+    var pageList = staticNodes(mount);
+    var countLine = pageList.length ? pageList[0].textContent : "";
+    var counted = /^\s*([\d,]+)\s/.exec(countLine);
+    var caseCount = counted ? parseInt(counted[1].replace(/,/g, ""), 10) : 0;
+    var pageNumber = /This is page \d+ of \d+\./.exec(countLine);
+    var pageCards = pageList.filter(function (node) {
+      return node.tagName === "UL";
+    })[0];
+    var pageItems = pageCards ? Array.prototype.slice.call(pageCards.children) : [];
+    var pager = pageList.filter(function (node) {
+      return node.id === "catalogue-pager";
+    })[0];
+    var engine = null; // Pagefind, once asked for
+    var failed = false;
+
+    function loadEngine() {
+      if (!engine) {
+        engine = loadPagefind(siteRoot);
+        engine.catch(function () { /* answered by apply */ });
+      }
+      return engine;
+    }
+
+    var ui = filterUi(controls, "Search the case studies");
+    var search = ui.search, clear = ui.clear, form = ui.form, status = ui.status, list = ui.list;
+    var moreWrapper = ui.moreWrapper;
+    moreWrapper.hidden = true;
+
+    var latest = 0;
+    var results = [];
+    var shown = 0;
+
+    function current() {
+      return { query: search.value.trim(), chosen: chosenTerms(controls) };
+    }
+
+    function safeHref(url) {
+      var path = String(url || "");
+      if (path.indexOf(siteRoot.pathname) !== 0) {
+        return "";
+      }
+      var address = "/" + path.slice(siteRoot.pathname.length);
+      return SAFE_URL.test(address) ? new URL(address.slice(1), siteRoot).href : "";
+    }
+
+    function labelsOf(data, name) {
+      var facet = facets.filter(function (f) {
+        return f.name === name;
+      })[0];
+      var keys = data.filters && Array.isArray(data.filters[name]) ? data.filters[name] : [];
+      return keys.map(function (key) {
+        return facet && facet.labels[key] ? facet.labels[key] : String(key);
+      });
+    }
+
+    function renderItem(data, query) {
+      var meta = data.meta || {};
+      var principles = labelsOf(data, "principle");
+      if (!principles.length && meta.principles) {
+        principles = String(meta.principles).split("; ");
+      }
+      return caseCard({
+        href: safeHref(data.url),
+        title: marked(String(meta.title || ""), query),
+        retracted: meta.status === "retracted",
+        summary: meta.summary ? marked(String(meta.summary), query) : null,
+        excerpt: query && data.excerpt ? excerptNodes(data.excerpt) : null,
+        settings: labelsOf(data, "setting"), years: String(meta.years || ""), countries: labelsOf(data, "country"),
+        principles: principles, evidence: labelsOf(data, "evidence")
+      });
+    }
+
+    function showMore(query, number) {
+      var slice = results.slice(shown, shown + PAGEFIND_STEP);
+      return Promise.all(slice.map(function (result) {
+        return result.data();
+      })).then(function (items) {
+        if (number !== latest) {
+          return;
+        }
+        var fragment = document.createDocumentFragment();
+        items.forEach(function (data) {
+          fragment.appendChild(renderItem(data, query));
+        });
+        if (shown === 0) {
+          list.replaceChildren(fragment);
+        } else {
+          list.appendChild(fragment);
+        }
+        shown += slice.length;
+        moreWrapper.hidden = shown >= results.length;
+      });
+    }
+
+    function announce(state, count) {
+      var noun = function (n) {
+        return n === 1 ? "case study" : "case studies";
+      };
+      if (!count) {
+        status.textContent = "No case study matches these filters.";
+      } else if (state.query || Object.keys(state.chosen).length) {
+        status.textContent = count + " of " + caseCount + " " + noun(caseCount) + " match these filters.";
+      } else {
+        status.textContent = "Showing all " + caseCount + " " + noun(caseCount) + ".";
+      }
+    }
+
+    function updateCounts(remaining) {
+      controls.forEach(function (control) {
+        var counts = (remaining || {})[control.facet.name] || {};
+        Object.keys(control.options).forEach(function (key) {
+          var n = counts[key] || 0;
+          control.options[key].textContent = control.facet.labels[key] + " (" + n + ")";
+        });
+      });
+    }
+
+    function apply() {
+      var state = current();
+      var number = ++latest;
+      keepInAddress(facets, state.query, state.chosen);
+      var filters = { kind: "case-study" };
+      Object.keys(state.chosen).forEach(function (name) {
+        filters[name] = state.chosen[name];
+      });
+      var options = { filters: filters };
+      if (!state.query) {
+        options.sort = { order: "asc" }; // the catalogue's order: newest first, then by title
+      }
+      if (!state.query && !Object.keys(state.chosen).length) {
+        showPageList(); // nothing chosen: the page's own list is the answer
+        return Promise.resolve();
+      }
+      mount.setAttribute("data-state", "searching");
+      // no words typed: search for the word every case study carries, not for null
+      // (Pagefind answers null by fetching its whole index)
+      var words = state.query || mount.getAttribute("data-every-case-study") || null;
+      return loadEngine().then(function (pagefind) {
+        return pagefind.search(words, options);
+      }, function () {
+        if (!failed) { // the index cannot be loaded: the page as it was, then the data file
+          failed = true;
+          mount.removeChild(ui.root);
+          pageItems.forEach(function (item) {
+            pageCards.appendChild(item);
+          });
+          pageList.slice().reverse().forEach(function (node) {
+            node.hidden = false;
+            mount.parentNode.insertBefore(node, mount.nextSibling);
+          });
+          fallBack();
+        }
+        return null;
+      }).then(function (found) {
+        if (number !== latest || !found) {
+          return null;
+        }
+        results = found.results || [];
+        shown = 0;
+        updateCounts(found.filters);
+        return showMore(state.query, number).then(function () {
+          if (number === latest) {
+            if (!results.length) {
+              list.replaceChildren();
+              moreWrapper.hidden = true;
+            }
+            announce(state, results.length);
+            if (pager) {
+              pager.hidden = true;
+            }
+            mount.setAttribute("data-engine", "pagefind");
+            mount.setAttribute("data-state", "done");
+          }
+        });
+      });
+    }
+
+    // The page's own list: its cards in the results list, its pager below, its count line
+    // said by the status line. Shown until the reader filters, and again when every
+    // filter is cleared: nothing is fetched for it.
+    function showPageList() {
+      latest++;
+      results = [];
+      shown = 0;
+      list.replaceChildren.apply(list, pageItems);
+      moreWrapper.hidden = true;
+      if (pager) {
+        pager.hidden = false;
+      }
+      status.textContent = caseCount ? "Showing all " + caseCount + " " + (caseCount === 1 ? "case study" : "case studies") +
+        (pageNumber ? ", newest first. " + pageNumber[0] : ".") : countLine;
+      updateCounts(staticCount);
+      mount.setAttribute("data-state", "done");
+    }
+
+    var refresh = wireFilters(ui, controls, apply, 80);
+    wirePaging(ui, controls, refresh, function () {
+      return showMore(search.value.trim(), latest);
+    });
+
+    pageList.forEach(function (node) {
+      node.hidden = true;
+    });
+    if (pager) {
+      list.parentNode.appendChild(pager);
+    }
+    mount.appendChild(ui.root);
+    search.addEventListener("focus", loadEngine);
+    restoreFromAddress(search, controls);
+    refresh(); // the page's own list, or at once the filtered view an address links to
   }
 
   // The static page's count, list and pager, between the marker and the "Browse by"
