@@ -53,11 +53,13 @@ class Build:
     unpublished: list[str] = field(default_factory=list)  # published addresses that no longer resolve
 
 
-def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None) -> Build:
-    """Load and check the evidence. Pages are made by :func:`generate` once it is clean."""
+def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None,
+         cache_dir: Path | None = None) -> Build:
+    """Load and check the evidence (``cache_dir``: see coprod.buildcache). Pages are made by
+    :func:`generate` once it is clean."""
     report = Report()
     citing = [docs_dir] if docs_dir is not None and docs_dir.is_dir() else []
-    evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root)
+    evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root, cache_dir=cache_dir)
     build = Build(evidence, report)
     if evidence is not None:
         build.references = References(evidence.bibliography)
