@@ -13,10 +13,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import clean_directory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, csp, pdf, search, serve_errors, site, site_address, urls
+from coprod import __version__, buildcache, csp, pdf, rebuild, search, serve_errors, site, site_address, urls
 from coprod.export import render_docs_page
 from coprod.metadata import head_tags
 from coprod.prerender import stash, unstash
@@ -24,11 +25,12 @@ from coprod.sanitize import rename_toc, sanitize_contributed
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
-_serve: dict = {"on": False, "last_good": []}  # kept across the rebuilds of one mkdocs serve
+_serve: dict = {"on": False, "last_good": [], "dirty": False}  # kept across the rebuilds of one mkdocs serve
 
 
 def on_startup(command, dirty):
     _serve["on"] = command == "serve"
+    _serve["dirty"] = dirty  # --dirty: only the files whose inputs changed are written again (coprod/rebuild.py)
 
 
 def on_config(config):
@@ -38,7 +40,9 @@ def on_config(config):
     except site_address.AddressError as error:
         raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
-    build = site.load(root / "evidence", docs_dir=Path(config["docs_dir"]), display_root=root)
+    _state["cache_dir"] = buildcache.folder(root)  # .cache/coprod/: safe to delete (coprod/buildcache.py)
+    build = site.load(root / "evidence", docs_dir=Path(config["docs_dir"]), display_root=root,
+                      cache_dir=_state["cache_dir"])
     for problem in build.report.warnings:
         log.warning(problem.format())
     if build.report.errors and _serve["on"]:  # show the messages in the browser instead of hanging
@@ -78,6 +82,10 @@ def _show_errors(config, report, root):
 def on_pre_build(config):
     if _state.get("broken"):
         return
+    # what the last build of this folder wrote is read now, and forgotten until this one ends
+    _state["previous"] = rebuild.recall(Path(config["site_dir"]), _state["cache_dir"])
+    rebuild.forget(Path(config["site_dir"]), _state["cache_dir"])
+    _state["documents"] = {}  # searchable src_uri -> the document Pagefind is given
     # Pagefind indexes each searchable page as it is rendered (on_page_content), on another core
     try:
         _state["index"] = search.start_index()
@@ -104,6 +112,54 @@ def on_files(files, config):
         file.edit_uri = _state["edit_uris"].get(uri)  # Material's edit button opens the evidence file
         files.append(file)
     return files
+
+
+def on_nav(nav, config, files):
+    """Every file's key (coprod/rebuild.py); in a dirty build, the files whose key is the
+    last build's are left as they are, and a changed site is built whole."""
+    if _state.get("broken"):
+        return nav
+    site_key = rebuild.site_key(config, Path(__file__), _serve["on"], files)
+    docs_dir = Path(config["docs_dir"]).resolve()
+    keys = {}
+    for file in files:
+        keys[file.src_uri] = rebuild.file_key(site_key, file, _own_part(file, docs_dir))
+    plan = rebuild.Plan(rebuild.SiteState(site_key, keys), _state.pop("previous", None))
+    _state["plan"] = plan
+    inclusion = InclusionLevel.is_in_serve if _serve["on"] else InclusionLevel.is_included
+    # the order MkDocs renders the pages in, which is the order Pagefind is given them
+    _state["order"] = {f.src_uri: "/" + ("" if f.url in (".", "./") else f.url)  # as Page.url
+                       for f in files.documentation_pages(inclusion=inclusion)}
+    _state["partial"] = False
+    if not _serve["dirty"]:
+        return nav
+    if not plan.same_site:  # another site than the one in the folder: built whole, as a clean build
+        clean_directory(config["site_dir"])
+        return nav
+    left = 0
+    for file in files:
+        unchanged = plan.unchanged(file)
+        file.is_modified = (lambda: False) if unchanged else (lambda: True)
+        left += unchanged
+        # a searchable page left as it is: its document comes from the last build
+        _state["partial"] |= unchanged and (file.src_uri in _state["searchable"] or file.src_uri in _state["hand_written"])
+    log.info(f"Rebuild: {len(files) - left} of {len(files)} files changed; the others are left as they are")
+    return nav
+
+
+def _own_part(file, docs_dir: Path) -> str:
+    """What a file's output is made from besides the site (coprod/rebuild.py): for a page,
+    also what the hooks add to it from the evidence."""
+    uri = file.src_uri
+    if file.generated_by is None and file.is_documentation_page():
+        text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+        own = render_docs_page(_state["build"], uri, text)
+    else:
+        own = rebuild.source_part(file, docs_dir)
+        own = own.decode("utf-8", "surrogateescape") if isinstance(own, bytes) else own
+    citable = _state["build"].citables.get(uri)
+    return buildcache.digest(own, head_tags(citable, _state["site_url"]) if citable is not None else "",
+                             _state["searchable"].get(uri, ""), str(uri in _state["contributed"]))
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -135,11 +191,13 @@ def on_page_content(html, page, config, files):
                                      _state["searchable"])
     if indexed:
         _state["indexed"].add(page.file.src_uri)
-        # Pagefind indexes the content now, on another core, while MkDocs renders the rest
-        try:
-            _state["index"].add(search.document_for_index(html, page.title, _state["language"]), "/" + page.url)
-        except search.PagefindServiceError as error:
-            raise Abort(f"Search: {error}") from error
+        document = search.document_for_index(html, page.title, _state["language"])
+        _state["documents"][page.file.src_uri] = document
+        if not _state["partial"]:  # Pagefind indexes it now, on another core, while MkDocs renders the rest
+            try:
+                _state["index"].add(document, "/" + page.url)
+            except search.PagefindServiceError as error:
+                raise Abort(f"Search: {error}") from error
     return html
 
 
@@ -164,16 +222,15 @@ def on_post_build(config):
         return serve_errors.post_build(config)
     site_dir = Path(config["site_dir"])
     searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
-    index = _state.pop("index")
+    plan = _state["plan"]
     try:
-        if set(searchable) <= _state["indexed"]:
-            result = search.finish_index(index, site_dir, searchable)
-        else:  # mkdocs build --dirty rendered only changed pages: index the written site
-            index.kill()
-            result = search.index_built_site(site_dir, searchable)
+        result, plan.state.documents = search.complete_index(
+            _state.pop("index"), site_dir, searchable, _state["order"], _state["documents"],
+            plan.previous.documents if plan.same_site else {}, _state["partial"])
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
     log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
+    rebuild.remember(site_dir, plan.state, _state["cache_dir"], in_memory=_serve["on"])
     try:  # the business case as a PDF, from its built page (coprod/pdf.py)
         pdf.write_business_case(site_dir, pdf.facts_for(_state["build"].citables.get(urls.BUSINESS_CASE), _state["site_url"]))
     except (ImportError, OSError) as error:  # WeasyPrint or its Pango missing: CI must have it
