@@ -80,11 +80,14 @@ def _show_errors(config, report, root):
 
 
 def on_pre_build(config):
+    # what the last build of this folder wrote is read now, and forgotten until this one ends
+    # (a build that shows the evidence's errors writes over the pages, and records nothing)
+    cache_dir = _state.get("cache_dir")
+    previous = rebuild.recall(Path(config["site_dir"]), cache_dir)
+    rebuild.forget(Path(config["site_dir"]), cache_dir)
     if _state.get("broken"):
         return
-    # what the last build of this folder wrote is read now, and forgotten until this one ends
-    _state["previous"] = rebuild.recall(Path(config["site_dir"]), _state["cache_dir"])
-    rebuild.forget(Path(config["site_dir"]), _state["cache_dir"])
+    _state["previous"] = previous
     _state["documents"] = {}  # searchable src_uri -> the document Pagefind is given
     # Pagefind indexes each searchable page as it is rendered (on_page_content), on another core
     try:
