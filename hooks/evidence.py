@@ -139,14 +139,15 @@ def on_nav(nav, config, files):
     if not plan.same_site:  # another site than the one in the folder: built whole, as a clean build
         clean_directory(config["site_dir"])
         return nav
-    left = 0
+    left = _state["unchanged"] = set()
     for file in files:
         unchanged = plan.unchanged(file)
         file.is_modified = (lambda: False) if unchanged else (lambda: True)
-        left += unchanged
+        if unchanged:
+            left.add(file.src_uri)
         # a searchable page left as it is: its document comes from the last build
         _state["partial"] |= unchanged and (file.src_uri in _state["searchable"] or file.src_uri in _state["hand_written"])
-    log.info(f"Rebuild: {len(files) - left} of {len(files)} files changed; the others are left as they are")
+    log.info(f"Rebuild: {len(files) - len(left)} of {len(files)} files changed; the others are left as they are")
     return nav
 
 
@@ -233,8 +234,11 @@ def on_post_build(config):
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
     log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
+    # a dirty build that left the business case's page as it was leaves its PDF too (coprod/rebuild.py)
+    if urls.BUSINESS_CASE not in _state.get("unchanged", ()) or not (site_dir / pdf.PDF_URI).is_file():
+        try:  # the business case as a PDF, from its built page (coprod/pdf.py)
+            pdf.write_business_case(site_dir, pdf.facts_for(_state["build"].citables.get(urls.BUSINESS_CASE),
+                                                            _state["site_url"]))
+        except (ImportError, OSError) as error:  # WeasyPrint or its Pango missing: CI must have it
+            (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
     rebuild.remember(site_dir, plan.state, _state["cache_dir"], in_memory=_serve["on"])
-    try:  # the business case as a PDF, from its built page (coprod/pdf.py)
-        pdf.write_business_case(site_dir, pdf.facts_for(_state["build"].citables.get(urls.BUSINESS_CASE), _state["site_url"]))
-    except (ImportError, OSError) as error:  # WeasyPrint or its Pango missing: CI must have it
-        (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
