@@ -121,7 +121,7 @@ def load(data: bytes | None):
     if data is None:
         return None
     try:
-        return pickle.loads(data)  # noqa: S301 - the project's own cache, written by this code
+        return pickle.loads(data)
     except Exception:  # noqa: BLE001 - a torn or foreign entry is a miss
         return None
 

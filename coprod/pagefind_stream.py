@@ -202,12 +202,21 @@ def _write_bundle(output: Path, files: list) -> None:
             raise PagefindServiceError(f"Pagefind returned a file outside its folder: {relative}")
         contents[relative.as_posix()] = base64.b64decode(file.get("content", ""))
     contents = canonical_bundle(contents)
-    if output.exists():
-        shutil.rmtree(output)
+    # written beside the old bundle and swapped in, so that a reader of a served site
+    # (the index is written after the pages there) finds one whole bundle or the other
+    fresh, stale = output.with_name(output.name + ".new"), output.with_name(output.name + ".old")
+    for folder in (fresh, stale):
+        if folder.exists():
+            shutil.rmtree(folder)
     for relative, data in contents.items():
-        target = output / relative
+        target = fresh / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    if output.exists():
+        output.rename(stale)
+    fresh.rename(output)
+    if stale.exists():
+        shutil.rmtree(stale)
 
 
 # ---------------------------------------------------------------------------------------

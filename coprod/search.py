@@ -33,6 +33,7 @@ import html
 import json
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,6 +243,29 @@ def complete_index(index: StreamingIndex, site_dir: Path, marked: list[str], ord
         index.kill()
         raise SearchIndexError(f"Pagefind failed: {error}") from error
     return finish_index(index, site_dir, marked), documents
+
+
+class Background(threading.Thread):
+    """A function run on a thread of its own (mkdocs serve writes the search index after
+    the pages are served): :meth:`result` waits for it and returns what it returned, or
+    raises what it raised."""
+
+    def __init__(self, function) -> None:
+        super().__init__(name="search-index", daemon=True)
+        self._function, self._value, self._error = function, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._function()
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits
+            self._error = error
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def index_built_site(site_dir: Path, marked: list[str]) -> IndexResult:

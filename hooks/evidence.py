@@ -80,6 +80,7 @@ def _show_errors(config, report, root):
 
 
 def on_pre_build(config):
+    _wait_for_search()
     # what the last build of this folder wrote is read now, and forgotten until this one ends
     # (a build that shows the evidence's errors writes over the pages, and records nothing)
     cache_dir = _state.get("cache_dir")
@@ -225,15 +226,6 @@ def on_post_build(config):
     if _state.get("broken"):
         return serve_errors.post_build(config)
     site_dir = Path(config["site_dir"])
-    searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
-    plan = _state["plan"]
-    try:
-        result, plan.state.documents = search.complete_index(
-            _state.pop("index"), site_dir, searchable, _state["order"], _state["documents"],
-            plan.previous.documents if plan.same_site else {}, _state["partial"])
-    except search.SearchIndexError as error:
-        raise Abort(f"Search: {error}") from error
-    log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
     # a dirty build that left the business case's page as it was leaves its PDF too (coprod/rebuild.py)
     if urls.BUSINESS_CASE not in _state.get("unchanged", ()) or not (site_dir / pdf.PDF_URI).is_file():
         try:  # the business case as a PDF, from its built page (coprod/pdf.py)
@@ -241,4 +233,39 @@ def on_post_build(config):
                                                             _state["site_url"]))
         except (ImportError, OSError) as error:  # WeasyPrint or its Pango missing: CI must have it
             (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
-    rebuild.remember(site_dir, plan.state, _state["cache_dir"], in_memory=_serve["on"])
+    searchable = list(dict.fromkeys([*_state["searchable"], *_state["hand_written"]]))
+    plan, index, partial = _state["plan"], _state.pop("index"), _state["partial"]
+    order, fresh = _state["order"], _state["documents"]
+    previous = plan.previous.documents if plan.same_site else {}
+    cache_dir = _state["cache_dir"]
+
+    def write_index():
+        result, plan.state.documents = search.complete_index(index, site_dir, searchable, order, fresh, previous,
+                                                             partial)
+        log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
+        rebuild.remember(site_dir, plan.state, cache_dir, in_memory=_serve["on"])  # the build is whole now
+
+    if _serve["on"] and partial:
+        # mkdocs serve --dirty: the pages are served now, and the index of every page is
+        # written meanwhile on a thread of its own; the next build waits for it
+        _serve["search"] = search.Background(write_index)
+        return
+    try:
+        write_index()
+    except search.SearchIndexError as error:
+        raise Abort(f"Search: {error}") from error
+
+
+def _wait_for_search() -> None:
+    """The search index the last rebuild of mkdocs serve was writing, finished."""
+    pending = _serve.pop("search", None)
+    if pending is None:
+        return
+    try:
+        pending.result()
+    except search.SearchIndexError as error:
+        log.error(f"Search: {error}")
+
+
+def on_shutdown():
+    _wait_for_search()

@@ -12,7 +12,8 @@ of ``references.bib`` (a reference's title, polled on a page that cites it) and 
 ``taxonomy.yml`` (a principle's label, polled on a page that lists it). Prints the median
 of the case-study edits against the target (1.0 s) and the other two against the cold
 build (the first build's time, measured the same way: from starting the server to the
-first page served).
+first page served). With ``--dirty`` the search index is written after the pages are
+served; the time until it is (Pagefind's entry file changed) is shown too.
 
 The figures include MkDocs' own wait for a change: its watcher polls the files every
 0.5 s, then waits 0.1 s for more changes before it rebuilds.
@@ -38,9 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coprod.evidence import load_evidence  # noqa: E402
-from coprod.problems import Report  # noqa: E402
-from coprod.synthetic import write_evidence  # noqa: E402
+from coprod.evidence import load_evidence
+from coprod.problems import Report
+from coprod.synthetic import write_evidence
 
 TARGET_EDIT = 1.0
 POLL = 0.02  # seconds between requests while waiting for the new text
@@ -89,6 +90,22 @@ def wait_for(port: int, path: str, text: str, server: subprocess.Popen, since: f
     raise SystemExit(f"{path} never showed {text!r} within {timeout:.0f} s; the benchmark is void")
 
 
+def wait_for_change(port: int, path: str, old: str | None, server: subprocess.Popen, since: float,
+                    timeout: float = 900) -> float:
+    """Seconds from ``since`` until ``path`` is served and differs from ``old``."""
+    while time.perf_counter() - since < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"mkdocs serve stopped (exit {server.returncode}); the benchmark is void")
+        page = fetch(port, path)
+        if page is not None and page != old and '"page_count"' in page:
+            return time.perf_counter() - since
+        time.sleep(POLL)
+    raise SystemExit(f"{path} never changed within {timeout:.0f} s; the benchmark is void")
+
+
+ENTRY = "/pagefind/pagefind-entry.json"  # names the index's metadata by its hash: any page changed, it changes
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     if old not in text:
@@ -109,14 +126,16 @@ def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[
         try:
             cold = wait_for(port, "/case-studies/case-00000/", "Synthetic case study number 0", server, start)
             time.sleep(1.0)  # let the first build's tail (and the watcher's first scan) settle
-            times = []
+            times, searched = [], []
             for n in range(edits):
                 case = f"case-{(n * 37) % cases:05d}"
                 marker = f"Edited sentence number {n} zqx{n}."
                 path = evidence / "case-studies" / f"{case}.md"
+                entry = fetch(port, ENTRY)
                 since = time.perf_counter()
                 replace_in(path, "## What happened\n\n", f"## What happened\n\n{marker} ")
                 times.append(wait_for(port, f"/case-studies/{case}/", marker, server, since))
+                searched.append(wait_for_change(port, ENTRY, entry, server, since))
                 time.sleep(0.7)  # past the watcher's next poll, so edits do not overlap
             # references.bib: a new title for the first reference case-00000 cites
             first = evidence / "case-studies" / "case-00000.md"
@@ -150,7 +169,8 @@ def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[
         if "Traceback" in output:
             print(output[-4000:], file=sys.stderr)
             raise SystemExit("mkdocs serve raised an error; the benchmark is void")
-        return {"cold": cold, "edits": times, "bib": bib_time, "taxonomy": tax_time, "log": output}
+        return {"cold": cold, "edits": times, "searched": searched, "bib": bib_time, "taxonomy": tax_time,
+                "log": output}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -172,6 +192,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  edit one case study: median {median:5.2f} s over {len(edits)} "
           f"({', '.join(f'{t:.2f}' for t in edits)}); target <= {TARGET_EDIT:.1f} s: "
           f"{'meets' if median <= TARGET_EDIT else 'MISSES'}")
+    searched = result["searched"]
+    print(f"  edit one case study, to the search index written: median {statistics.median(searched):5.2f} s "
+          f"({', '.join(f'{t:.2f}' for t in searched)})")
     for name in ("bib", "taxonomy"):
         label = "references.bib" if name == "bib" else "taxonomy.yml"
         print(f"  edit {label}: {result[name]:6.2f} s; target <= the first build ({cold:.2f} s): "

@@ -190,7 +190,7 @@ def test_code_version_covers_this_package() -> None:
 
 def _documents(count: int) -> list[tuple[str, str]]:
     rng = random.Random(3)
-    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma".split()
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "omicron", "sigma"]
     docs = []
     for i in range(count):
         filters = "".join(f'<span data-pagefind-filter="principle">{w}</span>' for w in rng.sample(words, 3))
