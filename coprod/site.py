@@ -17,9 +17,9 @@ from .citeformats import LIBRARY, Citable
 from .contribute import contribute_pages
 from .evidence import Evidence, load_evidence
 from .exports import data_files, data_page
+from .pagecache import CaseStudyPages
 from .pages import Page
 from .pages.business_case import business_case_page, claim_page
-from .pages.case_study import case_study_page
 from .pages.catalogue import catalogue_data, catalogue_pages
 from .pages.citing import (
     MANIFEST,
@@ -83,8 +83,10 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     def edit_url(record) -> str | None:
         return edit_base + record.path if edit_base else None  # record.path is relative to the repository
 
+    case_studies = CaseStudyPages(evidence, refs)  # each made again only when its inputs changed
     for record in evidence.published("case-study"):
-        pages.append(case_study_page(record, evidence, refs, edit_url(record)))
+        pages.append(case_studies.page(record, edit_url(record)))
+    case_studies.done()
     for record in evidence.published("claim"):
         pages.append(claim_page(record, evidence, refs, edit_url(record)))
     pages.append(business_case_page(evidence, claims_by_strength_chart(evidence, urls.BUSINESS_CASE)))

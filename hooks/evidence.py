@@ -163,7 +163,8 @@ def _own_part(file, docs_dir: Path) -> str:
         own = rebuild.source_part(file, docs_dir)
         own = own.decode("utf-8", "surrogateescape") if isinstance(own, bytes) else own
     citable = _state["build"].citables.get(uri)
-    return buildcache.digest(own, head_tags(citable, _state["site_url"]) if citable is not None else "",
+    # the citation metadata on_post_page adds is made from the citable and the site's address (in the site's key)
+    return buildcache.digest(own, repr(citable) if citable is not None else "",
                              _state["searchable"].get(uri, ""), str(uri in _state["contributed"]))
 
 
