@@ -286,7 +286,7 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
     global _MEMORY
     if not buildcache.enabled():
         return _run_checks(root, vocabularies, jobs, workers, meanwhile)
-    store = buildcache.Store(cache_dir, "checks")
+    store = buildcache.Pack(cache_dir, "checks")
     context = buildcache.digest(buildcache.code_version(), buildcache.files_digest(root / "schema"),
                                 repr(sorted((name, list(keys)) for name, keys in vocabularies.items())))
 
@@ -307,13 +307,12 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
         # stored only if the file still holds the bytes its key was made from
         if keys[i] is not None and key_of(*jobs[i]) == keys[i]:
             memory[keys[i]] = buildcache.dump(result)
-            store.put(keys[i], memory[keys[i]])
     for i, key in enumerate(keys):
         if key is not None and key not in memory and stored[i] is not None:
             memory[key] = stored[i]
     _MEMORY = memory
     if missing:
-        store.prune(set(memory))
+        store.save(memory)
     return results  # type: ignore[return-value]
 
 

@@ -123,12 +123,14 @@ def on_nav(nav, config, files):
     last build's are left as they are, and a changed site is built whole."""
     if _state.get("broken"):
         return nav
-    site_key = rebuild.site_key(config, Path(__file__), _serve["on"], files)
-    docs_dir = Path(config["docs_dir"]).resolve()
-    keys = {}
-    for file in files:
-        keys[file.src_uri] = rebuild.file_key(site_key, file, _own_part(file, docs_dir))
-    plan = rebuild.Plan(rebuild.SiteState(site_key, keys), _state.pop("previous", None))
+    previous = _state.pop("previous", None)
+    if _serve["on"] and not _serve["dirty"]:  # every rebuild of this serve is whole: no keys needed
+        plan = rebuild.Plan(rebuild.SiteState("", {}), None)
+    else:
+        site_key = rebuild.site_key(config, Path(__file__), _serve["on"], files)
+        docs_dir = Path(config["docs_dir"]).resolve()
+        keys = {file.src_uri: rebuild.file_key(site_key, file, _own_part(file, docs_dir)) for file in files}
+        plan = rebuild.Plan(rebuild.SiteState(site_key, keys), previous)
     _state["plan"] = plan
     inclusion = InclusionLevel.is_in_serve if _serve["on"] else InclusionLevel.is_included
     # the order MkDocs renders the pages in, which is the order Pagefind is given them
@@ -244,7 +246,8 @@ def on_post_build(config):
         result, plan.state.documents = search.complete_index(index, site_dir, searchable, order, fresh, previous,
                                                              partial)
         log.info(f"Search: Pagefind indexed {result.pages} pages in {result.seconds:.1f} s")
-        rebuild.remember(site_dir, plan.state, cache_dir, in_memory=_serve["on"])  # the build is whole now
+        if plan.state.site_key:  # the build is whole now
+            rebuild.remember(site_dir, plan.state, cache_dir, in_memory=_serve["on"])
 
     if _serve["on"] and partial:
         # mkdocs serve --dirty: the pages are served now, and the index of every page is
