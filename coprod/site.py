@@ -21,9 +21,9 @@ from .cite.formats import LIBRARY, Citable
 from .cite.references import References
 from .model import Library
 from .model import library as build_library
+from .pagecache import CaseStudyPages
 from .pages import Page, urls
 from .pages.business_case import business_case_page, claim_page
-from .pages.case_study import case_study_page
 from .pages.catalogue import catalogue_data, catalogue_pages
 from .pages.citing import (
     MANIFEST,
@@ -100,11 +100,12 @@ class SiteBuild:
         return [uri for uri in self.pages if uri.endswith(".md")] + list(self.handwritten)
 
 
-def build(root: Path, config: Mapping) -> SiteBuild:
+def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBuild:
     """Load, check and generate the site of the project in ``root`` with the settings of its
-    mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data)."""
+    mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data).
+    ``cache_dir`` keeps each file's checks by content (coprod.buildcache)."""
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
-    loaded = load(root / "evidence", docs_dir=docs_dir, display_root=root)
+    loaded = load(root / "evidence", docs_dir=docs_dir, display_root=root, cache_dir=cache_dir)
     report = loaded.report
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references)
@@ -124,11 +125,13 @@ def build(root: Path, config: Mapping) -> SiteBuild:
                      MappingProxyType(edit_uris(loaded, docs_name)), site_url)
 
 
-def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None) -> Build:
-    """Load and check the evidence. Pages are made by :func:`generate` once it is clean."""
+def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None,
+         cache_dir: Path | None = None) -> Build:
+    """Load and check the evidence (``cache_dir``: see coprod.buildcache). Pages are made by
+    :func:`generate` once it is clean."""
     report = Report()
     citing = [docs_dir] if docs_dir is not None and docs_dir.is_dir() else []
-    evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root)
+    evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root, cache_dir=cache_dir)
     library = build_library(evidence) if evidence is not None and not report.errors else None
     build = Build(library, report)
     if library is not None:
@@ -153,8 +156,10 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     def edit_url(record) -> str | None:
         return edit_base + record.path if edit_base else None  # record.path is relative to the repository
 
+    case_studies = CaseStudyPages(evidence, refs)  # each made again only when its inputs changed
     for record in evidence.published("case-study"):
-        pages.append(case_study_page(record, evidence, refs, edit_url(record)))
+        pages.append(case_studies.page(record, edit_url(record)))
+    case_studies.done()
     for record in evidence.published("claim"):
         pages.append(claim_page(record, evidence, refs, edit_url(record)))
     pages.append(business_case_page(evidence, claims_by_strength_chart(evidence, urls.BUSINESS_CASE)))

@@ -166,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return run("-m", "mkdocs", "build", "--strict")
     print(f"Serving on http://{args.address}/ (Ctrl+C to stop)", flush=True)
-    return run("-m", "mkdocs", "serve", "--dev-addr", args.address)
+    # --dirty: a saved change rewrites only the files it changes (coprod/rebuild.py)
+    return run("-m", "mkdocs", "serve", "--dirty", "--dev-addr", args.address)
 
 
 if __name__ == "__main__":

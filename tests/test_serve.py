@@ -94,6 +94,41 @@ def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Pat
     assert "Traceback" not in output
 
 
+
+def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_path: Path) -> None:
+    """``mkdocs serve --dirty`` (what dev.py serve runs): an edit writes only the files whose
+    inputs changed (coprod/rebuild.py), the page shows the edit, and a bad edit still
+    turns every page into the validator's messages until it is fixed."""
+    project = make_project(tmp_path)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    good = case.read_text(encoding="utf-8")
+    try:
+        wait_for(port, PAGE, TITLE, server)
+        case.write_text(good.replace("## What happened\n\n", "## What happened\n\nEdited while serving, zqxserve. "),
+                        encoding="utf-8")
+        wait_for(port, PAGE, "Edited while serving, zqxserve.", server)
+        _, about = fetch(port, "/about/")
+        assert "About" in about
+        case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
+        wait_for(port, PAGE, "The evidence has errors", server)
+        case.write_text(good, encoding="utf-8")
+        page = wait_for(port, PAGE, TITLE, server)
+        assert "zqxserve" not in page and "The evidence has errors" not in page
+        _, about = fetch(port, "/about/")
+        assert "The evidence has errors" not in about  # pages left as they were are not the error pages
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output
+    changed = [line for line in output.splitlines() if "Rebuild: " in line]
+    assert changed, output
+    counts = [int(line.split("Rebuild: ", 1)[1].split(" of ")[0]) for line in changed]
+    total = int(changed[0].split(" of ", 1)[1].split()[0])
+    assert min(counts) <= 5 < total, changed  # the body edit rewrote a few files, not the site
+
 def test_a_plain_build_still_stops_on_evidence_errors(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     case = project / "evidence" / "case-studies" / "peer-researchers.md"

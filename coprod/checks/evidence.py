@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import buildcache
 from ..cite.bibtex import Bibliography, load_bibliography
 from ..cite.syntax import Citation, find_citations
 from ..read import strictyaml
@@ -89,7 +90,20 @@ _CONTEXT: _Context | None = None
 
 def _init_worker(root: Path, vocabularies: dict[str, list[str]]) -> None:
     global _CONTEXT
-    _CONTEXT = _Context(root, load_schemas(root / "schema"), vocabularies)
+    _CONTEXT = _Context(root, _schemas(root / "schema"), vocabularies)
+
+
+_SCHEMAS: dict[str, dict[str, Schema]] = {}  # the compiled schemas of this process, by content
+
+
+def _schemas(folder: Path) -> dict[str, Schema]:
+    """load_schemas, compiled once per process for the same schema files (mkdocs serve
+    loads the evidence again on every change)."""
+    key = buildcache.digest(buildcache.code_version(), buildcache.files_digest(folder))
+    if key not in _SCHEMAS:
+        _SCHEMAS.clear()
+        _SCHEMAS[key] = load_schemas(folder)
+    return _SCHEMAS[key]
 
 
 def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list[Problem]]:
@@ -171,26 +185,29 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
 # The whole folder.
 
 def load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path] = (), workers: int | None = None,
-                  display_root: Path | None = None) -> Evidence | None:
+                  display_root: Path | None = None, cache_dir: Path | None = None) -> Evidence | None:
     """Load and check ``root`` (the evidence folder). None only if the schemas are unusable.
 
     ``citing_dirs`` are folders of hand-written pages (docs/) whose ``[@key]`` citations
     count as uses of references. ``display_root`` is what paths in messages are relative to
-    (default: the folder that holds ``root``).
+    (default: the folder that holds ``root``). ``cache_dir`` (see coprod.buildcache) keeps
+    each file's own checks, keyed by its bytes, the schemas, the vocabularies and the code,
+    so that a file that did not change is not checked again; the checks across files
+    always run.
     """
     # Loading makes millions of small objects that all live to the end: the cyclic garbage
     # collector would rescan them again and again (time grows faster than the file count).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_evidence(root, report, citing_dirs, workers, display_root)
+        return _load_evidence(root, report, citing_dirs, workers, display_root, cache_dir)
     finally:
         if enabled:
             gc.enable()
 
 
 def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], workers: int | None,
-                   display_root: Path | None) -> Evidence | None:
+                   display_root: Path | None, cache_dir: Path | None = None) -> Evidence | None:
     root = Path(root)
     base = Path(display_root) if display_root is not None else root.parent
 
@@ -201,7 +218,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
             return path.as_posix()
 
     try:
-        schemas = load_schemas(root / "schema")
+        schemas = _schemas(root / "schema")
     except Exception as exc:  # noqa: BLE001
         report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
         return None
@@ -218,7 +235,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         if bib_path in links:
             evidence.bibliography = Bibliography(path=show(bib_path))
         elif bib_path.exists():
-            evidence.bibliography = load_bibliography(bib_path, report, show(bib_path))
+            evidence.bibliography = _cached_bibliography(bib_path, report, show(bib_path), cache_dir)
         else:
             report.error(show(bib_path), 0, "references", "the bibliography is missing",
                          "create evidence/references.bib")
@@ -243,7 +260,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
                 continue
             jobs.append((kind, path, show(path)))
 
-    for record, problems in _run_checks(root, vocabularies, jobs, workers, load_references):
+    for record, problems in _cached_checks(root, vocabularies, jobs, workers, load_references, cache_dir):
         report.extend(problems)
         records = evidence.case_studies if record.kind == "case-study" else evidence.claims
         key = record.id or Path(record.path).stem
@@ -258,6 +275,85 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
     return evidence
 
 
+# Each file's own checks, by content: the results of the last load in this process (mkdocs
+# serve loads again on every change) and, with a cache folder, on disk. Kept pickled, so
+# that whatever a build does to its records, the next one starts from what the check made.
+_MEMORY: dict[str, bytes] = {}
+
+
+def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
+                   workers: int | None, meanwhile: Callable[[], None],
+                   cache_dir: Path | None) -> list[tuple[Record, list[Problem]]]:
+    """:func:`_run_checks` for the files whose results are not cached."""
+    global _MEMORY
+    if not buildcache.enabled():
+        return _run_checks(root, vocabularies, jobs, workers, meanwhile)
+    store = buildcache.Pack(cache_dir, "checks")
+    context = buildcache.digest(buildcache.code_version(), buildcache.files_digest(root / "schema"),
+                                repr(sorted((name, list(keys)) for name, keys in vocabularies.items())))
+
+    def key_of(kind: str, path: Path, display: str) -> str | None:
+        try:
+            return buildcache.digest(context, kind, display, path.read_bytes())
+        except OSError:
+            return None  # unreadable: checked (and reported) every time
+
+    keys = [key_of(*job) for job in jobs]
+    stored = [None if key is None else _MEMORY.get(key) or store.get(key) for key in keys]
+    results: list[tuple[Record, list[Problem]] | None] = [buildcache.load(data) for data in stored]
+    missing = [i for i, found in enumerate(results) if found is None]
+    checked = _run_checks(root, vocabularies, [jobs[i] for i in missing], workers if len(missing) > 1 else 1, meanwhile)
+    memory: dict[str, bytes] = {}
+    for i, result in zip(missing, checked):
+        results[i] = result
+        # stored only if the file still holds the bytes its key was made from
+        if keys[i] is not None and key_of(*jobs[i]) == keys[i]:
+            memory[keys[i]] = buildcache.dump(result)
+    for i, key in enumerate(keys):
+        if key is not None and key not in memory and stored[i] is not None:
+            memory[key] = stored[i]
+    _MEMORY = memory
+    if missing:
+        store.save(memory)
+    return results  # type: ignore[return-value]
+
+
+def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Path | None) -> Bibliography:
+    """load_bibliography, kept by the file's bytes (in this process and in ``cache_dir``)."""
+    global _BIBLIOGRAPHY
+    try:
+        key = buildcache.digest(buildcache.code_version(), display, path.read_bytes()) if buildcache.enabled() else None
+    except OSError:
+        key = None
+    store = buildcache.Store(cache_dir, "bibliography")
+    if key is not None:
+        data = _BIBLIOGRAPHY.get(key) or store.get(key)
+        found = buildcache.load(data)
+        if found is not None:
+            _BIBLIOGRAPHY = {key: data}
+            bibliography, problems, info = found
+            report.extend(problems)
+            report.info.extend(info)
+            return bibliography
+    own = Report()
+    bibliography = load_bibliography(path, own, display)
+    report.extend(own.problems)
+    report.info.extend(own.info)
+    try:
+        unchanged = key is not None and buildcache.digest(buildcache.code_version(), display, path.read_bytes()) == key
+    except OSError:
+        unchanged = False
+    if unchanged:
+        data = buildcache.dump((bibliography, own.problems, own.info))
+        _BIBLIOGRAPHY = {key: data}
+        store.put(key, data)
+        store.prune({key})
+    return bibliography
+
+
+_BIBLIOGRAPHY: dict[str, bytes] = {}
+
+
 def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
                 workers: int | None, meanwhile: Callable[[], None]) -> list[tuple[Record, list[Problem]]]:
     """Check every file, in worker processes for large folders; ``meanwhile`` runs in this
@@ -266,6 +362,8 @@ def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple
         workers = min(os.cpu_count() or 1, 8) if len(jobs) >= PARALLEL_THRESHOLD else 1
     if workers <= 1:
         meanwhile()
+        if not jobs:
+            return []
         _init_worker(root, vocabularies)
         return [check_record_file(*job) for job in jobs]
     chunk = max(1, len(jobs) // (workers * 8))

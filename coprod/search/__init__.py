@@ -31,7 +31,9 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,10 +202,64 @@ def finish_index(index: StreamingIndex, site_dir: Path, marked: list[str]) -> In
     return _checked(site_dir, marked, problems, time.perf_counter() - index.started)
 
 
+def complete_index(index: StreamingIndex, site_dir: Path, marked: list[str], order: dict[str, str],
+                   fresh: dict[str, str], previous: dict[str, str], partial: bool) -> tuple[IndexResult, dict[str, str]]:
+    """Write the index of every page marked searchable, and return it with the document of
+    each (docs/ path -> the HTML Pagefind was given), for the next build.
+
+    ``fresh`` are the documents of the pages rendered in this build, ``previous`` the last
+    build's (coprod/rebuild.py). In a whole build (``partial`` false) every page was
+    given to ``index`` as it was rendered. A dirty build that left pages as they were
+    (``partial``) gives it every document now, in ``order`` (docs/ path -> address, the
+    order MkDocs renders pages in): Pagefind's files depend on the order it is given pages,
+    and this is the order of a whole build, so the index is the same, byte for byte. A page
+    with no document (a cache deleted, a build of another version) has the written site
+    indexed instead."""
+    if not partial:
+        return finish_index(index, site_dir, marked), {uri: fresh[uri] for uri in marked if uri in fresh}
+    documents = {uri: fresh.get(uri) or previous.get(uri) for uri in marked}
+    if any(document is None for document in documents.values()):
+        index.kill()
+        return index_built_site(site_dir, marked), {}
+    try:
+        for uri, address in order.items():
+            if uri in documents:
+                index.add(documents[uri], address)
+    except PagefindServiceError as error:
+        index.kill()
+        raise SearchIndexError(f"Pagefind failed: {error}") from error
+    return finish_index(index, site_dir, marked), documents
+
+
+class Background(threading.Thread):
+    """A function run on a thread of its own (mkdocs serve writes the search index after
+    the pages are served): :meth:`result` waits for it and returns what it returned, or
+    raises what it raised."""
+
+    def __init__(self, function) -> None:
+        super().__init__(name="search-index", daemon=True)
+        self._function, self._value, self._error = function, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._function()
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits
+            self._error = error
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def index_built_site(site_dir: Path, marked: list[str]) -> IndexResult:
-    """Index the site as written (the pagefind command, which reads every page again):
-    for a build that did not render every page (``mkdocs build --dirty``), so that pages
-    it skipped stay in the index."""
+    """Index the site as written (the pagefind command, which reads every page again),
+    when the documents of some pages are not at hand. The old bundle goes first: the
+    command adds its files to what is in the folder, so the fragments of pages that
+    changed were left behind, one more on every run."""
+    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
     result = run_pagefind(site_dir)
     return _checked(site_dir, marked, [], result.seconds)
 

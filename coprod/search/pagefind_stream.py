@@ -15,6 +15,8 @@ pages); here a thread reads responses as they come.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
 import shutil
 import subprocess
@@ -191,13 +193,173 @@ class StreamingIndex:
 def _write_bundle(output: Path, files: list) -> None:
     """Write the index files (paths relative to the bundle, contents in base64) into
     ``output``, a folder of their own that is emptied first."""
-    if output.exists():
-        shutil.rmtree(output)
+    contents: dict[str, bytes] = {}
     root = output.resolve()
     for file in files:
         relative = PurePosixPath(str(file.get("path", "")))
         target = (output / relative).resolve()
         if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(root):
             raise PagefindServiceError(f"Pagefind returned a file outside its folder: {relative}")
+        contents[relative.as_posix()] = base64.b64decode(file.get("content", ""))
+    contents = canonical_bundle(contents)
+    # written beside the old bundle and swapped in, so that a reader of a served site
+    # (the index is written after the pages there) finds one whole bundle or the other
+    fresh, stale = output.with_name(output.name + ".new"), output.with_name(output.name + ".old")
+    for folder in (fresh, stale):
+        if folder.exists():
+            shutil.rmtree(folder)
+    for relative, data in contents.items():
+        target = fresh / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(base64.b64decode(file.get("content", "")))
+        target.write_bytes(data)
+    if output.exists():
+        output.rename(stale)
+    fresh.rename(output)
+    if stale.exists():
+        shutil.rmtree(stale)
+
+
+# ---------------------------------------------------------------------------------------
+# The same pages, the same files. Pagefind writes each filter's values, and the list of
+# filters in its metadata, in the order of a Rust hash map, which is seeded at random in
+# every process: two builds of the same pages gave different filter files (and so a
+# different metadata file and entry point). Here those lists are sorted (by value and by
+# filter name) and the files renamed by a hash of what they now hold, as Pagefind names
+# them, so the index depends on the pages alone. Pagefind's JavaScript reads each filter
+# as a map, so the order within it changes nothing a reader sees.
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def canonical_bundle(contents: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle's files (path -> bytes) with filters and metadata in a fixed order."""
+    entry_path = "pagefind-entry.json"
+    if entry_path not in contents:
+        return contents
+    entry = json.loads(contents[entry_path])
+    out = dict(contents)
+    for language in entry.get("languages", {}).values():
+        meta_path = f"pagefind.{language['hash']}.pf_meta"
+        if meta_path not in out:
+            continue
+        meta = _cbor_load(_gunzip(out.pop(meta_path)))
+        renamed: dict[str, str] = {}
+        filters = meta[3] if isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list) else []
+        for item in filters:  # [name, hash]
+            old = f"filter/{item[1]}.pf_filter"
+            if old not in out:
+                continue
+            values = _cbor_load(_gunzip(out.pop(old)))  # [name, [[value, [page, ...]], ...]]
+            values[1].sort(key=lambda pair: pair[0])
+            data = _gzip(SIGNATURE + _cbor_dump(values))
+            renamed[item[1]] = new = _hashed(item[1], data, 7)
+            out[f"filter/{new}.pf_filter"] = data
+            item[1] = new
+        filters.sort(key=lambda item: item[0])
+        data = _gzip(SIGNATURE + _cbor_dump(meta))
+        language["hash"] = _hashed(language["hash"], data, 10)
+        out[f"pagefind.{language['hash']}.pf_meta"] = data
+    out[entry_path] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return out
+
+
+def _hashed(old: str, data: bytes, length: int) -> str:
+    prefix = old.rsplit("_", 1)[0] + "_" if "_" in old else ""
+    return prefix + hashlib.sha256(data).hexdigest()[:length]
+
+
+def _gunzip(data: bytes) -> bytes:
+    data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if not data.startswith(SIGNATURE):
+        raise PagefindServiceError("Pagefind wrote an index file this code cannot read")
+    return data[len(SIGNATURE):]
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _cbor_load(data: bytes):
+    """The CBOR Pagefind writes (unsigned and negative integers, byte and text strings,
+    arrays, maps as lists of pairs, simple values): a value that cannot be read raises."""
+    value, end = _cbor_item(data, 0)
+    if end != len(data):
+        raise PagefindServiceError("Pagefind wrote an index file with trailing bytes")
+    return value
+
+
+def _cbor_item(data: bytes, at: int):
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        arg = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        arg = int.from_bytes(data[at:at + size], "big")
+        at += size
+    else:
+        raise PagefindServiceError("Pagefind wrote CBOR of indefinite length")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return _Negative(arg), at
+    if major in (2, 3):
+        raw = data[at:at + arg]
+        return (bytes(raw) if major == 2 else raw.decode("utf-8")), at + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _cbor_item(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = []
+        for _ in range(arg):
+            key, at = _cbor_item(data, at)
+            value, at = _cbor_item(data, at)
+            pairs.append((key, value))
+        return _Map(pairs), at
+    if major == 7 and info < 24:
+        return _Simple(info), at
+    raise PagefindServiceError(f"Pagefind wrote CBOR this code cannot read (type {major})")
+
+
+class _Negative(int):
+    pass
+
+
+class _Simple(int):
+    pass
+
+
+class _Map(list):
+    pass
+
+
+def _cbor_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")
+
+
+def _cbor_dump(value) -> bytes:
+    if isinstance(value, _Simple):
+        return bytes([7 << 5 | int(value)])
+    if isinstance(value, _Negative):
+        return _cbor_head(1, int(value))
+    if isinstance(value, int):
+        return _cbor_head(0, value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(value, _Map):
+        return _cbor_head(5, len(value)) + b"".join(_cbor_dump(k) + _cbor_dump(v) for k, v in value)
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_dump(item) for item in value)
+    raise TypeError(f"cannot write {type(value).__name__} as CBOR")

@@ -1,0 +1,131 @@
+"""Rebuilding only what changed: which files a dirty build may leave as they are.
+
+MkDocs' ``--dirty`` (``mkdocs build --dirty``, ``mkdocs serve --dirty``) skips a file only if
+its output is newer than its source; every generated page has no source file, so all of
+them were rendered again. Here each file of the build gets a key that hashes everything its
+output is made from:
+
+- the site's key: the code (coprod.buildcache.code_version and the hook), mkdocs.yml and
+  the settings the hook changes, the theme's overrides, every hand-written page and asset,
+  whether it is served, and the list of every file of the site with its address (so that
+  a page added, removed or renamed changes the navigation and links of all pages);
+- the file's own part: a generated file's content and edit address, a hand-written page's
+  text after the hook fills it in from the evidence, its citation metadata and search
+  markup, the bytes of a static file.
+
+A dirty build leaves a file as it is only if the site's key is unchanged, the file's key is
+the one recorded by the last build of the same site folder, and the file is still there;
+when the site's key changed, the folder is emptied and everything is built, as a clean
+build does. So a dirty build writes the same files a clean build writes.
+
+The record of a build (:class:`SiteState`: the keys, and the document of each searchable
+page as given to Pagefind, so that the index can be written whole again without rendering
+every page) is kept in memory for ``mkdocs serve`` and in the cache folder for
+``mkdocs build``; it is forgotten when a build starts and written when it ends, so a build
+that failed half way leaves none.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import buildcache
+
+CONFIG_KEYS = ("site_url", "repo_url", "edit_uri", "copyright", "site_dir", "docs_dir", "use_directory_urls",
+               "site_name", "site_description", "nav", "extra", "extra_css", "extra_javascript")
+ENVIRONMENT = ("COPROD_NO_PRERENDER",)
+
+
+@dataclass
+class SiteState:
+    """What one build wrote into a site folder."""
+
+    site_key: str
+    keys: dict[str, str]  # src_uri -> the file's key
+    documents: dict[str, str] = field(default_factory=dict)  # searchable src_uri -> its Pagefind document
+
+
+def site_key(config, hook_file: Path, serving: bool, files) -> str:
+    """The key of everything that every page of the site depends on."""
+    parts: list[str] = [buildcache.code_version(), buildcache.files_digest(Path(hook_file)), str(serving)]
+    config_file = config.get("config_file_path")
+    parts.append(buildcache.files_digest(Path(config_file)) if config_file else "-")
+    parts += [f"{key}={config.get(key)!r}" for key in CONFIG_KEYS]
+    parts += [f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT]
+    custom = config["theme"].custom_dir if hasattr(config["theme"], "custom_dir") else None
+    parts.append(buildcache.files_digest(Path(custom)) if custom else "-")
+    parts.append(buildcache.files_digest(Path(config["docs_dir"])))
+    parts += [f"{f.src_uri}>{f.dest_uri}:{f.inclusion}" for f in sorted(files, key=lambda f: f.src_uri)]
+    return buildcache.digest(*parts)
+
+
+def file_key(site: str, file, own: str | bytes) -> str:
+    return buildcache.digest(site, file.src_uri, file.dest_uri, str(file.edit_uri), own)
+
+
+def source_part(file, docs_dir: Path) -> str | bytes:
+    """A file's own part when nothing else is known of it: a generated file's content, the
+    bytes of a file in docs/, the path of a theme file (whose bytes the code version covers)."""
+    if file.generated_by is not None:
+        return file.content_bytes
+    path = Path(file.abs_src_path)
+    if path.is_relative_to(docs_dir):
+        try:
+            return path.read_bytes()
+        except OSError:
+            return "\0missing"
+    return str(path)
+
+
+@dataclass
+class Plan:
+    """One build's keys against the last build's."""
+
+    state: SiteState
+    previous: SiteState | None
+
+    @property
+    def same_site(self) -> bool:
+        return self.previous is not None and self.previous.site_key == self.state.site_key
+
+    def unchanged(self, file) -> bool:
+        """The file may be left as the last build wrote it."""
+        return (self.same_site and self.previous.keys.get(file.src_uri) == self.state.keys.get(file.src_uri)
+                and os.path.isfile(file.abs_dest_path))
+
+
+# ---- the record of the last build, by site folder
+
+_MEMORY: dict[str, SiteState] = {}
+
+
+def _name(site_dir: Path) -> str:
+    return "site-" + buildcache.digest(str(Path(site_dir).resolve()))
+
+
+def recall(site_dir: Path, cache_dir: Path | None) -> SiteState | None:
+    name = _name(site_dir)
+    if name in _MEMORY:
+        return _MEMORY[name]
+    found = buildcache.load(buildcache.Store(cache_dir, "sites").get(name))
+    return found if isinstance(found, SiteState) else None
+
+
+def forget(site_dir: Path, cache_dir: Path | None) -> None:
+    """A build is starting to write into ``site_dir``: no record may claim what is there."""
+    name = _name(site_dir)
+    _MEMORY.pop(name, None)
+    store = buildcache.Store(cache_dir, "sites")
+    if store.path is not None:
+        (store.path / name).unlink(missing_ok=True)
+
+
+def remember(site_dir: Path, state: SiteState, cache_dir: Path | None, in_memory: bool) -> None:
+    """The build finished: record it in memory (mkdocs serve) or in the cache folder."""
+    name = _name(site_dir)
+    if in_memory:
+        _MEMORY[name] = state
+    else:
+        buildcache.Store(cache_dir, "sites").put(name, buildcache.dump(state))

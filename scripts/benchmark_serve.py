@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): edit to page through a real ``mkdocs serve``.
+
+    python scripts/benchmark_serve.py [--cases 1000] [--references 500] [--edits 5] [-- serve options]
+    python scripts/benchmark.py serve ...   (the same, from the benchmark script)
+
+Makes a synthetic project of N case studies (coprod/synthetic.py), starts ``mkdocs serve``
+on a free loopback port, waits for the first build, then for each edit: saves one case
+study with a new sentence in its body and polls that case study's page until the sentence
+is served, and prints the seconds from the save to that answer. Then the same for an edit
+of ``references.bib`` (a reference's title, polled on a page that cites it) and of
+``taxonomy.yml`` (a principle's label, polled on a page that lists it). Prints the median
+of the case-study edits against the target (1.0 s) and the other two against the cold
+build (the first build's time, measured the same way: from starting the server to the
+first page served). With ``--dirty`` the search index is written after the pages are
+served; the time until it is (Pagefind's entry file changed) is shown too.
+
+The figures include MkDocs' own wait for a change: its watcher polls the files every
+0.5 s, then waits 0.1 s for more changes before it rebuilds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coprod.checks.evidence import load_evidence
+from coprod.checks.problems import Report
+from coprod.synthetic import write_evidence
+
+TARGET_EDIT = 1.0
+POLL = 0.02  # seconds between requests while waiting for the new text
+
+
+def make_project(target: Path, cases: int, references: int) -> Path:
+    """A project with the real mkdocs.yml, hooks and theme, and synthetic evidence."""
+    taxonomy = load_evidence(ROOT / "evidence", Report()).taxonomy
+    write_evidence(target, ROOT / "evidence", taxonomy, cases, references)
+    docs = target / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Synthetic library\n\n<!-- library-stats -->\n", encoding="utf-8")
+    (docs / "about.md").write_text("# About\n\nA synthetic library for benchmarks.\n", encoding="utf-8")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
+    shutil.copytree(ROOT / "hooks", target / "hooks")
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> str | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=600) as response:
+            return response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.read().decode("utf-8", "replace")
+    except (ConnectionError, urllib.error.URLError):
+        return None
+
+
+def wait_for(port: int, path: str, text: str, server: subprocess.Popen, since: float, timeout: float = 900) -> float:
+    """Seconds from ``since`` until ``path`` is served with ``text`` in it."""
+    while time.perf_counter() - since < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"mkdocs serve stopped (exit {server.returncode}); the benchmark is void")
+        page = fetch(port, path)
+        if page is not None and text in page:
+            return time.perf_counter() - since
+        time.sleep(POLL)
+    raise SystemExit(f"{path} never showed {text!r} within {timeout:.0f} s; the benchmark is void")
+
+
+def wait_for_change(port: int, path: str, old: str | None, server: subprocess.Popen, since: float,
+                    timeout: float = 900) -> float:
+    """Seconds from ``since`` until ``path`` is served and differs from ``old``."""
+    while time.perf_counter() - since < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"mkdocs serve stopped (exit {server.returncode}); the benchmark is void")
+        page = fetch(port, path)
+        if page is not None and page != old and '"page_count"' in page:
+            return time.perf_counter() - since
+        time.sleep(POLL)
+    raise SystemExit(f"{path} never changed within {timeout:.0f} s; the benchmark is void")
+
+
+ENTRY = "/pagefind/pagefind-entry.json"  # names the index's metadata by its hash: any page changed, it changes
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise SystemExit(f"{path.name} has no {old!r}; the benchmark is void")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_project(Path(tmp), cases, references)
+        evidence = project / "evidence"
+        port = free_port()
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        log = open(Path(tmp) / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 - read at the end
+        start = time.perf_counter()
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
+                                   *serve_args], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            cold = wait_for(port, "/case-studies/case-00000/", "Synthetic case study number 0", server, start)
+            time.sleep(1.0)  # let the first build's tail (and the watcher's first scan) settle
+            times, searched = [], []
+            for n in range(edits):
+                case = f"case-{(n * 37) % cases:05d}"
+                marker = f"Edited sentence number {n} zqx{n}."
+                path = evidence / "case-studies" / f"{case}.md"
+                entry = fetch(port, ENTRY)
+                since = time.perf_counter()
+                replace_in(path, "## What happened\n\n", f"## What happened\n\n{marker} ")
+                times.append(wait_for(port, f"/case-studies/{case}/", marker, server, since))
+                searched.append(wait_for_change(port, ENTRY, entry, server, since))
+                time.sleep(0.7)  # past the watcher's next poll, so edits do not overlap
+            # references.bib: a new title for the first reference case-00000 cites
+            first = evidence / "case-studies" / "case-00000.md"
+            key = re.search(r"\[@(Ref\d+)\]", first.read_text(encoding="utf-8")).group(1)
+            bib = evidence / "references.bib"
+            text = bib.read_text(encoding="utf-8")
+            entry = text.index(f"@article{{{key},")
+            title = text.index("title = {", entry) + len("title = {")
+            since = time.perf_counter()
+            bib.write_text(text[:title] + "Retitled zqxbib " + text[title:], encoding="utf-8")
+            bib_time = wait_for(port, "/case-studies/case-00000/", "Retitled zqxbib", server, since)
+            time.sleep(0.7)
+            # taxonomy.yml: a new label for a principle case-00000 lists
+            tax = evidence / "taxonomy.yml"
+            since = time.perf_counter()
+            replace_in(tax, "label: Reciprocity", "label: Reciprocity zqxtax")
+            principled = next(p.stem for p in sorted((evidence / "case-studies").glob("*.md"))
+                              if "principle: reciprocity" in p.read_text(encoding="utf-8"))
+            tax_time = wait_for(port, f"/case-studies/{principled}/", "Reciprocity zqxtax", server, since)
+        finally:
+            if server.poll() is None:
+                server.send_signal(signal.SIGINT)
+                try:
+                    server.wait(60)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+            log.seek(0)
+            output = log.read()
+            log.close()
+        if "Traceback" in output:
+            print(output[-4000:], file=sys.stderr)
+            raise SystemExit("mkdocs serve raised an error; the benchmark is void")
+        return {"cold": cold, "edits": times, "searched": searched, "bib": bib_time, "taxonomy": tax_time,
+                "log": output}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="benchmark serve", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=1_000)
+    parser.add_argument("--references", type=int, default=500)
+    parser.add_argument("--edits", type=int, default=5, help="case-study edits; the median is shown")
+    parser.add_argument("--log", action="store_true", help="print what mkdocs serve said")
+    parser.add_argument("serve_args", nargs="*", help="options for mkdocs serve (after --), e.g. -- --no-livereload")
+    args = parser.parse_args(argv)
+    print(f"serve: N={args.cases} case studies citing 6 of M={args.references} references, "
+          f"{args.edits} edits (mkdocs serve {' '.join(args.serve_args)})".rstrip(" ()") + ")", flush=True)
+    result = run(args.cases, args.references, args.edits, args.serve_args)
+    if args.log:
+        print(result["log"])
+    edits, cold = result["edits"], result["cold"]
+    median = statistics.median(edits)
+    print(f"  first build (start to first page served): {cold:6.2f} s")
+    print(f"  edit one case study: median {median:5.2f} s over {len(edits)} "
+          f"({', '.join(f'{t:.2f}' for t in edits)}); target <= {TARGET_EDIT:.1f} s: "
+          f"{'meets' if median <= TARGET_EDIT else 'MISSES'}")
+    searched = result["searched"]
+    print(f"  edit one case study, to the search index written: median {statistics.median(searched):5.2f} s "
+          f"({', '.join(f'{t:.2f}' for t in searched)})")
+    for name in ("bib", "taxonomy"):
+        label = "references.bib" if name == "bib" else "taxonomy.yml"
+        print(f"  edit {label}: {result[name]:6.2f} s; target <= the first build ({cold:.2f} s): "
+              f"{'meets' if result[name] <= cold else 'MISSES'}")
+
+
+if __name__ == "__main__":
+    main()
