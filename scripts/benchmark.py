@@ -298,18 +298,21 @@ def _validation_phases(evidence: Path) -> None:
     from coprod import evidence as ev
 
     timer = _Timer()
-    timer.wrap(ev, "read_source", "read + parse YAML (read_source)")
-    timer.wrap(ev, "check_guidance", "guidance check")
-    timer.wrap(ev.Schema, "check", "schema check")
-    timer.wrap(ev, "check_annotated", "x- annotations (terms, plain text, readability)")
-    timer.wrap(body, "check_shape", "body: shape")
-    timer.wrap(body, "_Body", "body: masks")
-    timer.wrap(body, "_check_rendered", "body: render + sanitise + compare")
-    timer.wrap(body.markdown.Markdown, "convert", "  of which Python-Markdown")
-    timer.wrap(body, "sanitize", "  of which nh3")
-    timer.wrap(ev, "find_citations", "citations found")
-    timer.wrap(ev, "load_bibliography", "references.bib (pybtex + checks)")
-    timer.wrap(ev, "_cross_check", "cross-checks (citations, terms, ids)")
+    for owner, name, label in (
+        (ev, "read_source", "read + parse YAML (read_source)"),
+        (ev, "check_guidance", "guidance check"),
+        (ev.Schema, "check", "schema check"),
+        (ev, "check_annotated", "x- annotations (terms, plain text, readability)"),
+        (body, "check_shape", "body: shape"),
+        (body, "_Body", "body: masks"),
+        (body, "_check_rendered", "body: render + sanitise + compare"),
+        (body.markdown.Markdown, "convert", "  of which Python-Markdown"),
+        (body, "sanitize", "  of which nh3"),
+        (ev, "find_citations", "citations found"),
+        (ev, "load_bibliography", "references.bib (pybtex + checks)"),
+        (ev, "_cross_check", "cross-checks (citations, terms, ids)"),
+    ):
+        timer.wrap(owner, name, label)
     report = Report()
     wall, cpu = time.perf_counter(), time.process_time()
     load_evidence(evidence, report, workers=1)
@@ -364,27 +367,30 @@ def _phases_child(project: Path) -> None:
     from coprod import export as coprod_export
 
     t = _Timer()
-    t.wrap(site, "load", "validation (site.load: workers + bibliography)")
-    t.wrap(site, "generate", "page generation (site.generate)")
-    t.wrap(search, "markup_for_records", "search markup for records")
-    t.wrap(site, "missing_from_site", "completeness check")
-    t.wrap(mkbuild, "get_files", "MkDocs: find files")
-    t.wrap(mkbuild, "get_navigation", "MkDocs: navigation")
-    t.wrap(coprod_export, "render_docs_page", "hook: hand-written pages' markdown")
-    t.wrap(prerender, "stash", "hook: prerender stash")
-    t.wrap(Page, "render", "MkDocs: Python-Markdown (Page.render)")
-    t.wrap(prerender, "unstash", "hook: prerender unstash")
-    t.wrap(sanitize, "sanitize_contributed", "hook: sanitise contributed bodies (nh3)")
-    t.wrap(search, "mark_page", "hook: search marking")
-    t.wrap(search, "document_for_index", "hook: document for the index")
-    t.wrap(pagefind_stream.StreamingIndex, "add", "hook: send to Pagefind")
-    t.wrap(jinja2.Template, "render", "MkDocs: Material's templates (jinja)")
-    t.wrap(metadata, "head_tags", "hook: citation metadata in <head>")
-    t.wrap(csp, "harden", "hook: CSP hashing (csp.harden)")
-    t.wrap(mkbuild.utils, "write_file", "MkDocs: write files")
-    t.wrap(mkbuild.Files, "copy_static_files", "MkDocs: copy static files")
-    t.wrap(search, "finish_index", "post-build: Pagefind finish + write")
-    t.wrap(pdf, "write_business_case", "post-build: PDF (WeasyPrint)")
+    for owner, name, label in (
+        (site, "load", "validation (site.load: workers + bibliography)"),
+        (site, "generate", "page generation (site.generate)"),
+        (search, "markup_for_records", "search markup for records"),
+        (site, "missing_from_site", "completeness check"),
+        (mkbuild, "get_files", "MkDocs: find files"),
+        (mkbuild, "get_navigation", "MkDocs: navigation"),
+        (coprod_export, "render_docs_page", "hook: hand-written pages' markdown"),
+        (prerender, "stash", "hook: prerender stash"),
+        (Page, "render", "MkDocs: Python-Markdown (Page.render)"),
+        (prerender, "unstash", "hook: prerender unstash"),
+        (sanitize, "sanitize_contributed", "hook: sanitise contributed bodies (nh3)"),
+        (search, "mark_page", "hook: search marking"),
+        (search, "document_for_index", "hook: document for the index"),
+        (pagefind_stream.StreamingIndex, "add", "hook: send to Pagefind"),
+        (jinja2.Template, "render", "MkDocs: Material's templates (jinja)"),
+        (metadata, "head_tags", "hook: citation metadata in <head>"),
+        (csp, "harden", "hook: CSP hashing (csp.harden)"),
+        (mkbuild.utils, "write_file", "MkDocs: write files"),
+        (mkbuild.Files, "copy_static_files", "MkDocs: copy static files"),
+        (search, "finish_index", "post-build: Pagefind finish + write"),
+        (pdf, "write_business_case", "post-build: PDF (WeasyPrint)"),
+    ):
+        t.wrap(owner, name, label)
     config = load_config(str(project / "mkdocs.yml"))
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     wall, cpu = time.perf_counter(), time.process_time()
