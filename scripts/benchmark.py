@@ -211,50 +211,58 @@ def _check_bibtex() -> None:
 
 # --------------------------------------------------------------------------- build
 
+NAMES = {"full": "this project, full", "plain": "MkDocs + Material, search on, pages out of the nav",
+         "bibtex": "the same + mkdocs-bibtex 4.4.0"}
+
+
 def bench_build(args: argparse.Namespace) -> None:
     n, m, kinds = args.cases, args.references, args.peers
+    double_kinds = tuple(k for k in args.double_peers if k in kinds) if args.double_peers else kinds
+    double_repeat = args.double_repeat or args.repeat
     if "bibtex" in kinds:
         _check_bibtex()
-    print(f"build: N={n} and 2N={2 * n} synthetic case studies citing 6 of M={m} references; "
-          f"{', '.join(kinds)} built in turn, {args.repeat} round(s), medians shown; cpus={os.cpu_count()}, "
-          f"load average before {os.getloadavg()[0]:.1f} (a shared machine: compare ratios from one run)")
+    print(f"build: N={n} and 2N={2 * n} synthetic case studies citing 6 of M={m} references; at N "
+          f"{', '.join(kinds)} built in turn, {args.repeat} round(s); at 2N {', '.join(double_kinds)}, "
+          f"{double_repeat} round(s); medians shown; cpus={os.cpu_count()}, load average before "
+          f"{os.getloadavg()[0]:.1f} (a shared machine: compare ratios from one run)", flush=True)
     results: dict[tuple[int, str], tuple[float, ...]] = {}
-    for size in (n, 2 * n):
+    for size, size_kinds, repeat in ((n, kinds, args.repeat), (2 * n, double_kinds, double_repeat)):
         with tempfile.TemporaryDirectory() as tmp:
-            projects = {kind: _project(Path(tmp) / kind, size, m, kind) for kind in kinds}
-            runs: dict[str, list[tuple[float, float, int, int]]] = {kind: [] for kind in kinds}
-            for round_ in range(args.repeat):
-                order = kinds if round_ % 2 == 0 else tuple(reversed(kinds))  # alternate who goes first
+            projects = {kind: _project(Path(tmp) / kind, size, m, kind) for kind in size_kinds}
+            runs: dict[str, list[tuple[float, float, int, int]]] = {kind: [] for kind in size_kinds}
+            for round_ in range(repeat):
+                order = size_kinds if round_ % 2 == 0 else tuple(reversed(size_kinds))  # alternate who goes first
                 for kind in order:
                     runs[kind].append(run_build(projects[kind]))
                     w, cpu, big, tree = runs[kind][-1]
                     print(f"    N={size} round {round_ + 1} {kind:>6}: {w:6.2f} s wall, {cpu:6.2f} s CPU, "
                           f"largest {big / MB:5.0f} MB, tree {tree / MB:5.0f} MB", flush=True)
-        for kind in kinds:
+        for kind in size_kinds:
             results[size, kind] = tuple(statistics.median(r[i] for r in runs[kind]) for i in range(4))
-    print()
-    print("| build of the same bodies | N | wall s | CPU s | peak RSS, largest process | peak RSS, process tree |")
-    print("|---|---|---|---|---|---|")
-    names = {"full": "this project, full", "plain": "MkDocs + Material, search on, pages out of the nav",
-             "bibtex": "the same + mkdocs-bibtex 4.4.0"}
-    for size in (n, 2 * n):
-        for kind in kinds:
-            w, cpu, big, tree = results[size, kind]
-            print(f"| {names[kind]} | {size:,} | {w:.2f} | {cpu:.2f} | {big / MB:.0f} MB | {tree / MB:.0f} MB |")
-    print()
-    for size in (n, 2 * n):
-        for a, b, target in (("full", "plain", 2.0), ("full", "bibtex", None), ("bibtex", "plain", None)):
-            if (size, a) in results and (size, b) in results:
-                ratio = results[size, a][0] / results[size, b][0]
-                goal = f" (target <= {target}: {'meets' if ratio <= target else 'MISSES'})" if target and size == n else ""
-                print(f"  N = {size:>5}: {a}/{b} wall = {ratio:.2f}{goal}; CPU = "
-                      f"{results[size, a][1] / results[size, b][1]:.2f}; peak RSS (largest) = "
-                      f"{results[size, a][2] / results[size, b][2]:.2f}")
-    for kind in kinds:
+        _print_size(results, size, size_kinds, n)
+    for kind in double_kinds:
         ratio = results[2 * n, kind][0] / results[n, kind][0]
         goal = f" (target <= 2.1: {'meets' if ratio <= 2.1 else 'MISSES'})" if kind == "full" else ""
         print(f"  {kind:>6} 2N/N wall = {ratio:.2f}{goal}; CPU = {results[2 * n, kind][1] / results[n, kind][1]:.2f}; "
               f"peak RSS (largest) = {results[2 * n, kind][2] / results[n, kind][2]:.2f}")
+
+
+def _print_size(results: dict, size: int, kinds: tuple[str, ...], n: int) -> None:
+    """The table's rows and the ratios between the builds at one size."""
+    print(f"\n| build of the same bodies (N = {size:,}) | wall s | CPU s | peak RSS, largest process | "
+          "peak RSS, process tree |")
+    print("|---|---|---|---|---|")
+    for kind in kinds:
+        w, cpu, big, tree = results[size, kind]
+        print(f"| {NAMES[kind]} | {w:.2f} | {cpu:.2f} | {big / MB:.0f} MB | {tree / MB:.0f} MB |")
+    for a, b, target in (("full", "plain", 2.0), ("full", "bibtex", None), ("bibtex", "plain", None)):
+        if (size, a) in results and (size, b) in results:
+            ratio = results[size, a][0] / results[size, b][0]
+            goal = f" (target <= {target}: {'meets' if ratio <= target else 'MISSES'})" if target and size == n else ""
+            print(f"  N = {size:>5}: {a}/{b} wall = {ratio:.2f}{goal}; CPU = "
+                  f"{results[size, a][1] / results[size, b][1]:.2f}; peak RSS (largest) = "
+                  f"{results[size, a][2] / results[size, b][2]:.2f}")
+    print(flush=True)
 
 
 # --------------------------------------------------------------------------- memory
@@ -435,6 +443,9 @@ def main() -> None:
     build.add_argument("--references", type=int, default=500)
     build.add_argument("--repeat", type=int, default=3, help="rounds; the median is shown")
     build.add_argument("--peers", nargs="+", choices=KINDS, default=list(KINDS), help="which builds (full first)")
+    build.add_argument("--double-peers", nargs="+", choices=KINDS, default=None,
+                       help="which builds at 2N (default: the same; fewer when time is short)")
+    build.add_argument("--double-repeat", type=int, default=None, help="rounds at 2N (default: --repeat)")
     memory = sub.add_parser("memory", help="peak memory of the full build at N/10 and N")
     memory.add_argument("--cases", type=int, default=10_000)
     memory.add_argument("--references", type=int, default=500)
