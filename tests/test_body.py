@@ -230,3 +230,13 @@ def test_render_backstop_catches_what_the_model_misses() -> None:
         "href=javascript:x", "onclick=", "<script>"
     ]
     assert unsafe_html("<p><a href='https://x.org' id='y'>t</a></p>") == []
+
+
+def test_each_body_is_rendered_on_its_own() -> None:
+    """The backstop's renderer is reused between bodies: nothing one body defines (a link
+    reference) may reach the next one's rendering."""
+    first, second = Report(), Report()
+    check_body("![a chart][img]\n\n[img]: https://other.example/x.png\n", first, "a.md", 10)
+    check_body("![a chart][img]\n", second, "b.md", 10)
+    assert any("not a file of this site" in p.message for p in first.errors)
+    assert second.errors == []

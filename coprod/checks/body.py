@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -280,20 +281,29 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int]) -> None:
     the first line that holds what was removed, else at the body's start; lines that the
     checks above reported (``reported``, file lines) are not reported again.
     """
-    extensions = list(MARKDOWN_EXTENSIONS) + (["fenced_code"] if fenced else [])
     # a file is read as UTF-8, so a lone surrogate only comes from a caller's string
     text = body.text.encode("utf-8", "replace").decode("utf-8")
-    rendered = markdown.markdown(text, extensions=extensions)
+    rendered = _renderer(fenced).reset().convert(text)
     unsafe = unsafe_html(rendered)
     if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
         body.err(0, f"the rendered page would contain unsafe HTML: {_short(found, 80)}",
                  "look for raw HTML or odd backticks; " + _HTML_HINT)
         return
-    for needles, message, hint in dict.fromkeys(_losses(rendered, sanitize(rendered))):
+    sanitized = sanitize(rendered)
+    if sanitized == rendered:
+        return  # the sanitiser kept every byte, so it took nothing away (most bodies)
+    for needles, message, hint in dict.fromkeys(_losses(rendered, sanitized)):
         at = next((i for i in (body.text.find(n) for n in needles) if i >= 0), 0)
         if body.first_line + body.lines.line(at) - 1 not in reported:
             body.err(at, message, hint)
+
+
+@lru_cache(maxsize=2)
+def _renderer(fenced: bool) -> markdown.Markdown:
+    """One Python-Markdown converter per setting, reset before each body: making a new one
+    (loading its extensions) took about as long as rendering a body."""
+    return markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, *(["fenced_code"] if fenced else [])])
 
 
 class _StartTags(HTMLParser):

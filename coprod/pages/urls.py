@@ -67,12 +67,25 @@ def reference_anchor(key: str) -> str:
     return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
+def relpath(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)``, without the two ``abspath`` calls (and, for
+    relative paths, the ``getcwd``) it makes on each of the build's 50,000 links."""
+    to = [part for part in path.split("/") if part and part != "."]
+    base = [part for part in start.split("/") if part and part != "."]
+    if path.startswith("/") != start.startswith("/") or ".." in to or ".." in base or not path:
+        return posixpath.relpath(path, start)
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
+
+
 def rel(from_uri: str, to_uri: str, anchor: str = "") -> str:
     """A relative link from the page ``from_uri`` to ``to_uri`` (both docs/ paths)."""
     if to_uri == from_uri:
         path = ""
     else:
-        path = posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+        path = relpath(to_uri, posixpath.dirname(from_uri) or ".")
     return path + (f"#{anchor}" if anchor else "")
 
 
@@ -82,7 +95,7 @@ def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
     ``../../principles/y/``; to the page itself it is just the anchor."""
     if to_uri == from_uri and anchor:
         return f"#{anchor}"
-    path = posixpath.relpath(address(to_uri), address(from_uri).rsplit("/", 1)[0] or "/")
+    path = relpath(address(to_uri), address(from_uri).rsplit("/", 1)[0] or "/")
     path = "./" if path == "." else path + ("/" if address(to_uri).endswith("/") else "")
     if ":" in path.split("/", 1)[0]:
         path = "./" + path  # never read as a scheme ("javascript:..."), whatever an id holds

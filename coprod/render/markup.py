@@ -20,6 +20,7 @@ Rules every block follows, which :mod:`coprod.render.prerender` relies on:
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
@@ -33,14 +34,21 @@ _WHITESPACE = str.maketrans(_NORMALISED)
 _ONE_LINE = str.maketrans({**_NORMALISED, "\n": " "})
 
 
+# what html.escape or the tables above change: text without any of these is returned as it is
+_CHANGED = re.compile("[&<>\"'\r\t\n\x02\x03]")
+_CHANGED_LINES = re.compile("[&<>\"'\r\t\x02\x03]")
+
+
 def esc(value: object) -> str:
     """Text safe as HTML content or a quoted attribute value, on one line."""
-    return html.escape(str(value), quote=True).translate(_ONE_LINE)
+    text = str(value)
+    return text if _CHANGED.search(text) is None else html.escape(text, quote=True).translate(_ONE_LINE)
 
 
 def esc_lines(value: object) -> str:
     """Like :func:`esc`, but keeping line breaks (for text in ``<pre>``)."""
-    return html.escape(str(value), quote=True).translate(_WHITESPACE)
+    text = str(value)
+    return text if _CHANGED_LINES.search(text) is None else html.escape(text, quote=True).translate(_WHITESPACE)
 
 
 def link(address: str, text_html: str) -> str:

@@ -20,6 +20,9 @@ region:
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import nh3
 
 TAGS = {
@@ -100,21 +103,38 @@ _KEEP = _filter(None)
 
 def sanitize_region(html: str) -> tuple[str, dict[str, str]]:
     """Sanitise and namespace a contributed region; returns the HTML and the ids renamed
-    (old to new), so that the table of contents can follow. The first pass finds the ids
-    (a link may come before the id it points to); only a region that has any needs the
-    second, renaming pass."""
+    (old to new), so that the table of contents can follow.
+
+    One pass of the sanitiser renames every id and collects them; a link may come before
+    the id it points to, so the in-page links to those ids are renamed afterwards, in the
+    sanitiser's output, whose ``<a>`` tags have a fixed form: ``name="value"`` attributes
+    with ``"`` and ``&`` escaped in values (and ``<`` escaped in text)."""
     ids: list[str] = []
 
-    def collect(tag: str, attribute: str, value: str) -> str | None:
+    def rename_ids(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id":
             ids.append(value)
+            return ID_PREFIX + value
         return _KEEP(tag, attribute, value)
 
-    cleaned = _clean(html, collect)
+    cleaned = _clean(html, rename_ids)
     if not ids:
         return cleaned, {}
     rename = {old: ID_PREFIX + old for old in ids}
-    return _clean(html, _filter(rename)), rename
+
+    def link(tag: re.Match) -> str:
+        def attribute(m: re.Match) -> str:
+            if m.group(1) == "href" and m.group(2).startswith("#") and unescape(m.group(2)[1:]) in rename:
+                return f' href="#{ID_PREFIX}{m.group(2)[1:]}"'
+            return m.group()
+        return _ATTRIBUTE.sub(attribute, tag.group())
+
+    return _A_TAG.sub(link, cleaned), rename
+
+
+# an <a> start tag as the sanitiser writes it, and each of its attributes
+_A_TAG = re.compile(r'<a(?:\s[^\s"\'>/=]+="[^"]*")*>')
+_ATTRIBUTE = re.compile(r' ([^\s"\'>/=]+)="([^"]*)"')
 
 
 BODY_START = "<!-- coprod:body -->"
