@@ -11,12 +11,12 @@ turns it back into the page once the file is fixed. ``mkdocs build`` still stops
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from pathlib import Path
 
 from .checks.problems import Report
 from .pages import urls
+from .render.markup import esc
 
 TITLE = "The evidence has errors"
 HOME = "index.md"
@@ -27,7 +27,7 @@ def page_markdown(report: Report) -> str:
     errors, warnings = report.errors, report.warnings
 
     def items(problems) -> str:
-        return "\n".join(f"<li><code>{html.escape(p.format())}</code></li>" for p in problems)
+        return "\n".join(f"<li><code>{esc(p.format())}</code></li>" for p in problems)
 
     parts = [f"# {TITLE}", "",
              (f"<p>The site is not built while the evidence has {len(errors)} error{'s' if len(errors) != 1 else ''}. "
@@ -90,6 +90,6 @@ def post_build(config) -> None:
     site = Path(config["site_dir"])
     home = site / "index.html"
     if home.is_file():
-        root = html.escape(urlsplit(config.get("site_url") or "/").path or "/")
+        root = esc(urlsplit(config.get("site_url") or "/").path or "/")
         page = home.read_text(encoding="utf-8").replace("<head>", f'<head>\n<base href="{root}">', 1)
         (site / "404.html").write_text(page, encoding="utf-8")

@@ -49,10 +49,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # tools/: the synthetic data, outside the core package
+
+from tools.synthetic import write_evidence
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.problems import Report
-from coprod.synthetic import write_evidence
 
 KINDS = ("full", "plain", "bibtex")
 MB = 1024 * 1024
@@ -305,8 +307,8 @@ def bench_phases(args: argparse.Namespace) -> None:
 
 def _validation_phases(evidence: Path) -> None:
     """Validation's per-file work, serially in this process, split by check."""
-    from coprod import body
-    from coprod import evidence as ev
+    from coprod.checks import body
+    from coprod.checks import evidence as ev
 
     timer = _Timer()
     for owner, name, label in (
@@ -374,8 +376,11 @@ def _phases_child(project: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.pages import Page
 
-    from coprod import csp, metadata, pagefind_stream, pdf, prerender, sanitize, search, site
     from coprod import export as coprod_export
+    from coprod import search, site
+    from coprod.cite import head as metadata
+    from coprod.render import csp, pdf, prerender, sanitize
+    from coprod.search import pagefind_stream
 
     t = _Timer()
     for owner, name, label in (

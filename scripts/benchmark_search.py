@@ -6,9 +6,9 @@
     python scripts/benchmark_search.py --site DIR --reuse-index  # ... without indexing it again
     python scripts/benchmark_search.py --html-into DIR  # pages written directly, no MkDocs (see below)
 
-Makes a synthetic project of N case studies (``coprod.synthetic.write_evidence``, in a
+Makes a synthetic project of N case studies (``tools.synthetic.write_evidence``, in a
 temporary folder, never in evidence/; their text is real sentences from the repository
-mixed with new ones, each page keeping to a topic: ``coprod.synthetic_text``, or with
+mixed with new ones, each page keeping to a topic: ``tools.synthetic_text``, or with
 ``--text words`` the older words drawn one by one), builds it with the real mkdocs.yml, hooks and theme
 overrides, once, with Material's search plugin switched on as well so that its index
 (``search/search_index.json``) is made from the same pages for comparison (the site's
@@ -51,21 +51,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # tools/: the synthetic data, outside the core package
 
 from benchmark import time_build
+from tools.synthetic import Words, write_evidence
+from tools.synthetic_text import Sentences
 
 from coprod import search
 from coprod import site as site_module
 from coprod.checks.evidence import load_evidence
 from coprod.checks.problems import Report
 from coprod.pages.catalogue import EVERY_CASE_STUDY_WORD
-from coprod.synthetic import Words, write_evidence
-from coprod.synthetic_text import Sentences
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # 20 queries a reader might type: co-production words, conditions, places, methods, a
 # misspelling (Pagefind matches word prefixes, not misspellings) and a two-word phrase;
-# each occurs in the text the synthetic pages are made from (coprod.synthetic_text)
+# each occurs in the text the synthetic pages are made from (tools.synthetic_text)
 QUERIES = ["co-production", "peer researchers", "lived experience", "sharing power", "payment", "trust",
            "mental health", "autism", "heart failure", "psychosis",
            "Bradford", "Manchester", "Queensland", "Canada",
@@ -75,7 +76,7 @@ TYPING_MS = 600  # from focusing the box to the query typed: a reader's time to 
 
 
 def text_source(project: Path, text: str):
-    """The synthetic pages' text: real sentences (coprod.synthetic_text) or words drawn one by one."""
+    """The synthetic pages' text: real sentences (tools.synthetic_text) or words drawn one by one."""
     return Sentences(project) if text == "sentences" else Words(project / "evidence")
 
 

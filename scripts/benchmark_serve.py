@@ -4,7 +4,7 @@
     python scripts/benchmark_serve.py [--cases 1000] [--references 500] [--edits 5] [-- serve options]
     python scripts/benchmark.py serve ...   (the same, from the benchmark script)
 
-Makes a synthetic project of N case studies (coprod/synthetic.py), starts ``mkdocs serve``
+Makes a synthetic project of N case studies (tests/tools/synthetic.py), starts ``mkdocs serve``
 on a free loopback port, waits for the first build, then for each edit: saves one case
 study with a new sentence in its body and polls that case study's page until the sentence
 is served, and prints the seconds from the save to that answer. Then the same for an edit
@@ -38,10 +38,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # tools/: the synthetic data, outside the core package
+
+from tools.synthetic import write_evidence
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.problems import Report
-from coprod.synthetic import write_evidence
 
 TARGET_EDIT = 1.0
 POLL = 0.02  # seconds between requests while waiting for the new text

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, check_golden, edit_record, make_evidence
 from test_taxonomy_pages import linked_case_ids, load, render
+from tools.synthetic import write_evidence
 
 from coprod.model import Library
 from coprod.pages import Page, urls
 from coprod.pages.catalogue import catalogue_data, catalogue_pages
 from coprod.pages.listing import sort_case_studies
 from coprod.pages.taxonomy_pages import taxonomy_pages
-from coprod.synthetic import write_evidence
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "catalogue.js"

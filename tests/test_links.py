@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from coprod.linkcheck import check_site, missing_sitemap_pages
+from tools.linkcheck import check_site, missing_sitemap_pages
+
 from coprod.site import read_site_config
 
 ROOT = Path(__file__).resolve().parent.parent

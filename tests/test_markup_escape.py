@@ -1,4 +1,4 @@
-"""coprod.markup's escaping: its fast path for plain text changes nothing it returns."""
+"""coprod.render.markup's escaping: its fast path for plain text changes nothing it returns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.markup import esc, esc_lines
+from coprod.render.markup import esc, esc_lines
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab &<>\"'\r\t\n\x02\x03é")), max_size=30)
 

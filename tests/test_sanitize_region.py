@@ -1,4 +1,4 @@
-"""coprod.sanitize.sanitize_region in one pass of the sanitiser gives what two passes gave:
+"""coprod.render.sanitize.sanitize_region in one pass of the sanitiser gives what two passes gave:
 the first to find the ids, the second to rename them and the links to them."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod import sanitize
+from coprod.render import sanitize
 
 _NAMES = ["x", "x&y", 'q"t', "a b", "é", "x\u00a0y", "<b>", "x:y", ""]
 _PIECES = st.one_of(

@@ -1,4 +1,4 @@
-"""The benchmarks' realistic text (coprod/synthetic_text.py): real sentences, pages that
+"""The benchmarks' realistic text (tests/tools/synthetic_text.py): real sentences, pages that
 keep to a topic, and records that are valid as written."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import random
 import re
 
 import pytest
+from tools.synthetic import write_evidence
+from tools.synthetic_text import Sentences, clean, split_sentences
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.problems import Report
 from coprod.cli import validate as validate_cli
-from coprod.synthetic import write_evidence
-from coprod.synthetic_text import Sentences, clean, split_sentences
 from tests.conftest import ROOT
 
 

@@ -5,12 +5,12 @@ and ``data/catalogue.json`` for the script that filters the list in place.
 
 from __future__ import annotations
 
-import html
 import json
 import posixpath
 
 from ..model import CaseStudy, Library
 from ..model.fieldmap import COUNTRY, YEAR, Facet
+from ..render.markup import esc
 from ..render.text import md_escape
 from . import Page, urls
 from .listing import card_list, case_study_item, sort_case_studies
@@ -45,9 +45,9 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
                    index: TermIndex) -> Page:
     uri = urls.catalogue_page(number)
     title = "Case studies" if number == 1 else f"Case studies, page {number}"
-    data_url = html.escape(data_address_from(uri), quote=True)
+    data_url = esc(data_address_from(uri))
     # the script puts its controls in this element and hides what follows up to "Browse by"
-    folders = html.escape(json.dumps(library.fields.folder_facets(), separators=(",", ":")), quote=True)
+    folders = esc(json.dumps(library.fields.folder_facets(), separators=(",", ":")))
     lines = [f"# {title}", "", (f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}" '
                                    f'data-every-case-study="{EVERY_CASE_STUDY_WORD}" data-facet-folders="{folders}"></div>'), ""]
     if not total:

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import re
 import sys
@@ -26,6 +25,7 @@ import yaml
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from ..model import Library
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
+from ..render.markup import esc
 from ..render.text import md_escape
 from . import Page, urls
 
@@ -348,8 +348,6 @@ def _entry_title(entry: Any) -> str:
     return re.sub(r"[{}\\]", "", str(title))[:120]
 
 
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def script_json(data: object) -> str:
@@ -375,7 +373,7 @@ def form_page(evidence: Library, repo_url: str) -> Page:
         f"[field reference]({urls.rel(FORM, FIELDS)}).\n\n")
     by_name = {f["name"]: f for f in model["fields"]}
     placed = {name for _, _, names in FORM_SECTIONS for name in names}
-    steps = "".join(f'<li><a href="#cf-step-{key}">{_esc(title)}</a></li>' for key, title, _ in FORM_SECTIONS)
+    steps = "".join(f'<li><a href="#cf-step-{key}">{esc(title)}</a></li>' for key, title, _ in FORM_SECTIONS)
     sections = []
     for number, (key, title, names) in enumerate(FORM_SECTIONS, start=1):
         inner = "".join(_field_html(by_name[n], model) for n in names if n in by_name)
@@ -383,12 +381,12 @@ def form_page(evidence: Library, repo_url: str) -> Page:
             inner += _body_html()
         sections.append(f'<section class="cf-section" id="cf-step-{key}" aria-labelledby="cf-step-{key}-title">'
                         f'<h2 id="cf-step-{key}-title"><span class="cf-step">Step {number} of {len(FORM_SECTIONS)}'
-                        f'</span> {_esc(title)}</h2>{inner}</section>')
+                        f'</span> {esc(title)}</h2>{inner}</section>')
     # the fields an editor sets (status, dates, version, aliases, licence...), and any field
     # the schema gains later, so that every field of the schema is in the form
     more = "".join(_field_html(f, model) for f in model["fields"] if f["name"] not in placed)
     parts = [
-        f'<div id="contribute-app" data-repo-url="{_esc(repo_url.rstrip("/"))}" data-folder="{_esc(CASE_STUDIES)}">',
+        f'<div id="contribute-app" data-repo-url="{esc(repo_url.rstrip("/"))}" data-folder="{esc(CASE_STUDIES)}">',
         ('<noscript><p>This form needs JavaScript. Without it, follow the contributor guide and write the file '
         'from the template.</p></noscript>'),
         f'<nav class="cf-progress" aria-label="Steps of the form"><ol>{steps}</ol></nav>',
@@ -402,7 +400,7 @@ def form_page(evidence: Library, repo_url: str) -> Page:
         '</form>',
         _result_html(),
         f'<script type="application/json" id="contribute-schema">{script_json(model)}</script>',
-        f'<script src="{_esc(script)}" defer></script>',
+        f'<script src="{esc(script)}" defer></script>',
         '</div>',
     ]
     return Page(FORM, intro + "".join(parts) + "\n", title="Propose a case study")
@@ -422,32 +420,32 @@ FORM_SECTIONS = (
 def _field_html(f: dict, model: dict, prefix: str = "cf") -> str:
     ident = f"{prefix}-{f['name']}"
     required = ' <span class="cf-required">(required)</span>' if f["required"] else ""
-    help_html = f'<p class="cf-help" id="{ident}-help">{_esc(f["help"])}</p>'
+    help_html = f'<p class="cf-help" id="{ident}-help">{esc(f["help"])}</p>'
     kind = f["kind"]
-    data = f'data-field="{_esc(f["name"])}" data-kind="{kind}"'
+    data = f'data-field="{esc(f["name"])}" data-kind="{kind}"'
     attrs = f'class="cf-field" {data}'
     if kind == "object":
         # children of an optional object are required only once it is filled in (the script checks)
         inner = "".join(_field_html(c if f["required"] else {**c, "required": False}, model, ident)
                         for c in f["fields"])
-        return (f'<fieldset class="cf-field cf-scope" {data} id="{ident}"><legend>{_esc(f["label"])}{required}</legend>'
+        return (f'<fieldset class="cf-field cf-scope" {data} id="{ident}"><legend>{esc(f["label"])}{required}</legend>'
                 f'{help_html}{inner}</fieldset>')
     if kind == "list":
         inner = "".join(_field_html(c, model, f"{ident}-item") for c in f["fields"])
-        singular = _esc(f["label"].lower())
-        return (f'<fieldset {attrs} id="{ident}"><legend>{_esc(f["label"])}{required}</legend>{help_html}'
+        singular = esc(f["label"].lower())
+        return (f'<fieldset {attrs} id="{ident}"><legend>{esc(f["label"])}{required}</legend>{help_html}'
                 f'<div class="cf-items"></div>'
-                f'<template><fieldset class="cf-item cf-scope"><legend>{_esc(f["label"])} <span class="cf-n">'
+                f'<template><fieldset class="cf-item cf-scope"><legend>{esc(f["label"])} <span class="cf-n">'
                 f'</span></legend>{inner}<button type="button" class="md-button cf-remove">Remove</button></fieldset>'
                 f'</template><button type="button" class="md-button cf-add">Add to {singular}</button></fieldset>')
     if kind == "terms":
         boxes = "".join(
-            f'<li><label><input type="checkbox" name="{ident}" value="{_esc(t["key"])}"> <strong>{_esc(t["label"])}'
-            f'</strong> <code>{_esc(t["key"])}</code></label><br><span class="cf-definition">'
-            f'{_esc(t["definition"])}</span></li>' for t in model["vocabularies"].get(f["vocabulary"], []))
-        return (f'<fieldset {attrs} id="{ident}"><legend>{_esc(f["label"])}{required}</legend>{help_html}'
+            f'<li><label><input type="checkbox" name="{ident}" value="{esc(t["key"])}"> <strong>{esc(t["label"])}'
+            f'</strong> <code>{esc(t["key"])}</code></label><br><span class="cf-definition">'
+            f'{esc(t["definition"])}</span></li>' for t in model["vocabularies"].get(f["vocabulary"], []))
+        return (f'<fieldset {attrs} id="{ident}"><legend>{esc(f["label"])}{required}</legend>{help_html}'
                 f'<ul class="cf-terms">{boxes}</ul></fieldset>')
-    return (f'<div {attrs}><label for="{ident}">{_esc(f["label"])}{required}</label>{help_html}'
+    return (f'<div {attrs}><label for="{ident}">{esc(f["label"])}{required}</label>{help_html}'
             f'{_control_html(f, model, ident)}{_extra_html(f, ident)}</div>')
 
 
@@ -458,25 +456,25 @@ def _control_html(f: dict, model: dict, ident: str) -> str:
                       ("pattern", "pattern")):
         if key in f and not (key == "pattern" and kind in ("date", "url")):
             value = f[key].strip("^$") if key == "pattern" else f[key]
-            common += f' {attr}="{_esc(value)}"'
+            common += f' {attr}="{esc(value)}"'
     if kind in ("enum", "term"):
         options = f.get("options") or [t["key"] for t in model["vocabularies"].get(f.get("vocabulary", ""), [])]
         labels = {t["key"]: t for t in model["vocabularies"].get(f.get("vocabulary", ""), [])}
         default = f.get("default", DEFAULTS.get(f["name"], ""))
         items = "".join(
-            f'<option value="{_esc(o)}"{" selected" if o == default else ""}>{_esc(o)}'
-            f'{_esc(": " + labels[o]["label"] + ". " + labels[o]["definition"]) if o in labels else ""}</option>'
+            f'<option value="{esc(o)}"{" selected" if o == default else ""}>{esc(o)}'
+            f'{esc(": " + labels[o]["label"] + ". " + labels[o]["definition"]) if o in labels else ""}</option>'
             for o in options)
         blank = "" if default else '<option value="">Choose one</option>'
         return f"<select {common}>{blank}{items}</select>"
     if kind == "refs":
-        items = "".join(f'<option value="{_esc(r["key"])}">{_esc(r["key"])}: {_esc(r["title"])}</option>'
+        items = "".join(f'<option value="{esc(r["key"])}">{esc(r["key"])}: {esc(r["title"])}</option>'
                         for r in model["references"])
         return f'<select {common} multiple size="6">{items}</select>'
     if kind in ("textarea", "lines"):
         return f'<textarea {common} rows="{6 if kind == "textarea" else 3}"></textarea>'
     input_type = {"integer": "number", "date": "date", "url": "url"}.get(kind, "text")
-    value = f' value="{_esc(DEFAULTS[f["name"]])}"' if f["name"] in DEFAULTS and f["path"] == f["name"] else ""
+    value = f' value="{esc(DEFAULTS[f["name"]])}"' if f["name"] in DEFAULTS and f["path"] == f["name"] else ""
     return f'<input type="{input_type}" {common}{value}>'
 
 
@@ -498,9 +496,9 @@ def _body_html() -> str:
     text = "".join(f"## {heading}\n\n\n" for heading, _ in BODY_SECTIONS)
     prompts = " ".join(f"{heading}: {prompt}" for heading, prompt in BODY_SECTIONS)
     return ('<div class="cf-field" data-kind="body"><label for="cf-body">The story</label>'
-            f'<p class="cf-help" id="cf-body-help">In markdown, under these headings. {_esc(prompts)} '
+            f'<p class="cf-help" id="cf-body-help">In markdown, under these headings. {esc(prompts)} '
             'Cite a source by its key after an @ sign, inside square brackets. No HTML.</p>'
-            f'<textarea id="cf-body" rows="14" aria-describedby="cf-body-help">{_esc(text)}</textarea></div>')
+            f'<textarea id="cf-body" rows="14" aria-describedby="cf-body-help">{esc(text)}</textarea></div>')
 
 
 def _result_html() -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..pages import urls
+from .markup import esc
 
 PDF_URI = "business-case/business-case.pdf"
 PAGE_HTML = "business-case/index.html"
@@ -90,8 +91,7 @@ def document(page_html: str, facts: PdfFacts) -> str:
         raise ValueError(f"{PAGE_HTML}: no <article class=\"md-content__inner md-typeset\"> in the built page")
     body = _SCRIPT.sub("", _DROP.sub("", _HEADERLINK.sub("", match.group(1))))
     body = body.replace("<details>", "<details open>")
-    body = _HREF.sub(lambda m: f'href="{html.escape(_absolute(html.unescape(m.group(1)), facts.address))}"', body)
-    esc = html.escape
+    body = _HREF.sub(lambda m: f'href="{esc(_absolute(html.unescape(m.group(1)), facts.address))}"', body)
     head = (f'<header class="pdf-head" data-address="{esc(facts.address)} · version {esc(facts.version)} · '
             f'{esc(facts.date)}">'
             f'<p class="pdf-library">Co-production Evidence Library</p>'

@@ -29,7 +29,6 @@ GitHub Pages' Jekyll drops folders whose names start with an underscore.
 from __future__ import annotations
 
 import gzip
-import html
 import json
 import shutil
 import subprocess
@@ -41,6 +40,7 @@ from pathlib import Path
 from ..model import CaseStudy, Library
 from ..pages import urls
 from ..pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
+from ..render.markup import esc
 from .pagefind_stream import PagefindServiceError, StreamingIndex
 
 BUNDLE = "pagefind"  # the index's folder in the site
@@ -60,11 +60,11 @@ class SearchIndexError(Exception):
 # The attributes pages carry.
 
 def _span(attribute: str, name: str, value: str) -> str:
-    return f'<span {attribute}="{html.escape(name, quote=True)}">{html.escape(value, quote=False)}</span>'
+    return f'<span {attribute}="{esc(name)}">{esc(value)}</span>'
 
 
 def _block(parts: list[str], sort: str | None = None) -> str:
-    sort_attr = f' data-pagefind-sort="order:{html.escape(sort, quote=True)}"' if sort is not None else ""
+    sort_attr = f' data-pagefind-sort="order:{esc(sort)}"' if sort is not None else ""
     return f'<div hidden data-pagefind-ignore{sort_attr}>{"".join(parts)}</div>'
 
 
@@ -179,8 +179,8 @@ def _indexed_urls(site_dir: Path) -> set[str]:
 def document_for_index(content_html: str, title: str | None, language: str) -> str:
     """A page's rendered content as the HTML document Pagefind reads: the words it indexes
     are all inside the content's data-pagefind-body, and ``lang`` picks its stemmer."""
-    return (f'<!DOCTYPE html><html lang="{html.escape(language, quote=True)}"><head><title>'
-            f"{html.escape(title or '')}</title></head><body>{content_html}</body></html>")
+    return (f'<!DOCTYPE html><html lang="{esc(language)}"><head><title>'
+            f"{esc(title or '')}</title></head><body>{content_html}</body></html>")
 
 
 def start_index() -> StreamingIndex:

@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import accumulate
 from pathlib import Path
 
-from .read.taxonomy import Taxonomy
+from coprod.read.taxonomy import Taxonomy
 
 
 class Words:
@@ -42,7 +42,7 @@ def write_evidence(target: Path, repo_evidence: Path, taxonomy: Taxonomy, cases:
                    cites_per_case: int = 6, seed: int = 1, words=None) -> Path:
     """Write ``target``/evidence with the real schemas and taxonomy and synthetic records.
     ``words`` is the text source (anything with ``sentence(rng, words)``: Words of
-    ``repo_evidence`` if not given, or coprod.synthetic_text.Sentences for real sentences)."""
+    ``repo_evidence`` if not given, or tools.synthetic_text.Sentences for real sentences)."""
     rng = random.Random(seed)
     words = words if words is not None else Words(repo_evidence)
     evidence = target / "evidence"

@@ -1,6 +1,6 @@
 """Realistic text for synthetic case studies: sentences of real writing about co-production.
 
-:class:`coprod.synthetic.Words` draws words one by one, each as often as it occurs in the
+:class:`tools.synthetic.Words` draws words one by one, each as often as it occurs in the
 shipped evidence: a page of it is a bag of about 1,500 words in random order, so no two
 words go together, every page holds most common words, and a two-word query matches the
 pages that hold both words anywhere. :class:`Sentences` writes text a search index meets in
@@ -26,7 +26,7 @@ Each page keeps to a topic: most of its sentences come from two real documents (
 study, a reference's title and abstract, a page), so a word is common on the pages about
 its subject and rare elsewhere, as in a real library, rather than spread over every page.
 
-It has the same ``sentence(rng, words)`` as :class:`~coprod.synthetic.Words`, and
+It has the same ``sentence(rng, words)`` as :class:`~tools.synthetic.Words`, and
 ``page(rng)`` for one page's text, so ``write_evidence(..., words=Sentences(root))``
 writes the same records with this text.
 
@@ -45,7 +45,7 @@ from pathlib import Path
 
 import yaml
 
-from .checks.checkwords import find_checkwords
+from coprod.checks.checkwords import find_checkwords
 
 # front-matter fields that are identifiers, keys or dates, not prose
 _NOT_PROSE = frozenset({"id", "status", "published", "version", "licence", "sources", "principle", "barrier",
