@@ -71,7 +71,7 @@ def test_only_records_and_hand_written_pages_are_searchable(evidence: Library) -
                 urls.country("United Kingdom"), urls.REFERENCES, urls.EVIDENCE_MAP):
         assert search.mark_page("<p>list</p>", uri, "List", True, markups) == ("<p>list</p>", False)
     html, indexed = search.mark_page("<p>a</p>", "about.md", 'About "us"', False, markups)
-    assert indexed and '<span data-pagefind-meta="title">About "us"</span>' in html
+    assert indexed and '<span data-pagefind-meta="title">About &quot;us&quot;</span>' in html
     assert '<span data-pagefind-filter="kind">page</span>' in html
 
 

@@ -25,7 +25,7 @@ import yaml
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from ..model import Library
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
-from ..render.markup import esc
+from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
 from . import Page, urls
 
@@ -498,7 +498,7 @@ def _body_html() -> str:
     return ('<div class="cf-field" data-kind="body"><label for="cf-body">The story</label>'
             f'<p class="cf-help" id="cf-body-help">In markdown, under these headings. {esc(prompts)} '
             'Cite a source by its key after an @ sign, inside square brackets. No HTML.</p>'
-            f'<textarea id="cf-body" rows="14" aria-describedby="cf-body-help">{esc(text)}</textarea></div>')
+            f'<textarea id="cf-body" rows="14" aria-describedby="cf-body-help">{esc_lines(text)}</textarea></div>')
 
 
 def _result_html() -> str:

@@ -23,8 +23,8 @@ HOOK = '''\
 """Test-only: hooks/evidence.py, except that the evidence's errors are ignored (never shipped).
 
 The real hook module is loaded from the repository and every event handler is its own;
-only ``site.load``, which ``site.build`` calls, is wrapped, so that it returns a build whose report
-has no errors. The warnings stay, and everything after loading runs as in the real build.
+only ``site.load_evidence``, through which ``site.build`` checks the evidence, is wrapped, so that
+its report has no errors and the model is built. The warnings stay, and everything after loading runs as in the real build.
 """
 import importlib.util
 import sys
@@ -39,17 +39,17 @@ real = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(real)
 
 
-_real_load = _site.load
+_real_load = _site.load_evidence
 
 
-def _load_ignoring_errors(*args, **kwargs):
-    build = _real_load(*args, **kwargs)
-    build.report.problems[:] = [p for p in build.report.problems if p.severity != "error"]
-    return build
+def _load_ignoring_errors(folder, report, *args, **kwargs):
+    evidence = _real_load(folder, report, *args, **kwargs)
+    report.problems[:] = [p for p in report.problems if p.severity != "error"]
+    return evidence
 
 
 assert getattr(real, "site", None) is _site, "hooks/evidence.py no longer calls coprod.site: update hostile_site.py"
-_site.load = _load_ignoring_errors  # site.build loads through it (this test build's process only)
+_site.load_evidence = _load_ignoring_errors  # site.load checks through it (this test build's process only)
 
 for _name in dir(real):
     if _name.startswith("on_"):
