@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .checks.evidence import load_evidence
 from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
 from .cite.references import References
 from .model import Library
-from .model import library as build_library
+from .model import load as load_library
 from .pagecache import CaseStudyPages
 from .pages import Page, urls
 from .pages.business_case import business_case_page, claim_page
@@ -131,8 +130,7 @@ def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | 
     :func:`generate` once it is clean."""
     report = Report()
     citing = [docs_dir] if docs_dir is not None and docs_dir.is_dir() else []
-    evidence = load_evidence(evidence_dir, report, citing_dirs=citing, display_root=display_root, cache_dir=cache_dir)
-    library = build_library(evidence) if evidence is not None and not report.errors else None
+    library = load_library(evidence_dir, report, citing_dirs=citing, display_root=display_root, cache_dir=cache_dir)
     build = Build(library, report)
     if library is not None:
         build.references = References(library.bibliography)

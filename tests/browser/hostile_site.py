@@ -23,7 +23,7 @@ HOOK = '''\
 """Test-only: hooks/evidence.py, except that the evidence's errors are ignored (never shipped).
 
 The real hook module is loaded from the repository and every event handler is its own;
-only ``site.load_evidence``, through which ``site.build`` checks the evidence, is wrapped, so that
+only ``coprod.checks.evidence.load_evidence``, through which ``site.build`` checks the evidence, is wrapped, so that
 its report has no errors and the model is built. The warnings stay, and everything after loading runs as in the real build.
 """
 import importlib.util
@@ -33,13 +33,14 @@ from pathlib import Path
 ROOT = Path({root!r})
 sys.path.insert(0, str(ROOT))
 from coprod import site as _site
+from coprod.checks import evidence as _evidence
 
 _spec = importlib.util.spec_from_file_location("coprod_real_hooks", ROOT / "hooks" / "evidence.py")
 real = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(real)
 
 
-_real_load = _site.load_evidence
+_real_load = _evidence.load_evidence
 
 
 def _load_ignoring_errors(folder, report, *args, **kwargs):
@@ -49,7 +50,7 @@ def _load_ignoring_errors(folder, report, *args, **kwargs):
 
 
 assert getattr(real, "site", None) is _site, "hooks/evidence.py no longer calls coprod.site: update hostile_site.py"
-_site.load_evidence = _load_ignoring_errors  # site.load checks through it (this test build's process only)
+_evidence.load_evidence = _load_ignoring_errors  # model.load checks through it (this test build's process only)
 
 for _name in dir(real):
     if _name.startswith("on_"):
