@@ -269,7 +269,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _common(record, fields: FieldMap) -> dict:
+def _common(record) -> dict:
     data = record.source.data
     retraction = data.get("retraction")
     return {
@@ -298,7 +298,7 @@ def case_study(record, fields: FieldMap) -> CaseStudy:
     typed = {"principles": principles, "barriers": barriers, "enablers": enablers, "outcomes": outcomes}
     resources = data.get("resources")
     return CaseStudy(
-        **_common(record, fields),
+        **_common(record),
         terms=_terms(data, fields.terms_of("case-study"), typed),
         plain_english_summary=_text(data.get("plain_english_summary")), project=project,
         settings=_tuple(data.get("settings")), research_stages=_tuple(data.get("research_stages")),
@@ -319,7 +319,7 @@ def claim(record, fields: FieldMap) -> Claim:
         return EvidenceLinks(_tuple(raw.get("references")), _tuple(raw.get("case_studies")))
 
     return Claim(
-        **_common(record, fields), terms=_terms(data, fields.terms_of("claim"), {}),
+        **_common(record), terms=_terms(data, fields.terms_of("claim"), {}),
         category=_text(data.get("category")), strength=_text(data.get("strength")), supporting=links("supporting"),
         contrary=links("contrary"), research_needed=_tuple(data.get("research_needed")),
         principles=_tuple(data.get("principles")), barriers=_tuple(data.get("barriers")),

@@ -27,10 +27,6 @@ class TermField:
     vocabulary: str
     pattern: tuple
 
-    @property
-    def field(self) -> str:
-        return self.pattern[0]
-
 
 @dataclass(frozen=True)
 class Facet:
@@ -58,9 +54,6 @@ class FieldMap:
 
     def facet_of(self, vocabulary: str) -> Facet | None:
         return next((f for f in self.facets if f.vocabulary == vocabulary), None)
-
-    def facet(self, name: str) -> Facet:
-        return next(f for f in self.facets if f.name == name)
 
     def folder_facets(self) -> dict[str, str]:
         """Folder of browse pages -> facet name (the catalogue's script reads links with it)."""
