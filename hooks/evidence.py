@@ -108,7 +108,6 @@ def on_pre_build(config):
     if _run.broken:
         return
     _run.previous = previous
-    _run.documents = {}  # searchable src_uri -> the document Pagefind is given
     # Pagefind indexes each searchable page as it is rendered (on_page_content), on another core
     try:
         _run.index = search.start_index()
@@ -265,6 +264,9 @@ def on_post_build(config):
         if plan.state.site_key:  # the build is whole now
             rebuild.remember(site_dir, plan.state, cache_dir, in_memory=_serve.on)
 
+    missing = finish.check_built(site_dir, _run.build)  # the check coprod/finish.py runs on any engine's site
+    if missing:
+        raise Abort("Pages or files missing from the built site:\n" + "\n".join(missing))
     if _serve.on and partial:
         # mkdocs serve --dirty: the pages are served now, and the index of every page is
         # written meanwhile on a thread of its own; the next build waits for it
@@ -274,9 +276,6 @@ def on_post_build(config):
         write_index()
     except search.SearchIndexError as error:
         raise Abort(f"Search: {error}") from error
-    missing = finish.check_built(site_dir, _run.build)  # the check coprod/finish.py runs on any engine's site
-    if missing:
-        raise Abort("Pages or files missing from the built site:\n" + "\n".join(missing))
 
 
 def _wait_for_search() -> None:
