@@ -73,7 +73,8 @@ def test_fixture_catalogue(evidence: Library) -> None:
     assert browse.index("- [2020](../years/2020.md) (1)") < browse.index("- [2019](../years/2019.md) (1)")
     headings = re.findall(r"^### (.+)$", browse, re.MULTILINE)
     assert headings == ["Principle", "Key feature", "Barrier", "Enabler", "Outcome area", "Research stage", "Setting",
-                        "Country", "Year started", "Kind of evidence"]  # the schema's x-facet order
+                        "Country", "Year started", "Kind of evidence", "Who was involved",
+                        "UK Standard for Public Involvement"]  # the schema's x-facet order
 
 
 def test_pagination_of_120_case_studies(synthetic: Library) -> None:
@@ -115,7 +116,7 @@ def test_catalogue_data_shape(evidence: Library) -> None:
     assert set(data) == {"facets", "case_studies"}
     assert [f["name"] for f in data["facets"]] == [f.name for f in evidence.fields.facets]
     assert [f.name for f in evidence.fields.facets] == ["principle", "feature", "barrier", "enabler", "outcome", "stage",
-                                                       "setting", "country", "year", "evidence"]
+                                                       "setting", "country", "year", "evidence", "group", "standard"]
     facets = {f["name"]: f for f in data["facets"]}
     assert ["reciprocity", "Reciprocity"] in facets["principle"]["terms"]
     assert facets["country"]["terms"] == [["united-kingdom", "United Kingdom"]]
