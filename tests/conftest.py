@@ -47,7 +47,7 @@ def edit_record(library, kind: str, record_id: str, edit) -> None:
     records = library.case_studies if kind == "case-study" else library.claims
     data = copy.deepcopy(dict(records[record_id].front_matter))
     edit(data)
-    records[record_id] = with_front_matter(records[record_id], data, library.fields)
+    records[record_id] = with_front_matter(records[record_id], data, library.fields, library.taxonomy)
 
 
 def check_golden(path: Path, actual: str) -> None:

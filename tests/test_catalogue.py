@@ -74,7 +74,8 @@ def test_fixture_catalogue(evidence: Library) -> None:
     headings = re.findall(r"^### (.+)$", browse, re.MULTILINE)
     assert headings == ["Principle", "Key feature", "Barrier", "Enabler", "Outcome area", "Research stage", "Setting",
                         "Country", "Year started", "Kind of evidence", "Who was involved",
-                        "UK Standard for Public Involvement"]  # the schema's x-facet order
+                        "UK Standard for Public Involvement", "How well the outcomes are known",
+                        "GRIPP2 items reported"]  # the schema's x-facet order
 
 
 def test_pagination_of_120_case_studies(synthetic: Library) -> None:
@@ -116,7 +117,8 @@ def test_catalogue_data_shape(evidence: Library) -> None:
     assert set(data) == {"facets", "case_studies"}
     assert [f["name"] for f in data["facets"]] == [f.name for f in evidence.fields.facets]
     assert [f.name for f in evidence.fields.facets] == ["principle", "feature", "barrier", "enabler", "outcome", "stage",
-                                                       "setting", "country", "year", "evidence", "group", "standard"]
+                                                       "setting", "country", "year", "evidence", "group", "standard",
+                                                       "rating", "gripp2"]
     facets = {f["name"]: f for f in data["facets"]}
     assert ["reciprocity", "Reciprocity"] in facets["principle"]["terms"]
     assert facets["country"]["terms"] == [["united-kingdom", "United Kingdom"]]
@@ -131,7 +133,11 @@ def test_catalogue_data_shape(evidence: Library) -> None:
         "principle": ["sharing-power", "reciprocity"], "barrier": ["bureaucracy"], "enabler": ["training-and-support"],
         "outcome": ["research-conduct", "benefits-to-contributors"], "stage": ["design", "data-collection"],
         "setting": ["public-health", "mental-health"], "country": ["united-kingdom"], "year": ["2019"],
-        "evidence": ["author-reflection", "participant-reported"]}
+        "evidence": ["author-reflection", "participant-reported"],
+        "group": ["mental-health-lived-experience", "community-members"],
+        "standard": ["working-together", "support-and-learning"],
+        # computed: the strongest kind among its outcomes, and 4 of the 5 GRIPP2 items
+        "rating": ["participant-reported"], "gripp2": ["three-or-four"]}
     assert cases["learning-disability-panel"]["retracted"] is True
     for case in data["case_studies"]:
         for name, keys in case["facets"].items():

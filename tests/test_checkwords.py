@@ -24,6 +24,13 @@ from coprod.checks.problems import Report
     ("The key's 2019 is unverified.", ["unverified"]),
     ("Several stored\nversions differ.", ["stored versions"]),
     ("Title taken from the page address.", ["taken from the page address"]),
+    # the checking notes that reached four claim pages (issue 23)
+    ("That the report's source is the Carnegie UK report [@Unwin2018kindness] is likely but not confirmed.",
+     ["likely but not confirmed"]),
+    ("Which HRA document the roundtable report cites is not confirmed.", ["is not confirmed"]),
+    (("The Wellcome study [@Wellcome2020researchculture] is the likely source, though which Wellcome document "
+      "the report cites is not confirmed."), ["is the likely source", "is not confirmed"]),
+    ("That the report cites these exact documents is not\nconfirmed, but both exist.", ["is not confirmed"]),
 ])
 def test_finds_the_words_of_checking(text: str, words: list[str]) -> None:
     assert [found.words for found in find_checkwords(text)] == words
@@ -36,6 +43,8 @@ def test_finds_the_words_of_checking(text: str, words: list[str]) -> None:
     "A brief survey, then the brief summary was shared.",
     "The link goes to a page about the report, not the report itself.",
     "Article number 45.",
+    "The trial's main hypothesis was not confirmed.",
+    "A diagnosis confirmed by a doctor; the likely cause of the delay was funding.",
 ])
 def test_everyday_words_pass(text: str) -> None:
     assert find_checkwords(text) == []
@@ -98,6 +107,19 @@ def test_validator_warns_with_file_line_and_field(tmp_path: Path) -> None:
     assert warned == {("references.bib", note_line, "references[Checked2020].note"),
                       (case.name, case_line, "body"),
                       ("about.md", 3, "page")}
+
+
+def test_claim_bodies_are_checked(tmp_path: Path) -> None:
+    """A claim's body, where its evidence is described, is published text too."""
+    evidence = make_evidence(tmp_path)
+    claim = evidence / "claims" / "relationships-are-core.md"
+    text = claim.read_text(encoding="utf-8")
+    claim.write_text(text + "\nWhich HRA document the roundtable report cites is not confirmed.\n", encoding="utf-8")
+    report = Report()
+    load_evidence(evidence, report)
+    line = len(claim.read_text(encoding="utf-8").split("\n")) - 1
+    warned = [(Path(p.path).name, p.line, p.field, p.severity) for p in report.problems if "words of checking" in p.message]
+    assert warned == [("relationships-are-core.md", line, "body", "warning")]
 
 
 def test_shipped_content_uses_no_words_of_checking() -> None:

@@ -17,6 +17,7 @@ from coprod.cite.csl import entry_to_csl, person_to_csl
 from coprod.cite.latex import latex_text as decode_latex
 from coprod.model import Library
 from coprod.model import load as load_library
+from coprod.model.fieldmap import computed_fields
 from coprod.pages.exports import CASE_STUDIES_CSV, data_files, data_page, guard
 from coprod.read import strictyaml
 from coprod.read.fields import field_name
@@ -170,6 +171,8 @@ def test_records_validate_against_their_schema(evidence: Library, files: dict[st
     for record in records:
         assert record.pop("url").endswith(f"/{record['id']}/")
         assert isinstance(record.pop("body"), str)
+        for name, notes in computed_fields(evidence.schemas[kind]).items():  # worked out, not front matter
+            assert record.pop(name) in evidence.taxonomy[notes["x-vocabulary"]].terms
         errors = list(evidence.schemas[kind].validator.iter_errors(record))
         assert not errors, errors
 
@@ -190,9 +193,9 @@ def test_drafts_excluded_retracted_included(evidence: Library, files: dict[str, 
 def test_record_keys_follow_the_schema(evidence: Library, files: dict[str, bytes]) -> None:
     record = json.loads(files["data/case-studies.json"])["records"][0]
     order = list(evidence.schemas["case-study"].schema["properties"])
-    keys = [key for key in record if key not in ("url", "body")]
+    keys = [key for key in record if key not in ("outcome_rating", "gripp2_reporting", "url", "body")]
     assert keys == sorted(keys, key=order.index)
-    assert list(record)[-2:] == ["url", "body"]
+    assert list(record)[-4:] == ["outcome_rating", "gripp2_reporting", "url", "body"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -338,7 +341,8 @@ def table_rows(content: str, heading: str) -> dict[str, list[str]]:
 def test_every_schema_field_is_in_the_codebook(evidence: Library, kind: str, heading: str) -> None:
     rows = table_rows(data_page(evidence).content, heading)
     fields = evidence.schemas[kind].fields()
-    assert list(rows) == [field_name(pattern) for pattern, _ in fields]
+    computed = list(computed_fields(evidence.schemas[kind]))  # then the worked-out fields
+    assert list(rows) == [field_name(pattern) for pattern, _ in fields] + computed
     for pattern, node in fields:
         if node.get("description"):
             assert rows[field_name(pattern)][4], pattern

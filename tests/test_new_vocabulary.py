@@ -100,8 +100,17 @@ def test_a_new_vocabulary_needs_only_the_schema_and_the_taxonomy(tmp_path: Path)
     form = read(site, "contribute/index.html")
     assert re.search(r'name="methods"', form) or '"methods"' in form
 
-    # its Pagefind filter: on the page, and in the built index
+    # on the case study's own page: a row of "At a glance" titled as in taxonomy.yml, with the
+    # term as a tag linking to its page; not on the page of a case study that does not use it
     page = read(site, "case-studies/peer-researchers/index.html")
+    glance = page.split('class="coprod-summary-list"')[1].split("</dl>")[0]
+    assert re.search(r'<dt>Methods</dt><dd><ul class="coprod-tags" aria-label="Methods"><li>'
+                     r'<a class="coprod-tag" href="\.\./\.\./methods/peer-interviews/">Peer interviews</a></li></ul></dd>',
+                     glance), glance
+    assert "Photovoice" not in page
+    assert "<dt>Methods</dt>" not in read(site, "case-studies/learning-disability-panel/index.html")
+
+    # its Pagefind filter: on the page, and in the built index
     assert '<span data-pagefind-filter="method">peer-interviews</span>' in page
     filters = b"".join(gzip.decompress(path.read_bytes()) for path in (site / "pagefind" / "filter").glob("*.pf_filter"))
     assert b"method" in filters and b"peer-interviews" in filters

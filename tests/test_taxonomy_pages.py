@@ -75,7 +75,8 @@ def test_golden_pages(evidence: Library) -> None:
 def test_every_term_and_vocabulary_has_a_page(evidence: Library) -> None:
     pages = by_uri(taxonomy_pages(evidence))
     assert list(evidence.fields.folders) == ["principles", "features", "barriers", "enablers", "outcomes", "stages",
-                                             "settings", "evidence_kinds", "groups", "standards"]
+                                             "settings", "evidence_kinds", "groups", "standards",
+                                             "outcome_ratings", "gripp2_reporting"]
     for name in evidence.fields.folders:
         assert evidence.vocabulary_page(name) in pages
         for key in evidence.taxonomy[name].terms:

@@ -10,7 +10,8 @@ warns when published text uses these words:
   site prints with each reference;
 - in ``evidence/taxonomy.yml``: each term's ``note`` (shown as a caveat) and definition;
 - the hand-written pages under ``docs/``;
-- published case studies and claims: the body and every text field.
+- published case studies and claims: the body and every text field (a claim's body, where
+  its evidence is described, included).
 
 :func:`find_checkwords` finds the words in one text; :func:`check_published_text` turns
 them into warnings (file, line, field and a hint) for the whole evidence folder. Every
@@ -47,6 +48,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"seed\s+(?:paper|references?)", "refers to an internal document readers cannot see"),
     (r"verification\s+line|not\s+captured\s+in|taken\s+from\s+the\s+page\s+address|vary\s+between\s+sources",
      "describes how a source was read"),
+    (r"likely\s+but\s+not\s+confirmed|(?:is|are)\s+not\s+(?:yet\s+)?confirmed|(?:is|was)\s+the\s+likely\s+source",
+     "says that a detail is unsure"),
 )
 _RE = re.compile("|".join(rf"\b(?P<p{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)), re.IGNORECASE)
 

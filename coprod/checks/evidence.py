@@ -122,7 +122,7 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
         if os.environ.get("COPROD_DEBUG"):
             traceback.print_exc()
     record.valid = not any(p.severity == "error" for p in report.problems)
-    return record, report.problems
+    return record, report.problems + report.info
 
 
 def _check_record(record: Record, report: Report) -> None:
@@ -151,6 +151,8 @@ def _check_record(record: Record, report: Report) -> None:
         if isinstance(start, int) and isinstance(end, int) and end < start:
             report.error(source.path, source.line_of(("project", "end_year")), "project.end_year",
                          f"end_year {end} is before start_year {start}")
+    if record.kind == "case-study":
+        _note_gripp2(source, schema, report)
     changes = data.get("changes")
     if isinstance(changes, list) and changes and isinstance(changes[0], dict):
         latest = changes[0].get("version")
@@ -158,6 +160,22 @@ def _check_record(record: Record, report: Report) -> None:
             report.warning(source.path, source.line_of(("changes", 0, "version")), "changes[0].version",
                            f"the newest change is version {latest} but the record is version {data['version']}",
                            "list the newest change first, with the current version")
+
+
+def _note_gripp2(source: SourceFile, schema: Schema, report: Report) -> None:
+    """A notice (never fatal, even with --strict) naming the GRIPP2 short-form items a case
+    study does not report: sources often leave items out, and saying so is honest."""
+    items = (schema.field_schema(("gripp2",)) or {}).get("properties", {})
+    gripp2 = source.data.get("gripp2")
+    given = gripp2 if isinstance(gripp2, dict) else {}
+    missing = [name for name in items if not given.get(name)]
+    if not missing:
+        return
+    line = source.line_of(("gripp2",)) if isinstance(gripp2, dict) else 0
+    report.note(source.path, line or 1, "gripp2",
+                f"GRIPP2 short form: {len(items) - len(missing)} of {len(items)} items reported; not reported: "
+                + ", ".join(missing),
+                "if the sources report an item, add it; if they do not, leaving it out is right")
 
 
 def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, list[str]], report: Report) -> None:
@@ -416,7 +434,35 @@ def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> 
                 if kind not in kinds.terms:
                     report.error(display, term.line, f"strengths.{term.key}.requires.kinds",
                                  f"unknown evidence kind '{kind}'", did_you_mean(kind, kinds.keys()))
+    _check_computed_rules(taxonomy, display, report)
     return taxonomy
+
+
+def _check_computed_rules(taxonomy: Taxonomy, display: str, report: Report) -> None:
+    """The rules of the computed fields give every case study exactly one value: each kind of
+    evidence gives an outcome rating, and each number of GRIPP2 items (0 to 5) one term."""
+    kinds, ratings = taxonomy.get("evidence_kinds"), taxonomy.get("outcome_ratings")
+    if kinds and ratings:
+        covered: set[str] = set()
+        for term in ratings.terms.values():
+            for kind in term.kinds:
+                if kind not in kinds.terms:
+                    report.error(display, term.line, f"outcome_ratings.{term.key}.kinds",
+                                 f"unknown evidence kind '{kind}'", did_you_mean(kind, kinds.keys()))
+            covered.update(term.kinds)
+        for key, term in kinds.terms.items():
+            if key not in covered:
+                report.error(display, term.line, f"evidence_kinds.{key}",
+                             f"the kind of evidence '{key}' gives no outcome rating",
+                             "add it to the kinds of one term of outcome_ratings")
+    reporting = taxonomy.get("gripp2_reporting")
+    if reporting:
+        counted = [n for term in reporting.terms.values() for n in term.counts]
+        for number in range(6):
+            if counted.count(number) != 1:
+                report.error(display, next(iter(reporting.terms.values())).line if reporting.terms else 0,
+                             "gripp2_reporting", f"{number} items reported is under {counted.count(number)} terms",
+                             "list each number from 0 to 5 in the counts of exactly one term")
 
 
 # ---------------------------------------------------------------------------------------

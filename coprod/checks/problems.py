@@ -74,7 +74,9 @@ class Report:
         self.info.append(Problem(path, line, field, message, "note", hint))
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        """Add problems found elsewhere (a worker's check of one file); notes go with the notes."""
+        for problem in problems:
+            (self.info if problem.severity == "note" else self.problems).append(problem)
 
     @property
     def errors(self) -> list[Problem]:

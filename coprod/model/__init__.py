@@ -11,10 +11,10 @@ properties written once here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
@@ -96,6 +96,40 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class StandardUse:
+    """A UK Standard for Public Involvement the sources show, and how."""
+
+    standard: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Gripp2:
+    """The five items of the GRIPP2 short form, each as written ('' where the sources do not
+    report it). The items' headings are the ``title`` of each field in the schema."""
+
+    aim: str = ""
+    methods: str = ""
+    results: str = ""
+    discussion: str = ""
+    reflections: str = ""
+
+    ITEMS: ClassVar[tuple[str, ...]] = ("aim", "methods", "results", "discussion", "reflections")
+
+    def items(self) -> list[tuple[str, str]]:
+        """(item, text) for all five, in GRIPP2's order; text '' where not reported."""
+        return [(name, getattr(self, name)) for name in self.ITEMS]
+
+    @property
+    def reported(self) -> tuple[str, ...]:
+        return tuple(name for name, text in self.items() if text)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(name for name, text in self.items() if not text)
+
+
+@dataclass(frozen=True)
 class Resources:
     time: str = ""
     payment: str = ""
@@ -171,10 +205,24 @@ class CaseStudy(_Common):
     outcomes: tuple[Outcome, ...]
     resources: Resources | None
     sources: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+    standards: tuple[StandardUse, ...] = ()
+    gripp2: Gripp2 = Gripp2()  # all five items empty when the record has no gripp2
+    computed: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # field -> key: computed_terms
 
     @property
     def uri(self) -> str:
         return urls.case_study(self.id)
+
+    @property
+    def outcome_rating(self) -> str:
+        """The key in ``outcome_ratings`` worked out from the outcomes' kinds of evidence."""
+        return self.computed.get("outcome_rating", "")
+
+    @property
+    def gripp2_reporting(self) -> str:
+        """The key in ``gripp2_reporting``: how many of the five GRIPP2 items are reported."""
+        return self.computed.get("gripp2_reporting", "")
 
     @property
     def start_year(self) -> int | None:
@@ -256,7 +304,7 @@ class Library:
 def library(evidence) -> Library:
     """The model of a checked :class:`coprod.checks.evidence.Evidence` (built once per build)."""
     fields = field_map(evidence.schemas)
-    cases = {key: case_study(record, fields) for key, record in evidence.case_studies.items()}
+    cases = {key: case_study(record, fields, evidence.taxonomy) for key, record in evidence.case_studies.items()}
     claims = {key: claim(record, fields) for key, record in evidence.claims.items()}
     return Library(evidence.root, evidence.schemas, evidence.taxonomy, evidence.bibliography, fields, cases, claims)
 
@@ -285,7 +333,7 @@ def _common(record) -> dict:
         "front_matter": MappingProxyType(data)}
 
 
-def case_study(record, fields: FieldMap) -> CaseStudy:
+def case_study(record, fields: FieldMap, taxonomy: Taxonomy | None = None) -> CaseStudy:
     data = record.source.data
     raw = data.get("project") if isinstance(data.get("project"), dict) else {}
     project = Project(_text(raw.get("name")), raw.get("start_year"), raw.get("end_year"), _tuple(raw.get("countries")),
@@ -295,11 +343,16 @@ def case_study(record, fields: FieldMap) -> CaseStudy:
     enablers = tuple(Note(e["enabler"], _text(e.get("detail"))) for e in _tuple(data.get("enablers")))
     outcomes = tuple(Outcome(o["area"], _text(o.get("description")), o["evidence"], _tuple(o.get("sources")))
                      for o in _tuple(data.get("outcomes")))
-    typed = {"principles": principles, "barriers": barriers, "enablers": enablers, "outcomes": outcomes}
+    standards = tuple(StandardUse(s["standard"], _text(s.get("how"))) for s in _tuple(data.get("standards")))
+    raw_gripp2 = data.get("gripp2") if isinstance(data.get("gripp2"), dict) else {}
+    gripp2 = Gripp2(**{name: _text(raw_gripp2.get(name)) for name in Gripp2.ITEMS})
+    computed = computed_terms(outcomes, gripp2, fields, taxonomy)
+    typed = {"principles": principles, "barriers": barriers, "enablers": enablers, "outcomes": outcomes,
+             "standards": standards}
     resources = data.get("resources")
     return CaseStudy(
         **_common(record),
-        terms=_terms(data, fields.terms_of("case-study"), typed),
+        terms=_terms({**data, **computed}, fields.terms_of("case-study"), typed),
         plain_english_summary=_text(data.get("plain_english_summary")), project=project,
         settings=_tuple(data.get("settings")), research_stages=_tuple(data.get("research_stages")),
         involved=tuple(Involved(_text(i.get("role")), i.get("number"), _text(i.get("name")))
@@ -308,7 +361,38 @@ def case_study(record, fields: FieldMap) -> CaseStudy:
         outcomes=outcomes,
         resources=(Resources(_text(resources.get("time")), _text(resources.get("payment")), _text(resources.get("budget")))
                    if isinstance(resources, dict) else None),
-        sources=_tuple(data.get("sources")))
+        sources=_tuple(data.get("sources")), groups=_tuple(data.get("groups")), standards=standards, gripp2=gripp2,
+        computed=MappingProxyType(computed))
+
+
+def computed_terms(outcomes: tuple[Outcome, ...], gripp2: Gripp2, fields: FieldMap,
+                   taxonomy: Taxonomy | None) -> dict[str, str]:
+    """The values the schema's ``x-computed`` fields take, by the rules in ``taxonomy.yml``:
+
+    - ``outcome_rating``: the first term of ``outcome_ratings`` (strongest first) whose
+      ``kinds`` include the kind of evidence of any of the outcomes;
+    - ``gripp2_reporting``: the term of ``gripp2_reporting`` whose ``counts`` include the
+      number of GRIPP2 items reported.
+
+    A rule whose vocabulary is missing gives no value."""
+    if taxonomy is None:
+        return {}
+    values: dict[str, str] = {}
+    for name, vocabulary in fields.computed.items():
+        vocab = taxonomy.get(vocabulary)
+        if vocab is None:
+            continue
+        if name == "outcome_rating":
+            kinds = {o.evidence for o in outcomes}
+            found = next((t.key for t in vocab.terms.values() if kinds & set(t.kinds)), None)
+        elif name == "gripp2_reporting":
+            count = len(gripp2.reported)
+            found = next((t.key for t in vocab.terms.values() if count in t.counts), None)
+        else:
+            found = None
+        if found is not None:
+            values[name] = found
+    return values
 
 
 def claim(record, fields: FieldMap) -> Claim:
@@ -357,11 +441,11 @@ def load(folder: Path, report, **options) -> Library | None:
     return library(evidence) if evidence is not None and not report.errors else None
 
 
-def with_front_matter(record: Record, data: dict, fields: FieldMap) -> Record:
+def with_front_matter(record: Record, data: dict, fields: FieldMap, taxonomy: Taxonomy | None = None) -> Record:
     """A copy of ``record`` built from other front matter, as the loader builds it (for
     tools and tests that try a change without writing a file)."""
     from ..checks.evidence import Record as RawRecord
     from ..read.source import SourceFile
 
     raw = RawRecord(record.kind, SourceFile(record.path, data=data, body=record.body), list(record.citations))
-    return case_study(raw, fields) if record.kind == "case-study" else claim(raw, fields)
+    return case_study(raw, fields, taxonomy) if record.kind == "case-study" else claim(raw, fields)

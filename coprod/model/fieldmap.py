@@ -7,11 +7,15 @@ of its term pages: ``/principles/<key>/``); one the catalogue filters on carries
 ``x-facet`` (the filter's name in the URL and in Pagefind, its label, and its place among
 the filters). Countries and the start year are facets with no vocabulary: their browse
 pages are made from the values themselves.
+
+A case study's ``x-computed`` fields (at the schema's top level) are values worked out from
+its other fields by rules in ``taxonomy.yml`` (the outcome rating, GRIPP2 reporting), never
+written by hand; they carry the same annotations and so are browsed and filtered the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..read.schema import Schema
 
@@ -44,6 +48,7 @@ class FieldMap:
     term_fields: dict  # kind -> tuple[TermField, ...], in facet order, then schema order
     folders: dict  # vocabulary -> folder of its term pages, in facet order
     facets: tuple  # tuple[Facet, ...], in the order the catalogue shows them
+    computed: dict = field(default_factory=dict)  # computed field -> its vocabulary (x-computed)
 
     def terms_of(self, kind: str) -> tuple[TermField, ...]:
         return self.term_fields.get(kind, ())
@@ -74,8 +79,9 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = ("case-study"
         schema = schemas.get(kind)
         if schema is None:
             continue
-        for position, annotated in enumerate(schema.annotated):
-            notes, pattern = annotated.annotations, annotated.pattern
+        annotated_fields = [(a.annotations, a.pattern) for a in schema.annotated]
+        annotated_fields += [(notes, (name,)) for name, notes in computed_fields(schema).items()]
+        for position, (notes, pattern) in enumerate(annotated_fields):
             vocabulary = notes.get("x-vocabulary")
             folder = notes.get("x-folder")
             if vocabulary is not None and folder is not None and folders.setdefault(vocabulary, folder) != folder:
@@ -91,10 +97,18 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = ("case-study"
             if vocabulary is not None:
                 fields.setdefault(kind, []).append((order, position, TermField(vocabulary, pattern)))
     facets = tuple(f for _, _, f in sorted(placed, key=lambda p: (p[0], p[1])))
+    computed = {name: notes["x-vocabulary"] for name, notes in computed_fields(schemas.get("case-study")).items()
+                if isinstance(notes.get("x-vocabulary"), str)}
     names = [f.name for f in facets]
     if len(set(names)) != len(names):
         raise FieldMapError(f"two x-facet annotations share a name: {names}")
     ordered_folders = {f.vocabulary: folders[f.vocabulary] for f in facets if f.vocabulary in folders}
     ordered_folders |= folders
     return FieldMap({kind: tuple(f for _, _, f in sorted(found, key=lambda p: (p[0], p[1])))
-                     for kind, found in fields.items()}, ordered_folders, facets)
+                     for kind, found in fields.items()}, ordered_folders, facets, computed)
+
+
+def computed_fields(schema: Schema | None) -> dict[str, dict]:
+    """The schema's ``x-computed`` fields: name -> annotations (x-vocabulary, x-folder, x-facet)."""
+    found = schema.schema.get("x-computed") if schema is not None else None
+    return {name: notes for name, notes in found.items() if isinstance(notes, dict)} if isinstance(found, dict) else {}

@@ -9,6 +9,14 @@ from ..render.text import md_escape, safe_url
 from . import Page, urls
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import evidence_kinds
+from .reporting import (
+    GRIPP2_NAME,
+    gripp2_completeness,
+    gripp2_section,
+    other_vocabulary_rows,
+    rating_badge,
+    standards_section,
+)
 
 
 def case_study_page(record: CaseStudy, library: Library, refs: References, edit_url: str | None) -> Page:
@@ -25,7 +33,9 @@ def case_study_page(record: CaseStudy, library: Library, refs: References, edit_
         "## In plain English\n\n" + md_escape(record.plain_english_summary),
         _principles(record, library, uri),
         _barriers_enablers(record, library, uri),
+        standards_section(record, library, uri),
         _outcomes(record, library, refs, uri),
+        gripp2_section(record, library, uri),
         _resources(record),
         "## The story\n\n" + contributed(demote_headings(body.strip())),
         collapsed(refs.section(keys, uri), f"Show the {len(keys)} reference{'s' if len(keys) != 1 else ''}"),
@@ -76,7 +86,8 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
         if person.name:
             text = f"{esc(person.name)}, {text}"
         who.append(text)
-    rows.append(("Who was involved", "<br>".join(who)))
+    rows += other_vocabulary_rows(record, library, uri)  # groups, and any vocabulary added to the schema
+    rows.append(("Roles", "<br>".join(who)))
     for vocab, label in (("principles", "Principles"), ("barriers", "Barriers"), ("enablers", "What helped")):
         tags = [_tag(library, vocab, k, uri) for k in record.keys_of(vocab)]
         if tags:
@@ -86,6 +97,10 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
     kinds = evidence_kinds(record, library)
     if kinds:
         rows.append(("Kinds of evidence", esc(", ".join(kinds))))
+    badge = rating_badge(record, library, uri)
+    if badge:
+        rows.append(("Outcome rating", badge))
+    rows.append((GRIPP2_NAME, esc(gripp2_completeness(record, library, named=False))))
     items = [f'<div class="coprod-summary-list__row"><dt>{esc(label)}</dt><dd>{value}</dd></div>'
              for label, value in rows]
     return "## At a glance\n\n" + block("dl", items, ' class="coprod-summary-list"')
@@ -122,7 +137,9 @@ def _outcomes(record: CaseStudy, library: Library, refs: References, uri: str) -
         rows.append([term_link(library, "outcomes", outcome.area, uri), esc(outcome.description),
                      term_link(library, "evidence_kinds", outcome.evidence, uri),
                      "; ".join(refs.link_or_text(k) for k in outcome.sources)])
-    return "## Outcomes\n\n" + table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows, label="Outcomes")
+    badge = rating_badge(record, library, uri)
+    rating = f"<p>How well the outcomes are known: {badge}</p>\n\n" if badge else ""
+    return "## Outcomes\n\n" + rating + table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows, label="Outcomes")
 
 
 def _resources(record: CaseStudy) -> str:

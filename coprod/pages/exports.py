@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from ..cite.bibtex import write_bibtex
 from ..cite.csl import bibliography_to_csl
 from ..model import Library, Record
+from ..model.fieldmap import computed_fields
 from ..read.fields import REQUIRED_NOTE, Field, every_field, example_text, field_name
 from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
 from ..render.text import md_escape
@@ -90,6 +91,8 @@ def default_licence(schema: Schema) -> str:
 def record_object(schema: Schema, record: Record) -> dict[str, Any]:
     """A record's front matter in schema order, with its ``url`` and Markdown ``body``."""
     data = ordered(schema, dict(record.front_matter), ())
+    for name in computed_fields(schema):  # worked out from the record (the outcome rating, GRIPP2 reporting)
+        data[name] = getattr(record, "computed", {}).get(name, "")
     data["url"] = record_url(record.kind, record.id)
     data["body"] = record.body.strip("\n")
     return data
@@ -148,7 +151,8 @@ def taxonomy_json(evidence: Library) -> bytes:
 def _term_object(term: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"key": term.key, "label": term.label, "definition": term.definition,
                             "source": term.source}
-    optional = {"note": term.note, "symbol": term.symbol, "requires": term.requires}
+    optional = {"note": term.note, "symbol": term.symbol, "requires": term.requires, "kinds": list(term.kinds),
+                "counts": list(term.counts)}
     data.update({key: value for key, value in optional.items() if value})
     return data
 
@@ -225,9 +229,11 @@ def case_studies_csv(evidence: Library) -> bytes:
     columns = csv_columns(evidence.schemas["case-study"])
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([guard(name) for name, _ in columns] + list(EXTRA_COLUMNS))
+    computed = list(computed_fields(evidence.schemas["case-study"]))
+    writer.writerow([guard(name) for name, _ in columns] + computed + list(EXTRA_COLUMNS))
     for record in exported(evidence, "case-study"):
-        row = [cell(dict(record.front_matter), f.pattern) for _, f in columns] + [record_url(record.kind, record.id)]
+        row = ([cell(dict(record.front_matter), f.pattern) for _, f in columns]
+               + [record.computed.get(name, "") for name in computed] + [record_url(record.kind, record.id)])
         writer.writerow([guard(value) for value in row])
     return buffer.getvalue().encode("utf-8")
 
@@ -301,6 +307,10 @@ def table_schema(evidence: Library) -> dict[str, Any]:
     schema = evidence.schemas["case-study"]
     by_pattern = {f.pattern: f for f in every_field(schema)}
     fields = [_table_field(evidence, column, f, by_pattern) for column, f in csv_columns(schema)]
+    for name, notes in computed_fields(schema).items():
+        keys = _keys_of(evidence, notes.get("x-vocabulary"))
+        fields.append({"name": name, "type": "string", "title": name, "description": str(notes.get("description", "")),
+                       "constraints": {"required": True, "enum": keys} if keys else {"required": True}})
     fields.append({"name": "url", "type": "string", "title": "url",
                    "description": "The address of the case study's page on this site, from the site's root.",
                    "constraints": {"required": True, "unique": True}})
@@ -352,9 +362,13 @@ def _cell_text(f: Field) -> str:
 def _keys(evidence: Library, values: Field) -> list[str]:
     """The values a field may take when they are listed: its vocabulary's keys or its enum."""
     if values.vocabulary:
-        vocabulary = evidence.taxonomy.get(values.vocabulary)
-        return list(vocabulary.keys()) if vocabulary else []
+        return _keys_of(evidence, values.vocabulary)
     return [str(value) for value in values.enum]
+
+
+def _keys_of(evidence: Library, vocabulary_name: object) -> list[str]:
+    vocabulary = evidence.taxonomy.get(vocabulary_name) if isinstance(vocabulary_name, str) else None
+    return list(vocabulary.keys()) if vocabulary else []
 
 
 def _list_pattern(keys: list[str], levels: int, may_be_empty: bool) -> str:
@@ -581,8 +595,13 @@ def _codebook(evidence: Library, kind: str) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     lines += [_field_row(evidence, f) for f in every_field(schema)]
+    for name, notes in computed_fields(schema).items():  # worked out, in the JSON and the CSV only
+        vocabulary = notes.get("x-vocabulary")
+        allowed = _vocabulary_text(evidence, vocabulary) if isinstance(vocabulary, str) else ""
+        lines.append(f"| {md_escape(name)} | text, worked out | yes | {allowed} | "
+                     f"{md_escape(str(notes.get('description', '')))} |")
     if kind == "case-study":
-        columns = [name for name, _ in csv_columns(schema)] + list(EXTRA_COLUMNS)
+        columns = [name for name, _ in csv_columns(schema)] + list(computed_fields(schema)) + list(EXTRA_COLUMNS)
         lines += ["", f"The columns of {_link('case-studies.csv', CASE_STUDIES_CSV)}, in order: "
                   + ", ".join(md_escape(name) for name in columns) + "."]
     return "\n".join(lines) + "\n"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse
+from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
 from ..read.taxonomy import Term, Vocabulary
 from ..render.markup import bullet_list, esc, link, table
 from ..render.text import md_escape
 from . import Page, urls
-from .listing import card_list, case_study_item, claim_item, sort_case_studies
+from .listing import card_list, case_study_item, claim_item, sort_case_studies, strength_symbol
 
 NO_CASE_STUDIES = "No case study in the library reports this yet."
 NO_CLAIMS = "No claim in the business case refers to this yet."
@@ -161,7 +161,7 @@ def use_details(vocabulary: str, use: Use, library: Library) -> list[str]:
     taxonomy = library.taxonomy
     details = []
     for entry in use.entries:
-        if isinstance(entry, PrincipleUse):
+        if isinstance(entry, (PrincipleUse, StandardUse)):
             details.append(f"<strong>How:</strong> {esc(entry.how)}")
         elif isinstance(entry, Note):
             what = "What happened" if vocabulary == "barriers" else "What helped"
@@ -196,7 +196,8 @@ def vocabulary_page(vocab: Vocabulary, library: Library, index: TermIndex) -> Pa
     header = ["Term", "Definition", "Case studies"] + (["Claims"] if with_claims else [])
     rows = []
     for term in vocab.terms.values():
-        row = [link(urls.href(uri, library.term_page(vocab.name, term.key)), esc(term.label)), esc(term.definition),
+        symbol = strength_symbol(term) + " " if term.symbol else ""  # a rating's symbol, as it is shown elsewhere
+        row = [symbol + link(urls.href(uri, library.term_page(vocab.name, term.key)), esc(term.label)), esc(term.definition),
                str(index.case_count(vocab.name, term.key))]
         if with_claims:
             row.append(str(len(index.claims.get((vocab.name, term.key), ()))))

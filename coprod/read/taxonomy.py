@@ -18,6 +18,8 @@ class Term:
     note: str = ""
     symbol: str = ""
     requires: dict = field(default_factory=dict, hash=False, compare=False)
+    kinds: tuple[str, ...] = ()  # outcome ratings: the kinds of evidence that give this rating
+    counts: tuple[int, ...] = ()  # GRIPP2 reporting: the numbers of items reported under this term
     line: int = 0
 
 
@@ -70,6 +72,8 @@ def build_taxonomy(source: SourceFile) -> Taxonomy:
                 note=_text(item.get("note")),
                 symbol=_text(item.get("symbol")),
                 requires=item.get("requires") if isinstance(item.get("requires"), dict) else {},
+                kinds=tuple(k for k in item.get("kinds") or () if isinstance(k, str)),
+                counts=tuple(n for n in item.get("counts") or () if isinstance(n, int)),
                 line=source.line_of((name, "terms", index)),
             )
         vocabularies[name] = Vocabulary(name, _text(raw.get("title"), name), _text(raw.get("description")), terms)
