@@ -58,10 +58,12 @@ ENABLERS = View("enablers", "e", "enabler", "Enablers and outcome areas", "map-e
 BARRIERS = View("barriers", "b", "barrier", "Barriers and outcome areas", "map-barriers")
 PRINCIPLES = View("principles", "p", "principle", "Principles and outcome areas",
                   "map-principles")
+GROUPS = View("groups", "g", "group", "Who was involved and outcome areas", "map-groups")
 # The first view shows the most gaps that matter: how each outcome is known (no case study
 # yet has an independent evaluation). Principles come last: every case study shows most of
-# them, so that matrix is nearly full and says little on its own.
-VIEWS = (EVIDENCE, ENABLERS, BARRIERS, PRINCIPLES)
+# them, so that matrix is nearly full and says little on its own. Who was involved comes
+# second: evidence gap maps commonly ask which populations the evidence covers.
+VIEWS = (EVIDENCE, GROUPS, ENABLERS, BARRIERS, PRINCIPLES)
 
 
 @dataclass

@@ -91,15 +91,20 @@ def gripp2_section(record: CaseStudy, library: Library, uri: str) -> str:
     page = library.term_page("gripp2_reporting", record.gripp2_reporting)
     if page:
         line = link(urls.href(uri, page), line)
-    intro = ("GRIPP2 is the checklist for reporting patient and public involvement in research. Its short "
-             "form asks for five items; here is what the sources of this case study report for each.")
+    intro = esc("is the checklist for reporting patient and public involvement in research. Its short form asks "
+                "for five items; here is what the sources of this case study report for each.")
+    term = library.term("gripp2_reporting", record.gripp2_reporting)  # its source is the GRIPP2 paper
+    if term is not None and term.source in library.bibliography.entries:
+        intro = link(urls.href(uri, urls.REFERENCES, urls.reference_anchor(term.source)), "GRIPP2") + " " + intro
+    else:
+        intro = "GRIPP2 " + intro
     items = []
     for number, (name, text) in enumerate(record.gripp2.items(), start=1):
         heading = esc(f"{number}. {headings.get(name, name)}")
         value = (esc(text) if text else
                  f'<span class="coprod-gripp2__missing">{esc(GRIPP2_NOT_REPORTED)}</span>')
         items.append(f'<div class="coprod-gripp2__item"><dt>{heading}</dt><dd>{value}</dd></div>')
-    parts = [f"<p>{esc(intro)}</p>", f'<p class="coprod-gripp2__completeness">{line}</p>',
+    parts = [f"<p>{intro}</p>", f'<p class="coprod-gripp2__completeness">{line}</p>',
              block("dl", items, ' class="coprod-gripp2"')]
     return "## Involvement, as GRIPP2 reports it\n\n" + block("div", parts, ' class="coprod-gripp2-section"')
 
