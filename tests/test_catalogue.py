@@ -75,7 +75,7 @@ def test_fixture_catalogue(evidence: Library) -> None:
     assert headings == ["Principle", "Key feature", "Barrier", "Enabler", "Outcome area", "Research stage", "Setting",
                         "Country", "Year started", "Kind of evidence", "Who was involved",
                         "UK Standard for Public Involvement", "How well the outcomes are known",
-                        "GRIPP2 items reported"]  # the schema's x-facet order
+                        "GRIPP2 short form"]  # the schema's x-facet order
 
 
 def test_pagination_of_120_case_studies(synthetic: Library) -> None:

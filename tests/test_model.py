@@ -59,7 +59,7 @@ def test_the_field_map_is_the_schemas(library) -> None:
         ("evidence", "Kind of evidence", "evidence"), ("group", "Who was involved", "groups"),
         ("standard", "UK Standard for Public Involvement", "standards"),
         ("rating", "How well the outcomes are known", "outcome-ratings"),
-        ("gripp2", "GRIPP2 items reported", "gripp2-reporting")]
+        ("gripp2", "GRIPP2 short form", "gripp2-reporting")]
     assert fields.browsed("claim") == ("principles", "barriers", "enablers", "outcomes")
     assert library.term_page("evidence_kinds", "measured") == "evidence/measured.md"
     assert library.term_page("strengths", "strong") is None  # graded, not browsed: no pages
