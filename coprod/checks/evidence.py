@@ -276,9 +276,10 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 
 
 # Each file's own checks, by content: the results of the last load in this process (mkdocs
-# serve loads again on every change) and, with a cache folder, on disk. Kept pickled, so
-# that whatever a build does to its records, the next one starts from what the check made.
-_MEMORY: dict[str, bytes] = {}
+# serve loads again on every change) and, with a cache folder, on disk. Kept as the plain
+# data of coprod.cachedata, so that whatever a build does to its records, the next one
+# starts from what the check made, and what is read from disk is data that is checked.
+_MEMORY: dict[str, Any] = {}
 
 
 def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
@@ -286,6 +287,8 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
                    cache_dir: Path | None) -> list[tuple[Record, list[Problem]]]:
     """:func:`_run_checks` for the files whose results are not cached."""
     global _MEMORY
+    from .. import cachedata
+
     if not buildcache.enabled():
         return _run_checks(root, vocabularies, jobs, workers, meanwhile)
     store = buildcache.Pack(cache_dir, "checks")
@@ -300,18 +303,21 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
 
     keys = [key_of(*job) for job in jobs]
     stored = [None if key is None else _MEMORY.get(key) or store.get(key) for key in keys]
-    results: list[tuple[Record, list[Problem]] | None] = [buildcache.load(data) for data in stored]
+    results: list[tuple[Record, list[Problem]] | None] = [
+        None if data is None else cachedata.checked_from_data(data) for data in stored]
     missing = [i for i, found in enumerate(results) if found is None]
+    found = set(range(len(jobs))) - set(missing)
     checked = _run_checks(root, vocabularies, [jobs[i] for i in missing], workers if len(missing) > 1 else 1, meanwhile)
-    memory: dict[str, bytes] = {}
+    memory: dict[str, Any] = {}
     for i, result in zip(missing, checked):
         results[i] = result
         # stored only if the file still holds the bytes its key was made from
         if keys[i] is not None and key_of(*jobs[i]) == keys[i]:
-            memory[keys[i]] = buildcache.dump(result)
-    for i, key in enumerate(keys):
-        if key is not None and key not in memory and stored[i] is not None:
-            memory[key] = stored[i]
+            data = cachedata.checked_to_data(result)
+            if data is not None:
+                memory[keys[i]] = data
+    for i in found:
+        memory[keys[i]] = stored[i]
     _MEMORY = memory
     if missing:
         store.save(memory)
@@ -321,14 +327,18 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
 def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Path | None) -> Bibliography:
     """load_bibliography, kept by the file's bytes (in this process and in ``cache_dir``)."""
     global _BIBLIOGRAPHY
+    from .. import cachedata
+
     try:
         key = buildcache.digest(buildcache.code_version(), display, path.read_bytes()) if buildcache.enabled() else None
     except OSError:
         key = None
     store = buildcache.Store(cache_dir, "bibliography")
     if key is not None:
-        data = _BIBLIOGRAPHY.get(key) or store.get(key)
-        found = buildcache.load(data)
+        data = _BIBLIOGRAPHY.get(key)
+        if data is None:
+            data = buildcache.decode(store.get(key))
+        found = None if data is None else cachedata.bibliography_from_data(data)
         if found is not None:
             _BIBLIOGRAPHY = {key: data}
             bibliography, problems, info = found
@@ -344,14 +354,14 @@ def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Pa
     except OSError:
         unchanged = False
     if unchanged:
-        data = buildcache.dump((bibliography, own.problems, own.info))
+        data = cachedata.bibliography_to_data(bibliography, own.problems, own.info)
         _BIBLIOGRAPHY = {key: data}
-        store.put(key, data)
+        store.put(key, buildcache.encode(data))
         store.prune({key})
     return bibliography
 
 
-_BIBLIOGRAPHY: dict[str, bytes] = {}
+_BIBLIOGRAPHY: dict[str, Any] = {}
 
 
 def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
