@@ -79,6 +79,9 @@ def on_config(config):
     build = site.build(root, config, cache_dir=_run.cache_dir)  # the checks export_pages.py runs too
     for problem in build.report.warnings:
         log.warning(problem.format())
+    if not build.walkable:  # a link in docs/ or overrides/: MkDocs would follow it (even to show the errors)
+        lines = "\n".join(p.format() for p in build.report.errors)
+        raise Abort(f"The site was not built: symbolic links are not allowed in what it reads:\n{lines}")
     if build.report.errors and _serve.on:  # show the messages in the browser instead of hanging
         return _show_errors(config, build.report, root)
     if build.report.errors:
@@ -121,6 +124,9 @@ def on_build_error(error):
 
 
 def on_files(files, config):
+    unsafe = files_through_links(files, config)
+    if unsafe:  # refused in on_config; a link made since must not be copied either
+        raise Abort("Symbolic links are not allowed in the site's files: " + ", ".join(unsafe))
     if _run.broken:
         return serve_errors.replace_pages(files, config, _run.broken, _serve.last_good, _run.evidence_dir)
     # every hand-written page is searchable (see on_page_content)
@@ -133,6 +139,23 @@ def on_files(files, config):
         file.edit_uri = _run.build.edit_uris.get(uri)  # Material's edit button opens the evidence file
         files.append(file)
     return files
+
+
+def files_through_links(files, config) -> list[str]:
+    """The site's files from docs/ or the theme's overrides that are, or lie behind, a symbolic link."""
+    roots = [Path(config["docs_dir"])] + ([Path(config["theme"].custom_dir)] if config["theme"].custom_dir else [])
+    found = []
+    for file in files:
+        if file.generated_by is not None or not file.abs_src_path:
+            continue
+        path = Path(file.abs_src_path)
+        root = next((r for r in roots if path.is_relative_to(r)), None)
+        if root is None:
+            continue  # the theme's own files, in the installed package
+        parts = path.relative_to(root).parts
+        if any((root.joinpath(*parts[:i + 1])).is_symlink() for i in range(len(parts))):
+            found.append(file.src_uri)
+    return found
 
 
 def on_nav(nav, config, files):
