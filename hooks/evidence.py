@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coprod import __version__, buildcache, finish, rebuild, search, serve_errors, site, site_address
 from coprod.export import render_docs_page
 from coprod.pages import nav, urls
-from coprod.render import pdf
+from coprod.render import csp, pdf
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -57,6 +57,7 @@ class Run:
     partial: bool = False  # a dirty build that leaves searchable pages as they were
     unchanged: set = field(default_factory=set)
     language: str = "en"
+    known: object | None = None  # the inline scripts and styles of the theme's templates and overrides/ (coprod/render/csp.py)
 
 
 _serve = Serve()
@@ -75,7 +76,8 @@ def on_config(config):
     except site_address.AddressError as error:
         raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
-    _run.cache_dir = buildcache.folder(root)  # .cache/coprod/: safe to delete (coprod/buildcache.py)
+    _run.known = csp.known_in(config["theme"].dirs)  # what the page policy allows inline: what we wrote
+    _run.cache_dir = buildcache.folder(root)  # the user's cache folder for this tree: safe to delete (coprod/buildcache.py)
     build = site.build(root, config, cache_dir=_run.cache_dir)  # the checks export_pages.py runs too
     for problem in build.report.warnings:
         log.warning(problem.format())
@@ -259,11 +261,19 @@ def on_post_page(output, page, config):
     if _run.broken:
         return output
     output = finish.page_head(output, page.file.src_uri, _run.build, description=False)  # citation metadata
-    return finish.harden(output, with_policy=not _serve.on)  # serve injects live reload inline
+    return _harden(output, f"docs/{page.file.src_uri}")
+
+
+def _harden(output: str, name: str) -> str:
+    """The page's policy (serve injects its live reload inline: no policy, the same check)."""
+    try:
+        return finish.harden(output, with_policy=not _serve.on, known=_run.known)
+    except csp.ForeignInline as error:
+        raise Abort(f"{name}: {error}") from error
 
 
 def on_post_template(output, template_name, config):
-    return finish.harden(output, with_policy=not _serve.on) if template_name.endswith(".html") else output
+    return _harden(output, f"the theme's {template_name}") if template_name.endswith(".html") else output
 
 
 def on_post_build(config):
