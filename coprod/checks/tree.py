@@ -191,7 +191,9 @@ def project_folders(root: Path, config: Mapping) -> tuple[Path, Path | None]:
     docs = Path(str(config.get("docs_dir") or "docs"))
     theme = config.get("theme")
     custom = theme.get("custom_dir") if isinstance(theme, Mapping) else getattr(theme, "custom_dir", None)
-    return (docs if docs.is_absolute() else root / docs), (Path(custom) if custom else None)
+    custom_dir = Path(custom) if custom else None
+    return (docs if docs.is_absolute() else root / docs), \
+        (custom_dir if custom_dir is None or custom_dir.is_absolute() else root / custom_dir)
 
 
 def check_project(root: Path, config: Mapping, report: Report, docs: Path | None = None) -> bool:
