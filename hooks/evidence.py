@@ -83,7 +83,8 @@ def on_config(config):
         log.warning(problem.format())
     if not build.walkable:  # a link in docs/ or overrides/: MkDocs would follow it (even to show the errors)
         lines = "\n".join(p.format() for p in build.report.errors)
-        raise Abort(f"The site was not built: symbolic links are not allowed in what it reads:\n{lines}")
+        raise Abort(f"The site was not built (MkDocs would follow a symbolic link in docs/ or overrides/); "
+                    f"{len(build.report.errors)} error(s):\n{lines}")
     if build.report.errors and _serve.on:  # show the messages in the browser instead of hanging
         return _show_errors(config, build.report, root)
     if build.report.errors:

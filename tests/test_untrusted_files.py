@@ -118,6 +118,26 @@ def test_the_build_stops_before_mkdocs_walks_a_linked_folder(tmp_path: Path) -> 
     print(f"\nthe build stopped in {seconds:.1f} s")
 
 
+def test_mkdocs_serve_stops_too(tmp_path: Path) -> None:
+    """serve shows evidence errors in the browser, which needs MkDocs to walk docs/: a link stops it instead."""
+    import socket
+
+    project = make_project(tmp_path)
+    (project / "docs" / "assets" / "images").mkdir(parents=True)
+    (project / "docs" / "assets" / "images" / "gallery").symlink_to("../../..")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                                env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True,
+                                timeout=WALK_BOUND, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"mkdocs serve did not stop within {WALK_BOUND} s")
+    assert result.returncode != 0
+    assert _link_line("docs/assets/images/gallery", "../../..") in result.stdout + result.stderr
+
+
 def test_the_build_publishes_and_prints_nothing_through_a_link(tmp_path: Path) -> None:
     """A linked image was copied into the site (the password file, the build's environment);
     a linked published-urls.txt was printed line by line into the CI log."""
