@@ -157,6 +157,31 @@ def test_the_build_publishes_and_prints_nothing_through_a_link(tmp_path: Path) -
     assert _site_holds(project / "site", "PATH=") == [], "the build's environment was published"
 
 
+def test_the_hook_refuses_a_file_behind_a_link_that_mkdocs_listed(tmp_path: Path) -> None:
+    """A link made after the check (between on_config and MkDocs' walk) is refused in on_files."""
+    import importlib.util
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+
+    spec = importlib.util.spec_from_file_location("coprod_hooks_under_test", ROOT / "hooks" / "evidence.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    docs, elsewhere = tmp_path / "docs", tmp_path / "elsewhere"
+    (docs / "assets").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "a.md").write_text("# a\n", encoding="utf-8")
+    (docs / "index.md").write_text("# home\n", encoding="utf-8")
+    (docs / "assets" / "linked").symlink_to(elsewhere)
+    (docs / "passwd.png").symlink_to("/etc/passwd")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), "site_dir": str(tmp_path / "site")})
+    assert not config.validate()[0]
+    files = Files([File(name, str(docs), str(tmp_path / "site"), True)
+                   for name in ("index.md", "assets/linked/a.md", "passwd.png")])
+    assert hooks.files_through_links(files, config) == ["assets/linked/a.md", "passwd.png"]
+
+
 def test_the_shipped_project_has_no_problem_of_its_files() -> None:
     """The repository's own docs/, overrides/ and mkdocs.yml pass the checks (a check that
     refused our own pages would be switched off)."""

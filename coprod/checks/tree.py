@@ -119,6 +119,8 @@ def check_static_files(docs: Path, report: Report, show: Callable[[Path], str]) 
     files, _, _ = walk(docs)
     for path in files:
         relative = path.relative_to(docs).as_posix()
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue  # MkDocs leaves out dotfiles (exclude_docs), so they are never served
         suffix = path.suffix.lower()
         folder = relative.rsplit("/", 1)[0] if "/" in relative else ""
         if suffix in PAGE_TYPES or suffix in STATIC_TYPES or suffix in OWN_CODE.get(folder, ()):
