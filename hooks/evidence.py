@@ -18,6 +18,7 @@ from mkdocs.utils import clean_directory
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, buildcache, finish, rebuild, search, serve_errors, site, site_address
+from coprod.checks import tree
 from coprod.export import render_docs_page
 from coprod.pages import nav, urls
 from coprod.render import csp, pdf
@@ -147,18 +148,8 @@ def on_files(files, config):
 def files_through_links(files, config) -> list[str]:
     """The site's files from docs/ or the theme's overrides that are, or lie behind, a symbolic link."""
     roots = [Path(config["docs_dir"])] + ([Path(config["theme"].custom_dir)] if config["theme"].custom_dir else [])
-    found = []
-    for file in files:
-        if file.generated_by is not None or not file.abs_src_path:
-            continue
-        path = Path(file.abs_src_path)
-        root = next((r for r in roots if path.is_relative_to(r)), None)
-        if root is None:
-            continue  # the theme's own files, in the installed package
-        parts = path.relative_to(root).parts
-        if any((root.joinpath(*parts[:i + 1])).is_symlink() for i in range(len(parts))):
-            found.append(file.src_uri)
-    return found
+    return [file.src_uri for file in files if file.generated_by is None and file.abs_src_path
+            and tree.behind_link(Path(file.abs_src_path), roots)]
 
 
 def on_nav(nav, config, files):

@@ -242,3 +242,13 @@ def is_regular_file(path: Path) -> bool:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+def behind_link(path: Path, roots: list[Path]) -> bool:
+    """Whether ``path``, under one of ``roots``, is a symbolic link or lies in a linked folder
+    (a file of the installed theme, under no root, is not)."""
+    root = next((r for r in roots if path.is_relative_to(r)), None)
+    if root is None:
+        return False
+    parts = path.relative_to(root).parts
+    return any(root.joinpath(*parts[:i + 1]).is_symlink() for i in range(len(parts)))
