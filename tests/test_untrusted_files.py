@@ -149,10 +149,13 @@ def test_the_build_publishes_and_prints_nothing_through_a_link(tmp_path: Path) -
     (images / "environment.png").symlink_to("/proc/self/environ")
     (project / "evidence" / "published-urls.txt").unlink(missing_ok=True)
     (project / "evidence" / "published-urls.txt").symlink_to(secret)
+    (project / "overrides" / "assets").mkdir()
+    (project / "overrides" / "assets" / "logo.png").symlink_to(secret)  # the theme's files are copied too
     result = mkdocs_build(project)
     assert result.returncode != 0
     assert "zq-secret" not in result.stdout, "the build printed a file it reached through a link"
     assert _link_line("evidence/published-urls.txt", str(secret)) in result.stdout
+    assert _link_line("overrides/assets/logo.png", str(secret)) in result.stdout
     assert _site_holds(project / "site", "zq-secret") == []
     assert _site_holds(project / "site", "PATH=") == [], "the build's environment was published"
 

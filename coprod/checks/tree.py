@@ -192,7 +192,8 @@ def project_folders(root: Path, config: Mapping) -> tuple[Path, Path | None]:
     """The docs folder and the theme's overrides folder that ``config`` (mkdocs.yml) names."""
     docs = Path(str(config.get("docs_dir") or "docs"))
     theme = config.get("theme")
-    custom = theme.get("custom_dir") if isinstance(theme, Mapping) else getattr(theme, "custom_dir", None)
+    # MkDocs' Theme has it as an attribute (and is a Mapping without it); mkdocs.yml read as data, as a key
+    custom = getattr(theme, "custom_dir", None) or (theme.get("custom_dir") if isinstance(theme, Mapping) else None)
     custom_dir = Path(custom) if custom else None
     return (docs if docs.is_absolute() else root / docs), \
         (custom_dir if custom_dir is None or custom_dir.is_absolute() else root / custom_dir)
