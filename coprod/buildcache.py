@@ -6,23 +6,33 @@ files it read, the settings it used, and the version of the code that made it
 A changed input is a new key, so a stale result is never found; a cache that is deleted,
 or left by another version, only makes the next build slower.
 
-On disk it lives in ``.cache/coprod/`` in the project's root (ignored by git, never in
-the published site): one file per entry, written whole under a temporary name and then
-renamed, so two builds at once or a build stopped half way cannot leave a torn entry.
-``COPROD_NO_CACHE=1`` turns it off (every build is cold).
+A cache is data, never code: every entry is JSON (:func:`encode`, :func:`decode`), turned
+back into objects by :mod:`coprod.cachedata`, which checks each value's shape and treats
+anything unexpected as a miss. Nothing is unpickled or evaluated.
+
+It lives where a pull request cannot put it: in the build user's own cache folder
+(``$COPROD_CACHE_HOME``, else ``$XDG_CACHE_HOME/coprod``, else ``~/.cache/coprod``), in a
+folder of its own for each working tree (named by the tree's path), which must belong to
+this user, be writable by no one else, and lie outside the tree; otherwise the build runs
+without a cache. A ``.cache/`` folder in the working tree is never read (and one committed
+to git is an error: :mod:`coprod.checks.tree`). One file per entry, written whole under a
+temporary name and then renamed, so two builds at once or a build stopped half way cannot
+leave a torn entry. ``COPROD_NO_CACHE=1`` turns it off (every build is cold).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
-import pickle
+import re
+import stat
 import tempfile
 from importlib import metadata
 from pathlib import Path
 
-FOLDER = Path(".cache") / "coprod"
+FORMAT = "coprod-cache/1"  # the first member of every entry: an entry of another format is a miss
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pybtex", "pyyaml", "jsonschema", "pagefind-bin")
 
 
@@ -30,9 +40,43 @@ def enabled() -> bool:
     return not os.environ.get("COPROD_NO_CACHE")
 
 
+def home() -> Path:
+    """The folder that holds the cache of every working tree of this user."""
+    explicit = os.environ.get("COPROD_CACHE_HOME")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "coprod"
+
+
 def folder(project_root: Path) -> Path | None:
-    """The project's cache folder, or None when caching is off."""
-    return Path(project_root) / FOLDER if enabled() else None
+    """The cache folder of the working tree in ``project_root``, or None when caching is off
+    or no folder of this user's own can be had (then every build is cold)."""
+    if not enabled():
+        return None
+    root = Path(project_root).resolve()
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", root.name)[:40] or "root"
+    path = home() / f"{name}-{digest(str(root))[:16]}"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if private(path, root) else None
+
+
+def private(path: Path, root: Path) -> bool:
+    """Whether ``path`` is a real folder of this user that no one else may write, outside
+    the working tree ``root`` (so nothing a pull request holds can be read as a cache)."""
+    try:
+        info = os.lstat(path)
+        real = path.resolve()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return False
+    return not real.is_relative_to(root.resolve())
 
 
 def digest(*parts: bytes | str) -> str:
@@ -76,6 +120,9 @@ def files_digest(*paths: Path) -> str:
     return digest(*parts)
 
 
+_KEY_RE = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
 class Store:
     """Entries of one kind (``name``) under a cache folder: ``key -> bytes``."""
 
@@ -83,15 +130,20 @@ class Store:
         self.path = Path(cache_folder) / name if cache_folder is not None else None
 
     def get(self, key: str) -> bytes | None:
-        if self.path is None:
+        if self.path is None or not _KEY_RE.fullmatch(key):
             return None
-        try:
-            return (self.path / key).read_bytes()
+        try:  # a regular file of this user only (never through a link)
+            handle = os.open(self.path / key, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
             return None
+        with os.fdopen(handle, "rb") as entry:
+            info = os.fstat(entry.fileno())
+            if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                return None
+            return entry.read()
 
     def put(self, key: str, data: bytes) -> None:
-        if self.path is None:
+        if self.path is None or not _KEY_RE.fullmatch(key):
             return
         try:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -117,35 +169,42 @@ class Store:
 
 
 class Pack:
-    """Many small entries in one file of the cache folder (``key -> bytes``), read and
+    """Many small entries in one file of the cache folder (``key -> JSON value``), read and
     written whole: a thousand files of their own took seconds to write on a busy disk."""
 
     def __init__(self, cache_folder: Path | None, name: str) -> None:
         self._store = Store(cache_folder, "packs")
         self._name = name
-        self._entries: dict[str, bytes] | None = None
+        self._entries: dict | None = None
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str):
+        """The value stored under ``key`` (plain data: decode it with coprod.cachedata), or None."""
         if self._entries is None:
-            found = load(self._store.get(self._name))
+            found = decode(self._store.get(self._name))
             self._entries = found if isinstance(found, dict) else {}
         return self._entries.get(key)
 
-    def save(self, entries: dict[str, bytes]) -> None:
-        """Replace the pack with ``entries`` (the ones the last run used)."""
-        self._store.put(self._name, dump(entries))
+    def save(self, entries: dict) -> None:
+        """Replace the pack with ``entries`` (the ones the last run used), each plain data."""
+        self._store.put(self._name, encode(entries))
         self._entries = dict(entries)
 
 
-def load(data: bytes | None):
-    """An object from a cache entry, or None for a missing or unreadable one."""
+def decode(data: bytes | None):
+    """The plain data of a cache entry (what :func:`encode` wrote), or None for a missing,
+    torn or foreign one. Only JSON is read: nothing in an entry can run."""
     if data is None:
         return None
     try:
-        return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a torn or foreign entry is a miss
+        found = json.loads(data.decode("ascii"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
+    if not isinstance(found, list) or len(found) != 2 or found[0] != FORMAT:
+        return None
+    return found[1]
 
 
-def dump(value) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def encode(value) -> bytes:
+    """``value`` (plain data: dicts with text keys, lists, text, numbers, booleans, None) as
+    an entry. Raises ValueError for anything else."""
+    return json.dumps([FORMAT, value], allow_nan=False, separators=(",", ":")).encode("ascii")

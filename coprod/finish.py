@@ -86,12 +86,14 @@ def page_meta(uri: str, build: SiteBuild) -> dict:
     return {"description": Markup(html_lib.escape(citable.description))}  # as metadata.description_tag escapes it
 
 
-def harden(page_html: str, *, with_policy: bool = True) -> str:
+def harden(page_html: str, *, with_policy: bool = True, known: csp.Known | None = None) -> str:
     """The page's Content-Security-Policy (:func:`coprod.render.csp.harden`), once: a page whose
-    ``<head>`` has one already is left as it is."""
+    ``<head>`` has one already is left as it is. ``known``: the inline code of the templates
+    that built the page (default: Material's and the project's overrides); any other raises
+    :class:`coprod.render.csp.ForeignInline`."""
     if _POLICY in page_html[:max(page_html.find(_HEAD_END), 0)]:
         return page_html
-    return csp.harden(page_html, with_policy=with_policy)
+    return csp.harden(page_html, with_policy=with_policy, known=known)
 
 
 def business_case_pdf(site_dir: Path, build: SiteBuild, log: logging.Logger) -> Path | None:
@@ -133,7 +135,8 @@ def built_page(site_dir: Path, uri: str) -> Path:
 # ---------------------------------------------------------------------------------------
 # The pass.
 
-def finish_page(page_html: str, uri: str, build: SiteBuild, markups: dict[str, str]) -> tuple[str, bool]:
+def finish_page(page_html: str, uri: str, build: SiteBuild, markups: dict[str, str],
+                known: csp.Known | None = None) -> tuple[str, bool]:
     """One built page, finished as the hooks finish it; and whether it is searchable."""
     if uri in build.contributed and BODY_START in page_html:
         page_html, renamed = sanitize_contributed(page_html)
@@ -146,7 +149,7 @@ def finish_page(page_html: str, uri: str, build: SiteBuild, markups: dict[str, s
         inner, searchable = search.mark_page(page_html[start.end():end], uri, _title(page_html, build),
                                              uri in build.pages, markups)
         page_html = page_html[:start.end()] + inner + page_html[end:]
-    return harden(page_head(page_html, uri, build, description=True)), searchable
+    return harden(page_head(page_html, uri, build, description=True), known=known), searchable
 
 
 def _title(page_html: str, build: SiteBuild) -> str:
@@ -156,11 +159,16 @@ def _title(page_html: str, build: SiteBuild) -> str:
     return title.split(" - ")[0] if " - " in title else title
 
 
-def finish_site(site_dir: Path, build: SiteBuild, log: logging.Logger | None = None) -> Finished:
+def finish_site(site_dir: Path, build: SiteBuild, log: logging.Logger | None = None,
+                theme_dirs: list[Path] | None = None) -> Finished:
     """Finish the site an engine built in ``site_dir`` from the export of ``build``: every
     step above, on every page, then the search index and the PDF. Raises FinishError naming
-    every page or file missing, and every searchable page missing from the index."""
+    every page or file missing, every searchable page missing from the index, and every
+    inline script or style that the templates in ``theme_dirs`` (the engine's theme and the
+    project's overrides; default: Material's and overrides/) do not write."""
     log = log or logging.getLogger("coprod.finish")
+    known = csp.known_in(theme_dirs) if theme_dirs else csp.default_known()
+    foreign: list[str] = []
     if not build.ok:
         raise FinishError("\n".join(p.format() for p in build.report.errors))
     problems = check_built(site_dir, build)
@@ -171,14 +179,23 @@ def finish_site(site_dir: Path, build: SiteBuild, log: logging.Logger | None = N
     marked, done = [], {site_dir / uri for uri in build.data_files}
     for uri in sorted(pages):
         path = built_page(site_dir, uri)
-        text, searchable = finish_page(path.read_text(encoding="utf-8"), uri, build, markups)
+        try:
+            text, searchable = finish_page(path.read_text(encoding="utf-8"), uri, build, markups, known)
+        except csp.ForeignInline as error:
+            foreign.append(f"{urls.address(uri)}: {error}")
+            continue
         path.write_text(text, encoding="utf-8")
         done.add(path)
         if searchable:
             marked.append(uri)
     for path in sorted(site_dir.rglob("*.html")):  # the engine's own pages (404.html): their policy too
         if path not in done and path.relative_to(site_dir).parts[0] != search.BUNDLE:
-            path.write_text(harden(path.read_text(encoding="utf-8")), encoding="utf-8")
+            try:
+                path.write_text(harden(path.read_text(encoding="utf-8"), known=known), encoding="utf-8")
+            except csp.ForeignInline as error:
+                foreign.append(f"/{path.relative_to(site_dir).as_posix()}: {error}")
+    if foreign:
+        raise FinishError("\n".join(foreign))
     expected = set(markups) | set(build.handwritten)
     unmarked = sorted(expected - set(marked))
     if unmarked:

@@ -4,14 +4,13 @@ A case study's page is made from its record, the taxonomy and the bibliography a
 (coprod.pages.case_study reads nothing else of the model): it is kept under a key of
 those (the record's fields and body, the bytes of taxonomy.yml, references.bib and the schemas), the
 edit address and the code version (coprod.buildcache), so after an edit only the edited
-case study's page is made again. Kept pickled, so that what the build does to a page
-(the cite box it appends) never reaches the next build's copy. In memory only, the pages
-of the last build: a new process makes them all.
+case study's page is made again. Kept as the page's values, and each build gets a new
+:class:`Page` of them, so that what the build does to a page (the cite box it appends)
+never reaches the next build's copy. In memory only, the pages of the last build: a new
+process makes them all.
 """
 
 from __future__ import annotations
-
-import pickle
 
 from . import buildcache
 from .cite.references import References
@@ -19,8 +18,9 @@ from .model import Library, Record
 from .pages import Page
 from .pages.case_study import case_study_page
 
-_PAGES: dict[str, bytes] = {}
-_USED: dict[str, bytes] = {}
+_Kept = tuple  # a page's values: uri, content, lists, title, cites (all immutable)
+_PAGES: dict[str, _Kept] = {}
+_USED: dict[str, _Kept] = {}
 
 
 def _inputs(evidence: Library) -> str:
@@ -48,11 +48,12 @@ class CaseStudyPages:
             return case_study_page(record, self.evidence, self.refs, edit_url)
         # the record as the page reads it: every field of the model (its repr holds them all)
         key = buildcache.digest(self.shared, str(edit_url), repr(record))
-        data = _PAGES.get(key)
-        if data is None:
-            data = pickle.dumps(case_study_page(record, self.evidence, self.refs, edit_url), protocol=5)
-        _USED[key] = data
-        return pickle.loads(data)
+        kept = _PAGES.get(key)
+        if kept is None:
+            page = case_study_page(record, self.evidence, self.refs, edit_url)
+            kept = (page.uri, page.content, frozenset(page.lists), page.title, tuple(page.cites))
+        _USED[key] = kept
+        return Page(*kept)
 
     def done(self) -> None:
         """The pages of this build are the ones kept for the next."""

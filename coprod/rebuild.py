@@ -21,7 +21,7 @@ build does. So a dirty build writes the same files a clean build writes.
 The record of a build (:class:`SiteState`: the keys, and the document of each searchable
 page as given to Pagefind, so that the index can be written whole again without rendering
 every page) is kept in memory for ``mkdocs serve`` and in the cache folder for
-``mkdocs build``; it is forgotten when a build starts and written when it ends, so a build
+``mkdocs build`` (as checked plain data, coprod.cachedata); it is forgotten when a build starts and written when it ends, so a build
 that failed half way leaves none.
 """
 
@@ -109,8 +109,10 @@ def recall(site_dir: Path, cache_dir: Path | None) -> SiteState | None:
     name = _name(site_dir)
     if name in _MEMORY:
         return _MEMORY[name]
-    found = buildcache.load(buildcache.Store(cache_dir, "sites").get(name))
-    return found if isinstance(found, SiteState) else None
+    from .cachedata import site_state_from_data
+
+    found = buildcache.decode(buildcache.Store(cache_dir, "sites").get(name))
+    return None if found is None else site_state_from_data(found)
 
 
 def forget(site_dir: Path, cache_dir: Path | None) -> None:
@@ -128,4 +130,6 @@ def remember(site_dir: Path, state: SiteState, cache_dir: Path | None, in_memory
     if in_memory:
         _MEMORY[name] = state
     else:
-        buildcache.Store(cache_dir, "sites").put(name, buildcache.dump(state))
+        from .cachedata import site_state_to_data
+
+        buildcache.Store(cache_dir, "sites").put(name, buildcache.encode(site_state_to_data(state)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from .checks import tree
 from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
 from .cite.references import References
@@ -75,6 +76,7 @@ class SiteBuild:
     handwritten: tuple[str, ...] = ()  # the docs/ folder's own pages (.md), as docs/ paths
     edit_uris: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # record page -> its evidence file, as File.edit_uri
     site_url: str = DEFAULT_SITE_URL
+    walkable: bool = True  # no symbolic link in docs/ or the theme's overrides: an engine may walk them
 
     @property
     def ok(self) -> bool:
@@ -104,10 +106,13 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data).
     ``cache_dir`` keeps each file's checks by content (coprod.buildcache)."""
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
-    loaded = load(root / "evidence", docs_dir=docs_dir, display_root=root, cache_dir=cache_dir)
+    files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
+    walkable = tree.check_project(root, config, files, docs=docs_dir)
+    loaded = load(root / "evidence", docs_dir=docs_dir if walkable else None, display_root=root, cache_dir=cache_dir)
     report = loaded.report
+    report.extend(files.problems)
     if report.errors:
-        return SiteBuild(report, loaded.evidence, loaded.references)
+        return SiteBuild(report, loaded.evidence, loaded.references, walkable=walkable)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
     pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
     for message in loaded.unpublished:
@@ -222,7 +227,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
 def read_published(root: Path) -> list[str]:
     """The committed list of addresses already published (evidence/published-urls.txt)."""
     path = root / PUBLISHED_URLS
-    if not path.exists():
+    if not tree.is_regular_file(path):  # missing, or a link (reported, never read: it could print any file)
         return []
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
@@ -254,13 +259,7 @@ def edit_uris(build: Build | SiteBuild, docs_dir: str = "docs") -> dict[str, str
 
 def read_site_config(root: Path) -> dict:
     """mkdocs.yml as plain data (it holds no tags), for code that runs without MkDocs."""
-    import yaml
-
-    try:
-        data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return tree.site_config(root)
 
 
 def cited_by(pages: list[Page], evidence: Library) -> dict[str, list[tuple[str, str]]]:

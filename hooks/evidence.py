@@ -18,9 +18,10 @@ from mkdocs.utils import clean_directory
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, buildcache, finish, rebuild, search, serve_errors, site, site_address
+from coprod.checks import tree
 from coprod.export import render_docs_page
 from coprod.pages import nav, urls
-from coprod.render import pdf
+from coprod.render import csp, pdf
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -57,6 +58,7 @@ class Run:
     partial: bool = False  # a dirty build that leaves searchable pages as they were
     unchanged: set = field(default_factory=set)
     language: str = "en"
+    known: object | None = None  # the inline scripts and styles of the theme's templates and overrides/ (coprod/render/csp.py)
 
 
 _serve = Serve()
@@ -75,10 +77,15 @@ def on_config(config):
     except site_address.AddressError as error:
         raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
-    _run.cache_dir = buildcache.folder(root)  # .cache/coprod/: safe to delete (coprod/buildcache.py)
+    _run.known = csp.known_in(config["theme"].dirs)  # what the page policy allows inline: what we wrote
+    _run.cache_dir = buildcache.folder(root)  # the user's cache folder for this tree: safe to delete (coprod/buildcache.py)
     build = site.build(root, config, cache_dir=_run.cache_dir)  # the checks export_pages.py runs too
     for problem in build.report.warnings:
         log.warning(problem.format())
+    if not build.walkable:  # a link in docs/ or overrides/: MkDocs would follow it (even to show the errors)
+        lines = "\n".join(p.format() for p in build.report.errors)
+        raise Abort(f"The site was not built (MkDocs would follow a symbolic link in docs/ or overrides/); "
+                    f"{len(build.report.errors)} error(s):\n{lines}")
     if build.report.errors and _serve.on:  # show the messages in the browser instead of hanging
         return _show_errors(config, build.report, root)
     if build.report.errors:
@@ -121,6 +128,9 @@ def on_build_error(error):
 
 
 def on_files(files, config):
+    unsafe = files_through_links(files, config)
+    if unsafe:  # refused in on_config; a link made since must not be copied either
+        raise Abort("Symbolic links are not allowed in the site's files: " + ", ".join(unsafe))
     if _run.broken:
         return serve_errors.replace_pages(files, config, _run.broken, _serve.last_good, _run.evidence_dir)
     # every hand-written page is searchable (see on_page_content)
@@ -133,6 +143,13 @@ def on_files(files, config):
         file.edit_uri = _run.build.edit_uris.get(uri)  # Material's edit button opens the evidence file
         files.append(file)
     return files
+
+
+def files_through_links(files, config) -> list[str]:
+    """The site's files from docs/ or the theme's overrides that are, or lie behind, a symbolic link."""
+    roots = [Path(config["docs_dir"])] + ([Path(config["theme"].custom_dir)] if config["theme"].custom_dir else [])
+    return [file.src_uri for file in files if file.generated_by is None and file.abs_src_path
+            and tree.behind_link(Path(file.abs_src_path), roots)]
 
 
 def on_nav(nav, config, files):
@@ -236,11 +253,19 @@ def on_post_page(output, page, config):
     if _run.broken:
         return output
     output = finish.page_head(output, page.file.src_uri, _run.build, description=False)  # citation metadata
-    return finish.harden(output, with_policy=not _serve.on)  # serve injects live reload inline
+    return _harden(output, f"docs/{page.file.src_uri}")
+
+
+def _harden(output: str, name: str) -> str:
+    """The page's policy (serve injects its live reload inline: no policy, the same check)."""
+    try:
+        return finish.harden(output, with_policy=not _serve.on, known=_run.known)
+    except csp.ForeignInline as error:
+        raise Abort(f"{name}: {error}") from error
 
 
 def on_post_template(output, template_name, config):
-    return finish.harden(output, with_policy=not _serve.on) if template_name.endswith(".html") else output
+    return _harden(output, f"the theme's {template_name}") if template_name.endswith(".html") else output
 
 
 def on_post_build(config):

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from coprod import site, site_address
 from coprod.export import export
 from coprod.finish import FinishError, finish_site
+from coprod.render import csp
 
 
 def main() -> int:
@@ -35,6 +36,9 @@ def main() -> int:
     action.add_argument("--out", type=Path, help="folder to write (replaced if it exists)")
     action.add_argument("--finish", type=Path, metavar="SITE_DIR", help="finish the site an engine built from the export")
     parser.add_argument("--root", type=Path, default=ROOT, help="the project (mkdocs.yml, docs/, evidence/); default: this one")
+    parser.add_argument("--theme-dir", type=Path, action="append", default=None, metavar="DIR",
+                        help="with --finish: a folder of the templates the engine built with (repeat; default: "
+                             "the project's overrides/ and Material's); only their inline scripts and styles are allowed")
     args = parser.parse_args()
     root = args.root.resolve()
     start = time.perf_counter()
@@ -57,7 +61,8 @@ def main() -> int:
     log.addHandler(logging.StreamHandler())
     log.setLevel(logging.INFO)
     try:
-        done = finish_site(args.finish, build, log)
+        theme_dirs = args.theme_dir or [root / "overrides", csp.theme_templates()]
+        done = finish_site(args.finish, build, log, theme_dirs)
     except FinishError as error:
         print(f"The site in {args.finish} is not complete:\n{error}")
         return 1

@@ -16,6 +16,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_home(tmp_path_factory):
+    """The build's cache (coprod/buildcache.py) of every test project in a folder of this
+    session, not in the user's own cache folder (a test may replace it with its own)."""
+    saved = os.environ.get("COPROD_CACHE_HOME")
+    os.environ["COPROD_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+    yield
+    if saved is None:
+        os.environ.pop("COPROD_CACHE_HOME", None)
+    else:
+        os.environ["COPROD_CACHE_HOME"] = saved
+
+
 def make_evidence(target: Path, overlay: Path | None = None) -> Path:
     """A fixture evidence folder in ``target``: the real schemas and taxonomy, the fixture
     records and bibliography, then the files of ``overlay`` on top (a file named

@@ -69,8 +69,12 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>t</title><scri
 <script id="__config" type="application/json">{"base": "."}</script><script src="bundle.js"></script></body></html>"""
 
 
+# the templates PAGE was made from: what the policy may allow inline
+KNOWN = csp.Known.of(['<script>var a={{ base_url }}</script><svg style="fill: red"></svg>'])
+
+
 def test_policy_allows_exactly_the_pages_own_inline_code() -> None:
-    hardened = csp.harden(PAGE)
+    hardened = csp.harden(PAGE, known=KNOWN)
     meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', hardened)
     assert meta and hardened.index(meta.group()) < hardened.index("<title>"), "the policy precedes what it governs"
     assert hardened.index('<meta charset="utf-8">') < hardened.index(meta.group()), "charset stays first"
@@ -81,8 +85,39 @@ def test_policy_allows_exactly_the_pages_own_inline_code() -> None:
     assert "'unsafe-inline'" not in policy and "object-src 'none'" in policy and "base-uri 'self'" in policy
 
 
+@pytest.mark.parametrize(("added", "named"), [
+    ("<script>alert(document.domain)</script>", "an inline script"),
+    ("<script>var a=1;alert(1)</script>", "an inline script"),  # a known script with more after it
+    ("<script>var a=1;location=name</script>", "an inline script"),
+    ('<script>var a="x"+alert(1)</script>', "an inline script"),  # a template value that leaves its string
+    ("<script type=module>alert(1)</script>", "an inline script"),
+    ("<style>body{background:url(/x)}</style>", "an inline style element"),
+    ('<p style="color: red">x</p>', "an inline style attribute"),
+])
+def test_inline_code_no_template_writes_is_refused_by_name(added: str, named: str) -> None:
+    """The policy lists what we wrote: a script added to a built page is an error, not a new hash."""
+    page = PAGE.replace("</body>", added + "</body>")
+    with pytest.raises(csp.ForeignInline) as refused:
+        csp.harden(page, known=KNOWN)
+    assert str(refused.value).startswith(f"{named} that neither the theme nor the project's templates write: ")
+    with pytest.raises(csp.ForeignInline):
+        csp.harden(page, with_policy=False, known=KNOWN)  # the preview of serve checks it too
+
+
+def test_the_known_inline_code_is_read_from_materials_templates_and_overrides() -> None:
+    """Every inline script of a page Material renders matches a template: its base address varies by page."""
+    known = csp.known_in([ROOT / "overrides", csp.theme_templates()])
+    palette = (csp.theme_templates() / "partials" / "javascripts" / "palette.html").read_text(encoding="utf-8")
+    assert any(p.fullmatch(csp.inline_scripts(palette)[0]) for p in known.scripts)
+    scope = (csp.theme_templates() / "partials" / "javascripts" / "base.html").read_text(encoding="utf-8")
+    for base in ("..", "../..", "/library/"):
+        rendered = csp.inline_scripts(scope)[0].replace("{{ config.extra.scope | d(base_url) }}", base)
+        assert any(p.fullmatch(rendered) for p in known.scripts), base
+        assert not any(p.fullmatch(rendered.replace(base, base + '",alert(1),"')) for p in known.scripts)
+
+
 def test_materials_settings_come_before_the_content() -> None:
-    hardened = csp.harden(PAGE)
+    hardened = csp.harden(PAGE, known=KNOWN)
     body = hardened.index("<body")
     config = hardened.index('<script id="__config"')
     assert body < config < hardened.index('<p id="__config">'), "querySelector('#__config') must find Material's"
@@ -146,6 +181,6 @@ def test_every_plain_text_field_is_shorter_than_the_scan_limit() -> None:
 
 def test_the_preview_of_mkdocs_serve_goes_without_the_policy() -> None:
     """mkdocs serve injects its inline live-reload script after the build: no hash can allow it."""
-    served = csp.harden(PAGE, with_policy=False)
+    served = csp.harden(PAGE, with_policy=False, known=KNOWN)
     assert "Content-Security-Policy" not in served
     assert served.index('<script id="__config"') < served.index('<p id="__config">')

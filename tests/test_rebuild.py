@@ -74,7 +74,9 @@ def rebuilt(tmp_path_factory) -> tuple[Path, str, str, dict[str, bytes]]:
 
 def test_a_dirty_build_from_the_cache_equals_a_clean_build_without_it(rebuilt, tmp_path: Path) -> None:
     project, _, log, _ = rebuilt
-    assert (project / ".cache" / "coprod").is_dir()
+    cache = buildcache.folder(project)  # the user's own cache folder for this tree, outside it
+    assert cache is not None and (cache / "sites").is_dir() and (cache / "packs" / "checks").is_file()
+    assert not (project / ".cache").exists(), "the cache must not be written into the working tree"
     assert "Rebuild: 0 of " in log  # the second dirty build left every file as it was
     warm = tree(project / "site")
     build(project, "--clean", "--site-dir", str(tmp_path / "cold"), cache=False)

@@ -102,8 +102,8 @@ def test_symbolic_links_are_refused(tmp_path: Path) -> None:
     (evidence / "case-studies" / "secret.md").symlink_to(secret)
     result = run_script(cwd=tmp_path)
     assert result.returncode == 1
-    assert ("evidence/case-studies/secret.md: file: symbolic links are not allowed in the evidence folder "
-            "(commit the file itself)") in result.stdout
+    assert (f"evidence/case-studies/secret.md: file: a symbolic link (to \"{secret}\") is not allowed: the build "
+            "neither reads nor copies what a link points to (commit the file itself, not a symbolic link)") in result.stdout
 
 
 def test_help_describes_every_option() -> None:

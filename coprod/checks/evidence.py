@@ -25,7 +25,7 @@ from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
 from . import body as bodycheck
-from . import checkwords
+from . import checkwords, tree
 from .guidance import check_guidance
 from .problems import Problem, Report
 
@@ -235,16 +235,15 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         except ValueError:
             return path.as_posix()
 
+    # a link could publish any file of the build machine: each is reported, and nothing is read through one
+    links = tree.find_links(root, report, show)
+    if any(link == root or link.is_relative_to(root / "schema") for link in links):
+        return None
     try:
         schemas = _schemas(root / "schema")
     except Exception as exc:  # noqa: BLE001
         report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
         return None
-    links = [p for p in [root / "taxonomy.yml", root / "references.bib", *(root / f for f in KIND_FOLDERS.values())]
-             if p.is_symlink()]
-    for link in links:  # a link could publish any file of the build machine
-        report.error(show(link), 0, "file", "symbolic links are not allowed in the evidence folder",
-                     "commit the file itself")
     taxonomy = _load_taxonomy(root / "taxonomy.yml", show(root / "taxonomy.yml"), schemas["taxonomy"], report)
     evidence = Evidence(root, schemas, taxonomy, Bibliography())
     bib_path = root / "references.bib"
@@ -268,9 +267,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         for path in sorted(directory.iterdir()):
             if path.name.startswith(".") or path.name.lower() == "readme.md":
                 continue
-            if path.is_symlink():  # it could publish any file of the build machine
-                report.error(show(path), 0, "file", "symbolic links are not allowed in the evidence folder",
-                             "commit the file itself")
+            if path in links:  # reported above
                 continue
             if path.is_dir() or path.suffix != ".md":
                 report.error(show(path), 0, "file", f"unexpected {'folder' if path.is_dir() else 'file'} in {folder}/",
@@ -294,9 +291,10 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 
 
 # Each file's own checks, by content: the results of the last load in this process (mkdocs
-# serve loads again on every change) and, with a cache folder, on disk. Kept pickled, so
-# that whatever a build does to its records, the next one starts from what the check made.
-_MEMORY: dict[str, bytes] = {}
+# serve loads again on every change) and, with a cache folder, on disk. Kept as the plain
+# data of coprod.cachedata, so that whatever a build does to its records, the next one
+# starts from what the check made, and what is read from disk is data that is checked.
+_MEMORY: dict[str, Any] = {}
 
 
 def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
@@ -304,6 +302,8 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
                    cache_dir: Path | None) -> list[tuple[Record, list[Problem]]]:
     """:func:`_run_checks` for the files whose results are not cached."""
     global _MEMORY
+    from .. import cachedata
+
     if not buildcache.enabled():
         return _run_checks(root, vocabularies, jobs, workers, meanwhile)
     store = buildcache.Pack(cache_dir, "checks")
@@ -318,18 +318,21 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
 
     keys = [key_of(*job) for job in jobs]
     stored = [None if key is None else _MEMORY.get(key) or store.get(key) for key in keys]
-    results: list[tuple[Record, list[Problem]] | None] = [buildcache.load(data) for data in stored]
+    results: list[tuple[Record, list[Problem]] | None] = [
+        None if data is None else cachedata.checked_from_data(data) for data in stored]
     missing = [i for i, found in enumerate(results) if found is None]
+    found = set(range(len(jobs))) - set(missing)
     checked = _run_checks(root, vocabularies, [jobs[i] for i in missing], workers if len(missing) > 1 else 1, meanwhile)
-    memory: dict[str, bytes] = {}
+    memory: dict[str, Any] = {}
     for i, result in zip(missing, checked):
         results[i] = result
         # stored only if the file still holds the bytes its key was made from
         if keys[i] is not None and key_of(*jobs[i]) == keys[i]:
-            memory[keys[i]] = buildcache.dump(result)
-    for i, key in enumerate(keys):
-        if key is not None and key not in memory and stored[i] is not None:
-            memory[key] = stored[i]
+            data = cachedata.checked_to_data(result)
+            if data is not None:
+                memory[keys[i]] = data
+    for i in found:
+        memory[keys[i]] = stored[i]
     _MEMORY = memory
     if missing:
         store.save(memory)
@@ -339,14 +342,18 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tu
 def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Path | None) -> Bibliography:
     """load_bibliography, kept by the file's bytes (in this process and in ``cache_dir``)."""
     global _BIBLIOGRAPHY
+    from .. import cachedata
+
     try:
         key = buildcache.digest(buildcache.code_version(), display, path.read_bytes()) if buildcache.enabled() else None
     except OSError:
         key = None
     store = buildcache.Store(cache_dir, "bibliography")
     if key is not None:
-        data = _BIBLIOGRAPHY.get(key) or store.get(key)
-        found = buildcache.load(data)
+        data = _BIBLIOGRAPHY.get(key)
+        if data is None:
+            data = buildcache.decode(store.get(key))
+        found = None if data is None else cachedata.bibliography_from_data(data)
         if found is not None:
             _BIBLIOGRAPHY = {key: data}
             bibliography, problems, info = found
@@ -362,14 +369,14 @@ def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Pa
     except OSError:
         unchanged = False
     if unchanged:
-        data = buildcache.dump((bibliography, own.problems, own.info))
+        data = cachedata.bibliography_to_data(bibliography, own.problems, own.info)
         _BIBLIOGRAPHY = {key: data}
-        store.put(key, data)
+        store.put(key, buildcache.encode(data))
         store.prune({key})
     return bibliography
 
 
-_BIBLIOGRAPHY: dict[str, bytes] = {}
+_BIBLIOGRAPHY: dict[str, Any] = {}
 
 
 def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
@@ -537,6 +544,8 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
         _check_rubric(record, evidence, report)
     for directory, name in zip(citing_dirs, citing_names):
         for page in sorted(Path(directory).rglob("*.md")):
+            if page.is_symlink():  # reported by coprod.checks.tree, never read
+                continue
             text = page.read_text(encoding="utf-8", errors="replace")
             display = f"{name}/{page.relative_to(directory).as_posix()}"
             for citation in find_citations(text):

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..checks import tree
 from ..checks.evidence import load_evidence
 from ..checks.problems import Report
 
@@ -40,7 +41,10 @@ def run(argv: list[str] | None = None, out=None) -> int:
     else:
         docs = Path(args.docs) if args.docs else root.resolve().parent / "docs"
         try:
-            load_evidence(root, report, citing_dirs=[docs] if docs.is_dir() else [],
+            project = root.resolve().parent
+            # the files beside the evidence: links, file types, hand-written pages, a committed cache
+            walkable = tree.check_project(project, tree.site_config(project), report, docs=docs)
+            load_evidence(root, report, citing_dirs=[docs] if docs.is_dir() and walkable else [],
                           display_root=root.parent if not root.is_absolute() else None)
         except Exception as exc:  # noqa: BLE001 - never show a contributor a traceback
             report.error(str(root), 0, "validator", f"internal error: {type(exc).__name__}: {exc}",
