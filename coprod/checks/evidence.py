@@ -26,6 +26,8 @@ from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
 from . import body as bodycheck
 from . import checkwords
+from .addresses import check_addresses
+from .encodable import check_encodable
 from .guidance import check_guidance
 from .problems import Problem, Report
 
@@ -131,6 +133,7 @@ def _check_record(record: Record, report: Report) -> None:
     schema = _CONTEXT.schemas[record.kind]
     schema.check(source, report)
     check_annotated(schema, source, _CONTEXT.vocabularies, report)
+    check_encodable(source, report, plain_text_paths(schema, source))
     expected = Path(source.path).stem
     if record.id and record.id != expected:
         report.error(source.path, source.line_of(("id",)), "id",
@@ -179,6 +182,12 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
                 bodycheck.check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
             if readability:
                 bodycheck.check_readability(value, report, source.path, source.line_of(path), dotted(path))
+
+
+def plain_text_paths(schema: Schema, source: SourceFile) -> frozenset:
+    """The paths of the values :func:`check_annotated` checks as plain text."""
+    return frozenset(path for annotated in schema.annotated if annotated.annotations.get("x-plain-text")
+                     for path, _ in annotated.values(source.data))
 
 
 # ---------------------------------------------------------------------------------------
@@ -272,6 +281,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         records[key] = record
 
     _cross_check(evidence, report, [show(d) for d in citing_dirs], list(citing_dirs))
+    check_addresses(evidence, report)
     return evidence
 
 
@@ -395,6 +405,7 @@ def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> 
     source.data, source.lines, source.plain, source.readable = document.data, document.lines, document.plain, True
     schema.check(source, report)
     check_annotated(schema, source, {}, report)
+    check_encodable(source, report, plain_text_paths(schema, source))
     for name, vocab in document.data.items():
         seen: dict[str, int] = {}
         terms = vocab.get("terms") if isinstance(vocab, dict) else None

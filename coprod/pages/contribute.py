@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ import frontmatter
 import yaml
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
+from ..checks.problems import Report
 from ..model import Library
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
+from ..read.source import read_source
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
 from . import Page, urls
@@ -33,7 +36,7 @@ FORM = "contribute/index.md"
 FIELDS = "contribute/fields.md"
 GUIDE = "contribute/guide.md"
 CASE_STUDIES = "evidence/case-studies"
-RESERVED_IDS = ("index", "page")
+RESERVED_IDS = tuple(sorted(urls.reserved_names(posixpath.dirname(urls.case_study("x")))))  # the catalogue's
 MAX_ID_LENGTH = 60
 DEFAULTS = {"status": "published", "version": "1.0", "licence": "CC-BY-4.0"}
 BODY_SECTIONS = (
@@ -84,10 +87,8 @@ def taken_ids(folder: Path) -> set[str]:
     taken = set(RESERVED_IDS)
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         taken.add(path.stem)
-        try:
-            aliases = frontmatter.load(str(path)).metadata.get("aliases") or []
-        except Exception:  # noqa: BLE001, S112 - the validator reports broken files
-            continue
+        source = read_source(path, path.name, Report())  # strict and bounded, like the validator
+        aliases = source.data.get("aliases") or [] if source.readable else []
         taken |= {a for a in aliases if isinstance(a, str)} if isinstance(aliases, list) else set()
     return taken
 
