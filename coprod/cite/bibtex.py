@@ -47,10 +47,10 @@ MAX_FIELDS_PER_ENTRY = 100
 # 18,000 times would otherwise become 180 million characters in memory.
 MAX_FILE_MACRO_CHARS = 1_000_000
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
+KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+\Z")
 _DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 _URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
@@ -903,7 +903,7 @@ def _hint(problem: Exception) -> str:
     return ""
 
 
-_DUPLICATE_FIELD_RE = re.compile(r"has a duplicate (\S+) field$")
+_DUPLICATE_FIELD_RE = re.compile(r"has a duplicate (\S+) field\Z")
 
 
 def _url_scheme(url: str) -> str | None:

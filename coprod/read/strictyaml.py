@@ -376,8 +376,8 @@ def _syntax_hint(what: str) -> str:
 
 
 # A line holding a key: its indentation, any list dashes, the key, and what follows the colon.
-_KEY_LINE = re.compile(r"^( *)((?:- +)*)([A-Za-z0-9_][\w.-]*|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t]+(.*))?$")
-_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
+_KEY_LINE = re.compile(r"^( *)((?:- +)*)([A-Za-z0-9_][\w.-]*|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t]+(.*))?\Z")
+_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?\Z")
 
 
 def _key_at(line: str) -> tuple[int, str, str] | None:
