@@ -74,3 +74,45 @@ def test_reserved_names_come_from_the_addresses_the_build_writes() -> None:
     assert urls.reserved_names("business-case") == {"index"}
     assert urls.reserved_names("countries") == {"index"}
     assert urls.catalogue_page(2).startswith("case-studies/page/")
+
+
+def _look_alike_bibliography(evidence, count: int) -> None:
+    bib = evidence / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "".join(
+        f"@misc{{Look{i:04d}alike,\n  title = {{T}},\n  author = {{A, B}},\n  year = {{2020}},\n  howpublished = {{x}}\n}}\n"
+        for i in range(count)), encoding="utf-8")
+
+
+def test_suggestions_for_unknown_keys_have_a_bounded_cost(tmp_path) -> None:
+    """2,000 citations of unknown keys against 500 look-alike references: each unknown key
+    was compared with every entry (8,000 against 3,000 took 878 s). Now the first 20 of a
+    file get a suggestion from a short list, the rest the general hint; every one is reported."""
+    import time
+
+    from conftest import make_evidence
+
+    evidence = make_evidence(tmp_path)
+    _look_alike_bibliography(evidence, 500)
+    case = evidence / "case-studies" / "peer-researchers.md"
+    cites = "\n\n".join(" ".join(f"[@Look{j:04d}alikx{j}]" for j in range(i, min(i + 30, 2000))) for i in range(0, 2000, 30))
+    case.write_text(case.read_text(encoding="utf-8") + "\n" + cites + "\n", encoding="utf-8")
+    start = time.process_time()
+    out = _validate(evidence)
+    assert time.process_time() - start < 120  # a hang bound, not a speed test
+    unknown = [line for line in out.splitlines() if "unknown reference 'Look" in line]
+    assert len(unknown) == 2000
+    assert unknown[0].endswith("unknown reference 'Look0000alikx0' (did you mean 'Look0000alike'?)")
+    assert sum("did you mean" in line for line in unknown) == 20
+    assert unknown[-1].endswith("(add the entry to evidence/references.bib)")
+
+
+def test_the_shortlist_keeps_difflibs_suggestion() -> None:
+    """The index changes the cost, not the answer, for ordinary typos."""
+    import difflib
+
+    from coprod.checks.suggest import Suggester
+
+    options = [f"Author{i}{2000 + i % 25}topic{i % 7}" for i in range(3000)] + ["Staniszewska2022coproduction"]
+    for typo in ("Staniszewska2022coprodution", "Stanizewska2022coproduction", "Author17201topic3", "Author99x"):
+        expected = difflib.get_close_matches(typo, options, n=1, cutoff=0.6)
+        assert Suggester(options).closest(typo) == (expected[0] if expected else None), typo

@@ -30,6 +30,7 @@ from .addresses import check_addresses
 from .encodable import check_encodable
 from .guidance import check_guidance
 from .problems import Problem, Report
+from .suggest import Suggester
 
 KIND_FOLDERS = {"case-study": "case-studies", "claim": "claims"}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
@@ -438,6 +439,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
     used: set[str] = set()
 
     rejected = bib.rejected
+    reference_keys = Suggester(bib.entries)
 
     def cite(key: str, path: str, line: int, field_name: str) -> None:
         if bib.get(key) is not None:
@@ -450,7 +452,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
             used.add(real)
             hint = f"keys are case-sensitive: did you mean '{real}'?"
         else:
-            hint = did_you_mean(key, list(bib.entries), "add the entry to evidence/references.bib")
+            hint = reference_keys.hint(key, path, "add the entry to evidence/references.bib")
         report.error(path, line, field_name, f"unknown reference '{key}'", hint)
 
     taxonomy = evidence.taxonomy
@@ -462,6 +464,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
     all_ids = evidence.case_studies
     old_ids = {alias: record.id for record in all_ids.values() for alias in record.data.get("aliases") or []
                if isinstance(alias, str)}
+    case_study_ids = Suggester(all_ids)
     for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
         schema = evidence.schemas[kind]
         aliases: dict[str, Record] = {}
@@ -480,7 +483,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
                                      f"write its id now: {old_ids[value]}")
                     elif ref == "case-study" and value not in all_ids:
                         report.error(source.path, source.line_of(path), dotted(path), f"unknown case study '{value}'",
-                                     did_you_mean(value, list(all_ids), "give the id of a file in evidence/case-studies/"))
+                                     case_study_ids.hint(value, source.path, "give the id of a file in evidence/case-studies/"))
             for citation in record.citations:
                 for item in citation.items:
                     cite(item.key, source.path, source.body_line + citation.line - 1, "body")
