@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -116,3 +117,44 @@ def test_the_shortlist_keeps_difflibs_suggestion() -> None:
     for typo in ("Staniszewska2022coprodution", "Stanizewska2022coproduction", "Author17201topic3", "Author99x"):
         expected = difflib.get_close_matches(typo, options, n=1, cutoff=0.6)
         assert Suggester(options).closest(typo) == (expected[0] if expected else None), typo
+
+
+def test_a_bibliography_past_its_entry_limit_is_refused_at_the_first_entry_over(tmp_path) -> None:
+    """480,000 small entries (within the size limit then) took 153 s and 1.5 GB to validate
+    and made a 50 MB references page. Now the entries past MAX_ENTRIES are not read, and
+    the file is an error at the first of them."""
+    from conftest import make_evidence
+
+    from coprod.cite.bibtex import MAX_ENTRIES
+
+    evidence = make_evidence(tmp_path)
+    bib = evidence / "references.bib"
+    before = bib.read_text(encoding="utf-8")
+    extra = "".join(f"@misc{{Tiny{i},\n  title = {{T}},\n  author = {{A, B}},\n  year = {{2020}},\n  howpublished = {{x}}\n}}\n"
+                    for i in range(MAX_ENTRIES + 50))
+    bib.write_text(before + extra, encoding="utf-8")
+    starts = [n for n, line in enumerate((before + extra).splitlines(), 1)
+              if re.match(r"@(?!string|comment|preamble)\w+\{", line, re.IGNORECASE)]
+    over = starts[MAX_ENTRIES]  # the first entry past the limit
+    out = _validate(evidence)
+    errors = [line for line in out.splitlines() if "entries, the limit" in line]
+    assert errors == [(f"evidence/references.bib:{over}: references: the file holds more than {MAX_ENTRIES:,} entries, the "
+                      "limit; this entry and the ones after it are not read (remove entries that nothing cites)")]
+    assert "Tiny3040" not in out  # past the limit: neither read nor reported one by one
+
+
+def test_the_contribute_form_embeds_only_the_references_the_site_cites(tmp_path) -> None:
+    from conftest import make_evidence
+
+    from coprod.model import load
+    from coprod.pages.contribute import form_model
+
+    evidence = make_evidence(tmp_path)
+    _look_alike_bibliography(evidence, 50)  # cited nowhere
+    from coprod.checks.problems import Report
+
+    library = load(evidence, Report())
+    assert "Look0001alike" in library.bibliography.entries
+    keys = [r["key"] for r in form_model(library)["references"]]
+    assert "Look0001alike" not in keys
+    assert "Example2021peer" in keys  # cited by a published case study

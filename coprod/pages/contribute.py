@@ -277,11 +277,13 @@ def form_model(evidence: Library) -> dict:
     taken = set(RESERVED_IDS)
     for record in evidence.published("case-study"):
         taken |= {record.id, *record.aliases}
+    cited = published_citations(evidence)
     return {
         "fields": [_field_model(f) for f in describe(evidence.schemas["case-study"])],
         "vocabularies": {name: [{"key": t.key, "label": t.label, "definition": t.definition}
                                 for t in vocab.terms.values()] for name, vocab in evidence.taxonomy.vocabularies.items()},
-        "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()],
+        "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()
+                       if key in cited],
         "taken": sorted(taken),
         "reserved": list(RESERVED_IDS),
         "readability": {"max": READABILITY_MAX_GRADE, "minWords": READABILITY_MIN_WORDS},
@@ -342,6 +344,22 @@ def _kind(f: Field) -> str:
 def _label(name: str) -> str:
     return {"id": "Page address", "plain_english_summary": "Plain English summary"}.get(
         name, name.replace("_", " ").capitalize())
+
+
+def published_citations(evidence: Library) -> set[str]:
+    """The reference keys the published records and terms cite: the references a new case
+    study can choose from on the form. Only these are embedded in the page (twice: in the
+    form's data and in its list), so its size follows what the site publishes, not the
+    size of references.bib (a 20 MB file made a 65 MB page)."""
+    keys: set[str] = set()
+    for record in (*evidence.published("case-study"), *evidence.published("claim")):
+        keys.update(item.key for citation in record.citations for item in citation.items)
+        keys.update(getattr(record, "sources", ()))
+        for links in (getattr(record, "supporting", None), getattr(record, "contrary", None)):
+            keys.update(links.references if links else ())
+    for vocab in evidence.taxonomy.vocabularies.values():
+        keys.update(term.source for term in vocab.terms.values() if term.source)
+    return keys
 
 
 def _entry_title(entry: Any) -> str:
