@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import markdown
 
 from coprod.checks.controls import CONTROL_CHARACTERS, describe, find_controls
+from coprod.checks.hosts import host_problem
 from coprod.checks.problems import Report
 from coprod.cite.syntax import (
     LineIndex,
@@ -415,8 +416,20 @@ def _check_inline_links(body: _Body) -> list[Span]:
         scheme = bad_scheme(dest)
         if scheme:
             body.err(start, f"link to a `{scheme}:` URL is not allowed: `{_short(raw)}`", _LINK_HINT)
+        else:
+            _check_host(body, start, dest)
     return spans
 
+
+def _check_host(body: _Body, offset: int, dest: str) -> None:
+    """A link whose host looks like another or is inside a network (coprod.checks.hosts)."""
+    if "//" in dest:
+        problem = host_problem(decode_url(dest.strip()).strip("<>"))
+        if problem:
+            body.err(offset, f"link does not go where it reads: {problem}", _HOST_HINT)
+
+
+_HOST_HINT = "link to the site's public address, written in the letters of its own name"
 
 _REF_DEF_RE = re.compile(r"(?m)^(?:[ \t>]|[*+-][ \t]|\d+[.)][ \t])*\[(?!\^)[^\[\]\n]+\]:[ \t]*(?:\n[ \t]*)?(\S+)")
 
@@ -430,6 +443,8 @@ def _check_reference_definitions(body: _Body) -> None:
         if scheme:
             body.err(m.start(1), f"link definition to a `{scheme}:` URL is not allowed: `{_short(dest)}`",
                      _LINK_HINT)
+        else:
+            _check_host(body, m.start(1), dest)
 
 
 # ``\<`` is not an escape in Python-Markdown: every ``<`` counts.

@@ -29,6 +29,7 @@ from . import checkwords
 from .addresses import check_addresses
 from .encodable import check_encodable
 from .guidance import check_guidance
+from .hosts import check_url_fields
 from .problems import Problem, Report
 from .suggest import Suggester
 
@@ -135,6 +136,7 @@ def _check_record(record: Record, report: Report) -> None:
     schema.check(source, report)
     check_annotated(schema, source, _CONTEXT.vocabularies, report)
     check_encodable(source, report, plain_text_paths(schema, source))
+    check_url_fields(schema, source, report)
     expected = Path(source.path).stem
     if record.id and record.id != expected:
         report.error(source.path, source.line_of(("id",)), "id",

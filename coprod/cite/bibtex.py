@@ -30,10 +30,11 @@ from pybtex.scanner import PybtexSyntaxError
 
 from coprod.checks.body import html_or_links
 from coprod.checks.controls import describe, find_controls, has_controls
+from coprod.checks.hosts import host_problem
 from coprod.checks.problems import Report
 from coprod.pages.urls import reference_anchor
 
-from .latex import escape_bare_percent
+from .latex import escape_bare_percent, latex_text
 from .names import MONTHS
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -165,6 +166,15 @@ class _ValueError(Exception):
 
 
 # --------------------------------------------------------------------------- reading
+
+
+def _markup(value: str) -> list[str]:
+    """The markup in a field as written and as every page shows it, decoded from LaTeX
+    (``\\textless{}script\\textgreater{}`` is ``<script>`` once decoded)."""
+    found = html_or_links(value)
+    if "\\" in value or "{" in value:
+        found += [f for f in html_or_links(latex_text(value)) if f not in found]
+    return found
 
 
 class _Loader:
@@ -725,7 +735,7 @@ class _Loader:
         for name, value in fields.items():
             if name in ("doi", "url"):
                 continue
-            found = html_or_links(value)
+            found = _markup(value)
             if found:
                 hint = ("write the character itself; for & write \\&" if found[0].startswith("HTML entity")
                         else "write the text as it is printed; the site formats it")
@@ -733,7 +743,7 @@ class _Loader:
                 ok = False
         for role, people in entry.persons.items():
             where = f"{_where(key)}.{role.lower()}"
-            found = [f for person in people for f in html_or_links(str(person))]
+            found = [f for person in people for f in _markup(str(person))]
             if found:
                 self.error(chunk.line, where, f"no markup in names ({_some(found)})", "write the name as it is printed")
                 ok = False
@@ -840,9 +850,14 @@ class _Loader:
 
     def check_url(self, line: int, key: str, raw: str) -> bool:
         url = raw.strip()
-        if _URL_RE.match(url) and not _has_control(url):
-            return True
         where = f"{_where(key)}.url"
+        if _URL_RE.match(url) and not _has_control(url):
+            problem = host_problem(url)
+            if problem:
+                self.error(line, where, f"URL does not go where it reads: {problem}",
+                           "give the public address of the page, written in the letters of the site's own name")
+                return False
+            return True
         scheme = _url_scheme(url)
         if scheme is None:
             message = f"URL {_short(url)!r} does not start with http:// or https://"
