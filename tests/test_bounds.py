@@ -158,3 +158,17 @@ def test_the_contribute_form_embeds_only_the_references_the_site_cites(tmp_path)
     keys = [r["key"] for r in form_model(library)["references"]]
     assert "Look0001alike" not in keys
     assert "Example2021peer" in keys  # cited by a published case study
+
+
+def test_the_weekly_link_checker_never_requests_a_private_address() -> None:
+    """The validator refuses private, link-local and loopback hosts in references; lychee,
+    which requests every link of the built site, skips them as well (it excluded only
+    loopback addresses)."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "links.yml").read_text(encoding="utf-8"))
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    lychee = [step for step in steps if str(step.get("uses", "")).startswith("lycheeverse/lychee-action@")]
+    assert len(lychee) == 1
+    args = lychee[0]["with"]["args"].split()
+    assert {"--exclude-private", "--exclude-link-local", "--exclude-loopback"} <= set(args) or "--exclude-all-private" in args
