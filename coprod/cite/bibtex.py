@@ -37,15 +37,17 @@ from coprod.pages.urls import reference_anchor
 from .latex import escape_bare_percent, latex_text
 from .names import MONTHS
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
 """The largest references.bib read (the library's is under 50 KB). Every entry is rendered
-on /references/ and beside each page that cites it, so the file's size bounds what the
-bibliography costs to build and to serve: a 20 MB file took 378 s to build, into a 50 MB page."""
-MAX_ENTRIES = 3_000
-"""The most entries references.bib may hold (the library has under 100). A file past it is
-an error at the first entry over, and the entries past it are not read (480,000 small
-entries took 153 s to validate and 1.5 GB). Refusing keeps what the site renders complete:
-skipping entries would silently drop valid references from the pages."""
+on /references/, beside each page that cites it and in the contribute form, so the file's
+size bounds what the bibliography costs to build and to serve (a 20 MB file took 378 s to
+build, into a 50 MB references page and a 65 MB contribute page)."""
+MAX_ENTRIES = 1_000
+"""The most entries references.bib may hold (the library has under 100; 1,000 entries, each
+cited, build in about 10 s). A file past it is an error at the first entry over, and the
+entries past it are not read (480,000 small entries took 153 s and 1.5 GB to validate).
+Refusing keeps what the site renders complete: skipping entries would silently drop valid
+references from the pages."""
 MAX_MACRO_CHARS = 10_000  # one @string, expanded
 MAX_FIELD_CHARS = 100_000  # one field, after its macros are expanded
 MAX_ENTRY_CHARS = 200_000  # all the fields of one entry, after expansion
