@@ -172,3 +172,39 @@ def test_the_weekly_link_checker_never_requests_a_private_address() -> None:
     assert len(lychee) == 1
     args = lychee[0]["with"]["args"].split()
     assert {"--exclude-private", "--exclude-link-local", "--exclude-loopback"} <= set(args) or "--exclude-all-private" in args
+
+
+def test_the_build_stops_with_messages_not_a_traceback_or_a_command(tmp_path) -> None:
+    """The real MkDocs build, given one input of each class at once (a claim with id
+    'index', an alias 'page', U+FFFF in a title, a key holding workflow commands, 40,000
+    levels of YAML): it ended in a traceback ("two generated pages", lxml in the feed), a
+    SIGSEGV, or printed lines the CI reads as commands. Now it stops with each message."""
+    import json
+
+    from conftest import FIXTURES
+    from test_build import make_project, mkdocs_build
+
+    overlay = tmp_path / "overlay"
+    (overlay / "claims").mkdir(parents=True)
+    (overlay / "case-studies").mkdir()
+    claim = (FIXTURES / "evidence" / "claims" / "impact-evidence-gap.md").read_text(encoding="utf-8")
+    (overlay / "claims" / "index.md").write_text(claim.replace("id: impact-evidence-gap", "id: index"), encoding="utf-8")
+    (overlay / "claims" / "impact-evidence-gap.md.delete").touch()
+    case = (FIXTURES / "evidence" / "case-studies" / "peer-researchers.md").read_text(encoding="utf-8")
+    key = json.dumps("x\n::notice title=Approved::approved by the editors\n::add-mask::y")
+    case = case.replace("licence: CC-BY-4.0\n", f"licence: CC-BY-4.0\naliases: [page]\n{key}: 1\n")
+    case = case.replace("title: Peer researchers shaping", 'title: "Peer \\uFFFF researchers shaping').replace(
+        "community health study\n", 'community health study"\n', 1)
+    (overlay / "case-studies" / "peer-researchers.md").write_text(case, encoding="utf-8")
+    panel = (FIXTURES / "evidence" / "case-studies" / "learning-disability-panel.md").read_text(encoding="utf-8")
+    panel = panel.replace("\n---\n", "\nextra: " + "[" * DEEP + "]" * DEEP + "\n---\n", 1)
+    (overlay / "case-studies" / "learning-disability-panel.md").write_text(panel, encoding="utf-8")
+    result = mkdocs_build(make_project(tmp_path, overlay))
+    log = result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in log and "internal error" not in log, log[-3000:]
+    for expected in ("id 'index' takes the address /business-case/index/", "alias 'page' takes the address /case-studies/page/",
+                     "U+FFFF NONCHARACTER", "unknown field 'x\\n::notice title=Approved::approved by the editors\\n::add-mask::y'",
+                     "nested more than 20 levels deep"):
+        assert expected in log, expected
+    assert [line for line in log.splitlines() if re.match(r"\s*(::|##)", line)] == []
