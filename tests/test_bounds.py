@@ -208,3 +208,22 @@ def test_the_build_stops_with_messages_not_a_traceback_or_a_command(tmp_path) ->
                      "nested more than 20 levels deep"):
         assert expected in log, expected
     assert [line for line in log.splitlines() if re.match(r"\s*(::|##)", line)] == []
+
+
+def test_a_page_the_checks_did_not_foresee_is_a_message_not_a_traceback(tmp_path, monkeypatch) -> None:
+    """The backstop behind the address and character checks above: if making the pages
+    still fails (as "two generated pages" and lxml's refusal did), the build reports an
+    internal error with the advice to report it, as the validator does, instead of a traceback."""
+    from test_build import make_project
+
+    from coprod import site
+
+    def fails(*args, **kwargs):
+        raise ValueError("two generated pages at business-case/index.md")
+
+    project = make_project(tmp_path)
+    monkeypatch.setattr(site, "generate", fails)
+    build = site.build(project, site.read_site_config(project))
+    assert [p.format() for p in build.report.errors] == [
+        ("evidence: site: internal error while making the pages: ValueError: two generated pages at business-case/index.md "
+        "(please report this to the library's maintainers (COPROD_DEBUG=1 prints where it happened))")]
