@@ -227,3 +227,17 @@ def test_a_page_the_checks_did_not_foresee_is_a_message_not_a_traceback(tmp_path
     assert [p.format() for p in build.report.errors] == [
         ("evidence: site: internal error while making the pages: ValueError: two generated pages at business-case/index.md "
         "(please report this to the library's maintainers (COPROD_DEBUG=1 prints where it happened))")]
+
+
+def test_both_yaml_paths_stop_at_the_same_collection() -> None:
+    """The fast path (libyaml composes) and the event path report the same single problem."""
+    from coprod.read import strictyaml
+
+    for text in ("a: 1\nb: " + "[" * 25 + "]" * 25 + "\nc: 2\n", "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 30)) + "  " * 30 + "x: 1\n",
+                 "a: " + "{b: " * 21 + "1" + "}" * 21 + "\n"):
+        fast, events = strictyaml._load_nodes(text), strictyaml._load_events(text)
+        assert fast is not None
+        shown = [(fast.data, [(p.line, p.path, p.message) for p in fast.problems]),
+                 (events.data, [(p.line, p.path, p.message) for p in events.problems])]
+        assert shown[0] == shown[1], text
+        assert len(fast.problems) == 1 and "nested more than 20 levels deep" in fast.problems[0].message
