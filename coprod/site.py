@@ -10,6 +10,8 @@ from it. :func:`load` and :func:`generate` are its two steps, which tests call d
 from __future__ import annotations
 
 import json
+import os
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +116,14 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references, walkable=walkable)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
-    pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+    try:
+        pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+    except Exception as exc:  # noqa: BLE001 - the validator let something through: a message, never a traceback
+        if os.environ.get("COPROD_DEBUG"):
+            traceback.print_exc()
+        report.error("evidence", 0, "site", f"internal error while making the pages: {type(exc).__name__}: {exc}",
+                     "please report this to the library's maintainers (COPROD_DEBUG=1 prints where it happened)")
+        return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
     for message in loaded.unpublished:
         report.error(f"evidence/{PUBLISHED_URLS}", 0, "urls", message)
     for path, message in _missing(loaded.evidence, pages):

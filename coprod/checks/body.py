@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import markdown
 
 from coprod.checks.controls import CONTROL_CHARACTERS, describe, find_controls
+from coprod.checks.hosts import host_problem
 from coprod.checks.problems import Report
 from coprod.cite.syntax import (
     LineIndex,
@@ -115,7 +116,14 @@ MAX_NESTING = 10
 """Deepest a line may nest lists and quotes (markers such as ``>``, ``-``, ``1.`` at its
 start, and each 4 columns of indentation): Python-Markdown recurses once per level, and a
 line of ``1. 1. 1. ...`` crashes it."""
+MAX_EMPHASIS_PER_BLOCK = 100
+"""Most runs of emphasis marks (``*``, and ``_`` at a word's edge) one block may hold
+(shipped: under 20). Each level of emphasis inside emphasis needs two runs, and
+Python-Markdown and its extensions recurse once per level: 1,200 nested emphases ended
+the check in a RecursionError. A run opens at most two levels, so this keeps nesting
+under 100, far from the recursion limit."""
 _REPORTS_PER_LIMIT = 5
+_EMPHASIS_RUN_RE = re.compile(r"\*++|(?<!\w)_++|_++(?!\w)")
 
 _BLOCK_SPLIT_RE = re.compile(r"\n[ \t]*+\n")
 _LEAD_RE = re.compile(r"[ \t]*+(?:(?:>|[*+-](?=[ \t])|\d{1,9}+[.)](?=[ \t]))[ \t]*+)*+")
@@ -157,12 +165,18 @@ def check_shape(text: str, report: Report, path: str, first_line: int) -> bool:
         if brackets > MAX_BRACKETS_PER_BLOCK:
             over("brackets", at,
                  f"paragraph holds {brackets:,} `[`; the limit is {MAX_BRACKETS_PER_BLOCK} a paragraph")
+        if block.count("*") + block.count("_") > MAX_EMPHASIS_PER_BLOCK:
+            runs = sum(1 for _ in _EMPHASIS_RUN_RE.finditer(block))
+            if runs > MAX_EMPHASIS_PER_BLOCK:
+                over("emphasis", at, f"paragraph holds {runs:,} runs of emphasis marks (`*`, `_`); the limit is "
+                     f"{MAX_EMPHASIS_PER_BLOCK} a paragraph")
         start = m.end() if m else end
     hints = {
         "line": "break the line (a blank line starts a new paragraph)",
         "block": "split it into shorter paragraphs with blank lines",
         "brackets": "split the paragraph, or write fewer links and citations in it",
         "nesting": "nest lists and quotes less deeply",
+        "emphasis": "emphasis nested this deep cannot be shown; split the paragraph or use fewer * and _",
     }
     for kind, problems in found.items():
         for line, message in problems[:_REPORTS_PER_LIMIT]:
@@ -287,7 +301,12 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
     """
     # a file is read as UTF-8, so a lone surrogate only comes from a caller's string
     text = body.text.encode("utf-8", "replace").decode("utf-8")
-    rendered = _renderer(fenced).reset().convert(text)
+    try:
+        rendered = _renderer(fenced).reset().convert(text)
+    except RecursionError:  # a shape the limits above do not foresee: still a message, not a crash
+        body.err(0, "the text nests too deeply to be shown (emphasis, links or lists inside each other)",
+                 "write it with less nesting")
+        return
     unsafe = unsafe_html(rendered)
     if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
@@ -403,8 +422,20 @@ def _check_inline_links(body: _Body) -> list[Span]:
         scheme = bad_scheme(dest)
         if scheme:
             body.err(start, f"link to a `{scheme}:` URL is not allowed: `{_short(raw)}`", _LINK_HINT)
+        else:
+            _check_host(body, start, dest)
     return spans
 
+
+def _check_host(body: _Body, offset: int, dest: str) -> None:
+    """A link whose host looks like another or is inside a network (coprod.checks.hosts)."""
+    if "//" in dest:
+        problem = host_problem(decode_url(dest.strip()).strip("<>"))
+        if problem:
+            body.err(offset, f"link does not go where it reads: {problem}", _HOST_HINT)
+
+
+_HOST_HINT = "link to the site's public address, written in the letters of its own name"
 
 _REF_DEF_RE = re.compile(r"(?m)^(?:[ \t>]|[*+-][ \t]|\d+[.)][ \t])*\[(?!\^)[^\[\]\n]+\]:[ \t]*(?:\n[ \t]*)?(\S+)")
 
@@ -418,6 +449,8 @@ def _check_reference_definitions(body: _Body) -> None:
         if scheme:
             body.err(m.start(1), f"link definition to a `{scheme}:` URL is not allowed: `{_short(dest)}`",
                      _LINK_HINT)
+        else:
+            _check_host(body, m.start(1), dest)
 
 
 # ``\<`` is not an escape in Python-Markdown: every ``<`` counts.

@@ -13,7 +13,10 @@ differently from what it is:
 - other invisible format characters with no business in a title: the word joiner and
   invisible operators ``U+2060``-``U+2064``, the zero-width no-break space (byte order
   mark) ``U+FEFF``, the interlinear annotation marks ``U+FFF9``-``U+FFFB`` and the tag
-  characters ``U+E0000``-``U+E007F`` (which can carry hidden text).
+  characters ``U+E0000``-``U+E007F`` (which can carry hidden text);
+- what XML and JSON cannot carry: lone surrogates and noncharacters (``U+FFFE``, ``U+FFFF``,
+  ``U+FDD0``-``U+FDEF`` and the last two of every plane). These are refused in every field
+  and body too (:func:`coprod.checks.encodable.check_encodable`), not only one-line text.
 
 Fields that may hold several lines (a body, a long description) decide for themselves which
 of ``\\t \\n \\r`` they allow: pass them as ``allow``.
@@ -26,9 +29,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_UNENCODABLE = "\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+"""Lone surrogates and the 66 noncharacters (``U+FDD0``-``U+FDEF`` and the last two code
+points of every plane, ``U+FFFE``, ``U+FFFF``...), as a character class's contents: XML
+cannot hold them (lxml refuses the feed) and a JSON reader may refuse or replace them."""
+
+UNENCODABLE = re.compile(f"[{_UNENCODABLE}]")
+"""One character that XML or JSON cannot carry (see ``_UNENCODABLE``)."""
+
 CONTROL_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f" + _UNENCODABLE + "]"
 )
 """One control or invisible character (see the module docstring for the class)."""
 
@@ -61,7 +73,9 @@ def describe(char: str) -> str:
     code = f"U+{ord(char):04X}"
     name = _NAMES.get(char) or unicodedata.name(char, "")
     if not name:
-        name = "CONTROL CHARACTER" if unicodedata.category(char) == "Cc" else "UNNAMED CHARACTER"
+        category = unicodedata.category(char)
+        name = {"Cc": "CONTROL CHARACTER", "Cs": "LONE SURROGATE (half of a character)",
+                "Cn": "NONCHARACTER" if UNENCODABLE.match(char) else "UNNAMED CHARACTER"}.get(category, "UNNAMED CHARACTER")
     return f"{code} {name}"
 
 

@@ -26,8 +26,12 @@ from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
 from . import body as bodycheck
 from . import checkwords, tree
+from .addresses import check_addresses
+from .encodable import check_encodable
 from .guidance import check_guidance
+from .hosts import check_url_fields
 from .problems import Problem, Report
+from .suggest import Suggester
 
 KIND_FOLDERS = {"case-study": "case-studies", "claim": "claims"}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
@@ -131,6 +135,8 @@ def _check_record(record: Record, report: Report) -> None:
     schema = _CONTEXT.schemas[record.kind]
     schema.check(source, report)
     check_annotated(schema, source, _CONTEXT.vocabularies, report)
+    check_encodable(source, report, plain_text_paths(schema, source))
+    check_url_fields(schema, source, report)
     expected = Path(source.path).stem
     if record.id and record.id != expected:
         report.error(source.path, source.line_of(("id",)), "id",
@@ -197,6 +203,12 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
                 bodycheck.check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
             if readability:
                 bodycheck.check_readability(value, report, source.path, source.line_of(path), dotted(path))
+
+
+def plain_text_paths(schema: Schema, source: SourceFile) -> frozenset:
+    """The paths of the values :func:`check_annotated` checks as plain text."""
+    return frozenset(path for annotated in schema.annotated if annotated.annotations.get("x-plain-text")
+                     for path, _ in annotated.values(source.data))
 
 
 # ---------------------------------------------------------------------------------------
@@ -287,6 +299,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         records[key] = record
 
     _cross_check(evidence, report, [show(d) for d in citing_dirs], list(citing_dirs))
+    check_addresses(evidence, report)
     return evidence
 
 
@@ -420,6 +433,7 @@ def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> 
     source.data, source.lines, source.plain, source.readable = document.data, document.lines, document.plain, True
     schema.check(source, report)
     check_annotated(schema, source, {}, report)
+    check_encodable(source, report, plain_text_paths(schema, source))
     for name, vocab in document.data.items():
         seen: dict[str, int] = {}
         terms = vocab.get("terms") if isinstance(vocab, dict) else None
@@ -480,6 +494,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
     used: set[str] = set()
 
     rejected = bib.rejected
+    reference_keys = Suggester(bib.entries)
 
     def cite(key: str, path: str, line: int, field_name: str) -> None:
         if bib.get(key) is not None:
@@ -492,7 +507,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
             used.add(real)
             hint = f"keys are case-sensitive: did you mean '{real}'?"
         else:
-            hint = did_you_mean(key, list(bib.entries), "add the entry to evidence/references.bib")
+            hint = reference_keys.hint(key, path, "add the entry to evidence/references.bib")
         report.error(path, line, field_name, f"unknown reference '{key}'", hint)
 
     taxonomy = evidence.taxonomy
@@ -504,6 +519,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
     all_ids = evidence.case_studies
     old_ids = {alias: record.id for record in all_ids.values() for alias in record.data.get("aliases") or []
                if isinstance(alias, str)}
+    case_study_ids = Suggester(all_ids)
     for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
         schema = evidence.schemas[kind]
         aliases: dict[str, Record] = {}
@@ -522,7 +538,7 @@ def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], ci
                                      f"write its id now: {old_ids[value]}")
                     elif ref == "case-study" and value not in all_ids:
                         report.error(source.path, source.line_of(path), dotted(path), f"unknown case study '{value}'",
-                                     did_you_mean(value, list(all_ids), "give the id of a file in evidence/case-studies/"))
+                                     case_study_ids.hint(value, source.path, "give the id of a file in evidence/case-studies/"))
             for citation in record.citations:
                 for item in citation.items:
                     cite(item.key, source.path, source.body_line + citation.line - 1, "body")

@@ -16,7 +16,7 @@ import re
 from .problems import Report
 
 MARKER = "GUIDANCE:"
-_START = re.compile(r"^[ \t]*([#>])[ \t]*GUIDANCE:[ \t]*(.*)$")
+_START = re.compile(r"^[ \t]*([#>])[ \t]*GUIDANCE:[ \t]*(.*)\Z")
 _EXCERPT = 60
 
 

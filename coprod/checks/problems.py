@@ -3,11 +3,20 @@
 Every message a contributor sees is a :class:`Problem` printed as
 ``path:line: field: message`` (plus a hint where there is one). Checks never raise for bad
 input; they add problems to a :class:`Report` and carry on, so one run reports everything.
+
+A problem quotes what a contributor wrote (a key, a value, a file name), and it is printed
+into CI logs that read some lines as commands (GitHub's ``::error``/``::add-mask::``,
+Azure's ``##vso[``, ``##[group]``). So every format here prints a problem on one line:
+line breaks and other control characters in its text are written as escapes (``\\n``), and
+no line starts, after spaces, with ``::`` or ``##`` (:func:`one_line`). ``--format json``
+keeps the text: JSON escapes line breaks itself, and ``##vso[`` is written with an escape
+that reads back as the same text.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -27,24 +36,48 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """``path:line: field: message`` followed by the hint, as a contributor reads it."""
+        """``path:line: field: message`` followed by the hint, as a contributor reads it:
+        one line, whatever the text quoted in it holds (see :func:`one_line`)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.field or '-'}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return one_line(text)
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in the pull request."""
         kind = {"error": "error", "warning": "warning"}.get(self.severity, "notice")
-        text = f"{self.field or '-'}: {self.message}"
+        field_name = _escape_breaks(self.field)
+        text = f"{field_name or '-'}: {_escape_breaks(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
-        props = f"file={_gh_escape_property(self.path)}"
+            text += f" ({_escape_breaks(self.hint)})"
+        props = f"file={_gh_escape_property(_escape_breaks(self.path))}"
         if self.line:
             props += f",line={self.line}"
-        props += f",title={_gh_escape_property(kind + ' in ' + (self.field or 'file'))}"
+        props += f",title={_gh_escape_property(kind + ' in ' + (field_name or 'file'))}"
         return f"::{kind} {props}::{_gh_escape_data(text)}"
+
+
+_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters (tab aside), including every line break a log reader may split at."""
+
+_COMMAND_START = re.compile(r"\s*(?:::|##)")
+"""What a CI system reads as a command at the start of a line (after spaces)."""
+
+_AZURE_COMMAND = re.compile(r"##vso\[", re.IGNORECASE)
+"""Azure Pipelines reads ``##vso[`` wherever it is in a line."""
+
+
+def _escape_breaks(text: str) -> str:
+    return _BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(text: str) -> str:
+    """``text`` as one log line no CI system reads as a command: line breaks and other
+    control characters escaped (``\\n``, ``\\x1b``), ``##vso[`` written ``##vso\\[``, and a
+    line that would start with ``::`` or ``##`` started with ``> ``."""
+    text = _AZURE_COMMAND.sub(lambda m: m.group()[:-1] + "\\[", _escape_breaks(text))
+    return "> " + text if _COMMAND_START.match(text) else text
 
 
 def _gh_escape_data(text: str) -> str:
@@ -94,4 +127,7 @@ class Report:
         return bool(self.errors) or (strict and bool(self.warnings))
 
     def to_json(self) -> str:
-        return json.dumps([asdict(p) for p in self.errors + self.warnings + self.notes], indent=2)
+        """Every problem as JSON: one string per line (JSON escapes line breaks), and Azure's
+        ``##vso[`` written ``##vso\\u005b``, which reads back as the same text."""
+        text = json.dumps([asdict(p) for p in self.errors + self.warnings + self.notes], indent=2)
+        return _AZURE_COMMAND.sub(lambda m: m.group()[:-1] + "\\u005b", text)

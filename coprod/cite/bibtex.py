@@ -30,13 +30,24 @@ from pybtex.scanner import PybtexSyntaxError
 
 from coprod.checks.body import html_or_links
 from coprod.checks.controls import describe, find_controls, has_controls
+from coprod.checks.hosts import host_problem
 from coprod.checks.problems import Report
 from coprod.pages.urls import reference_anchor
 
-from .latex import escape_bare_percent
+from .latex import escape_bare_percent, latex_text
 from .names import MONTHS
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest references.bib read (the library's is under 50 KB). Every entry is rendered
+on /references/, beside each page that cites it and in the contribute form, so the file's
+size bounds what the bibliography costs to build and to serve (a 20 MB file took 378 s to
+build, into a 50 MB references page and a 65 MB contribute page)."""
+MAX_ENTRIES = 1_000
+"""The most entries references.bib may hold (the library has under 100; 1,000 entries, each
+cited, build in about 10 s). A file past it is an error at the first entry over, and the
+entries past it are not read (480,000 small entries took 153 s and 1.5 GB to validate).
+Refusing keeps what the site renders complete: skipping entries would silently drop valid
+references from the pages."""
 MAX_MACRO_CHARS = 10_000  # one @string, expanded
 MAX_FIELD_CHARS = 100_000  # one field, after its macros are expanded
 MAX_ENTRY_CHARS = 200_000  # all the fields of one entry, after expansion
@@ -47,10 +58,10 @@ MAX_FIELDS_PER_ENTRY = 100
 # 18,000 times would otherwise become 180 million characters in memory.
 MAX_FILE_MACRO_CHARS = 1_000_000
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
+KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+\Z")
 _DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 _URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
@@ -159,6 +170,15 @@ class _ValueError(Exception):
 # --------------------------------------------------------------------------- reading
 
 
+def _markup(value: str) -> list[str]:
+    """The markup in a field as written and as every page shows it, decoded from LaTeX
+    (``\\textless{}script\\textgreater{}`` is ``<script>`` once decoded)."""
+    found = html_or_links(value)
+    if "\\" in value or "{" in value:
+        found += [f for f in html_or_links(latex_text(value)) if f not in found]
+    return found
+
+
 class _Loader:
     def __init__(self, report: Report, display_path: str) -> None:
         self.report = report
@@ -172,6 +192,7 @@ class _Loader:
         self.has_bad_bytes = False
         self.macro_chars = 0  # characters added by macro expansion so far (MAX_FILE_MACRO_CHARS)
         self.budget_passed_at = 0  # line of the first entry past that budget
+        self.over_entry_limit_at = 0  # line of the first entry past MAX_ENTRIES
 
     def error(self, line: int, where: str, message: str, hint: str = "") -> None:
         self.report.error(self.path, line, where, message, hint)
@@ -189,7 +210,12 @@ class _Loader:
         batch: list[_Chunk] = []
         for chunk in self.chunks(text):
             if chunk.kind not in ("string", "comment", "preamble"):
+                if len(self.entry_chunks) >= MAX_ENTRIES:
+                    self.over_entry_limit(chunk)
+                    continue
                 self.entry_chunks.append(chunk)
+            elif len(self.entry_chunks) >= MAX_ENTRIES:
+                continue
             try:
                 if chunk.kind == "string":
                     self.parse_batch(batch)
@@ -228,6 +254,16 @@ class _Loader:
             f"of every page and download: {listed}",
             "nothing to fix; they stay in this file",
         )
+
+    def over_entry_limit(self, chunk: _Chunk) -> None:
+        """An entry past :data:`MAX_ENTRIES`: reported once, then only its key is kept (as
+        rejected, so that citing it says nothing more)."""
+        if not self.over_entry_limit_at:
+            self.over_entry_limit_at = chunk.line
+            self.error(chunk.line, "references", f"the file holds more than {MAX_ENTRIES:,} entries, the limit; "
+                       "this entry and the ones after it are not read", "remove entries that nothing cites")
+        if chunk.key:
+            self.result.rejected.setdefault(chunk.key, chunk.line)
 
     def internal_error(self, line: int, exc: BaseException) -> None:
         self.error(
@@ -701,7 +737,7 @@ class _Loader:
         for name, value in fields.items():
             if name in ("doi", "url"):
                 continue
-            found = html_or_links(value)
+            found = _markup(value)
             if found:
                 hint = ("write the character itself; for & write \\&" if found[0].startswith("HTML entity")
                         else "write the text as it is printed; the site formats it")
@@ -709,7 +745,7 @@ class _Loader:
                 ok = False
         for role, people in entry.persons.items():
             where = f"{_where(key)}.{role.lower()}"
-            found = [f for person in people for f in html_or_links(str(person))]
+            found = [f for person in people for f in _markup(str(person))]
             if found:
                 self.error(chunk.line, where, f"no markup in names ({_some(found)})", "write the name as it is printed")
                 ok = False
@@ -816,9 +852,14 @@ class _Loader:
 
     def check_url(self, line: int, key: str, raw: str) -> bool:
         url = raw.strip()
-        if _URL_RE.match(url) and not _has_control(url):
-            return True
         where = f"{_where(key)}.url"
+        if _URL_RE.match(url) and not _has_control(url):
+            problem = host_problem(url)
+            if problem:
+                self.error(line, where, f"URL does not go where it reads: {problem}",
+                           "give the public address of the page, written in the letters of the site's own name")
+                return False
+            return True
         scheme = _url_scheme(url)
         if scheme is None:
             message = f"URL {_short(url)!r} does not start with http:// or https://"
@@ -903,7 +944,7 @@ def _hint(problem: Exception) -> str:
     return ""
 
 
-_DUPLICATE_FIELD_RE = re.compile(r"has a duplicate (\S+) field$")
+_DUPLICATE_FIELD_RE = re.compile(r"has a duplicate (\S+) field\Z")
 
 
 def _url_scheme(url: str) -> str | None:

@@ -57,8 +57,8 @@ _FENCE_OPEN_RE = re.compile(
     r"(?P<fence>`{3,}|~{3,})[ ]*"
     r"(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<q>[\"'])[^\n]*?(?P=q)[ ]*)?)$"
 )
-_FENCE_CLOSE_RE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})[ \t]*$")
-_LIST_ITEM_RE = re.compile(r"[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|$)")
+_FENCE_CLOSE_RE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})[ \t]*\Z")
+_LIST_ITEM_RE = re.compile(r"[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|\Z)")
 
 
 def _indent(line: str) -> int:
@@ -144,7 +144,7 @@ _TICKS_RE = re.compile(r"`+")
 # Where Python-Markdown starts a new inline block without a blank line: before and after
 # a heading or horizontal rule line, and before a quote line. (A list item does *not*
 # interrupt a paragraph there.)
-_HEADING_OR_RULE_RE = re.compile(r"(?:>[ ]?)*(?:#|[ ]{0,3}(?:(?:-[ ]?){3,}|(?:_[ ]?){3,}|(?:\*[ ]?){3,})$)")
+_HEADING_OR_RULE_RE = re.compile(r"(?:>[ ]?)*(?:#|[ ]{0,3}(?:(?:-[ ]?){3,}|(?:_[ ]?){3,}|(?:\*[ ]?){3,})\Z)")
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
 
 
@@ -258,7 +258,7 @@ def code_regions(text: str, multiline_spans: bool = False) -> CodeRegions:
     return CodeRegions(blocks, spans)
 
 
-_PAREN_TOKEN_RE = re.compile(r"[()]|\n[ \t]*(?:\n|$)")
+_PAREN_TOKEN_RE = re.compile(r"[()]|\n[ \t]*(?:\n|\Z)")
 
 
 def paren_matches(text: str, limit: int = 4000) -> dict[int, int]:
@@ -324,7 +324,7 @@ class Citation:
     line: int
 
 
-_SCHEME_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*$")
+_SCHEME_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*\Z")
 _URL_REST_RE = re.compile(r"[^\s<>]*")
 
 

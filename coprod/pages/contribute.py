@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ import frontmatter
 import yaml
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
+from ..checks.problems import Report
 from ..model import Library
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
+from ..read.source import read_source
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
 from . import Page, urls
@@ -33,7 +36,7 @@ FORM = "contribute/index.md"
 FIELDS = "contribute/fields.md"
 GUIDE = "contribute/guide.md"
 CASE_STUDIES = "evidence/case-studies"
-RESERVED_IDS = ("index", "page")
+RESERVED_IDS = tuple(sorted(urls.reserved_names(posixpath.dirname(urls.case_study("x")))))  # the catalogue's
 MAX_ID_LENGTH = 60
 DEFAULTS = {"status": "published", "version": "1.0", "licence": "CC-BY-4.0"}
 BODY_SECTIONS = (
@@ -84,10 +87,8 @@ def taken_ids(folder: Path) -> set[str]:
     taken = set(RESERVED_IDS)
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         taken.add(path.stem)
-        try:
-            aliases = frontmatter.load(str(path)).metadata.get("aliases") or []
-        except Exception:  # noqa: BLE001, S112 - the validator reports broken files
-            continue
+        source = read_source(path, path.name, Report())  # strict and bounded, like the validator
+        aliases = source.data.get("aliases") or [] if source.readable else []
         taken |= {a for a in aliases if isinstance(a, str)} if isinstance(aliases, list) else set()
     return taken
 
@@ -276,11 +277,13 @@ def form_model(evidence: Library) -> dict:
     taken = set(RESERVED_IDS)
     for record in evidence.published("case-study"):
         taken |= {record.id, *record.aliases}
+    cited = published_citations(evidence)
     return {
         "fields": [_field_model(f) for f in describe(evidence.schemas["case-study"])],
         "vocabularies": {name: [{"key": t.key, "label": t.label, "definition": t.definition}
                                 for t in vocab.terms.values()] for name, vocab in evidence.taxonomy.vocabularies.items()},
-        "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()],
+        "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()
+                       if key in cited],
         "taken": sorted(taken),
         "reserved": list(RESERVED_IDS),
         "readability": {"max": READABILITY_MAX_GRADE, "minWords": READABILITY_MIN_WORDS},
@@ -341,6 +344,22 @@ def _kind(f: Field) -> str:
 def _label(name: str) -> str:
     return {"id": "Page address", "plain_english_summary": "Plain English summary"}.get(
         name, name.replace("_", " ").capitalize())
+
+
+def published_citations(evidence: Library) -> set[str]:
+    """The reference keys the published records and terms cite: the references a new case
+    study can choose from on the form. Only these are embedded in the page (twice: in the
+    form's data and in its list), so its size follows what the site publishes, not the
+    size of references.bib (a 20 MB file made a 65 MB page)."""
+    keys: set[str] = set()
+    for record in (*evidence.published("case-study"), *evidence.published("claim")):
+        keys.update(item.key for citation in record.citations for item in citation.items)
+        keys.update(getattr(record, "sources", ()))
+        for links in (getattr(record, "supporting", None), getattr(record, "contrary", None)):
+            keys.update(links.references if links else ())
+    for vocab in evidence.taxonomy.vocabularies.values():
+        keys.update(term.source for term in vocab.terms.values() if term.source)
+    return keys
 
 
 def _entry_title(entry: Any) -> str:

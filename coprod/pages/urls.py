@@ -62,6 +62,20 @@ def year(value: int) -> str:
     return f"years/{value}.md"
 
 
+def reserved_names(folder: str) -> frozenset[str]:
+    """The names in ``folder`` that the build's own pages take, so that no id, alias, term
+    key or country may: ``index`` (a folder's own page, and its ``cite.bib`` beside it) and,
+    in ``case-studies``, ``page`` (the catalogue's pagination). Read from the addresses
+    above, so a new generated page reserves its name here without a second list."""
+    fixed = [HOME, CATALOGUE, BUSINESS_CASE, EVIDENCE_MAP, REFERENCES, DATA, COUNTRIES, YEARS,
+             catalogue_page(2), vocabulary_in(folder)]
+    names = set()
+    for uri in fixed:
+        if uri.startswith(folder + "/"):
+            names.add(uri[len(folder) + 1:].split("/", 1)[0].removesuffix(".md"))
+    return frozenset(names)
+
+
 def reference_anchor(key: str) -> str:
     """The id of a reference's entry on a page and on /references/ ("ref-" + a safe key)."""
     return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)

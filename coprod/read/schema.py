@@ -74,7 +74,7 @@ class Schema:
         cls.check_schema(schema)
         # The validator gets a copy with every $ref inlined (the schemas have no recursion):
         # the same rules, without a registry lookup per field per file.
-        inlined = self._inline(schema, registry.resolver(schema["$id"]))
+        inlined = _end_anchors(self._inline(schema, registry.resolver(schema["$id"])))
         self.validator = cls(inlined, format_checker=cls.FORMAT_CHECKER)
         self._fast = _compile_fast(inlined)
 
@@ -224,6 +224,37 @@ class Schema:
             yield path, f"{instance} is out of range; it must be {word} {error.validator_value}", ""
         else:
             yield path, error.message, ""
+
+
+def python_pattern(pattern: str) -> str:
+    """A schema ``pattern`` as Python's ``re`` must read it to mean what JSON Schema (ECMA
+    262) says: ``$`` ends the text, where in Python it also matches before a final line
+    break (an alias ``"old-name\\n"`` matched ``^[a-z0-9-]+$`` and made a folder whose name
+    holds a line break). Each ``$`` outside a character class becomes ``\\Z``; one pass."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = "\\Z"
+        out.append(char)
+    return "".join(out)
+
+
+def _end_anchors(node: Any) -> Any:
+    """``node`` (an inlined schema) with every ``pattern`` read by :func:`python_pattern`."""
+    if isinstance(node, list):
+        return [_end_anchors(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: (python_pattern(value) if key == "pattern" and isinstance(value, str) else _end_anchors(value))
+            for key, value in node.items()}
 
 
 def _compile_fast(schema: dict):

@@ -7,6 +7,12 @@ that are not text, and nesting deeper than :data:`MAX_DEPTH`. Values are built f
 PyYAML's event stream (libyaml's C parser when present), so nothing is ever constructed
 from a tag and no recursion can be exhausted.
 
+Nesting is bounded before any parser builds it: libyaml composes nodes recursively (about
+30,000 levels crash the process), so the fast path is taken only when a count of the
+characters that can open a collection (:func:`_openers`, one pass) shows the text cannot
+nest that deep; the event path, which libyaml runs with its own stack, stops at the first
+collection deeper than :data:`MAX_DEPTH` and reports it once. Both are linear.
+
 Scalars resolve as YAML 1.1 does (``NO`` is a boolean), so that the schema check can
 report such a value as the wrong type, with the text the contributor wrote. Dates are kept
 as the text written; the schema decides whether a field needs a real date.
@@ -25,6 +31,10 @@ from yaml.nodes import ScalarNode
 Path = tuple  # a path into the data: keys and list indexes, like ("outcomes", 0, "area")
 
 MAX_DEPTH = 20
+FAST_PATH_OPENERS = 2_000
+"""Texts with more characters that can open a collection (``[ { - ? :``) take the event path:
+every collection starts at one of them, so this bounds how deep libyaml's recursive
+composer can go (it crashes somewhere between 20,000 and 40,000 levels)."""
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
@@ -161,7 +171,7 @@ class _Builder:
             path = self._child_path()
         self._check_event(event, path)
         if len(self.stack) >= MAX_DEPTH:
-            self._problem(event, path, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+            raise _TooDeep(_too_deep(event.start_mark.line + 1, path))
         container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
         self._line(path, event.start_mark.line + 1)
         self.stack.append([container, path, _NO_KEY, 0, {}])
@@ -190,6 +200,19 @@ class _Builder:
     def _line(self, path: Path, line: int) -> None:
         if not _dropped(path):
             self.doc.lines[path] = line
+
+
+class _TooDeep(Exception):
+    """Nesting past :data:`MAX_DEPTH`: reading stops there (whatever lies deeper is never built)."""
+
+    def __init__(self, problem: YamlProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _too_deep(line: int, path: Path) -> YamlProblem:
+    return YamlProblem(line, path, f"nested more than {MAX_DEPTH} levels deep",
+                       "flatten the structure: no field of a record holds lists or fields this deep")
 
 
 class _Duplicate(str):
@@ -233,9 +256,14 @@ def kind_of(value: Any) -> str:
 _MAYBE_PROPERTY = re.compile(r"""(?:^|[\s\[\]{},:"'?-])[&*!]""")
 
 
+def _openers(text: str) -> int:
+    """How many characters of ``text`` could open a collection: a bound on its nesting depth."""
+    return sum(text.count(char) for char in "[{-?:")
+
+
 def load(text: str) -> Document:
     """Read one YAML document strictly. Never raises on bad input."""
-    if not _MAYBE_PROPERTY.search(text):
+    if _openers(text) <= FAST_PATH_OPENERS and not _MAYBE_PROPERTY.search(text):
         doc = _load_nodes(text)
         if doc is not None:
             return doc
@@ -254,7 +282,10 @@ def _load_nodes(text: str) -> Document | None:
         loader.dispose()
     if node is None:
         return doc
-    doc.data = _build(node, (), doc, 0)
+    try:
+        doc.data = _build(node, (), doc, 0)
+    except _TooDeep as exc:
+        doc.problems.append(exc.problem)
     return doc
 
 
@@ -269,8 +300,7 @@ def _build(node: yaml.Node, path: Path, doc: Document, depth: int) -> Any:
             doc.plain[path] = node.value
         return value
     if depth >= MAX_DEPTH:
-        doc.problems.append(YamlProblem(line, path, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure"))
-        return None
+        raise _TooDeep(_too_deep(line, path))
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (index,), doc, depth + 1) for index, item in enumerate(node.value)]
     mapping: dict[str, Any] = {}
@@ -314,6 +344,9 @@ def _load_events(text: str) -> Document:
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
             builder.add(event)
+    except _TooDeep as exc:
+        doc.problems.append(exc.problem)
+        return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -343,8 +376,8 @@ def _syntax_hint(what: str) -> str:
 
 
 # A line holding a key: its indentation, any list dashes, the key, and what follows the colon.
-_KEY_LINE = re.compile(r"^( *)((?:- +)*)([A-Za-z0-9_][\w.-]*|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t]+(.*))?$")
-_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
+_KEY_LINE = re.compile(r"^( *)((?:- +)*)([A-Za-z0-9_][\w.-]*|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t]+(.*))?\Z")
+_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?\Z")
 
 
 def _key_at(line: str) -> tuple[int, str, str] | None:

@@ -26,7 +26,7 @@ BAR_HEIGHT = 18
 VALUE_ROOM = 56  # room right of the longest bar for its number
 MAX_LABEL_CHARS = 60  # longer labels are shortened in the picture (never in the table)
 BAR_FALLBACK = "#4051b5"  # Material's default indigo, for when its CSS variables are absent
-_CHART_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+_CHART_ID = re.compile(r"^[a-z][a-z0-9-]*\Z")
 
 
 def relative_url(from_uri: str, to_uri: str, anchor: str = "") -> str:

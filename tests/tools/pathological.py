@@ -35,6 +35,8 @@ def largest_accepted(unit: str, budget: int = FILE_BUDGET) -> str:
     per_block = block_chars // len(unit)
     if "[" in unit:
         per_block = min(per_block, body.MAX_BRACKETS_PER_BLOCK // unit.count("["))
+    if "*" in unit or "_" in unit:
+        per_block = min(per_block, body.MAX_EMPHASIS_PER_BLOCK // (unit.count("*") + unit.count("_")))
     block = unit * per_block
     block += "a " * ((block_chars - len(block)) // 2)  # the rest of the block, for every [ to scan
     block = _lines(block, line_chars)
