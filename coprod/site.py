@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
+from .cite.processor import ProcessorError
 from .cite.references import References
 from .model import Library
 from .model import load as load_library
@@ -35,6 +36,7 @@ from .pages.citing import (
     page_citable,
     record_citable,
     redirect_pages,
+    render_citations,
     unpublished,
     whats_new_page,
 )
@@ -109,7 +111,11 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
-    pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+    try:
+        pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+    except ProcessorError as error:  # no Node.js or citeproc-js: say how to get them, no traceback
+        report.error("pyproject.toml", 0, "npm-build-tools", str(error))
+        return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
     for message in loaded.unpublished:
         report.error(f"evidence/{PUBLISHED_URLS}", 0, "urls", message)
     for path, message in _missing(loaded.evidence, pages):
@@ -197,6 +203,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
                    urls.EVIDENCE_MAP)
     extras: list[Page] = []
     csl: dict[str, dict] = {}  # each reference converted once
+    cited: list[tuple[Page, Citable, tuple[str, ...]]] = []
     for page in pages:
         if not isinstance(page.content, str) or not page.uri.endswith(".md"):
             continue
@@ -208,8 +215,11 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
             citable = page_citable(page.uri, page.title or LIBRARY, evidence, site_url)
         else:
             continue
+        cited.append((page, citable, aliases))
+    rendered = render_citations([citable for _, citable, _ in cited])  # every page's citation, in one go
+    for page, citable, aliases in cited:
         build.citables[page.uri] = citable
-        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable)
+        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key])
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)
