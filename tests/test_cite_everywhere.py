@@ -25,8 +25,8 @@ from test_build import make_project, mkdocs_build
 from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.formats import FILES
-from coprod.cite.processor import CITE_STYLES
 from coprod.cite.latex import latex_text
+from coprod.cite.processor import CITE_STYLES
 from coprod.pages.exports import REFERENCES_BIB, REFERENCES_JSON
 
 EVERYWHERE = FIXTURES / "bib" / "everywhere"

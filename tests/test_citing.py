@@ -301,3 +301,20 @@ def test_citation_cff_is_valid() -> None:
     result = subprocess.run([str(tool), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True,
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_second_processor_agrees_on_the_cite_boxes(built: Path, capsys) -> None:
+    """scripts/compare_citations.py renders the built site's citations with citeproc-py (the
+    processor the build does not use): the cite boxes agree in at least 95% in each style,
+    and every reference-list difference is one of citeproc-py's known defects."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compare_citations
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    compare_citations.main([str(built)])
+    out = capsys.readouterr().out
+    shares = dict(re.findall(r"^(.+?): \d+ of \d+ identical \((\d+)%\)$", out, re.MULTILINE))
+    assert {"APA 7, cite boxes", "Harvard, cite boxes", "Vancouver, cite boxes", "APA 7, /references/"} <= set(shares)
+    assert all(int(shares[f"{style}, cite boxes"]) >= 95 for style in ("APA 7", "Harvard", "Vancouver")), out
+    assert " other" not in out, out  # no difference of an unknown kind
