@@ -318,3 +318,43 @@ def test_second_processor_agrees_on_the_cite_boxes(built: Path, capsys) -> None:
     assert {"APA 7, cite boxes", "Harvard, cite boxes", "Vancouver, cite boxes", "APA 7, /references/"} <= set(shares)
     assert all(int(shares[f"{style}, cite boxes"]) >= 95 for style in ("APA 7", "Harvard", "Vancouver")), out
     assert " other" not in out, out  # no difference of an unknown kind
+
+
+def test_one_date_per_version_on_every_route(build) -> None:
+    """Issue 21: a version 1.1 page gives the same date (its version's) in the box's item,
+    RIS, BibTeX, Highwire and JSON-LD's dateModified; JSON-LD keeps the first publication."""
+    from coprod.cite.head import head_tags
+
+    citable = build.citables["case-studies/learning-disability-panel.md"]
+    assert citable.version == "1.1" and citable.updated and citable.updated != citable.published
+    day = citable.updated
+    assert parse_string(bibtex(citable), "bibtex").entries[citable.key].fields["date"] == day
+    assert rispy.loads(ris(citable))[0]["date"] == day.replace("-", "/")
+    assert json.loads(csl_json(citable))[0]["issued"] == {"date-parts": [[int(p) for p in day.split("-")]]}
+    head = head_tags(citable, SITE_URL)
+    assert f'<meta name="citation_publication_date" content="{day.replace("-", "/")}">' in head
+    ld = extruct.extract(head, syntaxes=["json-ld"], uniform=True)["json-ld"][0]
+    assert ld["dateModified"] == day and ld["datePublished"] == citable.published and ld["version"] == "1.1"
+
+
+def test_headline_ends_at_a_word_and_name_is_whole() -> None:
+    from coprod.cite.head import HEADLINE_LIMIT, headline, json_ld
+
+    title = ("Young people on a research funder's panel assessing applications for a national adolescent "
+             "health study, with a very long tail")
+    cut = headline(title)
+    assert len(cut) <= HEADLINE_LIMIT and cut.endswith("…")
+    assert title.startswith(cut[:-1]) and not title[len(cut) - 1].isalnum()  # cut between words, not in one
+    assert headline("Short title") == "Short title"
+    citable = Citable("case-studies/x.md", "coprod-x", title, "https://e.org/case-studies/x/", "case study",
+                      "2026-01-15")
+    data = json.loads(json_ld(citable, SITE_URL).split("\n", 1)[1].rsplit("\n", 1)[0])
+    assert data["name"] == title and data["headline"] == cut
+
+
+def test_business_case_names_its_pdf(build) -> None:
+    from coprod.cite.head import highwire
+
+    tags = "\n".join(highwire(build.citables["business-case/index.md"]))
+    assert f'<meta name="citation_pdf_url" content="{SITE_URL}business-case/business-case.pdf">' in tags
+    assert "citation_pdf_url" not in "\n".join(highwire(build.citables["case-studies/peer-researchers.md"]))
