@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
-from .cite.processor import ProcessorError
+from .cite.processor import ProcessorError, shared_processor
 from .cite.references import References
 from .model import Library
 from .model import load as load_library
@@ -111,11 +111,14 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
+    processor = shared_processor()
+    processor.use_cache(cache_dir)  # rendered citations kept by what they are made from
     try:
         pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
     except ProcessorError as error:  # no Node.js or citeproc-js: say how to get them, no traceback
         report.error("pyproject.toml", 0, "npm-build-tools", str(error))
         return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
+    processor.save_cache()
     for message in loaded.unpublished:
         report.error(f"evidence/{PUBLISHED_URLS}", 0, "urls", message)
     for path, message in _missing(loaded.evidence, pages):

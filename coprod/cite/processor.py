@@ -105,6 +105,19 @@ class Rendered:
         return dict(zip(self.ids, self.entries))
 
 
+@cache
+def _inputs_digest() -> str:
+    """What every answer depends on besides its request: the runner, the citeproc package,
+    the style and locale files."""
+    package = citeproc_path()
+    parts: list[bytes | str] = [RUNNER.read_bytes(), (package / "package.json").read_bytes() if package else "-"]
+    for name in sorted({SITE_STYLE, *CITE_STYLES.values()}):
+        parts.append(style_file(name).read_bytes())
+    for lang in ("en-US", "en-GB"):
+        parts.append(locale_file(lang).read_bytes())
+    return buildcache.digest(*parts)
+
+
 _MEMO: dict[str, Rendered] = {}
 _MEMO_LIMIT = 50_000
 
@@ -116,6 +129,21 @@ class Processor:
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
         self._errors: IO[bytes] | None = None
+        self._pack: buildcache.Pack | None = None
+        self._used: dict[str, bytes] = {}
+
+    def use_cache(self, cache_dir: Path | None) -> None:
+        """Keep answers in the build's cache folder too (``.cache/coprod/``, see
+        :mod:`coprod.buildcache`), keyed by the request, the styles, the locales, the runner
+        and the citeproc package: a rebuild of the same citations starts no process at all.
+        :meth:`save_cache` writes the answers this build used."""
+        self._pack = buildcache.Pack(cache_dir, "citations") if cache_dir is not None else None
+        self._used = {}
+
+    def save_cache(self) -> None:
+        if self._pack is not None and self._used:
+            self._pack.save(self._used)
+        self._used = {}
 
     # ------------------------------------------------------------------ requests
 
@@ -132,14 +160,19 @@ class Processor:
 
     def _ask(self, request: dict) -> Rendered:
         text = json.dumps(request, ensure_ascii=False, sort_keys=True)
-        key = buildcache.digest(text)
+        key = buildcache.digest(_inputs_digest(), text)
         found = _MEMO.get(key)
+        if found is None and self._pack is not None:
+            kept = buildcache.load(self._pack.get(key))
+            found = kept if isinstance(kept, Rendered) else None
         if found is None:
             answer = self._send(text)
             found = Rendered(tuple(answer["ids"]), tuple(answer["entries"]), tuple(answer["clusters"]))
-            if len(_MEMO) >= _MEMO_LIMIT:
-                _MEMO.clear()
-            _MEMO[key] = found
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[key] = found
+        if self._pack is not None:
+            self._used[key] = buildcache.dump(found)
         return found
 
     # ------------------------------------------------------------------ the process

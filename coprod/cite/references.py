@@ -24,6 +24,7 @@ note, escaped with :func:`~coprod.render.markup.esc`.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,11 @@ def _inner(text: str, prefix: str, suffix: str) -> str:
     if prefix and text.startswith(prefix) and suffix and text.endswith(suffix):
         return text[len(prefix):len(text) - len(suffix)]
     return text
+
+
+def _plain(fragment: str) -> str:
+    """The text of a fragment of the processor's HTML."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
 def entry_html(rendered: str) -> str:
@@ -98,26 +104,26 @@ class References:
         return self._rendered
 
     def _render(self) -> _Rendered:
-        """One bibliography in HTML, and for each key three citations as plain text: the
-        parenthetical one, its author part and its year part."""
+        """One bibliography in HTML and, in the same request, three citations of each key:
+        the parenthetical one, its author part and its year part, made plain text (the
+        processor's markup taken off, its entities decoded) for the markdown links."""
         processor = self._processor or shared_processor()
         items = bibliography_to_csl(self._entries)
-        html = processor.bibliography(self.style, items)
         clusters = []
         for item in items:
             key = item["id"]
             clusters += [[{"id": key}], [{"id": key, "author-only": True}], [{"id": key, "suppress-author": True}]]
-        text = processor.bibliography(self.style, items, clusters, fmt="text")
+        rendered = processor.bibliography(self.style, items, clusters)
         prefix, suffix = citation_affixes(self.style)
         label, author, year = {}, {}, {}
         for index, item in enumerate(items):
             key = item["id"]
-            whole, who, when = text.clusters[3 * index: 3 * index + 3]
+            whole, who, when = (_plain(text) for text in rendered.clusters[3 * index: 3 * index + 3])
             label[key] = _inner(whole, prefix, suffix)
             author[key] = who
             year[key] = _inner(when, prefix, suffix)
-        return _Rendered({key: n for n, key in enumerate(html.ids)},
-                         {key: entry_html(entry) for key, entry in zip(html.ids, html.entries)},
+        return _Rendered({key: n for n, key in enumerate(rendered.ids)},
+                         {key: entry_html(entry) for key, entry in zip(rendered.ids, rendered.entries)},
                          label, author, year)
 
     def year(self, key: str) -> str:
