@@ -358,3 +358,20 @@ def test_business_case_names_its_pdf(build) -> None:
     tags = "\n".join(highwire(build.citables["business-case/index.md"]))
     assert f'<meta name="citation_pdf_url" content="{SITE_URL}business-case/business-case.pdf">' in tags
     assert "citation_pdf_url" not in "\n".join(highwire(build.citables["case-studies/peer-researchers.md"]))
+
+
+def test_without_the_processor_the_build_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
+    """No Node.js or no citeproc package: one clear error naming what to run, no traceback,
+    and no pages (nothing half-cited is published)."""
+    from coprod.cite import processor
+
+    monkeypatch.setattr(processor, "_MEMO", {})  # nothing answered from memory
+    monkeypatch.setattr(processor, "_SHARED", [])  # a process of its own
+    monkeypatch.setattr(processor, "citeproc_path", lambda: None)
+    root = tmp_path / "project"
+    make_evidence(root)
+    result = site.build(root, {"site_url": SITE_URL})
+    assert not result.ok and not result.pages
+    (problem,) = result.report.errors
+    assert problem.path == "pyproject.toml" and "citeproc" in problem.message
+    assert "python3 scripts/dev.py build" in problem.message
