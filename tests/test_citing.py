@@ -238,6 +238,7 @@ def test_metadata_read_by_real_consumers(built: Path, address: str) -> None:
     assert ld["isPartOf"]["name"] == "Co-production Evidence Library"
     graph = data["opengraph"][0]
     assert graph["og:url"] == cited and graph["og:title"] == ld["name"]
+    assert graph["@type"] == "website"  # og:type (extruct names it @type): Zotero's Embedded Metadata translator then saves a Web Page
     tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)"', html)
     names = {name for name, _ in tags}
     assert {"citation_title", "citation_author", "citation_publication_date", "citation_publisher"} <= names

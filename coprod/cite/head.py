@@ -59,7 +59,9 @@ def highwire(c: Citable) -> list[str]:
 
 def open_graph(c: Citable) -> list[str]:
     tags = [
-        _meta("og:type", "article", "property"),
+        # "website": Zotero's Embedded Metadata translator (what the Connector runs) then saves
+        # a Web Page; with "article" it guessed a journal article (measured in issue 21)
+        _meta("og:type", "website", "property"),
         _meta("og:title", c.title, "property"),
         _meta("og:url", c.url, "property"),
         _meta("og:site_name", LIBRARY, "property"),
