@@ -20,6 +20,7 @@ from types import MappingProxyType
 from .checks import tree
 from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
+from .cite.processor import ProcessorError, shared_processor
 from .cite.references import References
 from .model import Library
 from .model import load as load_library
@@ -38,6 +39,7 @@ from .pages.citing import (
     page_citable,
     record_citable,
     redirect_pages,
+    render_citations,
     unpublished,
     whats_new_page,
 )
@@ -116,14 +118,20 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references, walkable=walkable)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
+    processor = shared_processor()
+    processor.use_cache(cache_dir)  # rendered citations kept by what they are made from
     try:
         pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+    except ProcessorError as error:  # no Node.js or citeproc-js: say how to get them, no traceback
+        report.error("pyproject.toml", 0, "npm-build-tools", str(error))
+        return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
     except Exception as exc:  # noqa: BLE001 - the validator let something through: a message, never a traceback
         if os.environ.get("COPROD_DEBUG"):
             traceback.print_exc()
         report.error("evidence", 0, "site", f"internal error while making the pages: {type(exc).__name__}: {exc}",
                      "please report this to the library's maintainers (COPROD_DEBUG=1 prints where it happened)")
         return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
+    processor.save_cache()
     for message in loaded.unpublished:
         report.error(f"evidence/{PUBLISHED_URLS}", 0, "urls", message)
     for path, message in _missing(loaded.evidence, pages):
@@ -211,6 +219,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
                    urls.EVIDENCE_MAP)
     extras: list[Page] = []
     csl: dict[str, dict] = {}  # each reference converted once
+    cited: list[tuple[Page, Citable, tuple[str, ...]]] = []
     for page in pages:
         if not isinstance(page.content, str) or not page.uri.endswith(".md"):
             continue
@@ -222,8 +231,11 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
             citable = page_citable(page.uri, page.title or LIBRARY, evidence, site_url)
         else:
             continue
+        cited.append((page, citable, aliases))
+    rendered = render_citations([citable for _, citable, _ in cited])  # every page's citation, in one go
+    for page, citable, aliases in cited:
         build.citables[page.uri] = citable
-        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable)
+        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key])
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)

@@ -61,15 +61,29 @@ def ensure_isolated_tools() -> None:
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement],
                        check=True)
         stamp.write_text(requirement)
-    npm_tools = settings.get("tool", {}).get("coprod", {}).get("npm-test-tools", [])
+
+
+def ensure_npm_tools(test: bool) -> None:
+    """The npm packages in [tool.coprod] npm-build-tools (the build renders citations with
+    citeproc-js) and, for ``test``, npm-test-tools, installed in .venv-tools/npm."""
+    import shutil
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("coprod", {})
+    tools = list(settings.get("npm-build-tools", [])) + (list(settings.get("npm-test-tools", [])) if test else [])
     home = ROOT / ".venv-tools" / "npm"
     stamp = home / ".installed"
-    if npm_tools and not (stamp.exists() and stamp.read_text() == " ".join(npm_tools)):
-        print(f"Installing {' '.join(npm_tools)} from npm in {home} ...", flush=True)
-        home.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(home), *npm_tools],
-                       check=True)
-        stamp.write_text(" ".join(npm_tools))
+    installed = stamp.read_text().split() if stamp.exists() else []
+    if not tools or set(tools) <= set(installed):
+        return
+    if shutil.which("npm") is None:
+        sys.exit("Node.js and npm are needed: the build renders citations with citeproc-js (from npm). "
+                 "Install Node.js 18 or later (it brings npm), then run this again.")
+    print(f"Installing {' '.join(tools)} from npm in {home} ...", flush=True)
+    home.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(home), *tools],
+                   check=True)
+    stamp.write_text(" ".join(sorted(set(installed) | set(tools))))
 
 
 def environment() -> dict[str, str]:
@@ -161,8 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "test":
         ensure_environment("test")
         ensure_isolated_tools()
+        ensure_npm_tools(test=True)
         return run("-m", "pytest", *extra, interactive=True)
     ensure_environment("")
+    ensure_npm_tools(test=False)
     if args.command == "build":
         return run("-m", "mkdocs", "build", "--strict")
     print(f"Serving on http://{args.address}/ (Ctrl+C to stop)", flush=True)

@@ -3,6 +3,7 @@ real MkDocs build that checks the anchors."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -85,7 +86,9 @@ def check_bibliography_invariants(refs: References) -> None:
         entry = refs.entry(key)
         assert entry.strip(), key
         assert "{" not in entry and "}" not in entry and "\\" not in entry, (key, entry)
-        assert re.fullmatch(r"(?:[^<>]|<(?:em|/em|/a|a href=\"https?://[^\"<>]+\")>)*", entry), (key, entry)
+        assert re.fullmatch(r"(?:[^<>]|<(?:i|/i|em|/em|/a|a href=\"https?://[^\"<>]+\")>)*", entry), (key, entry)
+        listed = entry.split(" <em>Note:</em>")[0]  # the entry as rendered, without its note
+        assert "et al" not in listed and "others" not in listed, (key, entry)  # the validator asks for every author
         label = refs.label(key)
         assert "--" not in label and refs.year(key) in label, (key, label)
         assert label not in labels, f"{key} and {labels.get(label)} share the label {label!r}"
@@ -106,6 +109,7 @@ def test_snapshot_bibliography_invariants(snapshot: References) -> None:
 
 
 def test_label_forms(tmp_path: Path) -> None:
+    """In-text labels are the style's (APA) citations of one item, without its parentheses."""
     refs = refs_from(tmp_path, r"""
         @article{one, author = {Hickey, Gary}, title = {T}, journal = {J}, year = {2018}}
         @article{two, author = {Knowles, Sarah E. and Smith, Jo}, title = {T}, journal = {J}, year = {2021}}
@@ -114,45 +118,42 @@ def test_label_forms(tmp_path: Path) -> None:
         @misc{corporate, author = {{Health Research Authority}}, title = {T}, year = {2020}}
         @unpublished{undated, author = {{McPin Foundation}}, title = {T}, note = {Undated.}}
         @misc{anonymous, title = {Conference abstract on the public views of health inequalities}, year = {2023}}
-        @article{others, author = {Hickey, Gary and others}, title = {T}, journal = {J}, year = {2019}}
         @article{accents, author = {G{\'o}mez, Jos{\'e} and M{\"u}ller, J{\"u}rgen}, title = {T}, journal = {J},
                  year = {2019}}
     """)
     assert refs.label("one") == "Hickey, 2018"
     assert refs.narrative("one") == "Hickey (2018)"
     assert refs.label("two") == "Knowles & Smith, 2021"
-    assert refs.narrative("two") == "Knowles and Smith (2021)"
+    assert refs.narrative("two") == "Knowles & Smith (2021)"
     assert refs.label("three") == "Staniszewska et al., 2022"
     assert refs.narrative("three") == "Staniszewska et al. (2022)"
     assert refs.label("corporate") == "Health Research Authority, 2020"
     assert refs.label("undated") == "McPin Foundation, n.d."
-    assert refs.label("anonymous") == "“Conference abstract on the public…”, 2023"
-    assert refs.label("others") == "Hickey et al., 2019"
+    assert refs.label("anonymous") == "Conference Abstract on the Public Views of Health Inequalities, 2023"  # APA: title case
     assert refs.label("accents") == "Gómez & Müller, 2019"
     with pytest.raises(KeyError):
         refs.label("missing")
 
 
-def test_same_author_year_gets_letters_across_the_whole_bibliography(tmp_path: Path) -> None:
+def test_same_author_year_gets_letters_in_the_styles_order(tmp_path: Path) -> None:
+    """Issue 21: the letters follow the style's order (APA: by title), not the keys', so an
+    in-text citation points at the entry the list shows with that letter."""
     refs = refs_from(tmp_path, r"""
-        @misc{zeta, author = {{Health Research Authority}}, title = {Z}, year = {2020}}
-        @misc{alpha, author = {{Health Research Authority}}, title = {A}, year = {2020}}
+        @misc{alpha, author = {{Health Research Authority}}, title = {Zebra crossings}, year = {2020}}
+        @misc{zeta, author = {{Health Research Authority}}, title = {A guide}, year = {2020}}
         @misc{other, author = {{Health Research Authority}}, title = {O}, year = {2021}}
-        @unpublished{u2, author = {{McPin Foundation}}, title = {B}, note = {Undated.}}
-        @unpublished{u1, author = {{McPin Foundation}}, title = {A}, note = {Undated.}}
-        @article{k1, author = {Knowles, S. and Allen, D. and Flynn, J.}, title = {T}, journal = {J}, year = {2021}}
-        @article{k2, author = {Knowles, S. and Mistry, M. and Lewis, A.}, title = {T}, journal = {J}, year = {2021}}
+        @unpublished{u1, author = {{McPin Foundation}}, title = {B}, note = {Undated.}}
+        @unpublished{u2, author = {{McPin Foundation}}, title = {A}, note = {Undated.}}
     """)
-    assert refs.label("alpha") == "Health Research Authority, 2020a"  # by key, not file order
-    assert refs.label("zeta") == "Health Research Authority, 2020b"
+    assert refs.label("zeta") == "Health Research Authority, 2020a"  # "A guide" before "Zebra crossings"
+    assert refs.label("alpha") == "Health Research Authority, 2020b"
     assert refs.label("other") == "Health Research Authority, 2021"
-    assert refs.label("u1") == "McPin Foundation, n.d.-a"
-    assert refs.narrative("u2") == "McPin Foundation (n.d.-b)"
-    assert refs.label("k1") == "Knowles et al., 2021a"
-    assert refs.label("k2") == "Knowles et al., 2021b"
-    assert "(2020b)" in refs.entry("zeta")  # the reference list shows the same year
-    # a page citing only zeta still says 2020b
-    body, _ = refs.render_body("[@zeta]", "index.md")
+    assert refs.label("u2") == "McPin Foundation, n.d.-a"
+    assert refs.narrative("u1") == "McPin Foundation (n.d.-b)"
+    assert refs.ordered_keys()[:2] == ["zeta", "alpha"]
+    assert "(2020b)" in refs.entry("alpha")  # the reference list shows the same letter
+    # a page citing only alpha still says 2020b
+    body, _ = refs.render_body("[@alpha]", "index.md")
     assert "2020b" in body
 
 
@@ -198,9 +199,9 @@ def test_entry_article(tmp_path: Path) -> None:
           note = {Volume inferred.}}
     """)
     assert refs.entry("walker") == (
-        "Walker, L., &amp; Peckham, E. J. (2023). Co-producing – the SPACES story? "
-        "<em>Qualitative Research in Sport, Exercise and Health</em>, <em>15</em>(2), 235–247. "
-        '<a href="https://doi.org/10.1080/2159676X.2022.%282161610%29">https://doi.org/10.1080/2159676X.2022.(2161610)</a>'
+        "Walker, L., &#38; Peckham, E. J. (2023). Co-producing – the SPACES story? "
+        "<i>Qualitative Research in Sport, Exercise and Health</i>, <i>15</i>(2), 235–247. "
+        '<a href="https://doi.org/10.1080/2159676X.2022.(2161610)">https://doi.org/10.1080/2159676X.2022.(2161610)</a>'
         " <em>Note:</em> Volume inferred."
     )
 
@@ -209,36 +210,32 @@ def test_entry_report_and_book(tmp_path: Path) -> None:
     refs = refs_from(tmp_path, r"""
         @techreport{kef, author = {{Research England}}, title = {Knowledge Exchange Framework},
                     institution = {Research England}, year = {2020}, number = {RE-P-2020-02}}
-        @techreport{guide, author = {Hickey, Gary and others}, title = {Guidance}, institution = {INVOLVE},
-                    year = {2018}, url = {https://example.org/a_(b)}}
-        @book{kuhn, author = {Kuhn, Thomas S.}, title = {The Structure of Scientific Revolutions},
+        @book{kuhn, author = {Kuhn, Thomas S.}, title = {The structure of scientific revolutions},
               publisher = {University of Chicago Press}, address = {Chicago}, year = {1962}, edition = {2}}
     """)
-    assert refs.entry("kef") == ("Research England. (2020). <em>Knowledge Exchange Framework</em> "
-                                 "(Report No. RE-P-2020-02).")
-    assert refs.entry("guide") == ("Hickey, G., et al. (2018). <em>Guidance</em>. INVOLVE. "
-                                   '<a href="https://example.org/a_%28b%29">https://example.org/a_(b)</a>')
-    assert refs.entry("kuhn") == ("Kuhn, T. S. (1962). <em>The Structure of Scientific Revolutions</em> (2nd ed.). "
+    assert refs.entry("kef").startswith("Research England. (2020). <i>Knowledge Exchange Framework</i> (RE-P-2020-02).")
+    assert refs.entry("kuhn") == ("Kuhn, T. S. (1962). <i>The structure of scientific revolutions</i> (2nd ed.). "
                                   "University of Chicago Press.")
 
 
 def test_entry_text_is_escaped() -> None:
-    """The validator rejects such entries; formatting must still be safe without it."""
+    """The validator rejects such entries; rendering must still be safe without it: the
+    processor escapes every tag but its own few of rich text (b, i, sup, sub)."""
     from pybtex.database import parse_string
 
     from coprod.cite.bibtex import Bibliography
 
     data = parse_string(r"""
-        @misc{x, author = {{A <b>bold</b> group}}, title = {*Stars* and [links](javascript:x) | pipes},
+        @misc{x, author = {{A <img src=x onerror=alert(1)> group}}, title = {*Stars* and [links](javascript:x) | pipes},
               year = {2020}, note = {<script>alert(1)</script>}}
     """, "bibtex")
     bibliography = Bibliography()
     bibliography.add("x", data.entries["x"], 2)
     refs = References(bibliography)
     entry = refs.entry("x")
-    assert "<b>" not in entry and "<script>" not in entry and "javascript:x\"" not in entry
-    assert "A &lt;b&gt;bold&lt;/b&gt; group." in entry and "&lt;script&gt;alert(1)&lt;/script&gt;" in entry
-    assert "<em>*Stars* and [links](javascript:x) | pipes</em>" in entry  # text: never read as markdown
+    assert "<img" not in entry and "<script>" not in entry and "javascript:x\"" not in entry
+    assert "<img src=x onerror=alert(1)>" in html.unescape(entry) and "&lt;script&gt;alert(1)&lt;/script&gt;" in entry
+    assert "<i>*Stars* and [links](javascript:x) | pipes</i>" in entry  # text: never read as markdown
 
 
 # --------------------------------------------------------------------------- bodies
@@ -284,7 +281,7 @@ def test_section(fixture_refs: References) -> None:
     assert [re.search(r'id="([^"]+)"', line).group(1) for line in items] == [
         "ref-Example2021peer", "ref-Hickey2018guidance", "ref-Staniszewska2022coproduction"]
     assert items[0].endswith('<a href="../../references/#ref-Example2021peer">all pages citing this</a></li>')
-    assert "<em>Peer researchers in a community health project</em>" in items[0]  # markdown rendered
+    assert "<i>Peer researchers in a community health project</i>" in items[0]  # the processor's HTML
     assert fixture_refs.section([], "index.md") == ""
 
 

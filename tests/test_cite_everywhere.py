@@ -24,8 +24,9 @@ from test_build import make_project, mkdocs_build
 
 from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
-from coprod.cite.formats import FORMATS
+from coprod.cite.formats import FILES
 from coprod.cite.latex import latex_text
+from coprod.cite.processor import CITE_STYLES
 from coprod.pages.exports import REFERENCES_BIB, REFERENCES_JSON
 
 EVERYWHERE = FIXTURES / "bib" / "everywhere"
@@ -65,9 +66,14 @@ def reference_items(page: str) -> dict[str, str]:
 
 
 def cite_box(page: str) -> dict[str, str]:
-    blocks = re.findall(r'<pre><code id="cite-\d+" data-accessed-format="[a-z]+">(.*?)</code></pre>', page, re.DOTALL)
-    assert len(blocks) == len(FORMATS)
-    return {label: html.unescape(block) for label, block in zip(FORMATS, blocks)}
+    """label -> what a reader copies as text: each style (rendered as HTML by the CSL
+    processor), then each file format."""
+    styles = re.findall(r'<p class="coprod-cite__text" id="cite-\d+" data-accessed-format="[a-z]+">(.*?)</p>', page,
+                        re.DOTALL)
+    files = re.findall(r'<pre><code id="cite-\d+">(.*?)</code></pre>', page, re.DOTALL)
+    assert (len(styles), len(files)) == (len(CITE_STYLES), len(FILES))
+    texts = [text_of(block) for block in styles] + [html.unescape(block) for block in files]
+    return dict(zip((*CITE_STYLES, *FILES), texts))
 
 
 def highwire(page: str) -> list[tuple[str, str]]:
@@ -184,9 +190,10 @@ def test_the_head_metadata_names_people_as_the_page_does(outputs: dict[str, obje
 
 def test_each_cite_format_gives_the_title_and_the_same_initials(outputs: dict[str, object]) -> None:
     box = outputs["cite box"]
-    assert box["APA 7"].startswith(f"Dupont, J.-P., & van der Berg, A.-M. (2026, February 1). {TITLE} (Version 1.0).")
-    assert box["Harvard"].startswith(f"Dupont, Jean-Pierre and van der Berg, Anne-Marie (2026) {TITLE}.")
-    assert box["Vancouver"].startswith(f"Dupont JP, van der Berg AM. {TITLE} [Internet].")
+    # rendered by the CSL processor from the page's one CSL-JSON item
+    assert box["APA 7"].startswith(f"Dupont, J.-P., & van der Berg, A.-M. (2026, February 1). {TITLE}. ")
+    assert box["Harvard"].startswith(f"Dupont, J.-P. and van der Berg, A.-M. (2026) {TITLE}, ")
+    assert box["Vancouver"].startswith("Dupont JP, van der Berg AM. ") and f" {TITLE}. " in box["Vancouver"]
     for bibtex in (box["BibTeX"], outputs["cite.bib"]):
         entry = parse_string(bibtex, "bibtex").entries["coprod-reaching-half"]
         assert latex_text(entry.fields["title"]) == TITLE

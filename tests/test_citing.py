@@ -20,7 +20,8 @@ from conftest import ROOT, check_golden, make_evidence
 from pybtex.database import parse_string
 
 from coprod import __version__, site
-from coprod.cite.formats import ACCESSED, FORMATS, Citable, bibtex, csl_json, ris
+from coprod.cite.formats import ACCESSED, Citable, bibtex, csl_json, ris
+from coprod.pages.citing import render_citations
 
 GOLDEN = Path(__file__).parent / "golden" / "citing"
 CSL_SCHEMA = Path(__file__).parent / "golden" / "exports" / "csl-data.schema.json"  # the CSL project's (MIT)
@@ -42,17 +43,38 @@ def test_citation_strings_match_golden(build) -> None:
     for uri in ("case-studies/peer-researchers.md", "case-studies/learning-disability-panel.md",
                 "business-case/relationships-are-core.md", "principles/reciprocity.md", "how-to-cite.md"):
         citable = build.citables[uri]
-        for label in ("APA 7", "Harvard", "Vancouver"):
-            lines.append(f"{uri} | {label} | {FORMATS[label](citable)}")
+        for label, html in render_citations([citable])[citable.key].items():
+            lines.append(f"{uri} | {label} | {html}")
     check_golden(GOLDEN / "citations.txt", "\n".join(lines) + "\n")
 
 
 def test_authored_record_cites_its_authors() -> None:
+    """Rendered by the CSL processor: authors as people, the library as the site (APA prints
+    it once: it is not the author), the version's date, italics as HTML."""
     citable = Citable("case-studies/x.md", "coprod-x", "A title", "https://e.org/case-studies/x/", "case study",
                       "2026-01-15", "2026-03-01", "1.1", ("Smith, Ann Marie", "Peer Research Network"))
-    assert FORMATS["APA 7"](citable).startswith("Smith, A. M., & Peer Research Network. (2026, March 1). A title "
-                                                "(Version 1.1).")
-    assert FORMATS["Vancouver"](citable).startswith("Smith AM, Peer Research Network. A title [Internet].")
+    styles = render_citations([citable])["coprod-x"]
+    # APA title-cases a site's name: "Co-Production" (hyphenated words both capitalised)
+    assert re.match(r"Smith, A\. M\.,? &#38; Peer Research Network\. \(2026, March 1\)\. <i>A title</i>\. "
+                    r"Co-Production Evidence Library\. <a href=", styles["APA 7"]), styles["APA 7"]
+    # Citing Medicine: a part of a website names the site, then the part
+    assert styles["Vancouver"].startswith("Smith AM, Peer Research Network. Co-production Evidence Library "
+                                          "[Internet]. 2026")
+    assert "A title." in styles["Vancouver"]
+    assert f"(Accessed: {ACCESSED})" in styles["Harvard"]
+
+
+def test_library_is_the_author_once() -> None:
+    """A page the library wrote: the institution is the author, whole (never "Library, C."),
+    and no site name repeats it."""
+    citable = Citable("case-studies/x.md", "coprod-x", "A title", "https://e.org/case-studies/x/", "case study",
+                      "2026-01-15", "2026-03-01", "1.1")
+    styles = render_citations([citable])["coprod-x"]
+    assert styles["APA 7"].startswith("Co-production Evidence Library. (2026, March 1). <i>A title</i>. <a href=")
+    assert all(html.count("Co-production Evidence Library") == 1 for html in styles.values()), styles
+    item = json.loads(csl_json(citable))[0]
+    assert item["author"] == [{"literal": "Co-production Evidence Library"}] and "container-title" not in item
+    assert item["issued"] == {"date-parts": [[2026, 3, 1]]} and item["version"] == "1.1"
 
 
 def test_every_cite_box_parses(build) -> None:
@@ -60,13 +82,17 @@ def test_every_cite_box_parses(build) -> None:
         entries = parse_string(bibtex(citable), "bibtex").entries
         assert list(entries) == [citable.key], uri
         entry = entries[citable.key]
-        assert entry.fields["url"] == citable.url and entry.fields["version"] == citable.version
-        assert entry.fields["urldate"] == ACCESSED
+        assert entry.type == "online" and entry.fields["url"] == citable.url
+        assert entry.fields["version"] == citable.version and entry.fields["date"] == citable.date
         records = rispy.loads(ris(citable))
         assert len(records) == 1 and records[0]["title"] == citable.title and records[0]["urls"] == [citable.url]
-        assert records[0]["type_of_reference"] == "ELEC"
+        assert records[0]["type_of_reference"] == "ELEC" and records[0]["date"] == citable.date.replace("-", "/")
         item = json.loads(csl_json(citable))[0]
         assert item["URL"] == citable.url and item["type"] == "webpage"
+        day = [int(part) for part in citable.date.split("-")]
+        assert item["issued"] == {"date-parts": [day]}
+        for text in (bibtex(citable), ris(citable), csl_json(citable)):  # no placeholder in a file
+            assert ACCESSED not in text and "date accessed" not in text
 
 
 # Values a hostile contributor might write (issue 12, item 5): each must come back from every
@@ -128,7 +154,7 @@ def test_hostile_values_round_trip_as_one_record(index: int) -> None:
     entries = parse_string(bibtex(citable), "bibtex").entries
     assert list(entries) == ["coprod-x"]
     entry = entries["coprod-x"]
-    assert set(entry.fields) == {"title", "howpublished", "year", "month", "version", "url", "note", "urldate"}
+    assert set(entry.fields) == {"title", "organization", "date", "year", "month", "version", "url"}
     assert latex_text(entry.fields["title"]) == title
     assert entry.fields["url"] == citable.url
     assert [_person_text(p) for p in entry.persons["author"]] == list(authors)
@@ -143,9 +169,9 @@ def test_hostile_values_round_trip_as_one_record(index: int) -> None:
     assert len(items) == 1 and items[0]["title"] == title
     assert [f"{a['family']}, {a['given']}" if "family" in a else a["literal"] for a in items[0]["author"]] == \
         list(authors)
-    # The plain formats carry it on one line.
-    for label in ("APA 7", "Harvard", "Vancouver"):
-        assert "\n" not in FORMATS[label](citable) and "\u202e" not in FORMATS[label](citable)
+    # The styles, rendered by the processor, carry it on one line.
+    for html in render_citations([citable])["coprod-x"].values():
+        assert "\n" not in html and "\u202e" not in html
 
 
 def test_bibtex_url_and_key_cannot_close_their_field() -> None:
@@ -212,6 +238,7 @@ def test_metadata_read_by_real_consumers(built: Path, address: str) -> None:
     assert ld["isPartOf"]["name"] == "Co-production Evidence Library"
     graph = data["opengraph"][0]
     assert graph["og:url"] == cited and graph["og:title"] == ld["name"]
+    assert graph["@type"] == "website"  # og:type (extruct names it @type): Zotero's Embedded Metadata translator then saves a Web Page
     tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)"', html)
     names = {name for name, _ in tags}
     assert {"citation_title", "citation_author", "citation_publication_date", "citation_publisher"} <= names
@@ -275,3 +302,77 @@ def test_citation_cff_is_valid() -> None:
     result = subprocess.run([str(tool), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True,
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_second_processor_agrees_on_the_cite_boxes(built: Path, capsys) -> None:
+    """scripts/compare_citations.py renders the built site's citations with citeproc-py (the
+    processor the build does not use): the cite boxes agree in at least 95% in each style,
+    and every reference-list difference is one of citeproc-py's known defects."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compare_citations
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    compare_citations.main([str(built)])
+    out = capsys.readouterr().out
+    shares = dict(re.findall(r"^(.+?): \d+ of \d+ identical \((\d+)%\)$", out, re.MULTILINE))
+    assert {"APA 7, cite boxes", "Harvard, cite boxes", "Vancouver, cite boxes", "APA 7, /references/"} <= set(shares)
+    assert all(int(shares[f"{style}, cite boxes"]) >= 95 for style in ("APA 7", "Harvard", "Vancouver")), out
+    assert " other" not in out, out  # no difference of an unknown kind
+
+
+def test_one_date_per_version_on_every_route(build) -> None:
+    """Issue 21: a version 1.1 page gives the same date (its version's) in the box's item,
+    RIS, BibTeX, Highwire and JSON-LD's dateModified; JSON-LD keeps the first publication."""
+    from coprod.cite.head import head_tags
+
+    citable = build.citables["case-studies/learning-disability-panel.md"]
+    assert citable.version == "1.1" and citable.updated and citable.updated != citable.published
+    day = citable.updated
+    assert parse_string(bibtex(citable), "bibtex").entries[citable.key].fields["date"] == day
+    assert rispy.loads(ris(citable))[0]["date"] == day.replace("-", "/")
+    assert json.loads(csl_json(citable))[0]["issued"] == {"date-parts": [[int(p) for p in day.split("-")]]}
+    head = head_tags(citable, SITE_URL)
+    assert f'<meta name="citation_publication_date" content="{day.replace("-", "/")}">' in head
+    ld = extruct.extract(head, syntaxes=["json-ld"], uniform=True)["json-ld"][0]
+    assert ld["dateModified"] == day and ld["datePublished"] == citable.published and ld["version"] == "1.1"
+
+
+def test_headline_ends_at_a_word_and_name_is_whole() -> None:
+    from coprod.cite.head import HEADLINE_LIMIT, headline, json_ld
+
+    title = ("Young people on a research funder's panel assessing applications for a national adolescent "
+             "health study, with a very long tail")
+    cut = headline(title)
+    assert len(cut) <= HEADLINE_LIMIT and cut.endswith("…")
+    assert title.startswith(cut[:-1]) and not title[len(cut) - 1].isalnum()  # cut between words, not in one
+    assert headline("Short title") == "Short title"
+    citable = Citable("case-studies/x.md", "coprod-x", title, "https://e.org/case-studies/x/", "case study",
+                      "2026-01-15")
+    data = json.loads(json_ld(citable, SITE_URL).split("\n", 1)[1].rsplit("\n", 1)[0])
+    assert data["name"] == title and data["headline"] == cut
+
+
+def test_business_case_names_its_pdf(build) -> None:
+    from coprod.cite.head import highwire
+
+    tags = "\n".join(highwire(build.citables["business-case/index.md"]))
+    assert f'<meta name="citation_pdf_url" content="{SITE_URL}business-case/business-case.pdf">' in tags
+    assert "citation_pdf_url" not in "\n".join(highwire(build.citables["case-studies/peer-researchers.md"]))
+
+
+def test_without_the_processor_the_build_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
+    """No Node.js or no citeproc package: one clear error naming what to run, no traceback,
+    and no pages (nothing half-cited is published)."""
+    from coprod.cite import processor
+
+    monkeypatch.setattr(processor, "_MEMO", {})  # nothing answered from memory
+    monkeypatch.setattr(processor, "_SHARED", [])  # a process of its own
+    monkeypatch.setattr(processor, "citeproc_path", lambda: None)
+    root = tmp_path / "project"
+    make_evidence(root)
+    result = site.build(root, {"site_url": SITE_URL})
+    assert not result.ok and not result.pages
+    (problem,) = result.report.errors
+    assert problem.path == "pyproject.toml" and "citeproc" in problem.message
+    assert "python3 scripts/dev.py build" in problem.message

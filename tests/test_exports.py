@@ -117,7 +117,8 @@ def files(evidence: Library) -> dict[str, bytes]:
 def test_file_list(files: dict[str, bytes]) -> None:
     assert list(files) == [
         "data/case-studies.json", "data/case-studies.csv", "data/claims.json", "data/references.bib",
-        "data/references.json", "data/taxonomy.json", "data/schema/case-study.schema.json",
+        "data/references.json", "data/taxonomy.json", "data/schema/case-study.record.schema.json",
+        "data/schema/case-study.schema.json", "data/schema/claim.record.schema.json",
         "data/schema/claim.schema.json", "data/schema/common.schema.json", "data/schema/taxonomy.schema.json",
         "data/datapackage.json",
     ]
@@ -287,7 +288,7 @@ def test_csl_items(evidence: Library) -> None:
     assert chapter["page"] == "10-25" and chapter["editor"] == [{"family": "Ng", "given": "Ada"}]
     report = entry_to_csl("Hickey2018guidance", entries["Hickey2018guidance"])
     assert report["type"] == "report" and report["publisher"] == "INVOLVE"
-    assert report["author"] == [{"family": "Hickey", "given": "Gary"}]  # "and others" has no CSL form
+    assert report["author"][0] == {"family": "Hickey", "given": "Gary"} and len(report["author"]) == 3
     corporate = entry_to_csl("PARTNERS22020exploring", entries["PARTNERS22020exploring"])
     assert corporate["author"] == [{"literal": "The PARTNERS2 writing collective"}]
     assert corporate["type"] == "article-journal" and corporate["DOI"] == "10.1186/s40900-020-00224-3"
@@ -314,6 +315,27 @@ def test_taxonomy_json_is_the_taxonomy(evidence: Library, files: dict[str, bytes
     evidence.schemas["taxonomy"].validator.validate(data)
     source = strictyaml.load((evidence.root / "taxonomy.yml").read_text(encoding="utf-8")).data
     assert data == source
+
+
+@pytest.mark.parametrize("uri", ["data/case-studies.json", "data/claims.json"])
+def test_records_validate_as_published_against_the_schema_their_file_names(files: dict[str, bytes], uri: str) -> None:
+    """Issue 21: a reuser validates each record, url and body included, with nothing but
+    the published schemas (their $refs resolved among themselves)."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    schemas = [json.loads(content) for name, content in files.items() if name.startswith("data/schema/")]
+    registry = Registry().with_resources((schema["$id"], Resource.from_contents(schema)) for schema in schemas)
+    document = json.loads(files[uri])
+    named = json.loads(files["data/" + document["schema"]])
+    validator = Draft202012Validator(named, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert document["records"]
+    for record in document["records"]:
+        assert "url" in record and "body" in record
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)]
+        assert not errors, (record["id"], errors)
+    broken = dict(document["records"][0], unknown_field=1)
+    assert list(validator.iter_errors(broken)), "the schema still refuses a field it does not describe"
 
 
 def test_schemas_are_copied_byte_for_byte(evidence: Library, files: dict[str, bytes]) -> None:

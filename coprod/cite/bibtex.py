@@ -35,7 +35,7 @@ from coprod.checks.problems import Report
 from coprod.pages.urls import reference_anchor
 
 from .latex import escape_bare_percent, latex_text
-from .names import MONTHS
+from .names import MONTHS, Name
 
 MAX_FILE_BYTES = 1024 * 1024
 """The largest references.bib read (the library's is under 50 KB). Every entry is rendered
@@ -734,6 +734,8 @@ class _Loader:
             ok = self.check_doi(chunk.line, key, fields["doi"]) and ok
         if "url" in fields:
             ok = self.check_url(chunk.line, key, fields["url"]) and ok
+        if "title" in fields:
+            self.check_title_case(chunk.line, key, fields["title"])
         for name, value in fields.items():
             if name in ("doi", "url"):
                 continue
@@ -750,7 +752,36 @@ class _Loader:
                 self.error(chunk.line, where, f"no markup in names ({_some(found)})", "write the name as it is printed")
                 ok = False
             ok = self.check_name_commas(chunk.line, where, role, people) and ok
+            ok = self.check_others(chunk.line, where, role, people) and ok
         return ok
+
+    def check_title_case(self, line: int, key: str, raw: str) -> None:
+        """A warning for a title in Title Case: APA 7, the site's style, wants sentence case
+        (a capital for the first word, the first word after a colon, and proper nouns), and
+        the processor prints a title as written. Braced words are taken as proper nouns."""
+        capitalised = title_case_words(raw)
+        if capitalised:
+            self.warning(line, f"{_where(key)}.title",
+                         f"the title is in Title Case ({_some(capitalised)} capitalised); the site's style (APA 7) "
+                         "writes titles in sentence case",
+                         "capitalise only the first word, the first word after a colon and proper nouns, and brace "
+                         "proper nouns so no style lowers them: title = {Working with {NHS} trusts in {Bradford}: "
+                         "A guide}")
+
+    def check_others(self, line: int, where: str, role: str, people: list[Person]) -> bool:
+        """BibTeX's "and others" has no form in CSL (what every reference manager and the
+        site's processor read): it would print an incomplete list as if it were whole, or
+        "& others". A reference list names every author (APA lists up to 20; the style
+        shortens it, never the file)."""
+        if not any(Name.from_person(person).others for person in people):
+            return True
+        named = sum(1 for person in people if not Name.from_person(person).others)
+        self.error(line, where,
+                   f"'and others' after {named} name{'s' if named != 1 else ''}: a reference names every "
+                   f"{role.lower()} (the citation style shortens a long list, not the file)",
+                   f"write every {role.lower()} from the source, as {role.lower()} = "
+                   "{Family, Given and Family, Given and ...}; the publisher's page or the DOI record lists them")
+        return False
 
     def check_name_commas(self, line: int, where: str, role: str, people: list[Person]) -> bool:
         """"Ann B. Cee, Dee E. Eff, Gee H. Eye" is one person to BibTeX ("Last, Jr, First"):
@@ -883,6 +914,41 @@ class _CollectingParser(Parser):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "nor", "per", "the", "to", "via", "vs", "with"])
+_WORD = re.compile(r"[^\s]+")
+
+
+def title_case_words(raw: str) -> list[str]:
+    """The words of a .bib ``title`` that make it Title Case: capitalised words that
+    sentence case would write in lower case (not the first word, not the first after a
+    colon or full stop, not a braced word, an acronym or a word with a capital inside, such
+    as "PhD"). Empty unless three or more such words are found and they are most of the
+    words that could be either."""
+    text = re.sub(r"\{[^{}]*\}", " {} ", raw)  # braced: protected, a proper noun
+    capitalised, lower = [], 0
+    start = True
+    for match in _WORD.finditer(text):
+        word = match.group()
+        bare = word.strip("\"'“”‘’()[],;.!?")
+        if start or not bare or "{" in word:
+            start = word.endswith((":", ".", "?", "!"))
+            continue
+        start = word.endswith((":", ".", "?", "!"))
+        letters = re.sub(r"[^A-Za-z\-]", "", bare)
+        if not letters or letters.lower() in _SMALL_WORDS:
+            continue
+        first = letters.split("-")[0]
+        if not first or len(first) < 2:
+            continue
+        if first[0].isupper() and first[1:].islower():
+            capitalised.append(bare)
+        elif first.islower():
+            lower += 1
+    if len(capitalised) >= 3 and len(capitalised) > 2 * lower:
+        return capitalised
+    return []
 
 
 def _where(key: str) -> str:

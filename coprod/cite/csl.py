@@ -6,7 +6,9 @@ LaTeX in text fields is decoded to Unicode by the pages' own decoder
 in the JSON-LD and in every cite file (a bare ``%`` included); DOIs and URLs
 are copied as they are. A name in double braces (``{{The PARTNERS2 writing collective}}``,
 read by pybtex as one braced last name) is a corporate author and becomes ``{"literal": ...}``.
-BibTeX's ``and others`` has no CSL-JSON form and is left out.
+BibTeX's ``and others`` has no CSL-JSON form: the validator asks for every name instead
+(:meth:`coprod.cite.bibtex._Loader.check_others`). ``howpublished`` (or a report's
+``type``) is the item's ``genre``, which styles show as a description ("[Blog post]").
 """
 
 from __future__ import annotations
@@ -68,8 +70,9 @@ def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
     kind = entry.type.lower()
     fields = {name.lower(): value for name, value in entry.fields.items()}
     item: dict[str, Any] = {"id": key, "type": _csl_type(kind, fields)}
-    if kind in GENRES:
-        item["genre"] = GENRES[kind]
+    genre = _first(fields, ("type", "howpublished")) or GENRES.get(kind, "")
+    if genre:
+        item["genre"] = genre  # what the page shows as a description: "[Blog post]", "[Report of ...]"
     for role in ("author", "editor"):
         names = [name for person in entry.persons.get(role, []) if (name := person_to_csl(person))]
         if names:
@@ -134,6 +137,9 @@ def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
     month = _month(fields.get("month", ""))
     if month:
         parts.append(month)
+        day = latex_text(fields.get("day", "")).strip()
+        if day.isdigit() and 1 <= int(day) <= 31:
+            parts.append(int(day))
     return {"date-parts": [parts]}
 
 

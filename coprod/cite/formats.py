@@ -1,9 +1,10 @@
-"""'Cite this page': the same facts about a page written in six citation formats.
-
-Each format is a template that reads like its output, with optional parts in ``[...]``
-dropped when their field is empty (in the spirit of pybtex's styles). The reader's access
-date is not known at build time: formats that carry one show :data:`ACCESSED`, which the
-page's script replaces with today's date (and which stays readable without JavaScript).
+"""'Cite this page': what a citation of one page says (:class:`Citable`), the page as one
+CSL-JSON item (:func:`citable_item`, which a CSL processor renders in each style of the
+cite box, see :mod:`coprod.cite.processor`), and the files reference managers import
+(BibTeX, RIS, CSL-JSON), written from the same facts. The reader's access date is not
+known at build time: the styles that print one show :data:`ACCESSED`, which the page's
+script replaces with today's date (and which stays readable without JavaScript); no file
+carries it.
 
 What a reader copies must be exactly one record with the text as written, whatever a
 contributor typed: every value is made one line first (:func:`one_line`: control and
@@ -23,7 +24,7 @@ from datetime import date
 from urllib.parse import quote
 
 from ..checks.controls import CONTROL_CHARACTERS
-from .names import MONTHS, Name
+from .names import Name
 
 LIBRARY = "Co-production Evidence Library"
 ACCESSED = "[date accessed]"
@@ -46,6 +47,7 @@ class Citable:
     licence: str = "CC-BY-4.0"
     keywords: tuple[str, ...] = ()
     references: tuple[dict, ...] = field(default=(), compare=False)  # CSL-JSON items it cites
+    pdf: str = ""  # the absolute address of the page as a PDF, if it has one
 
     @property
     def date(self) -> str:
@@ -87,47 +89,29 @@ def _d(value: str) -> date | None:
         return None
 
 
-def _join_apa(names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + ", & " + names[-1]
+def citable_item(c: Citable, accessed: bool = False) -> dict:
+    """The page as one CSL-JSON item: what every route cites (the cite box's styles, the
+    CSL-JSON file, and the BibTeX and RIS files written from the same facts).
 
-
-def _join_harvard(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _sentence_end(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def apa(c: Citable) -> str:
-    """APA 7, a web page that changes over time: retrieval date included."""
+    A ``webpage`` whose author is the page's authors or, for most pages, the library as an
+    institution (``{"literal": ...}``, never split into a person's names); the library is
+    the ``container-title`` only when it is not the author already (APA would print it
+    twice). ``issued`` is the date of this version, ``version`` its number. The reader's
+    access date is not known at build time: ``accessed=True`` gives :data:`ACCESSED` as a
+    literal date, which the page's script replaces with today's date."""
     c = clean(c)
     d = _d(c.date)
-    when = f"{d.year}, {MONTHS[d.month - 1]} {d.day}" if d else "n.d."
-    version = f" (Version {c.version})" if c.version else ""
-    who = _join_apa([n.reference for n in c.names])
-    site = f" {LIBRARY}." if c.authors else ""  # APA leaves out a site name that is also the author
-    return f"{_sentence_end(who)} ({when}). {c.title}{version}.{site} Retrieved {ACCESSED}, from {c.url}"
-
-
-def harvard(c: Citable) -> str:
-    c = clean(c)
-    who = _join_harvard([n.family_given for n in c.names])
-    version = f" Version {c.version}." if c.version else ""
-    return f"{who} ({c.year}) {_sentence_end(c.title)}{version} {LIBRARY}. Available at: {c.url} (Accessed: {ACCESSED})."
-
-
-def vancouver(c: Citable) -> str:
-    c = clean(c)
-    d = _d(c.date)
-    who = ", ".join(n.vancouver for n in c.names)
-    updated = f" [updated {d.year} {MONTHS[d.month - 1][:3]} {d.day}; cited {ACCESSED}]" if d else f" [cited {ACCESSED}]"
-    version = f" Version {c.version}." if c.version else ""
-    published = _d(c.published)
-    year = published.year if published else ""
-    return f"{who}. {c.title} [Internet].{version} {LIBRARY}; {year}{updated}. Available from: {c.url}"
+    item: dict = {"id": c.key, "type": "webpage", "title": c.title, "author": [n.csl() for n in c.names]}
+    if c.authors:
+        item["container-title"] = LIBRARY
+    if c.version:
+        item["version"] = c.version
+    if d:
+        item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
+    item["URL"] = c.url
+    if accessed:
+        item["accessed"] = {"literal": ACCESSED}
+    return item
 
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_])")
@@ -165,69 +149,54 @@ def _bibtex_url(url: str) -> str:
     return _URL_UNSAFE_RE.sub(lambda m: quote(m.group(), safe=""), url)
 
 
-def bibtex(c: Citable, accessed: bool = True) -> str:
+def bibtex(c: Citable) -> str:
+    """BibLaTeX's ``@online`` (which Zotero's BibTeX import reads as a Web Page), with the
+    version's full ``date`` and ``year``/``month`` for BibTeX styles that know no ``date``.
+    No access date: the reader's reference manager records its own."""
     c = clean(c)
     d = _d(c.date)
     authors = " and ".join(_bibtex_person(n) for n in c.names)
     fields = [
-        ("author", authors if c.authors else "{" + LIBRARY + "}"),
+        ("author", authors),
         ("title", "{" + _bibtex_value(c.title) + "}"),
-        ("howpublished", _bibtex_value(LIBRARY)),
+        ("organization" if c.authors else "", _bibtex_value(LIBRARY)),
+        ("date", d.isoformat() if d else ""),
         ("year", str(d.year) if d else ""),
         ("month", str(d.month) if d else ""),
         ("version", _bibtex_value(c.version)),
         ("url", _bibtex_url(c.url)),
-        ("note", f"Version {_bibtex_value(c.version)}" if c.version else ""),
-        ("urldate", ACCESSED if accessed else ""),
     ]
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-    return f"@misc{{{_KEY_UNSAFE_RE.sub('-', c.key)},\n{body}\n}}\n"
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if name and value)
+    return f"@online{{{_KEY_UNSAFE_RE.sub('-', c.key)},\n{body}\n}}\n"
 
 
-def ris(c: Citable, accessed: bool = True) -> str:
+def ris(c: Citable) -> str:
     """RIS: one ``TAG  - value`` line each. Values are one line (see :func:`clean`), so none
-    can end the record or start a tag of its own."""
+    can end the record or start a tag of its own. ``ELEC`` is a web page to Zotero, EndNote
+    and Mendeley; ``AU`` an institution is written whole (a reference manager keeps a name
+    without a comma as one field). No access date: the reader's software records its own."""
     c = clean(c)
     d = _d(c.date)
     lines = [("TY", "ELEC")]
     lines += [("AU", a) for a in c.people]
-    lines += [("TI", c.title), ("T2", LIBRARY), ("PB", LIBRARY)]
+    lines += [("TI", c.title)]
+    if c.authors:
+        lines.append(("T2", LIBRARY))
     if d:
         lines += [("PY", str(d.year)), ("DA", f"{d.year}/{d.month:02d}/{d.day:02d}")]
     if c.version:
         lines.append(("ET", c.version))
     lines.append(("UR", c.url))
-    if accessed:
-        lines.append(("Y2", ACCESSED))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
 
 
-def csl_json(c: Citable, accessed: bool = True) -> str:
-    c = clean(c)
-    d = _d(c.date)
-    item: dict = {
-        "id": c.key,
-        "type": "webpage",
-        "title": c.title,
-        "author": [n.csl() for n in c.names],
-        "container-title": LIBRARY,
-        "publisher": LIBRARY,
-        "URL": c.url,
-    }
-    if d:
-        item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
-    if c.version:
-        item["version"] = c.version
-    if accessed:
-        item["accessed"] = {"raw": ACCESSED}
-    return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
+def csl_json(c: Citable) -> str:
+    """The page's CSL-JSON item (:func:`citable_item`), as a one-item list."""
+    return json.dumps([citable_item(c)], indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS = {  # label -> function; the order the cite box shows them
-    "APA 7": apa,
-    "Harvard": harvard,
-    "Vancouver": vancouver,
+FILES = {  # label -> writer: the formats a reference manager imports, after the styles
     "BibTeX": bibtex,
     "RIS": ris,
     "CSL-JSON": csl_json,

@@ -34,8 +34,8 @@ def highwire(c: Citable) -> list[str]:
     tags = [_meta("citation_title", c.title)]
     tags += [_meta("citation_author", author) for author in c.people]
     tags += [
-        _meta("citation_publication_date", _slashes(c.published)),
-        _meta("citation_online_date", _slashes(c.date)),
+        _meta("citation_publication_date", _slashes(c.date)),  # this version's, as every citation gives
+        _meta("citation_online_date", _slashes(c.published)),
         _meta("citation_publisher", LIBRARY),
         _meta("citation_abstract_html_url", c.url),
         _meta("citation_fulltext_html_url", c.url),
@@ -43,6 +43,8 @@ def highwire(c: Citable) -> list[str]:
     ]
     if c.keywords:
         tags.append(_meta("citation_keywords", "; ".join(c.keywords)))
+    if c.pdf:
+        tags.append(_meta("citation_pdf_url", c.pdf))
     for item in c.references:
         parts = [f"citation_title={item.get('title', '')}"]
         parts += [f"citation_author={Name.from_csl(a).family_given}" for a in item.get("author", [])[:3]]
@@ -57,7 +59,9 @@ def highwire(c: Citable) -> list[str]:
 
 def open_graph(c: Citable) -> list[str]:
     tags = [
-        _meta("og:type", "article", "property"),
+        # "website": Zotero's Embedded Metadata translator (what the Connector runs) then saves
+        # a Web Page; with "article" it guessed a journal article (measured in issue 21)
+        _meta("og:type", "website", "property"),
         _meta("og:title", c.title, "property"),
         _meta("og:url", c.url, "property"),
         _meta("og:site_name", LIBRARY, "property"),
@@ -77,7 +81,7 @@ def json_ld(c: Citable, site_url: str) -> str:
         "url": c.url,
         "identifier": c.url,
         "name": c.title,
-        "headline": c.title[:110],
+        "headline": headline(c.title),
         "version": c.version,
         "datePublished": c.published,
         "dateModified": c.date,
@@ -97,6 +101,21 @@ def json_ld(c: Citable, site_url: str) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+HEADLINE_LIMIT = 110  # characters: Google's limit for an article's headline
+
+
+def headline(title: str, limit: int = HEADLINE_LIMIT) -> str:
+    """``title`` if it fits in ``limit`` characters, else cut at the last word that fits,
+    with an ellipsis (``name`` carries the full title)."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space > 0:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–—-") + "…"
 
 
 def description_tag(c: Citable) -> str:

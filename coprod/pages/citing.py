@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 
 from .. import __version__
 from ..cite.csl import entry_to_csl
-from ..cite.formats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
+from ..cite.formats import ACCESSED, FILES, LIBRARY, Citable, bibtex, citable_item, ris
+from ..cite.processor import CITE_STYLES, Processor, shared_processor
+from ..cite.references import entry_html
 from ..model import Library, Record
 from ..render.markup import esc, esc_lines
+from ..render.pdf import PDF_URI
 from ..render.text import md_escape
 from . import Page, urls
 
@@ -19,9 +22,9 @@ HOW_TO_CITE = "how-to-cite.md"
 WHATS_NEW = "whats-new.md"
 FEED = "feed.xml"
 MANIFEST = "urls.txt"
-# how each format writes the reader's access date (the page script fills it in)
-ACCESS_FORMATS = {"APA 7": "us", "Harvard": "uk", "Vancouver": "vancouver", "BibTeX": "iso", "RIS": "ris",
-                  "CSL-JSON": "iso"}
+# how each style writes the reader's access date in its locale (the page script fills it in)
+ACCESS_FORMATS = {"APA 7": "us", "Harvard": "us", "Vancouver": "vancouver"}
+_RIGHT_INLINE = re.compile(r'<div class="csl-right-inline">(.*?)</div>', re.DOTALL)
 
 
 def absolute(site_url: str, uri: str) -> str:
@@ -59,9 +62,10 @@ def page_citable(uri: str, title: str, library: Library, site_url: str, descript
     """A page made from many records (a term page, the business case): cited by the
     library's version and the date of its latest change."""
     when = library_date(library)
+    pdf = absolute(site_url, PDF_URI) if uri == urls.BUSINESS_CASE else ""
     return Citable(uri=uri, key="coprod-" + urls.slug(uri.removesuffix(".md").removesuffix("/index")),
                    title=title, url=absolute(site_url, uri), kind="page", published=when, updated="",
-                   version=__version__, description=description)
+                   version=__version__, description=description, pdf=pdf)
 
 
 def library_citable(library: Library, site_url: str) -> Citable:
@@ -76,18 +80,43 @@ def download_uri(uri: str, extension: str) -> str:
     return f"{folder}/cite.{extension}" if folder else f"cite.{extension}"
 
 
-def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page") -> str:
-    """A "Cite this page" section: each format in a block with a copy button (shown by the
-    page script), the access date filled in by the script, and the file downloads."""
+def render_citations(citables: list[Citable], processor: Processor | None = None) -> dict[str, dict[str, str]]:
+    """Each citable's citation as HTML in each style of the cite box, rendered by the CSL
+    processor, each page alone (a page's citation does not depend on the others): key ->
+    {label: HTML}. A numbered style's number (Vancouver's "1.") is left out: the box cites
+    one page, not a list."""
+    processor = processor or shared_processor()
+    items = [citable_item(c, accessed=True) for c in citables]
+    unique = list({item["id"]: item for item in items}.values())
+    out: dict[str, dict[str, str]] = {item["id"]: {} for item in unique}
+    for label, style in CITE_STYLES.items():
+        for key, rendered in processor.each(style, unique).items():
+            inline = _RIGHT_INLINE.search(rendered)
+            out[key][label] = inline.group(1).strip() if inline else entry_html(rendered)
+    return out
+
+
+def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = "Cite this page") -> str:
+    """A "Cite this page" section: each style's citation (``styles``: label -> the
+    processor's HTML, see :func:`render_citations`) as rich text, then each file format as
+    text, each with a copy button (shown by the page script, which copies a style as rich
+    text and plain text), the access date filled in by the script, and the file downloads."""
     blocks = []
-    for index, (label, render) in enumerate(FORMATS.items()):
+    for index, (label, html) in enumerate(styles.items()):
         code_id = f"cite-{index}"
         blocks.append(
             f'<p class="coprod-cite__label"><strong>{esc(label)}</strong> '
             f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
             f'Copy {esc(label)}</button></p>\n'
-            f'<pre><code id="{code_id}" data-accessed-format="{ACCESS_FORMATS[label]}">'
-            f'{esc_lines(render(c).rstrip())}</code></pre>')
+            f'<p class="coprod-cite__text" id="{code_id}" data-accessed-format="{ACCESS_FORMATS.get(label, "iso")}">'
+            f'{html}</p>')
+    for index, (label, render) in enumerate(FILES.items(), start=len(styles)):
+        code_id = f"cite-{index}"
+        blocks.append(
+            f'<p class="coprod-cite__label"><strong>{esc(label)}</strong> '
+            f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
+            f'Copy {esc(label)}</button></p>\n'
+            f'<pre><code id="{code_id}">{esc_lines(render(c).rstrip())}</code></pre>')
     files = ""
     if downloads:
         files = ('<p>Download the citation: <a href="cite.bib" download>BibTeX file (cite.bib)</a> · '
@@ -95,16 +124,17 @@ def cite_box(c: Citable, downloads: bool = True, heading: str = "Cite this page"
     note = (f"<p>This page is version {esc(c.version or __version__)} of {esc(c.date or 'n.d.')}. "
             f"Its address never changes. Where a citation shows {esc(ACCESSED)}, put the date you read it "
             "(with JavaScript on, today's date is filled in).</p>")
+    count = len(styles) + len(FILES)
     # folded by default: the page's "Cite this page" button and the heading lead here
     return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"
-            f"<summary data-pagefind-ignore>Show the citation in {len(FORMATS)} formats, and the files</summary>\n" + "\n".join(blocks)
-            + f"\n{files}</details>\n</div>\n")
+            f"<summary data-pagefind-ignore>Show the citation in {count} formats, and the files</summary>\n"
+            + "\n".join(blocks) + f"\n{files}</details>\n</div>\n")
 
 
 def download_pages(c: Citable, aliases: tuple[str, ...] = ()) -> list[Page]:
     """The citation files beside a page, and beside each of its old addresses (a file
     cannot redirect, so an old address serves the current citation)."""
-    files = {"bib": bibtex(c, accessed=False).encode("utf-8"), "ris": ris(c, accessed=False).encode("utf-8")}
+    files = {"bib": bibtex(c).encode("utf-8"), "ris": ris(c).encode("utf-8")}
     folders = [c.uri, *(posixpath.join(posixpath.dirname(c.uri), f"{alias}.md") for alias in aliases)]
     return [Page(download_uri(uri, ext), content, title=ext) for uri in folders for ext, content in files.items()]
 
@@ -220,9 +250,11 @@ def _stamp(day: str) -> datetime:
 
 def how_to_cite_page(library: Library, site_url: str) -> Page:
     c = library_citable(library, site_url)
+    styles = render_citations([c])[c.key]
     text = ("# How to cite\n\nEvery case study, claim and list in the library can be cited. Each page has a "
-            "**Cite this page** section at its end in six formats, with its version and date, and BibTeX and RIS "
+            "**Cite this page** section at its end in six formats (APA, Harvard and Vancouver rendered by a CSL "
+            "processor with the official styles, then BibTeX, RIS and CSL-JSON), with its version and date, and BibTeX and RIS "
             "files to download. Page addresses never change: a renamed page keeps redirecting from its old "
             "address.\n\nWhen you cite a case study, please also cite the sources it is written from; they are "
-            "listed on its page.\n\n" + cite_box(c, downloads=True, heading="Cite the library as a whole"))
+            "listed on its page.\n\n" + cite_box(c, styles, downloads=True, heading="Cite the library as a whole"))
     return Page(HOW_TO_CITE, text, title="How to cite")

@@ -116,12 +116,40 @@ def is_private(schema: Schema, pattern: tuple) -> bool:
     return bool((schema.field_schema(pattern) or {}).get("x-private"))
 
 
+RECORD_KINDS = ("case-study", "claim")  # the kinds exported as records (case-studies.json, claims.json)
+
+
+def record_schema_name(kind: str) -> str:
+    """``case-study.schema.json`` -> ``case-study.record.schema.json``: the schema of an exported record."""
+    return SCHEMA_FILES[kind].removesuffix(".schema.json") + ".record.schema.json"
+
+
+def record_schema(evidence: Library, kind: str) -> bytes:
+    """The JSON Schema of one record as ``/data/`` publishes it: the evidence's schema of its
+    front matter (same fields, same ``$ref``s to the schemas beside it) with the two fields
+    the export adds, ``url`` and ``body``. So every exported record validates against the
+    schema its file names."""
+    name = SCHEMA_FILES[kind]
+    data = json.loads((evidence.root / "schema" / name).read_bytes())
+    if isinstance(data.get("$id"), str):
+        data["$id"] = data["$id"].removesuffix(name) + record_schema_name(kind)
+    data["title"] = f"{data.get('title', kind)}, as published in /data/"
+    data["description"] = (f"One record of /data/: the front matter described by {name}, without its private "
+                           "fields, with its page's address (url) and its Markdown text (body).")
+    properties = data.setdefault("properties", {})
+    properties["url"] = {"type": "string", "pattern": "^/", "description": "The address of the record's page on "
+                         "this site, from the site's root."}
+    properties["body"] = {"type": "string", "description": "The record's text in Markdown; a citation is written "
+                          "[@key] with a key of references.bib."}
+    return _json_bytes(data)
+
+
 def records_json(evidence: Library, kind: str) -> bytes:
     schema = evidence.schemas[kind]
     records = [record_object(schema, record) for record in exported(evidence, kind)]
     document = {
         "title": schema.schema.get("title", kind),
-        "schema": f"schema/{SCHEMA_FILES[kind]}",
+        "schema": f"schema/{record_schema_name(kind)}",
         "default_licence": default_licence(schema),
         "count": len(records),
         "records": records,
@@ -158,9 +186,12 @@ def _term_object(term: Any) -> dict[str, Any]:
 
 
 def schema_files(evidence: Library) -> list[tuple[str, bytes]]:
-    """Every ``*.schema.json`` of the evidence folder, byte for byte, by name."""
+    """Every ``*.schema.json`` of the evidence folder, byte for byte, by name, and the
+    schema of each exported record (:func:`record_schema`)."""
     folder = evidence.root / "schema"
-    return [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.schema.json"))]
+    files = [(path.name, path.read_bytes()) for path in folder.glob("*.schema.json")]
+    files += [(record_schema_name(kind), record_schema(evidence, kind)) for kind in RECORD_KINDS]
+    return sorted(files)
 
 
 # ---------------------------------------------------------------------------------------
@@ -528,7 +559,8 @@ All files are UTF-8. The records are sorted by `id` and the references by key.
 `case-studies.json` and `claims.json` each hold one object:
 
 - `title`: what the records are;
-- `schema`: the JSON Schema the records follow, relative to this folder;
+- `schema`: the JSON Schema each record follows, relative to this folder (the evidence's
+  schema with `url` and `body` added);
 - `default_licence`: the licence of a record that does not name one;
 - `count`: the number of records;
 - `records`: the records. Each has the fields described in the codebook below, named and
@@ -536,7 +568,7 @@ All files are UTF-8. The records are sorted by `id` and the references by key.
   site (from the site's root), and `body`, its text in Markdown, where a citation is written
   `[@key]` with a key of `references.bib`.
 
-Each record validates against its schema once `url` and `body` are taken out.
+Each record validates against the schema its file names.
 
 ### CSV
 

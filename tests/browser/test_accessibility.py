@@ -151,3 +151,14 @@ def test_every_image_has_alt_text(page) -> None:
         if found:
             missing[path] = found
     assert not missing, f"images without alt text: {missing}"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_axe_cite_box_open(page, scheme: str) -> None:
+    """Issue 21: the cite box's styles are rich text (italics, links) rendered by the CSL
+    processor; opened, in both colour schemes, they pass as the rest of the page does."""
+    page.goto("/case-studies/partners2-mental-health/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("s => { document.body.setAttribute('data-md-color-scheme', s); "
+                  "document.querySelector('.coprod-cite details').open = true; }", scheme)
+    assert_no_serious_violations(page)

@@ -1,6 +1,8 @@
 /* "Cite this page": fill in the reader's access date and show the copy buttons.
    Plain JavaScript, no requests. Without it the citations stay readable, with
-   "[date accessed]" where the reader writes the date. */
+   "[date accessed]" where the reader writes the date. A style's citation (rendered by the
+   CSL processor, with its italics) is copied as rich text and as plain text, so a word
+   processor keeps the italics and a plain text field gets the words; a file format as text. */
 (function () {
   "use strict";
   var PLACEHOLDER = "[date accessed]";
@@ -21,11 +23,29 @@
   }
 
   function fillDates(root, today) {
-    var codes = root.querySelectorAll("code[data-accessed-format]");
-    for (var i = 0; i < codes.length; i++) {
-      var code = codes[i];
-      code.textContent = code.textContent.split(PLACEHOLDER).join(formatDate(today, code.getAttribute("data-accessed-format")));
+    var blocks = root.querySelectorAll("[data-accessed-format]");
+    for (var i = 0; i < blocks.length; i++) {
+      var when = formatDate(today, blocks[i].getAttribute("data-accessed-format"));
+      // text nodes only: the citation's markup (italics, links) stays as the processor wrote it
+      var walker = document.createTreeWalker(blocks[i], NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.nodeValue.indexOf(PLACEHOLDER) !== -1) {
+          node.nodeValue = node.nodeValue.split(PLACEHOLDER).join(when);
+        }
+      }
     }
+  }
+
+  function copy(target) {
+    var text = target.textContent;
+    if (target.tagName !== "CODE" && window.ClipboardItem) {
+      var item = new ClipboardItem({
+        "text/html": new Blob([target.innerHTML], { type: "text/html" }),
+        "text/plain": new Blob([text], { type: "text/plain" })
+      });
+      return navigator.clipboard.write([item]).catch(function () { return navigator.clipboard.writeText(text); });
+    }
+    return navigator.clipboard.writeText(text);
   }
 
   function enableCopy(root) {
@@ -38,7 +58,7 @@
         var label = button.textContent;
         button.hidden = false;
         button.addEventListener("click", function () {
-          navigator.clipboard.writeText(target.textContent).then(function () {
+          copy(target).then(function () {
             button.textContent = "Copied";
             setTimeout(function () { button.textContent = label; }, 2000);
           });
