@@ -126,8 +126,8 @@ def record_schema_name(kind: str) -> str:
 
 def record_schema(evidence: Library, kind: str) -> bytes:
     """The JSON Schema of one record as ``/data/`` publishes it: the evidence's schema of its
-    front matter (same fields, same ``$ref``s to the schemas beside it) with the two fields
-    the export adds, ``url`` and ``body``. So every exported record validates against the
+    front matter (same fields, same ``$ref``s to the schemas beside it) with the fields the
+    export adds: the worked-out ``x-computed`` fields, ``url`` and ``body``. So every exported record validates against the
     schema its file names."""
     name = SCHEMA_FILES[kind]
     data = json.loads((evidence.root / "schema" / name).read_bytes())
@@ -135,8 +135,11 @@ def record_schema(evidence: Library, kind: str) -> bytes:
         data["$id"] = data["$id"].removesuffix(name) + record_schema_name(kind)
     data["title"] = f"{data.get('title', kind)}, as published in /data/"
     data["description"] = (f"One record of /data/: the front matter described by {name}, without its private "
-                           "fields, with its page's address (url) and its Markdown text (body).")
+                           "fields, with the values worked out from it (x-computed), its page's address (url) and its "
+                           "Markdown text (body).")
     properties = data.setdefault("properties", {})
+    for name, notes in data.get("x-computed", {}).items():  # worked out and exported beside the front matter
+        properties[name] = {"type": "string", "description": notes.get("description", "")}
     properties["url"] = {"type": "string", "pattern": "^/", "description": "The address of the record's page on "
                          "this site, from the site's root."}
     properties["body"] = {"type": "string", "description": "The record's text in Markdown; a citation is written "
