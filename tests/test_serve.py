@@ -123,6 +123,7 @@ def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_
     finally:
         output = stop(server)
     assert "Traceback" not in output
+    assert "'dirty' build" not in output and "WARNING" not in output, output  # nothing that reads as wrong
     changed = [line for line in output.splitlines() if "Rebuild: " in line]
     assert changed, output
     counts = [int(line.split("Rebuild: ", 1)[1].split(" of ")[0]) for line in changed]
