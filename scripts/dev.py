@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Set up the project and run it, with nothing but Python 3.11+.
 
+    python3 scripts/dev.py check   # validate the evidence and build the site, both strict (about a minute)
     python3 scripts/dev.py serve   # check the evidence, build the site and serve it
     python3 scripts/dev.py build   # build the site into site/ (strict: warnings fail)
-    python3 scripts/dev.py test    # run every test
+    python3 scripts/dev.py test    # run every test (several minutes; the pull request runs them too)
 
 The first run makes a virtual environment in .venv and installs the pinned dependencies
 from pyproject.toml; later runs reinstall only when pyproject.toml changes.
@@ -145,11 +146,34 @@ def run(*args: str, interactive: bool = False) -> int:
     return 128 - code if code < 0 else code  # killed by signal N: exit 128 + N, as a shell reports it
 
 
+def check(output_format: str) -> int:
+    """The contributor's check: the validator and the build, warnings fatal, as the pull
+    request's first job runs them. The build runs only when the evidence is valid (it would
+    stop on the same problems)."""
+    started = time.monotonic()
+    print("1/2 Validating the evidence (warnings fatal) ...", flush=True)
+    code = run("scripts/validate.py", "--strict", "--format", output_format)
+    if code:
+        print("Fix the problems above, then run  python3 scripts/dev.py check  again.", flush=True)
+        return code
+    print("2/2 Building the site into site/ (warnings fatal) ...", flush=True)
+    code = run("-m", "mkdocs", "build", "--strict")
+    if code:
+        return code
+    print(f"Checked in {time.monotonic() - started:.0f} s: the evidence is valid and the site builds "
+          "(python3 scripts/dev.py serve shows it).", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script is what tells an old Python to upgrade
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     parser = argparse.ArgumentParser(prog="dev.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    checking = sub.add_parser("check", help="validate the evidence and build the site, both strict: what a contributor "
+                           "runs before a pull request (about a minute once set up)")
+    checking.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="how the validator prints problems (github: pull-request annotations)")
     serve = sub.add_parser("serve", help="check the evidence, build the site and serve it")
     serve.add_argument("--address", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
     sub.add_parser("build", help="build the site into site/ with warnings fatal")
@@ -163,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         ensure_isolated_tools()
         return run("-m", "pytest", *extra, interactive=True)
     ensure_environment("")
+    if args.command == "check":
+        return check(args.format)
     if args.command == "build":
         return run("-m", "mkdocs", "build", "--strict")
     print(f"Serving on http://{args.address}/ (Ctrl+C to stop)", flush=True)

@@ -1,4 +1,4 @@
-"""The README a newcomer reads first: the two commands come first, and what needs root says so."""
+"""The README a newcomer reads first: the three commands come first, and what needs root says so."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_the_two_commands_come_first() -> None:
+def test_the_three_commands_come_first_the_contributors_check_before_the_suite() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
-    assert blocks[:2] == ["python3 scripts/dev.py serve\n", "python3 scripts/dev.py test\n"]
-    assert README.index("python3 scripts/dev.py serve") < README.index("##", README.index("## Two commands") + 3)
+    assert blocks[:3] == ["python3 scripts/dev.py check\n", "python3 scripts/dev.py serve\n",
+                          "python3 scripts/dev.py test\n"]
+    assert README.index("python3 scripts/dev.py test") < README.index("##", README.index("## Three commands") + 3)
 
 
 def test_installing_chromium_says_it_needs_root() -> None:
