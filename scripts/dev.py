@@ -146,6 +146,15 @@ def run(*args: str, interactive: bool = False) -> int:
     return 128 - code if code < 0 else code  # killed by signal N: exit 128 + N, as a shell reports it
 
 
+def parallel(pytest_args: list[str]) -> list[str]:
+    """Every core (pytest-xdist), one test file to a worker so a file's fixtures (a built
+    site, a browser) are made once; unless the arguments choose otherwise (-n 0, -p no:xdist,
+    or a debugger, which needs the test in this terminal)."""
+    chosen = any(a in ("-n", "--numprocesses", "--pdb", "--trace", "no:xdist") or a.startswith(("-n", "--numprocesses="))
+                 for a in pytest_args)
+    return [] if chosen else ["-n", "auto", "--dist", "loadfile"]
+
+
 def check(output_format: str) -> int:
     """The contributor's check: the validator and the build, warnings fatal, as the pull
     request's first job runs them. The build runs only when the evidence is valid (it would
@@ -177,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="check the evidence, build the site and serve it")
     serve.add_argument("--address", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
     sub.add_parser("build", help="build the site into site/ with warnings fatal")
-    sub.add_parser("test", help="run every test (any further arguments go to pytest, e.g. -q -k cite)")
+    sub.add_parser("test", help="run every test, on every core (any further arguments go to pytest, e.g. -k cite; "
+                   "-n 0 runs them in one process)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -185,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "test":
         ensure_environment("test")
         ensure_isolated_tools()
-        return run("-m", "pytest", *extra, interactive=True)
+        return run("-m", "pytest", *parallel(extra), *extra, interactive=True)
     ensure_environment("")
     if args.command == "check":
         return check(args.format)
