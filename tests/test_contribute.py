@@ -135,7 +135,7 @@ def test_from_issue_writes_a_valid_case_study(project: Path) -> None:
     code = run_quietly(contribute.from_issue_main, [str(FIXTURES / "issue-body.md"), "--evidence",
                                                     str(project / "evidence")])
     assert code == 0
-    written = project / "evidence" / "case-studies" / "young-carers-co-designing-a-school-support-study.md"
+    written = project / "evidence" / "case-studies" / "young-carers-co-designing.md"
     check_golden(GOLDEN / "from-issue.md", written.read_text(encoding="utf-8"))
     assert validate(project).problems == []
 
@@ -149,7 +149,7 @@ def test_new_bibtex_in_an_issue_is_added_on_request(project: Path, tmp_path: Pat
     issue.write_text(body, encoding="utf-8")
     run_quietly(contribute.from_issue_main, [str(issue), "--add-references", "--evidence", str(project / "evidence")])
     assert "@misc{Carers2025school," in (project / "evidence" / "references.bib").read_text(encoding="utf-8")
-    written = project / "evidence" / "case-studies" / "young-carers-co-designing-a-school-support-study.md"
+    written = project / "evidence" / "case-studies" / "young-carers-co-designing.md"
     assert "Carers2025school" in written.read_text(encoding="utf-8")
 
 
