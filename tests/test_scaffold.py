@@ -114,19 +114,19 @@ def test_a_contributor_answers_and_each_misspelling_is_caught_as_it_is_typed(pro
     t.answer("Project name: ", "Homes and Health")
     t.answer("Countries, in English", "United Kingdom")
     t.answer("Settings (", "publichealth")
-    t.read_until("unknown term 'publichealth' in settings (did you mean 'public-health'?)")
+    t.read_until("unknown term 'publichealth' in settings (did you mean 'public-health' (Public health)?")
     t.answer("Settings (", "public-health")
     t.answer("Research stages (", "design, data-colection")
-    t.read_until("unknown term 'data-colection' in stages (did you mean 'data-collection'?)")
+    t.read_until("unknown term 'data-colection' in stages (did you mean 'data-collection' (Collecting data)?")
     t.answer("Research stages (", "design, data-collection")
     t.answer("Roles of the people involved", "tenants working as peer researchers")
     t.answer("Principles (", "sharing-powr")
-    t.read_until("unknown term 'sharing-powr' in principles (did you mean 'sharing-power'?)")
+    t.read_until("unknown term 'sharing-powr' in principles (did you mean 'sharing-power' (Sharing power)?")
     t.answer("Principles (", "sharing-power")
     t.answer("How does it show sharing-power?", "Tenants and researchers chose the questions together.")
     t.answer("An outcome area (", "research-relevance")
     t.answer("Its kind of evidence (", "author-reflexion")
-    t.read_until("unknown term 'author-reflexion' in evidence_kinds (did you mean 'author-reflection'?)")
+    t.read_until("unknown term 'author-reflexion' in evidence_kinds (did you mean 'author-reflection' (Authors' reflection)?")
     t.answer("Its kind of evidence (", "author-reflection")
     t.answer("What happened?", "The team said the questions were closer to tenants' lives.")
     t.answer("Sources (keys in evidence/references.bib)", "partners22020exploring")
@@ -246,14 +246,19 @@ def test_misspelt_options_are_refused_with_did_you_mean(project: Path) -> None:
                             cwd=project, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
                             check=False)
     assert result.returncode == 2
-    assert result.stderr == (
-        "new_case_study.py: --setting: unknown term 'publichealth' in settings (did you mean 'public-health'?)\n"
-        "new_case_study.py: --stage: unknown term 'desing' in stages (did you mean 'design'?)\n"
-        "new_case_study.py: --principle: unknown term 'reciprocty' in principles (did you mean 'reciprocity'?)\n"
-        "new_case_study.py: --outcome: unknown term 'measurd' in evidence_kinds (did you mean 'measured'?)\n"
-        "new_case_study.py: --source: unknown reference 'Nobody1999' (add its entry to evidence/references.bib "
-        "first, or leave it out for now)\n"
-        "new_case_study.py: nothing was written.\n")
+    lines = result.stderr.splitlines()
+    expected = [
+        ("new_case_study.py: --setting: unknown term 'publichealth' in settings (did you mean 'public-health' "
+        "(Public health)?; other terms: mental-health (Mental health), "),
+        "new_case_study.py: --stage: unknown term 'desing' in stages (did you mean 'design' (Design)?; ",
+        ("new_case_study.py: --principle: unknown term 'reciprocty' in principles (did you mean 'reciprocity' "
+        "(Reciprocity)?; "),
+        "new_case_study.py: --outcome: unknown term 'measurd' in evidence_kinds (did you mean 'measured' (Measured)?; ",
+        ("new_case_study.py: --source: unknown reference 'Nobody1999' (add its entry to evidence/references.bib "
+        "first, or leave it out for now)"),
+        "new_case_study.py: nothing was written."]
+    assert len(lines) == len(expected) and all(line.startswith(e) for line, e in zip(lines, expected)), lines
+    assert "each term's meaning: settings in evidence/taxonomy.yml and on the site at /settings/)" in lines[0]
     assert list((project / "evidence" / "case-studies").glob("a-title*")) == []
 
 

@@ -78,7 +78,7 @@ def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Pat
         case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
         page = wait_for(port, PAGE, "The evidence has errors", server)
         assert ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term "
-                "&#x27;reciprocty&#x27; in principles (did you mean &#x27;reciprocity&#x27;?)") in page
+                "&#x27;reciprocty&#x27; in principles (did you mean &#x27;reciprocity&#x27; (Reciprocity)?") in page
         assert "livereload(" in page  # MkDocs' live reload is on the page, so it turns back when fixed
         status, home = fetch(port, "/")
         assert "The evidence has errors" in home

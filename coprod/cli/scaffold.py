@@ -24,6 +24,7 @@ import yaml
 
 from ..checks.evidence import Evidence
 from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
+from ..checks.vocabulary import unknown_term_hint
 from ..pages.contribute import (
     BODY_SECTIONS,
     Essentials,
@@ -92,7 +93,11 @@ def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> lis
     if vocab is None:
         return []
     keys = vocab.keys()
-    return [f"unknown term '{v}' in {vocabulary} ({did_you_mean(v, keys, 'choose from: ' + ', '.join(keys))})"
+    terms = [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
+    folders = [a.annotations.get("x-folder") for a in evidence.schemas["case-study"].annotated
+               if a.annotations.get("x-vocabulary") == vocabulary]
+    page = f"/{folders[0]}/" if folders and folders[0] else None
+    return [f"unknown term '{v}' in {vocabulary} ({unknown_term_hint(v, vocabulary, terms, page)})"
             for v in values if v not in keys]
 
 
