@@ -32,7 +32,8 @@ def use_project_python() -> None:
         return
     if not PYTHON.exists():
         sys.exit("The project's dependencies are not installed yet. Run  python3 scripts/dev.py check  once "
-                 "(it makes .venv, installs them, and checks the evidence and the build in about a minute), "
+                 "(it makes .venv and installs them, a few minutes the first time, then checks the evidence and "
+                 "the build), "
                  "then run this command again.")
     command = [str(PYTHON), *sys.argv]
     if os.name == "nt":
