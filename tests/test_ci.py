@@ -85,7 +85,7 @@ def test_ci_run_installs_what_is_missing_and_only_that(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "python3").symlink_to(getattr(sys, "_base_executable", sys.executable))  # not a shim needing more
-    for tool in ("sh", "grep", "ldconfig", "id", "dirname"):
+    for tool in ("sh", "grep", "ldconfig", "id", "dirname", "git"):
         found = shutil.which(tool) or shutil.which(tool, path="/sbin:/usr/sbin")
         if found is None:
             pytest.skip(f"{tool} is not on this machine")
