@@ -123,3 +123,14 @@ def test_everybody_points_to_the_contributors_check_before_the_suite() -> None:
         assert CHECK in text, name
         if "python3 scripts/dev.py test" in text:
             assert text.index(CHECK) < text.index("python3 scripts/dev.py test"), f"{name} sends to the suite first"
+
+
+def test_the_suite_uses_every_core_unless_told_otherwise() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "scripts" / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    assert dev.parallel(["-k", "cite"]) == ["-n", "auto", "--dist", "loadfile"]
+    for chosen in (["-n", "0"], ["-n0"], ["--numprocesses=3"], ["-p", "no:xdist"], ["--pdb"]):
+        assert dev.parallel(chosen) == [], chosen
