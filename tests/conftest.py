@@ -90,7 +90,7 @@ def _shared_by_workers(tmp_path_factory, name: str):
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            done = folder / ".built-by"
+            done = shared / f"{name}.built-by"  # beside the folder: tests compare what is in it
             yield folder, done.exists()
             done.write_text(worker, encoding="utf-8")
         finally:
