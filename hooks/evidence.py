@@ -67,6 +67,27 @@ _run = Run()
 
 def on_startup(command, dirty):
     _serve.on, _serve.dirty = command == "serve", dirty
+    if dirty:
+        _quiet_dirty_notice()
+
+
+DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+class _NoDirtyNotice(logging.Filter):
+    """MkDocs warns on every --dirty build that navigation and links may be inaccurate. Here
+    they are not: coprod/rebuild.py rewrites every file whose inputs changed, so the notice
+    (on each start of ``dev.py serve``) only reads like something is wrong. Only that one
+    record is dropped; every other warning shows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_NOTICE)
+
+
+def _quiet_dirty_notice() -> None:
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _NoDirtyNotice) for f in logger.filters):
+        logger.addFilter(_NoDirtyNotice())
 
 
 def on_config(config):

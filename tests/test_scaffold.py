@@ -24,6 +24,14 @@ from coprod.pages.contribute import MAX_ID_LENGTH, slug_id
 
 SCRIPT = ROOT / "scripts" / "new_case_study.py"
 NEW_ID = "peer-researchers-shaping-a-housing-study"
+ESSENTIAL_OPTIONS = (  # every essential but the sources
+    "--title", "Peer researchers shaping a housing study",
+    "--summary", "Tenants worked as peer researchers and changed the questions a study asked.",
+    "--plain-english-summary", "Tenants helped run a study about homes and health. They chose the questions.",
+    "--project", "Homes and Health", "--country", "United Kingdom", "--setting", "public-health", "--stage", "design",
+    "--role", "tenants",
+    "--principle", "sharing-power", "They chose the questions together.",
+    "--outcome", "research-relevance", "author-reflection", "The questions were closer to their lives.")
 
 
 @pytest.fixture
@@ -106,30 +114,33 @@ def test_a_contributor_answers_and_each_misspelling_is_caught_as_it_is_typed(pro
     t.answer("Project name: ", "Homes and Health")
     t.answer("Countries, in English", "United Kingdom")
     t.answer("Settings (", "publichealth")
-    t.read_until("unknown term 'publichealth' in settings (did you mean 'public-health'?)")
+    t.read_until("unknown term 'publichealth' in settings (did you mean 'public-health' (Public health)?")
     t.answer("Settings (", "public-health")
     t.answer("Research stages (", "design, data-colection")
-    t.read_until("unknown term 'data-colection' in stages (did you mean 'data-collection'?)")
+    t.read_until("unknown term 'data-colection' in stages (did you mean 'data-collection' (Collecting data)?")
     t.answer("Research stages (", "design, data-collection")
     t.answer("Roles of the people involved", "tenants working as peer researchers")
     t.answer("Principles (", "sharing-powr")
-    t.read_until("unknown term 'sharing-powr' in principles (did you mean 'sharing-power'?)")
+    t.read_until("unknown term 'sharing-powr' in principles (did you mean 'sharing-power' (Sharing power)?")
     t.answer("Principles (", "sharing-power")
     t.answer("How does it show sharing-power?", "Tenants and researchers chose the questions together.")
     t.answer("An outcome area (", "research-relevance")
     t.answer("Its kind of evidence (", "author-reflexion")
-    t.read_until("unknown term 'author-reflexion' in evidence_kinds (did you mean 'author-reflection'?)")
+    t.read_until("unknown term 'author-reflexion' in evidence_kinds (did you mean 'author-reflection' (Authors' reflection)?")
     t.answer("Its kind of evidence (", "author-reflection")
     t.answer("What happened?", "The team said the questions were closer to tenants' lives.")
     t.answer("Sources (keys in evidence/references.bib)", "partners22020exploring")
     t.read_until("unknown reference 'partners22020exploring' (keys are case-sensitive: did you mean "
                  "'PARTNERS22020exploring'?)")
     t.answer("Sources (keys in evidence/references.bib)", "PARTNERS22020exploring")
+    t.read_until(f"Its id, the permanent address /case-studies/{NEW_ID}/, is: {NEW_ID}")
+    t.answer(f"Id (Enter keeps {NEW_ID}, or type a shorter one): ", "")
     assert t.finish() == 0, t.seen
     path = f"evidence/case-studies/{NEW_ID}.md"
-    assert (f"Wrote {path}. Next:\n  1. fill it in, following the GUIDANCE lines;\n"
+    assert (f"Wrote {path} (id {NEW_ID}, status: draft). Next:\n  1. fill it in, following the GUIDANCE lines;\n"
             f"  2. remove them all: python3 scripts/new_case_study.py --remove-guidance {path}\n"
-            "  3. check it: python3 scripts/validate.py\n") in t.seen
+            "  3. check it: python3 scripts/validate.py\n"
+            "  4. when it is ready, change status: draft to status: published\n") in t.seen
     assert "Traceback" not in t.seen
     report = validate(project)
     assert report.errors == [], "\n".join(p.format() for p in report.errors)
@@ -137,6 +148,37 @@ def test_a_contributor_answers_and_each_misspelling_is_caught_as_it_is_typed(pro
     text = (project / path).read_text(encoding="utf-8")
     guidance_lines = len(text.splitlines()) - len(remove_guidance(text)[0].splitlines())
     assert len(guidance_blocks(text)) <= 12 and guidance_lines <= 40, text  # it was 28 blocks, 110 lines
+
+
+NEW_ENTRY = """
+@book{Tenants2026homes,
+  author    = {Homes and Health Tenants' Panel},
+  title     = {What tenants asked: a housing study's questions},
+  year      = {2026},
+  publisher = {Homes and Health},
+}
+"""
+
+
+def test_a_reference_added_while_the_prompt_waits_counts_and_the_id_can_be_changed(project: Path) -> None:
+    """references.bib is read again at each answer; the id is shown, a wrong one is asked
+    again, and the contributor's own is used. The file starts as a draft."""
+    t = Terminal(project, *ESSENTIAL_OPTIONS)
+    t.answer("Sources (keys in evidence/references.bib)", "Tenants2026homes")
+    t.read_until("unknown reference 'Tenants2026homes' (add its entry to evidence/references.bib first")
+    with open(project / "evidence" / "references.bib", "a", encoding="utf-8") as bib:  # in another window
+        bib.write(NEW_ENTRY)
+    t.answer("Sources (keys in evidence/references.bib)", "Tenants2026homes")
+    t.answer(f"Id (Enter keeps {NEW_ID}, or type a shorter one): ", "Homes & Health")
+    t.read_until("'Homes & Health' is not an id: use lower-case words and digits joined by hyphens, 3 to 80")
+    t.answer("or type a shorter one): ", "partners2-mental-health")
+    t.read_until("'partners2-mental-health' is taken")
+    t.answer("or type a shorter one): ", "homes-and-health")
+    assert t.finish() == 0, t.seen
+    text = (project / "evidence" / "case-studies" / "homes-and-health.md").read_text(encoding="utf-8")
+    assert "\nid: homes-and-health\n" in text and "\nstatus: draft\n" in text
+    assert "- Tenants2026homes" in text
+    assert not (project / "evidence" / "case-studies" / f"{NEW_ID}.md").exists()
 
 
 def test_the_printed_commands_work_outside_the_virtual_environment(project: Path) -> None:
@@ -206,22 +248,28 @@ def test_misspelt_options_are_refused_with_did_you_mean(project: Path) -> None:
                             cwd=project, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
                             check=False)
     assert result.returncode == 2
-    assert result.stderr == (
-        "new_case_study.py: --setting: unknown term 'publichealth' in settings (did you mean 'public-health'?)\n"
-        "new_case_study.py: --stage: unknown term 'desing' in stages (did you mean 'design'?)\n"
-        "new_case_study.py: --principle: unknown term 'reciprocty' in principles (did you mean 'reciprocity'?)\n"
-        "new_case_study.py: --outcome: unknown term 'measurd' in evidence_kinds (did you mean 'measured'?)\n"
-        "new_case_study.py: --source: unknown reference 'Nobody1999' (add its entry to evidence/references.bib "
-        "first, or leave it out for now)\n"
-        "new_case_study.py: nothing was written.\n")
+    lines = result.stderr.splitlines()
+    expected = [
+        ("new_case_study.py: --setting: unknown term 'publichealth' in settings (did you mean 'public-health' "
+        "(Public health)?; other terms: mental-health (Mental health), "),
+        "new_case_study.py: --stage: unknown term 'desing' in stages (did you mean 'design' (Design)?; ",
+        ("new_case_study.py: --principle: unknown term 'reciprocty' in principles (did you mean 'reciprocity' "
+        "(Reciprocity)?; "),
+        "new_case_study.py: --outcome: unknown term 'measurd' in evidence_kinds (did you mean 'measured' (Measured)?; ",
+        ("new_case_study.py: --source: unknown reference 'Nobody1999' (add its entry to evidence/references.bib "
+        "first, or leave it out for now)"),
+        "new_case_study.py: nothing was written."]
+    assert len(lines) == len(expected) and all(line.startswith(e) for line, e in zip(lines, expected)), lines
+    assert "each term's meaning: settings in evidence/taxonomy.yml and on the site at /settings/)" in lines[0]
     assert list((project / "evidence" / "case-studies").glob("a-title*")) == []
 
 
 def test_a_long_title_is_cut_between_phrases() -> None:
     assert slug_id("Older people co-designing a falls prevention service with their local council") == \
-        "older-people-co-designing-a-falls-prevention-service"
+        "older-people-co-designing"
     assert slug_id("Young carers: co-producing a school wellbeing programme in three northern English towns") == \
-        "young-carers-co-producing-a-school-wellbeing-programme"
+        "young-carers-co-producing"
+    assert slug_id("Peer researchers shaping a housing study") == "peer-researchers-shaping-a-housing-study"
     for title in ("word " * 40, "An evaluation of the role of the public in the design of the study of the city",
                   "x" * 80):
         made = slug_id(title)

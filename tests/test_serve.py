@@ -78,7 +78,7 @@ def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Pat
         case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
         page = wait_for(port, PAGE, "The evidence has errors", server)
         assert ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term "
-                "&#x27;reciprocty&#x27; in principles (did you mean &#x27;reciprocity&#x27;?)") in page
+                "&#x27;reciprocty&#x27; in principles (did you mean &#x27;reciprocity&#x27; (Reciprocity)?") in page
         assert "livereload(" in page  # MkDocs' live reload is on the page, so it turns back when fixed
         status, home = fetch(port, "/")
         assert "The evidence has errors" in home
@@ -123,6 +123,7 @@ def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_
     finally:
         output = stop(server)
     assert "Traceback" not in output
+    assert "'dirty' build" not in output and "WARNING" not in output, output  # nothing that reads as wrong
     changed = [line for line in output.splitlines() if "Rebuild: " in line]
     assert changed, output
     counts = [int(line.split("Rebuild: ", 1)[1].split(" of ")[0]) for line in changed]

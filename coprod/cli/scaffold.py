@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -23,7 +24,17 @@ import yaml
 
 from ..checks.evidence import Evidence
 from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
-from ..pages.contribute import BODY_SECTIONS, Essentials, _parser, _vocabulary_of, case_study_data, free_id, taken_ids
+from ..checks.vocabulary import unknown_term_hint
+from ..pages.contribute import (
+    BODY_SECTIONS,
+    Essentials,
+    _parser,
+    _vocabulary_of,
+    case_study_data,
+    free_id,
+    slug_id,
+    taken_ids,
+)
 from ..read.schema import Schema, did_you_mean
 
 PROG = "new_case_study.py"
@@ -49,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
                 "or add --no-input.")
     add = p.add_argument
     add("--title", help="what was co-produced, with whom")
-    add("--id", help="the permanent id (default: made from the title, and free)")
+    add("--id", help="the permanent id (default: a few words of the title, free; at a terminal it is shown and "
+        "can be changed)")
     add("--summary", help="one sentence: what was done and what it showed")
     add("--plain-english-summary", metavar="TEXT", help="a short summary in plain English")
     add("--project", metavar="NAME", help="the research project's name")
@@ -64,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
     add("--source", action="append", default=[], metavar="KEY", help="a key in references.bib (repeat)")
     add("--evidence", default="evidence", metavar="DIR", help="the evidence folder (default: evidence)")
     add("--no-input", action="store_true", help="never ask; leave what is missing for the validator to flag")
+    add("--ready", action="store_true",
+        help="write status: published with today's date (default: status: draft, which the site leaves out "
+             "until you change it)")
     add("--force", action="store_true", help="overwrite the file if it exists")
     add("--remove-guidance", metavar="FILE",
         help="take every guidance block out of FILE (when you have followed them), and write nothing else")
@@ -78,7 +93,11 @@ def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> lis
     if vocab is None:
         return []
     keys = vocab.keys()
-    return [f"unknown term '{v}' in {vocabulary} ({did_you_mean(v, keys, 'choose from: ' + ', '.join(keys))})"
+    terms = [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
+    folders = [a.annotations.get("x-folder") for a in evidence.schemas["case-study"].annotated
+               if a.annotations.get("x-vocabulary") == vocabulary]
+    page = f"/{folders[0]}/" if folders and folders[0] else None
+    return [f"unknown term '{v}' in {vocabulary} ({unknown_term_hint(v, vocabulary, terms, page)})"
             for v in values if v not in keys]
 
 
@@ -182,9 +201,58 @@ def ask_essentials(args: argparse.Namespace, asker: Asker | None) -> Essentials:
         if area:
             kind = asker.one(f"Its kind of evidence ({asker.keys('evidence_kinds')})", "evidence_kinds")
             e.outcomes.append((area, kind, asker.text("What happened?")))
-    if not e.sources:
-        e.sources = asker.many("Sources (keys in evidence/references.bib)", lambda v: source_problems(v, evidence))
+    if not e.sources:  # references.bib read again at each answer: an entry added meanwhile counts
+        e.sources = asker.many("Sources (keys in evidence/references.bib)",
+                               lambda v: source_problems(v, _reread_bibliography(evidence)))
     return e
+
+
+def _reread_bibliography(evidence: Evidence) -> Evidence:
+    """``evidence`` with references.bib read again from disk (the contributor may have added
+    an entry in another window while the prompt waited); its problems are the validator's
+    business, not the prompt's."""
+    from ..checks.problems import Report
+    from ..cite.bibtex import load_bibliography
+
+    path = Path(evidence.root) / "references.bib"
+    if path.is_file() and not path.is_symlink():
+        evidence.bibliography = load_bibliography(path, Report(), str(path))
+    return evidence
+
+
+def id_rules(evidence: Evidence) -> dict:
+    """The schema's rules for an id (pattern, length), as evidence/schema/ declares them."""
+    import json
+
+    try:
+        common = json.loads((Path(evidence.root) / "schema" / "common.schema.json").read_text(encoding="utf-8"))
+        return common["$defs"]["id"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def ask_id(title: str, taken: set[str], asker: Asker) -> str:
+    """Show the id made from the title (the page's permanent address) and let the contributor
+    keep it (Enter) or type another; an answer that is not a valid, free id is asked again."""
+    proposed = free_id(title or "new case study", taken)
+    print(f"Its id, the permanent address /case-studies/{proposed}/, is: {proposed}", file=asker.out)
+    while True:
+        answer = asker._line(f"Id (Enter keeps {proposed}, or type a shorter one): ") or proposed
+        problem = id_problem(answer, taken, id_rules(asker.evidence))
+        if problem is None:
+            return answer
+        print(f"  {problem}", file=asker.out)
+
+
+def id_problem(case_id: str, taken: set[str], rules: dict) -> str | None:
+    """Why ``case_id`` cannot be a new case study's id (``rules``: the schema's id), or None."""
+    low, high = rules.get("minLength", 1), rules.get("maxLength", 80)
+    if not re.fullmatch(rules.get("pattern", ".*"), case_id) or not low <= len(case_id) <= high:
+        return (f"'{case_id}' is not an id: use lower-case words and digits joined by hyphens, {low} to {high} "
+                f"characters (a few words are best), like {slug_id('peer researchers in housing')}")
+    if case_id in taken:
+        return f"'{case_id}' is taken (by a case study, an alias or the site); choose another"
+    return None
 
 
 # ----------------------------------------------------------------------------- the file
@@ -228,6 +296,9 @@ def template_text(schema: Schema, evidence: Evidence, data: dict, path: str) -> 
         if name not in data:
             continue
         lines += _field_guidance(name, node, evidence)
+        if name == "status" and data[name] == "draft":
+            lines += _wrap("status: draft is checked but not shown on the site; when the case study is ready, "
+                           "change it to published (and published: to that day).", "#")
         lines += yaml.safe_dump({name: data[name]}, sort_keys=False, allow_unicode=True,
                                 width=WIDTH).rstrip("\n").split("\n")
     optional = [n for n in properties if n not in data and n not in OPTIONAL_LATER]
@@ -297,9 +368,20 @@ def _main(args: argparse.Namespace, today: date | None, read: Callable[[str], st
                   f"{', '.join(missing)}. Or add --no-input to write the file with them left empty for the "
                   "validator to flag. Nothing was written.", file=sys.stderr)
             return 2
-    essentials = ask_essentials(args, Asker(evidence, read) if interactive else None)
-    case_id = args.id or free_id(essentials.title or "new case study", taken_ids(folder / "case-studies"))
-    data = case_study_data(case_id, essentials, today or date.today())
+    asker = Asker(evidence, read) if interactive else None
+    taken = taken_ids(folder / "case-studies")
+    own_file = (folder / "case-studies" / f"{args.id}.md").exists()  # --force or "already exists", below
+    if args.id and (problem := id_problem(args.id, taken - {args.id} if own_file else taken, id_rules(evidence))):
+        print(f"{PROG}: --id: {problem}. Nothing was written.", file=sys.stderr)
+        return 2
+    essentials = ask_essentials(args, asker)
+    if args.id:
+        case_id = args.id
+    elif asker is not None:
+        case_id = ask_id(essentials.title, taken, asker)
+    else:
+        case_id = free_id(essentials.title or "new case study", taken)
+    data = case_study_data(case_id, essentials, today or date.today(), ready=args.ready)
     path = folder / "case-studies" / f"{case_id}.md"
     if path.exists() and not args.force:
         print(f"{PROG}: {path} already exists; choose another --id or use --force. Nothing was written.",
@@ -308,8 +390,9 @@ def _main(args: argparse.Namespace, today: date | None, read: Callable[[str], st
     path.parent.mkdir(parents=True, exist_ok=True)
     in_repository = f"{folder.resolve().name}/case-studies/{case_id}.md"  # as run from the repository root
     path.write_text(template_text(evidence.schemas["case-study"], evidence, data, in_repository), encoding="utf-8")
-    print(f"Wrote {path}. Next:\n"
+    print(f"Wrote {path} (id {case_id}, status: {data['status']}). Next:\n"
           f"  1. fill it in, following the GUIDANCE lines;\n"
           f"  2. remove them all: {REMOVE_COMMAND.format(path=path.as_posix())}\n"
-          f"  3. check it: {VALIDATE_COMMAND}")
+          f"  3. check it: {VALIDATE_COMMAND}"
+          + ("" if args.ready else "\n  4. when it is ready, change status: draft to status: published"))
     return 0

@@ -37,7 +37,7 @@ FIELDS = "contribute/fields.md"
 GUIDE = "contribute/guide.md"
 CASE_STUDIES = "evidence/case-studies"
 RESERVED_IDS = tuple(sorted(urls.reserved_names(posixpath.dirname(urls.case_study("x")))))  # the catalogue's
-MAX_ID_LENGTH = 60
+MAX_ID_LENGTH = 40  # an address people type and cite: a few words, not the whole title
 DEFAULTS = {"status": "published", "version": "1.0", "licence": "CC-BY-4.0"}
 BODY_SECTIONS = (
     ("What the project was", "What the research was about, who ran it, where and when, citing each source by its key."),
@@ -121,15 +121,16 @@ class Essentials:
     sources: list[str] = field(default_factory=list)
 
 
-def case_study_data(case_id: str, essentials: Essentials, today: date) -> dict:
-    """Front matter in schema order; what is not known yet is left empty for the validator to flag."""
+def case_study_data(case_id: str, essentials: Essentials, today: date, ready: bool = True) -> dict:
+    """Front matter in schema order; what is not known yet is left empty for the validator to
+    flag. Not ``ready``: ``status: draft``, which the validator checks and the site leaves out."""
     e = essentials
     project: dict[str, Any] = {"name": e.project}
     if e.countries:
         project["countries"] = e.countries
     return {
         "id": case_id, "title": e.title, "summary": e.summary, "plain_english_summary": e.plain_english_summary,
-        "status": DEFAULTS["status"], "published": today.isoformat(), "version": DEFAULTS["version"],
+        "status": DEFAULTS["status"] if ready else "draft", "published": today.isoformat(), "version": DEFAULTS["version"],
         "project": project, "settings": e.settings, "research_stages": e.stages,
         "involved": [{"role": role} for role in e.roles],
         "principles": [{"principle": key, "how": how} for key, how in e.principles],

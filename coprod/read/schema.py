@@ -159,8 +159,34 @@ class Schema:
                 valid = False
                 if source.broken and source.is_broken(path):
                     continue  # the YAML problem there says it better
-                report.error(source.path, source.line_of(path), dotted(path) or "front matter", message, hint)
+                line = source.line_of(path)
+                if path not in source.lines:  # a missing field
+                    line, hint = self._where_it_belongs(path, source, line, hint)
+                report.error(source.path, line, dotted(path) or "front matter", message, hint)
         return valid
+
+    def _where_it_belongs(self, path: tuple, source: SourceFile, line: int, hint: str) -> tuple[int, str]:
+        """For a field that is missing: the line where it belongs (after the field before it
+        in the schema's order that the file has), and the hint saying so. Unchanged when the
+        file has none of the fields before it."""
+        if not path or path in source.lines:
+            return line, hint
+        parent, missing = path[:-1], path[-1]
+        order = list((self.field_schema(_pattern(parent)) or {}).get("properties", {}))
+        if missing not in order:
+            return line, hint
+        before = [name for name in order[:order.index(missing)] if parent + (name,) in source.lines]
+        if not before:
+            return line, hint
+        after = parent + (before[-1],)
+        start = source.lines[after]
+        depth = len(parent)
+        nested = [at for p, at in source.lines.items() if p[:depth + 1] == after]
+        later = [at for p, at in source.lines.items()
+                 if len(p) > depth and p[:depth] == parent and p[:depth + 1] != after and at > start]
+        where = min(later) if later else max(nested + [start]) + 1
+        place = f"add it after '{before[-1]}'"
+        return where, f"{hint}; {place}" if hint else place
 
     def _explain(self, error: jsonschema.ValidationError, source: SourceFile) -> Iterator[tuple[tuple, str, str]]:
         path = tuple(error.absolute_path)

@@ -6,6 +6,7 @@
 //
 // Prints {"filters": {name: {value: count}}, "results": {query: [page address, ...]}}.
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -20,7 +21,16 @@ globalThis.fetch = async (address) => {
     return new Response(null, { status: 404 });
   }
 };
-const pagefind = await import(pathToFileURL(path.join(root, "pagefind", "pagefind.js")).href);
+// pagefind.js is an ES module in a .js file with no package.json saying so: Node 20.19+ detects
+// that, Node 18 (Debian 12's, which CI runs) does not, so it is imported from a copy named .mjs.
+const copy = await fs.mkdtemp(path.join(os.tmpdir(), "pagefind-query-"));
+await fs.copyFile(path.join(root, "pagefind", "pagefind.js"), path.join(copy, "pagefind.mjs"));
+let pagefind;
+try {
+  pagefind = await import(pathToFileURL(path.join(copy, "pagefind.mjs")).href);
+} finally {
+  await fs.rm(copy, { recursive: true, force: true });
+}
 await pagefind.options({ basePath: "/pagefind/" });
 await pagefind.init();
 const results = {};
