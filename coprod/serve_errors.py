@@ -50,12 +50,6 @@ def addresses(docs_pages: Iterable[str], last_good: Iterable[str], evidence: Pat
     return list(found)
 
 
-def add_unpublished(report: Report, unpublished: Iterable[str]) -> None:
-    """Addresses already published that no longer resolve (a renamed id without its alias), as errors."""
-    for message in unpublished:
-        report.error("evidence/published-urls.txt", 0, "urls", message)
-
-
 def configure(config, report: Report) -> None:
     """The settings of the one-page site (its nav is the error page alone); the messages are
     printed where ``mkdocs serve`` was started too."""

@@ -40,7 +40,7 @@ def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
 
 def claim_page(record: Claim, library: Library, refs: References, edit_url: str | None) -> Page:
     uri = record.uri
-    body, cited = refs.render_body(record.body, uri)
+    body, cited = refs.render_body(record.body)
     supporting, contrary = record.supporting, record.contrary
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)

@@ -21,7 +21,7 @@ from .reporting import (
 
 def case_study_page(record: CaseStudy, library: Library, refs: References, edit_url: str | None) -> Page:
     uri = record.uri
-    body, cited = refs.render_body(record.body, uri)
+    body, cited = refs.render_body(record.body)
     outcome_sources = [k for o in record.outcomes for k in o.sources]
     keys = list(dict.fromkeys(cited + outcome_sources + list(record.sources)))
     parts = [

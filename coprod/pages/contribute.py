@@ -602,18 +602,6 @@ def _write(path: Path, text: str, force: bool) -> int:
     return 0
 
 
-def new_case_study_parser() -> argparse.ArgumentParser:
-    from ..cli.scaffold import parser
-
-    return parser()
-
-
-def new_case_study_main(argv: list[str] | None = None, today: date | None = None) -> int:
-    from ..cli.scaffold import main
-
-    return main(argv, today)
-
-
 def from_issue_main(argv: list[str] | None = None, today: date | None = None) -> int:
     args = from_issue_parser().parse_args(argv)
     folder = Path(args.evidence)

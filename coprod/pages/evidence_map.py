@@ -42,7 +42,6 @@ class View:
     anchor: str  # the section's id
     columns: str = "outcomes"  # taxonomy vocabulary of the columns
     column_prefix: str = "o"
-    column_singular: str = "outcome area"
 
     def pairs(self, record: CaseStudy) -> set[tuple[str, str]]:
         """The (row, column) combinations one case study reports."""
@@ -53,7 +52,7 @@ class View:
 
 
 EVIDENCE = View("outcomes", "o", "outcome area", "Outcomes and how we know them", "map-evidence",
-                columns="evidence_kinds", column_prefix="k", column_singular="kind of evidence")
+                columns="evidence_kinds", column_prefix="k")
 ENABLERS = View("enablers", "e", "enabler", "Enablers and outcome areas", "map-enablers")
 BARRIERS = View("barriers", "b", "barrier", "Barriers and outcome areas", "map-barriers")
 PRINCIPLES = View("principles", "p", "principle", "Principles and outcome areas",

@@ -57,7 +57,6 @@ class Field:
     unique: bool = False
     pattern_regex: str | None = None  # the schema's 'pattern' (a regular expression)
     private: bool = False  # x-private: never leaves the repository
-    plain_text: bool = False  # x-plain-text
     readability: bool = False  # x-readability
     dependent_required: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of a group's fields
 
@@ -165,7 +164,7 @@ def _field(schema: Schema, pattern: tuple[str, ...], parent: dict) -> Field:
         min_length=node.get("minLength"), max_length=node.get("maxLength"), minimum=node.get("minimum"),
         maximum=node.get("maximum"), min_items=node.get("minItems"), unique=bool(node.get("uniqueItems")),
         pattern_regex=node.get("pattern"), private=bool(node.get("x-private")),
-        plain_text=bool(node.get("x-plain-text")), readability=bool(node.get("x-readability")),
+        readability=bool(node.get("x-readability")),
         dependent_required={name: tuple(needed) for name, needed in node.get("dependentRequired", {}).items()},
     )
 
