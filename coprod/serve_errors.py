@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .checks.problems import Report
 from .pages import urls
+from .read.kinds import CASE_STUDY, CLAIM
 from .render.markup import esc
 
 TITLE = "The evidence has errors"
@@ -44,7 +45,7 @@ def addresses(docs_pages: Iterable[str], last_good: Iterable[str], evidence: Pat
     """Every page address a contributor may have open: hand-written pages, the pages of the
     last good build, and one per case-study and claim file (a new one has no good build yet)."""
     found = dict.fromkeys([HOME, *docs_pages, *(u for u in last_good if u.endswith(".md"))])
-    for folder, address in (("case-studies", urls.case_study), ("claims", urls.claim)):
+    for folder, address in ((CASE_STUDY.folder, urls.case_study), (CLAIM.folder, urls.claim)):
         for path in sorted((evidence / folder).glob("*.md")) if (evidence / folder).is_dir() else []:
             found[address(path.stem)] = None
     return list(found)

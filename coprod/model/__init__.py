@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
 from ..pages import urls
+from ..read.kinds import PUBLIC_STATUSES
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
@@ -276,7 +277,7 @@ class Library:
     def published(self, kind: str = "case-study") -> list:
         """Published and retracted records (a retracted page stays online), in file order."""
         records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in ("published", "retracted")]
+        return [r for r in records.values() if r.status in PUBLIC_STATUSES]
 
     def term(self, vocabulary: str, key: str) -> Term | None:
         return self.taxonomy.term(vocabulary, key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
+from ..read.kinds import PUBLIC_STATUSES
 from ..render.markup import block, bullet_list, esc
 from ..render.text import md_escape
 from . import Page, urls
@@ -67,7 +68,7 @@ def _evidence_list(heading: str, block: EvidenceLinks, library: Library, refs: R
     cards = []
     for case_id in block.case_studies:
         record = library.case_studies.get(case_id)
-        if record is not None and record.status in ("published", "retracted"):
+        if record is not None and record.status in PUBLIC_STATUSES:
             cards.append(case_study_item(record, library, uri))
     parts = [bullet_list(items)] if items else []
     if cards:

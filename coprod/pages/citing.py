@@ -11,6 +11,7 @@ from .. import __version__
 from ..cite.csl import entry_to_csl
 from ..cite.formats import ACCESSED, FORMATS, LIBRARY, Citable, bibtex, ris
 from ..model import Library, Record
+from ..read.kinds import PUBLIC_STATUSES
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
 from . import Page, urls
@@ -114,7 +115,7 @@ def redirect_pages(library: Library, site_url: str) -> list[Page]:
     pages = []
     for records, path in ((library.case_studies, urls.case_study), (library.claims, urls.claim)):
         for record in records.values():
-            if record.status not in ("published", "retracted"):
+            if record.status not in PUBLIC_STATUSES:
                 continue
             target = absolute(site_url, path(record.id))
             for alias in record.aliases:
