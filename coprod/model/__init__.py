@@ -19,12 +19,10 @@ from typing import Any, ClassVar
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
 from ..pages import urls
-from ..read.kinds import PUBLIC_STATUSES
+from ..read.kinds import DEFAULT_LICENCE, PUBLIC_STATUSES
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
-
-DEFAULT_LICENCE = "CC-BY-4.0"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..cite.csl import bibliography_to_csl
 from ..model import Library, Record
 from ..model.fieldmap import computed_fields
 from ..read.fields import REQUIRED_NOTE, Field, every_field, example_text, field_name
-from ..read.kinds import KINDS
+from ..read.kinds import DEFAULT_LICENCE, KINDS
 from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
 from ..render.text import md_escape
 from . import Page, urls
@@ -42,7 +42,6 @@ DATA_PACKAGE = "data/datapackage.json"
 RECORD_FILES = {"case-study": CASE_STUDIES_JSON, "claim": CLAIMS_JSON}
 RECORD_URLS: dict[str, Callable[[str], str]] = {"case-study": urls.case_study, "claim": urls.claim}
 RECORD_NAMES = {kind.key: (kind.singular, kind.plural) for kind in KINDS.values()}
-DEFAULT_LICENCE = "CC-BY-4.0"
 LIST_SEPARATOR = "; "
 INNER_SEPARATOR = ", "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: cells a spreadsheet may run as a formula

@@ -1,4 +1,4 @@
-"""The kinds of record and the statuses that make one public: written here once.
+"""The kinds of record, the statuses that make one public, the default licence: written here once.
 
 The lowest layer holds them so every other module (reader, checker, model, pages, exports)
 can import them without reaching upward. A record kind's key is how the code, the schema
@@ -27,3 +27,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (CASE_STUDY, CLAIM)}  # in 
 # a record with one of these statuses has a public page (a retracted one keeps its page, marked);
 # any other status (a draft) is read and checked but not published
 PUBLIC_STATUSES = ("published", "retracted")
+
+# the licence of a record that names none; the schema's ``licence`` default says the same
+# (evidence/schema/common.schema.json), and a test holds the two together
+DEFAULT_LICENCE = "CC-BY-4.0"
