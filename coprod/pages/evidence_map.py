@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 from ..model import CaseStudy, Library
 from ..read.taxonomy import Term
-from ..render.charts import bar_chart, case_study_charts, counted_case_studies, relative_url
+from ..render.charts import bar_chart, case_study_charts, counted_case_studies
 from ..render.markup import esc
 from ..render.text import md_escape
 from . import Page, urls
+from .urls import href as relative_url
 
 __all__ = ["Grid", "build_grid", "cell_anchor", "evidence_map_page", "relative_url"]
 
