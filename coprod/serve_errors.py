@@ -17,6 +17,7 @@ from pathlib import Path
 from .checks.problems import Report
 from .pages import urls
 from .read.kinds import CASE_STUDY, CLAIM
+from .read.words import counted
 from .render.markup import esc
 
 TITLE = "The evidence has errors"
@@ -31,7 +32,7 @@ def page_markdown(report: Report) -> str:
         return "\n".join(f"<li><code>{esc(p.format())}</code></li>" for p in problems)
 
     parts = [f"# {TITLE}", "",
-             (f"<p>The site is not built while the evidence has {len(errors)} error{'s' if len(errors) != 1 else ''}. "
+             (f"<p>The site is not built while the evidence has {counted(len(errors), 'error')}. "
              "Fix each one below and save the file: this page reloads by itself and shows the site again "
              "once the evidence is valid. <code>python3 scripts/validate.py</code> prints the same list.</p>"), "",
              f'<ul class="coprod-serve-errors">\n{items(errors)}\n</ul>', ""]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from conftest import FIXTURES, ROOT
 
-from coprod.read.kinds import DEFAULT_LICENCE, KINDS, PUBLIC_STATUSES
+from coprod.read.kinds import CASE_STUDY, CLAIM, DEFAULT_LICENCE, KINDS, PUBLIC_STATUSES
 from coprod.read.schema import load_schemas
+from coprod.read.words import counted
 
 SCHEMA_DIR = ROOT / "evidence" / "schema"
 
@@ -24,3 +25,9 @@ def test_public_statuses_and_default_licence_are_the_schemas() -> None:
         status = schemas[kind.key].field_schema(("status",))
         assert set(PUBLIC_STATUSES) < set(status["enum"]), "a public status the schema does not allow"
         assert schemas[kind.key].field_schema(("licence",))["default"] == DEFAULT_LICENCE
+
+
+def test_one_plural_rule() -> None:
+    assert [counted(n, "reference") for n in (0, 1, 2)] == ["0 references", "1 reference", "2 references"]
+    assert [CASE_STUDY.counted(n) for n in (1, 3)] == ["1 case study", "3 case studies"]
+    assert CLAIM.counted(1) == "1 claim" and CLAIM.counted(0) == "0 claims"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .schema import TYPE_NAMES, WILDCARD, Schema, TypeName
+from .words import counted
 
 REQUIRED_NOTE = (
     "*Required*: *yes* means the field must be there whenever the part it belongs to is there "
@@ -108,7 +109,7 @@ class Field:
         if values.enum:
             out.append("one of: " + ", ".join(str(value) for value in values.enum))
         if self.is_list and self.min_items:
-            out.append(f"at least {self.min_items} item{'' if self.min_items == 1 else 's'}")
+            out.append(f"at least {counted(self.min_items, 'item')}")
         if self.is_list and self.unique:
             out.append("no repeats")
         each = "each " if values is not self else ""  # the limits of each item of a list

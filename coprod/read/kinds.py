@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .words import counted
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -18,6 +20,10 @@ class Kind:
     singular: str  # "case study"
     plural: str  # "case studies"
     schema: str  # the schema's file name in evidence/schema/
+
+    def counted(self, number: int) -> str:
+        """'1 case study', '3 case studies'."""
+        return counted(number, self.singular, self.plural)
 
 
 CASE_STUDY = Kind("case-study", "case-studies", "case study", "case studies", "case-study.schema.json")

@@ -14,6 +14,7 @@ from collections import Counter
 
 from ..model import CaseStudy, Library
 from ..pages import urls
+from ..read.kinds import CASE_STUDY
 from .markup import esc
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
@@ -148,7 +149,7 @@ def _year_chart(records: list[CaseStudy], page_uri: str) -> str:
     note = ""
     if missing:
         verb, pronoun = ("does", "it is") if missing == 1 else ("do", "they are")
-        note = (f"{_count(missing, 'case study', 'case studies')} {verb} not say when the project started, "
+        note = (f"{CASE_STUDY.counted(missing)} {verb} not say when the project started, "
                 f"so {pronoun} not in this chart.")
     return bar_chart("Case studies by the year the project started", rows, chart_id="chart-case-studies-by-year",
                      label_heading="Year", value_heading="Case studies", note=note)
@@ -166,5 +167,3 @@ def _term_chart(library: Library, records: list[CaseStudy], vocabulary: str, pag
     return bar_chart(title, rows, chart_id=chart_id, label_heading=heading, value_heading="Case studies")
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
