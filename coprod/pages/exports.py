@@ -16,7 +16,6 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..cite.bibtex import write_bibtex
@@ -41,7 +40,6 @@ SCHEMA_FOLDER = "data/schema"
 DATA_PACKAGE = "data/datapackage.json"
 
 RECORD_FILES = {"case-study": CASE_STUDIES_JSON, "claim": CLAIMS_JSON}
-RECORD_URLS: dict[str, Callable[[str], str]] = {"case-study": urls.case_study, "claim": urls.claim}
 LIST_SEPARATOR = "; "
 INNER_SEPARATOR = ", "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: cells a spreadsheet may run as a formula
@@ -81,7 +79,7 @@ def exported(evidence: Library, kind: str) -> list[Record]:
 
 def record_url(kind: str, record_id: str) -> str:
     """A record's public address, relative to the site's root (``/case-studies/<id>/``)."""
-    return urls.address(RECORD_URLS[kind](record_id))
+    return urls.address(urls.RECORD_ADDRESS[kind](record_id))
 
 
 def default_licence(schema: Schema) -> str:
