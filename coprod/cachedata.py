@@ -26,11 +26,11 @@ from .checks.evidence import Record
 from .checks.problems import Problem
 from .cite.bibtex import Bibliography
 from .cite.syntax import Citation, CiteItem
+from .read.kinds import KINDS
 from .read.source import SourceFile
 from .rebuild import SiteState
 
 _SEVERITIES = ("error", "warning", "note")
-_KINDS = ("case-study", "claim")
 _PERSON_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
 
 
@@ -155,7 +155,7 @@ def checked_to_data(result: tuple[Record, list[Problem]]) -> list | None:
 def checked_from_data(value: Any) -> tuple[Record, list[Problem]] | None:
     """The record and problems :func:`checked_to_data` wrote, or None."""
     kind, valid, source, citations, problems = _list(value, 5)
-    if kind not in _KINDS:
+    if kind not in KINDS:
         raise _Bad
     path, data, lines, plain, broken, body, body_line, readable = _list(source, 8)
     # a copy of the front matter: what a build does to a record never reaches the next one's

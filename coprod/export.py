@@ -48,7 +48,7 @@ def render_docs_page(build: site.SiteBuild, uri: str, markdown: str) -> str:
     """A hand-written page as the hooks serve it: home filled in, citations rendered."""
     if uri == "index.md":
         markdown = fill_home(markdown, build.evidence)
-    markdown, keys = build.references.render_body(markdown, uri)
+    markdown, keys = build.references.render_body(markdown)
     if keys:
         markdown += "\n\n" + build.references.section(keys, uri)
     return markdown

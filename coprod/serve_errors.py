@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .checks.problems import Report
 from .pages import urls
+from .read.kinds import CASE_STUDY, CLAIM
+from .read.words import counted
 from .render.markup import esc
 
 TITLE = "The evidence has errors"
@@ -30,7 +32,7 @@ def page_markdown(report: Report) -> str:
         return "\n".join(f"<li><code>{esc(p.format())}</code></li>" for p in problems)
 
     parts = [f"# {TITLE}", "",
-             (f"<p>The site is not built while the evidence has {len(errors)} error{'s' if len(errors) != 1 else ''}. "
+             (f"<p>The site is not built while the evidence has {counted(len(errors), 'error')}. "
              "Fix each one below and save the file: this page reloads by itself and shows the site again "
              "once the evidence is valid. <code>python3 scripts/validate.py</code> prints the same list.</p>"), "",
              f'<ul class="coprod-serve-errors">\n{items(errors)}\n</ul>', ""]
@@ -44,16 +46,10 @@ def addresses(docs_pages: Iterable[str], last_good: Iterable[str], evidence: Pat
     """Every page address a contributor may have open: hand-written pages, the pages of the
     last good build, and one per case-study and claim file (a new one has no good build yet)."""
     found = dict.fromkeys([HOME, *docs_pages, *(u for u in last_good if u.endswith(".md"))])
-    for folder, address in (("case-studies", urls.case_study), ("claims", urls.claim)):
+    for folder, address in ((CASE_STUDY.folder, urls.case_study), (CLAIM.folder, urls.claim)):
         for path in sorted((evidence / folder).glob("*.md")) if (evidence / folder).is_dir() else []:
             found[address(path.stem)] = None
     return list(found)
-
-
-def add_unpublished(report: Report, unpublished: Iterable[str]) -> None:
-    """Addresses already published that no longer resolve (a renamed id without its alias), as errors."""
-    for message in unpublished:
-        report.error("evidence/published-urls.txt", 0, "urls", message)
 
 
 def configure(config, report: Report) -> None:

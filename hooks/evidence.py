@@ -49,7 +49,6 @@ class Run:
     searchable: dict = field(default_factory=dict)  # docs/ path -> the search markup of a record page
     hand_written: list = field(default_factory=list)  # docs/ pages, all searchable
     stashes: dict = field(default_factory=dict)  # page -> the HTML blocks kept out of Python-Markdown
-    indexed: set = field(default_factory=set)
     documents: dict = field(default_factory=dict)  # searchable page -> the document Pagefind is given
     index: object | None = None  # the Pagefind service indexing pages as they render
     previous: object | None = None  # what the last build of this folder wrote (coprod/rebuild.py)
@@ -253,7 +252,6 @@ def on_page_content(html, page, config, files):
     html, indexed = search.mark_page(html, page.file.src_uri, page.title, page.file.generated_by is not None,
                                      _run.searchable)
     if indexed:
-        _run.indexed.add(page.file.src_uri)
         document = search.document_for_index(html, page.title, _run.language)
         _run.documents[page.file.src_uri] = document
         if not _run.partial:  # Pagefind indexes it now, on another core, while MkDocs renders the rest

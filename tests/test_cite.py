@@ -153,7 +153,7 @@ def test_same_author_year_gets_letters_in_the_styles_order(tmp_path: Path) -> No
     assert refs.ordered_keys()[:2] == ["zeta", "alpha"]
     assert "(2020b)" in refs.entry("alpha")  # the reference list shows the same letter
     # a page citing only alpha still says 2020b
-    body, _ = refs.render_body("[@alpha]", "index.md")
+    body, _ = refs.render_body("[@alpha]")
     assert "2020b" in body
 
 
@@ -253,7 +253,7 @@ def test_render_body_every_syntax(fixture_refs: References) -> None:
 
             @Hickey2018guidance in an indented code block
         """)
-    out, cited = fixture_refs.render_body(body, "case-studies/x.md")
+    out, cited = fixture_refs.render_body(body)
     check_golden(GOLDEN / "render_body.md", out)
     assert cited == ["Staniszewska2022coproduction", "Hickey2018guidance", "Example2021peer", "PARTNERS22020exploring"]
     assert "([Staniszewska et al\\., 2022](#ref-Staniszewska2022coproduction))" in out
@@ -268,7 +268,7 @@ def test_render_body_every_syntax(fixture_refs: References) -> None:
 
 
 def test_render_body_without_citations(fixture_refs: References) -> None:
-    assert fixture_refs.render_body("Plain text, a@b.org.", "index.md") == ("Plain text, a@b.org.", [])
+    assert fixture_refs.render_body("Plain text, a@b.org.") == ("Plain text, a@b.org.", [])
 
 
 def test_section(fixture_refs: References) -> None:
@@ -324,7 +324,7 @@ def test_mkdocs_build_accepts_the_anchors(tmp_path: Path, fixture_refs: Referenc
     (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     page_uri = "case-studies/x.md"
     body = "# A case study\n\nAs shown [see @Hickey2018guidance, p. 3; @Example2021peer] and by @Staniszewska2022coproduction.\n"
-    out, cited = fixture_refs.render_body(body, page_uri)
+    out, cited = fixture_refs.render_body(body)
     (project / "docs" / page_uri).write_text(out + "\n" + fixture_refs.section(cited, page_uri), encoding="utf-8")
     cited_by = {key: [(page_uri, "A case study")] for key in cited}
     refs_page = references_page(fixture_refs, cited_by)

@@ -20,6 +20,7 @@ from conftest import FIXTURES, ROOT, check_golden
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import check_guidance
 from coprod.checks.problems import Report
+from coprod.cli import scaffold
 from coprod.model import Library
 from coprod.model import load as load_library
 from coprod.pages import contribute
@@ -74,7 +75,7 @@ def run_quietly(main, argv: list[str]) -> int:
 # ----------------------------------------------------------------------------- new_case_study.py
 
 def test_new_case_study_from_options_passes_with_only_guidance_warnings(project: Path) -> None:
-    code = run_quietly(contribute.new_case_study_main, [*OPTIONS, "--evidence", str(project / "evidence")])
+    code = run_quietly(scaffold.main, [*OPTIONS, "--evidence", str(project / "evidence")])
     assert code == 0
     written = project / "evidence" / "case-studies" / f"{NEW_ID}.md"
     check_golden(GOLDEN / "new-case-study.md", written.read_text(encoding="utf-8"))
@@ -86,7 +87,7 @@ def test_new_case_study_from_options_passes_with_only_guidance_warnings(project:
 
 
 def test_deleting_the_guidance_leaves_a_clean_file(project: Path) -> None:
-    run_quietly(contribute.new_case_study_main, [*OPTIONS, "--evidence", str(project / "evidence")])
+    run_quietly(scaffold.main, [*OPTIONS, "--evidence", str(project / "evidence")])
     written = project / "evidence" / "case-studies" / f"{NEW_ID}.md"
     text = written.read_text(encoding="utf-8")
     kept = [line for line in text.split("\n") if not re.match(r"\s*#|>", line)]
@@ -95,7 +96,7 @@ def test_deleting_the_guidance_leaves_a_clean_file(project: Path) -> None:
 
 
 def test_a_bare_template_is_flagged_field_by_field(project: Path) -> None:
-    run_quietly(contribute.new_case_study_main, ["--no-input", "--title", "Only a title so far",
+    run_quietly(scaffold.main, ["--no-input", "--title", "Only a title so far",
                                                  "--evidence", str(project / "evidence")])
     fields = {p.field for p in validate(project).errors}
     assert {"summary", "plain_english_summary", "project.name", "settings", "principles", "sources"} <= fields
@@ -110,7 +111,7 @@ def test_a_taken_id_gets_a_number(project: Path) -> None:
 
 def test_an_existing_file_is_not_overwritten(project: Path, capsys) -> None:
     argv = [*OPTIONS, "--id", "partners2-mental-health", "--evidence", str(project / "evidence")]
-    assert contribute.new_case_study_main(argv, today=TODAY) == 1
+    assert scaffold.main(argv, today=TODAY) == 1
     assert "already exists" in capsys.readouterr().err
 
 
@@ -207,7 +208,7 @@ def test_the_script_sends_nothing_anywhere() -> None:
 
 # ----------------------------------------------------------------------------- docs that cannot drift
 
-@pytest.mark.parametrize("parser", [contribute.new_case_study_parser, contribute.from_issue_parser])
+@pytest.mark.parametrize("parser", [scaffold.parser, contribute.from_issue_parser])
 def test_each_scripts_help_is_what_contributing_says(parser) -> None:
     documented = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```text\n(usage: .*?)```", documented, re.DOTALL)

@@ -25,7 +25,6 @@ from coprod.render.charts import (
     case_study_charts,
     claims_by_strength_chart,
     counted_case_studies,
-    relative_url,
 )
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "evidence_map"
@@ -176,7 +175,7 @@ def test_hostile_labels_are_escaped(tmp_path: Path) -> None:
     ("evidence-map/index.md", "data/case-studies.json", "", "../data/case-studies.json"),
 ])
 def test_relative_url(from_uri: str, to_uri: str, anchor: str, expected: str) -> None:
-    assert relative_url(from_uri, to_uri, anchor) == expected
+    assert urls.href(from_uri, to_uri, anchor) == expected
     # and it resolves to the target's address from the page's address
     target = urljoin("https://example.org" + urls.address(from_uri), expected)
     assert urlsplit(target).path == urls.address(to_uri)

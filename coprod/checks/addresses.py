@@ -17,13 +17,11 @@ from ..pages import urls
 from ..read.source import dotted
 from .problems import Report
 
-RECORD_ADDRESS = {"case-study": urls.case_study, "claim": urls.claim}
-
 
 def check_addresses(evidence, report: Report) -> None:
     """Report every id, alias, term key and derived slug that takes a generated address."""
     for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
-        folder = posixpath.dirname(RECORD_ADDRESS[kind]("x"))
+        folder = posixpath.dirname(urls.RECORD_ADDRESS[kind]("x"))
         reserved = urls.reserved_names(folder)
         taken = ", ".join(sorted(reserved))
         for record in records.values():

@@ -34,9 +34,8 @@ from coprod.cite.syntax import (
     mask,
     paren_matches,
 )
-from coprod.render.sanitize import ADMONITION_TYPES, TAGS, sanitize
+from coprod.render.sanitize import ADMONITION_TYPES, TAGS, URL_SCHEMES, sanitize
 
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlinkhref", "srcset", "poster", "background",
      "cite", "data", "codebase", "ping", "lowsrc", "dynsrc", "manifest"}
@@ -98,7 +97,7 @@ def url_scheme(url: str) -> str:
 def bad_scheme(url: str) -> str:
     """The scheme if it is not allowed (``javascript``, ``data``, ...), else ""."""
     scheme = url_scheme(url)
-    return "" if not scheme or scheme in ALLOWED_SCHEMES else scheme
+    return "" if not scheme or scheme in URL_SCHEMES else scheme
 
 
 # --------------------------------------------------------------------------- shape

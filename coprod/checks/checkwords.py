@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..read.kinds import KINDS
 from .problems import Report
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type names only
@@ -188,7 +189,7 @@ def check_published_text(evidence: Evidence, report: Report, citing_dirs: Iterab
             for name in ("note", "definition"):
                 for found in find_checkwords(getattr(term, name)):
                     _warn(report, taxonomy.path, term.line, f"{vocab.name}.{term.key}.{name}", found)
-    for kind in ("case-study", "claim"):
+    for kind in KINDS:
         for record in evidence.published(kind):
             check_record(record, report)
     for directory, name in zip(citing_dirs, citing_names):

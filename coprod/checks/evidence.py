@@ -21,6 +21,7 @@ from .. import buildcache
 from ..cite.bibtex import Bibliography, load_bibliography
 from ..cite.syntax import Citation, find_citations
 from ..read import strictyaml
+from ..read.kinds import KINDS, PUBLIC_STATUSES
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
@@ -34,7 +35,7 @@ from .problems import Problem, Report
 from .suggest import Suggester
 from .vocabulary import Term, unknown_term_hint
 
-KIND_FOLDERS = {"case-study": "case-studies", "claim": "claims"}
+KIND_FOLDERS = {kind.key: kind.folder for kind in KINDS.values()}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
 
 
@@ -76,7 +77,7 @@ class Evidence:
 
     def published(self, kind: str = "case-study") -> list[Record]:
         records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in ("published", "retracted")]
+        return [r for r in records.values() if r.status in PUBLIC_STATUSES]
 
 
 # ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from datetime import date
 from urllib.parse import quote
 
 from ..checks.controls import CONTROL_CHARACTERS
+from ..read.kinds import DEFAULT_LICENCE
 from .names import Name
 
 LIBRARY = "Co-production Evidence Library"
@@ -44,7 +45,7 @@ class Citable:
     version: str = ""
     authors: tuple[str, ...] = ()  # "Family, Given" or an organisation; empty: the library
     description: str = ""
-    licence: str = "CC-BY-4.0"
+    licence: str = DEFAULT_LICENCE
     keywords: tuple[str, ...] = ()
     references: tuple[dict, ...] = field(default=(), compare=False)  # CSL-JSON items it cites
     pdf: str = ""  # the absolute address of the page as a PDF, if it has one

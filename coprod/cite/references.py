@@ -195,13 +195,11 @@ class References:
             return esc(f"@{key} (reference not found)")
         return markup.link(f"#{urls.reference_anchor(key)}", esc(self.label(key)))
 
-    def render_body(self, markdown: str, page_uri: str) -> tuple[str, list[str]]:
+    def render_body(self, markdown: str) -> tuple[str, list[str]]:
         """``markdown`` with every citation replaced by links to this page's References
         section (``#ref-<key>``); returns it and the cited keys that exist in the
         bibliography, in order of first citation, each once. A key that is not in the
-        bibliography becomes the plain text "@key (reference not found)", never a link.
-        ``page_uri`` is the page's docs/ path (unused now: the links are on-page anchors)."""
-        del page_uri
+        bibliography becomes the plain text "@key (reference not found)", never a link."""
         cited: dict[str, None] = {}
 
         def render(citation: Citation) -> str:

@@ -19,11 +19,10 @@ from typing import Any, ClassVar
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
 from ..pages import urls
+from ..read.kinds import DEFAULT_LICENCE, PUBLIC_STATUSES
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
-
-DEFAULT_LICENCE = "CC-BY-4.0"
 
 
 @dataclass(frozen=True)
@@ -276,7 +275,7 @@ class Library:
     def published(self, kind: str = "case-study") -> list:
         """Published and retracted records (a retracted page stays online), in file order."""
         records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in ("published", "retracted")]
+        return [r for r in records.values() if r.status in PUBLIC_STATUSES]
 
     def term(self, vocabulary: str, key: str) -> Term | None:
         return self.taxonomy.term(vocabulary, key)

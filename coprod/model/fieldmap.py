@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..read.kinds import KINDS
 from ..read.schema import Schema
 
 COUNTRY, YEAR = "country", "year"  # the facets without a vocabulary
@@ -69,7 +70,7 @@ class FieldMapError(ValueError):
     """The schema's annotations contradict each other (a maintainer's mistake)."""
 
 
-def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = ("case-study", "claim")) -> FieldMap:
+def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS)) -> FieldMap:
     """Read the field map from the record schemas' ``x-vocabulary``, ``x-folder`` and
     ``x-facet`` annotations."""
     placed: list[tuple[int, int, Facet]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
+from ..read.kinds import PUBLIC_STATUSES
 from ..render.markup import block, bullet_list, esc
 from ..render.text import md_escape
 from . import Page, urls
@@ -40,7 +41,7 @@ def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
 
 def claim_page(record: Claim, library: Library, refs: References, edit_url: str | None) -> Page:
     uri = record.uri
-    body, cited = refs.render_body(record.body, uri)
+    body, cited = refs.render_body(record.body)
     supporting, contrary = record.supporting, record.contrary
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)
@@ -67,7 +68,7 @@ def _evidence_list(heading: str, block: EvidenceLinks, library: Library, refs: R
     cards = []
     for case_id in block.case_studies:
         record = library.case_studies.get(case_id)
-        if record is not None and record.status in ("published", "retracted"):
+        if record is not None and record.status in PUBLIC_STATUSES:
             cards.append(case_study_item(record, library, uri))
     parts = [bullet_list(items)] if items else []
     if cards:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..cite.references import References
 from ..model import CaseStudy, Library
+from ..read.words import counted
 from ..render.markup import block, bullet_list, esc, link, table, tag_list
 from ..render.text import md_escape, safe_url
 from . import Page, urls
@@ -21,7 +22,7 @@ from .reporting import (
 
 def case_study_page(record: CaseStudy, library: Library, refs: References, edit_url: str | None) -> Page:
     uri = record.uri
-    body, cited = refs.render_body(record.body, uri)
+    body, cited = refs.render_body(record.body)
     outcome_sources = [k for o in record.outcomes for k in o.sources]
     keys = list(dict.fromkeys(cited + outcome_sources + list(record.sources)))
     parts = [
@@ -38,7 +39,7 @@ def case_study_page(record: CaseStudy, library: Library, refs: References, edit_
         gripp2_section(record, library, uri),
         _resources(record),
         "## The story\n\n" + contributed(demote_headings(body.strip())),
-        collapsed(refs.section(keys, uri), f"Show the {len(keys)} reference{'s' if len(keys) != 1 else ''}"),
+        collapsed(refs.section(keys, uri), f"Show the {counted(len(keys), 'reference')}"),
         record_history(record, edit_url, "case study"),
     ]
     return Page(uri, "\n\n".join(p.strip() for p in parts if p.strip()) + "\n", frozenset(), record.title,

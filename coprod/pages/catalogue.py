@@ -6,7 +6,6 @@ and ``data/catalogue.json`` for the script that filters the list in place.
 from __future__ import annotations
 
 import json
-import posixpath
 
 from ..model import CaseStudy, Library
 from ..model.fieldmap import COUNTRY, YEAR, Facet
@@ -67,8 +66,7 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
 def data_address_from(uri: str) -> str:
     """The URL of data/catalogue.json relative to the page's address (not its .md path):
     from /case-studies/ it is ../data/catalogue.json, wherever the site is hosted."""
-    here = urls.address(uri)
-    return posixpath.relpath("/" + CATALOGUE_DATA, here if here.endswith("/") else posixpath.dirname(here))
+    return urls.href(uri, CATALOGUE_DATA)
 
 
 def pager(number: int, count: int) -> str:

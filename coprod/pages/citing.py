@@ -13,6 +13,7 @@ from ..cite.formats import ACCESSED, FILES, LIBRARY, Citable, bibtex, citable_it
 from ..cite.processor import CITE_STYLES, Processor, shared_processor
 from ..cite.references import entry_html
 from ..model import Library, Record
+from ..read.kinds import PUBLIC_STATUSES
 from ..render.markup import esc, esc_lines
 from ..render.pdf import PDF_URI
 from ..render.text import md_escape
@@ -144,7 +145,7 @@ def redirect_pages(library: Library, site_url: str) -> list[Page]:
     pages = []
     for records, path in ((library.case_studies, urls.case_study), (library.claims, urls.claim)):
         for record in records.values():
-            if record.status not in ("published", "retracted"):
+            if record.status not in PUBLIC_STATUSES:
                 continue
             target = absolute(site_url, path(record.id))
             for alias in record.aliases:

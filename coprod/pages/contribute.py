@@ -27,6 +27,7 @@ from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from ..checks.problems import Report
 from ..model import Library
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
+from ..read.kinds import DEFAULT_LICENCE
 from ..read.source import read_source
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
@@ -38,7 +39,7 @@ GUIDE = "contribute/guide.md"
 CASE_STUDIES = "evidence/case-studies"
 RESERVED_IDS = tuple(sorted(urls.reserved_names(posixpath.dirname(urls.case_study("x")))))  # the catalogue's
 MAX_ID_LENGTH = 40  # an address people type and cite: a few words, not the whole title
-DEFAULTS = {"status": "published", "version": "1.0", "licence": "CC-BY-4.0"}
+DEFAULTS = {"status": "published", "version": "1.0", "licence": DEFAULT_LICENCE}
 BODY_SECTIONS = (
     ("What the project was", "What the research was about, who ran it, where and when, citing each source by its key."),
     ("How people were involved", "Who took part, in which roles, at which stages, and how decisions were shared."),
@@ -601,18 +602,6 @@ def _write(path: Path, text: str, force: bool) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return 0
-
-
-def new_case_study_parser() -> argparse.ArgumentParser:
-    from ..cli.scaffold import parser
-
-    return parser()
-
-
-def new_case_study_main(argv: list[str] | None = None, today: date | None = None) -> int:
-    from ..cli.scaffold import main
-
-    return main(argv, today)
 
 
 def from_issue_main(argv: list[str] | None = None, today: date | None = None) -> int:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 from ..model import CaseStudy, Library
 from ..read.taxonomy import Term
-from ..render.charts import bar_chart, case_study_charts, counted_case_studies, relative_url
+from ..render.charts import bar_chart, case_study_charts, counted_case_studies
 from ..render.markup import esc
 from ..render.text import md_escape
 from . import Page, urls
+from .urls import href as relative_url
 
 __all__ = ["Grid", "build_grid", "cell_anchor", "evidence_map_page", "relative_url"]
 
@@ -42,7 +43,6 @@ class View:
     anchor: str  # the section's id
     columns: str = "outcomes"  # taxonomy vocabulary of the columns
     column_prefix: str = "o"
-    column_singular: str = "outcome area"
 
     def pairs(self, record: CaseStudy) -> set[tuple[str, str]]:
         """The (row, column) combinations one case study reports."""
@@ -53,7 +53,7 @@ class View:
 
 
 EVIDENCE = View("outcomes", "o", "outcome area", "Outcomes and how we know them", "map-evidence",
-                columns="evidence_kinds", column_prefix="k", column_singular="kind of evidence")
+                columns="evidence_kinds", column_prefix="k")
 ENABLERS = View("enablers", "e", "enabler", "Enablers and outcome areas", "map-enablers")
 BARRIERS = View("barriers", "b", "barrier", "Barriers and outcome areas", "map-barriers")
 PRINCIPLES = View("principles", "p", "principle", "Principles and outcome areas",

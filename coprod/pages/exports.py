@@ -16,7 +16,6 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..cite.bibtex import write_bibtex
@@ -24,7 +23,9 @@ from ..cite.csl import bibliography_to_csl
 from ..model import Library, Record
 from ..model.fieldmap import computed_fields
 from ..read.fields import REQUIRED_NOTE, Field, every_field, example_text, field_name
+from ..read.kinds import CASE_STUDY, CLAIM, DEFAULT_LICENCE, KINDS
 from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
+from ..read.words import counted
 from ..render.text import md_escape
 from . import Page, urls
 from .catalogue import CATALOGUE_DATA
@@ -39,9 +40,6 @@ SCHEMA_FOLDER = "data/schema"
 DATA_PACKAGE = "data/datapackage.json"
 
 RECORD_FILES = {"case-study": CASE_STUDIES_JSON, "claim": CLAIMS_JSON}
-RECORD_URLS: dict[str, Callable[[str], str]] = {"case-study": urls.case_study, "claim": urls.claim}
-RECORD_NAMES = {"case-study": ("case study", "case studies"), "claim": ("claim", "claims")}
-DEFAULT_LICENCE = "CC-BY-4.0"
 LIST_SEPARATOR = "; "
 INNER_SEPARATOR = ", "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: cells a spreadsheet may run as a formula
@@ -81,7 +79,7 @@ def exported(evidence: Library, kind: str) -> list[Record]:
 
 def record_url(kind: str, record_id: str) -> str:
     """A record's public address, relative to the site's root (``/case-studies/<id>/``)."""
-    return urls.address(RECORD_URLS[kind](record_id))
+    return urls.address(urls.RECORD_ADDRESS[kind](record_id))
 
 
 def default_licence(schema: Schema) -> str:
@@ -474,12 +472,7 @@ def _spdx_path(licence: str) -> str:
 
 
 def _count_text(counts: Counter[str]) -> str:
-    return ", ".join(_plural(counts[kind], kind) for kind in RECORD_FILES if counts[kind])
-
-
-def _plural(number: int, kind: str) -> str:
-    one, many = RECORD_NAMES[kind]
-    return f"{number} {one if number == 1 else many}"
+    return ", ".join(KINDS[kind].counted(counts[kind]) for kind in RECORD_FILES if counts[kind])
 
 
 class DataFile(NamedTuple):
@@ -498,13 +491,13 @@ def described_files(evidence: Library) -> list[DataFile]:
     claims = len(exported(evidence, "claim"))
     references = len(evidence.bibliography.entries)
     files = [
-        DataFile(CASE_STUDIES_JSON, f"The {_plural(cases, 'case-study')} (published and retracted): every field and "
+        DataFile(CASE_STUDIES_JSON, f"The {CASE_STUDY.counted(cases)} (published and retracted): every field and "
                  "the text", "JSON", "json", "application/json"),
         DataFile(CASE_STUDIES_CSV, "The same case studies, one row each, for spreadsheets (without the text)", "CSV",
                  "csv", "text/csv"),
-        DataFile(CLAIMS_JSON, f"The {_plural(claims, 'claim')} of the business case (published and retracted): every "
+        DataFile(CLAIMS_JSON, f"The {CLAIM.counted(claims)} of the business case (published and retracted): every "
                  "field and the text", "JSON", "json", "application/json"),
-        DataFile(REFERENCES_BIB, f"The {references} reference{'' if references == 1 else 's'} of the library's "
+        DataFile(REFERENCES_BIB, f"The {counted(references, 'reference')} of the library's "
                  "bibliography", "BibTeX", "bib", "application/x-bibtex"),
         DataFile(REFERENCES_JSON, "The same references, for reference managers", "CSL-JSON", "json",
                  "application/vnd.citationstyles.csl+json"),

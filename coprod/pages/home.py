@@ -4,6 +4,8 @@ business case at a glance and the newest case studies, as cards."""
 from __future__ import annotations
 
 from ..model import Library
+from ..read.kinds import CASE_STUDY, CLAIM
+from ..read.words import counted
 from ..render.markup import block, esc
 from . import urls
 from .listing import card_list, case_study_item, strength_badge_html
@@ -41,10 +43,9 @@ def _ways_in(library: Library, uri: str, cases: int, claims: int, gaps: int) -> 
 
     mapped, cells = first_view_summary(library)
     ways = [
-        (urls.CATALOGUE, "Case studies", f"{cases} case {'study' if cases == 1 else 'studies'}",
+        (urls.CATALOGUE, "Case studies", CASE_STUDY.counted(cases),
          "What co-produced projects did, who was involved and what changed."),
-        (urls.BUSINESS_CASE, "The business case", (f"{claims} claim{'s' if claims != 1 else ''}, "
-         f"{gaps} evidence gap{'s' if gaps != 1 else ''}"),
+        (urls.BUSINESS_CASE, "The business case", f"{CLAIM.counted(claims)}, {counted(gaps, 'evidence gap')}",
          "What the evidence says co-production achieves, how strong it is, and the research still needed."),
         (urls.EVIDENCE_MAP, "Evidence map", f"{cells - mapped} of {cells} combinations are gaps",
          "Which ways of working go with which outcomes, and where no case study has looked yet."),

@@ -4,6 +4,7 @@ with its anchor (``/references/#ref-<key>``) and the pages that cite it."""
 from __future__ import annotations
 
 from ..cite.references import References
+from ..read.words import counted
 from ..render import markup
 from . import Page, urls
 
@@ -30,7 +31,7 @@ def summary(refs: References, keys: list[str]) -> str:
     if not keys:
         return "No references yet."
     noted = sum(1 for key in keys if refs.note(key))
-    text = "1 reference" if len(keys) == 1 else f"{len(keys)} references"
+    text = counted(len(keys), "reference")
     if noted:
         text += ", with a note" if len(keys) == 1 else f", {noted} of them with a note"
     return text + "."

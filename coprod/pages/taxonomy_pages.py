@@ -11,6 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
+from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
 from ..render.markup import bullet_list, esc, link, table
 from ..render.text import md_escape
@@ -141,7 +142,7 @@ def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems |
     lines += ["## Case studies", ""]
     if uses:
         verb = "reports" if len(uses) == 1 else "report"
-        lines += [f"{count_phrase(len(uses))} {verb} this.", ""]
+        lines += [f"{CASE_STUDY.counted(len(uses))} {verb} this.", ""]
         lines.append(card_list(items(use.record, uri, "".join(f"<p>{detail}</p>" for detail in
                                                              use_details(term.vocabulary, use, library)))
                                for use in uses))
@@ -215,13 +216,13 @@ def countries_index(index: TermIndex) -> Page:
         lines += ["No case study records a country yet.", ""]
     for _slug, country in countries:
         lines.append(f"- [{md_escape(country.name)}]({urls.rel(uri, urls.country(country.name))}): "
-                     f"{count_phrase(len(country.records))}")
+                     f"{CASE_STUDY.counted(len(country.records))}")
     return Page(uri, markdown(lines), frozenset(), "Countries")
 
 
 def country_page(country: Country, library: Library, items: CaseItems | None = None) -> Page:
     uri = urls.country(country.name)
-    intro = f"{count_phrase(len(country.records))} of work that took place in {md_escape(country.name)}."
+    intro = f"{CASE_STUDY.counted(len(country.records))} of work that took place in {md_escape(country.name)}."
     return _browse_page(uri, md_escape(country.name), intro, "All countries", urls.COUNTRIES,
                         country.records, items or CaseItems(library), country.name)
 
@@ -232,12 +233,12 @@ def years_index(index: TermIndex) -> Page:
     if not index.years:
         lines += ["No case study records a start year yet.", ""]
     for year in sorted(index.years, reverse=True):
-        lines.append(f"- [{year}]({urls.rel(uri, urls.year(year))}): {count_phrase(len(index.years[year]))}")
+        lines.append(f"- [{year}]({urls.rel(uri, urls.year(year))}): {CASE_STUDY.counted(len(index.years[year]))}")
     return Page(uri, markdown(lines), frozenset(), "Years")
 
 
 def year_page(year: int, records: list[CaseStudy], library: Library, items: CaseItems | None = None) -> Page:
-    intro = f"{count_phrase(len(records))} of projects that started in {year}."
+    intro = f"{CASE_STUDY.counted(len(records))} of projects that started in {year}."
     return _browse_page(urls.year(year), f"Started in {year}", intro, "All years", urls.YEARS, records,
                         items or CaseItems(library), f"Started in {year}")
 
@@ -249,11 +250,6 @@ def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, 
         lines += [card_list(items(r, uri) for r in records), ""]
     lines += [f"[{up_text}]({urls.rel(uri, up_uri)})", ""]
     return Page(uri, markdown(lines), frozenset(r.id for r in records), title)
-
-
-def count_phrase(count: int) -> str:
-    """'1 case study', '3 case studies'."""
-    return f"{count} case {'study' if count == 1 else 'studies'}"
 
 
 def markdown(lines: list[str]) -> str:

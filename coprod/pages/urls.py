@@ -14,6 +14,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..read.kinds import CASE_STUDY, CLAIM
+
 HOME = "index.md"
 CATALOGUE = "case-studies/index.md"
 BUSINESS_CASE = "business-case/index.md"
@@ -32,6 +34,9 @@ def case_study(case_id: str) -> str:
 
 def claim(claim_id: str) -> str:
     return f"business-case/{claim_id}.md"
+
+
+RECORD_ADDRESS = {CASE_STUDY.key: case_study, CLAIM.key: claim}  # a record's page, by its kind
 
 
 def term_in(folder: str, key: str) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .schema import TYPE_NAMES, WILDCARD, Schema, TypeName
+from .words import counted
 
 REQUIRED_NOTE = (
     "*Required*: *yes* means the field must be there whenever the part it belongs to is there "
@@ -57,7 +58,6 @@ class Field:
     unique: bool = False
     pattern_regex: str | None = None  # the schema's 'pattern' (a regular expression)
     private: bool = False  # x-private: never leaves the repository
-    plain_text: bool = False  # x-plain-text
     readability: bool = False  # x-readability
     dependent_required: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of a group's fields
 
@@ -109,7 +109,7 @@ class Field:
         if values.enum:
             out.append("one of: " + ", ".join(str(value) for value in values.enum))
         if self.is_list and self.min_items:
-            out.append(f"at least {self.min_items} item{'' if self.min_items == 1 else 's'}")
+            out.append(f"at least {counted(self.min_items, 'item')}")
         if self.is_list and self.unique:
             out.append("no repeats")
         each = "each " if values is not self else ""  # the limits of each item of a list
@@ -165,7 +165,7 @@ def _field(schema: Schema, pattern: tuple[str, ...], parent: dict) -> Field:
         min_length=node.get("minLength"), max_length=node.get("maxLength"), minimum=node.get("minimum"),
         maximum=node.get("maximum"), min_items=node.get("minItems"), unique=bool(node.get("uniqueItems")),
         pattern_regex=node.get("pattern"), private=bool(node.get("x-private")),
-        plain_text=bool(node.get("x-plain-text")), readability=bool(node.get("x-readability")),
+        readability=bool(node.get("x-readability")),
         dependent_required={name: tuple(needed) for name, needed in node.get("dependentRequired", {}).items()},
     )
 

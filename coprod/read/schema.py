@@ -26,14 +26,11 @@ import jsonschema
 from referencing import Registry, Resource
 
 from ..checks.problems import Report
+from .kinds import KINDS
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
 
-SCHEMA_FILES = {
-    "case-study": "case-study.schema.json",
-    "claim": "claim.schema.json",
-    "taxonomy": "taxonomy.schema.json",
-}
+SCHEMA_FILES = {**{kind.key: kind.schema for kind in KINDS.values()}, "taxonomy": "taxonomy.schema.json"}
 ANNOTATIONS = ("x-vocabulary", "x-reference", "x-plain-text", "x-readability", "x-folder", "x-facet")
 WILDCARD = "*"
 

@@ -28,6 +28,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 
+from .words import counted
+
 Path = tuple  # a path into the data: keys and list indexes, like ("outcomes", 0, "area")
 
 MAX_DEPTH = 20
@@ -389,7 +391,7 @@ def _key_at(line: str) -> tuple[int, str, str] | None:
 
 
 def _indent(what: str, n: int) -> str:
-    return f"move {what} to the start of the line" if n == 0 else f"indent {what} by {n} space{'s' if n != 1 else ''}"
+    return f"move {what} to the start of the line" if n == 0 else f"indent {what} by {counted(n, 'space')}"
 
 
 def _misplaced_key(text: str, line: int, what: str) -> tuple[str, str] | None:
@@ -429,7 +431,7 @@ def _misplaced_key(text: str, line: int, what: str) -> tuple[str, str] | None:
             if other_column < lowest:
                 choices.append(f"{_indent('it' if choices else repr(key), other_column)} to go with '{other_key}'")
                 lowest = other_column
-        spaces = f"{column} space{'s' if column != 1 else ''}"
+        spaces = counted(column, 'space')
         return (f"{message}: it is indented {spaces}, which matches no key above it",
                 ", or ".join(choices))
     return None

@@ -4,17 +4,17 @@ No outside chart service and no JavaScript: :func:`bar_chart` returns a raw HTML
 ``<figure>`` (written into the markdown of a page) holding an SVG image that screen
 readers announce by its ``<title>`` and ``<desc>``, and a ``<details>`` table with the
 same numbers. Every piece of text is HTML-escaped here; hrefs must already be relative
-URLs (see :func:`relative_url`), since MkDocs does not rewrite links in raw HTML.
+URLs (see :func:`coprod.pages.urls.href`), since MkDocs does not rewrite links in raw HTML.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 
 from ..model import CaseStudy, Library
 from ..pages import urls
+from ..read.kinds import CASE_STUDY
 from .markup import esc
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
@@ -27,26 +27,6 @@ VALUE_ROOM = 56  # room right of the longest bar for its number
 MAX_LABEL_CHARS = 60  # longer labels are shortened in the picture (never in the table)
 BAR_FALLBACK = "#4051b5"  # Material's default indigo, for when its CSS variables are absent
 _CHART_ID = re.compile(r"^[a-z][a-z0-9-]*\Z")
-
-
-def relative_url(from_uri: str, to_uri: str, anchor: str = "") -> str:
-    """The URL of page ``to_uri`` relative to the URL of page ``from_uri`` (both docs/ paths).
-
-    For links in raw HTML, which MkDocs leaves as written. The site uses directory URLs:
-    ``evidence-map/index.md`` is served at ``/evidence-map/``, so a link from it to
-    ``principles/x.md`` is ``../principles/x/``.
-    """
-    suffix = f"#{anchor}" if anchor else ""
-    if from_uri == to_uri:
-        return suffix or "./"
-    here, there = urls.address(from_uri), urls.address(to_uri)
-    base = here if here.endswith("/") else posixpath.dirname(here) + "/"
-    path = posixpath.relpath(there, base)
-    if path == ".":
-        path = "./"
-    elif there.endswith("/"):
-        path += "/"
-    return path + suffix
 
 
 def bar_chart(title: str, rows: list[Row], *, chart_id: str, label_heading: str = "Item",
@@ -165,11 +145,11 @@ def claims_by_strength_chart(library: Library, page_uri: str) -> str:
 def _year_chart(records: list[CaseStudy], page_uri: str) -> str:
     years = Counter(r.start_year for r in records if r.start_year is not None)
     missing = sum(1 for r in records if r.start_year is None)
-    rows: list[Row] = [(str(y), years[y], relative_url(page_uri, urls.year(y))) for y in sorted(years)]
+    rows: list[Row] = [(str(y), years[y], urls.href(page_uri, urls.year(y))) for y in sorted(years)]
     note = ""
     if missing:
         verb, pronoun = ("does", "it is") if missing == 1 else ("do", "they are")
-        note = (f"{_count(missing, 'case study', 'case studies')} {verb} not say when the project started, "
+        note = (f"{CASE_STUDY.counted(missing)} {verb} not say when the project started, "
                 f"so {pronoun} not in this chart.")
     return bar_chart("Case studies by the year the project started", rows, chart_id="chart-case-studies-by-year",
                      label_heading="Year", value_heading="Case studies", note=note)
@@ -182,10 +162,8 @@ def _term_chart(library: Library, records: list[CaseStudy], vocabulary: str, pag
     terms = list(vocab.terms.values()) if vocab else []
     counts = Counter(key for record in records for key in record.keys_of(vocabulary))
     order = sorted(range(len(terms)), key=lambda i: (-counts[terms[i].key], i))
-    rows: list[Row] = [(terms[i].label, counts[terms[i].key], relative_url(page_uri, library.term_page(vocabulary, terms[i].key)))
+    rows: list[Row] = [(terms[i].label, counts[terms[i].key], urls.href(page_uri, library.term_page(vocabulary, terms[i].key)))
                        for i in order]
     return bar_chart(title, rows, chart_id=chart_id, label_heading=heading, value_heading="Case studies")
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"

@@ -40,7 +40,7 @@ ATTRIBUTES = {
     "ol": {"start"},
     "details": {"open"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto"}  # the only ones a link may use: the checker reports the rest
 
 ADMONITION_TYPES = frozenset({
     "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",

@@ -44,7 +44,6 @@ from ..render.markup import esc
 from .pagefind_stream import PagefindServiceError, StreamingIndex
 
 BUNDLE = "pagefind"  # the index's folder in the site
-KINDS = {"case-study": "Case study", "claim": "Claim", "page": "Page"}
 # never indexed inside a page body: permalinks, the "edit this page" icon, and the parts of
 # a record's page that are the same words on every page (citation formats, the page's
 # version and licence) or that belong to other works (its reference list). Indexing them

@@ -1,0 +1,39 @@
+"""The kinds of record, the statuses that make one public, the default licence: written here once.
+
+The lowest layer holds them so every other module (reader, checker, model, pages, exports)
+can import them without reaching upward. A record kind's key is how the code, the schema
+files and the data export name it; its folder is where its files live under ``evidence/``;
+its singular and plural are the words pages use for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .words import counted
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str  # "case-study": the records' kind in the code, the schema and the export
+    folder: str  # "case-studies": the folder of its files under evidence/ (its pages' folder is in coprod.pages.urls)
+    singular: str  # "case study"
+    plural: str  # "case studies"
+    schema: str  # the schema's file name in evidence/schema/
+
+    def counted(self, number: int) -> str:
+        """'1 case study', '3 case studies'."""
+        return counted(number, self.singular, self.plural)
+
+
+CASE_STUDY = Kind("case-study", "case-studies", "case study", "case studies", "case-study.schema.json")
+CLAIM = Kind("claim", "claims", "claim", "claims", "claim.schema.json")
+KINDS: dict[str, Kind] = {kind.key: kind for kind in (CASE_STUDY, CLAIM)}  # in the order pages list them
+
+# a record with one of these statuses has a public page (a retracted one keeps its page, marked);
+# any other status (a draft) is read and checked but not published
+PUBLIC_STATUSES = ("published", "retracted")
+
+# the licence of a record that names none; the schema's ``licence`` default says the same
+# (evidence/schema/common.schema.json), and a test holds the two together
+DEFAULT_LICENCE = "CC-BY-4.0"
