@@ -260,3 +260,28 @@ def test_hostile_data_stays_text_and_links_only_to_case_studies(browser, base_ur
         assert not any(title.endswith(("evil", "evil-two")) for title in shown)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(browser, base_url, width: int) -> None:
+    """See where evidence is missing: the finding is said above each grid, the page never
+    scrolls sideways, and a number in a grid (outcome areas against enablers) opens the
+    catalogue listing exactly that many case studies."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844},
+                                  has_touch=width == 390, is_mobile=width == 390)
+    page = context.new_page()
+    try:
+        page.goto("/evidence-map/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.locator("#map-evidence ~ p.coprod-finding").first.inner_text().startswith("No case study")
+        assert page.evaluate("document.documentElement.scrollHeight") < 12 * 844  # not 70 phone screens
+        cell = page.locator("#map-enablers ~ div.coprod-evidence-map td.coprod-map-count a").first
+        number = int(cell.locator(".coprod-map-n").inner_text())
+        cell.scroll_into_view_if_needed()
+        cell.tap() if width == 390 else cell.click()
+        page.wait_for_url("**/case-studies/?enabler=*")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
+        assert page.locator("#catalogue-results > li").count() == number
+    finally:
+        context.close()
