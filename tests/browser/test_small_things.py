@@ -1,0 +1,90 @@
+"""Small things readers notice, in a real browser: the closed drawer takes no focus, the
+header's title fits a phone, a wide table shows that it scrolls, the 404 page offers a
+search and the main ways in."""
+
+from __future__ import annotations
+
+import pytest
+
+from .site_pages import PAGE_TYPES
+
+
+def _phone(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True)
+    return context, context.new_page()
+
+
+def test_the_closed_drawer_takes_no_focus(browser, base_url) -> None:
+    context, page = _phone(browser, base_url)
+    try:
+        page.goto(PAGE_TYPES["catalogue"])
+        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+        for presses in range(1, 16):
+            page.keyboard.press("Tab")
+            inside = page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+            assert not inside, f"Tab {presses} landed in the closed drawer"
+            if page.evaluate("document.activeElement.id") == "catalogue-search":
+                break
+        else:
+            pytest.fail("the catalogue's search was not reached in 15 Tab presses")
+        page.locator("label.md-header__button[for=__drawer]").tap()  # opened, its links take focus again
+        page.wait_for_timeout(300)
+        assert page.locator(".md-sidebar--primary a.md-nav__link").first.is_visible()
+    finally:
+        context.close()
+
+
+def test_the_header_title_fits_a_phone(browser, base_url) -> None:
+    context, page = _phone(browser, base_url)
+    try:
+        page.goto("/")
+        title = page.locator(".md-header__topic .md-ellipsis").first
+        assert title.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1")
+        assert title.inner_text().strip() == "Co-production Evidence Library"
+    finally:
+        context.close()
+
+
+def test_the_404_page_offers_search_and_ways_in(browser, base_url) -> None:
+    context, page = _phone(browser, base_url)
+    try:
+        page.goto("/404.html")
+        links = page.eval_on_selector_all("article a", "links => links.map(a => new URL(a.href).pathname)")
+        for wanted in ("/", "/case-studies/", "/business-case/", "/evidence-map/"):
+            assert wanted in links, links
+        page.fill("#coprod-404-q", "mental health")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/case-studies/?q=mental+health")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        assert page.input_value("#catalogue-search") == "mental health"
+        assert " match" in page.inner_text("#catalogue-status")
+    finally:
+        context.close()
+
+
+def test_chart_text_is_at_least_12_px_on_a_phone(browser, base_url) -> None:
+    context, page = _phone(browser, base_url)
+    try:
+        page.goto(PAGE_TYPES["evidence map"])
+        sizes = page.eval_on_selector_all(".coprod-chart__image text", """texts => texts.map(t => {
+            const box = t.getBoundingClientRect(); const svg = t.ownerSVGElement;
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return parseFloat(getComputedStyle(t).fontSize) * scale; })""")
+        assert sizes and min(sizes) >= 12, min(sizes)
+    finally:
+        context.close()
+
+
+def test_a_fold_opens_beside_its_words_not_over_them(browser, base_url) -> None:
+    context, page = _phone(browser, base_url)
+    try:
+        page.goto(PAGE_TYPES["case study"])
+        for summary in page.locator("article details:not([class]) > summary").all():
+            icon = summary.evaluate("s => getComputedStyle(s, '::before').display")
+            assert icon == "none", "a note's pencil icon is drawn over the summary's words"
+            start = summary.evaluate("""s => { const r = document.createRange(); r.selectNodeContents(s);
+                return r.getClientRects()[0].left - s.getBoundingClientRect().left; }""")
+            assert start >= 8, start
+    finally:
+        context.close()
