@@ -77,6 +77,7 @@ def test_a_card_is_one_link_named_by_its_title(page) -> None:
 
 def test_contribute_errors_are_summarised_and_linked_to_their_fields(page) -> None:
     page.goto(CONTRIBUTE)
+    page.click("details.cf-editors > summary")  # the file-writing form is for editors, folded
     page.wait_for_selector("#cf-form")
     page.click("#cf-make")
     summary = page.locator("#cf-errors")
@@ -98,6 +99,7 @@ def test_contribute_errors_are_summarised_and_linked_to_their_fields(page) -> No
 
 def test_contribute_page_address_is_made_from_the_title_and_checked_as_typed(page) -> None:
     page.goto(CONTRIBUTE)
+    page.click("details.cf-editors > summary")  # the file-writing form is for editors, folded
     page.wait_for_selector("#cf-form")
     check = page.locator("#cf-id-check")
     page.fill("#cf-title", "Young carers shaping a study")

@@ -88,3 +88,49 @@ def test_a_fold_opens_beside_its_words_not_over_them(browser, base_url) -> None:
             assert start >= 8, start
     finally:
         context.close()
+
+
+def test_a_patient_can_send_a_case_study_without_github(browser, base_url) -> None:
+    """The contribute page's main path at 390 px by touch: plain questions one to a page,
+    a required answer checked, "Check your answers" with a Change link, then an e-mail
+    with the answers filled in. Nothing is sent by the page itself."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    context, page = _phone(browser, base_url)
+    requests: list[str] = []
+    try:
+        page.goto("/contribute/")
+        page.wait_for_selector("#tell-us[data-ready=yes]")
+        main_path = page.locator("#tell-us").inner_text() + page.locator("article > p").all_inner_texts()[0]
+        for word in ("taxonomy", ".yml", ".bib", "Markdown", "pull request", "Ctrl"):
+            assert word not in main_path, word
+        page.on("request", lambda request: requests.append(request.url))
+        next_button = page.locator("#tu-next")
+        next_button.tap()  # nothing typed: the question asks again, nothing moves on
+        assert page.locator("#tu-project-error").is_visible()
+        page.locator("#tu-project").fill("Peer researchers in Leeds")
+        next_button.tap()
+        page.locator("#tu-about").fill("A study of hospital discharge, Leeds, 2021")
+        next_button.tap()
+        page.locator("#tu-involved").fill("Three patients co-designed the interviews.")
+        next_button.tap()
+        next_button.tap()  # an optional question may be left
+        page.locator(".tu-step:not([hidden]) label", has_text="Mental health").tap()  # a checkbox, not Ctrl-click
+        for _ in range(3):
+            next_button.tap()
+        assert page.locator("#tu-check").is_visible()
+        assert "Mental health" in page.locator("#tu-answers").inner_text()
+        page.locator("#tu-answers a", has_text="Change").first.tap()
+        page.locator("#tu-project").fill("Peer researchers in Leeds hospitals")
+        next_button.tap()  # back to the check, not through every question again
+        assert page.locator("#tu-check").is_visible()
+        href = page.get_attribute("#tu-mail", "href")
+        parts = urlsplit(href)
+        assert parts.scheme == "mailto" and "@" in parts.path
+        body = unquote(parse_qs(parts.query)["body"][0])
+        assert "Peer researchers in Leeds hospitals" in body and "Three patients co-designed" in body
+        assert page.get_attribute("#tu-issue", "href").startswith("https://github.com/")
+        assert [url for url in requests if not url.startswith(base_url)] == []
+        assert not [url for url in requests if "/contribute/" not in url and url.startswith(base_url + "/")]
+    finally:
+        context.close()
