@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import frontmatter
 import yaml
@@ -437,9 +438,9 @@ TELL_US = (
 
 
 def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
-    """The questions for everyone. Without JavaScript they show as one form that opens the
-    reader's e-mail; with it (tell-us.js), one question to a page, then "Check your
-    answers", then the send buttons."""
+    """The questions for everyone. With the script (tell-us.js), one question to a page,
+    then "Check your answers", then the send buttons; without it, every question shows,
+    with a link to an e-mail to the editors that has the questions filled in."""
     vocab = evidence.taxonomy.get("settings")
     areas = list(vocab.terms.values()) if vocab else []
     steps = []
@@ -465,10 +466,18 @@ def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
         steps.append(f'<section class="tu-step" data-name="{name}" aria-label="Question {number} of {total}">'
                      f"{control}</section>")
     issue = f"{repo_url.rstrip('/')}/issues/new" if repo_url else ""
-    action = f"mailto:{send_to}" if send_to else ""
+    # without the script: a plain e-mail link with the questions filled in (a form posted
+    # to mailto: is refused by the page's policy, form-action 'self')
+    questions = "\n\n".join(question + "\n" for _, question, _, _, _ in TELL_US)
+    plain = ("mailto:" + quote(send_to, safe="@") + "?subject=" + quote("Case study: ") + "&body="
+             + quote("A case study proposed on the Co-production Evidence Library\n\n" + questions))
+    nojs = (f'<p class="tu-nojs">Your browser is not running this page\'s script, so answer these questions in '
+            f'<a href="{esc(plain)}">an e-mail to the editors</a> (it opens with the questions filled in).</p>'
+            if send_to else "")
     return "".join([
         f'<div id="tell-us" data-send-to="{esc(send_to)}" data-issue-url="{esc(issue)}">',
-        f'<form id="tu-form" class="cf-scope tu-form" action="{esc(action)}" method="post" enctype="text/plain">',
+        nojs,
+        '<form id="tu-form" class="cf-scope tu-form" novalidate>',
         *steps,
         ('<section class="tu-check" id="tu-check" hidden><h2 id="tu-check-title" tabindex="-1">Check your answers</h2>'
         '<dl class="coprod-summary-list" id="tu-answers"></dl>'
@@ -477,8 +486,8 @@ def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
         '<a class="md-button" id="tu-issue" rel="noopener" hidden>Send as a GitHub issue</a></p>'
         '<p class="tu-hint">E-mail opens your own e-mail program with your answers filled in; you then press send '
         "there. A GitHub issue needs a GitHub account.</p></section>"),
-        ('<p class="tu-nav"><button type="button" class="md-button" id="tu-back" hidden>Back</button>'
-        '<button type="submit" class="md-button md-button--primary" id="tu-next">Send by e-mail</button></p>'),
+        ('<p class="tu-nav" hidden><button type="button" class="md-button" id="tu-back" hidden>Back</button>'
+         '<button type="submit" class="md-button md-button--primary" id="tu-next">Continue</button></p>'),
         "</form>",
         f'<script src="{esc(urls.rel(FORM, "assets/javascripts/tell-us.js"))}" defer></script>',
         "</div>",

@@ -134,3 +134,32 @@ def test_a_patient_can_send_a_case_study_without_github(browser, base_url) -> No
         assert not [url for url in requests if "/contribute/" not in url and url.startswith(base_url + "/")]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("words", "own_page"), [
+    ("how to cite", "/how-to-cite/"), ("Canada", "/countries/canada/"), ("reciprocity", "/principles/reciprocity/"),
+    ("paying public contributors", "/enablers/payment-for-contributors/"),
+])
+def test_the_header_search_finds_the_sites_own_page_first(page, words: str, own_page: str) -> None:
+    from .test_search import result_links, search_for
+
+    page.goto("/")
+    search_for(page, words)
+    links = result_links(page)
+    assert links and links[0] == own_page, links[:3]
+
+
+def test_without_javascript_the_questions_go_by_e_mail(browser, base_url) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/contribute/")
+        link = page.locator(".tu-nojs a[href^='mailto:']")
+        assert link.is_visible()
+        body = unquote(parse_qs(urlsplit(link.get_attribute("href")).query)["body"][0])
+        assert "How were patients, carers or the public involved?" in body
+        assert page.locator("#tu-next").is_hidden()  # no button that would post the answers nowhere
+    finally:
+        context.close()

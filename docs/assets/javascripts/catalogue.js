@@ -12,7 +12,8 @@
  * ends with "Show N results"; the count and the chosen filters stay in view above the list.
  *
  * One card: the results are the page's own cards (coprod/pages/listing.py), moved, never
- * rebuilt; a catalogue longer than one page fetches its other pages' cards once. One
+ * rebuilt (a catalogue longer than one page shows the other pages' case studies as a
+ * title and summary from the data file, written as text). One
  * search: typed words go to Pagefind, the header's engine, and its order is "Best match";
  * the facets and counts come from data/catalogue.json (each case study's terms). Nothing
  * is fetched until the reader filters or types. If Pagefind cannot be loaded, the words
@@ -22,7 +23,7 @@
  * file, saved by the browser (nothing is sent anywhere).
  *
  * Safety: text from the index or the data file is only ever written with textContent /
- * createElement (never innerHTML); cards come from this site's own built pages; links are
+ * createElement (never innerHTML); cards come from this page itself; links are
  * built only from a /case-studies/<id>/ address under the site's root, and nothing is
  * fetched from another origin.
  */
@@ -464,7 +465,6 @@
     var matches = []; // the listed case studies (data records), in order
     var shown = STEP;
     var sortChosen = false;
-    var otherPages = null;
 
     function loadData() {
       if (!dataPromise) {
@@ -484,39 +484,6 @@
         engine.catch(function () { /* answered in find */ });
       }
       return engine;
-    }
-
-    /* The other catalogue pages' cards (a catalogue longer than one page), fetched once. */
-    function loadOtherPages() {
-      if (otherPages) {
-        return otherPages;
-      }
-      // the pager shows a window of page numbers, always with the last: pages 1 to last
-      var last = 1;
-      Array.prototype.forEach.call(pager ? pager.querySelectorAll("a[href], strong") : [], function (node) {
-        last = Math.max(last, parseInt(node.textContent, 10) || 0);
-      });
-      var wanted = {};
-      for (var n = 1; n <= last; n++) {
-        var href = new URL(n === 1 ? "case-studies/" : "case-studies/page/" + n + "/", siteRoot).href;
-        if (new URL(href).pathname !== window.location.pathname) {
-          wanted[href] = true;
-        }
-      }
-      otherPages = Promise.all(Object.keys(wanted).map(function (href) {
-        return fetch(href, { credentials: "same-origin" }).then(function (response) {
-          return response.ok ? response.text() : "";
-        }).then(function (html) {
-          var doc = new DOMParser().parseFromString(html, "text/html");
-          Array.prototype.forEach.call(doc.querySelectorAll("ul.coprod-cards > li.coprod-card"), function (card) {
-            var address = cardAddress(card, siteRoot, href);
-            if (address && !cards[address]) {
-              cards[address] = document.adoptNode(card);
-            }
-          });
-        }, function () { /* the data file's fallback card is used */ });
-      }));
-      return otherPages;
     }
 
     /* The addresses the typed words find, best first: Pagefind, the header's engine; null
@@ -721,8 +688,7 @@
         return Promise.resolve();
       }
       mount.setAttribute("data-state", "searching");
-      var needPages = pager ? loadOtherPages() : Promise.resolve();
-      return Promise.all([loadData(), find(state.query), needPages]).then(function (answers) {
+      return Promise.all([loadData(), find(state.query)]).then(function (answers) {
         if (number !== latest) {
           return;
         }
