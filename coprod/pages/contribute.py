@@ -438,9 +438,9 @@ TELL_US = (
 
 
 def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
-    """The questions for everyone. With the script (tell-us.js), one question to a page,
-    then "Check your answers", then the send buttons; without it, every question shows,
-    with a link to an e-mail to the editors that has the questions filled in."""
+    """The questions for everyone, one to a page (tell-us.js moves between them), then
+    "Check your answers", then the send buttons; without the script, a link to an e-mail
+    to the editors that has every question filled in."""
     vocab = evidence.taxonomy.get("settings")
     areas = list(vocab.terms.values()) if vocab else []
     steps = []
@@ -463,7 +463,8 @@ def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
             control = (f'<label for="{ident}">{caption}<span class="tu-question">{esc(question)}</span>{optional}'
                        f'</label><p class="tu-hint" id="{ident}-hint">{esc(hint)}</p>'
                        f'<p class="tu-error" id="{ident}-error" hidden>Answer this question to go on.</p>{field}')
-        steps.append(f'<section class="tu-step" data-name="{name}" aria-label="Question {number} of {total}">'
+        later = " hidden" if number > 1 else ""  # one question to a page from the start: nothing shifts
+        steps.append(f'<section class="tu-step" data-name="{name}" aria-label="Question {number} of {total}"{later}>'
                      f"{control}</section>")
     issue = f"{repo_url.rstrip('/')}/issues/new" if repo_url else ""
     # without the script: a plain e-mail link with the questions filled in (a form posted
@@ -471,9 +472,8 @@ def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
     questions = "\n\n".join(question + "\n" for _, question, _, _, _ in TELL_US)
     plain = ("mailto:" + quote(send_to, safe="@") + "?subject=" + quote("Case study: ") + "&body="
              + quote("A case study proposed on the Co-production Evidence Library\n\n" + questions))
-    nojs = (f'<p class="tu-nojs">Your browser is not running this page\'s script, so answer these questions in '
-            f'<a href="{esc(plain)}">an e-mail to the editors</a> (it opens with the questions filled in).</p>'
-            if send_to else "")
+    nojs = (f'<noscript><p class="tu-nojs">Your browser is not running this page\'s script, so answer these questions in '
+            f'<a href="{esc(plain)}">an e-mail to the editors</a> (it opens with the questions filled in).</p></noscript>' if send_to else "")
     return "".join([
         f'<div id="tell-us" data-send-to="{esc(send_to)}" data-issue-url="{esc(issue)}">',
         nojs,
@@ -486,7 +486,7 @@ def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
         '<a class="md-button" id="tu-issue" rel="noopener" hidden>Send as a GitHub issue</a></p>'
         '<p class="tu-hint">E-mail opens your own e-mail program with your answers filled in; you then press send '
         "there. A GitHub issue needs a GitHub account.</p></section>"),
-        ('<p class="tu-nav" hidden><button type="button" class="md-button" id="tu-back" hidden>Back</button>'
+        ('<p class="tu-nav"><button type="button" class="md-button" id="tu-back" hidden>Back</button>'
          '<button type="submit" class="md-button md-button--primary" id="tu-next">Continue</button></p>'),
         "</form>",
         f'<script src="{esc(urls.rel(FORM, "assets/javascripts/tell-us.js"))}" defer></script>',

@@ -207,17 +207,14 @@ def _radius(count: int, largest: int) -> float:
 
 
 def _dot(count: int, largest: int) -> str:
-    r = _radius(count, largest)
-    size = 2 * MAX_RADIUS
-    return (f'<svg class="coprod-map-dot" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
-            f'aria-hidden="true" focusable="false"><circle cx="{MAX_RADIUS}" cy="{MAX_RADIUS}" r="{r:.1f}"/></svg>')
+    """A circle of diameter 2r, drawn by CSS (a class per whole pixel of diameter, so the
+    page's policy needs no inline style): its area is proportional to ``count``."""
+    diameter = max(1, min(2 * MAX_RADIUS, round(2 * _radius(count, largest))))
+    return f'<span class="coprod-map-dot coprod-map-d{diameter}" aria-hidden="true"></span>'
 
 
 def _gap_mark() -> str:
-    size = 2 * MAX_RADIUS
-    return (f'<svg class="coprod-map-dot" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
-            'aria-hidden="true" focusable="false"><rect class="coprod-map-gapmark" x="8" y="8" width="14" '
-            'height="14"/></svg>')
+    return '<span class="coprod-map-dot coprod-map-gapmark" aria-hidden="true"></span>'
 
 
 def _key(grid: Grid) -> str:

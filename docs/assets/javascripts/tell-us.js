@@ -6,8 +6,8 @@
  * answers filled in. Nothing is stored or sent by this script: the reader sends, from
  * their e-mail program or from GitHub, after pressing one of those.
  *
- * Without the script every question shows on one page, with a link to an e-mail to the
- * editors that opens with the questions filled in.
+ * Without the script (<noscript>), a link to an e-mail to the editors that opens with every
+ * question filled in.
  */
 (function () {
   "use strict";
@@ -160,10 +160,6 @@
       show(Math.max(0, current - 1));
     });
     form.noValidate = true; // checked here, a question at a time
-    Array.prototype.forEach.call(root.querySelectorAll(".tu-nojs"), function (note) {
-      note.hidden = true;
-    });
-    back.parentNode.hidden = false;
     form.classList.add("tu-form--steps");
     show(0);
   }
