@@ -97,10 +97,11 @@ def harden(page_html: str, *, with_policy: bool = True, known: csp.Known | None 
 
 
 def business_case_pdf(site_dir: Path, build: SiteBuild, log: logging.Logger) -> Path | None:
-    """The business case as a PDF, from its built page. Where WeasyPrint or its Pango is
+    """The business case as a PDF, from the model. Where WeasyPrint or its Pango is
     missing it says so: as an error in CI (which must have it), as a note elsewhere."""
     try:
-        return pdf.write_business_case(site_dir, pdf.facts_for(build.citables.get(urls.BUSINESS_CASE), build.site_url))
+        return pdf.write_business_case(site_dir, pdf.facts_for(build.citables.get(urls.BUSINESS_CASE), build.site_url),
+                                       build.evidence, build.references)
     except (ImportError, OSError) as error:
         (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
         return None

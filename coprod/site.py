@@ -121,7 +121,8 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     processor = shared_processor()
     processor.use_cache(cache_dir)  # rendered citations kept by what they are made from
     try:
-        pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"))
+        pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"),
+                         editors_email=str((config.get("extra") or {}).get("editors_email") or ""))
     except ProcessorError as error:  # no Node.js or citeproc-js: say how to get them, no traceback
         report.error("pyproject.toml", 0, "npm-build-tools", str(error))
         return SiteBuild(report, loaded.evidence, loaded.references, site_url=site_url)
@@ -160,14 +161,15 @@ def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | 
 
 
 def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT_SITE_URL,
-             docs_dir: Path | None = None, repo_url: str | None = None) -> dict[str, Page]:
+             docs_dir: Path | None = None, repo_url: str | None = None, *, editors_email: str = "") -> dict[str, Page]:
     """Every generated page and data file, keyed by its path under docs/.
 
     ``edit_base`` is the address that, followed by a repository path, edits that file
     (``https://github.com/owner/repo/edit/main/``); None leaves out the edit links.
     ``site_url`` makes citations and metadata absolute. ``docs_dir`` holds the
     hand-written pages, which the manifest of public addresses lists too. ``repo_url`` (a
-    GitHub repository) lets the contribution form propose files there.
+    GitHub repository) lets the contribution form propose files there; ``editors_email``
+    (mkdocs.yml ``extra.editors_email``) is where its plain-words answers are e-mailed.
     """
     evidence, refs = build.evidence, build.references
     assert evidence is not None and refs is not None
@@ -192,7 +194,7 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     pages.append(data_page(evidence))
     pages.append(references_page(refs, cited_by(pages, evidence)))
     if repo_url:
-        pages += contribute_pages(evidence, repo_url)
+        pages += contribute_pages(evidence, repo_url, editors_email)
     pages += _citable_extras(build, pages, site_url)
     handwritten = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) if docs_dir else []
     public = [p.uri for p in pages if not p.uri.startswith("assets/")] + handwritten + [MANIFEST]

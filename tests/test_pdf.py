@@ -1,6 +1,8 @@
 """The business case as a PDF (/business-case/business-case.pdf), read back with pypdf from
-the real build: every published claim is in it with its strength, and it carries the
-library's version, the page's date and its permanent address."""
+the real build: a one-page summary with every published claim and its strength, then the
+claims with their evidence, then the references; each address printed once, no code or
+web-only text, no page more than half empty but the last of a part; tagged (PDF/UA-1)
+with its language and title."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pypdf import PdfReader
 
 from coprod import __version__, site
 from coprod.pages import urls
-from coprod.render.pdf import PDF_URI, PdfFacts, document
+from coprod.render.pdf import PDF_URI, PdfFacts, business_case_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +54,8 @@ def test_pdf_has_every_claim_with_its_strength(site_dir: Path, evidence) -> None
     for record in claims:
         title = re.sub(r"\s+", " ", record.title)
         label = strengths.terms[record.strength].label
-        assert re.search(re.escape(label) + r" " + re.escape(title), text), \
+        # a claim graded as a gap says so in its title too ("Evidence gap: ...")
+        assert re.search(re.escape(label) + r" (?:" + re.escape(label) + r": )?" + re.escape(title), text), \
             f"claim {record.id!r} ({title!r}) is not in the PDF after its strength {label!r}"
     address = "https://coproduction-evidence.example/" + urls.address(urls.BUSINESS_CASE).lstrip("/")
     assert f"Version {__version__}" in text
@@ -62,13 +65,63 @@ def test_pdf_has_every_claim_with_its_strength(site_dir: Path, evidence) -> None
     assert meta.title == "The business case for co-production" and address in meta.subject
 
 
-def test_pdf_document_keeps_no_script_and_makes_links_absolute() -> None:
-    page = ('<html><body><article class="md-content__inner md-typeset"><h1 id="t">T<a class="headerlink" '
-            'href="#t">¶</a></h1><p><a href="claim/">a claim</a> <a href="#rubric">rubric</a></p>'
-            '<script>alert(1)</script><details><summary>s</summary>x</details></article></body></html>')
-    out = document(page, PdfFacts("T", "1.2.3", "2026-01-01", "https://example.org/business-case/"))
-    assert "<script" not in out and "headerlink" not in out
-    assert 'href="https://example.org/business-case/claim/"' in out and 'href="#rubric"' in out
-    assert "<details open>" in out and "Version 1.2.3, 2026-01-01. Permanent address:" in out
-    with pytest.raises(ValueError, match="no <article"):
-        document("<html></html>", PdfFacts("T", "1", "d", "https://example.org/"))
+def test_pdf_reads_as_a_board_paper(site_dir: Path, evidence) -> None:
+    _require_weasyprint()
+    reader = PdfReader(str(site_dir / PDF_URI))
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    claims = [r for r in evidence.published("claim") if r.status == "published"]
+    # 1. the summary, on the first page: every claim with its strength, the gaps, version and date
+    first = pages[0]
+    assert "Of the " in first and f"Version {__version__}" in first and "Where evidence is missing" in first
+    for record in claims:
+        assert re.sub(r"\s+", " ", record.title)[:40] in first, record.id
+    # 2. then the claims with their evidence, 3. then the references, each part on a new page
+    starts = [i for i, text in enumerate(pages) if "The claims and their evidence" in text[:200]]
+    refs = [i for i, text in enumerate(pages) if text.lstrip().startswith("References")]
+    assert starts == [1] and len(refs) == 1 and refs[0] > 1
+    # no page more than half empty, except the last page of a part
+    last_of_part = {0, refs[0] - 1, len(pages) - 1}
+    full = sorted(len(text) for text in pages)[len(pages) // 2]
+    for number, text in enumerate(pages):
+        if number not in last_of_part:
+            assert len(text) >= full / 2, f"page {number + 1} is more than half empty ({len(text)} of ~{full})"
+    whole = " ".join(pages)
+    # no code, no web-only text
+    for web_only in ("@article{", "TY  -", '"container-title"', "JavaScript", "Copy", "Download the business case"):
+        assert web_only not in whole, web_only
+    # tagged, with its language and title
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]).startswith("en")
+    assert reader.metadata.title == "The business case for co-production"
+
+
+def test_pdf_document_keeps_no_script_and_makes_links_absolute(evidence) -> None:
+    """A claim's own text goes through the sanitiser, and its links point at the site."""
+    import dataclasses
+
+    record = next(r for r in evidence.published("claim") if r.status == "published")
+    hostile = dataclasses.replace(record, body=record.body + '\n\n<script>alert(1)</script> [a case](../x/) '
+                                                            '<img src="https://evil.example/x.png">\n')
+    library = dataclasses.replace(evidence, claims={**evidence.claims, record.id: hostile})
+    build = site.load(ROOT / "evidence")
+    out = business_case_document(library, build.references,
+                                 PdfFacts("T", "1.2.3", "2026-01-01", "https://example.org/business-case/"))
+    assert "<script" not in out and "evil.example" not in out
+    assert 'href="https://example.org/x/"' in out
+    assert out.index("The claims and their evidence") < out.index('id="references"')
+
+
+def test_each_address_is_printed_once(evidence) -> None:
+    """The text laid out names each address once (links are live, their targets not
+    printed again beside them; the footer names the version, not the address)."""
+    import html as html_lib
+
+    build = site.load(ROOT / "evidence")
+    out = business_case_document(evidence, build.references,
+                                 PdfFacts("T", "1", "2026-01-01", "https://example.org/business-case/"))
+    printed = html_lib.unescape(re.sub(r"<[^>]+>", " ", out.split("<body>", 1)[1]))
+    addresses = re.findall(r"https?://[^\s<>\]\)]+", printed)
+    assert len(addresses) > 10
+    repeated = sorted({a for a in addresses if addresses.count(a) > 1})
+    assert not repeated, repeated[:5]

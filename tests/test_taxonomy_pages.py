@@ -96,7 +96,8 @@ def test_term_page_content(evidence: Library) -> None:
     pages = by_uri(taxonomy_pages(evidence))
     reciprocity = pages["principles/reciprocity.md"].content
     assert reciprocity.startswith("# Reciprocity\n")
-    assert "Source: [Hickey2018guidance](../references/index.md#ref-Hickey2018guidance)" in reciprocity
+    # the source by its short name, as readers cite it, not by its key
+    assert "Source: [Hickey et al\\., 2018](../references/index.md#ref-Hickey2018guidance)" in reciprocity
     assert "<strong>How:</strong> Peer researchers were paid and received training in interviewing." in reciprocity
     assert "No claim in the business case refers to this yet." in reciprocity
     unused = pages["principles/including-all-perspectives.md"]

@@ -10,7 +10,7 @@ from ..render.text import md_escape
 from . import Page, urls
 from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
-from .listing import card_list, case_study_item, strength_badge_html, strength_symbol
+from .listing import card_list, case_study_item, claim_title, strength_badge_html, strength_symbol, strength_tally
 
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
 
@@ -46,7 +46,7 @@ def claim_page(record: Claim, library: Library, refs: References, edit_url: str 
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)
     parts = [
-        f"# {md_escape(record.title)}",
+        f"# {md_escape(claim_title(record, library))}",
         retraction_notice(record, "claim"),
         strength_badge(record, library, uri),
         CITE_BUTTON,
@@ -97,12 +97,13 @@ def business_case_page(library: Library, chart: str = "") -> Page:
     claims = library.published("claim")
     categories = library.taxonomy.get("claim_categories")
     strengths = library.taxonomy.get("strengths")
+    tally = strength_tally(claims, library)
     parts = [
         "# The business case for co-production",
         ("The roundtable on co-production asked for a business case: a clear account, built from different kinds "
-        "of evidence, of why co-production is worth doing, and honest about where evidence is missing. Each claim "
-        "below is graded on the rubric at the end of this page. Most evidence so far is emerging: the gaps are "
-        "findings too, and show the research that is still needed."),
+         "of evidence, of why co-production is worth doing, and honest about where evidence is missing. Each claim "
+         f"below is graded on [one published rubric](#{RUBRIC_ANCHOR}). " + md_escape(tally)
+         + " The gaps are findings too, and show the research that is still needed."),
     ]
     parts.append(block("div", [('<a class="md-button" href="business-case.pdf" type="application/pdf">'
                                "Download the business case as a PDF</a>"),
@@ -138,7 +139,7 @@ def _claim_card(record: Claim, library: Library, uri: str) -> str:
     term = library.term("strengths", record.strength)
     href = esc(urls.href(uri, record.uri))
     parts = [strength_badge_html(term) if term else "",
-             f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(record.title)}</a>']
+             f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(claim_title(record, library))}</a>']
     if record.retracted:
         parts.append('<span class="coprod-tag coprod-tag--retracted">Retracted</span>')
     if record.summary:
@@ -165,7 +166,7 @@ def _strength_order(library: Library):
 def _rubric(library: Library) -> str:
     strengths = library.taxonomy["strengths"]
     kinds = library.taxonomy.get("evidence_kinds")
-    rows = ["| Grade | What it means | What it needs |", "|---|---|---|"]
+    rows = ["| Grade | What it means | What it needs, at least |", "|---|---|---|"]
     for term in strengths.terms.values():
         needs = _needs(term.requires, kinds)
         rows.append(f"| {strength_symbol(term)} {md_escape(term.label)} | {md_escape(term.definition)} | {needs} |")
@@ -176,15 +177,18 @@ def _rubric(library: Library) -> str:
 
 
 def _needs(requires: dict, kinds) -> str:
+    """What a grade needs, at least, in words from the taxonomy's rules (the one wording)."""
     parts = []
     if "max_supporting" in requires and requires["max_supporting"] == 0:
-        parts.append("no supporting source found")
+        parts.append("no supporting evidence")
     elif requires.get("min_supporting"):
-        parts.append(f"at least {requires['min_supporting']} supporting source(s)")
+        n = requires["min_supporting"]
+        parts.append(f"{n} supporting source{'s' if n > 1 else ''} or case stud{'ies' if n > 1 else 'y'}")
     if requires.get("min_strong_items"):
-        labels = [kinds.terms[k].label.lower() for k in requires.get("kinds", []) if kinds and k in kinds.terms]
-        parts.append(f"at least {requires['min_strong_items']} case stud{'ies' if requires['min_strong_items'] > 1 else 'y'} "
-                     f"with outcomes that are {' or '.join(labels)}")
+        n = requires["min_strong_items"]
+        labels = [f"\u201c{kinds.terms[k].label}\u201d" for k in requires.get("kinds", []) if kinds and k in kinds.terms]
+        either = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+        parts.append(f"{n} case stud{'ies' if n > 1 else 'y'} with an outcome whose evidence is {either}")
     if requires.get("research_needed"):
-        parts.append("the research still needed")
+        parts.append("a list of the research still needed")
     return md_escape("; ".join(parts))

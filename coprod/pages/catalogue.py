@@ -100,7 +100,8 @@ def page_numbers(number: int, count: int) -> list[int]:
 
 
 def browse_by(uri: str, library: Library, index: TermIndex) -> list[str]:
-    """The no-JavaScript filters: each facet's terms, with counts, linking to their pages."""
+    """The no-JavaScript filters: each facet's terms, with counts, linking to their pages;
+    a term no case study uses is not offered (its page would list nothing)."""
     lines = ["## Browse by", "",
              ("Each link opens a page listing every case study with that principle, setting, "
               "country and so on."), ""]
@@ -123,8 +124,8 @@ def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> l
     vocab = library.taxonomy.get(facet.vocabulary or "")
     if vocab is None:
         return []
-    return [item(term.label, library.term_page(vocab.name, key), index.case_count(vocab.name, key))
-            for key, term in vocab.terms.items()]
+    counted = ((key, term, index.case_count(vocab.name, key)) for key, term in vocab.terms.items())
+    return [item(term.label, library.term_page(vocab.name, key), count) for key, term, count in counted if count]
 
 
 # ---------------------------------------------------------------------------------------

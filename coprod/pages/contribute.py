@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import frontmatter
 import yaml
@@ -267,9 +268,9 @@ def _split(line: str, separator: str, parts: int) -> tuple[str, ...]:
 
 # ----------------------------------------------------------------------------- the form and field reference
 
-def contribute_pages(evidence: Library, repo_url: str) -> list[Page]:
+def contribute_pages(evidence: Library, repo_url: str, editors_email: str = "") -> list[Page]:
     """The form page and the field reference."""
-    return [form_page(evidence, repo_url), fields_page(evidence)]
+    return [form_page(evidence, repo_url, editors_email), fields_page(evidence)]
 
 
 def form_model(evidence: Library) -> dict:
@@ -380,18 +381,26 @@ def script_json(data: object) -> str:
     return text
 
 
-def form_page(evidence: Library, repo_url: str) -> Page:
-    """``contribute/index.md``: a short introduction and the form, as one raw HTML block."""
+def form_page(evidence: Library, repo_url: str, send_to: str = "") -> Page:
+    """``contribute/index.md``: first the form for everyone ("Tell us about a project"):
+    plain questions one to a page, "Check your answers", then sending by e-mail (no
+    account needed) or as a GitHub issue; then, for editors, the form that writes the
+    case-study file, as one raw HTML block."""
     model = form_model(evidence)
     script = urls.rel(FORM, "assets/javascripts/contribute-form.js")
     intro = (
         "# Propose a case study\n\n"
-        "Use this form if you do not use Git. Fill it in, press **Make the file**, then download it, copy it "
-        "or propose it on GitHub. Nothing you type is stored or sent anywhere by this page: it stays in your "
-        "browser until you choose one of those three.\n\n"
-        f"Before you start, read [how to write a good case study]({urls.rel(FORM, GUIDE)}): above all, who may be "
-        f"named and what must never be published. Every field is described in the "
-        f"[field reference]({urls.rel(FORM, FIELDS)}).\n\n")
+        "Tell us about a project where patients, carers or the public did research together with researchers. "
+        "Answer a few questions in your own words; you can check your answers before you send them. Nothing you "
+        "type is stored or sent until you press a send button.\n\n"
+        f"Before you start, read [what makes a good case study]({urls.rel(FORM, GUIDE)}): above all, do not name "
+        "anyone without their agreement.\n\n"
+        + tell_us_html(evidence, repo_url, send_to) + "\n\n")
+    editors = ('<details class="cf-editors"><summary>For editors: write the case-study file</summary>'
+               "<p>This form writes the case study's file for the library (its fields, in the library's format), to "
+               "download, copy or propose on GitHub as a pull request. Nothing you type is stored or sent anywhere "
+               f'by this page. Every field is described in the <a href="{esc(urls.href(FORM, FIELDS))}">field '
+               "reference</a>.</p>")
     by_name = {f["name"]: f for f in model["fields"]}
     placed = {name for _, _, names in FORM_SECTIONS for name in names}
     steps = "".join(f'<li><a href="#cf-step-{key}">{esc(title)}</a></li>' for key, title, _ in FORM_SECTIONS)
@@ -407,6 +416,7 @@ def form_page(evidence: Library, repo_url: str) -> Page:
     # the schema gains later, so that every field of the schema is in the form
     more = "".join(_field_html(f, model) for f in model["fields"] if f["name"] not in placed)
     parts = [
+        editors,
         f'<div id="contribute-app" data-repo-url="{esc(repo_url.rstrip("/"))}" data-folder="{esc(CASE_STUDIES)}">',
         ('<noscript><p>This form needs JavaScript. Without it, follow the contributor guide and write the file '
         'from the template.</p></noscript>'),
@@ -423,8 +433,86 @@ def form_page(evidence: Library, repo_url: str) -> Page:
         f'<script type="application/json" id="contribute-schema">{script_json(model)}</script>',
         f'<script src="{esc(script)}" defer></script>',
         '</div>',
+        '</details>',
     ]
     return Page(FORM, intro + "".join(parts) + "\n", title="Propose a case study")
+
+
+# The questions for everyone, one to a page (GOV.UK's pattern): plain words, no file
+# names, keys or markup. (name, question, hint, kind, required)
+TELL_US = (
+    ("project", "What was the project called?", "Its name, or a few words that describe it.", "text", True),
+    ("about", "What was the research about, and where did it happen?",
+     "For example: a study of hospital discharge for older people, in Leeds, in 2021.", "textarea", True),
+    ("involved", "How were patients, carers or the public involved?",
+     "Who took part, what they did, and which decisions they shared. Do not name anyone without their agreement.",
+     "textarea", True),
+    ("difference", "What difference did it make?",
+     "To the research, to the people involved or to services. Say how you know, if you can.", "textarea", False),
+    ("areas", "Which areas of health and care was it about?", "Choose all that apply.", "checkboxes", False),
+    ("sources", "Where can we read about it?",
+     "Web links, reports or papers. Leave this empty if nothing is published yet.", "textarea", False),
+    ("contact", "How can we contact you about it?",
+     "Optional: your name and e-mail address, if you are happy for an editor to ask you questions.", "textarea",
+     False),
+)
+
+
+def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
+    """The questions for everyone, one to a page (tell-us.js moves between them), then
+    "Check your answers", then the send buttons; without the script, a link to an e-mail
+    to the editors that has every question filled in."""
+    vocab = evidence.taxonomy.get("settings")
+    areas = list(vocab.terms.values()) if vocab else []
+    steps = []
+    total = len(TELL_US)
+    for number, (name, question, hint, kind, required) in enumerate(TELL_US, start=1):
+        ident = f"tu-{name}"
+        optional = "" if required else ' <span class="tu-optional">(optional)</span>'
+        caption = f'<span class="tu-count">Question {number} of {total}</span>'
+        if kind == "checkboxes":
+            boxes = "".join(f'<li><input type="checkbox" id="{ident}-{esc(t.key)}" name="{name}" value="{esc(t.label)}">'
+                            f'<label for="{ident}-{esc(t.key)}">{esc(t.label)}</label></li>' for t in areas)
+            control = (f'<fieldset class="tu-fieldset" aria-describedby="{ident}-hint"><legend>{caption}'
+                       f'<span class="tu-question">{esc(question)}</span>{optional}</legend>'
+                       f'<p class="tu-hint" id="{ident}-hint">{esc(hint)}</p><ul class="tu-boxes">{boxes}</ul></fieldset>')
+        else:
+            field = (f'<input type="text" id="{ident}" name="{name}" autocomplete="off"' if kind == "text"
+                     else f'<textarea id="{ident}" name="{name}" rows="6"')
+            field += f' aria-describedby="{ident}-hint"' + (" required" if required else "")
+            field += ">" if kind == "text" else "></textarea>"
+            control = (f'<label for="{ident}">{caption}<span class="tu-question">{esc(question)}</span>{optional}'
+                       f'</label><p class="tu-hint" id="{ident}-hint">{esc(hint)}</p>'
+                       f'<p class="tu-error" id="{ident}-error" hidden>Answer this question to go on.</p>{field}')
+        later = " hidden" if number > 1 else ""  # one question to a page from the start: nothing shifts
+        steps.append(f'<section class="tu-step" data-name="{name}" aria-label="Question {number} of {total}"{later}>'
+                     f"{control}</section>")
+    issue = f"{repo_url.rstrip('/')}/issues/new" if repo_url else ""
+    # without the script: a plain e-mail link with the questions filled in (a form posted
+    # to mailto: is refused by the page's policy, form-action 'self')
+    questions = "\n\n".join(question + "\n" for _, question, _, _, _ in TELL_US)
+    plain = ("mailto:" + quote(send_to, safe="@") + "?subject=" + quote("Case study: ") + "&body="
+             + quote("A case study proposed on the Co-production Evidence Library\n\n" + questions))
+    nojs = (f'<noscript><p class="tu-nojs">Your browser is not running this page\'s script, so answer these questions in '
+            f'<a href="{esc(plain)}">an e-mail to the editors</a> (it opens with the questions filled in).</p></noscript>' if send_to else "")
+    return "".join([
+        f'<div id="tell-us" data-send-to="{esc(send_to)}" data-issue-url="{esc(issue)}">',
+        nojs,
+        '<form id="tu-form" class="cf-scope tu-form" novalidate>',
+        *steps,
+        ('<section class="tu-check" id="tu-check" hidden><h2 id="tu-check-title" tabindex="-1">Check your answers</h2>'
+        '<dl class="coprod-summary-list" id="tu-answers"></dl>'
+        '<h3>Send your answers</h3><p>Nothing is sent until you choose one of these.</p>'
+        '<p class="tu-send"><a class="md-button md-button--primary" id="tu-mail" hidden>Send by e-mail</a> '
+        '<a class="md-button" id="tu-issue" rel="noopener" hidden>Send as a GitHub issue</a></p>'
+        '<p class="tu-hint">E-mail opens your own e-mail program with your answers filled in; you then press send '
+        "there. A GitHub issue needs a GitHub account.</p></section>"),
+        ('<p class="tu-nav"><button type="button" class="md-button" id="tu-back" hidden>Back</button>'
+         '<button type="submit" class="md-button md-button--primary" id="tu-next">Continue</button></p>'),
+        "</form>",
+        f'<script src="{esc(urls.rel(FORM, "assets/javascripts/tell-us.js"))}" defer></script>',
+        "</div>",
+    ])
 
 
 # The form's steps, in the order a contributor thinks of them (the schema's order is the

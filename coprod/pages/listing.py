@@ -8,6 +8,8 @@ from ..model import CaseStudy, Claim, Library
 from ..render import markup
 from . import urls
 
+GAP = "gap"  # the strengths key of a claim no evidence supports yet
+
 
 def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: str = "") -> str:
     """A case study's card (the inside of its ``<li>``; :func:`card_list` makes the list):
@@ -58,6 +60,32 @@ def claim_item(record: Claim, library: Library, from_uri: str) -> str:
     grade = strength_badge_html(term) + " " if term else ""
     retracted = " (retracted)" if record.retracted else ""
     return grade + markup.link(urls.href(from_uri, record.uri), markup.esc(record.title)) + retracted
+
+
+def claim_title(record: Claim, library: Library) -> str:
+    """A claim's title as shown: a claim graded as an evidence gap says so in its title
+    ("Evidence gap: ..."), so it cannot be quoted as a finding."""
+    term = library.term("strengths", record.strength)
+    return f"{term.label}: {record.title}" if term is not None and record.strength == GAP else record.title
+
+
+def strength_tally(claims: list[Claim], library: Library) -> str:
+    """The claims' grades in words, from the counts: "Of the 11 claims, 6 are moderate, 4
+    emerging and 1 an evidence gap; none is yet strong." (plain text)."""
+    strengths = library.taxonomy.get("strengths")
+    if not claims or strengths is None:
+        return ""
+    counts = [(term, sum(1 for r in claims if r.strength == key)) for key, term in strengths.terms.items()]
+    said = [f"{n} {term.label.lower() if term.key != GAP else 'an evidence gap' if n == 1 else 'evidence gaps'}"
+            for term, n in counts if n]
+    verb = "is" if next((n for _, n in counts if n), 0) == 1 else "are"
+    if not said:
+        return ""
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    noun = "claim" if len(claims) == 1 else "claims"
+    text = f"Of the {len(claims)} {noun}, {listed.replace(' ', f' {verb} ', 1)}"
+    none = [term.label.lower() for term, n in counts[:1] if not n]
+    return text + (f"; none is yet {none[0]}." if none else ".")
 
 
 def strength_symbol(term) -> str:

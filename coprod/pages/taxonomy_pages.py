@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from ..cite.references import References
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
 from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
@@ -111,13 +112,14 @@ def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Pag
     """Every vocabulary index and term page, then the country and year browse pages."""
     index = index if index is not None else index_evidence(library)
     items = CaseItems(library)
+    refs = References(library.bibliography)  # for the short names of sources ("Hickey et al., 2018")
     pages: list[Page] = []
     for name in library.fields.folders:
         vocab = library.taxonomy.get(name)
         if vocab is None:
             continue
         pages.append(vocabulary_page(vocab, library, index))
-        pages.extend(term_page(term, library, index, items) for term in vocab.terms.values())
+        pages.extend(term_page(term, library, index, items, refs) for term in vocab.terms.values())
     pages.append(countries_index(index))
     pages.extend(country_page(country, library, items) for country in index.countries.values())
     pages.append(years_index(index))
@@ -125,7 +127,8 @@ def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Pag
     return pages
 
 
-def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems | None = None) -> Page:
+def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems | None = None,
+              refs: References | None = None) -> Page:
     uri = library.term_page(term.vocabulary, term.key)
     items = items or CaseItems(library)
     vocab = library.taxonomy[term.vocabulary]
@@ -135,7 +138,9 @@ def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems |
         lines += [md_escape(term.definition), ""]
     if term.source:
         link = urls.rel(uri, urls.REFERENCES, urls.reference_anchor(term.source))
-        lines += [f"Source: [{md_escape(term.source)}]({link})", ""]
+        refs = refs if refs is not None else References(library.bibliography)
+        name = refs.label(term.source) if term.source in refs else term.source  # "Hickey et al., 2018", not the key
+        lines += [f"Source: [{md_escape(name)}]({link})", ""]
     if term.note:
         lines += [f"> **Caveat:** {md_escape(term.note)}", ""]
     uses = index.cases.get((term.vocabulary, term.key), [])

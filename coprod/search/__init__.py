@@ -5,10 +5,11 @@ chunked index to ``<site>/pagefind/``; a reader's browser then fetches only the 
 query needs, instead of Material's whole index on every page.
 
 What is indexed: the pages people look for. Case studies, claims and the hand-written
-pages (about, how to contribute, how to cite) have their content wrapped in
-``data-pagefind-body``; once any page has that attribute Pagefind indexes only such pages,
-so the generated lists (catalogue, term, country and year pages, references, the evidence
-map) and the navigation stay out of the results.
+pages (about, how to contribute, how to cite), and the topic pages (each term's and
+country's page, found by its name) have their content wrapped in ``data-pagefind-body``;
+once any page has that attribute Pagefind indexes only such pages, so the other generated
+lists (catalogue, year pages, references, the evidence map), the lists of case-study cards
+and the navigation stay out of the results.
 
 Each case study carries, in a hidden ``data-pagefind-ignore`` block (filters and metadata
 are read there; the words are not indexed twice):
@@ -40,6 +41,7 @@ from pathlib import Path
 from ..model import CaseStudy, Library
 from ..pages import urls
 from ..pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
+from ..pages.citing import HOW_TO_CITE
 from ..render.markup import esc
 from .pagefind_stream import PagefindServiceError, StreamingIndex
 
@@ -48,7 +50,8 @@ BUNDLE = "pagefind"  # the index's folder in the site
 # a record's page that are the same words on every page (citation formats, the page's
 # version and licence) or that belong to other works (its reference list). Indexing them
 # made every search match most pages and every result's fragment three times larger.
-EXCLUDE_SELECTORS = (".headerlink", ".md-content__button", ".coprod-cite", ".coprod-history", ".coprod-references")
+EXCLUDE_SELECTORS = (".headerlink", ".md-content__button", ".coprod-cite", ".coprod-history", ".coprod-references",
+                     ".coprod-cards")
 
 
 class SearchIndexError(Exception):
@@ -111,6 +114,16 @@ def markup_for_records(library: Library) -> dict[str, str]:
     found = {r.uri: pagefind_markup(r, library) for r in library.published("case-study")}
     for record in library.published("claim"):
         found[record.uri] = page_markup("claim", record.title, record.summary, record.retracted)
+    # the topic pages, so that "reciprocity" or "Canada" finds its own page first (its
+    # heading is the word); their lists of cards stay out (EXCLUDE_SELECTORS)
+    for name in library.fields.folders:
+        vocab = library.taxonomy.get(name)
+        for term in (vocab.terms.values() if vocab else ()):
+            found[library.term_page(name, term.key)] = page_markup("page", term.label, term.definition)
+    found[HOW_TO_CITE] = page_markup("page", "How to cite", "How to cite this library, a case study or a claim")
+    for record in library.published("case-study"):
+        for country in record.countries:
+            found.setdefault(urls.country(country), page_markup("page", country, f"Case studies in {country}"))
     return found
 
 

@@ -40,8 +40,13 @@ def test_catalogue_filters_wait_behind_a_button_with_chips_on_a_phone(browser, b
         status = page.locator("#catalogue-status")
         assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
         total = page.locator("#catalogue-results > li").count()
-        page.select_option("#catalogue-facet-setting", "mental-health")
+        page.locator("#catalogue-facet-setting summary").click()
+        page.locator("#catalogue-facet-setting label", has_text="Mental health").click()
         page.wait_for_function("document.getElementById('catalogue-status').textContent.includes('match')")
+        show = page.locator(".catalogue-show")  # the panel ends with the number it will show
+        assert show.inner_text() == f"Show {page.locator('#catalogue-results > li').count()} results"
+        show.click()
+        assert toggle.get_attribute("aria-expanded") == "false" and page.locator("#catalogue-panel").is_hidden()
         assert toggle.inner_text() == "Filter (1)"
         chip = page.locator(".catalogue-chip")
         assert chip.count() == 1 and chip.inner_text().startswith("Setting: Mental health")
@@ -62,6 +67,7 @@ def test_a_card_is_one_link_named_by_its_title(page) -> None:
     card = page.locator("#catalogue-results > li.coprod-card").first
     assert card.locator("a").count() == 1  # one link, its name the title alone
     title = card.locator("a").inner_text()
+    card.scroll_into_view_if_needed()
     box = card.bounding_box()
     # a click anywhere on the card (here, near its bottom right corner) follows the title's link
     page.mouse.click(box["x"] + box["width"] - 8, box["y"] + box["height"] - 8)
@@ -71,6 +77,7 @@ def test_a_card_is_one_link_named_by_its_title(page) -> None:
 
 def test_contribute_errors_are_summarised_and_linked_to_their_fields(page) -> None:
     page.goto(CONTRIBUTE)
+    page.click("details.cf-editors > summary")  # the file-writing form is for editors, folded
     page.wait_for_selector("#cf-form")
     page.click("#cf-make")
     summary = page.locator("#cf-errors")
@@ -92,6 +99,7 @@ def test_contribute_errors_are_summarised_and_linked_to_their_fields(page) -> No
 
 def test_contribute_page_address_is_made_from_the_title_and_checked_as_typed(page) -> None:
     page.goto(CONTRIBUTE)
+    page.click("details.cf-editors > summary")  # the file-writing form is for editors, folded
     page.wait_for_selector("#cf-form")
     check = page.locator("#cf-id-check")
     page.fill("#cf-title", "Young carers shaping a study")

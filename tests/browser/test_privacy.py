@@ -19,7 +19,7 @@ def visit(page, path: str) -> None:
     page.goto(path)
     page.wait_for_load_state("networkidle")
     if path == "/case-studies/":
-        page.wait_for_selector("#catalogue-filters select")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
     page.wait_for_timeout(200)
 
 

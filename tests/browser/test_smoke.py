@@ -11,7 +11,7 @@ def test_case_study_page_opens(page) -> None:
 
 def test_catalogue_filters_narrow_the_list(page) -> None:
     page.goto("/case-studies/?setting=mental-health")
-    page.wait_for_selector("#catalogue-filters select")
+    page.wait_for_selector("#catalogue-filters[data-state=done] input[type=checkbox]:checked", state="attached")
     items = page.locator("#catalogue-results li")
     page.wait_for_function("document.querySelectorAll('#catalogue-results li').length > 0")
     assert 0 < items.count() < 11

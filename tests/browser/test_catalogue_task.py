@@ -1,0 +1,287 @@
+"""A reader's task in the catalogue, in a real browser at 390 px (touch) and 1280 px:
+"find case studies about mental health with young people".
+
+After the search and after each filter, every option's count shown is checked against the
+site's own data/catalogue.json and Pagefind's own answer for the words: an option's count
+is the number of case studies the list would hold once it is chosen (for an option already
+chosen, how many listed case studies have it). Several terms of one facet widen the list
+(OR); facets narrow it (AND). The static page (no JavaScript) shows the same counts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .site_pages import PAGE_TYPES
+
+CATALOGUE = PAGE_TYPES["catalogue"]
+QUERY = "young people"
+
+
+def _data(site_dir):
+    data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    return data["facets"], data["case_studies"]
+
+
+def _results(pool: list[dict], chosen: dict[str, set[str]]) -> list[dict]:
+    return [case for case in pool
+            if all(not keys or keys & set(case["facets"].get(name, [])) for name, keys in chosen.items())]
+
+
+def expected_counts(facets, pool, chosen) -> dict[str, dict[str, int]]:
+    """What each option should say: for a term not chosen, the size of the list once it is
+    chosen too; for a chosen term, how many of the listed case studies have it."""
+    listed = _results(pool, chosen)
+    counts: dict[str, dict[str, int]] = {}
+    for facet in facets:
+        name = facet["name"]
+        counts[name] = {}
+        for key, _label in facet["terms"]:
+            if key in chosen.get(name, set()):
+                counts[name][key] = sum(key in case["facets"].get(name, []) for case in listed)
+            else:
+                wider = {**chosen, name: chosen.get(name, set()) | {key}}
+                counts[name][key] = len(_results(pool, wider))
+    return counts
+
+
+def shown_counts(page) -> dict[str, dict[str, tuple[int, bool, bool]]]:
+    """Each option on screen: facet -> key -> (count, offered, ticked)."""
+    rows = page.eval_on_selector_all("#catalogue-panel li.catalogue-option", """items => items.map(li => {
+        const box = li.querySelector('input');
+        return [box.name, box.value, li.querySelector('.catalogue-option__count').textContent,
+                !li.hidden && !li.closest('details').hidden, box.checked];
+    })""")
+    shown: dict[str, dict[str, tuple[int, bool, bool]]] = {}
+    for name, key, count, offered, ticked in rows:
+        number = re.fullmatch(r"\((\d+)\)", count)
+        assert number, f"{name}/{key}: count shown as {count!r}"
+        shown.setdefault(name, {})[key] = (int(number.group(1)), offered, ticked)
+    return shown
+
+
+def check_counts(page, facets, pool, chosen) -> list[dict]:
+    """Every option's count, whether it is offered, and the list itself, against the data."""
+    want = expected_counts(facets, pool, chosen)
+    shown = shown_counts(page)
+    offered_terms = 0
+    for facet in facets:
+        for key, label in facet["terms"]:
+            ticked = key in chosen.get(facet["name"], set())
+            if facet["name"] not in shown or key not in shown[facet["name"]]:
+                # not on the page at all: only a term no case study has
+                assert not any(key in c["facets"].get(facet["name"], []) for c in pool), (facet["name"], key)
+                continue
+            count, offered, is_ticked = shown[facet["name"]][key]
+            assert is_ticked == ticked, (facet["name"], key)
+            assert count == want[facet["name"]][key], (
+                f"{facet['label']}: {label} shows ({count}), the data says {want[facet['name']][key]} "
+                f"(after {chosen} and the words {QUERY!r})")
+            assert offered == (count > 0 or ticked), f"{label}: offered={offered} with ({count})"
+            offered_terms += offered
+    assert offered_terms > 0
+    listed = _results(pool, chosen)
+    page_titles = page.locator("#catalogue-results > li .coprod-card__title").all_inner_texts()
+    assert sorted(page_titles) == sorted(case["title"] for case in listed)
+    return listed
+
+
+def pagefind_answer(page, words: str) -> set[str]:
+    """The case studies Pagefind finds for ``words``: asked directly, not through the catalogue."""
+    return set(page.evaluate("""async (words) => {
+        const pagefind = await import('/pagefind/pagefind.js');
+        const found = await pagefind.search(words, { filters: { kind: 'case-study' } });
+        const data = await Promise.all(found.results.map(r => r.data()));
+        return data.map(d => d.url);
+    }""", words))
+
+
+def wait_done(page) -> None:
+    page.wait_for_function("document.getElementById('catalogue-filters').dataset.state === 'done'")
+
+
+def choose(page, facet_label: str, term_label: str, phone: bool) -> None:
+    """Tick a term as a reader does: open its facet's group, then tap or click its label."""
+    group = page.locator("#catalogue-panel details.catalogue-facet", has=page.locator("summary", has_text=facet_label))
+    if not group.evaluate("d => d.open"):
+        summary = group.locator("summary")
+        summary.tap() if phone else summary.click()
+    label = group.locator("li.catalogue-option label", has_text=re.compile("^" + re.escape(term_label) + r" \("))
+    label.tap() if phone else label.click()
+    wait_done(page)
+
+
+def in_view(page, selector: str) -> bool:
+    return page.eval_on_selector(selector, """e => { const r = e.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }""")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_find_case_studies_about_mental_health_with_young_people(browser, base_url, site_dir, width: int) -> None:
+    phone = width == 390
+    facets, cases = _data(site_dir)
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844 if phone else 900},
+                                  has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        page.goto(CATALOGUE)
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        if phone:  # on a phone the facets wait behind the Filter button
+            assert page.locator("#catalogue-panel").is_hidden()
+        check_counts(page, facets, cases, {})  # before anything: the page's own counts
+
+        page.fill("#catalogue-search", QUERY)
+        page.keyboard.press("Enter")
+        wait_done(page)
+        urls = {address.removeprefix(base_url) for address in pagefind_answer(page, QUERY)}
+        pool = [case for case in cases if case["url"] in urls]
+        assert pool, "the words find something"
+        assert page.get_attribute("#catalogue-filters", "data-engine") == "pagefind"
+        listed = check_counts(page, facets, pool, {})
+        assert page.inner_text("#catalogue-status") == f"{len(listed)} of {len(cases)} case studies match"
+
+        steps = [("Setting", "setting", "mental-health"), ("Setting", "setting", "children-and-young-people")]
+        chosen: dict[str, set[str]] = {}
+        for facet_label, name, key in steps:
+            label = dict(next(f for f in facets if f["name"] == name)["terms"])[key]
+            if phone:
+                page.locator(".catalogue-toggle").tap()
+                assert page.locator("#catalogue-panel").is_visible()
+            promised = shown_counts(page)[name][key][0]  # what the option says choosing it gives
+            choose(page, facet_label, label, phone)
+            chosen.setdefault(name, set()).add(key)
+            listed = check_counts(page, facets, pool, chosen)
+            assert len(listed) == promised, f"{label} promised {promised}, gave {len(listed)}"
+            if phone:
+                show = page.locator(".catalogue-show")
+                assert show.inner_text() == f"Show {len(listed)} result" + ("s" if len(listed) != 1 else "")
+                show.tap()
+                assert page.locator("#catalogue-panel").is_hidden()
+            # the count and the chosen filters are in view, not pushed down the page
+            assert in_view(page, "#catalogue-status") and in_view(page, ".catalogue-chips")
+            chips = page.locator(".catalogue-chip").all_inner_texts()
+            assert any(label in chip for chip in chips), chips
+            assert page.locator("#catalogue-results > li").first.is_visible()
+
+        # a facet narrows (AND) what the other widened (OR): one principle the list has
+        principle = next(key for key, _ in next(f for f in facets if f["name"] == "principle")["terms"]
+                         if shown_counts(page)["principle"].get(key, (0,))[0])
+        label = dict(next(f for f in facets if f["name"] == "principle")["terms"])[principle]
+        if phone:
+            page.locator(".catalogue-toggle").tap()
+        choose(page, "Principle", label, phone)
+        chosen["principle"] = {principle}
+        check_counts(page, facets, pool, chosen)
+        assert re.search(r"q=young\+people", page.url) and "setting=mental-health" in page.url
+        assert "setting=children-and-young-people" in page.url and f"principle={principle}" in page.url
+
+        page.reload()  # the address restores the whole view
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        check_counts(page, facets, pool, chosen)
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_page_without_javascript_shows_the_same_counts(browser, base_url, site_dir) -> None:
+    facets, cases = _data(site_dir)
+    want = expected_counts(facets, cases, {})
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(CATALOGUE)
+        entries = page.eval_on_selector_all("h2#browse-by ~ ul li", "items => items.map(li => li.textContent)")
+        links = page.eval_on_selector_all("h2#browse-by ~ ul li a", "links => links.map(a => a.getAttribute('href'))")
+        assert len(entries) == len(links) > 0
+        for facet in facets:
+            for key, label in facet["terms"]:
+                line = f"{label} ({want[facet['name']][key]})"
+                assert (line in entries) == (want[facet["name"]][key] > 0), line  # no "(0)" links
+    finally:
+        context.close()
+
+
+def test_the_list_can_be_sorted_and_exported(browser, base_url, site_dir, tmp_path) -> None:
+    _facets, cases = _data(site_dir)
+    context = browser.new_context(base_url=base_url, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(CATALOGUE + "?setting=mental-health")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        page.select_option("#catalogue-sort", "title")
+        wait_done(page)
+        titles = page.locator("#catalogue-results > li .coprod-card__title").all_inner_texts()
+        mental = [case["title"] for case in cases if "mental-health" in case["facets"].get("setting", [])]
+        assert titles == sorted(mental, key=str.casefold)
+        assert "sort=title" in page.url
+        page.locator("details.catalogue-export summary").click()
+        for format_, check in (("csv", lambda text: text.count("\r\n") == len(mental) + 1),
+                               ("ris", lambda text: text.count("ER  - ") == len(mental)),
+                               ("bib", lambda text: text.count("@misc{") == len(mental))):
+            with page.expect_download() as download:
+                page.click(f".catalogue-export__button[data-format={format_}]")
+            path = tmp_path / f"list.{format_}"
+            download.value.save_as(path)
+            text = path.read_bytes().decode("utf-8")
+            assert check(text), (format_, text[:300])
+            assert all(title.split(",")[0] in text for title in mental)
+    finally:
+        context.close()
+
+
+def test_hostile_data_stays_text_and_links_only_to_case_studies(browser, base_url, site_dir) -> None:
+    """A data file with markup in a title and addresses that are not case studies: the
+    markup shows as text, and no card links anywhere but a case study on this site."""
+    data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    first = data["case_studies"][0]
+    first_key = first["facets"]["principle"][0]
+    for case_id, url in (("evil", "javascript:alert(1)"), ("evil-two", "//evil.example/case-studies/x/"),
+                         ("evil-three", "/case-studies/evil-three/")):
+        data["case_studies"].append({"id": case_id, "title": f"<img src=x onerror=alert(1)>{case_id}", "summary": "s",
+                                     "url": url, "facets": {"principle": [first_key]}})
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.route("**/data/catalogue.json", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(data)))
+    try:
+        page.goto(f"{CATALOGUE}?principle={first_key}")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        assert page.locator("#catalogue-results img").count() == 0
+        hrefs = page.eval_on_selector_all("#catalogue-results a", "links => links.map(a => a.href)")
+        assert hrefs and all(re.fullmatch(re.escape(base_url) + r"/case-studies/[a-z0-9-]+/", h) for h in hrefs), hrefs
+        shown = page.locator("#catalogue-results > li .coprod-card__title").all_inner_texts()
+        assert "<img src=x onerror=alert(1)>evil-three" in shown  # a safe address, its title as text
+        assert not any(title.endswith(("evil", "evil-two")) for title in shown)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(browser, base_url, width: int) -> None:
+    """See where evidence is missing: the finding is said above each grid, the page never
+    scrolls sideways, and a number in a grid (outcome areas against enablers) opens the
+    catalogue listing exactly that many case studies."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844},
+                                  has_touch=width == 390, is_mobile=width == 390)
+    page = context.new_page()
+    try:
+        page.goto("/evidence-map/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.locator("#map-evidence ~ p.coprod-finding").first.inner_text().startswith("No case study")
+        assert page.evaluate("document.documentElement.scrollHeight") < 12 * 844  # not 70 phone screens
+        cell = page.locator("#map-enablers ~ div.coprod-evidence-map td.coprod-map-count a").first
+        number = int(cell.locator(".coprod-map-n").inner_text())
+        cell.scroll_into_view_if_needed()
+        cell.tap() if width == 390 else cell.click()
+        page.wait_for_url("**/case-studies/?enabler=*")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
+        assert page.locator("#catalogue-results > li").count() == number
+    finally:
+        context.close()
