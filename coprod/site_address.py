@@ -3,17 +3,22 @@
 ``mkdocs.yml`` holds placeholders; a build takes the real addresses from the environment,
 so a fork publishes its own without editing a file. The Pages workflow sets ``SITE_URL``
 from GitHub Pages (``actions/configure-pages``' ``base_url``) and ``REPO_URL`` from the run
-(``GITHUB_REPOSITORY``). Every build says which addresses it used and where they came from.
+(``GITHUB_REPOSITORY``), and ``EDITORS_EMAIL`` (a repository variable) is where the
+contribute page's e-mail route sends a reader's answers (``extra.editors_email`` in
+mkdocs.yml otherwise). Every build says which addresses it used and where they came from.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, MutableMapping
 from urllib.parse import urlsplit
 
 SITE_VARIABLE = "SITE_URL"
 REPO_VARIABLE = "REPO_URL"
+EDITORS_VARIABLE = "EDITORS_EMAIL"
+_EMAIL = re.compile(r"[^@\s?&#/<>\"',;:]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}\Z")
 
 
 class AddressError(ValueError):
@@ -50,4 +55,15 @@ def apply(config: MutableMapping, environ: Mapping[str, str] | None = None, serv
         else:
             origin = f"from mkdocs.yml; set {variable} to change it"
         said.append(f"{what} {config.get(key) or '(none)'} ({origin})")
+    value = (environ.get(EDITORS_VARIABLE) or "").strip()
+    if value:
+        if not _EMAIL.match(value):
+            raise AddressError(f"{EDITORS_VARIABLE}={value!r} is not an e-mail address; expected one like "
+                               f"'editors@example.org' (or unset {EDITORS_VARIABLE} to use mkdocs.yml's)")
+        extra = config.get("extra")
+        if isinstance(extra, MutableMapping):  # MkDocs' extra (a dict-like of its own)
+            extra["editors_email"] = value
+        else:
+            config["extra"] = {**(extra or {}), "editors_email": value}
+        said.append(f"editors {value} (from {EDITORS_VARIABLE})")
     return "Addresses: " + ", ".join(said)

@@ -78,12 +78,13 @@ def test_a_fork_publishes_its_own_addresses(tmp_path: Path) -> None:
     """SITE_URL and REPO_URL (set by the Pages workflow) replace mkdocs.yml's placeholders in
     every address a build publishes, and the build says which it used."""
     project = make_project(tmp_path)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=FORK_SITE, REPO_URL=FORK_REPO)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=FORK_SITE, REPO_URL=FORK_REPO,
+               EDITORS_EMAIL="editors@fork.example.org")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout
-    assert (f"Addresses: site {FORK_SITE}/ (from SITE_URL), repository {FORK_REPO} (from REPO_URL)"
-            in result.stdout), result.stdout
+    assert (f"Addresses: site {FORK_SITE}/ (from SITE_URL), repository {FORK_REPO} (from REPO_URL), "
+            "editors editors@fork.example.org (from EDITORS_EMAIL)" in result.stdout), result.stdout
     site = project / "site"
     page = (site / "case-studies" / "peer-researchers" / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{FORK_SITE}/case-studies/peer-researchers/">' in page
@@ -95,7 +96,8 @@ def test_a_fork_publishes_its_own_addresses(tmp_path: Path) -> None:
     assert f"<id>{address}</id>" in (site / "feed.xml").read_text(encoding="utf-8")
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{address}</loc>" in sitemap and "<loc>https://coproduction-evidence" not in sitemap
-    assert FORK_REPO in (site / "contribute" / "index.html").read_text(encoding="utf-8")
+    contribute = (site / "contribute" / "index.html").read_text(encoding="utf-8")
+    assert FORK_REPO in contribute and "mailto:editors@fork.example.org?" in contribute
     # nothing published points at the placeholders (the JSON Schemas' $id are names, not links)
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml", ".bib", ".ris", ".json", ".txt") \

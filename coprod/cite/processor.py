@@ -31,6 +31,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -75,6 +76,8 @@ def citeproc_path() -> Path | None:
     named = os.environ.get("COPROD_CITEPROC")
     candidates = [Path(named)] if named else []
     candidates.append(HERE.parents[1] / ".venv-tools" / "npm" / "node_modules" / "citeproc")
+    # the checkout whose .venv runs this (a copy of the package elsewhere, as tests make)
+    candidates.append(Path(sys.prefix).parent / ".venv-tools" / "npm" / "node_modules" / "citeproc")
     return next((c for c in candidates if (c / "package.json").is_file()), None)
 
 

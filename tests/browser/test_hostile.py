@@ -315,7 +315,7 @@ def test_cite_files_hold_one_record(hostile_site_dir: Path, case_study: str) -> 
     assert len(records) == 1, records
     entries = pybtex.database.parse_string((folder / "cite.bib").read_text(encoding="utf-8"), "bibtex").entries
     assert len(entries) == 1, list(entries)
-    assert set(next(iter(entries.values())).fields) <= {"title", "year", "month", "url", "urldate", "note",
+    assert set(next(iter(entries.values())).fields) <= {"title", "year", "month", "date", "url", "urldate", "note",
                                                         "howpublished", "publisher", "version", "doi"}
 
 

@@ -14,5 +14,6 @@ def test_catalogue_filters_narrow_the_list(page) -> None:
     page.wait_for_selector("#catalogue-filters[data-state=done] input[type=checkbox]:checked", state="attached")
     items = page.locator("#catalogue-results li")
     page.wait_for_function("document.querySelectorAll('#catalogue-results li').length > 0")
-    assert 0 < items.count() < 11
+    total = page.evaluate("fetch('/data/case-studies.json').then(r => r.json()).then(d => d.records.length)")
+    assert 0 < items.count() < total  # some case studies, not all
     assert page.console_errors == []
