@@ -17,6 +17,7 @@ from .reporting import (
     other_vocabulary_rows,
     rating_badge,
     standards_section,
+    term_tag,
 )
 
 
@@ -90,7 +91,7 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
     rows += other_vocabulary_rows(record, library, uri)  # groups, and any vocabulary added to the schema
     rows.append(("Roles", "<br>".join(who)))
     for vocab, label in (("principles", "Principles"), ("barriers", "Barriers"), ("enablers", "What helped")):
-        tags = [_tag(library, vocab, k, uri) for k in record.keys_of(vocab)]
+        tags = [term_tag(library, vocab, k, uri) for k in record.keys_of(vocab)]
         if tags:
             rows.append((label, tag_list(tags, label)))
     if record.features:
@@ -105,15 +106,6 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
     items = [f'<div class="coprod-summary-list__row"><dt>{esc(label)}</dt><dd>{value}</dd></div>'
              for label, value in rows]
     return "## At a glance\n\n" + block("dl", items, ' class="coprod-summary-list"')
-
-
-def _tag(library: Library, vocabulary: str, key: str, uri: str) -> str:
-    """A term as a tag linking to its page (its label as plain text if it has none)."""
-    term = library.term(vocabulary, key)
-    page = library.term_page(vocabulary, key)
-    if term is None or page is None:
-        return f'<span class="coprod-tag">{esc(term.label if term else key)}</span>'
-    return f'<a class="coprod-tag" href="{esc(urls.href(uri, page))}">{esc(term.label)}</a>'
 
 
 def _principles(record: CaseStudy, library: Library, uri: str) -> str:
