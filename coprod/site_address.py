@@ -3,7 +3,7 @@
 ``mkdocs.yml`` holds placeholders; a build takes the real addresses from the environment,
 so a fork publishes its own without editing a file. The Pages workflow sets ``SITE_URL``
 from GitHub Pages (``actions/configure-pages``' ``base_url``) and ``REPO_URL`` from the run
-(``GITHUB_REPOSITORY``), and ``EDITORS_EMAIL`` (a repository variable) is where the
+(``GITHUB_REPOSITORY``), and ``EDITORS_EMAIL`` (a repository secret) is where the
 contribute page's e-mail route sends a reader's answers (``extra.editors_email`` in
 mkdocs.yml otherwise). Every build says which addresses it used and where they came from.
 """

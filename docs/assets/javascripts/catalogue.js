@@ -671,10 +671,7 @@
       });
       showCounts(counts, {});
       showChips({ chosen: {} });
-      // the page as built holds one page of the catalogue (its pager below): say so
-      status.textContent = pageCards.length < total
-        ? "Showing " + pageCards.length + " of " + plural(total, "case study", "case studies") + " on this page"
-        : "Showing all " + plural(total, "case study", "case studies");
+      status.textContent = "Showing all " + plural(total, "case study", "case studies");
       showResults.textContent = "Show " + plural(total, "result", "results");
       mount.setAttribute("data-state", "done");
     }
