@@ -119,7 +119,12 @@ def test_everybody_points_to_the_contributors_check_before_the_suite() -> None:
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     hint = (ROOT / "scripts" / "_project_python.py").read_text(encoding="utf-8")
-    for name, text in (("CONTRIBUTING.md", contributing), ("README.md", readme), ("the validator's hint", hint)):
+    # the README opens with the two commands (serve, test), the check right after them; its
+    # section for contributors must send them to the check first
+    adding = readme[readme.index("## Adding a case study"):].split("\n## ")[0]
+    assert CHECK in readme[:readme.index("## Adding a case study")]
+    for name, text in (("CONTRIBUTING.md", contributing), ("README.md: Adding a case study", adding),
+                       ("the validator's hint", hint)):
         assert CHECK in text, name
         if "python3 scripts/dev.py test" in text:
             assert text.index(CHECK) < text.index("python3 scripts/dev.py test"), f"{name} sends to the suite first"

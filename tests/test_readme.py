@@ -1,4 +1,5 @@
-"""The README a newcomer reads first: the three commands come first, and what needs root says so."""
+"""The README a newcomer reads first: the two commands come first, the contributor's check right
+after them, and what needs root says so."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_the_three_commands_come_first_the_contributors_check_before_the_suite() -> None:
+def test_the_two_commands_come_first_then_the_contributors_check() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
-    assert blocks[:3] == ["python3 scripts/dev.py check\n", "python3 scripts/dev.py serve\n",
-                          "python3 scripts/dev.py test\n"]
-    assert README.index("python3 scripts/dev.py test") < README.index("##", README.index("## Three commands") + 3)
+    assert blocks[:3] == ["python3 scripts/dev.py serve\n", "python3 scripts/dev.py test\n",
+                          "python3 scripts/dev.py check\n"]
+    assert README.index("python3 scripts/dev.py check") < README.index("##", README.index("## Two commands") + 3)
 
 
 def test_installing_chromium_says_it_needs_root() -> None:
