@@ -161,4 +161,5 @@ def test_axe_cite_box_open(page, scheme: str) -> None:
     page.wait_for_load_state("networkidle")
     page.evaluate("s => { document.body.setAttribute('data-md-color-scheme', s); "
                   "document.querySelector('.coprod-cite details').open = true; }", scheme)
+    wait_until_settled(page)  # Material's colour transitions (0.25 s) end before axe measures
     assert_no_serious_violations(page)
