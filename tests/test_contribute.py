@@ -301,3 +301,21 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
                       "      - run: echo ${{ github.nope }}\n", encoding="utf-8")
     result = _run_actionlint([str(broken)])
     assert result.returncode == 1 and 'property "nope" is not defined' in result.stdout
+
+
+def test_the_form_lists_reference_titles_as_readers_see_them(tmp_path: Path) -> None:
+    """A title written with LaTeX accents reaches the form decoded ("Hā Ora"), by the same
+    decoder as every other page, not with its braces and backslashes stripped ("H=a Ora")."""
+    from conftest import make_evidence
+
+    folder = make_evidence(tmp_path)
+    bib = folder / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    text = text.replace("title  = {Peer researchers in a community health project}",
+                        r"title  = {Peer researchers in {H{\={a}} Ora}, a community health project}", 1)
+    assert r"{H{\={a}} Ora}" in text
+    bib.write_text(text, encoding="utf-8")
+    library = load_library(folder, Report())
+    assert library is not None
+    titles = {r["key"]: r["title"] for r in contribute.form_model(library)["references"]}
+    assert titles["Example2021peer"] == "Peer researchers in Hā Ora, a community health project"

@@ -26,6 +26,7 @@ import yaml
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from ..checks.problems import Report
+from ..cite.latex import latex_text
 from ..model import Library
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
 from ..read.kinds import DEFAULT_LICENCE
@@ -366,8 +367,10 @@ def published_citations(evidence: Library) -> set[str]:
 
 
 def _entry_title(entry: Any) -> str:
+    """The title as a reader sees it: LaTeX decoded by the one decoder ("H{\\={a}} Ora" is
+    "Hā Ora", not "H=a Ora")."""
     title = entry.fields.get("title", "") if hasattr(entry, "fields") else ""
-    return re.sub(r"[{}\\]", "", str(title))[:120]
+    return latex_text(str(title))[:120]
 
 
 
