@@ -75,9 +75,9 @@ def citeproc_path() -> Path | None:
     """The citeproc npm package: ``COPROD_CITEPROC``, else the project's ``.venv-tools/npm``."""
     named = os.environ.get("COPROD_CITEPROC")
     candidates = [Path(named)] if named else []
-    candidates.append(HERE.parents[1] / ".venv-tools" / "npm" / "node_modules" / "citeproc")
-    # the checkout whose .venv runs this (a copy of the package elsewhere, as tests make)
-    candidates.append(Path(sys.prefix).parent / ".venv-tools" / "npm" / "node_modules" / "citeproc")
+    # the checkout this package is in, then the one whose .venv runs it (a copied package, as tests make)
+    checkouts = (HERE.parents[1], Path(sys.prefix).parent)
+    candidates += [checkout / ".venv-tools" / "npm" / "node_modules" / "citeproc" for checkout in checkouts]
     return next((c for c in candidates if (c / "package.json").is_file()), None)
 
 
