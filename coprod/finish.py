@@ -55,7 +55,35 @@ class Finished:
 
 
 # ---------------------------------------------------------------------------------------
-# The steps, each shared by the hooks and the pass.
+# The steps, each shared by the hooks (coprod/mkdocs_build.py) and the pass below. A page is
+# finished in two parts, in this order: its content (the article, as the engine rendered
+# it from the markdown), then the whole page (head and policy).
+
+@dataclass(frozen=True)
+class Content:
+    html: str
+    renamed: dict[str, str]  # ids namespaced in what a stranger wrote: the table of contents follows
+    searchable: bool
+
+
+def finish_content(content: str, uri: str, title: str, build: SiteBuild, markups: dict[str, str], *,
+                   generated: bool) -> Content:
+    """The steps on a page's content: what a stranger wrote sanitised (its ids namespaced),
+    then the content wrapped for search with its filters and metadata, if it is searchable
+    (the records in ``markups``, every hand-written page)."""
+    renamed: dict[str, str] = {}
+    if uri in build.contributed:
+        content, renamed = sanitize_contributed(content)
+    content, searchable = search.mark_page(content, uri, title, generated, markups)
+    return Content(content, renamed, searchable)
+
+
+def finish_output(page_html: str, uri: str, build: SiteBuild, *, description: bool, with_policy: bool = True,
+                  known: csp.Known | None = None) -> str:
+    """The steps on the whole page: its citation metadata (:func:`page_head`), then its
+    Content-Security-Policy (:func:`harden`)."""
+    return harden(page_head(page_html, uri, build, description=description), with_policy=with_policy, known=known)
+
 
 def page_head(page_html: str, uri: str, build: SiteBuild, *, description: bool) -> str:
     """``page_html`` with the page's citation metadata before ``</head>``, if it is citable.
@@ -138,19 +166,20 @@ def built_page(site_dir: Path, uri: str) -> Path:
 
 def finish_page(page_html: str, uri: str, build: SiteBuild, markups: dict[str, str],
                 known: csp.Known | None = None) -> tuple[str, bool]:
-    """One built page, finished as the hooks finish it; and whether it is searchable."""
-    if uri in build.contributed and BODY_START in page_html:
-        page_html, renamed = sanitize_contributed(page_html)
-        for old, new in renamed.items():  # the sidebar's table of contents follows the renamed ids
-            page_html = page_html.replace(f'href="#{old}"', f'href="#{new}"')
+    """One built page, finished by the steps above; and whether it is searchable. A page
+    finished already (by the hooks, or an earlier pass) gets only what it lacks."""
     searchable = "data-pagefind-body" in page_html
     start = _ARTICLE_START.search(page_html)
     end = page_html.rfind(_ARTICLE_END)
     if not searchable and start and end > start.end():
-        inner, searchable = search.mark_page(page_html[start.end():end], uri, _title(page_html, build),
-                                             uri in build.pages, markups)
-        page_html = page_html[:start.end()] + inner + page_html[end:]
-    return harden(page_head(page_html, uri, build, description=True), known=known), searchable
+        content = finish_content(page_html[start.end():end], uri, _title(page_html, build), build, markups,
+                                 generated=uri in build.pages)
+        page_html, searchable = page_html[:start.end()] + content.html + page_html[end:], content.searchable
+        for old, new in content.renamed.items():  # the sidebar's table of contents follows the renamed ids
+            page_html = page_html.replace(f'href="#{old}"', f'href="#{new}"')
+    elif uri in build.contributed and BODY_START in page_html:  # no article found: still never unsanitised
+        page_html, _ = sanitize_contributed(page_html)
+    return finish_output(page_html, uri, build, description=True, known=known), searchable
 
 
 def _title(page_html: str, build: SiteBuild) -> str:

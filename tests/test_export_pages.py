@@ -15,6 +15,7 @@ from mkdocs.structure.files import Files
 from test_build import make_project, mkdocs_build
 
 from coprod import site
+from coprod.export import render_docs_page
 
 
 def hook_pages() -> dict[str, bytes]:
@@ -42,7 +43,7 @@ def test_export_matches_what_the_hooks_register(tmp_path: Path) -> None:
         uri = page.relative_to(ROOT / "docs").as_posix()
         assert uri not in registered
         exported = (out / uri).read_text(encoding="utf-8")
-        assert exported == hooks.render_docs_page(hooks._run.build, uri, page.read_text(encoding="utf-8"))
+        assert exported == render_docs_page(hooks.BUILD.run.site, uri, page.read_text(encoding="utf-8"))
     assert "<!-- library-stats -->" not in (out / "index.md").read_text(encoding="utf-8")
     generated = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     handwritten = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}

@@ -5,6 +5,7 @@ stopping dev.py by its process id stops its server too."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -110,7 +111,8 @@ def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_
         wait_for(port, PAGE, TITLE, server)
         case.write_text(good.replace("## What happened\n\n", "## What happened\n\nEdited while serving, zqxserve. "),
                         encoding="utf-8")
-        wait_for(port, PAGE, "Edited while serving, zqxserve.", server)
+        wait_for(port, PAGE, "Edited while serving, zqxserve.", server)  # the edited page comes first
+        wait_for(port, "/data/case-studies.json", "zqxserve", server)  # then the rest of the dirty build
         _, about = fetch(port, "/about/")
         assert "About" in about
         case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
@@ -244,3 +246,38 @@ def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(tmp_
     finally:
         output = stop(server)
     assert "Traceback" not in output
+
+
+LIVE_RELOAD = re.compile(r"<script>\s*var livereload = .*?</script>", re.DOTALL)
+
+
+def test_an_edited_case_study_is_served_first_and_its_listings_follow(tmp_path: Path) -> None:
+    """mkdocs serve --dirty (what dev.py serve runs): saving a case study writes its page
+    before the rest of the build (coprod/serve_preview.py), which then brings the pages
+    that list it; the page written first is the page the whole build writes."""
+    project = make_project(tmp_path)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    good = case.read_text(encoding="utf-8")
+    new_title = "Peer researchers zqxtitle shaping a community health study"
+    try:
+        wait_for(port, "/case-studies/", TITLE, server)
+        case.write_text(good.replace(f"title: {TITLE}\n", f"title: {new_title}\n")
+                        .replace("## What happened\n\n", "## What happened\n\nEdited first, zqxfirst. "),
+                        encoding="utf-8")
+        first = wait_for(port, PAGE, "Edited first, zqxfirst.", server)
+        # the pages that list it follow: its term page, the data export, the catalogue (written
+        # after the case studies' pages, so the page is the whole build's by then)
+        wait_for(port, "/principles/reciprocity/", new_title, server)
+        wait_for(port, "/data/case-studies.json", "zqxfirst", server)
+        wait_for(port, "/case-studies/", new_title, server)
+        _, last = fetch(port, PAGE)
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output and "WARNING" not in output, output
+    assert "Edited page served in" in output, output  # the page was written before the whole build
+    assert new_title in first
+    assert LIVE_RELOAD.sub("", first) == LIVE_RELOAD.sub("", last)  # as the whole build writes it

@@ -162,14 +162,11 @@ def test_the_build_publishes_and_prints_nothing_through_a_link(tmp_path: Path) -
 
 def test_the_hook_refuses_a_file_behind_a_link_that_mkdocs_listed(tmp_path: Path) -> None:
     """A link made after the check (between on_config and MkDocs' walk) is refused in on_files."""
-    import importlib.util
-
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
 
-    spec = importlib.util.spec_from_file_location("coprod_hooks_under_test", ROOT / "hooks" / "evidence.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
+    from coprod import mkdocs_build
+
     docs, elsewhere = tmp_path / "docs", tmp_path / "elsewhere"
     (docs / "assets").mkdir(parents=True)
     elsewhere.mkdir()
@@ -182,7 +179,7 @@ def test_the_hook_refuses_a_file_behind_a_link_that_mkdocs_listed(tmp_path: Path
     assert not config.validate()[0]
     files = Files([File(name, str(docs), str(tmp_path / "site"), True)
                    for name in ("index.md", "assets/linked/a.md", "passwd.png")])
-    assert hooks.files_through_links(files, config) == ["assets/linked/a.md", "passwd.png"]
+    assert mkdocs_build.files_through_links(files, config) == ["assets/linked/a.md", "passwd.png"]
 
 
 def test_the_shipped_project_has_no_problem_of_its_files() -> None:

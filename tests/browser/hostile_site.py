@@ -49,7 +49,9 @@ def _load_ignoring_errors(folder, report, *args, **kwargs):
     return evidence
 
 
-assert getattr(real, "site", None) is _site, "hooks/evidence.py no longer calls coprod.site: update hostile_site.py"
+from coprod import mkdocs_build as _mkdocs_build
+
+assert _mkdocs_build.site is _site, "coprod/mkdocs_build.py no longer calls coprod.site: update hostile_site.py"
 _evidence.load_evidence = _load_ignoring_errors  # model.load checks through it (this test build's process only)
 
 for _name in dir(real):
