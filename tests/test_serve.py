@@ -281,3 +281,46 @@ def test_an_edited_case_study_is_served_first_and_its_listings_follow(tmp_path: 
     assert "Edited page served in" in output, output  # the page was written before the whole build
     assert new_title in first
     assert LIVE_RELOAD.sub("", first) == LIVE_RELOAD.sub("", last)  # as the whole build writes it
+
+
+def test_the_page_shown_first_is_the_page_the_whole_build_writes(tmp_path: Path) -> None:
+    """In one process, as mkdocs serve --dirty runs it: after a build, an edited case study
+    is written by the preview (coprod/serve_preview.py) byte for byte as the whole dirty
+    build then writes it; a file with an error, or any other file, is left to the whole build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project, site_dir, url = make_project(tmp_path), tmp_path / "site", "http://127.0.0.1:8000/"
+
+    def config():
+        loaded = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
+        loaded.site_url = url
+        return loaded
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        build(first, serve_url=url, dirty=True)
+        hooks = first.plugins["hooks/evidence.py"]  # the hook module MkDocs loaded: the same object lasts the serve
+        case = project / "evidence" / "case-studies" / "peer-researchers.md"
+        page = site_dir / "case-studies" / "peer-researchers" / "index.html"
+        good = case.read_text(encoding="utf-8")
+        case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
+        assert not hooks.BUILD.preview([case])  # an error: the whole build shows it
+        assert not hooks.BUILD.preview([project / "evidence" / "references.bib"])  # not a case study
+        case.write_text(good.replace(f"title: {TITLE}\n", "title: Retitled zqxpreview\n")
+                        .replace("## What happened\n\n", "## What happened\n\nShown first, zqxpreview. "),
+                        encoding="utf-8")
+        before = page.read_bytes()
+        assert hooks.BUILD.preview([case])
+        shown = page.read_bytes()
+        assert shown != before and b"Shown first, zqxpreview." in shown and b"Retitled zqxpreview" in shown
+        build(config(), serve_url=url, dirty=True)
+        hooks.BUILD.wait_for_search()
+        assert page.read_bytes() == shown
+        assert "Retitled zqxpreview" in (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")
+    finally:
+        os.chdir(cwd)
+        first.plugins.on_shutdown()
