@@ -17,6 +17,12 @@ served; the time until it is (Pagefind's entry file changed) is shown too.
 
 The figures include MkDocs' own wait for a change: its watcher polls the files every
 0.5 s, then waits 0.1 s for more changes before it rebuilds.
+
+``--peer plain`` measures MkDocs' own floor in the same run: a second server, plain MkDocs +
+Material with its search on the same bodies as pages (scripts/benchmark.py's ``plain``
+project), started beside the first; each case-study edit is followed by the same edit of
+the same body in the plain project, so each pair is timed under the same load. It is
+served with the same options (so ``-- --dirty`` times MkDocs' own dirty rebuild).
 """
 
 from __future__ import annotations
@@ -115,18 +121,48 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[str, object]:
+def start_server(project: Path, serve_args: list[str], log) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
+                             *serve_args], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT), port
+
+
+def stop_server(server: subprocess.Popen | None) -> None:
+    if server is not None and server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def plain_project(target: Path, cases: int, references: int) -> Path:
+    """scripts/benchmark.py's plain peer: MkDocs + Material + search, the same bodies as pages."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark", Path(__file__).resolve().parent / "benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module._project(target, cases, references, "plain")
+
+
+def run(cases: int, references: int, edits: int, serve_args: list[str], peer: str | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_project(Path(tmp), cases, references)
+        project = make_project(Path(tmp) / "full", cases, references)
         evidence = project / "evidence"
-        port = free_port()
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         log = open(Path(tmp) / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 - read at the end
+        plain, plain_times, plain_port = None, [], 0
         start = time.perf_counter()
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
-                                   *serve_args], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server, port = start_server(project, serve_args, log)
         try:
             cold = wait_for(port, "/case-studies/case-00000/", "Synthetic case study number 0", server, start)
+            if peer == "plain":  # MkDocs' own floor, beside it (see the module's docstring)
+                plain_dir = plain_project(Path(tmp) / "plain", cases, references)
+                plain_log = open(Path(tmp) / "plain.log", "w+", encoding="utf-8")  # noqa: SIM115 - closed with tmp
+                plain, plain_port = start_server(plain_dir, serve_args, plain_log)
+                wait_for(plain_port, "/cases/case-00000/", "<h1", plain, time.perf_counter())
             time.sleep(1.0)  # let the first build's tail (and the watcher's first scan) settle
             times, searched = [], []
             for n in range(edits):
@@ -139,6 +175,12 @@ def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[
                 times.append(wait_for(port, f"/case-studies/{case}/", marker, server, since))
                 searched.append(wait_for_change(port, ENTRY, entry, server, since))
                 time.sleep(0.7)  # past the watcher's next poll, so edits do not overlap
+                if plain is not None:  # the same edit of the same body, in the plain project
+                    since = time.perf_counter()
+                    replace_in(plain_dir / "docs" / "cases" / f"{case}.md", "## What happened\n\n",
+                               f"## What happened\n\n{marker} ")
+                    plain_times.append(wait_for(plain_port, f"/cases/{case}/", marker, plain, since))
+                    time.sleep(0.7)
             # references.bib: a new title for the first reference case-00000 cites
             first = evidence / "case-studies" / "case-00000.md"
             key = re.search(r"\[@(Ref\d+)\]", first.read_text(encoding="utf-8")).group(1)
@@ -158,13 +200,8 @@ def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[
                               if "principle: reciprocity" in p.read_text(encoding="utf-8"))
             tax_time = wait_for(port, f"/case-studies/{principled}/", "Reciprocity zqxtax", server, since)
         finally:
-            if server.poll() is None:
-                server.send_signal(signal.SIGINT)
-                try:
-                    server.wait(60)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+            stop_server(server)
+            stop_server(plain)
             log.seek(0)
             output = log.read()
             log.close()
@@ -172,7 +209,7 @@ def run(cases: int, references: int, edits: int, serve_args: list[str]) -> dict[
             print(output[-4000:], file=sys.stderr)
             raise SystemExit("mkdocs serve raised an error; the benchmark is void")
         return {"cold": cold, "edits": times, "searched": searched, "bib": bib_time, "taxonomy": tax_time,
-                "log": output}
+                "log": output, "plain": plain_times}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -181,11 +218,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--references", type=int, default=500)
     parser.add_argument("--edits", type=int, default=5, help="case-study edits; the median is shown")
     parser.add_argument("--log", action="store_true", help="print what mkdocs serve said")
+    parser.add_argument("--peer", choices=["plain"], default=None,
+                        help="time the same edits in plain MkDocs + Material, served beside it (MkDocs' own floor)")
     parser.add_argument("serve_args", nargs="*", help="options for mkdocs serve (after --), e.g. -- --no-livereload")
     args = parser.parse_args(argv)
     print(f"serve: N={args.cases} case studies citing 6 of M={args.references} references, "
           f"{args.edits} edits (mkdocs serve {' '.join(args.serve_args)})".rstrip(" ()") + ")", flush=True)
-    result = run(args.cases, args.references, args.edits, args.serve_args)
+    load = os.getloadavg()
+    result = run(args.cases, args.references, args.edits, args.serve_args, args.peer)
     if args.log:
         print(result["log"])
     edits, cold = result["edits"], result["cold"]
@@ -194,6 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  edit one case study: median {median:5.2f} s over {len(edits)} "
           f"({', '.join(f'{t:.2f}' for t in edits)}); target <= {TARGET_EDIT:.1f} s: "
           f"{'meets' if median <= TARGET_EDIT else 'MISSES'}")
+    if result["plain"]:
+        plain = result["plain"]
+        print(f"  the same edit in plain MkDocs + Material (served beside it, edits alternating): median "
+              f"{statistics.median(plain):5.2f} s ({', '.join(f'{t:.2f}' for t in plain)}); "
+              f"ours / plain, pair by pair: {', '.join(f'{a / b:.2f}' for a, b in zip(edits, plain))}")
     searched = result["searched"]
     print(f"  edit one case study, to the search index written: median {statistics.median(searched):5.2f} s "
           f"({', '.join(f'{t:.2f}' for t in searched)})")
@@ -201,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
         label = "references.bib" if name == "bib" else "taxonomy.yml"
         print(f"  edit {label}: {result[name]:6.2f} s; target <= the first build ({cold:.2f} s): "
               f"{'meets' if result[name] <= cold else 'MISSES'}")
+    after = os.getloadavg()
+    print(f"  load average (1, 5, 15 min) before {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}; after "
+          f"{after[0]:.1f}, {after[1]:.1f}, {after[2]:.1f} (cpus={os.cpu_count()}; a shared machine)")
 
 
 if __name__ == "__main__":
