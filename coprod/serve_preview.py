@@ -4,20 +4,22 @@ MkDocs builds the whole site again on every saved change: with ``--dirty`` it wr
 the files whose inputs changed (coprod/rebuild.py), but it still loads the config and the
 theme, lists every file, builds the navigation and the sitemap, and the hooks make every
 generated page again to find out which changed; its server holds every request until
-that build ends. At 1,000 case studies that is seconds, most of it MkDocs' own and the
-listings'.
+that build ends. At 1,000 case studies MkDocs' own dirty rebuild of plain pages can take
+over a second (``scripts/benchmark_serve.py --floor``), and this site's takes several.
 
 So, while serving with ``--dirty`` (what ``dev.py serve`` runs), each rebuild first looks at
-what was saved. When it is only case-study
-files that the last build published, the edited pages are made and rendered at once,
+what was saved. When it is only case-study files that the last build published, each
+passing its own checks, the edited pages are made and rendered at once,
 through MkDocs' own page functions, with the config, theme, files and navigation the last
 build left in memory; they are served and the browsers reload. Then the whole build runs
 as before (the pages that list the case study, the exports, the search index), serving
-meanwhile what is written, and the browsers reload again when it ends. The page made first
-is the page the whole build writes (a test compares them). The evidence is checked first,
-whole, with the cached checks: evidence with errors, or any other change (a new or renamed
-file, references.bib, taxonomy.yml, a page in docs/, mkdocs.yml, the theme), goes straight
-to the whole build, which shows the errors or the change.
+meanwhile what is there (a file read the moment it is rewritten may come half-written),
+and the browsers reload again when it ends. The page made first
+is the page the whole build writes (a test compares them). An edited file with an error,
+a reference missing from references.bib, a changed id or status, or any other change (a
+new file, references.bib, taxonomy.yml, a page in docs/, mkdocs.yml, the theme) goes
+straight to the whole build, which shows the errors or the change; an error only the
+checks across files find shows when the whole build ends, as before.
 
 It relies on three attributes of MkDocs' LiveReloadServer (``_epoch_cond``,
 ``_wanted_epoch``, ``_visible_epoch``: which version of the site is served, and when the

@@ -23,11 +23,18 @@ Material with its search on the same bodies as pages (scripts/benchmark.py's ``p
 project), started beside the first; each case-study edit is followed by the same edit of
 the same body in the plain project, so each pair is timed under the same load. It is
 served with the same options (so ``-- --dirty`` times MkDocs' own dirty rebuild).
+
+``--floor`` times MkDocs' own per-build work without a server or a watcher: in one process,
+the plain project is built once, then one page is edited before each of ``--edits`` rounds
+of two rebuilds, MkDocs' ``build()`` as its server calls it, alternating which goes first:
+a dirty one (only the edited page is rendered again) and a whole one (every page is, as
+``mkdocs serve`` does without ``--dirty``).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import shutil
@@ -212,6 +219,47 @@ def run(cases: int, references: int, edits: int, serve_args: list[str], peer: st
                 "log": output, "plain": plain_times}
 
 
+def floor(cases: int, references: int, rounds: int) -> None:
+    """MkDocs' own rebuild after one edit, dirty and whole (see the module's docstring)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    url = "http://127.0.0.1:8000/"
+    with tempfile.TemporaryDirectory() as tmp:
+        project = plain_project(Path(tmp) / "plain", cases, references)
+        cwd = os.getcwd()
+        os.chdir(project)
+        logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+        def rebuild(dirty: bool) -> tuple[float, float]:
+            config = load_config(str(project / "mkdocs.yml"), site_dir=str(Path(tmp) / "site"))
+            config.site_url = url
+            wall, cpu = time.perf_counter(), time.process_time()
+            build(config, serve_url=url, dirty=dirty)
+            return time.perf_counter() - wall, time.process_time() - cpu
+
+        try:
+            load = os.getloadavg()
+            first = rebuild(False)
+            print(f"  first build: {first[0]:.2f} s wall, {first[1]:.2f} s CPU", flush=True)
+            times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+            page = project / "docs" / "cases" / "case-00037.md"
+            for n in range(rounds):
+                for dirty in ((True, False) if n % 2 == 0 else (False, True)):
+                    time.sleep(0.02)  # a newer modification time than the page written last
+                    replace_in(page, "## What happened\n\n", f"## What happened\n\nFloor edit {n}{dirty}. ")
+                    times[dirty].append(rebuild(dirty))
+            after = os.getloadavg()
+        finally:
+            os.chdir(cwd)
+    for dirty, label in ((True, "dirty (only the edited page rendered)"), (False, "whole (every page rendered)")):
+        walls, cpus = [t[0] for t in times[dirty]], [t[1] for t in times[dirty]]
+        print(f"  MkDocs' rebuild, {label}: median {statistics.median(walls):.2f} s wall "
+              f"({', '.join(f'{w:.2f}' for w in walls)}), {statistics.median(cpus):.2f} s CPU")
+    print(f"  load average (1, 5, 15 min) before {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}; after "
+          f"{after[0]:.1f}, {after[1]:.1f}, {after[2]:.1f} (cpus={os.cpu_count()}; a shared machine)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="benchmark serve", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000)
@@ -221,7 +269,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--peer", choices=["plain"], default=None,
                         help="time the same edits in plain MkDocs + Material, served beside it (MkDocs' own floor)")
     parser.add_argument("serve_args", nargs="*", help="options for mkdocs serve (after --), e.g. -- --no-livereload")
+    parser.add_argument("--floor", action="store_true",
+                        help="MkDocs' own rebuild of the plain project after one edit, dirty and whole, in one process")
     args = parser.parse_args(argv)
+    if args.floor:
+        print(f"floor: plain MkDocs + Material, N={args.cases} pages, {args.edits} rounds of a dirty and a whole "
+              "rebuild after one edit", flush=True)
+        return floor(args.cases, args.references, args.edits)
     print(f"serve: N={args.cases} case studies citing 6 of M={args.references} references, "
           f"{args.edits} edits (mkdocs serve {' '.join(args.serve_args)})".rstrip(" ()") + ")", flush=True)
     load = os.getloadavg()
