@@ -19,7 +19,7 @@ UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_home(tmp_path_factory):
-    """The build's cache (coprod/buildcache.py) of every test project in a folder of this
+    """The build's cache (coprod/read/buildcache.py) of every test project in a folder of this
     session, not in the user's own cache folder (a test may replace it with its own)."""
     saved = os.environ.get("COPROD_CACHE_HOME")
     os.environ["COPROD_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
@@ -56,7 +56,7 @@ def edit_record(library, kind: str, record_id: str, edit) -> None:
     of the record's front matter, and the record is built again from it."""
     import copy
 
-    from coprod.model import with_front_matter
+    from coprod.checks.library import with_front_matter
 
     records = library.case_studies if kind == "case-study" else library.claims
     data = copy.deepcopy(dict(records[record_id].front_matter))

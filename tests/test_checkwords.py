@@ -10,7 +10,7 @@ from conftest import ROOT, make_evidence
 
 from coprod.checks.checkwords import check_bib_text, find_checkwords
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.read.problems import Report
 
 
 @pytest.mark.parametrize("text, words", [

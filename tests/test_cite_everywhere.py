@@ -22,12 +22,12 @@ from conftest import FIXTURES, check_golden
 from pybtex.database import parse_string
 from test_build import make_project, mkdocs_build
 
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.formats import FILES
 from coprod.cite.latex import latex_text
 from coprod.cite.processor import CITE_STYLES
 from coprod.pages.exports import REFERENCES_BIB, REFERENCES_JSON
+from coprod.read.problems import Report
 
 EVERYWHERE = FIXTURES / "bib" / "everywhere"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cite" / "everywhere.txt"

@@ -20,11 +20,11 @@ from conftest import ROOT
 from test_build import mkdocs_build
 from test_cite import check_bibliography_invariants
 
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.references import References
 from coprod.cli.validate import run
-from coprod.pages import urls
+from coprod.read import urls
+from coprod.read.problems import Report
 
 NEW_KEY = "Contributor2026newstudy"
 NEW_CASE = "contributor-test-new-case-study"

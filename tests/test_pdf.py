@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from coprod import __version__, site
-from coprod.pages import urls
-from coprod.render.pdf import PDF_URI, PdfFacts, business_case_document
+from coprod.pages.pdf import PDF_URI, PdfFacts, business_case_document
+from coprod.read import urls
 
 ROOT = Path(__file__).resolve().parents[1]
 

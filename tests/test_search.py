@@ -11,7 +11,7 @@ import pytest
 
 from coprod import search, site
 from coprod.model import Library
-from coprod.pages import urls
+from coprod.read import urls
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "docs" / "assets" / "javascripts"

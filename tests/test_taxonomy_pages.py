@@ -11,11 +11,12 @@ import markdown
 import pytest
 from conftest import ROOT, check_golden, edit_record, make_evidence
 
-from coprod.checks.problems import Report
+from coprod.checks.library import load as load_library
 from coprod.model import Library
-from coprod.model import load as load_library
-from coprod.pages import Page, urls
+from coprod.pages import Page
 from coprod.pages.taxonomy_pages import NO_CASE_STUDIES, index_evidence, taxonomy_pages
+from coprod.read import urls
+from coprod.read.problems import Report
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 LINK = re.compile(r"\]\(([^()\s]+)\)")  # a markdown link to a .md page

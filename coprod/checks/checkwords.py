@@ -24,13 +24,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..read.kinds import KINDS
-from .problems import Report
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type names only
-    from .evidence import Evidence, Record
+from ..read.problems import Report
+from .records import Evidence, Record
 
 PRIVATE_FIELD = "x-private-note"
 

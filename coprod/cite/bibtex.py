@@ -28,11 +28,11 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
-from coprod.checks.body import html_or_links
-from coprod.checks.controls import describe, find_controls, has_controls
-from coprod.checks.hosts import host_problem
-from coprod.checks.problems import Report
-from coprod.pages.urls import reference_anchor
+from coprod.read.controls import describe, find_controls, has_controls
+from coprod.read.hosts import host_problem
+from coprod.read.plaintext import html_or_links
+from coprod.read.problems import Report
+from coprod.read.urls import reference_anchor
 
 from .latex import escape_bare_percent, latex_text
 from .names import MONTHS, Name
@@ -808,7 +808,7 @@ class _Loader:
         return ok
 
     def check_controls(self, chunk: _Chunk, key: str) -> bool:
-        """No control or invisible character (see :mod:`coprod.checks.controls`) in a published field:
+        """No control or invisible character (see :mod:`coprod.read.controls`) in a published field:
         they forge lines in citation files and make text read differently from what it is.
         Line breaks and tabs are allowed: in BibTeX they are spaces (pybtex reads them so)."""
         if not has_controls(chunk.text, allow=_BIBTEX_WHITESPACE):

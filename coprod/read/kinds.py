@@ -16,7 +16,7 @@ from .words import counted
 @dataclass(frozen=True)
 class Kind:
     key: str  # "case-study": the records' kind in the code, the schema and the export
-    folder: str  # "case-studies": the folder of its files under evidence/ (its pages' folder is in coprod.pages.urls)
+    folder: str  # "case-studies": the folder of its files under evidence/ (its pages' folder is in coprod.read.urls)
     singular: str  # "case study"
     plural: str  # "case studies"
     schema: str  # the schema's file name in evidence/schema/

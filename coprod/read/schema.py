@@ -25,8 +25,8 @@ import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
-from ..checks.problems import Report
 from .kinds import KINDS
+from .problems import Report
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
 
