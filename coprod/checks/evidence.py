@@ -139,8 +139,9 @@ def _note_gripp2(source: SourceFile, schema: Schema, report: Report) -> None:
     missing = [name for name in items if not given.get(name)]
     if not missing:
         return
-    line = source.line_of(("gripp2",)) if isinstance(gripp2, dict) else 0
-    report.note(source.path, line or 1, "gripp2",
+    where = ("gripp2",)  # a case study without the block: the note is where the block belongs
+    line = source.line_of(where) if where in source.lines else schema.where_it_belongs(where, source, 1, "")[0]
+    report.note(source.path, line, "gripp2",
                 f"GRIPP2 short form: {len(items) - len(missing)} of {len(items)} items reported; not reported: "
                 + ", ".join(missing),
                 "if the sources report an item, add it; if they do not, leaving it out is right")
