@@ -255,7 +255,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 
     for record, problems in _cached_checks(root, vocabularies, jobs, workers, load_references, cache_dir):
         report.extend(problems)
-        records = evidence.case_studies if record.kind == "case-study" else evidence.claims
+        records = evidence.records(record.kind)
         key = record.id or Path(record.path).stem
         if key in records:
             first = records[key]

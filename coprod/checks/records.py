@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
-from ..read.kinds import PUBLIC_STATUSES
+from ..read.kinds import Records
 from ..read.schema import Schema
 from ..read.source import SourceFile
 from ..read.taxonomy import Taxonomy
@@ -45,14 +45,10 @@ class Record:
 
 
 @dataclass
-class Evidence:
+class Evidence(Records):
     root: Path
     schemas: dict[str, Schema]
     taxonomy: Taxonomy
     bibliography: Bibliography
     case_studies: dict[str, Record] = field(default_factory=dict)
     claims: dict[str, Record] = field(default_factory=dict)
-
-    def published(self, kind: str = "case-study") -> list[Record]:
-        records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in PUBLIC_STATUSES]

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
 from ..read import urls
-from ..read.kinds import DEFAULT_LICENCE, PUBLIC_STATUSES
+from ..read.kinds import DEFAULT_LICENCE, Records
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
@@ -261,7 +261,7 @@ Record = CaseStudy | Claim
 
 
 @dataclass(frozen=True)
-class Library:
+class Library(Records):
     """The checked evidence: the model the site is built from."""
 
     root: Path
@@ -271,11 +271,6 @@ class Library:
     fields: FieldMap
     case_studies: dict[str, CaseStudy]  # every case study, drafts included, by id
     claims: dict[str, Claim]
-
-    def published(self, kind: str = "case-study") -> list:
-        """Published and retracted records (a retracted page stays online), in file order."""
-        records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in PUBLIC_STATUSES]
 
     def term(self, vocabulary: str, key: str) -> Term | None:
         return self.taxonomy.term(vocabulary, key)

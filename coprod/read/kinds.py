@@ -34,6 +34,22 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (CASE_STUDY, CLAIM)}  # in 
 # any other status (a draft) is read and checked but not published
 PUBLIC_STATUSES = ("published", "retracted")
 
+
+class Records:
+    """What the checked evidence and the model share: the records of each kind, by id, in file
+    order, and which of them are public. Written once here for both."""
+
+    case_studies: dict
+    claims: dict
+
+    def records(self, kind: str) -> dict:
+        """The records of one kind (``"case-study"`` or ``"claim"``), drafts included."""
+        return self.case_studies if kind == CASE_STUDY.key else self.claims
+
+    def published(self, kind: str = CASE_STUDY.key) -> list:
+        """Published and retracted records (a retracted page stays online), in file order."""
+        return [r for r in self.records(kind).values() if r.status in PUBLIC_STATUSES]
+
 # the licence of a record that names none; the schema's ``licence`` default says the same
 # (evidence/schema/common.schema.json), and a test holds the two together
 DEFAULT_LICENCE = "CC-BY-4.0"
