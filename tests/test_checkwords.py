@@ -83,6 +83,17 @@ def test_bib_check_can_skip_entries_with_errors() -> None:
     assert [p.field for p in report.problems] == ["references[Good].note"]
 
 
+def test_bib_check_reads_fields_as_the_bibliography_reader_cuts_them() -> None:
+    """A quoted value holding a comma is one field, and an entry in parentheses is an entry,
+    as load_bibliography reads them (the check once had its own cutter, which split the
+    first at the comma and skipped the second)."""
+    report = Report()
+    check_bib_text('@misc{Quoted, title = {T}, note = "Dated 2020, volume inferred"}\n'
+                   "@misc(Parens, title = {T},\n  note = {Unconfirmed.})\n", "r.bib", report)
+    assert [(p.line, p.field) for p in report.problems] == [(1, "references[Quoted].note"),
+                                                             (3, "references[Parens].note")]
+
+
 def test_validator_warns_with_file_line_and_field(tmp_path: Path) -> None:
     """A published note, a case study body and a docs page each get a warning; the
     private field and drafts do not."""

@@ -1186,6 +1186,24 @@ def write_bibtex(entries: dict[str, Entry]) -> str:
     return stream.getvalue()
 
 
+def field_texts(text: str) -> Iterator[tuple[str, str, int, str]]:
+    """(key, field name in lower case, line of the name, value as written) for every field of
+    every entry in the text of a .bib file, cut into entries and fields exactly as
+    :func:`load_bibliography` cuts them: for checks of the text as written (the words in a
+    ``note``), so that one reader decides where an entry and a field begin and end. Problems
+    are not reported here (load_bibliography reports them)."""
+    loader = _Loader(Report(), "")
+    for chunk in loader.chunks(text):
+        if chunk.kind in ("string", "comment", "preamble"):
+            continue
+        key = _header_key(chunk.text) or ""
+        body, offset = _entry_body(chunk.text)
+        for item in _entry_fields(chunk.text):
+            value_start = body.index("=", item.start) + 1  # type: ignore[union-attr]
+            line = chunk.line + chunk.text.count("\n", 0, offset + item.start)
+            yield key, item.name.lower(), line, body[value_start : item.end]  # type: ignore[index]
+
+
 def load_bibliography(path: Path, report: Report, display_path: str | None = None) -> Bibliography:
     """Read a .bib file: every good entry is kept, every problem is added to ``report``.
 
