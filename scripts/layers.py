@@ -9,7 +9,7 @@ lowest first: a module may import from its own folder and from folders above its
 table, never from a folder below it. Modules directly in `coprod/` are the build, above every
 folder; the package's `__init__` (the version) is below every folder. Reads the source with
 `ast` only: nothing is imported or run. Exits 1 when there is an upward import or a cycle;
-tests/test_layers.py holds the same rule in the test suite.
+tests/project/test_layers.py holds the same rule in the test suite.
 """
 
 from __future__ import annotations
