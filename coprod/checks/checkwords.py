@@ -29,13 +29,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..cite.bibtex import field_texts
 from ..read.kinds import KINDS
-from .problems import Report
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type names only
-    from .evidence import Evidence, Record
+from ..read.problems import Report
+from .records import Evidence, Record
 
 PRIVATE_FIELD = "x-private-note"
 
@@ -110,43 +109,7 @@ def _warn(report: Report, path: str, line: int, field: str, found: Found) -> Non
 
 # --------------------------------------------------------------------------- references
 
-_BIB_TOKEN_RE = re.compile(r"@\s*([A-Za-z]+)\s*\{\s*([^,\s}]*)|([A-Za-z][A-Za-z0-9_\-]*)\s*=|[{},\n]")
 PUBLISHED_BIB_FIELDS = ("note", "howpublished")
-
-
-def _bib_values(text: str) -> Iterator[tuple[str, str, int, str]]:
-    """(key, field, line, raw value) for every field of every braced entry, in one pass."""
-    depth, line, key, name, value_start, value_line = 0, 1, "", "", -1, 0
-
-    def close(end: int) -> Iterator[tuple[str, str, int, str]]:
-        if key and name and value_start >= 0:
-            yield key, name, value_line, text[value_start:end]
-
-    for match in _BIB_TOKEN_RE.finditer(text):
-        token = match.group(0)
-        if token == "\n":
-            line += 1
-        elif match.group(1) is not None:
-            if depth == 0:
-                kind = match.group(1).lower()
-                key = "" if kind in ("comment", "string", "preamble") else match.group(2)
-                name, value_start, depth = "", -1, 1
-            line += token.count("\n")
-        elif match.group(3) is not None:
-            if depth == 1:
-                yield from close(match.start())
-                name, value_start, value_line = match.group(3).lower(), match.end(), line
-            line += token.count("\n")
-        elif token == "{":
-            depth += 1 if depth else 0
-        elif token == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                yield from close(match.start())
-                key, name, value_start = "", "", -1
-        elif token == "," and depth == 1:
-            yield from close(match.start())
-            name, value_start = "", -1
 
 
 def check_bib_text(text: str, path: str, report: Report, keys: Iterable[str] | None = None) -> None:
@@ -154,7 +117,7 @@ def check_bib_text(text: str, path: str, report: Report, keys: Iterable[str] | N
     when given, limits the check to those entries (entries with errors are reported
     elsewhere). Comments and unpublished fields (such as ``x-private-note``) are skipped."""
     wanted = set(keys) if keys is not None else None
-    for key, name, line, value in _bib_values(text):
+    for key, name, line, value in field_texts(text):
         if name not in PUBLISHED_BIB_FIELDS or (wanted is not None and key not in wanted):
             continue
         for found in find_checkwords(value):

@@ -10,7 +10,7 @@ from helpers import ROOT, make_evidence
 
 from coprod.checks.checkwords import check_bib_text, find_checkwords
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.read.problems import Report
 
 
 @pytest.mark.parametrize("text, words", [
@@ -102,6 +102,17 @@ def test_bib_check_can_skip_entries_with_errors() -> None:
     report = Report()
     check_bib_text("@misc{Bad, note = {inferred}}\n@misc{Good, note = {inferred}}\n", "r.bib", report, {"Good"})
     assert [p.field for p in report.problems] == ["references[Good].note"]
+
+
+def test_bib_check_reads_fields_as_the_bibliography_reader_cuts_them() -> None:
+    """A quoted value holding a comma is one field, and an entry in parentheses is an entry,
+    as load_bibliography reads them (the check once had its own cutter, which split the
+    first at the comma and skipped the second)."""
+    report = Report()
+    check_bib_text('@misc{Quoted, title = {T}, note = "Dated 2020, volume inferred"}\n'
+                   "@misc(Parens, title = {T},\n  note = {Unconfirmed.})\n", "r.bib", report)
+    assert [(p.line, p.field) for p in report.problems] == [(1, "references[Quoted].note"),
+                                                             (3, "references[Parens].note")]
 
 
 def test_validator_warns_with_file_line_and_field(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ from helpers import (
 )
 
 from coprod.model import Library
-from coprod.pages import Page, urls
+from coprod.pages import Page
 from coprod.pages.taxonomy_pages import NO_CASE_STUDIES, index_evidence, taxonomy_pages
+from coprod.read import urls
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 
