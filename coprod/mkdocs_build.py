@@ -21,13 +21,14 @@ import logging
 import os
 from pathlib import Path
 
-from . import __version__, buildcache, finish, rebuild, search, serve_errors, serve_preview, site, site_address
+from . import __version__, finish, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import tree
 from .export import render_docs_page
 from .pages import nav as site_nav
-from .pages import urls
+from .pages import pdf
+from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
-from .render import csp, pdf
+from .render import csp
 from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
 
@@ -445,7 +446,7 @@ class SiteRun(Run):
         owner, site_dir = self.owner, Path(config["site_dir"])
         # a dirty build that left the business case's page as it was leaves its PDF too (coprod/rebuild.py)
         if urls.BUSINESS_CASE not in self.unchanged or not (site_dir / pdf.PDF_URI).is_file():
-            finish.business_case_pdf(site_dir, self.site, log)  # from its built page (coprod/render/pdf.py)
+            finish.business_case_pdf(site_dir, self.site, log)  # from its built page (coprod/pages/pdf.py)
         missing = finish.check_built(site_dir, self.site)  # the check coprod/finish.py runs on any engine's site
         if missing:
             raise _abort("Pages or files missing from the built site:\n" + "\n".join(missing))

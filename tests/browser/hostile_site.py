@@ -52,7 +52,7 @@ def _load_ignoring_errors(folder, report, *args, **kwargs):
 from coprod import mkdocs_build as _mkdocs_build
 
 assert _mkdocs_build.site is _site, "coprod/mkdocs_build.py no longer calls coprod.site: update hostile_site.py"
-_evidence.load_evidence = _load_ignoring_errors  # model.load checks through it (this test build's process only)
+_evidence.load_evidence = _load_ignoring_errors  # coprod.checks.library.load checks through it (this test build's process only)
 
 for _name in dir(real):
     if _name.startswith("on_"):
