@@ -22,6 +22,7 @@ from coprod.checks import tree
 from coprod.export import render_docs_page
 from coprod.pages import nav, urls
 from coprod.render import csp, pdf
+from coprod.render.body_html import put_body, take_body
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -49,6 +50,8 @@ class Run:
     searchable: dict = field(default_factory=dict)  # docs/ path -> the search markup of a record page
     hand_written: list = field(default_factory=list)  # docs/ pages, all searchable
     stashes: dict = field(default_factory=dict)  # page -> the HTML blocks kept out of Python-Markdown
+    case_studies: dict = field(default_factory=dict)  # page -> its case study
+    bodies: dict = field(default_factory=dict)  # page -> its body, rendered by the validator, kept out of Python-Markdown
     documents: dict = field(default_factory=dict)  # searchable page -> the document Pagefind is given
     index: object | None = None  # the Pagefind service indexing pages as they render
     previous: object | None = None  # what the last build of this folder wrote (coprod/rebuild.py)
@@ -114,6 +117,7 @@ def on_config(config):
     config["nav"] = nav.complete_browse(config["nav"], build.evidence)  # every browsed vocabulary is in the menu
     _serve.last_good = list(build.pages)
     _run.build, _run.searchable = build, search.markup_for_records(build.evidence)
+    _run.case_studies = {record.uri: record for record in build.evidence.case_studies.values()}
     _run.language = config["theme"]["language"] or "en"
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
     return config
@@ -234,12 +238,18 @@ def on_page_markdown(markdown, page, config, files):
     # compare the two sites)
     if not os.environ.get("COPROD_NO_PRERENDER"):
         markdown, _run.stashes[page.file.src_uri] = stash(markdown)
+        record = _run.case_studies.get(page.file.src_uri)  # its body as the validator rendered it (coprod/render/body_html.py)
+        if record is not None:
+            markdown, _run.bodies[page.file.src_uri] = take_body(markdown, record, _run.build.references)
     return markdown
 
 
 def on_page_content(html, page, config, files):
     if _run.broken:
         return html
+    slot = _run.bodies.pop(page.file.src_uri, None)
+    if slot is not None:
+        html = put_body(html, slot, page, config, files)
     store = _run.stashes.pop(page.file.src_uri, None)
     if store is not None:
         html = unstash(html, store)

@@ -25,6 +25,7 @@ from ..read.kinds import KINDS, PUBLIC_STATUSES
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
+from ..render.body_html import Prerendered
 from . import body as bodycheck
 from . import checkwords, tree
 from .addresses import check_addresses
@@ -47,6 +48,7 @@ class Record:
     source: SourceFile
     citations: list[Citation] = field(default_factory=list)
     valid: bool = True  # no errors in its own file
+    body_html: Prerendered | None = None  # a case study's body as its page renders it, where the page may reuse it
 
     @property
     def data(self) -> dict:
@@ -146,7 +148,11 @@ def _check_record(record: Record, report: Report) -> None:
                      f"rename the file to {record.id}.md or set id: {expected}")
     # the body is rendered and sanitised here as on the site, so what the page would lose is an
     # error now; a body whose shape was rejected is read no further
-    if bodycheck.check_body(source.body, report, source.path, source.body_line):
+    if record.kind == "case-study":  # rendered as on its page, and kept for it (coprod.render.body_html)
+        shaped, record.body_html = bodycheck.check_case_study_body(source.body, report, source.path, source.body_line)
+    else:
+        shaped = bodycheck.check_body(source.body, report, source.path, source.body_line)
+    if shaped:
         record.citations = find_citations(source.body)
     data = source.data
     published, updated = data.get("published"), data.get("updated")

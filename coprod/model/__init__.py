@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
@@ -23,6 +23,9 @@ from ..read.kinds import DEFAULT_LICENCE, PUBLIC_STATUSES
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
+
+if TYPE_CHECKING:  # pragma: no cover - a type name only
+    from ..render.body_html import Prerendered
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,8 @@ class CaseStudy(_Common):
     standards: tuple[StandardUse, ...] = ()
     gripp2: Gripp2 = Gripp2()  # all five items empty when the record has no gripp2
     computed: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # field -> key: computed_terms
+    # the body as its page renders it, from the validator, where the page may use it (coprod.render.body_html)
+    body_html: Prerendered | None = field(default=None, compare=False)
 
     @property
     def uri(self) -> str:
@@ -361,7 +366,7 @@ def case_study(record, fields: FieldMap, taxonomy: Taxonomy | None = None) -> Ca
         resources=(Resources(_text(resources.get("time")), _text(resources.get("payment")), _text(resources.get("budget")))
                    if isinstance(resources, dict) else None),
         sources=_tuple(data.get("sources")), groups=_tuple(data.get("groups")), standards=standards, gripp2=gripp2,
-        computed=MappingProxyType(computed))
+        computed=MappingProxyType(computed), body_html=getattr(record, "body_html", None))
 
 
 def computed_terms(outcomes: tuple[Outcome, ...], gripp2: Gripp2, fields: FieldMap,
