@@ -86,7 +86,7 @@ def test_what_is_kept_equals_the_sites_rendering(text: str, tmp_path: Path) -> N
     (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
     refs = References(load_bibliography(tmp_path / "references.bib", Report(), "references.bib"))
     citations = find_citations(text)
-    html, pre = body_html.prerender(text, citations)
+    html, pre, _ = body_html.prerender(text, citations)
     assert pre is not None and pre.html == html
     page_text = body_html.page_text(text, citations, render=refs.render_citation)
     assert body_html.body_for_page(pre, citations, refs.render_citation) == _site_markdown().convert(page_text)
@@ -103,17 +103,17 @@ def test_what_is_kept_equals_the_sites_rendering(text: str, tmp_path: Path) -> N
     "![an image](../assets/images/x.png)\n",
 ])
 def test_anything_the_page_could_render_otherwise_is_left_to_mkdocs(text: str) -> None:
-    _, pre = body_html.prerender(text, find_citations(text))
+    _, pre, _ = body_html.prerender(text, find_citations(text))
     assert pre is None
 
 
 def test_a_body_with_an_error_keeps_no_html() -> None:
     report = Report()
-    shaped, pre = bodycheck.check_case_study_body("Some <b>raw</b> HTML.\n", report, "x.md", 10)
-    assert shaped and report.errors and pre is None
+    citations, pre = bodycheck.check_case_study_body("Some <b>raw</b> HTML [@Doe2020].\n", report, "x.md", 10)
+    assert len(citations) == 1 and report.errors and pre is None
     report = Report()
-    shaped, pre = bodycheck.check_case_study_body("Plain words.\n", report, "x.md", 10)
-    assert shaped and not report.errors and pre is not None and pre.html == "<p>Plain words.</p>"
+    citations, pre = bodycheck.check_case_study_body("Plain words.\n", report, "x.md", 10)
+    assert citations == [] and not report.errors and pre is not None and pre.html == "<p>Plain words.</p>"
 
 
 def test_the_cache_keeps_the_html_as_checked_data(evidence, tmp_path: Path) -> None:
@@ -142,3 +142,13 @@ def test_checkwords_found_with_and_without_the_quick_test(text: str) -> None:
     every = [(m.group(0)) for m in _RE.finditer(text)]
     assert [" ".join(w.split()) for w in every] == [f.words for f in find_checkwords(text)]
     assert len(_PATTERNS) == 8
+
+
+@pytest.mark.parametrize("text", [
+    "Plain [@Doe2020] words.\n\n## Heading\n\n[link](https://example.org/a?b=1&c=2)\n",
+    "Some <script>alert(1)</script> and <!-- a comment --> and <?pi?> <!DOCTYPE x>\n",
+    "[x](javascript:alert(1)) ![y](data:x) {: onclick=\"x\" style=\"c\" }\n",
+])
+def test_the_page_form_finds_what_the_html_check_finds(text: str) -> None:
+    html, _, read = body_html.prerender(text, find_citations(text))
+    assert bodycheck._unsafe_of(read) == bodycheck.unsafe_html(html)

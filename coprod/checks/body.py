@@ -203,6 +203,7 @@ class _Body:
         self.masked = mask(self.blocks_masked, code_span_regions(self.blocks_masked))
         self.lines = LineIndex(text)
         self.report, self.path, self.first_line = report, path, first_line
+        self.citations: list = []
 
     def err(self, offset: int, message: str, hint: str = "") -> None:
         line = self.first_line + self.lines.line(offset) - 1
@@ -217,17 +218,20 @@ def check_body(
                        own_page=own_page)[0]
 
 
-def check_case_study_body(text: str, report: Report, path: str, first_line: int) -> tuple[bool, Prerendered | None]:
+def check_case_study_body(text: str, report: Report, path: str,
+                          first_line: int) -> tuple[list | None, Prerendered | None]:
     """:func:`check_body` for a case study, whose backstop renders the body as its page
-    will (coprod.render.body_html): returns whether its shape passed and, when the body
-    has no error and its HTML can stand for what the page would render, that HTML, for the
-    page to use instead of rendering the body again."""
-    return _check_body(text, report, path, first_line, page_form=True)
+    will (coprod.render.body_html): returns its citations (None if its shape was rejected)
+    and, when the body has no error and its HTML can stand for what the page would
+    render, that HTML, for the page to use instead of rendering the body again."""
+    citations: list = []
+    shaped, kept = _check_body(text, report, path, first_line, page_form=True, found=citations)
+    return (citations if shaped else None), kept
 
 
 def _check_body(
     text: str, report: Report, path: str, first_line: int, *, fenced_code: bool | None = None,
-    render_check: bool = True, own_page: bool = False, page_form: bool = False,
+    render_check: bool = True, own_page: bool = False, page_form: bool = False, found: list | None = None,
 ) -> tuple[bool, Prerendered | None]:
     """Report unsafe markup in a markdown body; body line n is file line first_line+n-1.
     Returns False if the body's shape was rejected (:func:`check_shape`), when nothing
@@ -245,6 +249,10 @@ def _check_body(
     if not check_shape(text, report, path, first_line):
         return False, None  # nothing else may read a body that could make it slow
     body = _Body(text, report, path, first_line, fenced)
+    if page_form:
+        body.citations = find_citations(body.text)
+        if found is not None:
+            found.extend(body.citations)
     errors_before = len(report.errors)
     destinations = _check_inline_links(body)
     _check_reference_definitions(body)
@@ -280,14 +288,7 @@ class _RenderedHtml(HTMLParser):
         self.unsafe: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in SAFE_RENDERED_TAGS:
-            self.unsafe.append(f"<{tag}>")
-        for name, value in attrs:
-            plain = re.sub(r"[^a-z]", "", name.lower())
-            if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
-                self.unsafe.append(f"{name}=")
-            elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
-                self.unsafe.append(f"{name}={_short(value or '')}")
+        _unsafe_start(tag, attrs, self.unsafe)
 
     def handle_comment(self, data: str) -> None:
         self.unsafe.append("<!--")
@@ -297,6 +298,28 @@ class _RenderedHtml(HTMLParser):
 
     def handle_pi(self, data: str) -> None:
         self.unsafe.append("<?")
+
+
+def _unsafe_start(tag: str, attrs: list[tuple[str, str | None]], unsafe: list[str]) -> None:
+    if tag not in SAFE_RENDERED_TAGS:
+        unsafe.append(f"<{tag}>")
+    for name, value in attrs:
+        plain = re.sub(r"[^a-z]", "", name.lower())
+        if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
+            unsafe.append(f"{name}=")
+        elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
+            unsafe.append(f"{name}={_short(value or '')}")
+
+
+def _unsafe_of(read: body_html.Read) -> list[str]:
+    """:func:`unsafe_html` of HTML already read (coprod.render.body_html reads it once)."""
+    unsafe: list[str] = []
+    for item in read.items:
+        if isinstance(item, str):
+            unsafe.append(item)  # a comment, declaration or processing instruction
+        else:
+            _unsafe_start(*item, unsafe)
+    return unsafe
 
 
 def unsafe_html(rendered: str) -> list[str]:
@@ -328,14 +351,14 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
     kept = None
     try:
         if page_form:
-            rendered, kept = body_html.prerender(text, find_citations(text))
+            rendered, kept, read = body_html.prerender(text, body.citations)
         else:
             rendered = _renderer(fenced).reset().convert(text)
     except RecursionError:  # a shape the limits above do not foresee: still a message, not a crash
         body.err(0, "the text nests too deeply to be shown (emphasis, links or lists inside each other)",
                  "write it with less nesting")
         return None
-    unsafe = unsafe_html(rendered)
+    unsafe = _unsafe_of(read) if page_form else unsafe_html(rendered)
     if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
         body.err(0, f"the rendered page would contain unsafe HTML: {_short(found, 80)}",

@@ -176,7 +176,10 @@ def _dotted(path: tuple) -> str:
 def check_record(record: Record, report: Report) -> None:
     """Warn on words of checking in a published case study or claim: its text fields and body."""
     source = record.source
-    for path, value in _strings(source.data, ()):
+    strings = list(_strings(source.data, ()))
+    if not _may_hold_checkwords("\n".join([source.body, *(value for _, value in strings)])):
+        return  # one quick look at all its text (most records)
+    for path, value in strings:
         if path and path[-1] == "consent_reference":
             continue  # private: never published
         for found in find_checkwords(value):

@@ -149,10 +149,10 @@ def _check_record(record: Record, report: Report) -> None:
     # the body is rendered and sanitised here as on the site, so what the page would lose is an
     # error now; a body whose shape was rejected is read no further
     if record.kind == "case-study":  # rendered as on its page, and kept for it (coprod.render.body_html)
-        shaped, record.body_html = bodycheck.check_case_study_body(source.body, report, source.path, source.body_line)
-    else:
-        shaped = bodycheck.check_body(source.body, report, source.path, source.body_line)
-    if shaped:
+        citations, record.body_html = bodycheck.check_case_study_body(source.body, report, source.path, source.body_line)
+        if citations is not None:
+            record.citations = citations
+    elif bodycheck.check_body(source.body, report, source.path, source.body_line):
         record.citations = find_citations(source.body)
     data = source.data
     published, updated = data.get("published"), data.get("updated")

@@ -101,21 +101,37 @@ def citations_stand_alone(body: str, citations) -> bool:
     return True
 
 
-class _Reader(HTMLParser):
-    """Where the tokens landed, the ids, and whether a link is one MkDocs would touch."""
+class Read(HTMLParser):
+    """The rendered body read once: every start tag with its attributes and every comment,
+    declaration or processing instruction (``items``, for the validator's checks); where
+    the tokens landed, the ids, and whether a link is one MkDocs would touch."""
 
     _INLINE_OK = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre")
 
     def __init__(self, token: str | None) -> None:
         super().__init__(convert_charrefs=True)
         self.token = token
+        self.items: list = []  # (tag, attrs) of each start tag, or "<!--", "<!", "<?"
         self.open: list[str] = []
         self.ok = True
         self.ids: list[str] = []
         self.permalinks: list[str] = []
         self.found = 0
 
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_comment(self, data: str) -> None:
+        self.items.append("<!--")
+
+    def handle_decl(self, decl: str) -> None:
+        self.items.append("<!")
+
+    def handle_pi(self, data: str) -> None:
+        self.items.append("<?")
+
     def handle_starttag(self, tag: str, attrs) -> None:
+        self.items.append((tag, attrs))
         values = dict(attrs)
         if self.token and any(self.token in (v or "") for _, v in attrs):
             self.ok = False
@@ -147,26 +163,26 @@ class _Reader(HTMLParser):
             self.found += data.count(self.token)
 
 
-def prerender(body: str, citations) -> tuple[str, Prerendered | None]:
-    """The body rendered as its page renders it (citations as tokens), and what the page
-    may reuse of it (None where MkDocs must render it in place)."""
+def prerender(body: str, citations) -> tuple[str, Prerendered | None, Read]:
+    """The body rendered as its page renders it (citations as tokens), what the page may
+    reuse of it (None where MkDocs must render it in place), and the HTML as read."""
     token = token_for(body)
     usable = token is not None and citations_stand_alone(body, citations)
     text = page_text(body, citations, token or "CPRDCITE")
     md = renderer().reset()
     html = md.convert(text)
-    if not usable:
-        return html, None
-    reader = _Reader(token)
+    reader = Read(token if usable else None)
     reader.feed(html)
     reader.close()
+    if not usable:
+        return html, None, reader
     headings = _flatten(getattr(md, "toc_tokens", []))
     heading_ids = {h[1] for h in headings}
     if not reader.ok or reader.found != len(citations) or not set(reader.permalinks) <= heading_ids:
-        return html, None
+        return html, None, reader
     if any(html.count(f"{token}N{i}X") != 1 for i in range(len(citations))):
-        return html, None
-    return html, Prerendered(html, token, len(citations), headings, tuple(reader.ids))
+        return html, None, reader
+    return html, Prerendered(html, token, len(citations), headings, tuple(reader.ids)), reader
 
 
 def _flatten(tokens) -> tuple[tuple[int, str, str], ...]:
