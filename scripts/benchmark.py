@@ -451,6 +451,13 @@ def main() -> None:
         return _phases_child(Path(sys.argv[2]))
     if sys.argv[1:2] == ["serve"]:  # its options are its own
         return bench_serve(sys.argv[2:])
+    args = arguments().parse_args()
+    if args.what == "build":
+        args.peers = tuple(dict.fromkeys(args.peers))
+    {"validate": bench_validate, "build": bench_build, "memory": bench_memory, "phases": bench_phases}[args.what](args)
+
+
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
     validate = sub.add_parser("validate", help="time the validator on synthetic evidence")
@@ -474,10 +481,7 @@ def main() -> None:
     phases.add_argument("--cases", type=int, default=1_000)
     phases.add_argument("--references", type=int, default=500)
     sub.add_parser("serve", help="edit-to-page through mkdocs serve (scripts/benchmark_serve.py; own options)")
-    args = parser.parse_args()
-    if args.what == "build":
-        args.peers = tuple(dict.fromkeys(args.peers))
-    {"validate": bench_validate, "build": bench_build, "memory": bench_memory, "phases": bench_phases}[args.what](args)
+    return parser
 
 
 if __name__ == "__main__":
