@@ -18,6 +18,7 @@ from mkdocs.utils import clean_directory
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, buildcache, finish, rebuild, search, serve_errors, site, site_address
+from coprod.checks import evidence as checks
 from coprod.checks import tree
 from coprod.export import render_docs_page
 from coprod.pages import nav, urls
@@ -69,6 +70,7 @@ _run = Run()
 
 def on_startup(command, dirty):
     _serve.on, _serve.dirty = command == "serve", dirty
+    checks.keep_checks_in_memory(_serve.on)  # a build loads once: what each file's check made is not held to its end
     if dirty:
         _quiet_dirty_notice()
 
@@ -282,6 +284,7 @@ def on_post_page(output, page, config):
     if _run.broken:
         return output
     output = finish.page_head(output, page.file.src_uri, _run.build, description=False)  # citation metadata
+    page.content = page.markdown = None  # written next: not held while MkDocs writes the other pages
     return _harden(output, f"docs/{page.file.src_uri}")
 
 
