@@ -24,6 +24,7 @@ from coprod.export import render_docs_page
 from coprod.pages import nav, urls
 from coprod.render import csp, pdf
 from coprod.render.body_html import put_body, take_body
+from coprod.render.packed import PackedPages
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -61,6 +62,7 @@ class Run:
     partial: bool = False  # a dirty build that leaves searchable pages as they were
     unchanged: set = field(default_factory=set)
     language: str = "en"
+    packed: PackedPages = field(default_factory=PackedPages)  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
     known: object | None = None  # the inline scripts and styles of the theme's templates and overrides/ (coprod/render/csp.py)
 
 
@@ -249,6 +251,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     if _run.broken:
         return html
+    _run.packed.rendered(page)  # the page rendered before this one is held compressed from now on
     slot = _run.bodies.pop(page.file.src_uri, None)
     if slot is not None:
         html = put_body(html, slot, page, config, files)
@@ -274,7 +277,13 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_env(env, config, files):
+    _run.packed.pack_last()
+    return env
+
+
 def on_page_context(context, page, config, nav):
+    _run.packed.unpack(page)
     if not _run.broken:  # the page's description, which the theme's site_meta block writes
         page.meta.update(finish.page_meta(page.file.src_uri, _run.build))
     return context
@@ -284,7 +293,7 @@ def on_post_page(output, page, config):
     if _run.broken:
         return output
     output = finish.page_head(output, page.file.src_uri, _run.build, description=False)  # citation metadata
-    page.content = page.markdown = None  # written next: not held while MkDocs writes the other pages
+    page.content = None  # written next: not held while MkDocs writes the other pages (its markdown gives its title)
     return _harden(output, f"docs/{page.file.src_uri}")
 
 

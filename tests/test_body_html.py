@@ -152,3 +152,24 @@ def test_checkwords_found_with_and_without_the_quick_test(text: str) -> None:
 def test_the_page_form_finds_what_the_html_check_finds(text: str) -> None:
     html, _, read = body_html.prerender(text, find_citations(text))
     assert bodycheck._unsafe_of(read) == bodycheck.unsafe_html(html)
+
+
+def test_a_page_held_compressed_comes_back_the_same() -> None:
+    """coprod/render/packed.py: a page's HTML is packed only once the next page is rendered
+    (MkDocs sets it after the hook), and comes back byte for byte before its template."""
+    from types import SimpleNamespace
+
+    from coprod.render.packed import PackedPages
+
+    texts = ["<p>one \u00e9 \U0001f600</p>" * 50, "<h2 id=\"x\">two</h2>\ud800", ""]
+    pages = [SimpleNamespace(file=SimpleNamespace(src_uri=f"p{i}.md"), content=None) for i in range(3)]
+    packed = PackedPages()
+    for page, text in zip(pages, texts):
+        packed.rendered(page)
+        assert page.content is None  # not set yet by MkDocs: nothing to pack
+        page.content = text
+    assert pages[0].content is None and pages[1].content is None and pages[2].content == texts[2]
+    packed.pack_last()
+    for page, text in zip(reversed(pages), reversed(texts)):
+        packed.unpack(page)
+        assert page.content == text
