@@ -25,7 +25,6 @@ from ..read.kinds import KINDS, PUBLIC_STATUSES
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
-from ..render.body_html import Prerendered
 from . import body as bodycheck
 from . import checkwords, tree
 from .addresses import check_addresses
@@ -48,7 +47,7 @@ class Record:
     source: SourceFile
     citations: list[Citation] = field(default_factory=list)
     valid: bool = True  # no errors in its own file
-    body_html: Prerendered | None = None  # a case study's body as its page renders it, where the page may reuse it
+    body_html: object | None = None  # a case study's body as its page renders it (coprod.render.body_html.Prerendered), where the page may reuse it
 
     @property
     def data(self) -> dict:

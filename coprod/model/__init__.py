@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
@@ -23,9 +23,6 @@ from ..read.kinds import DEFAULT_LICENCE, PUBLIC_STATUSES
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
-
-if TYPE_CHECKING:  # pragma: no cover - a type name only
-    from ..render.body_html import Prerendered
 
 
 @dataclass(frozen=True)
@@ -212,7 +209,7 @@ class CaseStudy(_Common):
     gripp2: Gripp2 = Gripp2()  # all five items empty when the record has no gripp2
     computed: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # field -> key: computed_terms
     # the body as its page renders it, from the validator, where the page may use it (coprod.render.body_html)
-    body_html: Prerendered | None = field(default=None, compare=False)
+    body_html: object | None = field(default=None, compare=False)  # a coprod.render.body_html.Prerendered
 
     @property
     def uri(self) -> str:
