@@ -50,7 +50,7 @@ def _load_ignoring_errors(folder, report, *args, **kwargs):
 
 
 assert getattr(real, "site", None) is _site, "hooks/evidence.py no longer calls coprod.site: update hostile_site.py"
-_evidence.load_evidence = _load_ignoring_errors  # model.load checks through it (this test build's process only)
+_evidence.load_evidence = _load_ignoring_errors  # coprod.checks.library.load checks through it (this test build's process only)
 
 for _name in dir(real):
     if _name.startswith("on_"):
@@ -61,7 +61,7 @@ for _name in dir(real):
 def make_hostile_evidence(target: Path) -> Path:
     """The fixture evidence folder with the hostile case study and references added."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import make_evidence  # tests/conftest.py
+    from helpers import make_evidence  # tests/helpers.py
 
     evidence = make_evidence(target)
     for folder in ("case-studies", "claims"):
