@@ -33,9 +33,12 @@ def absolute(site_url: str, uri: str) -> str:
 
 
 def record_citable(record: Record, library: Library, site_url: str, cited: tuple[str, ...] = (),
-                   csl: dict[str, dict] | None = None) -> Citable:
-    """``csl`` memoises each reference's CSL-JSON across the pages of one build."""
-    uri = record.uri
+                   csl: dict[str, dict] | None = None, uri: str = "") -> Citable:
+    """``csl`` memoises each reference's CSL-JSON across the pages of one build. ``uri``: an
+    earlier version's own page (coprod.pages.versions), cited as that version under a key of
+    its own."""
+    cite_key = f"coprod-{record.id}" + (f"-{record.version}" if uri and uri != record.uri else "")
+    uri = uri or record.uri
     keywords = [term.label for term in (library.term(use.vocabulary, use.key) for use in record.terms
                                         if use.vocabulary == "principles") if term]
     entries = library.bibliography.entries
@@ -44,7 +47,7 @@ def record_citable(record: Record, library: Library, site_url: str, cited: tuple
         if key in entries and key not in csl:
             csl[key] = entry_to_csl(key, entries[key])
     return Citable(
-        uri=uri, key=f"coprod-{record.id}", title=record.title, url=absolute(site_url, uri),
+        uri=uri, key=cite_key, title=record.title, url=absolute(site_url, uri),
         kind="case study" if record.kind == "case-study" else "claim",
         published=record.published, updated=record.updated, version=record.version,
         authors=tuple(a.name for a in record.authors if a.name), description=record.summary, licence=record.licence,
