@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from . import buildcache
 from .checks import tree
 from .checks.problems import Report
 from .cite.formats import LIBRARY, Citable
@@ -197,7 +198,10 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     pages += data_files(evidence)
     pages.append(data_page(evidence))
     pages.append(references_page(refs, cited_by(pages, evidence)))
-    build.versions = old_versions(evidence, refs)  # each earlier version at its own address, cited by no list
+    # each earlier version at its own address, cited by no list; kept for serve's rebuilds like the case studies
+    shared = case_studies.shared
+    build.versions = old_versions(evidence, refs, key=None if shared is None else
+                                  (lambda *parts: buildcache.digest(shared, *parts)))
     pages += [old.page for old in build.versions.old]
     if repo_url:
         pages += contribute_pages(evidence, repo_url, editors_email)

@@ -200,3 +200,22 @@ def test_history_is_bounded(tmp_path: Path, monkeypatch) -> None:
     read = history.read_history(project / "evidence", ("case-studies", "claims"))
     assert "case-studies/peer-researchers.md" not in read.states or \
         all(len(state.text.encode()) < size for state in read.states["case-studies/peer-researchers.md"])
+
+
+def test_a_rebuild_reuses_each_version_until_its_inputs_change(tmp_path: Path, monkeypatch) -> None:
+    """mkdocs serve builds again on every save: an earlier version (an immutable file
+    state) is not checked and rendered again while what its page is made from is the same."""
+    from coprod.pages import versions
+
+    project = two_versions(make_project(tmp_path))
+    first = load(project).pages["case-studies/peer-researchers/1.0.md"].content
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(versions, "_one_version", not_again)
+    assert load(project).pages["case-studies/peer-researchers/1.0.md"].content == first
+    path = project / RECORD  # the current version changes: the notice links to a new one
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-04-02", "2026-04-03"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="made again"):
+        load(project)

@@ -17,13 +17,14 @@ with one line saying why, never a traceback and never a failed build.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..checks.evidence import check_old_version
 from ..cite.references import References
 from ..model import Library, Record, case_study, claim
-from ..read.history import History, read_history
+from ..read.history import History, State, read_history
 from ..read.kinds import KINDS, PUBLIC_STATUSES
 from ..render.text import md_escape
 from . import Page, urls
@@ -54,9 +55,20 @@ def version_uri(record_uri: str, version: str) -> str:
     return f"{record_uri.removesuffix('.md')}/{version}.md"
 
 
-def old_versions(library: Library, refs: References, history: History | None = None) -> Versions:
+# What each earlier version made, for the rebuilds of one mkdocs serve: a file state is
+# immutable (its blob id names its bytes), so with the same inputs (the ``shared`` key of
+# coprod.pagecache: code, taxonomy, bibliography, schemas) and the same current version its
+# page, or the line saying why it was skipped, is the same. In memory only, the last build's.
+_KEPT: dict[str, tuple[OldVersion | None, str]] = {}
+
+
+def old_versions(library: Library, refs: References, history: History | None = None,
+                 key: Callable[..., str] | None = None) -> Versions:
     """The pages of every earlier published version of the library's public records.
-    ``history`` defaults to the git history of the evidence folder."""
+    ``history`` defaults to the git history of the evidence folder. ``key`` (None without
+    the build cache) digests a version's own inputs together with everything else a page
+    is made from (coprod.pagecache's key): each version's result is kept under it for the
+    next rebuild."""
     folders = {kind.key: kind.folder for kind in KINDS.values()}
     if history is None:
         history = read_history(library.root, tuple(folders.values()))
@@ -65,31 +77,50 @@ def old_versions(library: Library, refs: References, history: History | None = N
         return Versions((), (said,), False)
     old: list[OldVersion] = []
     messages: list[str] = []
+    used: dict[str, tuple[OldVersion | None, str]] = {}
     case_ids = list(library.case_studies)
     for kind in ("case-study", "claim"):
         for current in library.published(kind):
             name = f"{folders[kind]}/{Path(current.path).name}"
             for version, state in _versions(history.states.get(name, []), current.version):
-                display = f"{current.path} (version {version}, commit {state.commit[:12]})"
-                raw, problems = check_old_version(kind, state.text, current.path, library.root, library.taxonomy,
-                                                  library.bibliography, case_ids)
-                errors = [p for p in problems if p.severity == "error"]
-                if errors:
-                    first = errors[0]
-                    messages.append(f"{display}: not built at its own address, it no longer passes the checks "
-                                    f"(line {first.line}, {first.field}: {first.message}"
-                                    + (f"; and {len(errors) - 1} more" if len(errors) > 1 else "") + ")")
-                    continue
-                if raw.id != current.id or raw.status not in PUBLIC_STATUSES:
-                    continue  # a draft then, or another record's file
-                record = (case_study(raw, library.fields, library.taxonomy) if kind == "case-study"
-                          else claim(raw, library.fields))
-                uri = version_uri(current.uri, version)
-                notice = version_notice(record, current, uri)
-                make = case_study_page if kind == "case-study" else claim_page
-                page = make(record, library, refs, None, uri=uri, notice=notice)
-                old.append(OldVersion(Page(uri, page.content, frozenset(), page.title, page.cites), record, current))
+                kept = None if key is None else key(state.blob, repr(current),
+                                                    " ".join(case_ids) if kind == "claim" else "")
+                made = _KEPT.get(kept) if kept else None
+                if made is None:
+                    made = _one_version(library, refs, kind, current, version, state, case_ids)
+                if kept:
+                    used[kept] = made
+                version_page, message = made
+                if version_page is not None:  # a new Page each build: the build appends the cite box to it
+                    old.append(replace(version_page, page=replace(version_page.page)))
+                if message:
+                    messages.append(message)
+    if key is not None:
+        _KEPT.clear()
+        _KEPT.update(used)
     return Versions(tuple(old), tuple(messages), True)
+
+
+def _one_version(library: Library, refs: References, kind: str, current: Record, version: str, state: State,
+                 case_ids: list[str]) -> tuple[OldVersion | None, str]:
+    """One earlier version's page, or None and the line saying why it is skipped ("" when it
+    was never published)."""
+    display = f"{current.path} (version {version}, commit {state.commit[:12]})"
+    raw, problems = check_old_version(kind, state.text, current.path, library.root, library.taxonomy,
+                                      library.bibliography, case_ids)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        return None, (f"{display}: not built at its own address, it no longer passes the checks "
+                      f"(line {first.line}, {first.field}: {first.message}"
+                      + (f"; and {len(errors) - 1} more" if len(errors) > 1 else "") + ")")
+    if raw.id != current.id or raw.status not in PUBLIC_STATUSES:
+        return None, ""  # a draft then, or another record's file
+    record = case_study(raw, library.fields, library.taxonomy) if kind == "case-study" else claim(raw, library.fields)
+    uri = version_uri(current.uri, version)
+    make = case_study_page if kind == "case-study" else claim_page
+    page = make(record, library, refs, None, uri=uri, notice=version_notice(record, current, uri))
+    return OldVersion(Page(uri, page.content, frozenset(), page.title, page.cites), record, current), ""
 
 
 def _versions(states, current: str):
