@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import rispy
+from helpers import make_project, mkdocs_build
 from pybtex.database import parse_string
-from test_build import make_project, mkdocs_build
 
 from coprod import site
 from coprod.read import history
