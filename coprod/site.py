@@ -249,9 +249,14 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
             continue
         cited.append((page, citable, aliases))
     rendered = render_citations([citable for _, citable, _ in cited])  # every page's citation, in one go
+    earlier: dict[str, list[tuple[str, str, str]]] = {}  # a record's page -> its earlier versions, newest first
+    for old in build.versions.old if build.versions else ():
+        earlier.setdefault(old.current.uri, []).append(
+            (old.record.version, old.record.updated or old.record.published, urls.href(old.current.uri, old.page.uri)))
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
-        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key])
+        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
+                                                                     earlier=tuple(earlier.get(page.uri, ())))
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)

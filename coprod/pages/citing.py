@@ -100,11 +100,14 @@ def render_citations(citables: list[Citable], processor: Processor | None = None
     return out
 
 
-def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = "Cite this page") -> str:
+def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = "Cite this page",
+             earlier: tuple[tuple[str, str, str], ...] = ()) -> str:
     """A "Cite this page" section: each style's citation (``styles``: label -> the
     processor's HTML, see :func:`render_citations`) as rich text, then each file format as
     text, each with a copy button (shown by the page script, which copies a style as rich
-    text and plain text), the access date filled in by the script, and the file downloads."""
+    text and plain text), the access date filled in by the script, and the file downloads.
+    ``earlier``: (version, date, link) of each earlier version kept at its own address
+    (coprod.pages.versions), newest first, named in the note."""
     blocks = []
     for index, (label, html) in enumerate(styles.items()):
         code_id = f"cite-{index}"
@@ -128,6 +131,9 @@ def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading
     note = (f"<p>This page is version {esc(c.version or __version__)} of {esc(c.date or 'n.d.')}. "
             f"Its address never changes. Where a citation shows {esc(ACCESSED)}, put the date you read it "
             "(with JavaScript on, today's date is filled in).</p>")
+    if earlier:
+        links = ", ".join(f'<a href="{esc(href)}">version {esc(version)} of {esc(day)}</a>' for version, day, href in earlier)
+        note += f"\n<p>Earlier versions stay at their own addresses, to cite as they were: {links}.</p>"
     count = len(styles) + len(FILES)
     # folded by default: the page's "Cite this page" button and the heading lead here
     return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"

@@ -73,6 +73,10 @@ def test_both_versions_have_their_address(built: Path) -> None:
     link = re.search(r'<a href="([^"]+)">read the current version, 1.1 of 2026-04-02</a>', notice)
     assert link and link.group(1) == "../", notice  # MkDocs' strict build has checked it resolves
     assert f'<link rel="canonical" href="{SITE_URL}case-studies/peer-researchers/1.0/">' in old
+    # and the current page names it, beside its own citation
+    assert ("Earlier versions stay at their own addresses, to cite as they were: "
+            '<a href="1.0/">version 1.0 of 2026-01-15</a>.') in current
+    assert "Earlier versions stay" not in old
     assert "/case-studies/peer-researchers/1.0/" in (built / "urls.txt").read_text(encoding="utf-8").splitlines()
     # lists name the current version only: an earlier one is reached from its citation or the current page's notice
     for listing in ("references/index.html", "case-studies/index.html"):
