@@ -21,19 +21,22 @@ from urllib.parse import unquote
 
 import markdown
 
-from coprod.checks.controls import CONTROL_CHARACTERS, describe, find_controls
-from coprod.checks.hosts import host_problem
-from coprod.checks.problems import Report
 from coprod.cite.syntax import (
     LineIndex,
     Span,
     block_code_regions,
     code_span_regions,
+    find_citations,
     in_spans,
     link_destination_spans,
     mask,
     paren_matches,
 )
+from coprod.read.hosts import host_problem
+from coprod.read.plaintext import PLAIN_TEXT_SCAN_LIMIT, short, show
+from coprod.read.problems import Report
+from coprod.render import body_html
+from coprod.render.body_html import Prerendered
 from coprod.render.sanitize import ADMONITION_TYPES, TAGS, URL_SCHEMES, sanitize
 
 URL_ATTRIBUTES = frozenset(
@@ -200,6 +203,7 @@ class _Body:
         self.masked = mask(self.blocks_masked, code_span_regions(self.blocks_masked))
         self.lines = LineIndex(text)
         self.report, self.path, self.first_line = report, path, first_line
+        self.citations: list = []
 
     def err(self, offset: int, message: str, hint: str = "") -> None:
         line = self.first_line + self.lines.line(offset) - 1
@@ -210,6 +214,25 @@ def check_body(
     text: str, report: Report, path: str, first_line: int, *, fenced_code: bool | None = None,
     render_check: bool = True, own_page: bool = False,
 ) -> bool:
+    return _check_body(text, report, path, first_line, fenced_code=fenced_code, render_check=render_check,
+                       own_page=own_page)[0]
+
+
+def check_case_study_body(text: str, report: Report, path: str,
+                          first_line: int) -> tuple[list | None, Prerendered | None]:
+    """:func:`check_body` for a case study, whose backstop renders the body as its page
+    will (coprod.render.body_html): returns its citations (None if its shape was rejected)
+    and, when the body has no error and its HTML can stand for what the page would
+    render, that HTML, for the page to use instead of rendering the body again."""
+    citations: list = []
+    shaped, kept = _check_body(text, report, path, first_line, page_form=True, found=citations)
+    return (citations if shaped else None), kept
+
+
+def _check_body(
+    text: str, report: Report, path: str, first_line: int, *, fenced_code: bool | None = None,
+    render_check: bool = True, own_page: bool = False, page_form: bool = False, found: list | None = None,
+) -> tuple[bool, Prerendered | None]:
     """Report unsafe markup in a markdown body; body line n is file line first_line+n-1.
     Returns False if the body's shape was rejected (:func:`check_shape`), when nothing
     else may read it.
@@ -224,8 +247,12 @@ def check_body(
     reported; everything unsafe is, as in a body."""
     fenced = FENCED_CODE_ENABLED if fenced_code is None else fenced_code
     if not check_shape(text, report, path, first_line):
-        return False  # nothing else may read a body that could make it slow
+        return False, None  # nothing else may read a body that could make it slow
     body = _Body(text, report, path, first_line, fenced)
+    if page_form:
+        body.citations = find_citations(body.text)
+        if found is not None:
+            found.extend(body.citations)
     errors_before = len(report.errors)
     destinations = _check_inline_links(body)
     _check_reference_definitions(body)
@@ -234,10 +261,11 @@ def check_body(
     _check_images(body)
     _check_includes(body)
     _check_admonitions(body)
+    kept = None
     if render_check:
         reported = {p.line for p in report.errors[errors_before:]}
-        _check_rendered(body, fenced, reported, compare=not own_page)
-    return True
+        kept = _check_rendered(body, fenced, reported, compare=not own_page, page_form=page_form)
+    return True, (kept if len(report.errors) == errors_before else None)
 
 
 # --------------------------------------------------------------------------- backstop
@@ -260,14 +288,7 @@ class _RenderedHtml(HTMLParser):
         self.unsafe: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in SAFE_RENDERED_TAGS:
-            self.unsafe.append(f"<{tag}>")
-        for name, value in attrs:
-            plain = re.sub(r"[^a-z]", "", name.lower())
-            if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
-                self.unsafe.append(f"{name}=")
-            elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
-                self.unsafe.append(f"{name}={_short(value or '')}")
+        _unsafe_start(tag, attrs, self.unsafe)
 
     def handle_comment(self, data: str) -> None:
         self.unsafe.append("<!--")
@@ -279,6 +300,28 @@ class _RenderedHtml(HTMLParser):
         self.unsafe.append("<?")
 
 
+def _unsafe_start(tag: str, attrs: list[tuple[str, str | None]], unsafe: list[str]) -> None:
+    if tag not in SAFE_RENDERED_TAGS:
+        unsafe.append(f"<{tag}>")
+    for name, value in attrs:
+        plain = re.sub(r"[^a-z]", "", name.lower())
+        if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
+            unsafe.append(f"{name}=")
+        elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
+            unsafe.append(f"{name}={short(value or '')}")
+
+
+def _unsafe_of(read: body_html.Read) -> list[str]:
+    """:func:`unsafe_html` of HTML already read (coprod.render.body_html reads it once)."""
+    unsafe: list[str] = []
+    for item in read.items:
+        if isinstance(item, str):
+            unsafe.append(item)  # a comment, declaration or processing instruction
+        else:
+            _unsafe_start(*item, unsafe)
+    return unsafe
+
+
 def unsafe_html(rendered: str) -> list[str]:
     """What is unsafe in HTML rendered from a body ([] if nothing): tags markdown does not
     make, comments, declarations, event handlers, styles, bad URL schemes."""
@@ -288,7 +331,8 @@ def unsafe_html(rendered: str) -> list[str]:
     return parser.unsafe
 
 
-def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool = True) -> None:
+def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool = True,
+                    page_form: bool = False) -> Prerendered | None:
     """Backstop: render with Python-Markdown (as the site does) and inspect the HTML, then
     pass it through the site's sanitiser and compare: whatever the page would silently
     lose (a class, a ``data-`` attribute, an image on another host) is an error here.
@@ -297,30 +341,41 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
     the model misses (odd backtick pairings, block splits). Each difference is reported at
     the first line that holds what was removed, else at the body's start; lines that the
     checks above reported (``reported``, file lines) are not reported again.
+
+    ``page_form`` (case studies) renders the body as its page does (headings demoted,
+    the site's extensions, citations as tokens: coprod.render.body_html), and returns
+    what the page may reuse of that HTML (None where it may not).
     """
     # a file is read as UTF-8, so a lone surrogate only comes from a caller's string
     text = body.text.encode("utf-8", "replace").decode("utf-8")
+    kept = None
     try:
-        rendered = _renderer(fenced).reset().convert(text)
+        if page_form:
+            rendered, kept, read = body_html.prerender(text, body.citations)
+        else:
+            rendered = _renderer(fenced).reset().convert(text)
     except RecursionError:  # a shape the limits above do not foresee: still a message, not a crash
         body.err(0, "the text nests too deeply to be shown (emphasis, links or lists inside each other)",
                  "write it with less nesting")
-        return
-    unsafe = unsafe_html(rendered)
+        return None
+    unsafe = _unsafe_of(read) if page_form else unsafe_html(rendered)
     if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
-        body.err(0, f"the rendered page would contain unsafe HTML: {_short(found, 80)}",
+        body.err(0, f"the rendered page would contain unsafe HTML: {short(found, 80)}",
                  "look for raw HTML or odd backticks; " + _HTML_HINT)
-        return
+        return None
     if not compare:
-        return
+        return kept
     sanitized = sanitize(rendered)
-    if sanitized == rendered:
-        return  # the sanitiser kept every byte, so it took nothing away (most bodies)
+    # the sanitiser kept every byte, so it took nothing away (most bodies); it writes the
+    # permalinks' &para; as the character itself
+    if sanitized == rendered or (page_form and sanitized == rendered.replace("&para;", "\u00b6")):
+        return kept
     for needles, message, hint in dict.fromkeys(_losses(rendered, sanitized)):
         at = next((i for i in (body.text.find(n) for n in needles) if i >= 0), 0)
         if body.first_line + body.lines.line(at) - 1 not in reported:
             body.err(at, message, hint)
+    return kept  # kept only if nothing above was reported (check_body looks)
 
 
 @lru_cache(maxsize=2)
@@ -390,22 +445,17 @@ def _losses(rendered: str, sanitized: str) -> list[tuple[tuple[str, ...], str, s
 def _loss(tag: str, name: str, value: str, kept: str | None) -> tuple[tuple[str, ...], str, str]:
     if name == "class":
         gone = [c for c in value.split() if c not in (kept or "").split()]
-        return ((f".{gone[0]}", gone[0]), (f"sets class `{_short(' '.join(gone))}`, which the site removes: a body may not use the"
+        return ((f".{gone[0]}", gone[0]), (f"sets class `{short(' '.join(gone))}`, which the site removes: a body may not use the"
                 " site's own classes"), "remove it; for a box write `!!! note \"Title\"` or another admonition type")
     if name.startswith("data-"):
-        return ((name,), (f"sets `{_short(name)}`, which the site removes: `data-` attributes belong to the site and its"
+        return ((name,), (f"sets `{short(name)}`, which the site removes: `data-` attributes belong to the site and its"
                 " search"), "remove it from the attribute list")
     if tag == "img" and name == "src":
-        return ((f"]({value}", f"]( {value}", f"]: {value}", f"]:{value}", value), (f"image `{_short(value)}` is not a file of this site; an image on another host would make"
+        return ((f"]({value}", f"]( {value}", f"]: {value}", f"]:{value}", value), (f"image `{short(value)}` is not a file of this site; an image on another host would make"
                 " every reader's browser contact that host"),
                 ("add the image to the repository (for example docs/assets/images/name.png) and link it as"
                 " ![what it shows](../assets/images/name.png)"))
-    return ((name,), f"sets `{_short(name)}` on <{tag}>, which the site removes", _ATTR_HINT)
-
-
-def _short(value: str, limit: int = 40) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return ((name,), f"sets `{short(name)}` on <{tag}>, which the site removes", _ATTR_HINT)
 
 
 def _check_inline_links(body: _Body) -> list[Span]:
@@ -420,14 +470,14 @@ def _check_inline_links(body: _Body) -> list[Span]:
         dest = _strip_title(raw) if not raw.lstrip().startswith("<") else raw
         scheme = bad_scheme(dest)
         if scheme:
-            body.err(start, f"link to a `{scheme}:` URL is not allowed: `{_short(raw)}`", _LINK_HINT)
+            body.err(start, f"link to a `{scheme}:` URL is not allowed: `{short(raw)}`", _LINK_HINT)
         else:
             _check_host(body, start, dest)
     return spans
 
 
 def _check_host(body: _Body, offset: int, dest: str) -> None:
-    """A link whose host looks like another or is inside a network (coprod.checks.hosts)."""
+    """A link whose host looks like another or is inside a network (coprod.read.hosts)."""
     if "//" in dest:
         problem = host_problem(decode_url(dest.strip()).strip("<>"))
         if problem:
@@ -446,7 +496,7 @@ def _check_reference_definitions(body: _Body) -> None:
         dest = body.blocks_masked[m.start(1) : m.end(1)]
         scheme = bad_scheme(dest)
         if scheme:
-            body.err(m.start(1), f"link definition to a `{scheme}:` URL is not allowed: `{_short(dest)}`",
+            body.err(m.start(1), f"link definition to a `{scheme}:` URL is not allowed: `{short(dest)}`",
                      _LINK_HINT)
         else:
             _check_host(body, m.start(1), dest)
@@ -471,7 +521,7 @@ def _check_angle_brackets(body: _Body, destinations: list[Span]) -> None:
         if autolink:
             scheme = bad_scheme(autolink.group(1))
             if scheme:
-                body.err(pos, f"autolink to a `{scheme}:` URL is not allowed: `{_short(autolink.group())}`",
+                body.err(pos, f"autolink to a `{scheme}:` URL is not allowed: `{short(autolink.group())}`",
                          _LINK_HINT)
             continue
         if _MAIL_AUTOLINK_RE.match(body.masked, pos):
@@ -497,7 +547,7 @@ def _describe_html(text: str, pos: int) -> str:
     if text.startswith("<?", pos):
         return "processing instruction `<?`"
     m = _WHOLE_TAG_RE.match(text, pos)
-    return f"tag {_show(m.group() if m else '<')}"
+    return f"tag {show(m.group() if m else '<')}"
 
 
 def _span_lookup(spans: list[Span]) -> Callable[[int], bool]:
@@ -532,13 +582,13 @@ def _check_attribute_lists(body: _Body) -> None:
 def _check_attribute(body: _Body, offset: int, name: str, value: str) -> None:
     plain = re.sub(r"[^a-z]", "", decode_url(name).lower())
     if plain.startswith("on"):
-        body.err(offset, f"attribute list sets event handler `{_short(name)}`", _ATTR_HINT)
+        body.err(offset, f"attribute list sets event handler `{short(name)}`", _ATTR_HINT)
     elif plain in FORBIDDEN_ATTRIBUTES:
-        body.err(offset, f"attribute list sets `{_short(name)}`", _ATTR_HINT)
+        body.err(offset, f"attribute list sets `{short(name)}`", _ATTR_HINT)
     elif plain in URL_ATTRIBUTES:
         scheme = bad_scheme(value.strip("\"'"))
         if scheme:
-            body.err(offset, f"attribute list sets `{_short(name)}` to a `{scheme}:` URL", _ATTR_HINT)
+            body.err(offset, f"attribute list sets `{short(name)}` to a `{scheme}:` URL", _ATTR_HINT)
 
 
 _IMAGE_RE = re.compile(r"!\[([^\[\]]*)\](?=[(\[])")
@@ -561,7 +611,7 @@ def _check_admonitions(body: _Body) -> None:
         words = m.group(1).split()
         bad = [w for w in words if w.lower() not in ADMONITION_TYPES]
         if bad:
-            body.err(m.start(1), f"call-out box type `{_short(' '.join(bad))}` is not one of the site's types",
+            body.err(m.start(1), f"call-out box type `{short(' '.join(bad))}` is not one of the site's types",
                      "write `!!! note \"Your title\"`; types: " + ", ".join(sorted(ADMONITION_TYPES)))
 
 
@@ -585,67 +635,6 @@ def _check_includes(body: _Body) -> None:
     for m in _AUTODOC_RE.finditer(body.masked):
         body.err(m.start(), "`:::` block (code documentation import) is not allowed",
                  "for a call-out box write `!!! note`")
-
-
-# --------------------------------------------------------------------------- plain text
-
-_PLAIN_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"</?[A-Za-z!?][^<>]*>?"), "HTML tag"),
-    (re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;)"), "HTML entity"),
-    (re.compile(r"!?\[[^\[\]]*\][(\[]"), "link or image"),
-    (re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])[^*]*?(?<=[^\s*])\1(?![\w*])"), "emphasis"),
-    (re.compile(r"(?<![\w_])(_{1,3})(?=[^\s_])[^_]*?(?<=[^\s_])\1(?![\w_])"), "emphasis"),
-    (re.compile(r"(?<!`)(`++)[^`]*+\1(?!`)|`++"), "backticks"),
-    (re.compile(r"\{\s*+[:#.][^{}]*+\}?|\{[^{}]*?\bon\w*+\s*+=[^{}]*+\}?"), "attribute list"),
-    (re.compile(r"-+8<-+|\{\{|\{%"), "include or template tag"),
-)
-"""Every pattern stops at the next delimiter of its own kind (``{`` at the next brace,
-``[`` at the next bracket), so the scans are linear; values are also capped at
-:data:`PLAIN_TEXT_SCAN_LIMIT` first."""
-
-PLAIN_TEXT_SCAN_LIMIT = 5_000
-"""Longer than any plain-text field's ``maxLength``: a longer value gets the schema's
-length error and is not scanned for markup (a test checks every field's limit)."""
-
-
-# Every pattern above needs one of these characters: text without them is plain.
-_PLAIN_SUSPECT = re.compile("[<&\\[*_`{" + CONTROL_CHARACTERS.pattern[1:])
-
-
-def html_or_links(value: str) -> list[str]:
-    """The HTML tags, entities and markdown links or images in ``value`` (the markup that
-    matters in text that is not plain by design, such as BibTeX fields, where LaTeX quotes
-    and braces are normal)."""
-    found = []
-    for pattern, what in _PLAIN_CHECKS[:3]:
-        found += [f"{what} {_show(m.group())}" for m in pattern.finditer(value)]
-    return found
-
-
-def has_markup_characters(value: str) -> bool:
-    """False when ``value`` cannot hold any markup :func:`check_plain_text` looks for."""
-    return _PLAIN_SUSPECT.search(value) is not None
-
-
-def check_plain_text(value: str, report: Report, path: str, line: int, field: str) -> None:
-    """Titles and summaries are plain text: report any markup, control or invisible
-    character found in them (line breaks only at the end, as YAML's ``>`` leaves one)."""
-    if len(value) > PLAIN_TEXT_SCAN_LIMIT or not has_markup_characters(value):
-        return
-    for char, offset in {c: o for o, c in reversed(find_controls(value.rstrip("\n")))}.items():
-        report.error(path, line, field, f"plain-text field: no control or invisible characters ({describe(char)}"
-                     f" at character {offset + 1:,})",
-                     "retype the text or paste it as plain text: such a character can split or reorder the field"
-                     " when a reader copies it")
-    for pattern, what in _PLAIN_CHECKS:
-        for m in pattern.finditer(value):
-            report.error(path, line, field, f"plain-text field: no markup ({what} {_show(m.group())})",
-                         "write plain words; formatting is added by the site")
-
-
-def _show(found: str) -> str:
-    found = _short(found).encode("unicode_escape").decode("ascii") if not found.isprintable() else _short(found)
-    return f"`{found}`" if "`" not in found else f"'{found}'"
 
 
 # --------------------------------------------------------------------------- readability

@@ -28,7 +28,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..pages import urls
+from ..read import urls
 from ..render import markup
 from ..render.text import md_escape
 from .bibtex import Bibliography
@@ -209,6 +209,10 @@ class References:
             return self._render_citation(citation)
 
         return replace_citations(markdown, render), list(cited)
+
+    def render_citation(self, citation: Citation) -> str:
+        """One citation as :meth:`render_body` writes it (markdown)."""
+        return self._render_citation(citation)
 
     def _render_citation(self, citation: Citation) -> str:
         if not citation.bracketed:

@@ -24,10 +24,11 @@ from pathlib import Path
 from ..checks.evidence import check_old_version
 from ..cite.references import References
 from ..model import Library, Record, case_study, claim
+from ..read import urls
 from ..read.history import History, State, read_history
 from ..read.kinds import KINDS, PUBLIC_STATUSES
 from ..render.text import md_escape
-from . import Page, urls
+from . import Page
 from .business_case import claim_page
 from .case_study import case_study_page
 

@@ -1,6 +1,6 @@
-"""What the build's cache holds, as plain data: one encoder and one checking decoder per kind.
+"""What the build's cache holds of the checks, as plain data: one encoder and one checking decoder per kind.
 
-An entry of the cache (coprod.buildcache) is JSON. Each kind of result is written here as
+An entry of the cache (coprod.read.buildcache) is JSON. Each kind of result is written here as
 lists, dicts with text keys, text, numbers and booleans, and read back by a decoder that
 checks the shape of every value it rebuilds an object from. A decoder returns None for
 anything it does not expect (a torn file, another format, a value of the wrong type, an
@@ -10,8 +10,9 @@ Nothing here imports, calls or evaluates a name found in an entry.
 The kinds:
 
 - a checked file: :func:`checked_to_data` / :func:`checked_from_data` (the record and its problems);
-- the bibliography: :func:`bibliography_to_data` / :func:`bibliography_from_data`;
-- the record of a build of a site folder: :func:`site_state_to_data` / :func:`site_state_from_data`.
+- the bibliography: :func:`bibliography_to_data` / :func:`bibliography_from_data`.
+
+(The record of a build of a site folder has its own encoder and decoder in coprod.rebuild.)
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from typing import Any
 from pybtex.database import Entry, Person
 from pybtex.utils import OrderedCaseInsensitiveDict
 
-from .checks.evidence import Record
-from .checks.problems import Problem
-from .cite.bibtex import Bibliography
-from .cite.syntax import Citation, CiteItem
-from .read.kinds import KINDS
-from .read.source import SourceFile
-from .rebuild import SiteState
+from ..cite.bibtex import Bibliography
+from ..cite.syntax import Citation, CiteItem
+from ..read.kinds import KINDS
+from ..read.problems import Problem
+from ..read.source import SourceFile
+from ..render.body_html import Prerendered
+from .records import Record
 
 _SEVERITIES = ("error", "warning", "note")
 _PERSON_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
@@ -148,13 +149,31 @@ def checked_to_data(result: tuple[Record, list[Problem]]) -> list | None:
          source.body, source.body_line, source.readable],
         [[c.start, c.end, [[i.key, i.prefix, i.locator] for i in c.items], c.bracketed, c.line] for c in record.citations],
         [_problem_to_data(p) for p in problems],
+        _prerendered_to_data(record.body_html),
     ]
+
+
+def _prerendered_to_data(pre: Prerendered | None) -> list | None:
+    if pre is None:
+        return None
+    return [pre.html, pre.token, pre.citations, [list(item) for item in pre.toc], list(pre.ids)]
+
+
+def _prerendered_from_data(value: Any) -> Prerendered | None:
+    if value is None:
+        return None
+    html, token, citations, toc, ids = _list(value, 5)
+    headings = []
+    for item in _list(toc):
+        level, anchor, name = _list(item, 3)
+        headings.append((_number(level), _text(anchor), _text(name)))
+    return Prerendered(_text(html), _text(token), _number(citations), tuple(headings), tuple(_texts(ids)))
 
 
 @_decoded
 def checked_from_data(value: Any) -> tuple[Record, list[Problem]] | None:
     """The record and problems :func:`checked_to_data` wrote, or None."""
-    kind, valid, source, citations, problems = _list(value, 5)
+    kind, valid, source, citations, problems, body_html = _list(value, 6)
     if kind not in KINDS:
         raise _Bad
     path, data, lines, plain, broken, body, body_line, readable = _list(source, 8)
@@ -169,7 +188,7 @@ def checked_from_data(value: Any) -> tuple[Record, list[Problem]] | None:
         cites.append(Citation(_number(start), _number(end),
                               tuple(CiteItem(_text(k), _text(p), _text(loc)) for k, p, loc in (_list(i, 3) for i in _list(items))),
                               _flag(bracketed), _number(line)))
-    return Record(kind, read, cites, _flag(valid)), _problems(problems)
+    return Record(kind, read, cites, _flag(valid), _prerendered_from_data(body_html)), _problems(problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -221,17 +240,3 @@ def bibliography_from_data(value: Any) -> tuple[Bibliography, list[Problem], lis
     if bib.entries.keys() != bib.lines.keys():
         raise _Bad
     return bib, _problems(problems), _problems(info)
-
-
-# ---------------------------------------------------------------------------------------
-# The record of a build of a site folder
-
-def site_state_to_data(state: SiteState) -> list:
-    return [state.site_key, dict(state.keys), dict(state.documents)]
-
-
-@_decoded
-def site_state_from_data(value: Any) -> SiteState | None:
-    """What :func:`site_state_to_data` wrote, or None."""
-    site_key, keys, documents = _list(value, 3)
-    return SiteState(_text(site_key), _text_map(keys), _text_map(documents))
