@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 from . import __version__, finish, rebuild, search, serve_errors, serve_preview, site, site_address
+from .checks import evidence as checks
 from .checks import tree
 from .export import render_docs_page
 from .pages import nav as site_nav
@@ -29,6 +30,8 @@ from .pages import pdf
 from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
 from .render import csp
+from .render.body_html import put_body, take_body
+from .render.packed import PackedPages
 from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
 
@@ -59,6 +62,7 @@ class MkDocsBuild:
 
     def on_startup(self, command, dirty) -> None:
         self.serving, self.dirty = command == "serve", dirty
+        checks.keep_checks_in_memory(self.serving)  # a build loads once: what each file's check made is not held to its end
         if dirty:
             _quiet_dirty_notice()
 
@@ -96,6 +100,8 @@ class MkDocsBuild:
         built = site.build(root, config, cache_dir=cache_dir)  # the checks export_pages.py runs too
         for problem in built.report.warnings:
             log.warning(problem.format())
+        for line in built.history:  # earlier versions skipped, and why (never fatal: coprod/pages/versions.py)
+            log.info(line)
         errors = built.report.errors
         if not built.walkable:  # a link in docs/ or overrides/: MkDocs would follow it (even to show the errors)
             raise _abort(f"The site was not built (MkDocs would follow a symbolic link in docs/ or overrides/); "
@@ -134,7 +140,7 @@ class MkDocsBuild:
         return self.run.page_markdown(markdown, page)
 
     def on_page_content(self, html, page, config, files):
-        return self.run.page_content(html, page)
+        return self.run.page_content(html, page, config, files)
 
     def on_page_context(self, context, page, config, nav):
         self.run.page_context(page)
@@ -203,7 +209,7 @@ class Run:
     def page_markdown(self, markdown, page):
         return markdown
 
-    def page_content(self, html, page):
+    def page_content(self, html, page, config, files):
         return html
 
     def page_context(self, page) -> None:
@@ -246,6 +252,9 @@ class SiteRun(Run):
         self.searchable = search.markup_for_records(built.evidence) if searchable is None else searchable
         self.hand_written: list[str] = []  # docs/ pages, all searchable
         self.stashes: dict = {}  # page -> the HTML blocks kept out of Python-Markdown
+        self.case_studies = {record.uri: record for record in built.evidence.case_studies.values()}  # page -> its case study
+        self.bodies: dict = {}  # page -> its body, rendered by the validator, kept out of Python-Markdown
+        self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
         self.documents: dict[str, str] = {}  # searchable page -> the document Pagefind is given
         self.index = None  # the Pagefind service indexing pages as they render
         self.plan: rebuild.Plan | None = None
@@ -318,6 +327,7 @@ class SiteRun(Run):
         return nav
 
     def env(self, env, config, files) -> None:
+        self.packed.pack_last()
         self.mkdocs = (config, files, env)
 
     def _own_part(self, file, docs_dir: Path) -> str:
@@ -343,10 +353,17 @@ class SiteRun(Run):
         # compare the two sites)
         if not os.environ.get("COPROD_NO_PRERENDER"):
             markdown, self.stashes[page.file.src_uri] = stash(markdown)
+            record = self.case_studies.get(page.file.src_uri)  # its body as the validator rendered it (coprod/render/body_html.py)
+            if record is not None:
+                markdown, self.bodies[page.file.src_uri] = take_body(markdown, record, self.site.references)
         return markdown
 
-    def page_content(self, html, page):
+    def page_content(self, html, page, config, files):
         uri = page.file.src_uri
+        self.packed.rendered(page)  # the page rendered before this one is held compressed from now on
+        slot = self.bodies.pop(uri, None)
+        if slot is not None:
+            html = put_body(html, slot, page, config, files)
         store = self.stashes.pop(uri, None)
         if store is not None:
             html = unstash(html, store)
@@ -366,10 +383,13 @@ class SiteRun(Run):
         return content.html
 
     def page_context(self, page) -> None:
+        self.packed.unpack(page)
         page.meta.update(finish.page_meta(page.file.src_uri, self.site))  # the description the theme writes
 
     def post_page(self, output, page):
-        return self.owner.harden(output, f"docs/{page.file.src_uri}", page.file.src_uri, self.site)
+        output = self.owner.harden(output, f"docs/{page.file.src_uri}", page.file.src_uri, self.site)
+        page.content = None  # written: not held while MkDocs writes the other pages (its markdown gives its title)
+        return output
 
     def preview(self, edited: list[Path]) -> bool:
         """The pages of the case studies in ``edited``, made and written as the whole build
@@ -382,7 +402,6 @@ class SiteRun(Run):
         from mkdocs.structure.files import File, InclusionLevel
         from mkdocs.structure.pages import Page
 
-        from .checks import evidence as checks
         from .model import case_study
         from .pages.case_study import case_study_page
         from .pages.citing import cite_box, record_citable, render_citations
