@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, make_evidence
+from helpers import ROOT, Built, make_evidence, make_project
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -67,6 +68,26 @@ def site_dir(tmp_path_factory) -> Path:
                                     cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
             assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory) -> Built:
+    """The fixture project (helpers.make_project) built once, strict, as a local build is (no
+    SITE_URL or REPO_URL), for every test that only reads it, and once for all the workers
+    of a parallel run (they read it, never write it). A test that changes the project before
+    it builds makes a project of its own."""
+    with _shared_by_workers(tmp_path_factory, "fixture-build") as (folder, built):
+        log = folder / "build.log"
+        if not built:
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed left
+            folder.mkdir(parents=True)
+            env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+            result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=make_project(folder),
+                                    env=dict(env, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+            assert result.returncode == 0, result.stdout
+            log.write_text(result.stdout, encoding="utf-8")
+    return Built(folder / "project", log.read_text(encoding="utf-8"))
 
 
 # ----------------------------------------------------------------------------- progress
