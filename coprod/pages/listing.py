@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import CaseStudy, Claim, Library
+from ..read import urls
 from ..render import markup
-from . import urls
 
 GAP = "gap"  # the strengths key of a claim no evidence supports yet
 
