@@ -39,6 +39,8 @@ def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBui
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(page.content, bytes):
             target.write_bytes(page.content)
+        elif page.is_html:  # made as HTML: markdown passes it through; its title named for the engine
+            target.write_text(as_markdown(page), encoding="utf-8")
         else:
             target.write_text(page.content, encoding="utf-8")
     return build
@@ -52,3 +54,12 @@ def render_docs_page(build: site.SiteBuild, uri: str, markdown: str) -> str:
     if keys:
         markdown += "\n\n" + build.references.section(keys, uri)
     return markdown
+
+
+def as_markdown(page) -> str:
+    """A page made as HTML, as a markdown file any engine reads: its title in front matter
+    (an engine does not read the title from an HTML heading), then the HTML, which markdown
+    leaves as it is."""
+    import json
+
+    return f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n{page.content}"

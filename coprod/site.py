@@ -29,8 +29,10 @@ from .pages import Page, urls
 from .pages.business_case import business_case_page, claim_page
 from .pages.catalogue import catalogue_data, catalogue_pages
 from .pages.citing import (
+    CITE_HEADING,
     MANIFEST,
     cite_box,
+    cite_box_html,
     download_pages,
     feed_xml,
     how_to_cite_page,
@@ -48,6 +50,7 @@ from .pages.evidence_map import evidence_map_page
 from .pages.exports import data_files, data_page
 from .pages.references import references_page
 from .pages.taxonomy_pages import index_evidence, taxonomy_pages
+from .render import templates
 from .render.charts import claims_by_strength_chart
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
@@ -237,7 +240,11 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     rendered = render_citations([citable for _, citable, _ in cited])  # every page's citation, in one go
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
-        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key])
+        if page.is_html:  # a page made as HTML takes the section as HTML, and its heading in its contents
+            page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
+                                                           cite_box_html(citable, rendered[citable.key]))
+        else:
+            page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key])
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)

@@ -21,7 +21,7 @@ from coprod import __version__, buildcache, finish, rebuild, search, serve_error
 from coprod.checks import tree
 from coprod.export import render_docs_page
 from coprod.pages import nav, urls
-from coprod.render import csp, pdf
+from coprod.render import csp, pdf, templates
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -224,6 +224,13 @@ def _own_part(file, docs_dir: Path) -> str:
                              _run.searchable.get(uri, ""), str(uri in _run.build.contributed))
 
 
+def on_pre_page(page, config, files):
+    made = None if _run.broken or page.file.generated_by is None else _run.build.pages.get(page.file.src_uri)
+    if made is not None and made.is_html:  # made as HTML from its template: no Markdown pass
+        templates.hand_to_mkdocs(page, made)
+    return page
+
+
 def on_page_markdown(markdown, page, config, files):
     if _run.broken:
         return markdown
@@ -232,7 +239,7 @@ def on_page_markdown(markdown, page, config, files):
     # generated pages arrive with citations rendered; the HTML blocks the generator wrote
     # skip Python-Markdown (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests
     # compare the two sites)
-    if not os.environ.get("COPROD_NO_PRERENDER"):
+    if not os.environ.get("COPROD_NO_PRERENDER") and not _run.build.pages[page.file.src_uri].is_html:
         markdown, _run.stashes[page.file.src_uri] = stash(markdown)
     return markdown
 

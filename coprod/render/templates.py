@@ -1,0 +1,150 @@
+"""Generated pages from Jinja templates in ``overrides/partials/coprod/``, straight to HTML.
+
+The look of a generated page (a case-study card, a listing, a term page, the catalogue, the
+evidence map) lives in a template beside Material's own overrides, where the next person
+changes it; Python gathers the facts and hands them over. Such a page is HTML when it is
+made: MkDocs receives it with its table of contents (:class:`Outline`) and Python-Markdown
+never reads it (:func:`hand_to_mkdocs`), so Python-Markdown parses only what people wrote.
+
+Templates run in Jinja's sandbox (a template cannot reach Python's internals) and every
+value is escaped as :func:`coprod.render.markup.esc` escapes it, unless the Python side
+marked it as HTML it made (:class:`markupsafe.Markup`). Headings are written by
+:meth:`Outline.heading`, as Python-Markdown's ``toc`` extension writes them (an id, then the
+permalink), so the page, its anchors and its table of contents are those of the markdown
+page it replaces.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markdown.extensions.toc import slugify, unique
+from markupsafe import Markup
+
+from .markup import esc
+
+# the project's overrides (the theme's custom_dir), as coprod.render.csp finds them
+FOLDER = Path(__file__).resolve().parents[2] / "overrides" / "partials" / "coprod"
+
+
+def _finalize(value: object) -> Markup:
+    """Every ``{{ value }}``: HTML the Python side made as it is, anything else escaped."""
+    return value if isinstance(value, Markup) else Markup(esc(value))
+
+
+@functools.cache
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(FOLDER)), autoescape=True, finalize=_finalize,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=False)
+    return env
+
+
+def render(name: str, **context: object) -> str:
+    """The template ``name`` (under overrides/partials/coprod/) filled with ``context``."""
+    return environment().get_template(name).render(**context)
+
+
+def folder_digest_parts() -> list[bytes | str]:
+    """The templates' names and bytes, for the build cache's code version (coprod.buildcache)."""
+    parts: list[bytes | str] = []
+    if FOLDER.is_dir():
+        for path in sorted(FOLDER.rglob("*.html")):
+            parts += [path.relative_to(FOLDER).as_posix(), path.read_bytes()]
+    return parts
+
+
+def raw(text: str) -> Markup:
+    """HTML this package made (escaped where it needed to be), to pass to a template as is."""
+    return Markup(text)
+
+
+# ---------------------------------------------------------------------------------------
+# Headings and the table of contents.
+
+PERMALINK = '<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>'
+
+
+@dataclass
+class Outline:
+    """A page's headings as Python-Markdown's ``toc`` extension writes them: each an id
+    made unique on the page, followed by its permalink; and the tokens MkDocs makes the
+    page's table of contents from (``page.toc``)."""
+
+    used: set[str] = field(default_factory=set)
+    tokens: list[dict] = field(default_factory=list)
+    _open: list[dict] = field(default_factory=list)  # the last token of each level above
+
+    @classmethod
+    def resume(cls, tokens: list[dict]) -> Outline:
+        """An outline that goes on from the headings ``tokens`` (a copy: they are not changed)."""
+        outline = cls(tokens=[_copy(token) for token in tokens])
+        level = outline.tokens
+        while level:
+            outline._open.append(level[-1])
+            level = level[-1]["children"]
+
+        def ids(found: list[dict]) -> None:
+            for token in found:
+                outline.used.add(token["id"])
+                ids(token["children"])
+
+        ids(outline.tokens)
+        return outline
+
+    def heading(self, level: int, text: str, anchor: str | None = None) -> Markup:
+        """``<hN id="...">text¶</hN>`` for the plain text ``text`` (escaped here)."""
+        ident = unique(anchor or slugify(text, "-"), self.used)
+        self.used.add(ident)
+        name = html.escape(str(text), quote=False).replace("\n", " ")
+        self.add(level, ident, name)
+        return Markup(f"<h{level} id=\"{ident}\">{esc(text)}{PERMALINK.format(id=ident)}</h{level}>")
+
+    def add(self, level: int, ident: str, name: str) -> None:
+        token = {"level": level, "id": ident, "name": name, "html": name, "data-toc-label": "", "children": []}
+        while self._open and self._open[-1]["level"] >= level:
+            self._open.pop()
+        (self._open[-1]["children"] if self._open else self.tokens).append(token)
+        self._open.append(token)
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def anchor_ids(page_html: str) -> set[str]:
+    """Every id on a page made as HTML (the link targets MkDocs' anchor check looks for)."""
+    return set(_ID.findall(page_html))
+
+
+def hand_to_mkdocs(page, made) -> None:
+    """Let MkDocs' ``page`` take the HTML of ``made`` (a :class:`coprod.pages.Page` made as
+    HTML) instead of rendering its markdown: its content, table of contents, title and
+    anchors, as :meth:`mkdocs.structure.pages.Page.render` would have set them."""
+    from mkdocs.structure.toc import get_toc
+
+    def render(config, files) -> None:
+        page.content = made.content.rstrip("\n")  # as Python-Markdown ends a page
+        page.toc = get_toc([_copy(token) for token in made.toc])
+        page._title_from_render = made.title or None
+        page.present_anchor_ids = anchor_ids(made.content)
+
+    page.render = render
+
+
+def _copy(token: dict) -> dict:
+    return {**token, "children": [_copy(child) for child in token["children"]]}
+
+
+def add_section(content: str, toc: list[dict], heading: str, body: str, level: int = 2) -> tuple[str, list[dict]]:
+    """A page made as HTML with one more section at its end (its heading, then ``body``,
+    HTML), and its table of contents with the heading in it."""
+    outline = Outline.resume(toc)
+    head = outline.heading(level, heading)
+    joined = content if content.endswith("\n") or not content else content + "\n"
+    return joined + str(head) + "\n" + body, outline.tokens
