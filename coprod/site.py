@@ -115,6 +115,7 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
     files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
     walkable = tree.check_project(root, config, files, docs=docs_dir)
+    templates.use_theme(tree.project_folders(root, config)[1] if walkable else None)  # the look: overrides/
     loaded = load(root / "evidence", docs_dir=docs_dir if walkable else None, display_root=root, cache_dir=cache_dir)
     report = loaded.report
     report.extend(files.problems)

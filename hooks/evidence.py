@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, buildcache, finish, rebuild, search, serve_errors, site, site_address
 from coprod.checks import tree
-from coprod.export import render_docs_page
+from coprod.export import page_source, render_docs_page
 from coprod.pages import nav, urls
 from coprod.render import csp, pdf, templates
 from coprod.render.prerender import stash, unstash
@@ -159,7 +159,7 @@ def on_files(files, config):
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} is also a generated page; remove it from docs/")
         # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
-        file = File.generated(config, uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+        file = File.generated(config, uri, content=page_source(page), inclusion=InclusionLevel.NOT_IN_NAV)
         file.edit_uri = _run.build.edit_uris.get(uri)  # Material's edit button opens the evidence file
         files.append(file)
     return files

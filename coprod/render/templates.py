@@ -29,8 +29,19 @@ from markupsafe import Markup
 
 from .markup import esc
 
-# the project's overrides (the theme's custom_dir), as coprod.render.csp finds them
-FOLDER = Path(__file__).resolve().parents[2] / "overrides" / "partials" / "coprod"
+# the templates' folder in the theme's overrides (mkdocs.yml theme.custom_dir)
+PARTIALS = Path("partials") / "coprod"
+# this checkout's overrides, as coprod.render.csp finds them: for code that makes pages
+# without a project (tests, scripts), and behind the project's own
+DEFAULT = Path(__file__).resolve().parents[2] / "overrides" / PARTIALS
+_folders: list[Path] = [DEFAULT]
+
+
+def use_theme(custom_dir: Path | None) -> None:
+    """Read the templates from the project's overrides folder first (``custom_dir``, where
+    the next person changes the look), then from this checkout's."""
+    folders = [Path(custom_dir).resolve() / PARTIALS] if custom_dir else []
+    _folders[:] = list(dict.fromkeys([*folders, DEFAULT]))
 
 
 def _finalize(value: object) -> Markup:
@@ -39,24 +50,27 @@ def _finalize(value: object) -> Markup:
 
 
 @functools.cache
+def _environment(folders: tuple[str, ...]) -> SandboxedEnvironment:
+    return SandboxedEnvironment(loader=FileSystemLoader(list(folders)), autoescape=True, finalize=_finalize,
+                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                keep_trailing_newline=False, auto_reload=True)
+
+
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(FOLDER)), autoescape=True, finalize=_finalize,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=False)
-    return env
+    return _environment(tuple(str(folder) for folder in _folders if folder.is_dir()))
 
 
 def render(name: str, **context: object) -> str:
-    """The template ``name`` (under overrides/partials/coprod/) filled with ``context``."""
+    """The template ``name`` (in overrides/partials/coprod/) filled with ``context``."""
     return environment().get_template(name).render(**context)
 
 
-def folder_digest_parts() -> list[bytes | str]:
-    """The templates' names and bytes, for the build cache's code version (coprod.buildcache)."""
+def digest_parts() -> list[bytes | str]:
+    """The templates' names and bytes, for what a cached result was made from (coprod.buildcache)."""
     parts: list[bytes | str] = []
-    if FOLDER.is_dir():
-        for path in sorted(FOLDER.rglob("*.html")):
-            parts += [path.relative_to(FOLDER).as_posix(), path.read_bytes()]
+    for folder in _folders:
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return parts
 
 
@@ -129,6 +143,9 @@ def hand_to_mkdocs(page, made) -> None:
     from mkdocs.structure.toc import get_toc
 
     def render(config, files) -> None:
+        # the title's front matter is for other engines (coprod/export.py); here the title is
+        # the heading's, as for a markdown page, and the nav's where the nav names the page
+        page.meta.pop("title", None)
         page.content = made.content.rstrip("\n")  # as Python-Markdown ends a page
         page.toc = get_toc([_copy(token) for token in made.toc])
         page._title_from_render = made.title or None
