@@ -10,8 +10,10 @@ chosen, how many listed case studies have it). Several terms of one facet widen 
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -298,5 +300,51 @@ def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(browser, base_url, wi
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
         assert page.locator("#catalogue-results > li").count() == number
+    finally:
+        context.close()
+
+
+def _static_cards(site_dir) -> dict[str, str]:
+    """Every case study's card as the static catalogue pages have it: its address under the
+    site's root -> the card's inside, its link's address left out (each page's is relative)."""
+    cards: dict[str, str] = {}
+    pages = [site_dir / "case-studies" / "index.html", *sorted((site_dir / "case-studies" / "page").glob("*/index.html"))]
+    for path in pages:
+        address = "/" + path.parent.relative_to(site_dir).as_posix() + "/"
+        text = path.read_text(encoding="utf-8").split('id="browse-by"')[0]
+        for inside in re.findall(r'<li class="coprod-card">(.*?)</li>\n', text):
+            href = re.search(r'<a class="coprod-card__link coprod-card__title" href="([^"]+)"', inside).group(1)
+            cards[urljoin(address, href)] = inside.replace(f'href="{href}"', 'href=""', 1)
+    return cards
+
+
+def test_every_result_is_the_full_card_past_the_first_page(browser, base_url, site_dir) -> None:
+    """A case study from another page of the catalogue is shown by the same card the static
+    pages show (the page's <template> card, made from the same template, filled from the
+    data file), not by a title and a summary."""
+    static = _static_cards(site_dir)
+    assert len(static) > CATALOGUE_PAGE_SIZE, "the shipped library fits one page: this test needs two"
+    first_page = set(re.findall(r'<li class="coprod-card"><a class="coprod-card__link coprod-card__title" href="([^"]+)"',
+                                (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")))
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    try:
+        page.goto(CATALOGUE + "?sort=title")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        more = page.get_by_role("button", name="Show more")
+        while more.is_visible():
+            more.click()
+        shown = page.eval_on_selector_all("#catalogue-results > li.coprod-card", """items => items.map(li => {
+            const link = li.querySelector('a.coprod-card__title');
+            const href = link.getAttribute('href');
+            link.setAttribute('href', '');
+            return [href, li.innerHTML];
+        })""")
+        assert sorted(href for href, _ in shown) == sorted(static)
+        from_template = [href for href, _ in shown if urljoin(CATALOGUE, href) not in
+                         {urljoin(CATALOGUE, h) for h in first_page}]
+        assert from_template, "every result came from the first page"
+        for href, inside in shown:
+            assert html.unescape(inside) == html.unescape(static[href]), href
     finally:
         context.close()
