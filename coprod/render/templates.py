@@ -112,13 +112,15 @@ class Outline:
         ids(outline.tokens)
         return outline
 
-    def heading(self, level: int, text: str, anchor: str | None = None) -> Markup:
-        """``<hN id="...">text¶</hN>`` for the plain text ``text`` (escaped here)."""
+    def heading(self, level: int, text: str, anchor: str | None = None, css_class: str = "") -> Markup:
+        """``<hN id="...">text¶</hN>`` for the plain text ``text`` (escaped here), with a
+        class if given (as attr_list's ``{: .class }`` writes it, before the id)."""
         ident = unique(anchor or slugify(text, "-"), self.used)
         self.used.add(ident)
         name = html.escape(str(text), quote=False).replace("\n", " ")
         self.add(level, ident, name)
-        return Markup(f"<h{level} id=\"{ident}\">{esc(text)}{PERMALINK.format(id=ident)}</h{level}>")
+        attributes = f' class="{esc(css_class)}"' if css_class else ""
+        return Markup(f"<h{level}{attributes} id=\"{ident}\">{esc(text)}{PERMALINK.format(id=ident)}</h{level}>")
 
     def add(self, level: int, ident: str, name: str) -> None:
         token = {"level": level, "id": ident, "name": name, "html": name, "data-toc-label": "", "children": []}
