@@ -123,7 +123,8 @@ def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> l
 
 def catalogue_data(library: Library) -> Page:
     """data/catalogue.json: the facets (name, label, terms as [key, label] pairs) and, per
-    published case study, its id, title, summary, address, years and facet keys."""
+    published case study, its id, title, summary, address, years, facet keys and its
+    outcomes' keys."""
     records = sort_case_studies(library.published("case-study"))
     cases = [case_data(record, library) for record in records]
     data = {"facets": facet_data(library, records), "case_studies": cases}
@@ -139,7 +140,25 @@ def case_data(record: CaseStudy, library: Library) -> dict:
     if record.retracted:
         entry["retracted"] = True
     entry["facets"] = case_facets(record, library)
+    outcomes = outcome_facets(record, library)
+    if outcomes:
+        entry["outcomes"] = outcomes
     return entry
+
+
+def outcome_facets(record: CaseStudy, library: Library) -> list[dict[str, str]]:
+    """Each outcome as its facet keys (its area, its kind of evidence): the catalogue can then
+    keep the case studies whose *same* outcome has both (the evidence map's first view)."""
+    facets = [(facet.name, field) for field, vocabulary in (("area", "outcomes"), ("evidence", "evidence_kinds"))
+              if (facet := library.fields.facet_of(vocabulary)) is not None]
+    if len(facets) < 2:
+        return []
+    seen: dict[tuple, dict[str, str]] = {}
+    for outcome in record.outcomes:
+        keys = {name: getattr(outcome, field) for name, field in facets}
+        if all(isinstance(value, str) for value in keys.values()):
+            seen.setdefault(tuple(keys.values()), keys)
+    return list(seen.values())
 
 
 def case_facets(record: CaseStudy, library: Library) -> dict[str, list[str]]:

@@ -207,12 +207,18 @@ def _diameter(count: int, largest: int) -> int:
 
 
 def catalogue_filter(library: Library, grid: Grid, row: Term, column: Term) -> str:
-    """The catalogue's address filtered to one cell: its row's term and its column's term."""
-    parts = []
+    """The catalogue's address filtered to one cell: its row's term and its column's term.
+    In the first view both are facts of one outcome (its area, and how it is known), so the
+    address says that the two must hold for the same outcome (``same=``; the catalogue's
+    data lists each case study's outcomes: coprod/pages/catalogue.py)."""
+    parts, names = [], []
     for vocabulary, key in ((grid.view.vocabulary, row.key), (grid.view.columns, column.key)):
         facet = library.fields.facet_of(vocabulary)
         if facet is not None:
             parts.append(f"{quote(facet.name)}={quote(key)}")
+            names.append(facet.name)
+    if grid.view.columns != "outcomes" and len(names) == 2:
+        parts.append("same=" + quote(",".join(names)))
     return relative_url(URI, urls.CATALOGUE) + ("?" + "&".join(parts) if parts else "")
 
 

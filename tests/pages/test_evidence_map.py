@@ -139,24 +139,52 @@ def test_circle_area_is_proportional_to_the_count(fixture_evidence: Library) -> 
         assert area / _radius(largest, largest) ** 2 == pytest.approx(count / largest)
 
 
+def listed_by(data: dict, address: str) -> set[str]:
+    """The case studies the catalogue's data gives a filtered address, as its script reads it:
+    every facet's terms (AND), and with ``same=a,b`` one outcome holding a term of both."""
+    query = parse_qs(urlsplit(address).query)
+    same = query.pop("same", [""])[0].split(",")
+    listed = set()
+    for case in data["case_studies"]:
+        if not all(set(keys) <= set(case["facets"].get(name, [])) for name, keys in query.items()):
+            continue
+        if len(same) == 2 and not any(o.get(same[0]) in query[same[0]] and o.get(same[1]) in query[same[1]]
+                                      for o in case.get("outcomes", [])):
+            continue
+        listed.add(case["id"])
+    return listed
+
+
 def test_cells_link_to_a_catalogue_view_holding_their_case_studies(fixture_evidence: Library) -> None:
     """Every filled cell's link filters the catalogue to its row and column terms, and the
-    catalogue's data gives that filter at least the cell's case studies (exactly them in
-    the views against outcome areas)."""
+    catalogue's data gives that filter exactly the cell's case studies."""
     data = json.loads(catalogue_data(fixture_evidence).content)
     for view in VIEWS:
         grid = build_grid(fixture_evidence, view, counted_case_studies(fixture_evidence))
         for (row_key, column_key), records in grid.cells.items():
             row = fixture_evidence.taxonomy.term(view.vocabulary, row_key)
             column = fixture_evidence.taxonomy.term(view.columns, column_key)
-            query = parse_qs(urlsplit(catalogue_filter(fixture_evidence, grid, row, column)).query)
-            listed = {case["id"] for case in data["case_studies"]
-                      if all(set(keys) <= set(case["facets"].get(name, [])) for name, keys in query.items())}
-            assert len(query) == 2
-            if view.columns == "outcomes":
-                assert listed == {r.id for r in records}
-            else:
-                assert listed >= {r.id for r in records}
+            address = catalogue_filter(fixture_evidence, grid, row, column)
+            assert len(parse_qs(urlsplit(address).query)) == (3 if view is EVIDENCE else 2)
+            assert listed_by(data, address) == {r.id for r in records}
+
+
+def test_a_first_view_cell_counts_the_same_outcome(tmp_path: Path) -> None:
+    """A case study with one outcome in an area known by one kind, and another outcome in
+    another area known by another kind, is in neither crossed cell, and the catalogue the
+    cell links to does not list it there either."""
+    folder = make_evidence(tmp_path)
+    write_case(folder, "case-a", principles=["sharing-power"],
+               outcomes=[("research-relevance", "measured"), ("research-conduct", "author-reflection")])
+    evidence = load(folder)
+    grid = build_grid(evidence, EVIDENCE, counted_case_studies(evidence))
+    data = json.loads(catalogue_data(evidence).content)
+    area = evidence.taxonomy.term("outcomes", "research-relevance")
+    crossed = evidence.taxonomy.term("evidence_kinds", "author-reflection")
+    assert "case-a" not in {r.id for r in grid.cell("research-relevance", "author-reflection")}
+    assert "case-a" not in listed_by(data, catalogue_filter(evidence, grid, area, crossed))
+    own = evidence.taxonomy.term("evidence_kinds", "measured")
+    assert "case-a" in listed_by(data, catalogue_filter(evidence, grid, area, own))
 
 
 def test_the_finding_is_said_in_words_from_the_counts(tmp_path: Path) -> None:

@@ -169,9 +169,13 @@
           return typeof value === "string";
         });
       });
+      var outcomes = (Array.isArray(raw.outcomes) ? raw.outcomes : []).filter(function (outcome) {
+        return outcome && typeof outcome === "object";
+      });
       cases.push({
         id: text(raw.id), title: text(raw.title) || text(raw.id), summary: text(raw.summary),
         years: text(raw.years), url: text(raw.url), retracted: raw.retracted === true, keys: keys, order: order,
+        outcomes: outcomes,
         haystack: (text(raw.title) + " " + text(raw.summary)).toLowerCase()
       });
     });
@@ -213,6 +217,18 @@
   function passesOthers(item, chosen, skip) {
     return Object.keys(chosen).every(function (name) {
       return name === skip || !chosen[name].length || hasAny(item, name, chosen[name]);
+    });
+  }
+
+  /* With ``same`` (two facet names, from the address ?same=outcome,evidence: the evidence
+     map's first view), a case study is kept only if one of its outcomes has a chosen term
+     of both facets: the area and the kind of evidence of the same outcome. */
+  function sameOutcome(item, chosen, same) {
+    if (!same || !(chosen[same[0]] || []).length || !(chosen[same[1]] || []).length) {
+      return true;
+    }
+    return item.outcomes.some(function (outcome) {
+      return chosen[same[0]].indexOf(outcome[same[0]]) !== -1 && chosen[same[1]].indexOf(outcome[same[1]]) !== -1;
     });
   }
 
@@ -469,6 +485,7 @@
     var matches = []; // the listed case studies (data records), in order
     var shown = STEP;
     var sortChosen = false;
+    var same = null; // two facet names whose chosen terms hold for one outcome (see sameOutcome)
 
     function loadData() {
       if (!dataPromise) {
@@ -559,6 +576,10 @@
       if (sortChosen) {
         params.set("sort", state.sort);
       }
+      params.delete("same");
+      if (same) {
+        params.set("same", same.join(","));
+      }
       var encoded = params.toString();
       var address = window.location.pathname + (encoded ? "?" + encoded : "") + window.location.hash;
       window.history.replaceState(window.history.state, "", address);
@@ -574,6 +595,12 @@
         });
         group.details.open = group.details.open || wanted.length > 0;
       });
+      var pair = (params.get("same") || "").split(",");
+      same = pair.length === 2 && pair.every(function (name) {
+        return groups.some(function (group) {
+          return group.facet.name === name;
+        });
+      }) ? pair : null;
       var wantedSort = params.get("sort");
       sortChosen = ["relevance", "newest", "title"].indexOf(wantedSort) !== -1;
       if (sortChosen) {
@@ -623,6 +650,19 @@
         });
         chips.appendChild(element("li", {}, [button]));
       });
+      if (same && (state.chosen[same[0]] || []).length && (state.chosen[same[1]] || []).length) {
+        var sameLabel = "Both for the same outcome";
+        var sameButton = element("button", { type: "button", className: "catalogue-chip", "aria-label": "Remove filter " + sameLabel }, [
+          element("span", { text: sameLabel }), element("span", { "aria-hidden": "true", text: " \u00d7" })]);
+        sameButton.addEventListener("click", function () {
+          same = null;
+          apply().then(function () {
+            var next = chips.querySelector("button");
+            (next || search).focus();
+          });
+        });
+        chips.appendChild(element("li", {}, [sameButton]));
+      }
     }
 
     /* A case study from another page: the page's template card, filled in. Each part
@@ -778,8 +818,10 @@
         if (number !== latest) {
           return;
         }
-        var all = answers[0];
         var found = answers[1];
+        var all = answers[0].filter(function (item) { // a filter the reader cannot tick: in the pool, so every count keeps it
+          return sameOutcome(item, state.chosen, same);
+        });
         var pool = all;
         if (state.query) {
           if (found) {
@@ -826,6 +868,9 @@
     groups.forEach(function (group) {
       group.facet.terms.forEach(function (key) {
         group.boxes[key].box.addEventListener("change", function () {
+          if (same && same.indexOf(group.facet.name) !== -1) {
+            same = null; // the reader chooses again: the two facets are read as any other two
+          }
           apply();
         });
       });
