@@ -348,3 +348,39 @@ def test_every_result_is_the_full_card_past_the_first_page(browser, base_url, si
             assert html.unescape(inside) == html.unescape(static[href]), href
     finally:
         context.close()
+
+
+def test_a_first_view_cell_lists_the_case_studies_of_the_same_outcome(browser, base_url, site_dir) -> None:
+    """Outcomes against kinds of evidence: a number opens the catalogue listing exactly that
+    many case studies, those whose same outcome is in the area and known by the kind (not
+    any outcome in the area and any known by the kind), with the pairing shown as a filter
+    the reader can remove."""
+    _facets, cases = _data(site_dir)
+    built = (site_dir / "evidence-map" / "index.html").read_text(encoding="utf-8")
+    first = built.split('id="map-evidence"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<a class="coprod-map-d\d+" href="\.\./case-studies/\?outcome=([^&]+)&amp;evidence=([^&]+)&amp;'
+                       r'same=[^"]+" aria-label="[^"]+">(\d+)</a>', first)
+    assert cells, "no cell of the first view links to the catalogue"
+    # a cell where "any outcome in the area, any outcome known by the kind" lists more
+    wider = [(area, kind, int(n)) for area, kind, n in cells
+             if sum(area in c["facets"].get("outcome", []) and kind in c["facets"].get("evidence", []) for c in cases)
+             > int(n)]
+    if not wider:
+        pytest.skip("every case study's outcomes in today's evidence give the same lists either way")
+    area, kind, number = wider[0]
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    try:
+        page.goto("/evidence-map/")
+        cell = page.locator(f'#map-evidence ~ div.coprod-evidence-map a[href*="outcome={area}&evidence={kind}&"]').first
+        cell.scroll_into_view_if_needed()
+        cell.click()
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
+        assert page.locator("#catalogue-results > li").count() == number
+        page.get_by_role("button", name="Remove filter Both for the same outcome").click()
+        wait_done(page)
+        assert page.locator("#catalogue-results > li").count() > number
+        assert "same=" not in page.url
+    finally:
+        context.close()
