@@ -9,8 +9,9 @@ import json
 
 from ..model import CaseStudy, Library
 from ..model.fieldmap import COUNTRY, YEAR, Facet
+from ..read import urls
 from ..render import templates
-from . import Page, html_page, urls
+from . import Page, html_page
 from .listing import card_list, case_study_item, sort_case_studies, template_card
 from .taxonomy_pages import TermIndex, index_evidence
 

@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from ..model import CaseStudy, Claim, Library
 from ..model.fieldmap import COUNTRY
+from ..read import urls
 from ..render import markup, templates
-from . import urls
 
 GAP = "gap"  # the strengths key of a claim no evidence supports yet
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from ..cite.references import References
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
+from ..read import urls
 from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
 from ..render import templates
 from ..render.markup import esc
-from . import Page, html_page, urls
+from . import Page, html_page
 from .listing import card_list, case_study_item, claim_item, sort_case_studies, strength_symbol
 
 NO_CASE_STUDIES = "No case study in the library reports this yet."

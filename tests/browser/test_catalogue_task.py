@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from coprod.pages.urls import CATALOGUE_PAGE_SIZE
+from coprod.read.urls import CATALOGUE_PAGE_SIZE
 
 from .site_pages import PAGE_TYPES
 

@@ -17,8 +17,9 @@ from helpers import (
 )
 
 from coprod.model import Library
-from coprod.pages import Page, urls
+from coprod.pages import Page
 from coprod.pages.taxonomy_pages import NO_CASE_STUDIES, index_evidence, taxonomy_pages
+from coprod.read import urls
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 
@@ -82,8 +83,7 @@ def test_term_page_content(evidence: Library) -> None:
     unused = pages["principles/including-all-perspectives.md"]
     assert NO_CASE_STUDIES in unused.content and unused.lists == frozenset()
     caveat = pages["features/personal-growth.md"].content
-    assert ("<blockquote>\n<p><strong>Caveat:</strong> We could not find this feature&#x27;s exact wording in the "
-            "guidance") in caveat
+    assert "<blockquote>\n<p><strong>Caveat:</strong> The wording here is the library&#x27;s own summary" in caveat
     assert 'id="claims"' not in caveat  # claims cannot list features
     claims = pages["principles/building-relationships.md"].content
     assert ('<a href="../../business-case/relationships-are-core/">Relationships and trust are the core of '
