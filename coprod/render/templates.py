@@ -65,15 +65,6 @@ def render(name: str, **context: object) -> str:
     return environment().get_template(name).render(**context)
 
 
-def digest_parts() -> list[bytes | str]:
-    """The templates' names and bytes, for what a cached result was made from (coprod.buildcache)."""
-    parts: list[bytes | str] = []
-    for folder in _folders:
-        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
-            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return parts
-
-
 def raw(text: str) -> Markup:
     """HTML this package made (escaped where it needed to be), to pass to a template as is."""
     return Markup(text)
