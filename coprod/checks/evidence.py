@@ -24,7 +24,7 @@ from ..read.kinds import KINDS
 from ..read.plaintext import check_plain_text, has_markup_characters
 from ..read.problems import Problem, Report
 from ..read.schema import Schema, did_you_mean, load_schemas
-from ..read.source import SourceFile, decode, dotted, read_source
+from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
 from . import body as bodycheck
 from . import cachedata, checkwords, tree
@@ -89,6 +89,59 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
             traceback.print_exc()
     record.valid = not any(p.severity == "error" for p in report.problems)
     return record, report.problems + report.info
+
+
+def vocabularies_of(taxonomy: Taxonomy) -> dict[str, list[Term]]:
+    """What the per-file checks know of the taxonomy: (key, label, definition) of each term."""
+    return {name: [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
+            for name, vocab in taxonomy.vocabularies.items()}
+
+
+_OLD_CONTEXT: dict[str, Taxonomy] = {}  # the taxonomy the context was last made for by check_old_version
+
+
+def check_old_version(kind: str, text: str, display: str, root: Path, taxonomy: Taxonomy, bibliography: Bibliography,
+                      case_studies: Iterable[str]) -> tuple[Record, list[Problem]]:
+    """An earlier state of a record file (from the git history, coprod.read.history), checked
+    as a file of today's evidence would be: its own checks, then its references and case
+    studies against today's (``case_studies``: their ids). Never raises; the problems are
+    returned, the errors among them meaning the version cannot be built."""
+    report = Report()
+    record = Record(kind, SourceFile(display))
+    try:
+        if _CONTEXT is None or _CONTEXT.root != root or _OLD_CONTEXT.get("taxonomy") is not taxonomy:
+            _init_worker(root, vocabularies_of(taxonomy))  # the schemas compiled once per process (_schemas)
+            _OLD_CONTEXT["taxonomy"] = taxonomy
+        parse_front_matter(text, record.source, report)
+        if record.source.readable:
+            if kind == "case-study":
+                check_guidance(text, report, display, 1)
+            _check_record(record, report)
+        if not report.errors:
+            _check_old_links(record, bibliography, set(case_studies), report)
+    except Exception as exc:  # noqa: BLE001 - an old file must never stop the build
+        report.error(display, 1, "file", f"internal error while checking this version: {type(exc).__name__}: {exc}")
+    record.valid = not report.errors
+    return record, report.problems
+
+
+def _check_old_links(record: Record, bibliography: Bibliography, case_ids: set[str], report: Report) -> None:
+    source = record.source
+    schema = _CONTEXT.schemas[record.kind]
+    for annotated in schema.annotated:
+        ref = annotated.annotations.get("x-reference")
+        for path, value in annotated.values(source.data) if ref else ():
+            if ref == "bibtex" and isinstance(value, str) and bibliography.get(value) is None:
+                report.error(source.path, source.line_of(path), dotted(path), f"reference '{value}' is no longer in references.bib")
+            elif ref == "case-study" and isinstance(value, str) and value not in case_ids:
+                report.error(source.path, source.line_of(path), dotted(path), f"case study '{value}' no longer exists")
+    for citation in record.citations:
+        for item in citation.items:
+            if bibliography.get(item.key) is None:
+                report.error(source.path, source.body_line + citation.line - 1, "body",
+                             f"reference '{item.key}' is no longer in references.bib")
+    if record.kind == "case-study":
+        _check_sources_listed(record, bibliography, report)
 
 
 def _check_record(record: Record, report: Report) -> None:
@@ -239,8 +292,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
                          "create evidence/references.bib")
             evidence.bibliography = Bibliography(path=show(bib_path))
 
-    vocabularies = {name: [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
-                    for name, vocab in taxonomy.vocabularies.items()}
+    vocabularies = vocabularies_of(taxonomy)
     jobs: list[tuple[str, Path, str]] = []
     for kind, folder in KIND_FOLDERS.items():
         directory = root / folder
