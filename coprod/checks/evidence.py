@@ -21,20 +21,18 @@ from ..cite.bibtex import Bibliography, load_bibliography
 from ..cite.syntax import find_citations
 from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
-from ..read.plaintext import check_plain_text, has_markup_characters
 from ..read.problems import Problem, Report
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
-from . import body as bodycheck
-from . import cachedata, checkwords, tree
+from . import cachedata, checkwords, registry, tree
 from .addresses import check_addresses
+from .annotated import check_annotated, plain_text_paths
 from .encodable import check_encodable
-from .guidance import check_guidance
 from .records import Evidence, Record
+from .subject import Subject
 from .suggest import Suggester
-from .urlfields import check_url_fields
-from .vocabulary import Term, unknown_term_hint
+from .vocabulary import Term
 
 KIND_FOLDERS = {kind.key: kind.folder for kind in KINDS.values()}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
@@ -78,10 +76,12 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
     record = Record(kind, SourceFile(display))
     try:
         record.source = read_source(path, display, report)
-        if kind == "case-study" and record.source.readable:
-            check_guidance(path.read_text(encoding="utf-8", errors="replace"), report, display, 1)
         if record.source.readable:
-            _check_record(record, report)
+            assert _CONTEXT is not None
+            subject = Subject(path, record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies)
+            for check in registry.FILE_CHECKS:  # looked up here, so a benchmark can time each
+                if kind in check.kinds:
+                    check.run(subject, report)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
         report.error(display, 1, "file", f"internal error while checking this file: {type(exc).__name__}: {exc}",
                      "please report this to the library's maintainers")
@@ -89,91 +89,6 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
             traceback.print_exc()
     record.valid = not any(p.severity == "error" for p in report.problems)
     return record, report.problems + report.info
-
-
-def _check_record(record: Record, report: Report) -> None:
-    assert _CONTEXT is not None
-    source = record.source
-    schema = _CONTEXT.schemas[record.kind]
-    schema.check(source, report)
-    check_annotated(schema, source, _CONTEXT.vocabularies, report)
-    check_encodable(source, report, plain_text_paths(schema, source))
-    check_url_fields(schema, source, report)
-    expected = Path(source.path).stem
-    if record.id and record.id != expected:
-        report.error(source.path, source.line_of(("id",)), "id",
-                     f"id '{record.id}' must equal the file name '{expected}'",
-                     f"rename the file to {record.id}.md or set id: {expected}")
-    # the body is rendered and sanitised here as on the site, so what the page would lose is an
-    # error now; a body whose shape was rejected is read no further
-    if bodycheck.check_body(source.body, report, source.path, source.body_line):
-        record.citations = find_citations(source.body)
-    data = source.data
-    published, updated = data.get("published"), data.get("updated")
-    if isinstance(published, str) and isinstance(updated, str) and updated < published:
-        report.error(source.path, source.line_of(("updated",)), "updated",
-                     f"updated ({updated}) is before published ({published})")
-    project = data.get("project")
-    if isinstance(project, dict):
-        start, end = project.get("start_year"), project.get("end_year")
-        if isinstance(start, int) and isinstance(end, int) and end < start:
-            report.error(source.path, source.line_of(("project", "end_year")), "project.end_year",
-                         f"end_year {end} is before start_year {start}")
-    if record.kind == "case-study":
-        _note_gripp2(source, schema, report)
-    changes = data.get("changes")
-    if isinstance(changes, list) and changes and isinstance(changes[0], dict):
-        latest = changes[0].get("version")
-        if isinstance(latest, str) and isinstance(data.get("version"), str) and latest != data["version"]:
-            report.warning(source.path, source.line_of(("changes", 0, "version")), "changes[0].version",
-                           f"the newest change is version {latest} but the record is version {data['version']}",
-                           "list the newest change first, with the current version")
-
-
-def _note_gripp2(source: SourceFile, schema: Schema, report: Report) -> None:
-    """A notice (never fatal, even with --strict) naming the GRIPP2 short-form items a case
-    study does not report: sources often leave items out, and saying so is honest."""
-    items = (schema.field_schema(("gripp2",)) or {}).get("properties", {})
-    gripp2 = source.data.get("gripp2")
-    given = gripp2 if isinstance(gripp2, dict) else {}
-    missing = [name for name in items if not given.get(name)]
-    if not missing:
-        return
-    where = ("gripp2",)  # a case study without the block: the note is where the block belongs
-    line = source.line_of(where) if where in source.lines else schema.where_it_belongs(where, source, 1, "")[0]
-    report.note(source.path, line, "gripp2",
-                f"GRIPP2 short form: {len(items) - len(missing)} of {len(items)} items reported; not reported: "
-                + ", ".join(missing),
-                "if the sources report an item, add it; if they do not, leaving it out is right")
-
-
-def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, list[Term]], report: Report) -> None:
-    """The checks the schema's x- annotations ask for: vocabulary terms, plain text, readability."""
-    for annotated in schema.annotated:
-        notes = annotated.annotations
-        vocabulary = notes.get("x-vocabulary")
-        terms = vocabularies.get(vocabulary, []) if vocabulary is not None else []
-        keys = {term[0] for term in terms} if vocabulary is not None else None
-        plain = notes.get("x-plain-text")
-        readability = notes.get("x-readability")
-        for path, value in annotated.values(source.data):
-            if not isinstance(value, str):
-                continue  # the schema check has reported the type
-            # where and which field are worked out only for values that need them
-            if keys is not None and value not in keys:
-                page = f"/{notes['x-folder']}/" if notes.get("x-folder") else None
-                report.error(source.path, source.line_of(path), dotted(path), f"unknown term '{value}' in {vocabulary}",
-                             unknown_term_hint(value, vocabulary, terms, page))
-            if plain and has_markup_characters(value):
-                check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
-            if readability:
-                bodycheck.check_readability(value, report, source.path, source.line_of(path), dotted(path))
-
-
-def plain_text_paths(schema: Schema, source: SourceFile) -> frozenset:
-    """The paths of the values :func:`check_annotated` checks as plain text."""
-    return frozenset(path for annotated in schema.annotated if annotated.annotations.get("x-plain-text")
-                     for path, _ in annotated.values(source.data))
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""What a check of one file is given: the file, its record as read, its kind's schema and the
+taxonomy's terms (see :mod:`coprod.checks.registry`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..read.schema import Schema
+from ..read.source import SourceFile
+from .records import Record
+from .vocabulary import Term
+
+
+@dataclass
+class Subject:
+    path: Path  # the file on disk
+    record: Record  # what was read from it; a check may add to it (the body check: its citations)
+    schema: Schema  # the schema of the record's kind
+    vocabularies: dict[str, list[Term]]  # vocabulary -> (key, label, definition) of each term
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind
+
+    @property
+    def source(self) -> SourceFile:
+        return self.record.source
