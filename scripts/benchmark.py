@@ -322,7 +322,7 @@ def _validation_phases(evidence: Path) -> None:
         (body.markdown.Markdown, "convert", "    of which Python-Markdown"),
         (body, "sanitize", "    of which nh3"),
         (registry, "find_citations", "  body: citations found"),
-        (ev, "load_bibliography", "references.bib (pybtex + checks)"),
+        (ev, "load_references", "references.bib (pybtex + checks)"),
         (ev, "_cross_check", "cross-checks (citations, terms, ids)"),
     ):
         timer.wrap(owner, name, label)

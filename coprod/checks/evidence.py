@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cite.bibtex import Bibliography, load_bibliography
+from ..cite.bibtex import Bibliography
 from ..cite.syntax import find_citations
 from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
@@ -30,6 +30,7 @@ from .addresses import check_addresses
 from .annotated import check_annotated, plain_text_paths
 from .encodable import check_encodable
 from .records import Evidence, Record
+from .reference_fields import load_references
 from .subject import Subject
 from .suggest import Suggester
 from .vocabulary import Term
@@ -232,7 +233,7 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[t
 
 
 def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Path | None) -> Bibliography:
-    """load_bibliography, kept by the file's bytes (in this process and in ``cache_dir``)."""
+    """load_references, kept by the file's bytes (in this process and in ``cache_dir``)."""
     global _BIBLIOGRAPHY
     try:
         key = buildcache.digest(buildcache.code_version(), display, path.read_bytes()) if buildcache.enabled() else None
@@ -251,7 +252,7 @@ def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Pa
             report.info.extend(info)
             return bibliography
     own = Report()
-    bibliography = load_bibliography(path, own, display)
+    bibliography = load_references(path, own, display)
     report.extend(own.problems)
     report.info.extend(own.info)
     try:
