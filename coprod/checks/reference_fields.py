@@ -21,13 +21,13 @@ from pybtex.database import Entry, Person
 from ..cite.bibtex import REQUIRED_FIELDS, Bibliography, load_bibliography, reference_where
 from ..cite.latex import latex_text
 from ..cite.names import Name
-from ..read.hosts import host_problem
+from ..read.hosts import WEB_SCHEMES, host_problem
 from ..read.plaintext import html_or_links
 from ..read.problems import Report
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
 _DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
+_URL_RE = re.compile(rf"^(?:{'|'.join(WEB_SCHEMES)})://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 _URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 # Name suffixes BibTeX's "Last, Jr, First" form is for (compared without dots, case-folded).
@@ -187,7 +187,7 @@ class _Fields:
         scheme = _url_scheme(url)
         if scheme is None:
             message = f"URL {_short(url)!r} does not start with http:// or https://"
-        elif scheme in ("http", "https"):
+        elif scheme in WEB_SCHEMES:
             message = f"URL {_short(url)!r} is not a plain web address"
         else:
             message = f"URL scheme must be http or https, not {scheme!r}"
