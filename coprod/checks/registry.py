@@ -61,9 +61,13 @@ def _url_hosts(subject: Subject, report: Report) -> None:
 def _body(subject: Subject, report: Report) -> None:
     """The body is rendered and sanitised here as on the site, so what the page would lose is
     an error now; a body whose shape was rejected is read no further (no citations)."""
-    source = subject.source
-    if body.check_body(source.body, report, source.path, source.body_line):
-        subject.record.citations = find_citations(source.body)
+    source, record = subject.source, subject.record
+    if record.kind == CASE_STUDY.key:  # rendered as on its page, and kept for it (coprod.render.body_html)
+        citations, record.body_html = body.check_case_study_body(source.body, report, source.path, source.body_line)
+        if citations is not None:
+            record.citations = citations
+    elif body.check_body(source.body, report, source.path, source.body_line):
+        record.citations = find_citations(source.body)
 
 
 FILE_CHECKS: tuple[FileCheck, ...] = (
