@@ -48,7 +48,8 @@ from .pages.evidence_map import evidence_map_page
 from .pages.exports import data_files, data_page
 from .pages.references import references_page
 from .pages.taxonomy_pages import index_evidence, taxonomy_pages
-from .read import urls
+from .pages.versions import VERSION_ADDRESS, Versions, old_versions
+from .read import buildcache, urls
 from .read.problems import Report
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
@@ -62,6 +63,7 @@ class Build:
     pages: dict[str, Page] = field(default_factory=dict)
     citables: dict[str, Citable] = field(default_factory=dict)  # page uri -> what its citation says
     unpublished: list[str] = field(default_factory=list)  # published addresses that no longer resolve
+    versions: Versions | None = None  # earlier versions of the records, from the git history
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class SiteBuild:
     edit_uris: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # record page -> its evidence file, as File.edit_uri
     site_url: str = DEFAULT_SITE_URL
     walkable: bool = True  # no symbolic link in docs/ or the theme's overrides: an engine may walk them
+    history: tuple[str, ...] = ()  # what the build says once about earlier versions (coprod.pages.versions)
 
     @property
     def ok(self) -> bool:
@@ -145,7 +148,8 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
         if docs_dir.is_dir() else ()
     return SiteBuild(report, loaded.evidence, loaded.references, MappingProxyType(dict(pages)),
                      MappingProxyType(dict(loaded.citables)), handwritten,
-                     MappingProxyType(edit_uris(loaded, docs_name)), site_url)
+                     MappingProxyType(edit_uris(loaded, docs_name)), site_url,
+                     history=loaded.versions.messages if loaded.versions else ())
 
 
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None,
@@ -194,6 +198,11 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     pages += data_files(evidence)
     pages.append(data_page(evidence))
     pages.append(references_page(refs, cited_by(pages, evidence)))
+    # each earlier version at its own address, cited by no list; kept for serve's rebuilds like the case studies
+    shared = case_studies.shared
+    build.versions = old_versions(evidence, refs, key=None if shared is None else
+                                  (lambda *parts: buildcache.digest(shared, *parts)))
+    pages += [old.page for old in build.versions.old]
     if repo_url:
         pages += contribute_pages(evidence, repo_url, editors_email)
     pages += _citable_extras(build, pages, site_url)
@@ -201,7 +210,10 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     public = [p.uri for p in pages if not p.uri.startswith("assets/")] + handwritten + [MANIFEST]
     listing = manifest(public)
     pages.append(Page(MANIFEST, listing.encode("utf-8"), title="Public addresses"))
-    build.unpublished = unpublished(read_published(evidence.root), set(listing.splitlines()))
+    published = read_published(evidence.root)
+    if not build.versions.read:  # without the history, earlier versions' addresses cannot be checked
+        published = [address for address in published if not VERSION_ADDRESS.match(address)]
+    build.unpublished = unpublished(published, set(listing.splitlines()))
     build.pages = {}
     for page in pages:
         if page.uri in build.pages:
@@ -218,6 +230,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     and "How to cite". Fills ``build.citables``."""
     evidence = build.evidence
     records = {r.uri: r for r in (*evidence.published("case-study"), *evidence.published("claim"))}
+    records |= {old.page.uri: old.record for old in (build.versions.old if build.versions else ())}
     cited_pages = ("case-studies/", "business-case/", *(f"{folder}/" for folder in evidence.fields.folders.values()),
                    urls.EVIDENCE_MAP)
     extras: list[Page] = []
@@ -228,17 +241,22 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
             continue
         aliases: tuple[str, ...] = ()
         if page.uri in records:
-            citable = record_citable(records[page.uri], evidence, site_url, page.cites, csl)
-            aliases = records[page.uri].aliases
+            citable = record_citable(records[page.uri], evidence, site_url, page.cites, csl, uri=page.uri)
+            aliases = records[page.uri].aliases if page.uri == records[page.uri].uri else ()
         elif page.uri.startswith(cited_pages) and "/page/" not in page.uri:
             citable = page_citable(page.uri, page.title or LIBRARY, evidence, site_url)
         else:
             continue
         cited.append((page, citable, aliases))
     rendered = render_citations([citable for _, citable, _ in cited])  # every page's citation, in one go
+    earlier: dict[str, list[tuple[str, str, str]]] = {}  # a record's page -> its earlier versions, newest first
+    for old in build.versions.old if build.versions else ():
+        earlier.setdefault(old.current.uri, []).append(
+            (old.record.version, old.record.updated or old.record.published, urls.href(old.current.uri, old.page.uri)))
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
-        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key])
+        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
+                                                                     earlier=tuple(earlier.get(page.uri, ())))
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)

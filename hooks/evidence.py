@@ -110,6 +110,8 @@ def on_config(config):
     build = site.build(root, config, cache_dir=_run.cache_dir)  # the checks export_pages.py runs too
     for problem in build.report.warnings:
         log.warning(problem.format())
+    for line in build.history:  # earlier versions skipped, and why (never fatal: coprod/pages/versions.py)
+        log.info(line)
     if not build.walkable:  # a link in docs/ or overrides/: MkDocs would follow it (even to show the errors)
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The site was not built (MkDocs would follow a symbolic link in docs/ or overrides/); "

@@ -54,6 +54,8 @@ def main() -> int:
             print(problem.format())
         print(f"{len(build.report.errors)} error(s); nothing written.")
         return 1
+    for line in build.history if args.out else ():  # earlier versions skipped, and why (said once)
+        print(line)
     if args.out:
         print(f"Wrote the site's pages to {args.out}")
         return 0

@@ -23,7 +23,7 @@ from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
 from ..read.problems import Problem, Report
 from ..read.schema import Schema, did_you_mean, load_schemas
-from ..read.source import SourceFile, decode, dotted, read_source
+from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
 from . import cachedata, checkwords, registry, tree
 from .addresses import check_addresses
@@ -79,10 +79,7 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
         record.source = read_source(path, display, report)
         if record.source.readable:
             assert _CONTEXT is not None
-            subject = Subject(path, record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies)
-            for check in registry.FILE_CHECKS:  # looked up here, so a benchmark can time each
-                if kind in check.kinds:
-                    check.run(subject, report)
+            _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, path=path), report)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
         report.error(display, 1, "file", f"internal error while checking this file: {type(exc).__name__}: {exc}",
                      "please report this to the library's maintainers")
@@ -90,6 +87,64 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
             traceback.print_exc()
     record.valid = not any(p.severity == "error" for p in report.problems)
     return record, report.problems + report.info
+
+
+def _check_file(subject: Subject, report: Report) -> None:
+    """Every check of one file, in the order the registry declares them."""
+    for check in registry.FILE_CHECKS:  # looked up here, so a benchmark can time each
+        if subject.kind in check.kinds:
+            check.run(subject, report)
+
+
+def vocabularies_of(taxonomy: Taxonomy) -> dict[str, list[Term]]:
+    """What the per-file checks know of the taxonomy: (key, label, definition) of each term."""
+    return {name: [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
+            for name, vocab in taxonomy.vocabularies.items()}
+
+
+_OLD_CONTEXT: dict[str, Taxonomy] = {}  # the taxonomy the context was last made for by check_old_version
+
+
+def check_old_version(kind: str, text: str, display: str, root: Path, taxonomy: Taxonomy, bibliography: Bibliography,
+                      case_studies: Iterable[str]) -> tuple[Record, list[Problem]]:
+    """An earlier state of a record file (from the git history, coprod.read.history), checked
+    as a file of today's evidence would be: its own checks, then its references and case
+    studies against today's (``case_studies``: their ids). Never raises; the problems are
+    returned, the errors among them meaning the version cannot be built."""
+    report = Report()
+    record = Record(kind, SourceFile(display))
+    try:
+        if _CONTEXT is None or _CONTEXT.root != root or _OLD_CONTEXT.get("taxonomy") is not taxonomy:
+            _init_worker(root, vocabularies_of(taxonomy))  # the schemas compiled once per process (_schemas)
+            _OLD_CONTEXT["taxonomy"] = taxonomy
+        parse_front_matter(text, record.source, report)
+        if record.source.readable:
+            _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, text=text), report)
+        if not report.errors:
+            _check_old_links(record, bibliography, set(case_studies), report)
+    except Exception as exc:  # noqa: BLE001 - an old file must never stop the build
+        report.error(display, 1, "file", f"internal error while checking this version: {type(exc).__name__}: {exc}")
+    record.valid = not report.errors
+    return record, report.problems
+
+
+def _check_old_links(record: Record, bibliography: Bibliography, case_ids: set[str], report: Report) -> None:
+    source = record.source
+    schema = _CONTEXT.schemas[record.kind]
+    for annotated in schema.annotated:
+        ref = annotated.annotations.get("x-reference")
+        for path, value in annotated.values(source.data) if ref else ():
+            if ref == "bibtex" and isinstance(value, str) and bibliography.get(value) is None:
+                report.error(source.path, source.line_of(path), dotted(path), f"reference '{value}' is no longer in references.bib")
+            elif ref == "case-study" and isinstance(value, str) and value not in case_ids:
+                report.error(source.path, source.line_of(path), dotted(path), f"case study '{value}' no longer exists")
+    for citation in record.citations:
+        for item in citation.items:
+            if bibliography.get(item.key) is None:
+                report.error(source.path, source.body_line + citation.line - 1, "body",
+                             f"reference '{item.key}' is no longer in references.bib")
+    if record.kind == "case-study":
+        _check_sources_listed(record, bibliography, report)
 
 
 # ---------------------------------------------------------------------------------------
@@ -151,8 +206,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
                          "create evidence/references.bib")
             evidence.bibliography = Bibliography(path=show(bib_path))
 
-    vocabularies = {name: [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
-                    for name, vocab in taxonomy.vocabularies.items()}
+    vocabularies = vocabularies_of(taxonomy)
     jobs: list[tuple[str, Path, str]] = []
     for kind, folder in KIND_FOLDERS.items():
         directory = root / folder

@@ -39,7 +39,7 @@ class FileCheck:
 
 def _guidance(subject: Subject, report: Report) -> None:
     """Template guidance left in the file (read as written: comments are guidance too)."""
-    check_guidance(subject.path.read_text(encoding="utf-8", errors="replace"), report, subject.source.path, 1)
+    check_guidance(subject.file_text(), report, subject.source.path, 1)
 
 
 def _schema(subject: Subject, report: Report) -> None:

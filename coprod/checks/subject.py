@@ -14,10 +14,18 @@ from .vocabulary import Term
 
 @dataclass
 class Subject:
-    path: Path  # the file on disk
-    record: Record  # what was read from it; a check may add to it (the body check: its citations)
+    record: Record  # what was read from the file; a check may add to it (the body check: its citations)
     schema: Schema  # the schema of the record's kind
     vocabularies: dict[str, list[Term]]  # vocabulary -> (key, label, definition) of each term
+    path: Path | None = None  # the file on disk, or
+    text: str | None = None  # its text when it is not a file (an earlier version, from git)
+
+    def file_text(self) -> str:
+        """The file's text as written (comments included)."""
+        if self.text is None:
+            assert self.path is not None
+            self.text = self.path.read_text(encoding="utf-8", errors="replace")
+        return self.text
 
     @property
     def kind(self) -> str:

@@ -32,7 +32,7 @@ def _slashes(day: str) -> str:
 
 def highwire(c: Citable) -> list[str]:
     tags = [_meta("citation_title", c.title)]
-    tags += [_meta("citation_author", author) for author in c.people]
+    tags += [_meta("citation_author", name.highwire) for name in c.names]
     tags += [
         _meta("citation_publication_date", _slashes(c.date)),  # this version's, as every citation gives
         _meta("citation_online_date", _slashes(c.published)),
@@ -47,7 +47,7 @@ def highwire(c: Citable) -> list[str]:
         tags.append(_meta("citation_pdf_url", c.pdf))
     for item in c.references:
         parts = [f"citation_title={item.get('title', '')}"]
-        parts += [f"citation_author={Name.from_csl(a).family_given}" for a in item.get("author", [])[:3]]
+        parts += [f"citation_author={Name.from_csl(a).highwire}" for a in item.get("author", [])[:3]]
         year = _csl_year(item)
         if year:
             parts.append(f"citation_publication_date={year}")

@@ -123,6 +123,16 @@ class Name:
         return ", ".join(part for part in (self.surname, self.given) if part)
 
     @property
+    def highwire(self) -> str:
+        """As Highwire's ``citation_author`` (Google Scholar's "Last, First" form): a person
+        "Dupont, Jean-Pierre"; an organisation with a trailing comma, "Health Research
+        Authority,", which is the same form with no first name. Without the comma Zotero's
+        Embedded Metadata translator (ZU.cleanAuthor) splits an organisation at its last
+        space into a person, "Authority, Health Research"; with it, the whole name is one
+        field (a last name and no first), and a reader of the documented form reads it so."""
+        return f"{self.family}," if self.organisation else self.family_given
+
+    @property
     def given_family(self) -> str:
         """"Jean-Pierre Dupont"."""
         return " ".join(part for part in (self.given, self.surname) if part)

@@ -40,14 +40,18 @@ def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
     ], f' class="coprod-strength-scale coprod-strength-scale--{esc(term.key)}"')
 
 
-def claim_page(record: Claim, library: Library, refs: References, edit_url: str | None) -> Page:
-    uri = record.uri
+def claim_page(record: Claim, library: Library, refs: References, edit_url: str | None, *,
+               uri: str = "", notice: str = "") -> Page:
+    """The page at ``uri`` (default: the record's own address), ``notice`` under its title
+    (as :func:`coprod.pages.case_study.case_study_page`)."""
+    uri = uri or record.uri
     body, cited = refs.render_body(record.body)
     supporting, contrary = record.supporting, record.contrary
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)
     parts = [
         f"# {md_escape(claim_title(record, library))}",
+        notice,
         retraction_notice(record, "claim"),
         strength_badge(record, library, uri),
         CITE_BUTTON,

@@ -22,13 +22,17 @@ from .reporting import (
 )
 
 
-def case_study_page(record: CaseStudy, library: Library, refs: References, edit_url: str | None) -> Page:
-    uri = record.uri
+def case_study_page(record: CaseStudy, library: Library, refs: References, edit_url: str | None, *,
+                    uri: str = "", notice: str = "") -> Page:
+    """The page at ``uri`` (default: the record's own address; an earlier version's is
+    another, coprod.pages.versions), with ``notice`` (markdown) under its title."""
+    uri = uri or record.uri
     body, cited = refs.render_body(record.body)
     outcome_sources = [k for o in record.outcomes for k in o.sources]
     keys = list(dict.fromkeys(cited + outcome_sources + list(record.sources)))
     parts = [
         f"# {md_escape(record.title)}",
+        notice,
         retraction_notice(record, "case study"),
         f"**{md_escape(record.summary)}**",
         CITE_BUTTON,

@@ -34,9 +34,12 @@ def absolute(site_url: str, uri: str) -> str:
 
 
 def record_citable(record: Record, library: Library, site_url: str, cited: tuple[str, ...] = (),
-                   csl: dict[str, dict] | None = None) -> Citable:
-    """``csl`` memoises each reference's CSL-JSON across the pages of one build."""
-    uri = record.uri
+                   csl: dict[str, dict] | None = None, uri: str = "") -> Citable:
+    """``csl`` memoises each reference's CSL-JSON across the pages of one build. ``uri``: an
+    earlier version's own page (coprod.pages.versions), cited as that version under a key of
+    its own."""
+    cite_key = f"coprod-{record.id}" + (f"-{record.version}" if uri and uri != record.uri else "")
+    uri = uri or record.uri
     keywords = [term.label for term in (library.term(use.vocabulary, use.key) for use in record.terms
                                         if use.vocabulary == "principles") if term]
     entries = library.bibliography.entries
@@ -45,7 +48,7 @@ def record_citable(record: Record, library: Library, site_url: str, cited: tuple
         if key in entries and key not in csl:
             csl[key] = entry_to_csl(key, entries[key])
     return Citable(
-        uri=uri, key=f"coprod-{record.id}", title=record.title, url=absolute(site_url, uri),
+        uri=uri, key=cite_key, title=record.title, url=absolute(site_url, uri),
         kind="case study" if record.kind == "case-study" else "claim",
         published=record.published, updated=record.updated, version=record.version,
         authors=tuple(a.name for a in record.authors if a.name), description=record.summary, licence=record.licence,
@@ -98,11 +101,14 @@ def render_citations(citables: list[Citable], processor: Processor | None = None
     return out
 
 
-def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = "Cite this page") -> str:
+def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = "Cite this page",
+             earlier: tuple[tuple[str, str, str], ...] = ()) -> str:
     """A "Cite this page" section: each style's citation (``styles``: label -> the
     processor's HTML, see :func:`render_citations`) as rich text, then each file format as
     text, each with a copy button (shown by the page script, which copies a style as rich
-    text and plain text), the access date filled in by the script, and the file downloads."""
+    text and plain text), the access date filled in by the script, and the file downloads.
+    ``earlier``: (version, date, link) of each earlier version kept at its own address
+    (coprod.pages.versions), newest first, named in the note."""
     blocks = []
     for index, (label, html) in enumerate(styles.items()):
         code_id = f"cite-{index}"
@@ -126,6 +132,9 @@ def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading
     note = (f"<p>This page is version {esc(c.version or __version__)} of {esc(c.date or 'n.d.')}. "
             f"Its address never changes. Where a citation shows {esc(ACCESSED)}, put the date you read it "
             "(with JavaScript on, today's date is filled in).</p>")
+    if earlier:
+        links = ", ".join(f'<a href="{esc(href)}">version {esc(version)} of {esc(day)}</a>' for version, day, href in earlier)
+        note += f"\n<p>Earlier versions stay at their own addresses, to cite as they were: {links}.</p>"
     count = len(styles) + len(FILES)
     # folded by default: the page's "Cite this page" button and the heading lead here
     return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"

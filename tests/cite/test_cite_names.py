@@ -55,3 +55,21 @@ def test_particles_suffixes_organisations_and_others() -> None:
 ])
 def test_the_month_table(text: str, number: int | None) -> None:
     assert month_number(text) == number
+
+
+def test_highwire_writes_an_organisation_as_one_family_name() -> None:
+    """citation_author is read in Google Scholar's "Last, First" form. An organisation is
+    written with a trailing comma: the form with no first name. Zotero's Embedded Metadata
+    translator (its ZU.cleanAuthor, run on the built site outside the suite) then keeps the
+    whole name as one field instead of splitting "Co-production Evidence Library" into a
+    person "Library, Co-production Evidence"; here, the form itself: split at its first
+    comma, as a "Last, First" reader splits it, it gives the whole name and no first name."""
+    library = Name.parse("Co-production Evidence Library")
+    assert library.highwire == "Co-production Evidence Library,"
+    family, given = library.highwire.split(",", 1)
+    assert family == "Co-production Evidence Library" and not given.strip()
+    assert Name.from_csl({"literal": "NIHR School for Public Health Research"}).highwire.endswith("Research,")
+    person = Name.parse("Dupont, Jean-Pierre")
+    assert person.highwire == "Dupont, Jean-Pierre" == person.family_given  # a person as before
+    assert Name.from_csl({"family": "Berg", "given": "Anne", "non-dropping-particle": "van der"}).highwire == \
+        "van der Berg, Anne"

@@ -242,6 +242,9 @@ def test_metadata_read_by_real_consumers(built: Path, address: str) -> None:
     tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)"', html)
     names = {name for name, _ in tags}
     assert {"citation_title", "citation_author", "citation_publication_date", "citation_publisher"} <= names
+    if address in ("business-case/", "evidence-map/", "how-to-cite/", "principles/reciprocity/"):  # the library's own pages
+        # one family name with no first (Google Scholar's "Last, First"): Zotero keeps it whole
+        assert [value for name, value in tags if name == "citation_author"] == ["Co-production Evidence Library,"]
     assert html.count('<meta name="description"') == 1
 
 
@@ -308,8 +311,9 @@ def test_citation_cff_is_valid() -> None:
 
 def test_second_processor_agrees_on_the_cite_boxes(tmp_path: Path, capsys) -> None:
     """scripts/compare_citations.py renders a built site's citations with citeproc-py (the
-    processor the build does not use): the cite boxes agree in at least 95% in each style,
-    and every reference-list difference is one of citeproc-py's known defects. On the
+    processor the build does not use, with the script's corrections): the cite boxes and the
+    reference list agree in at least 95% in each style, and every difference is one of
+    citeproc-py's known defects. On the
     fixture's site, so that a contributor's new reference cannot fail it (the shipped
     site's figures are the script's to print, in the issue's note)."""
     from helpers import make_project, mkdocs_build
@@ -327,7 +331,7 @@ def test_second_processor_agrees_on_the_cite_boxes(tmp_path: Path, capsys) -> No
     out = capsys.readouterr().out
     shares = dict(re.findall(r"^(.+?): \d+ of \d+ identical \((\d+)%\)$", out, re.MULTILINE))
     assert {"APA 7, cite boxes", "Harvard, cite boxes", "Vancouver, cite boxes", "APA 7, /references/"} <= set(shares)
-    assert all(int(shares[f"{style}, cite boxes"]) >= 95 for style in ("APA 7", "Harvard", "Vancouver")), out
+    assert all(int(share) >= 95 for share in shares.values()), out  # the reference list too, since the corrections
     assert " other" not in out, out  # no difference of an unknown kind
 
 

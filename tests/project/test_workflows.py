@@ -66,3 +66,12 @@ def test_every_checkout_drops_its_credentials() -> None:
                     checkouts += 1
                     assert step.get("with", {}).get("persist-credentials") is False, path.name
     assert checkouts >= 4
+
+
+def test_pages_fetches_the_history_every_version_is_built_from() -> None:
+    """coprod/pages/versions.py builds each earlier version of a record from the git history:
+    the published site needs all of it (a shallow clone builds the current versions only)."""
+    steps = yaml.safe_load((WORKFLOWS / "pages.yml").read_text(encoding="utf-8"))["jobs"]
+    checkouts = [step for job in steps.values() for step in job.get("steps", [])
+                 if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts and all(step.get("with", {}).get("fetch-depth") == 0 for step in checkouts)
