@@ -1,14 +1,15 @@
 """Lighthouse on every page type, mobile profile, the site served gzipped as GitHub Pages
 serves it, in Debian's Chromium:
 
-    .venv/bin/python scripts/lighthouse.py [--site DIR] [--only NAME ...] [--json FILE]
+    .venv/bin/python scripts/lighthouse.py [--site DIR] [--only NAME ...] [--json FILE] [--jobs N]
 
 Prints one row per page type: performance, accessibility, best practices, SEO and the
 bytes transferred, then every audit below full marks in the last three. Lighthouse is
 Google's, from npm, pinned: ``npm i -E --prefix .venv-tools/lighthouse lighthouse@12.2.3``
 (``.ci/run`` installs it). Exit status 1 if accessibility, best practices or SEO is below
 100 on any page; performance is printed, not judged (it is a timing, and this machine is
-shared: see README, benchmarks).
+shared: see README, benchmarks). ``--jobs 2`` audits two pages at once, each in a
+Chromium of its own: the judged scores do not depend on it, the performance figures do.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="a built site (default: build one)")
     parser.add_argument("--only", nargs="*", help="page names (default: every page type)")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--jobs", type=int, default=1, help="pages audited at once (default 1; more makes the "
+                        "performance figures less comparable, not the other scores)")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         print(f"Lighthouse is not installed: npm i -E --prefix .venv-tools/lighthouse lighthouse@{VERSION}",
@@ -125,14 +129,18 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         results = {}
         print(f"{'page':<16} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'KiB':>7}")
+        wanted = [(name, path) for name, path in pages().items() if not args.only or name in args.only]
+
+        def audit(page: tuple[str, str]) -> dict:
+            return summary(run(base + page[1], Path(tmp) / f"{page[0]}.json"))
+
         try:
-            for name, path in pages().items():
-                if args.only and name not in args.only:
-                    continue
-                results[name] = summary(run(base + path, Path(tmp) / f"{name}.json"))
-                s = results[name]["scores"]
-                print(f"{name:<16} {s['performance']:>5} {s['accessibility']:>5} {s['best-practices']:>5} "
-                      f"{s['seo']:>5} {results[name]['kib']:>7}", flush=True)
+            with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+                for (name, _), result in zip(wanted, pool.map(audit, wanted), strict=True):  # in page order
+                    results[name] = result
+                    s = result["scores"]
+                    print(f"{name:<16} {s['performance']:>5} {s['accessibility']:>5} {s['best-practices']:>5} "
+                          f"{s['seo']:>5} {result['kib']:>7}", flush=True)
         finally:
             server.shutdown()
     for name, result in results.items():

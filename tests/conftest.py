@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, make_evidence
+from helpers import ROOT, Built, make_evidence, make_project
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -69,6 +70,26 @@ def site_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory) -> Built:
+    """The fixture project (helpers.make_project) built once, strict, as a local build is (no
+    SITE_URL or REPO_URL), for every test that only reads it, and once for all the workers
+    of a parallel run (they read it, never write it). A test that changes the project before
+    it builds makes a project of its own."""
+    with _shared_by_workers(tmp_path_factory, "fixture-build") as (folder, built):
+        log = folder / "build.log"
+        if not built:
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed left
+            folder.mkdir(parents=True)
+            env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+            result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=make_project(folder),
+                                    env=dict(env, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+            assert result.returncode == 0, result.stdout
+            log.write_text(result.stdout, encoding="utf-8")
+    return Built(folder / "project", log.read_text(encoding="utf-8"))
+
+
 # ----------------------------------------------------------------------------- progress
 
 class _FileProgress:
@@ -106,8 +127,56 @@ class _FileProgress:
             self.reporter.write_line(f"{path}: {marks}, {self.seconds[path]:.0f} s  [{self.done}/{self.total}]")
 
 
+# ----------------------------------------------------------------------------- slowest first
+
+# Seconds per test file of a run on this project's 2-core machine, used to order the files
+# when .pytest_cache holds no figures of an earlier run (a fresh clone): the slowest first.
+FIRST_RUN_SECONDS = {
+    "tests/browser/test_lighthouse.py": 240, "tests/site/test_serve.py": 120, "tests/site/test_untrusted_build.py": 90,
+    "tests/site/test_build.py": 80, "tests/checks/test_untrusted_files.py": 60, "tests/browser/test_accessibility.py": 55,
+    "tests/browser/test_controls.py": 45, "tests/site/test_rebuild.py": 45,
+}
+FILE_SECONDS = "coprod/file-seconds"  # in pytest's cache: each file's seconds in the last run that ran it
+
+
+class _FileSeconds:
+    """Adds up each test file's seconds and keeps them in pytest's cache for the next run."""
+
+    def __init__(self, config) -> None:
+        self.config, self.seconds = config, {}
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report) -> None:
+        path = report.nodeid.split("::", 1)[0]
+        self.seconds[path] = self.seconds.get(path, 0.0) + report.duration
+
+    @pytest.hookimpl
+    def pytest_sessionfinish(self) -> None:
+        known = self.config.cache.get(FILE_SECONDS, {})
+        self.config.cache.set(FILE_SECONDS, {**known, **{k: round(v, 1) for k, v in self.seconds.items()}})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """With pytest-xdist, whose --dist loadfile gives each worker a whole file at a time,
+    the slowest files go first (by the seconds of the last run, or FIRST_RUN_SECONDS), so
+    a long file does not start last and keep one core busy while the other waits. A file's
+    tests keep their order; without xdist nothing moves."""
+    if not hasattr(config, "workerinput"):
+        return
+    cache = getattr(config, "cache", None)
+    seconds = {**FIRST_RUN_SECONDS, **(cache.get(FILE_SECONDS, {}) if cache is not None else {})}
+    items.sort(key=lambda item: -seconds.get(item.nodeid.split("::", 1)[0], 0.0))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config) -> None:
+    if config.pluginmanager.hasplugin("xdist") and config.getoption("numprocesses", None) \
+            and not hasattr(config, "workerinput"):
+        # xdist would put the files with the most tests first, whatever their time: keep the
+        # slowest-first order of pytest_collection_modifyitems
+        config.option.loadscopereorder = False
+        if getattr(config, "cache", None) is not None:
+            config.pluginmanager.register(_FileSeconds(config), "coprod-file-seconds")
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and config.pluginmanager.hasplugin("xdist") and config.getoption("numprocesses", None) \
             and config.option.verbose <= 0 and not hasattr(config, "workerinput"):

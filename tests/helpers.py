@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import markdown
 import pytest
@@ -105,6 +106,17 @@ def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
     result.stderr = result.stdout  # MkDocs prints its log and an Abort's message to different streams
     return result
+
+
+class Built(NamedTuple):
+    """A project built by MkDocs: its folder and the build's log (stdout and stderr)."""
+
+    project: Path
+    log: str
+
+    @property
+    def site(self) -> Path:
+        return self.project / "site"
 
 
 def check_bibliography_invariants(refs: References) -> None:

@@ -1,65 +1,20 @@
 """The contribute form, filled in as a new contributor would: the file it makes passes the validator.
 
-Until the lead wires ``contribute_pages`` into the build, this module builds its own small
-site: a copy of the project with the generated pages written into its docs/.
+The build makes the form (coprod/site.py), so these tests use the shipped site every
+browser test shares (conftest.site_dir, served at base_url).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import shutil
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
-import pytest
-
 from coprod.checks.library import load as load_library
-from coprod.pages.contribute import FIELDS, FORM, contribute_pages
+from coprod.pages.contribute import FIELDS, FORM
 from coprod.read.problems import Report
 from coprod.site import read_site_config
 
-from .conftest import ROOT, _QuietHandler
-
-COPIED = ("mkdocs.yml", "hooks", "overrides", "docs", "evidence", "coprod")
-
-
-def _wired() -> bool:
-    return "contribute_pages" in (ROOT / "coprod" / "site.py").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A copy of the project, with the contribute pages in docs/ unless the build makes them."""
-    root = tmp_path_factory.mktemp("project")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, root / name)
-    if not _wired():
-        evidence = load_library(root / "evidence", Report())
-        for page in contribute_pages(evidence, read_site_config(ROOT)["repo_url"]):
-            (root / "docs" / page.uri).parent.mkdir(parents=True, exist_ok=True)
-            (root / "docs" / page.uri).write_text(page.content, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="module")
-def base_url(project: Path):
-    site = project / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                            cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+from .conftest import ROOT
 
 
 def _type(page, selector: str, text: str) -> None:
@@ -72,7 +27,7 @@ PLAIN = ("Young carers look after someone at home. A team of young carers and re
          "The team said the study was better because of them.")
 
 
-def test_a_new_contributor_makes_a_valid_file(page, base_url, project: Path, tmp_path: Path) -> None:
+def test_a_new_contributor_makes_a_valid_file(page, base_url, tmp_path: Path) -> None:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"/{FORM[:-len('index.md')]}")
@@ -119,7 +74,7 @@ def test_a_new_contributor_makes_a_valid_file(page, base_url, project: Path, tmp
     assert page.get_attribute("#cf-download", "href").startswith("blob:")
 
     copy = tmp_path / "copy"
-    shutil.copytree(project / "evidence", copy / "evidence")
+    shutil.copytree(ROOT / "evidence", copy / "evidence")
     shutil.copytree(ROOT / "docs", copy / "docs")
     (copy / name).write_text(text, encoding="utf-8")
     report = Report()

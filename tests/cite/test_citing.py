@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -16,7 +15,7 @@ import extruct
 import jsonschema
 import pytest
 import rispy
-from helpers import ROOT, TESTS, check_golden, make_evidence
+from helpers import ROOT, TESTS, Built, check_golden, make_evidence, make_project
 from pybtex.database import parse_string
 
 from coprod import __version__, site
@@ -214,14 +213,6 @@ def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
 
 
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    for name in ("hooks", "overrides", "docs", "evidence"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    return project
-
-
 @pytest.fixture(scope="module")
 def built(site_dir: Path) -> Path:
     return site_dir
@@ -267,25 +258,26 @@ def test_manifest_lists_every_page(built: Path) -> None:
 
 
 def test_renaming_without_an_alias_fails_and_an_alias_redirects(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    old = project / "evidence" / "case-studies" / "building-bridges.md"
-    text = old.read_text(encoding="utf-8").replace("id: building-bridges", "id: building-bridges-principles", 1)
+    project = make_project(tmp_path)
+    (project / "evidence" / "published-urls.txt").write_text("/case-studies/peer-researchers/\n", encoding="utf-8")
+    old = project / "evidence" / "case-studies" / "peer-researchers.md"
+    text = old.read_text(encoding="utf-8").replace("id: peer-researchers", "id: peer-researchers-renamed", 1)
     old.unlink()
     for claim in (project / "evidence" / "claims").glob("*.md"):  # the contributor updates references too
-        claim.write_text(re.sub(r"\bbuilding-bridges\b", "building-bridges-principles", claim.read_text(encoding="utf-8")),
+        claim.write_text(re.sub(r"\bpeer-researchers\b", "peer-researchers-renamed", claim.read_text(encoding="utf-8")),
                          encoding="utf-8")
-    new = project / "evidence" / "case-studies" / "building-bridges-principles.md"
+    new = project / "evidence" / "case-studies" / "peer-researchers-renamed.md"
     new.write_text(text, encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode != 0
-    assert ("/case-studies/building-bridges/: this published address no longer resolves. If the case study was "
-            "renamed, add 'aliases: [building-bridges]' to its front matter so the old address redirects.") in result.stdout
-    new.write_text(text.replace("status: published", "aliases: [building-bridges]\nstatus: published", 1),
+    assert ("/case-studies/peer-researchers/: this published address no longer resolves. If the case study was "
+            "renamed, add 'aliases: [peer-researchers]' to its front matter so the old address redirects.") in result.stdout
+    new.write_text(text.replace("status: published", "aliases: [peer-researchers]\nstatus: published", 1),
                    encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stdout
-    redirect = (project / "site" / "case-studies" / "building-bridges" / "index.html").read_text(encoding="utf-8")
-    target = SITE_URL + "case-studies/building-bridges-principles/"
+    redirect = (project / "site" / "case-studies" / "peer-researchers" / "index.html").read_text(encoding="utf-8")
+    target = SITE_URL + "case-studies/peer-researchers-renamed/"
     assert f'<link rel="canonical" href="{target}">' in redirect
     assert f'<meta http-equiv="refresh" content="0; url={target}">' in redirect
 
@@ -309,19 +301,14 @@ def test_citation_cff_is_valid() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_second_processor_agrees_on_the_cite_boxes(tmp_path: Path, capsys) -> None:
+def test_second_processor_agrees_on_the_cite_boxes(fixture_build: Built, capsys) -> None:
     """scripts/compare_citations.py renders a built site's citations with citeproc-py (the
     processor the build does not use, with the script's corrections): the cite boxes and the
     reference list agree in at least 95% in each style, and every difference is one of
     citeproc-py's known defects. On the
     fixture's site, so that a contributor's new reference cannot fail it (the shipped
     site's figures are the script's to print, in the issue's note)."""
-    from helpers import make_project, mkdocs_build
-
-    project = make_project(tmp_path)
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    built = project / "site"
+    built = fixture_build.site
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import compare_citations

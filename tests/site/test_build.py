@@ -8,17 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import ROOT, make_project, mkdocs_build
+from helpers import ROOT, Built, make_project, mkdocs_build
 
 
-def test_fixture_site_builds(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    catalogue = (project / "site" / "case-studies" / "index.html").read_text(encoding="utf-8")
+def test_fixture_site_builds(fixture_build: Built) -> None:
+    catalogue = (fixture_build.site / "case-studies" / "index.html").read_text(encoding="utf-8")
     assert "Peer researchers shaping a community health study" in catalogue
     assert "An advisory panel of people with a learning disability" in catalogue
-    assert not list((project / "docs").rglob("case-studies")), "generated pages must not be written into docs/"
+    assert not list((fixture_build.project / "docs").rglob("case-studies")), \
+        "generated pages must not be written into docs/"
 
 
 def test_errors_stop_the_build_with_the_validators_messages(tmp_path: Path) -> None:
@@ -44,10 +42,9 @@ def test_shipped_evidence_passes_strict_validation() -> None:
     assert result.stdout.endswith("No problems found.\n"), result.stdout  # notes (for information) may come first
 
 
-def test_shipped_site_builds(tmp_path: Path) -> None:
-    result = mkdocs_build(ROOT, "--site-dir", str(tmp_path / "site"))
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "site" / "index.html").exists()
+def test_shipped_site_builds(site_dir: Path) -> None:
+    """conftest.site_dir builds the shipped site, strict, and fails on any problem."""
+    assert (site_dir / "index.html").exists()
 
 
 FORK_SITE = "https://fork.example.org/library"
@@ -87,15 +84,11 @@ def test_a_fork_publishes_its_own_addresses(tmp_path: Path) -> None:
             assert "github.com/coproduction-evidence" not in text, path
 
 
-def test_a_local_build_says_which_address_it_used(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=make_project(tmp_path),
-                            env=dict(env, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout
+def test_a_local_build_says_which_address_it_used(fixture_build: Built) -> None:
+    """conftest.fixture_build is built without SITE_URL or REPO_URL, as a local build is."""
     assert ("Addresses: site https://coproduction-evidence.example/ (from mkdocs.yml; set SITE_URL to change it), "
             "repository https://github.com/coproduction-evidence/library (from mkdocs.yml; set REPO_URL to change it)"
-            in result.stdout), result.stdout
+            in fixture_build.log), fixture_build.log
 
 
 def test_an_address_that_is_not_a_web_address_stops_the_build(tmp_path: Path) -> None:
@@ -115,12 +108,10 @@ SUMMARY = re.compile(r"INFO    -  (Addresses: .*|Cleaning site directory|Buildin
                      r"|Earlier versions of case studies and claims were not built: .*)")
 
 
-def test_a_clean_build_prints_only_the_summary(tmp_path: Path) -> None:
-    result = mkdocs_build(make_project(tmp_path))
-    assert result.returncode == 0, result.stdout
-    lines = result.stdout.strip().split("\n")
-    assert [line for line in lines if not SUMMARY.fullmatch(line)] == [], result.stdout
-    assert len(lines) == 6, result.stdout
+def test_a_clean_build_prints_only_the_summary(fixture_build: Built) -> None:
+    lines = fixture_build.log.strip().split("\n")
+    assert [line for line in lines if not SUMMARY.fullmatch(line)] == [], fixture_build.log
+    assert len(lines) == 6, fixture_build.log  # with the line saying earlier versions were skipped (no git history)
 
 
 def test_real_problems_still_print(tmp_path: Path) -> None:

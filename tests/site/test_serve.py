@@ -4,7 +4,9 @@ stopping dev.py by its process id stops its server too."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -170,16 +172,42 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory) -> Path:
+    """A checkout whose site is the fixture project: this repository's ``scripts/dev.py``
+    (the same bytes), its ``pyproject.toml``, and its ``.venv``, ``.venv-tools`` and
+    ``coprod`` linked, beside the fixture's mkdocs.yml, hooks, docs and evidence. dev.py
+    serve builds it in seconds where the shipped site takes a minute; what these tests
+    check is how dev.py starts and stops its server, which the site does not change.
+
+    dev.py first makes sure of the environment; that is done here, from this repository's
+    own dev.py, so the copy finds it ready and never installs the project from the copy."""
+    spec = importlib.util.spec_from_file_location("coprod_dev_script", ROOT / "scripts" / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    dev.ensure_environment("")
+    dev.ensure_npm_tools(test=False)
+    project = make_project(tmp_path_factory.mktemp("dev-checkout"))
+    (project / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "dev.py", project / "scripts" / "dev.py")
+    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    for name in (".venv", ".venv-tools", "coprod"):
+        if (ROOT / name).exists():
+            (project / name).symlink_to((ROOT / name).resolve(), target_is_directory=True)
+    return project
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the server's process in /proc (Linux)")
 @pytest.mark.parametrize(("how", "background"), [(signal.SIGTERM, False), (signal.SIGINT, False),
                                                (signal.SIGHUP, False), (signal.SIGKILL, False), (signal.SIGTERM, True)],
                          ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL", "SIGTERM-started-in-background"])
-def test_stopping_dev_py_serve_by_its_pid_stops_its_server(how: signal.Signals, background: bool) -> None:
+def test_stopping_dev_py_serve_by_its_pid_stops_its_server(checkout: Path, how: signal.Signals,
+                                                           background: bool) -> None:
     """``background``: started as `dev.py serve &` in a script is, with Ctrl+C (SIGINT) ignored."""
     port = free_port()
     servers: list[int] = []
     ignore_interrupts = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if background else None
-    dev = subprocess.Popen([sys.executable, "scripts/dev.py", "serve", "--address", f"127.0.0.1:{port}"], cwd=ROOT,
+    dev = subprocess.Popen([sys.executable, "scripts/dev.py", "serve", "--address", f"127.0.0.1:{port}"], cwd=checkout,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            preexec_fn=ignore_interrupts)  # noqa: PLW1509 - the test's own child, started once
     try:

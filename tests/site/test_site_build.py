@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, make_project
 from pybtex.database import parse_string
 
 from coprod.checks.library import load as load_library
@@ -110,18 +110,20 @@ def test_prerendered_lists_give_the_same_site(built: Path, tmp_path: Path) -> No
 
 def test_a_dirty_rebuild_keeps_every_page_in_the_search_index(tmp_path: Path) -> None:
     """``mkdocs build --dirty`` renders only the pages that changed; the pages it skips
-    must stay searchable (the hook then indexes the written site instead)."""
+    must stay searchable (the hook then indexes the written site instead). On the fixture
+    project: what is tested is the dirty build's index, not the shipped content."""
     from coprod.search import indexed_pages
 
+    project = make_project(tmp_path)
     site = tmp_path / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     counts = []
     for extra in ([], ["--dirty"]):
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site), *extra],
-                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+                                cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
         counts.append(indexed_pages(site))
-    hand_written = len(list((ROOT / "docs").rglob("*.md")))
+    hand_written = len(list((project / "docs").rglob("*.md")))
     assert counts[0] > hand_written and counts[1] == counts[0]
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, ROOT, make_project, mkdocs_build
+from helpers import FIXTURES, ROOT, Built, make_project, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "tests" / "tools"))
 from pathological import largest_accepted, rejected
@@ -48,18 +48,18 @@ def _site_files(site: Path) -> dict[str, bytes]:
     return files
 
 
-def test_a_draft_leaves_no_trace_in_the_site(tmp_path: Path) -> None:
+def test_a_draft_leaves_no_trace_in_the_site(tmp_path: Path, fixture_build: Built, monkeypatch) -> None:
+    """The fixture project with a draft added, against conftest.fixture_build (the same
+    project without it, built as this one is: no SITE_URL or REPO_URL)."""
     overlay = tmp_path / "overlay"
     _case_study(overlay, "zq-sensitive-draft", status="draft", title="Qwxz unpublished sensitive study",
                 body="\n## What happened\n\nVbnmq words from an unpublished draft [@Example2021peer; @Staniszewska2022coproduction].\n")
-    (tmp_path / "with").mkdir()
-    (tmp_path / "without").mkdir()
-    with_draft = make_project(tmp_path / "with", overlay)
-    without = make_project(tmp_path / "without")
-    for project in (with_draft, without):
-        result = mkdocs_build(project)
-        assert result.returncode == 0, result.stderr
-    built, plain = _site_files(with_draft / "site"), _site_files(without / "site")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("REPO_URL", raising=False)
+    with_draft = make_project(tmp_path, overlay)
+    result = mkdocs_build(with_draft)
+    assert result.returncode == 0, result.stderr
+    built, plain = _site_files(with_draft / "site"), _site_files(fixture_build.site)
     leaks = [name for name, data in built.items() if re.search(rb"zq-sensitive-draft|qwxz|vbnmq", data, re.IGNORECASE)]
     assert leaks == [], f"the draft's id, title or text is published in: {leaks}"
     # Pagefind writes its filter maps in hash-map order (not the same twice), so its index is
