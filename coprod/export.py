@@ -7,6 +7,7 @@ folder is a complete docs/ tree of plain files.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,10 +38,11 @@ def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBui
     for uri, page in build.pages.items():
         target = out / uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(page.content, bytes):
-            target.write_bytes(page.content)
+        source = page_source(page)
+        if isinstance(source, bytes):
+            target.write_bytes(source)
         else:
-            target.write_text(page.content, encoding="utf-8")
+            target.write_text(source, encoding="utf-8")
     return build
 
 
@@ -52,3 +54,16 @@ def render_docs_page(build: site.SiteBuild, uri: str, markdown: str) -> str:
     if keys:
         markdown += "\n\n" + build.references.section(keys, uri)
     return markdown
+
+
+def page_source(page) -> str | bytes:
+    """A generated page or file as a file of the docs folder: what the MkDocs hooks register
+    and what another engine is given."""
+    return as_markdown(page) if page.is_html else page.content
+
+
+def as_markdown(page) -> str:
+    """A page made as HTML, as a markdown file any engine reads: its title in front matter
+    (an engine does not read the title from an HTML heading), then the HTML, which markdown
+    leaves as it is."""
+    return f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n{page.content}"

@@ -24,12 +24,12 @@ from pathlib import Path
 from . import __version__, finish, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import evidence as checks
 from .checks import tree
-from .export import render_docs_page
+from .export import page_source, render_docs_page
 from .pages import nav as site_nav
 from .pages import pdf
 from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
-from .render import csp
+from .render import csp, templates
 from .render.body_html import put_body, take_body
 from .render.packed import PackedPages
 from .render.prerender import stash, unstash
@@ -136,6 +136,10 @@ class MkDocsBuild:
     def on_nav(self, nav, config, files):
         return self.run.nav(nav, config, files)
 
+    def on_pre_page(self, page, config, files):
+        self.run.pre_page(page)
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
         return self.run.page_markdown(markdown, page)
 
@@ -205,6 +209,9 @@ class Run:
 
     def nav(self, nav, config, files):
         return nav
+
+    def pre_page(self, page) -> None:
+        pass
 
     def page_markdown(self, markdown, page):
         return markdown
@@ -285,7 +292,7 @@ class SiteRun(Run):
             if files.get_file_from_path(uri) is not None:
                 raise _abort(f"docs/{uri} is also a generated page; remove it from docs/")
             # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
-            file = File.generated(config, uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+            file = File.generated(config, uri, content=page_source(page), inclusion=InclusionLevel.NOT_IN_NAV)
             file.edit_uri = self.site.edit_uris.get(uri)  # Material's edit button opens the evidence file
             files.append(file)
         return files
@@ -345,13 +352,18 @@ class SiteRun(Run):
         return buildcache.digest(own, repr(citable) if citable is not None else "",
                                  self.searchable.get(uri, ""), str(uri in self.site.contributed))
 
+    def pre_page(self, page) -> None:
+        made = None if page.file.generated_by is None else self.site.pages.get(page.file.src_uri)
+        if made is not None and made.is_html:  # made as HTML from its template: no Markdown pass
+            templates.hand_to_mkdocs(page, made)
+
     def page_markdown(self, markdown, page):
         if page.file.generated_by is None:
             return render_docs_page(self.site, page.file.src_uri, markdown)
         # generated pages arrive with citations rendered; the HTML blocks the generator wrote
         # skip Python-Markdown (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests
         # compare the two sites)
-        if not os.environ.get("COPROD_NO_PRERENDER"):
+        if not os.environ.get("COPROD_NO_PRERENDER") and not self.site.pages[page.file.src_uri].is_html:
             markdown, self.stashes[page.file.src_uri] = stash(markdown)
             record = self.case_studies.get(page.file.src_uri)  # its body as the validator rendered it (coprod/render/body_html.py)
             if record is not None:
@@ -431,6 +443,9 @@ class SiteRun(Run):
             keys |= {*record.sources, *(key for outcome in record.outcomes for key in outcome.sources)}
             if not keys <= library.bibliography.entries.keys():
                 return False  # a reference not in references.bib: the whole build names it
+            if record.uri in self.site.pages and self.site.pages[record.uri].is_html or any(
+                    uri.startswith(record.uri[:-3] + "/") and uri.endswith(".md") for uri in self.site.pages):
+                return False  # a page made from a template, or with earlier versions in its cite box: the whole build
             records.append(record)
         library = replace(library, case_studies={**library.case_studies, **{r.id: r for r in records}})
         base = site.edit_base(config)

@@ -29,8 +29,10 @@ from .pages.business_case import business_case_page, claim_page
 from .pages.catalogue import catalogue_data, catalogue_pages
 from .pages.charts import claims_by_strength_chart
 from .pages.citing import (
+    CITE_HEADING,
     MANIFEST,
     cite_box,
+    cite_box_html,
     download_pages,
     feed_xml,
     how_to_cite_page,
@@ -51,6 +53,7 @@ from .pages.taxonomy_pages import index_evidence, taxonomy_pages
 from .pages.versions import VERSION_ADDRESS, Versions, old_versions
 from .read import buildcache, urls
 from .read.problems import Report
+from .render import templates
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
 
@@ -116,6 +119,7 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
     files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
     walkable = tree.check_project(root, config, files, docs=docs_dir)
+    templates.use_theme(tree.project_folders(root, config)[1] if walkable else None)  # the look: overrides/
     loaded = load(root / "evidence", docs_dir=docs_dir if walkable else None, display_root=root, cache_dir=cache_dir)
     report = loaded.report
     report.extend(files.problems)
@@ -255,8 +259,14 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
             (old.record.version, old.record.updated or old.record.published, urls.href(old.current.uri, old.page.uri)))
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
-        page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
-                                                                     earlier=tuple(earlier.get(page.uri, ())))
+        earlier_versions = tuple(earlier.get(page.uri, ()))
+        if page.is_html:  # a page made as HTML takes the section as HTML, and its heading in its contents
+            page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
+                                                           cite_box_html(citable, rendered[citable.key],
+                                                                         earlier=earlier_versions))
+        else:
+            page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
+                                                                         earlier=earlier_versions)
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)

@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping, MutableMapping
 from urllib.parse import urlsplit
 
+from .read.hosts import WEB_SCHEMES
+
 SITE_VARIABLE = "SITE_URL"
 REPO_VARIABLE = "REPO_URL"
 EDITORS_VARIABLE = "EDITORS_EMAIL"
@@ -27,7 +29,7 @@ class AddressError(ValueError):
 
 def _checked(name: str, value: str, *, directory: bool) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+    if parts.scheme not in WEB_SCHEMES or not parts.netloc or parts.query or parts.fragment \
             or any(c.isspace() or ord(c) < 32 for c in value):
         raise AddressError(f"{name}={value!r} is not a web address; expected one like "
                            f"'https://example.org/library/' (or unset {name} to use mkdocs.yml's)")

@@ -18,6 +18,7 @@ BUILD = MkDocsBuild(hook_file=Path(__file__))
 on_startup = BUILD.on_startup
 on_config = BUILD.on_config
 on_pre_build = BUILD.on_pre_build
+on_pre_page = BUILD.on_pre_page
 on_files = BUILD.on_files
 on_nav = BUILD.on_nav
 on_page_markdown = BUILD.on_page_markdown

@@ -51,6 +51,17 @@ def pages() -> dict[str, str]:
     return out
 
 
+def capture(page, target: Path, width: int, height: int, shot: int) -> None:
+    """The top ``shot`` px of the page. The window is made that tall for the picture (then
+    put back): a full-page picture of a shorter window paints a sticky sidebar (Material's
+    "Browse" menu at 1280 px) only as far as the window reaches, and leaves the rest of it
+    empty; in a window as tall as the picture, it is whole, as a reader scrolling sees it."""
+    page.set_viewport_size({"width": width, "height": shot})
+    page.wait_for_timeout(300)  # Material sizes its sidebars on the window's resize
+    page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": width, "height": shot})
+    page.set_viewport_size({"width": width, "height": height})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build one in a temporary folder)")
@@ -87,14 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                         page.wait_for_load_state("networkidle")
                         page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
                         target = args.out / f"{name}-{width}-{scheme}.png"
-                        if args.full:
-                            full = page.evaluate("document.documentElement.scrollHeight")
-                            page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": width,
-                                                                   "height": min(full, 6000)}, full_page=True)
-                        else:
-                            page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": width,
-                                                                   "height": int(height * FIRST_VIEW)},
-                                            full_page=True)
+                        full = page.evaluate("document.documentElement.scrollHeight")
+                        capture(page, target, width, height, min(full, 6000) if args.full else int(height * FIRST_VIEW))
                         wide = page.evaluate("document.documentElement.scrollWidth")
                         note = f"  (scrollWidth {wide} > {width})" if wide > width else ""
                         print(f"{target}{note}")

@@ -252,6 +252,11 @@ def load(folder: Path) -> Library:
     return library
 
 
-def render(text: str) -> str:
+def render(page) -> str:
+    """A generated page's HTML as the reader gets it: a page made as HTML as it is (MkDocs
+    does not read it as markdown), markdown (a page, or text) through Python-Markdown."""
+    if getattr(page, "is_html", False):
+        return page.content
+    text = getattr(page, "content", page)
     return markdown.markdown(text, extensions=["attr_list", "tables", "toc"])
 

@@ -17,24 +17,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cite.bibtex import Bibliography, load_bibliography
+from ..cite.bibtex import Bibliography
 from ..cite.syntax import find_citations
 from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
-from ..read.plaintext import check_plain_text, has_markup_characters
 from ..read.problems import Problem, Report
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, build_taxonomy
-from . import body as bodycheck
-from . import cachedata, checkwords, tree
+from . import cachedata, checkwords, registry, tree
 from .addresses import check_addresses
+from .annotated import check_annotated, plain_text_paths
 from .encodable import check_encodable
-from .guidance import check_guidance
 from .records import Evidence, Record
+from .reference_fields import load_references
+from .subject import Subject
 from .suggest import Suggester
-from .urlfields import check_url_fields
-from .vocabulary import Term, unknown_term_hint
+from .vocabulary import Term
 
 KIND_FOLDERS = {kind.key: kind.folder for kind in KINDS.values()}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
@@ -78,10 +77,9 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
     record = Record(kind, SourceFile(display))
     try:
         record.source = read_source(path, display, report)
-        if kind == "case-study" and record.source.readable:
-            check_guidance(path.read_text(encoding="utf-8", errors="replace"), report, display, 1)
         if record.source.readable:
-            _check_record(record, report)
+            assert _CONTEXT is not None
+            _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, path=path), report)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
         report.error(display, 1, "file", f"internal error while checking this file: {type(exc).__name__}: {exc}",
                      "please report this to the library's maintainers")
@@ -89,6 +87,13 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
             traceback.print_exc()
     record.valid = not any(p.severity == "error" for p in report.problems)
     return record, report.problems + report.info
+
+
+def _check_file(subject: Subject, report: Report) -> None:
+    """Every check of one file, in the order the registry declares them."""
+    for check in registry.FILE_CHECKS:  # looked up here, so a benchmark can time each
+        if subject.kind in check.kinds:
+            check.run(subject, report)
 
 
 def vocabularies_of(taxonomy: Taxonomy) -> dict[str, list[Term]]:
@@ -114,9 +119,7 @@ def check_old_version(kind: str, text: str, display: str, root: Path, taxonomy: 
             _OLD_CONTEXT["taxonomy"] = taxonomy
         parse_front_matter(text, record.source, report)
         if record.source.readable:
-            if kind == "case-study":
-                check_guidance(text, report, display, 1)
-            _check_record(record, report)
+            _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, text=text), report)
         if not report.errors:
             _check_old_links(record, bibliography, set(case_studies), report)
     except Exception as exc:  # noqa: BLE001 - an old file must never stop the build
@@ -142,95 +145,6 @@ def _check_old_links(record: Record, bibliography: Bibliography, case_ids: set[s
                              f"reference '{item.key}' is no longer in references.bib")
     if record.kind == "case-study":
         _check_sources_listed(record, bibliography, report)
-
-
-def _check_record(record: Record, report: Report) -> None:
-    assert _CONTEXT is not None
-    source = record.source
-    schema = _CONTEXT.schemas[record.kind]
-    schema.check(source, report)
-    check_annotated(schema, source, _CONTEXT.vocabularies, report)
-    check_encodable(source, report, plain_text_paths(schema, source))
-    check_url_fields(schema, source, report)
-    expected = Path(source.path).stem
-    if record.id and record.id != expected:
-        report.error(source.path, source.line_of(("id",)), "id",
-                     f"id '{record.id}' must equal the file name '{expected}'",
-                     f"rename the file to {record.id}.md or set id: {expected}")
-    # the body is rendered and sanitised here as on the site, so what the page would lose is an
-    # error now; a body whose shape was rejected is read no further
-    if record.kind == "case-study":  # rendered as on its page, and kept for it (coprod.render.body_html)
-        citations, record.body_html = bodycheck.check_case_study_body(source.body, report, source.path, source.body_line)
-        if citations is not None:
-            record.citations = citations
-    elif bodycheck.check_body(source.body, report, source.path, source.body_line):
-        record.citations = find_citations(source.body)
-    data = source.data
-    published, updated = data.get("published"), data.get("updated")
-    if isinstance(published, str) and isinstance(updated, str) and updated < published:
-        report.error(source.path, source.line_of(("updated",)), "updated",
-                     f"updated ({updated}) is before published ({published})")
-    project = data.get("project")
-    if isinstance(project, dict):
-        start, end = project.get("start_year"), project.get("end_year")
-        if isinstance(start, int) and isinstance(end, int) and end < start:
-            report.error(source.path, source.line_of(("project", "end_year")), "project.end_year",
-                         f"end_year {end} is before start_year {start}")
-    if record.kind == "case-study":
-        _note_gripp2(source, schema, report)
-    changes = data.get("changes")
-    if isinstance(changes, list) and changes and isinstance(changes[0], dict):
-        latest = changes[0].get("version")
-        if isinstance(latest, str) and isinstance(data.get("version"), str) and latest != data["version"]:
-            report.warning(source.path, source.line_of(("changes", 0, "version")), "changes[0].version",
-                           f"the newest change is version {latest} but the record is version {data['version']}",
-                           "list the newest change first, with the current version")
-
-
-def _note_gripp2(source: SourceFile, schema: Schema, report: Report) -> None:
-    """A notice (never fatal, even with --strict) naming the GRIPP2 short-form items a case
-    study does not report: sources often leave items out, and saying so is honest."""
-    items = (schema.field_schema(("gripp2",)) or {}).get("properties", {})
-    gripp2 = source.data.get("gripp2")
-    given = gripp2 if isinstance(gripp2, dict) else {}
-    missing = [name for name in items if not given.get(name)]
-    if not missing:
-        return
-    where = ("gripp2",)  # a case study without the block: the note is where the block belongs
-    line = source.line_of(where) if where in source.lines else schema.where_it_belongs(where, source, 1, "")[0]
-    report.note(source.path, line, "gripp2",
-                f"GRIPP2 short form: {len(items) - len(missing)} of {len(items)} items reported; not reported: "
-                + ", ".join(missing),
-                "if the sources report an item, add it; if they do not, leaving it out is right")
-
-
-def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, list[Term]], report: Report) -> None:
-    """The checks the schema's x- annotations ask for: vocabulary terms, plain text, readability."""
-    for annotated in schema.annotated:
-        notes = annotated.annotations
-        vocabulary = notes.get("x-vocabulary")
-        terms = vocabularies.get(vocabulary, []) if vocabulary is not None else []
-        keys = {term[0] for term in terms} if vocabulary is not None else None
-        plain = notes.get("x-plain-text")
-        readability = notes.get("x-readability")
-        for path, value in annotated.values(source.data):
-            if not isinstance(value, str):
-                continue  # the schema check has reported the type
-            # where and which field are worked out only for values that need them
-            if keys is not None and value not in keys:
-                page = f"/{notes['x-folder']}/" if notes.get("x-folder") else None
-                report.error(source.path, source.line_of(path), dotted(path), f"unknown term '{value}' in {vocabulary}",
-                             unknown_term_hint(value, vocabulary, terms, page))
-            if plain and has_markup_characters(value):
-                check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
-            if readability:
-                bodycheck.check_readability(value, report, source.path, source.line_of(path), dotted(path))
-
-
-def plain_text_paths(schema: Schema, source: SourceFile) -> frozenset:
-    """The paths of the values :func:`check_annotated` checks as plain text."""
-    return frozenset(path for annotated in schema.annotated if annotated.annotations.get("x-plain-text")
-                     for path, _ in annotated.values(source.data))
 
 
 # ---------------------------------------------------------------------------------------
@@ -384,7 +298,7 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[t
 
 
 def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Path | None) -> Bibliography:
-    """load_bibliography, kept by the file's bytes (in this process and in ``cache_dir``)."""
+    """load_references, kept by the file's bytes (in this process and in ``cache_dir``)."""
     global _BIBLIOGRAPHY
     try:
         key = buildcache.digest(buildcache.code_version(), display, path.read_bytes()) if buildcache.enabled() else None
@@ -403,7 +317,7 @@ def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Pa
             report.info.extend(info)
             return bibliography
     own = Report()
-    bibliography = load_bibliography(path, own, display)
+    bibliography = load_references(path, own, display)
     report.extend(own.problems)
     report.info.extend(own.info)
     try:

@@ -14,28 +14,24 @@ entry as a whole, or ``references`` when no key can be found.
 
 from __future__ import annotations
 
-import html
 import io
 import re
-import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pybtex.errors
-from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
 from coprod.read.controls import describe, find_controls, has_controls
-from coprod.read.hosts import host_problem
-from coprod.read.plaintext import html_or_links
 from coprod.read.problems import Report
 from coprod.read.urls import reference_anchor
 
-from .latex import escape_bare_percent, latex_text
-from .names import MONTHS, Name
+from .latex import escape_bare_percent
+from .names import MONTHS
 
 MAX_FILE_BYTES = 1024 * 1024
 """The largest references.bib read (the library's is under 50 KB). Every entry is rendered
@@ -58,11 +54,7 @@ MAX_FIELDS_PER_ENTRY = 100
 # 18,000 times would otherwise become 180 million characters in memory.
 MAX_FILE_MACRO_CHARS = 1_000_000
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
 KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.]+\Z")
-_DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_URL_RE = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
-_URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "article": ("author", "title", "journal", "year"),
@@ -93,12 +85,10 @@ PUBLISHED_FIELDS = frozenset({
     "number", "pages", "edition", "series", "howpublished", "publisher", "organization", "institution",
     "school", "address", "type", "note", "doi", "url", "isbn", "issn", "language",
 })
-# Name suffixes BibTeX's "Last, Jr, First" form is for (compared without dots, case-folded).
-NAME_SUFFIXES = frozenset({
-    "jr", "jnr", "junior", "sr", "snr", "senior", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
-    "2nd", "3rd", "4th", "5th", "esq",
-})
 _BIBTEX_WHITESPACE = "\t\n\r"
+
+EntryRules = Callable[[str, str, int, Entry, Report, str], bool]
+"""(entry type, key, line, parsed entry, report, file as shown) -> whether the entry is good."""
 
 # A chunk starts with '@', a name and an opening delimiter.
 _HEADER_RE = re.compile(r"@[ \t]*([A-Za-z][A-Za-z0-9_\-]*)[ \t\r\n]*([{(])")
@@ -170,18 +160,10 @@ class _ValueError(Exception):
 # --------------------------------------------------------------------------- reading
 
 
-def _markup(value: str) -> list[str]:
-    """The markup in a field as written and as every page shows it, decoded from LaTeX
-    (``\\textless{}script\\textgreater{}`` is ``<script>`` once decoded)."""
-    found = html_or_links(value)
-    if "\\" in value or "{" in value:
-        found += [f for f in html_or_links(latex_text(value)) if f not in found]
-    return found
-
-
 class _Loader:
-    def __init__(self, report: Report, display_path: str) -> None:
+    def __init__(self, report: Report, display_path: str, rules: EntryRules | None = None) -> None:
         self.report = report
+        self.rules = rules
         self.path = display_path
         self.macros: dict[str, str] = {name[:3].lower(): name for name in MONTHS}  # BibTeX's jan ... dec
         self.bad_macros: set[str] = set()
@@ -404,7 +386,7 @@ class _Loader:
     def report_unterminated(self, chunk: _Chunk, opener: str) -> None:
         closer = "}" if opener == "{" else ")"
         key = _header_key(chunk.text)
-        where = _where(key) if key and KEY_RE.match(key) else "references"
+        where = reference_where(key) if key and KEY_RE.match(key) else "references"
         self.error(
             chunk.line,
             where,
@@ -518,7 +500,7 @@ class _Loader:
             same = "the same key" if first_key == key else f"the key {first_key} (differs only in case)"
             self.error(
                 chunk.line,
-                _where(key),
+                reference_where(key),
                 f"duplicate key: {same} is already used at line {first_line}",
                 "keys must be unique ignoring case; rename or remove one",
             )
@@ -530,7 +512,7 @@ class _Loader:
             first_key, first_line = first
             self.error(
                 chunk.line,
-                _where(key),
+                reference_where(key),
                 f"key {key} would share its link on the site (#{reference_anchor(key)}) with the key {first_key} "
                 f"at line {first_line}",
                 "in a link '.', ':' and '-' are all written '-'; rename one of the two keys",
@@ -538,11 +520,11 @@ class _Loader:
             return False
         self.seen_anchors[anchor] = (key, chunk.line)
         if self.has_bad_bytes and _first_surrogate(chunk.text, 0, len(chunk.text)) >= 0:
-            self.error(chunk.line, _where(key), "entry has text that is not valid UTF-8", "save the file as UTF-8")
+            self.error(chunk.line, reference_where(key), "entry has text that is not valid UTF-8", "save the file as UTF-8")
             return False
         if chunk.kind not in REQUIRED_FIELDS:
             known = ", ".join(sorted(REQUIRED_FIELDS))
-            self.error(chunk.line, _where(key), f"unknown entry type @{chunk.type_name}", f"use one of: {known}")
+            self.error(chunk.line, reference_where(key), f"unknown entry type @{chunk.type_name}", f"use one of: {known}")
             return False
         return self.check_entry_values(chunk, key)
 
@@ -601,12 +583,12 @@ class _Loader:
             if count > MAX_FIELDS_PER_ENTRY:
                 self.error(
                     chunk.line,
-                    _where(key),
+                    reference_where(key),
                     f"entry has more than {MAX_FIELDS_PER_ENTRY} fields",
                     "a reference needs a few dozen fields at most; remove the ones it does not need",
                 )
                 return False
-            where = f"{_where(key)}.{item.name.lower()}"
+            where = f"{reference_where(key)}.{item.name.lower()}"
             if not self.check_macros(item.value, chunk.line, where):
                 ok = False
                 continue
@@ -632,14 +614,14 @@ class _Loader:
         if passed_at:
             self.error(
                 chunk.line,
-                _where(key) if passed_at == "?" else f"{_where(key)}.{passed_at}",
+                reference_where(key) if passed_at == "?" else f"{reference_where(key)}.{passed_at}",
                 f"entry is {total} characters long{' once its @string macros are expanded' if added else ''}, "
                 f"more than {MAX_ENTRY_CHARS} for one entry",
                 "shorten its longest fields, or write them without macros",
             )
             ok = False
         if ok:
-            ok = self.spend_macro_budget(added, chunk.line, _where(key))
+            ok = self.spend_macro_budget(added, chunk.line, reference_where(key))
         return ok
 
     def parse_batch(self, batch: list[_Chunk]) -> None:
@@ -685,7 +667,7 @@ class _Loader:
         data, problems = self.pybtex_parse(chunk.text)
         for problem in problems:
             line, message = _describe(problem, chunk.line)
-            where = _where(key)
+            where = reference_where(key)
             duplicate = _DUPLICATE_FIELD_RE.search(message)
             if duplicate:
                 where = f"{where}.{duplicate.group(1).lower()}"
@@ -694,7 +676,7 @@ class _Loader:
         if problems:
             return
         if data is None or len(data.entries) != 1:
-            self.error(chunk.line, _where(key), "entry could not be read", "check its braces and commas")
+            self.error(chunk.line, reference_where(key), "entry could not be read", "check its braces and commas")
             return
         ((parsed_key, entry),) = data.entries.items()
         self.accept(chunk, parsed_key, entry)
@@ -727,84 +709,13 @@ class _Loader:
             self.result.dropped_fields[name.lower()] = self.result.dropped_fields.get(name.lower(), 0) + 1
 
     def check_fields(self, chunk: _Chunk, key: str, entry: Entry) -> bool:
-        ok = self.check_required(chunk, key, entry)
-        ok = self.check_controls(chunk, key) and ok
-        fields = {name.lower(): value for name, value in entry.fields.items()}
-        if "doi" in fields:
-            ok = self.check_doi(chunk.line, key, fields["doi"]) and ok
-        if "url" in fields:
-            ok = self.check_url(chunk.line, key, fields["url"]) and ok
-        if "title" in fields:
-            self.check_title_case(chunk.line, key, fields["title"])
-        for name, value in fields.items():
-            if name in ("doi", "url"):
-                continue
-            found = _markup(value)
-            if found:
-                hint = ("write the character itself; for & write \\&" if found[0].startswith("HTML entity")
-                        else "write the text as it is printed; the site formats it")
-                self.error(chunk.line, f"{_where(key)}.{name}", f"no markup in references ({_some(found)})", hint)
-                ok = False
-        for role, people in entry.persons.items():
-            where = f"{_where(key)}.{role.lower()}"
-            found = [f for person in people for f in _markup(str(person))]
-            if found:
-                self.error(chunk.line, where, f"no markup in names ({_some(found)})", "write the name as it is printed")
-                ok = False
-            ok = self.check_name_commas(chunk.line, where, role, people) and ok
-            ok = self.check_others(chunk.line, where, role, people) and ok
-        return ok
-
-    def check_title_case(self, line: int, key: str, raw: str) -> None:
-        """A warning for a title in Title Case: APA 7, the site's style, wants sentence case
-        (a capital for the first word, the first word after a colon, and proper nouns), and
-        the processor prints a title as written. Braced words are taken as proper nouns."""
-        capitalised = title_case_words(raw)
-        if capitalised:
-            self.warning(line, f"{_where(key)}.title",
-                         f"the title is in Title Case ({_some(capitalised)} capitalised); the site's style (APA 7) "
-                         "writes titles in sentence case",
-                         "capitalise only the first word, the first word after a colon and proper nouns, and brace "
-                         "proper nouns so no style lowers them: title = {Working with {NHS} trusts in {Bradford}: "
-                         "A guide}")
-
-    def check_others(self, line: int, where: str, role: str, people: list[Person]) -> bool:
-        """BibTeX's "and others" has no form in CSL (what every reference manager and the
-        site's processor read): it would print an incomplete list as if it were whole, or
-        "& others". A reference list names every author (APA lists up to 20; the style
-        shortens it, never the file)."""
-        if not any(Name.from_person(person).others for person in people):
-            return True
-        named = sum(1 for person in people if not Name.from_person(person).others)
-        self.error(line, where,
-                   f"'and others' after {named} name{'s' if named != 1 else ''}: a reference names every "
-                   f"{role.lower()} (the citation style shortens a long list, not the file)",
-                   f"write every {role.lower()} from the source, as {role.lower()} = "
-                   "{Family, Given and Family, Given and ...}; the publisher's page or the DOI record lists them")
-        return False
-
-    def check_name_commas(self, line: int, where: str, role: str, people: list[Person]) -> bool:
-        """"Ann B. Cee, Dee E. Eff, Gee H. Eye" is one person to BibTeX ("Last, Jr, First"):
-        a "Jr" part that is not a real suffix means names were separated by commas."""
-        ok = True
-        for person in people:
-            lineage = person.lineage_names
-            if not lineage or (len(lineage) == 1 and _is_suffix(lineage[0])):
-                continue
-            written = str(person)
-            parts = [part.strip() for part in written.split(",")]
-            if all(" " in part for part in parts):  # "Given Family, Given Family, ..."
-                hint = f"write {role.lower()} = {{{_short(' and '.join(parts), 120)}}}"
-            else:
-                hint = f"write {role.lower()} = {{Family, Given and Family, Given}}: one comma per person at most"
-            self.error(
-                line,
-                where,
-                f"{_short(written)!r} reads as one person whose name suffix (like Jr or III) is "
-                f"{_short(' '.join(lineage))!r}: separate names with 'and', not commas",
-                hint,
-            )
-            ok = False
+        """The reader's own check of a field (control and invisible characters, which the
+        text as written shows and a parsed value may not), then the rules it was given
+        (:func:`coprod.checks.reference_fields.check_entry`: required fields, DOI, URL, markup,
+        names, title case)."""
+        ok = self.check_controls(chunk, key)
+        if self.rules is not None:
+            ok = self.rules(chunk.kind, key, chunk.line, entry, self.report, self.path) and ok
         return ok
 
     def check_controls(self, chunk: _Chunk, key: str) -> bool:
@@ -825,13 +736,13 @@ class _Loader:
             found = find_controls(body[item.start : item.end], allow=_BIBTEX_WHITESPACE)  # type: ignore[index]
             if found and name not in reported:
                 reported.add(name)
-                self.control_error(chunk, offset + item.start + found[0][0], f"{_where(key)}.{name}", found)
+                self.control_error(chunk, offset + item.start + found[0][0], f"{reference_where(key)}.{name}", found)
                 ok = False
         rest = find_controls(chunk.text[offset + covered :] if body is not None else chunk.text,
                              allow=_BIBTEX_WHITESPACE)
         if rest and not reported:
             at = (offset + covered if body is not None else 0) + rest[0][0]
-            self.control_error(chunk, at, _where(key), rest)
+            self.control_error(chunk, at, reference_where(key), rest)
             ok = False
         return ok
 
@@ -845,62 +756,6 @@ class _Loader:
             "where it could break citation files or make the text read differently from what it is",
             "delete it; if you cannot see it, retype the words around it",
         )
-
-    def check_required(self, chunk: _Chunk, key: str, entry: Entry) -> bool:
-        present = {name.lower() for name, value in entry.fields.items() if value.strip()}
-        present |= {role.lower() for role, people in entry.persons.items() if people}
-        ok = True
-        for wanted in REQUIRED_FIELDS[chunk.kind]:
-            options = (wanted,) if isinstance(wanted, str) else wanted
-            if present.intersection(options):
-                continue
-            ok = False
-            if len(options) == 1:
-                message = f"@{chunk.kind} needs {options[0]}"
-            else:
-                message = f"@{chunk.kind} needs {' or '.join(options)}"
-            hint = " or ".join(f"add {o} = {{...}}" for o in options)
-            self.error(chunk.line, f"{_where(key)}.{options[0]}", message, hint)
-        return ok
-
-    def check_doi(self, line: int, key: str, raw: str) -> bool:
-        doi = raw.strip()
-        where = f"{_where(key)}.doi"
-        prefix = _DOI_PREFIX_RE.match(doi)
-        if prefix:
-            rest = doi[prefix.end() :]
-            self.error(
-                line,
-                where,
-                f"DOI {doi!r} includes a resolver prefix",
-                f"drop the prefix: doi = {{{rest}}}",
-            )
-            return False
-        if not DOI_RE.match(doi):
-            self.error(line, where, f"{doi!r} is not a DOI", "a DOI looks like 10.1234/abc.def")
-            return False
-        return True
-
-    def check_url(self, line: int, key: str, raw: str) -> bool:
-        url = raw.strip()
-        where = f"{_where(key)}.url"
-        if _URL_RE.match(url) and not _has_control(url):
-            problem = host_problem(url)
-            if problem:
-                self.error(line, where, f"URL does not go where it reads: {problem}",
-                           "give the public address of the page, written in the letters of the site's own name")
-                return False
-            return True
-        scheme = _url_scheme(url)
-        if scheme is None:
-            message = f"URL {_short(url)!r} does not start with http:// or https://"
-        elif scheme in ("http", "https"):
-            message = f"URL {_short(url)!r} is not a plain web address"
-        else:
-            message = f"URL scheme must be http or https, not {scheme!r}"
-        self.error(line, where, message, "use an https:// address")
-        return False
-
 
 class _CollectingParser(Parser):
     """A pybtex parser that collects its errors instead of raising or printing them."""
@@ -916,42 +771,8 @@ class _CollectingParser(Parser):
 # --------------------------------------------------------------------------- helpers
 
 
-_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "nor", "per", "the", "to", "via", "vs", "with"])
-_WORD = re.compile(r"[^\s]+")
-
-
-def title_case_words(raw: str) -> list[str]:
-    """The words of a .bib ``title`` that make it Title Case: capitalised words that
-    sentence case would write in lower case (not the first word, not the first after a
-    colon or full stop, not a braced word, an acronym or a word with a capital inside, such
-    as "PhD"). Empty unless three or more such words are found and they are most of the
-    words that could be either."""
-    text = re.sub(r"\{[^{}]*\}", " {} ", raw)  # braced: protected, a proper noun
-    capitalised, lower = [], 0
-    start = True
-    for match in _WORD.finditer(text):
-        word = match.group()
-        bare = word.strip("\"'“”‘’()[],;.!?")
-        if start or not bare or "{" in word:
-            start = word.endswith((":", ".", "?", "!"))
-            continue
-        start = word.endswith((":", ".", "?", "!"))
-        letters = re.sub(r"[^A-Za-z\-]", "", bare)
-        if not letters or letters.lower() in _SMALL_WORDS:
-            continue
-        first = letters.split("-")[0]
-        if not first or len(first) < 2:
-            continue
-        if first[0].isupper() and first[1:].islower():
-            capitalised.append(bare)
-        elif first.islower():
-            lower += 1
-    if len(capitalised) >= 3 and len(capitalised) > 2 * lower:
-        return capitalised
-    return []
-
-
-def _where(key: str) -> str:
+def reference_where(key: str) -> str:
+    """How messages name an entry or one of its fields: ``references[key]``."""
     return f"references[{key}]"
 
 
@@ -1011,34 +832,6 @@ def _hint(problem: Exception) -> str:
 
 
 _DUPLICATE_FIELD_RE = re.compile(r"has a duplicate (\S+) field\Z")
-
-
-def _url_scheme(url: str) -> str | None:
-    """The scheme a browser would see, after undoing entity, percent and whitespace tricks."""
-    decoded = url
-    for _ in range(3):
-        decoded = urllib.parse.unquote(html.unescape(decoded))
-    decoded = re.sub(r"[\x00-\x20\x7f]+", "", decoded)
-    m = _URL_SCHEME_RE.match(decoded)
-    return m.group(1).lower() if m else None
-
-
-def _is_suffix(part: str) -> bool:
-    return part.replace(".", "").replace("{", "").replace("}", "").strip().casefold() in NAME_SUFFIXES
-
-
-def _some(found: list[str], shown: int = 3) -> str:
-    """"a, b, c and 4 more": the first few of a list, for one message per field."""
-    text = ", ".join(found[:shown])
-    return text + (f" and {len(found) - shown} more" if len(found) > shown else "")
-
-
-def _has_control(text: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -1204,13 +997,17 @@ def field_texts(text: str) -> Iterator[tuple[str, str, int, str]]:
             yield key, item.name.lower(), line, body[value_start : item.end]  # type: ignore[index]
 
 
-def load_bibliography(path: Path, report: Report, display_path: str | None = None) -> Bibliography:
+def load_bibliography(path: Path, report: Report, display_path: str | None = None,
+                      rules: EntryRules | None = None) -> Bibliography:
     """Read a .bib file: every good entry is kept, every problem is added to ``report``.
+    ``rules`` decide whether a parsed entry's fields are good (False: the entry is rejected);
+    the checks pass theirs (:func:`coprod.checks.reference_fields.load_references`), so
+    read alone the file is only read: cut, parsed and screened for control characters.
 
     Never raises for bad input: an unexpected failure becomes an "internal error" problem.
     """
     shown = display_path if display_path is not None else str(path)
-    loader = _Loader(report, shown)
+    loader = _Loader(report, shown, rules)
     try:
         return loader.load(path)
     except Exception as exc:  # noqa: BLE001 - never raise on input

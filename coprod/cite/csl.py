@@ -7,7 +7,7 @@ in the JSON-LD and in every cite file (a bare ``%`` included); DOIs and URLs
 are copied as they are. A name in double braces (``{{The PARTNERS2 writing collective}}``,
 read by pybtex as one braced last name) is a corporate author and becomes ``{"literal": ...}``.
 BibTeX's ``and others`` has no CSL-JSON form: the validator asks for every name instead
-(:meth:`coprod.cite.bibtex._Loader.check_others`). ``howpublished`` (or a report's
+(:meth:`coprod.checks.reference_fields._Fields.check_others`). ``howpublished`` (or a report's
 ``type``) is the item's ``genre``, which styles show as a description ("[Blog post]").
 """
 

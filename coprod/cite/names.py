@@ -113,25 +113,9 @@ class Name:
         return initials(self.given)
 
     @property
-    def vancouver_initials(self) -> str:
-        """The same initials as Vancouver (NLM) writes them: "JPR"."""
-        return re.sub(r"[.\s-]", "", self.initials)
-
-    @property
     def reference(self) -> str:
         """As in an APA reference list: "van Gogh, V.", "Dupont, J.-P." (an organisation as written)."""
         return ", ".join(part for part in (self.surname, self.initials, self.suffix) if part)
-
-    @property
-    def initials_first(self) -> str:
-        """As for editors after "In": "S. E. Knowles"."""
-        return " ".join(part for part in (self.initials, self.surname) if part) + (
-            f", {self.suffix}" if self.suffix else "")
-
-    @property
-    def vancouver(self) -> str:
-        """"Dupont JP"."""
-        return f"{self.surname} {self.vancouver_initials}" if self.vancouver_initials else self.surname
 
     @property
     def family_given(self) -> str:

@@ -44,7 +44,6 @@ from ..read import buildcache
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "citeproc_runner.js"
 LOCAL_STYLES = HERE / "styles"
-LOCALE = "en-US"  # CSL's default locale, and Zotero's unless a reader changes it
 SITE_STYLE = "apa"  # the site's own style: reference lists and in-text citations
 CITE_STYLES = {  # the cite box's label -> CSL style file name, in the order it shows them
     "APA 7": "apa",

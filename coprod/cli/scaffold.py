@@ -211,12 +211,12 @@ def _reread_bibliography(evidence: Evidence) -> Evidence:
     """``evidence`` with references.bib read again from disk (the contributor may have added
     an entry in another window while the prompt waited); its problems are the validator's
     business, not the prompt's."""
-    from ..cite.bibtex import load_bibliography
+    from ..checks.reference_fields import load_references
     from ..read.problems import Report
 
     path = Path(evidence.root) / "references.bib"
     if path.is_file() and not path.is_symlink():
-        evidence.bibliography = load_bibliography(path, Report(), str(path))
+        evidence.bibliography = load_references(path, Report(), str(path))
     return evidence
 
 

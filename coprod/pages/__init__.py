@@ -1,5 +1,6 @@
 """Generated pages: one module per kind of page, each a plain function of the evidence that
-returns markdown (or bytes for data files). The hooks and scripts/export_pages.py register
+returns markdown, or HTML from the templates in overrides/partials/coprod/ with its table of
+contents (coprod/render/templates.py), or bytes for data files. The hooks and scripts/export_pages.py register
 or write the same :class:`Page` objects."""
 
 from __future__ import annotations
@@ -14,3 +15,20 @@ class Page:
     lists: frozenset[str] = field(default_factory=frozenset)  # case-study ids this page links to
     title: str = ""  # the page's title, for "cited by" lists and the like
     cites: tuple[str, ...] = ()  # reference keys the page cites, for the bibliography's "cited by"
+    # a page made as HTML (never read by Python-Markdown): its headings as the toc extension's
+    # tokens, which MkDocs makes page.toc from; None for a page written as markdown
+    toc: list[dict] | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.toc is not None
+
+
+def html_page(uri: str, template: str, title: str, lists: frozenset[str] = frozenset(), **context: object) -> Page:
+    """A page made as HTML from ``template`` (in overrides/partials/coprod/), with its table of
+    contents: the template writes its headings with ``outline.heading``."""
+    from ..render import templates
+
+    outline = templates.Outline()
+    content = templates.render(template, outline=outline, title=title, **context)
+    return Page(uri, content, lists, title, toc=outline.tokens)

@@ -6,9 +6,10 @@ from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
 from ..read import urls
 from ..read.kinds import PUBLIC_STATUSES
+from ..render import templates
 from ..render.markup import block, bullet_list, esc
 from ..render.text import md_escape
-from . import Page
+from . import Page, html_page
 from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import card_list, case_study_item, claim_title, strength_badge_html, strength_symbol, strength_tally
@@ -98,68 +99,41 @@ def _related(record: Claim, library: Library, uri: str) -> str:
 
 
 def business_case_page(library: Library, chart: str = "") -> Page:
+    """/business-case/, from overrides/partials/coprod/business-case.html."""
     uri = urls.BUSINESS_CASE
     claims = library.published("claim")
     categories = library.taxonomy.get("claim_categories")
-    strengths = library.taxonomy.get("strengths")
-    tally = strength_tally(claims, library)
-    parts = [
-        "# The business case for co-production",
-        ("The roundtable on co-production asked for a business case: a clear account, built from different kinds "
-         "of evidence, of why co-production is worth doing, and honest about where evidence is missing. Each claim "
-         f"below is graded on [one published rubric](#{RUBRIC_ANCHOR}). " + md_escape(tally)
-         + " The gaps are findings too, and show the research that is still needed."),
-    ]
-    parts.append(block("div", [('<a class="md-button" href="business-case.pdf" type="application/pdf">'
-                               "Download the business case as a PDF</a>"),
-                               ("<span>For printing or attaching to guidance: it carries this page's version, date and "
-                               "permanent address.</span>")], ' class="coprod-page-actions coprod-pdf-link"'))
-    if chart:
-        parts.append(chart)
-    ids: set[str] = set()
     by_category: dict[str, list[Claim]] = {}
     for record in claims:
         by_category.setdefault(record.category, []).append(record)
     order = list(categories.terms) if categories else []
+    shown = []
     for key in order + sorted(set(by_category) - set(order)):
         records = sorted(by_category.get(key, []), key=_strength_order(library))
         if not records:
             continue
         term = categories.terms.get(key) if categories else None
-        section = [f"## {md_escape(term.label if term else key)} {{: .coprod-category }}", "",
-                   md_escape(term.definition) if term else ""]
-        cards = []
-        for record in records:
-            cards.append(_claim_card(record, library, uri))
-            ids.update(i for i in record.supporting.case_studies if i in library.case_studies)
-        section += ["", block("ul", cards, ' class="coprod-claims"')]
-        parts.append("\n".join(section))
-    parts.append(_rubric(library) if strengths else "")
-    return Page(uri, "\n\n".join(p for p in parts if p) + "\n", frozenset(), "The business case for co-production")
+        shown.append({"label": term.label if term else key, "definition": term.definition if term else "",
+                      "claims": [_claim_card(record, library, uri) for record in records]})
+    return html_page(uri, "business-case.html", "The business case for co-production", frozenset(),
+                     tally=strength_tally(claims, library), chart=templates.raw(chart), categories=shown,
+                     rubric=_rubric(library))
 
 
-def _claim_card(record: Claim, library: Library, uri: str) -> str:
-    """A claim as a card: its strength badge, the claim (its link covers the card), the
+def _claim_card(record: Claim, library: Library, uri: str) -> dict:
+    """What a claim's card shows (claim-card.html): its strength badge, the claim, the
     summary, and how much evidence there is for and against it."""
     term = library.term("strengths", record.strength)
-    href = esc(urls.href(uri, record.uri))
-    parts = [strength_badge_html(term) if term else "",
-             f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(claim_title(record, library))}</a>']
-    if record.retracted:
-        parts.append('<span class="coprod-tag coprod-tag--retracted">Retracted</span>')
-    if record.summary:
-        parts.append(f'<p class="coprod-card__summary">{esc(record.summary)}</p>')
     support, contrary = record.supporting, record.contrary
     count_for = len(support.references) + len(support.case_studies)
     count_against = len(contrary.references) + len(contrary.case_studies)
     needed = len(record.research_needed)
-    facts = [f"{count_for} source{'s' if count_for != 1 else ''} for",
-             f"{count_against} against" if count_against else "none against found yet",
-             f"{needed} research question{'s' if needed != 1 else ''} open"]
-    against = " coprod-claim--contested" if count_against else ""
-    parts.append('<p class="coprod-card__facts">'
-                 + "".join(f'<span class="coprod-card__fact">{esc(f)}</span>' for f in facts) + "</p>")
-    return f'<li class="coprod-card coprod-claim{against}">{"".join(parts)}</li>'
+    return {"badge": templates.raw(strength_badge_html(term)) if term else "", "href": urls.href(uri, record.uri),
+            "title": claim_title(record, library), "retracted": record.retracted, "summary": record.summary,
+            "contested": bool(count_against),
+            "facts": [f"{count_for} source{'s' if count_for != 1 else ''} for",
+                      f"{count_against} against" if count_against else "none against found yet",
+                      f"{needed} research question{'s' if needed != 1 else ''} open"]}
 
 
 def _strength_order(library: Library):
@@ -168,17 +142,15 @@ def _strength_order(library: Library):
     return lambda r: (order.get(r.strength, 99), r.title.lower())
 
 
-def _rubric(library: Library) -> str:
-    strengths = library.taxonomy["strengths"]
+def _rubric(library: Library) -> dict:
+    """The grading rubric's rows, in the taxonomy's words (the one wording)."""
+    strengths = library.taxonomy.get("strengths")
+    if strengths is None:
+        return {"anchor": RUBRIC_ANCHOR, "rows": []}
     kinds = library.taxonomy.get("evidence_kinds")
-    rows = ["| Grade | What it means | What it needs, at least |", "|---|---|---|"]
-    for term in strengths.terms.values():
-        needs = _needs(term.requires, kinds)
-        rows.append(f"| {strength_symbol(term)} {md_escape(term.label)} | {md_escape(term.definition)} | {needs} |")
-    return (f"## How we grade the evidence {{#{RUBRIC_ANCHOR}}}\n\n"
-            + md_escape(strengths.description) + "\n\n" + "\n".join(rows)
-            + "\n\nThe library's checks enforce this rubric: a claim graded higher than its evidence allows "
-              "cannot be published.")
+    return {"anchor": RUBRIC_ANCHOR, "description": strengths.description,
+            "rows": [{"symbol": templates.raw(strength_symbol(term)), "label": term.label, "definition": term.definition,
+                      "needs": _needs(term.requires, kinds)} for term in strengths.terms.values()]}
 
 
 def _needs(requires: dict, kinds) -> str:
@@ -196,4 +168,4 @@ def _needs(requires: dict, kinds) -> str:
         parts.append(f"{n} case stud{'ies' if n > 1 else 'y'} with an outcome whose evidence is {either}")
     if requires.get("research_needed"):
         parts.append("a list of the research still needed")
-    return md_escape("; ".join(parts))
+    return "; ".join(parts)

@@ -10,10 +10,9 @@ import json
 from ..model import CaseStudy, Library
 from ..model.fieldmap import COUNTRY, YEAR, Facet
 from ..read import urls
-from ..render.markup import esc
-from ..render.text import md_escape
-from . import Page
-from .listing import card_list, case_study_item, sort_case_studies
+from ..render import templates
+from . import Page, html_page
+from .listing import card_list, case_study_item, sort_case_studies, template_card
 from .taxonomy_pages import TermIndex, index_evidence
 
 CATALOGUE_DATA = "data/catalogue.json"
@@ -24,6 +23,7 @@ SCRIPT_MARKER_ID = "catalogue-filters"
 # and one word's chunk is small.
 EVERY_CASE_STUDY_WORD = "coprodcasestudy"
 PAGER_ID = "catalogue-pager"
+CARD_TEMPLATE_ID = "catalogue-card"  # the <template> card the script fills for each result
 PAGER_WINDOW = 2  # page numbers shown either side of the current page before "…"
 
 
@@ -45,23 +45,19 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
                    index: TermIndex) -> Page:
     uri = urls.catalogue_page(number)
     title = "Case studies" if number == 1 else f"Case studies, page {number}"
-    data_url = esc(data_address_from(uri))
     # the script puts its controls in this element and hides what follows up to "Browse by"
-    folders = esc(json.dumps(library.fields.folder_facets(), separators=(",", ":")))
-    lines = [f"# {title}", "", (f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}" '
-                                   f'data-every-case-study="{EVERY_CASE_STUDY_WORD}" data-facet-folders="{folders}"></div>'), ""]
-    if not total:
-        lines += ["No case studies are published yet.", ""]
-    else:
-        noun = "case study" if total == 1 else "case studies"
-        where = f" This is page {number} of {count}." if count > 1 else ""
-        lines += [f"{total} {noun} of co-produced research, newest first.{where}", ""]
-    if records:
-        lines += [card_list(case_study_item(record, library, uri) for record in records), ""]
-    if count > 1:
-        lines += [pager(number, count), f"{{: #{PAGER_ID} }}", ""]
-    lines += browse_by(uri, library, index)
-    return Page(uri, "\n".join(lines).rstrip("\n") + "\n", frozenset(r.id for r in records), title)
+    marker = {"id": SCRIPT_MARKER_ID, "data": data_address_from(uri), "every": EVERY_CASE_STUDY_WORD,
+              "folders": json.dumps(library.fields.folder_facets(), separators=(",", ":")),
+              "template_id": CARD_TEMPLATE_ID}
+    noun = "case study" if total == 1 else "case studies"
+    where = f" This is page {number} of {count}." if count > 1 else ""
+    cards = card_list(case_study_item(record, library, uri) for record in records) if records else ""
+    browse = [{"label": facet.label, "entries": entries} for facet in library.fields.facets
+              if (entries := facet_links(facet, uri, library, index))]
+    return html_page(uri, "catalogue.html", title, frozenset(r.id for r in records), marker=marker,
+                     template_card=templates.raw(template_card(library)), total=total,
+                     intro=f"{total} {noun} of co-produced research, newest first.{where}",
+                     cards=templates.raw(cards), pager=pager(number, count) if count > 1 else None, browse=browse)
 
 
 def data_address_from(uri: str) -> str:
@@ -70,28 +66,33 @@ def data_address_from(uri: str) -> str:
     return urls.href(uri, CATALOGUE_DATA)
 
 
-def pager(number: int, count: int) -> str:
-    """'Previous · 1 · 2 · … · Next' with the current page in bold and not linked."""
+def pager(number: int, count: int) -> dict:
+    """'Previous · 1 · 2 · … · Next' with the current page in bold and not linked (the
+    parts catalogue.html writes)."""
     uri = urls.catalogue_page(number)
 
-    def link(text: str, target: int) -> str:
-        return f"[{text}]({urls.rel(uri, urls.catalogue_page(target))})"
+    def to(target: int) -> str:
+        return urls.href(uri, urls.catalogue_page(target))
 
-    parts = ["Pages:"]
+    parts: list[dict] = []
+
+    def part(text: str, href: str = "", label: str = "", current: bool = False) -> dict:
+        return {"text": text, "href": href, "label": label, "current": current}
+
     if number > 1:
-        parts.append(link("← Previous", number - 1))
+        parts.append(part("\u2190 Previous", to(number - 1)))
     previous = 0
     for target in page_numbers(number, count):
         if target > previous + 1:
-            parts.append("…")
+            parts.append(part("\u2026"))
         if target == number:
-            parts.append(f'**{target}**{{: aria-current="page" }}')
+            parts.append(part(str(target), current=True))
         else:
-            parts.append(link(str(target), target) + f'{{: aria-label="Page {target}" }}')
+            parts.append(part(str(target), to(target), f"Page {target}"))
         previous = target
     if number < count:
-        parts.append(link("Next →", number + 1))
-    return " ".join(parts)
+        parts.append(part("Next \u2192", to(number + 1)))
+    return {"id": PAGER_ID, "parts": parts}
 
 
 def page_numbers(number: int, count: int) -> list[int]:
@@ -100,22 +101,11 @@ def page_numbers(number: int, count: int) -> list[int]:
     return sorted(n for n in shown if 1 <= n <= count)
 
 
-def browse_by(uri: str, library: Library, index: TermIndex) -> list[str]:
-    """The no-JavaScript filters: each facet's terms, with counts, linking to their pages;
-    a term no case study uses is not offered (its page would list nothing)."""
-    lines = ["## Browse by", "",
-             ("Each link opens a page listing every case study with that principle, setting, "
-              "country and so on."), ""]
-    for facet in library.fields.facets:
-        entries = facet_links(facet, uri, library, index)
-        if entries:
-            lines += [f"### {facet.label}", "", *entries, ""]
-    return lines
-
-
-def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> list[str]:
-    def item(text: str, target: str, count: int) -> str:
-        return f"- [{md_escape(text)}]({urls.rel(uri, target)}) ({count})"
+def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> list[dict]:
+    """The no-JavaScript filters of one facet: its terms, with counts, linking to their
+    pages; a term no case study uses is not offered (its page would list nothing)."""
+    def item(text: str, target: str, count: int) -> dict:
+        return {"text": text, "href": urls.href(uri, target), "count": count}
 
     if facet.name == COUNTRY:
         countries = sorted(index.countries.values(), key=lambda c: c.name.casefold())
@@ -134,7 +124,8 @@ def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> l
 
 def catalogue_data(library: Library) -> Page:
     """data/catalogue.json: the facets (name, label, terms as [key, label] pairs) and, per
-    published case study, its id, title, summary, address, years and facet keys."""
+    published case study, its id, title, summary, address, years, facet keys and its
+    outcomes' keys."""
     records = sort_case_studies(library.published("case-study"))
     cases = [case_data(record, library) for record in records]
     data = {"facets": facet_data(library, records), "case_studies": cases}
@@ -150,7 +141,25 @@ def case_data(record: CaseStudy, library: Library) -> dict:
     if record.retracted:
         entry["retracted"] = True
     entry["facets"] = case_facets(record, library)
+    outcomes = outcome_facets(record, library)
+    if outcomes:
+        entry["outcomes"] = outcomes
     return entry
+
+
+def outcome_facets(record: CaseStudy, library: Library) -> list[dict[str, str]]:
+    """Each outcome as its facet keys (its area, its kind of evidence): the catalogue can then
+    keep the case studies whose *same* outcome has both (the evidence map's first view)."""
+    facets = [(facet.name, field) for field, vocabulary in (("area", "outcomes"), ("evidence", "evidence_kinds"))
+              if (facet := library.fields.facet_of(vocabulary)) is not None]
+    if len(facets) < 2:
+        return []
+    seen: dict[tuple, dict[str, str]] = {}
+    for outcome in record.outcomes:
+        keys = {name: getattr(outcome, field) for name, field in facets}
+        if all(isinstance(value, str) for value in keys.values()):
+            seen.setdefault(tuple(keys.values()), keys)
+    return list(seen.values())
 
 
 def case_facets(record: CaseStudy, library: Library) -> dict[str, list[str]]:

@@ -101,8 +101,17 @@ def render_citations(citables: list[Citable], processor: Processor | None = None
     return out
 
 
-def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = "Cite this page",
+CITE_HEADING = "Cite this page"
+
+
+def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = CITE_HEADING,
              earlier: tuple[tuple[str, str, str], ...] = ()) -> str:
+    """The "Cite this page" section in markdown: its heading, then :func:`cite_box_html`."""
+    return f"## {md_escape(heading)}\n\n" + cite_box_html(c, styles, downloads, earlier)
+
+
+def cite_box_html(c: Citable, styles: dict[str, str], downloads: bool = True,
+                  earlier: tuple[tuple[str, str, str], ...] = ()) -> str:
     """A "Cite this page" section: each style's citation (``styles``: label -> the
     processor's HTML, see :func:`render_citations`) as rich text, then each file format as
     text, each with a copy button (shown by the page script, which copies a style as rich
@@ -137,7 +146,7 @@ def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading
         note += f"\n<p>Earlier versions stay at their own addresses, to cite as they were: {links}.</p>"
     count = len(styles) + len(FILES)
     # folded by default: the page's "Cite this page" button and the heading lead here
-    return (f"## {md_escape(heading)}\n\n<div class=\"coprod-cite\">\n{note}\n<details>\n"
+    return (f"<div class=\"coprod-cite\">\n{note}\n<details>\n"
             f"<summary data-pagefind-ignore>Show the citation in {count} formats, and the files</summary>\n"
             + "\n".join(blocks) + f"\n{files}</details>\n</div>\n")
 

@@ -10,7 +10,8 @@ its table folded away.
 A case study reports a combination when it lists the principle (or enabler, or barrier)
 and has an outcome in that area; in the first view, when it has an outcome in that area
 known by that kind of evidence. Only published case studies count; retracted ones do not.
-Each table is raw HTML with relative URLs (MkDocs does not rewrite raw HTML).
+The page is HTML from the templates overrides/partials/coprod/evidence-map.html (and the
+map-*.html it includes), with relative URLs; Python-Markdown never reads it.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from ..model import CaseStudy, Library
 from ..read import urls
 from ..read.taxonomy import Term
 from ..read.urls import href as relative_url
-from ..render.markup import esc
-from . import Page
+from ..render import templates
+from . import Page, html_page
 from .charts import bar_chart, case_study_charts, counted_case_studies
 
 __all__ = ["Grid", "build_grid", "catalogue_filter", "cell_anchor", "evidence_map_page", "findings", "relative_url"]
@@ -86,13 +87,14 @@ class Grid:
 
 
 def evidence_map_page(library: Library) -> Page:
+    """The map's page, from overrides/partials/coprod/evidence-map.html."""
     records = counted_case_studies(library)
     grids = [build_grid(library, view, records) for view in VIEWS]
-    parts = [_introduction(len(records), grids[0])]
-    parts += [_table_section(library, grid) for grid in grids]
-    parts.append(_at_a_glance(library))
     linked = {record.id for grid in grids for cell in grid.cells.values() for record in cell}
-    return Page(URI, "\n".join(parts), lists=frozenset(linked), title=TITLE)
+    return html_page(URI, "evidence-map.html", TITLE, frozenset(linked), count=len(records),
+                     grids=[_grid_view(library, grid) for grid in grids],
+                     charts=templates.raw(case_study_charts(library, URI)),
+                     kinds_chart=templates.raw(_evidence_kinds_chart(library)))
 
 
 def build_grid(library: Library, view: View, records: list[CaseStudy]) -> Grid:
@@ -159,38 +161,28 @@ def _either(labels: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# The parts of the page.
+# The parts of the page (laid out by evidence-map.html, map-key.html and map-table.html).
 
-def _introduction(count: int, first: Grid) -> str:
-    studies = "case study" if count == 1 else "case studies"
-    return f"""# {TITLE}
-
-This map shows where this library has evidence and where it has none. It counts the
-{count} published {studies}; retracted case studies are not counted.
-
-Each view below is one table. A **circle** is a combination some case studies report (its
-area grows with their number, written beside it); select it to list those case studies. A
-**dashed square** is a gap: no case study in this library reports it yet, which is not
-proof that co-production makes no difference there.
-"""
-
-
-def _table_section(library: Library, grid: Grid) -> str:
+def _grid_view(library: Library, grid: Grid) -> dict:
+    """What the templates show of one view: its finding, key, headers and cells."""
     view = grid.view
-    lines = [f"## {view.heading} {{#{view.anchor}}}", ""]
+    shown = {"heading": view.heading, "anchor": view.anchor, "singular": view.singular, "rows": []}
     if not grid.rows or not grid.columns:
-        return "\n".join([*lines, (f"There are no {view.vocabulary} or {view.columns.replace('_', ' ')} in the "
-                                   "taxonomy yet."), ""])
+        shown["no_terms"] = (f"There are no {view.vocabulary} or {view.columns.replace('_', ' ')} in the "
+                             "taxonomy yet.")
+        return shown
     said = findings(grid)
     total = len(grid.rows) * len(grid.columns)
     filled = sum(1 for row in grid.rows for column in grid.columns if grid.cell(row.key, column.key))
-    if filled == total:  # no gaps: one line, the numbers folded away
-        return "\n".join([*lines, f'<p class="coprod-finding">{esc(said[0])}</p>', "",
-                          f"<details><summary>The numbers for each {esc(view.singular)}</summary>",
-                          _html_table(library, grid), "</details>", ""])
-    lines += ['<p class="coprod-finding">' + " ".join(esc(sentence) for sentence in said) + "</p>", "",
-              _key(grid), "", _html_table(library, grid), ""]
-    return "\n".join(lines)
+    largest = grid.largest()
+    shown.update(
+        full=filled == total, finding=said[0] if filled == total else " ".join(said),
+        key=[{"count": n, "diameter": _diameter(n, largest)} for n in (sorted({1, largest}) if largest else [])],
+        caption=_caption(view), corner=view.singular.capitalize(),
+        columns=[_term(library, term) for term in grid.columns],
+        rows=[{**_term(library, row), "cells": [_cell(library, grid, row, column) for column in grid.columns]}
+              for row in grid.rows])
+    return shown
 
 
 def _caption(view: View) -> str:
@@ -210,79 +202,37 @@ def _radius(count: int, largest: int) -> float:
     return MAX_RADIUS * (count / max(largest, 1)) ** 0.5
 
 
-def _dot(count: int, largest: int) -> str:
-    """A circle of diameter 2r, drawn by CSS (a class per whole pixel of diameter, so the
-    page's policy needs no inline style): its area is proportional to ``count``."""
-    diameter = max(1, min(2 * MAX_RADIUS, round(2 * _radius(count, largest))))
-    return f'<span class="coprod-map-dot coprod-map-d{diameter}" aria-hidden="true"></span>'
-
-
-def _gap_mark() -> str:
-    return '<span class="coprod-map-dot coprod-map-gapmark" aria-hidden="true"></span>'
-
-
-def _key(grid: Grid) -> str:
-    """The key: the circle of the smallest and largest counts, and the gap's square."""
-    largest = grid.largest()
-    sizes = sorted({1, largest}) if largest else []
-    items = [f'<li>{_dot(n, largest)} {n} {"case study" if n == 1 else "case studies"}</li>' for n in sizes]
-    items.append(f"<li>{_gap_mark()} gap: none yet</li>")
-    return '<ul class="coprod-map-key" aria-label="Key">' + "".join(items) + "</ul>"
-
-
-def _html_table(library: Library, grid: Grid) -> str:
-    view = grid.view
-    header = "".join(f'<th scope="col">{_term_link(library, term)}</th>' for term in grid.columns)
-    lines = [
-        '<p class="coprod-scroll-cue" aria-hidden="true">Scroll sideways for more columns \u2192</p>',
-        (f'<div class="coprod-evidence-map coprod-scroll" role="region" aria-label="{esc(view.heading)}, table" '
-         'tabindex="0">'),
-        "<table>",
-        f'<caption><span class="coprod-sr-only">{esc(_caption(view))}</span></caption>',
-        f'<thead><tr><th scope="col">{esc(view.singular.capitalize())}</th>{header}</tr></thead>',
-        "<tbody>",
-    ]
-    for row in grid.rows:
-        cells = "".join(_cell(library, grid, row, column) for column in grid.columns)
-        lines.append(f'<tr><th scope="row">{_term_link(library, row)}</th>{cells}</tr>')
-    lines += ["</tbody>", "</table>", "</div>"]
-    return "\n".join(lines)
+def _diameter(count: int, largest: int) -> int:
+    """The circle's diameter in whole pixels (CSS has a class for each: coprod-map-dN)."""
+    return max(1, min(2 * MAX_RADIUS, round(2 * _radius(count, largest))))
 
 
 def catalogue_filter(library: Library, grid: Grid, row: Term, column: Term) -> str:
-    """The catalogue's address filtered to one cell: its row's term and its column's term."""
-    parts = []
+    """The catalogue's address filtered to one cell: its row's term and its column's term.
+    In the first view both are facts of one outcome (its area, and how it is known), so the
+    address says that the two must hold for the same outcome (``same=``; the catalogue's
+    data lists each case study's outcomes: coprod/pages/catalogue.py)."""
+    parts, names = [], []
     for vocabulary, key in ((grid.view.vocabulary, row.key), (grid.view.columns, column.key)):
         facet = library.fields.facet_of(vocabulary)
         if facet is not None:
             parts.append(f"{quote(facet.name)}={quote(key)}")
+            names.append(facet.name)
+    if grid.view.columns != "outcomes" and len(names) == 2:
+        parts.append("same=" + quote(",".join(names)))
     return relative_url(URI, urls.CATALOGUE) + ("?" + "&".join(parts) if parts else "")
 
 
-def _cell(library: Library, grid: Grid, row: Term, column: Term) -> str:
+def _cell(library: Library, grid: Grid, row: Term, column: Term) -> dict:
     count = len(grid.cell(row.key, column.key))
     if not count:
-        return f'<td class="coprod-map-gap">{_gap_mark()}<span class="coprod-sr-only">Gap</span></td>'
-    href = catalogue_filter(library, grid, row, column)
-    noun = "case study" if count == 1 else "case studies"
-    return (f'<td class="coprod-map-count"><a href="{esc(href)}">{_dot(count, grid.largest())}'
-            f'<span class="coprod-map-n">{count}</span><span class="coprod-sr-only"> {noun}</span></a></td>')
+        return {"count": 0}
+    return {"count": count, "href": catalogue_filter(library, grid, row, column),
+            "diameter": _diameter(count, grid.largest())}
 
 
-def _term_link(library: Library, term: Term) -> str:
-    href = relative_url(URI, library.term_page(term.vocabulary, term.key))
-    return f'<a href="{esc(href)}">{esc(term.label)}</a>'
-
-
-def _at_a_glance(library: Library) -> str:
-    return "\n".join([
-        "## The evidence at a glance {#at-a-glance}",
-        "",
-        case_study_charts(library, URI),
-        "",
-        _evidence_kinds_chart(library),
-        "",
-    ])
+def _term(library: Library, term: Term) -> dict:
+    return {"label": term.label, "href": relative_url(URI, library.term_page(term.vocabulary, term.key))}
 
 
 def _evidence_kinds_chart(library: Library) -> str:

@@ -3,48 +3,78 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
 
 from ..model import CaseStudy, Claim, Library
+from ..model.fieldmap import COUNTRY
 from ..read import urls
-from ..render import markup
+from ..render import markup, templates
 
 GAP = "gap"  # the strengths key of a claim no evidence supports yet
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str  # what a screen reader hears before the value ("Setting")
+    value: str
+    slot: str = ""  # in the catalogue's template card: what the script fills in (a facet's name, or "years")
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a case study's card shows (overrides/partials/coprod/card.html lays it out)."""
+
+    href: str
+    title: str
+    retracted: bool = False
+    summary: str = ""
+    facts: tuple[Fact, ...] = ()
+    principles: tuple[str, ...] = ()
+    kinds: str = ""  # the kinds of evidence, in words
+    detail: Markup | str = ""  # HTML: how a term page's term shows in the case study
+    slots: dict | None = None  # the template card only: the facet each list part shows
+
+
+def case_study_card(record: CaseStudy, library: Library, from_uri: str) -> Card:
+    """The facts of a case study's card, as seen from the page ``from_uri``."""
+    facts = (Fact("Setting", ", ".join(library.labels("settings", record.settings))), Fact("Years", record.years),
+             Fact("Country", ", ".join(record.countries)))
+    return Card(urls.href(from_uri, record.uri), record.title, record.retracted, record.summary,
+                tuple(fact for fact in facts if fact.value),
+                tuple(library.labels("principles", (p.principle for p in record.principles))),
+                ", ".join(evidence_kinds(record, library)))
 
 
 def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: str = "") -> str:
     """A case study's card (the inside of its ``<li>``; :func:`card_list` makes the list):
     the linked title, the one-line summary, setting, years and country, the principles as
     small tags, the kinds of evidence, then ``detail`` (HTML: how a term page's term shows
-    in it). The title's link covers the whole card (CSS), so the card is one large target
-    while a screen reader hears only the title as the link's name."""
-    esc = markup.esc
-    retracted = ' <span class="coprod-tag coprod-tag--retracted">Retracted</span>' if record.retracted else ""
-    href = esc(urls.href(from_uri, record.uri))
-    title = f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(record.title)}</a>'
-    parts = [title + retracted]
-    if record.summary:
-        parts.append(f'<p class="coprod-card__summary">{esc(record.summary)}</p>')
-    facts = [", ".join(library.labels("settings", record.settings)), record.years, ", ".join(record.countries)]
-    names = ("Setting", "Years", "Country")
-    shown = [f'<span class="coprod-card__fact"><span class="coprod-sr-only">{name}: </span>{esc(value)}</span>'
-             for name, value in zip(names, facts) if value]
-    if shown:
-        parts.append('<p class="coprod-card__facts">' + "".join(shown) + "</p>")
-    principles = library.labels("principles", (p.principle for p in record.principles))
-    if principles:
-        parts.append('<p class="coprod-card__principles"><span class="coprod-sr-only">Principles: </span>'
-                     + markup.tags(esc(label) for label in principles) + "</p>")
-    kinds = evidence_kinds(record, library)
-    if kinds:
-        parts.append(f'<p class="coprod-card__evidence">Evidence: {esc(", ".join(kinds))}</p>')
+    in it), from the template card.html."""
+    card = case_study_card(record, library, from_uri)
     if detail:
-        parts.append(f'<div class="coprod-card__detail">{detail}</div>')
-    return "".join(parts)
+        card = replace(card, detail=templates.raw(detail))
+    return templates.render("card.html", card=card)
+
+
+def template_card(library: Library) -> str:
+    """The card the catalogue's script fills for each result it shows (the same template,
+    every part present, each value "…", and each list part naming the facet it shows)."""
+    slot = {vocabulary: (facet.name if (facet := library.fields.facet_of(vocabulary)) else "")
+            for vocabulary in ("settings", "principles", "evidence_kinds")}
+    facts = (Fact("Setting", SLOT, slot["settings"]), Fact("Years", SLOT, "years"), Fact("Country", SLOT, COUNTRY))
+    card = Card("#", SLOT, True, SLOT, facts, (SLOT,), SLOT,
+                slots={"principles": slot["principles"], "kinds": slot["evidence_kinds"]})
+    return templates.render("card.html", card=card)
+
+
+SLOT = "\u2026"  # a value the catalogue's script replaces in the template card
 
 
 def card_list(cards: Iterable[str]) -> str:
-    """A list of case-study cards (each from :func:`case_study_item`)."""
-    return markup.block("ul", (f'<li class="coprod-card">{card}</li>' for card in cards), ' class="coprod-cards"')
+    """A list of case-study cards (each the HTML of :func:`case_study_item`)."""
+    return templates.render("cards.html", cards=[templates.raw(card) for card in cards])
 
 
 def evidence_kinds(record: CaseStudy, library: Library) -> list[str]:

@@ -202,7 +202,7 @@ def _rubric(library) -> str:
     strengths = library.taxonomy["strengths"]
     kinds = library.taxonomy.get("evidence_kinds")
     rows = "".join(f'<tr><td class="pdf-grade"><span class="pdf-symbol">{esc(t.symbol)}</span> {esc(t.label)}</td>'
-                   f"<td>{esc(t.definition)}</td><td>{_needs(t.requires, kinds).replace(chr(92), '')}</td></tr>"
+                   f"<td>{esc(t.definition)}</td><td>{esc(_needs(t.requires, kinds))}</td></tr>"
                    for t in strengths.terms.values())
     return (f'<section class="pdf-rubric"><h2 id="rubric">How we grade the evidence</h2><p>{esc(strengths.description)}'
             "</p><table><thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">What it means</th>"

@@ -15,9 +15,9 @@ from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, Stan
 from ..read import urls
 from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
-from ..render.markup import bullet_list, esc, link, table
-from ..render.text import md_escape
-from . import Page
+from ..render import templates
+from ..render.markup import esc
+from . import Page, html_page
 from .listing import card_list, case_study_item, claim_item, sort_case_studies, strength_symbol
 
 NO_CASE_STUDIES = "No case study in the library reports this yet."
@@ -133,34 +133,24 @@ def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems |
     uri = library.term_page(term.vocabulary, term.key)
     items = items or CaseItems(library)
     vocab = library.taxonomy[term.vocabulary]
-    lines = [f"# {md_escape(term.label)}", "",
-             f"A term in [{md_escape(vocab.title)}]({urls.rel(uri, library.vocabulary_page(term.vocabulary))}).", ""]
-    if term.definition:
-        lines += [md_escape(term.definition), ""]
+    source = None
     if term.source:
-        link = urls.rel(uri, urls.REFERENCES, urls.reference_anchor(term.source))
         refs = refs if refs is not None else References(library.bibliography)
         name = refs.label(term.source) if term.source in refs else term.source  # "Hickey et al., 2018", not the key
-        lines += [f"Source: [{md_escape(name)}]({link})", ""]
-    if term.note:
-        lines += [f"> **Caveat:** {md_escape(term.note)}", ""]
+        source = {"href": urls.href(uri, urls.REFERENCES) + "#" + urls.reference_anchor(term.source), "name": name}
     uses = index.cases.get((term.vocabulary, term.key), [])
-    lines += ["## Case studies", ""]
-    if uses:
-        verb = "reports" if len(uses) == 1 else "report"
-        lines += [f"{CASE_STUDY.counted(len(uses))} {verb} this.", ""]
-        lines.append(card_list(items(use.record, uri, "".join(f"<p>{detail}</p>" for detail in
-                                                             use_details(term.vocabulary, use, library)))
-                               for use in uses))
-    else:
-        lines.append(NO_CASE_STUDIES)
-    lines.append("")
+    cards = card_list(items(use.record, uri, "".join(f"<p>{detail}</p>" for detail in
+                                                     use_details(term.vocabulary, use, library)))
+                      for use in uses) if uses else ""
+    claims = None
     if term.vocabulary in library.fields.browsed("claim"):
-        claims = index.claims.get((term.vocabulary, term.key), [])
-        lines += ["## Claims", ""]
-        lines.append(bullet_list(claim_item(record, library, uri) for record in claims) if claims else NO_CLAIMS)
-        lines.append("")
-    return Page(uri, markdown(lines), frozenset(use.record.id for use in uses), term.label)
+        claims = [templates.raw(claim_item(record, library, uri))
+                  for record in index.claims.get((term.vocabulary, term.key), [])]
+    count_line = f"{CASE_STUDY.counted(len(uses))} {'reports' if len(uses) == 1 else 'report'} this."
+    return html_page(uri, "term.html", term.label, frozenset(use.record.id for use in uses), term=term,
+                     vocabulary_title=vocab.title, vocabulary_href=urls.href(uri, library.vocabulary_page(term.vocabulary)),
+                     source=source, cards=templates.raw(cards), count_line=count_line,
+                     no_case_studies=NO_CASE_STUDIES, claims=claims, no_claims=NO_CLAIMS)
 
 
 def use_details(vocabulary: str, use: Use, library: Library) -> list[str]:
@@ -194,53 +184,39 @@ def label_of(vocab: Vocabulary | None, key: object) -> str:
 def vocabulary_page(vocab: Vocabulary, library: Library, index: TermIndex) -> Page:
     uri = library.vocabulary_page(vocab.name)
     with_claims = vocab.name in library.fields.browsed("claim")
-    lines = [f"# {md_escape(vocab.title)}", ""]
-    if vocab.description:
-        lines += [md_escape(vocab.description), ""]
-    if not vocab.terms:
-        lines += ["This list has no terms yet.", ""]
-        return Page(uri, markdown(lines), frozenset(), vocab.title)
-    header = ["Term", "Definition", "Case studies"] + (["Claims"] if with_claims else [])
-    rows = []
-    for term in vocab.terms.values():
-        symbol = strength_symbol(term) + " " if term.symbol else ""  # a rating's symbol, as it is shown elsewhere
-        row = [symbol + link(urls.href(uri, library.term_page(vocab.name, term.key)), esc(term.label)), esc(term.definition),
-               str(index.case_count(vocab.name, term.key))]
-        if with_claims:
-            row.append(str(len(index.claims.get((vocab.name, term.key), ()))))
-        rows.append(row)
-    lines.append(table(header, rows, frozenset(range(2, len(header))), label=vocab.title))
-    lines.append("")
-    return Page(uri, markdown(lines), frozenset(), vocab.title)
+    rows = [{"symbol": templates.raw(strength_symbol(term)) if term.symbol else "",  # a rating's symbol, as shown elsewhere
+             "href": urls.href(uri, library.term_page(vocab.name, term.key)), "label": term.label,
+             "definition": term.definition, "cases": index.case_count(vocab.name, term.key),
+             "claims": len(index.claims.get((vocab.name, term.key), ()))}
+            for term in vocab.terms.values()]
+    return html_page(uri, "vocabulary.html", vocab.title, frozenset(), vocabulary=vocab, rows=rows,
+                     with_claims=with_claims)
 
 
 def countries_index(index: TermIndex) -> Page:
     uri = urls.COUNTRIES
-    lines = ["# Countries", "", "Case studies by the countries where the work took place.", ""]
     countries = sorted(index.countries.items(), key=lambda item: (item[1].name.casefold(), item[0]))
-    if not countries:
-        lines += ["No case study records a country yet.", ""]
-    for _slug, country in countries:
-        lines.append(f"- [{md_escape(country.name)}]({urls.rel(uri, urls.country(country.name))}): "
-                     f"{CASE_STUDY.counted(len(country.records))}")
-    return Page(uri, markdown(lines), frozenset(), "Countries")
+    entries = [{"href": urls.href(uri, urls.country(country.name)), "text": country.name,
+                "count": CASE_STUDY.counted(len(country.records))} for _slug, country in countries]
+    return html_page(uri, "browse-index.html", "Countries", frozenset(),
+                     intro="Case studies by the countries where the work took place.", entries=entries,
+                     empty="No case study records a country yet.")
 
 
 def country_page(country: Country, library: Library, items: CaseItems | None = None) -> Page:
     uri = urls.country(country.name)
-    intro = f"{CASE_STUDY.counted(len(country.records))} of work that took place in {md_escape(country.name)}."
-    return _browse_page(uri, md_escape(country.name), intro, "All countries", urls.COUNTRIES,
+    intro = f"{CASE_STUDY.counted(len(country.records))} of work that took place in {country.name}."
+    return _browse_page(uri, country.name, intro, "All countries", urls.COUNTRIES,
                         country.records, items or CaseItems(library), country.name)
 
 
 def years_index(index: TermIndex) -> Page:
     uri = urls.YEARS
-    lines = ["# Years", "", "Case studies by the year the project started.", ""]
-    if not index.years:
-        lines += ["No case study records a start year yet.", ""]
-    for year in sorted(index.years, reverse=True):
-        lines.append(f"- [{year}]({urls.rel(uri, urls.year(year))}): {CASE_STUDY.counted(len(index.years[year]))}")
-    return Page(uri, markdown(lines), frozenset(), "Years")
+    entries = [{"href": urls.href(uri, urls.year(year)), "text": str(year),
+                "count": CASE_STUDY.counted(len(index.years[year]))} for year in sorted(index.years, reverse=True)]
+    return html_page(uri, "browse-index.html", "Years", frozenset(),
+                     intro="Case studies by the year the project started.", entries=entries,
+                     empty="No case study records a start year yet.")
 
 
 def year_page(year: int, records: list[CaseStudy], library: Library, items: CaseItems | None = None) -> Page:
@@ -251,13 +227,6 @@ def year_page(year: int, records: list[CaseStudy], library: Library, items: Case
 
 def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[CaseStudy],
                  items: CaseItems, title: str) -> Page:
-    lines = [f"# {heading}", "", intro, ""]
-    if records:
-        lines += [card_list(items(r, uri) for r in records), ""]
-    lines += [f"[{up_text}]({urls.rel(uri, up_uri)})", ""]
-    return Page(uri, markdown(lines), frozenset(r.id for r in records), title)
-
-
-def markdown(lines: list[str]) -> str:
-    """The page's text: the lines, ending with exactly one newline."""
-    return "\n".join(lines).rstrip("\n") + "\n"
+    cards = card_list(items(r, uri) for r in records) if records else ""
+    return html_page(uri, "browse.html", title, frozenset(r.id for r in records), heading=heading, intro=intro,
+                     cards=templates.raw(cards), up={"href": urls.href(uri, up_uri), "text": up_text})

@@ -1,1 +1,1 @@
-"""Reading evidence files: bytes to front matter with a line for every value, strict YAML, the JSON Schemas and the taxonomy."""
+"""Reading evidence files: bytes to front matter with a line for every value, strict YAML, the JSON Schemas and the taxonomy; and the ground every other folder stands on: the facts written once (kinds, addresses), the problem report, the character, plain-text and host rules, the cache's store."""

@@ -25,6 +25,11 @@ import ipaddress
 import unicodedata
 from urllib.parse import urlsplit
 
+WEB_SCHEMES = ("https", "http")
+"""A web address's schemes: what a reader's browser opens as a page. Every check and every
+link that wants a web address reads them here (a link in a body may also be ``mailto:``:
+:data:`coprod.render.sanitize.URL_SCHEMES`)."""
+
 # Cyrillic and Greek letters that look like Latin ones (Unicode's confusables, the common
 # part): a label made only of these reads as a Latin word.
 _LATIN_LOOKALIKES = frozenset(

@@ -1,1 +1,1 @@
-"""Rendering and hardening HTML: escaping, markdown helpers, the sanitiser, the page policy, charts and the PDF."""
+"""Rendering and hardening HTML: escaping, markdown helpers, the sanitiser and the page policy."""

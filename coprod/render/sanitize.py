@@ -25,6 +25,8 @@ from html import unescape
 
 import nh3
 
+from ..read.hosts import WEB_SCHEMES
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
@@ -40,7 +42,7 @@ ATTRIBUTES = {
     "ol": {"start"},
     "details": {"open"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}  # the only ones a link may use: the checker reports the rest
+URL_SCHEMES = {*WEB_SCHEMES, "mailto"}  # the only ones a link may use: the checker reports the rest
 
 ADMONITION_TYPES = frozenset({
     "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",

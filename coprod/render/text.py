@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from ..read.hosts import WEB_SCHEMES
+
 # Python-Markdown's backslash-escapable characters, plus '|' (the tables extension).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 
@@ -22,6 +24,9 @@ def md_escape(value: object) -> str:
 _UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'()\\\[\]`{}|^]")
 
 
+_WEB_ADDRESS = re.compile(rf"(?i)(?:{'|'.join(WEB_SCHEMES)})://[^\s/]")
+
+
 def safe_url(url: object) -> str | None:
     """An http(s) URL fit for a markdown link destination, or None if it is not one.
 
@@ -32,6 +37,6 @@ def safe_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if not re.match(r"(?i)https?://[^\s/]", url):
+    if not _WEB_ADDRESS.match(url):
         return None
     return _UNSAFE_URL_CHARS.sub(lambda m: f"%{ord(m.group()):02X}", url)

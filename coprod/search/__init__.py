@@ -50,8 +50,20 @@ BUNDLE = "pagefind"  # the index's folder in the site
 # a record's page that are the same words on every page (citation formats, the page's
 # version and licence) or that belong to other works (its reference list). Indexing them
 # made every search match most pages and every result's fragment three times larger.
+# Nor the words a record's page repeats on every page around what it says: the names of
+# the "At a glance" fields and of the outcome table's columns, the rating badge's words for
+# screen readers and its dots, the "Cite this page" button, the GRIPP2 section's opening
+# paragraph, its "n of 5 items reported" line (the "At a glance" list says it too) and its
+# five item names. At 10,000 case studies each of those words was a posting on every page,
+# in the index chunks that queries sharing their first letters fetch. The page's headings
+# stay (Pagefind places its results' sub-headings by them), and so do the values: a
+# setting's or a principle's label is what a reader may type.
+# The lists of case-study cards on listing pages (.coprod-cards) are not indexed either:
+# each case study's own page holds its title, summary and labels.
 EXCLUDE_SELECTORS = (".headerlink", ".md-content__button", ".coprod-cite", ".coprod-history", ".coprod-references",
-                     ".coprod-cards")
+                     ".coprod-cards", ".coprod-page-actions", ".coprod-summary-list dt", ".coprod-scroll thead",
+                     ".coprod-badge .coprod-sr-only", ".coprod-strength", ".coprod-gripp2-section > p:first-child",
+                     ".coprod-gripp2__completeness", ".coprod-gripp2 dt")
 
 
 class SearchIndexError(Exception):

@@ -10,8 +10,10 @@ chosen, how many listed case studies have it). Several terms of one facet widen 
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -291,12 +293,94 @@ def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(browser, base_url, wi
         assert int(said.group(3)) == gaps and int(said.group(1)) + gaps == int(said.group(2)), (finding, gaps)
         assert page.evaluate("document.documentElement.scrollHeight") < 12 * 844  # not 70 phone screens
         cell = page.locator("#map-enablers ~ div.coprod-evidence-map td.coprod-map-count a").first
-        number = int(cell.locator(".coprod-map-n").text_content())  # DOM text: the grid may not be laid out yet (content-visibility)
+        number = int(cell.evaluate("a => a.firstChild.nodeValue"))  # DOM text: the grid may not be laid out yet (content-visibility)
         cell.scroll_into_view_if_needed()
         cell.tap() if width == 390 else cell.click()
         page.wait_for_url("**/case-studies/?enabler=*")
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
         assert page.locator("#catalogue-results > li").count() == number
+    finally:
+        context.close()
+
+
+def _static_cards(site_dir) -> dict[str, str]:
+    """Every case study's card as the static catalogue pages have it: its address under the
+    site's root -> the card's inside, its link's address left out (each page's is relative)."""
+    cards: dict[str, str] = {}
+    pages = [site_dir / "case-studies" / "index.html", *sorted((site_dir / "case-studies" / "page").glob("*/index.html"))]
+    for path in pages:
+        address = "/" + path.parent.relative_to(site_dir).as_posix() + "/"
+        text = path.read_text(encoding="utf-8").split('id="browse-by"')[0]
+        for inside in re.findall(r'<li class="coprod-card">(.*?)</li>\n', text):
+            href = re.search(r'<a class="coprod-card__link coprod-card__title" href="([^"]+)"', inside).group(1)
+            cards[urljoin(address, href)] = inside.replace(f'href="{href}"', 'href=""', 1)
+    return cards
+
+
+def test_every_result_is_the_full_card_past_the_first_page(browser, base_url, site_dir) -> None:
+    """A case study from another page of the catalogue is shown by the same card the static
+    pages show (the page's <template> card, made from the same template, filled from the
+    data file), not by a title and a summary."""
+    static = _static_cards(site_dir)
+    assert len(static) > CATALOGUE_PAGE_SIZE, "the shipped library fits one page: this test needs two"
+    first_page = set(re.findall(r'<li class="coprod-card"><a class="coprod-card__link coprod-card__title" href="([^"]+)"',
+                                (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")))
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    try:
+        page.goto(CATALOGUE + "?sort=title")
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        more = page.get_by_role("button", name="Show more")
+        while more.is_visible():
+            more.click()
+        shown = page.eval_on_selector_all("#catalogue-results > li.coprod-card", """items => items.map(li => {
+            const link = li.querySelector('a.coprod-card__title');
+            const href = link.getAttribute('href');
+            link.setAttribute('href', '');
+            return [href, li.innerHTML];
+        })""")
+        assert sorted(href for href, _ in shown) == sorted(static)
+        from_template = [href for href, _ in shown if urljoin(CATALOGUE, href) not in
+                         {urljoin(CATALOGUE, h) for h in first_page}]
+        assert from_template, "every result came from the first page"
+        for href, inside in shown:
+            assert html.unescape(inside) == html.unescape(static[href]), href
+    finally:
+        context.close()
+
+
+def test_a_first_view_cell_lists_the_case_studies_of_the_same_outcome(browser, base_url, site_dir) -> None:
+    """Outcomes against kinds of evidence: a number opens the catalogue listing exactly that
+    many case studies, those whose same outcome is in the area and known by the kind (not
+    any outcome in the area and any known by the kind), with the pairing shown as a filter
+    the reader can remove."""
+    _facets, cases = _data(site_dir)
+    built = (site_dir / "evidence-map" / "index.html").read_text(encoding="utf-8")
+    first = built.split('id="map-evidence"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<a class="coprod-map-d\d+" href="\.\./case-studies/\?outcome=([^&]+)&amp;evidence=([^&]+)&amp;'
+                       r'same=[^"]+" aria-label="[^"]+">(\d+)</a>', first)
+    assert cells, "no cell of the first view links to the catalogue"
+    # a cell where "any outcome in the area, any outcome known by the kind" lists more
+    wider = [(area, kind, int(n)) for area, kind, n in cells
+             if sum(area in c["facets"].get("outcome", []) and kind in c["facets"].get("evidence", []) for c in cases)
+             > int(n)]
+    if not wider:
+        pytest.skip("every case study's outcomes in today's evidence give the same lists either way")
+    area, kind, number = wider[0]
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    try:
+        page.goto("/evidence-map/")
+        cell = page.locator(f'#map-evidence ~ div.coprod-evidence-map a[href*="outcome={area}&evidence={kind}&"]').first
+        cell.scroll_into_view_if_needed()
+        cell.click()
+        page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
+        assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
+        assert page.locator("#catalogue-results > li").count() == number
+        page.get_by_role("button", name="Remove filter Both for the same outcome").click()
+        wait_done(page)
+        assert page.locator("#catalogue-results > li").count() > number
+        assert "same=" not in page.url
     finally:
         context.close()

@@ -111,7 +111,8 @@ def test_one_letter_is_not_searched(page) -> None:
 
 def test_words_repeated_on_every_record_page_are_not_searched(page, site_dir) -> None:
     """The citation box (its RIS says "ELEC"), the page's history ("Anyone may share
-    and adapt") and its reference list are left out of the index."""
+    and adapt"), its reference list and the words every case-study page repeats around
+    its own are left out of the index."""
     case = (site_dir / "case-studies" / "partners2-mental-health" / "index.html").read_text(encoding="utf-8")
     assert "TY  - ELEC" in case and "Suggest a change to this case study" in case  # on the page, not in the index
     page.goto("/")
@@ -121,6 +122,15 @@ def test_words_repeated_on_every_record_page_are_not_searched(page, site_dir) ->
     # as a phrase (Pagefind's quotes): its words alone are in many case studies' own text
     search_for(page, '"Suggest a change to this case study"')  # hand-written pages may say so
     assert not [link for link in result_links(page) if link.startswith("/case-studies/")]
+    # the words around what each case study says: the GRIPP2 section's opening, the names
+    # of the outcome table's columns and of the "At a glance" fields
+    assert "is the checklist for reporting patient and public involvement in research" in case
+    assert "<th>Outcome area</th>" in case and "<dt>Kinds of evidence</dt>" in case
+    for phrase in ("checklist for reporting patient and public involvement", "Outcome area What changed",
+                   "Kinds of evidence"):
+        page.goto("/")
+        search_for(page, f'"{phrase}"')
+        assert not [link for link in result_links(page) if link.startswith("/case-studies/")], phrase
     no_errors(page)
 
 

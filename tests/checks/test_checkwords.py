@@ -185,6 +185,6 @@ def test_shipped_content_uses_no_words_of_checking() -> None:
 def test_linear_on_large_input() -> None:
     text = (("stored " * 200_000) + ("candidate " * 200_000) + ("the " * 200_000)
             + ("draws on the " * 100_000) + ("only the " * 100_000) + ("we could not " * 100_000))
-    start = time.perf_counter()
+    start = time.process_time()  # this process's CPU: a busy machine does not slow it, a backtracking regex does
     assert find_checkwords(text) == []
-    assert time.perf_counter() - start < 10  # a hang guard, not a benchmark
+    assert time.process_time() - start < 10  # a hang guard, not a benchmark

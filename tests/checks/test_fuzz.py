@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coprod.checks.evidence import load_evidence
-from coprod.cite.bibtex import load_bibliography
+from coprod.checks.reference_fields import load_references
 from coprod.read.problems import Report
 
 UNITS = [
@@ -122,7 +122,7 @@ def test_a_mutated_bibliography_is_reported_never_raised(tmp_path_factory, steps
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     report = Report()
     start = time.process_time()
-    load_bibliography(path, report, "evidence/references.bib")
+    load_references(path, report, "evidence/references.bib")
     assert time.process_time() - start < 20, f"{len(text):,} characters took over 20 s"  # a hang bound
     _no_internal_error(report)
     shutil.rmtree(folder)

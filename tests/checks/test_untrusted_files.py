@@ -34,7 +34,7 @@ from coprod import rebuild
 from coprod.checks import cachedata, tree
 from coprod.checks import evidence as evidence_module
 from coprod.checks.evidence import check_record_file
-from coprod.cite.bibtex import load_bibliography
+from coprod.checks.reference_fields import load_references
 from coprod.read import buildcache
 from coprod.read.problems import Report
 from coprod.rebuild import SiteState
@@ -371,7 +371,7 @@ def test_the_decoders_rebuild_what_was_cached_and_refuse_anything_else(tmp_path:
     record, problems = cachedata.checked_from_data(data)
     assert (record.kind, record.valid, record.source, record.citations, problems) == \
         (result[0].kind, result[0].valid, result[0].source, result[0].citations, result[1])
-    bib = load_bibliography(folder / "references.bib", Report(), "evidence/references.bib")
+    bib = load_references(folder / "references.bib", Report(), "evidence/references.bib")
     again, _, _ = cachedata.bibliography_from_data(json.loads(json.dumps(cachedata.bibliography_to_data(bib, [], []))))
     assert again.entries.keys() == bib.entries.keys() and again.lines == bib.lines
     for key, entry in bib.entries.items():

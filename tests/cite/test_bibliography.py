@@ -13,12 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
 
-from coprod.cite.bibtex import (
-    DOI_RE,
-    REQUIRED_FIELDS,
-    Bibliography,
-    load_bibliography,
-)
+from coprod.checks.reference_fields import DOI_RE, load_references
+from coprod.cite.bibtex import REQUIRED_FIELDS, Bibliography
 from coprod.read.problems import Report
 
 GOLDEN = TESTS / "golden" / "bib"
@@ -60,7 +56,7 @@ KEPT: dict[str, list[str]] = {
 
 def load(path: Path) -> tuple[Bibliography, Report]:
     report = Report()
-    return load_bibliography(path, report, display_path="references.bib"), report
+    return load_references(path, report, display_path="references.bib"), report
 
 
 def formatted(report: Report) -> str:
@@ -142,7 +138,7 @@ def test_default_display_path_is_the_path(tmp_path: Path) -> None:
     path = tmp_path / "x.bib"
     path.write_text("@misc{A, year = {2020}}\n", encoding="utf-8")
     report = Report()
-    load_bibliography(path, report)
+    load_references(path, report)
     assert report.errors[0].path == str(path)
 
 
@@ -249,7 +245,7 @@ def _check_never_raises(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.bib"
     path.write_bytes(data)
     report = Report()
-    bib = load_bibliography(path, report, display_path="references.bib")
+    bib = load_references(path, report, display_path="references.bib")
     assert isinstance(bib, Bibliography)
     for problem in report.problems:
         problem.format()

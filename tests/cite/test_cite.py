@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, ROOT, TESTS, check_bibliography_invariants, check_golden, make_evidence
 
-from coprod.cite.bibtex import Bibliography, load_bibliography
+from coprod.checks.reference_fields import load_references
+from coprod.cite.bibtex import Bibliography
 from coprod.cite.latex import latex_text
 from coprod.cite.references import References
 from coprod.pages.references import references_page
@@ -26,7 +27,7 @@ GOLDEN = TESTS / "golden" / "cite"
 
 def load(path: Path) -> Bibliography:
     report = Report()
-    bibliography = load_bibliography(path, report)
+    bibliography = load_references(path, report)
     assert not report.problems, report.problems
     return bibliography
 

@@ -21,7 +21,7 @@ import rispy
 from helpers import FIXTURES, TESTS, check_golden, make_project, mkdocs_build
 from pybtex.database import parse_string
 
-from coprod.cite.bibtex import load_bibliography
+from coprod.checks.reference_fields import load_references
 from coprod.cite.formats import FILES
 from coprod.cite.latex import latex_text
 from coprod.cite.processor import CITE_STYLES
@@ -219,6 +219,6 @@ def test_the_bib_download_reads_back_as_the_page_shows_it(outputs: dict[str, obj
     path = tmp_path / "download.bib"
     path.write_text("\n\n".join(outputs["data/references.bib"]) + "\n", encoding="utf-8")
     report = Report()
-    bibliography = load_bibliography(path, report)
+    bibliography = load_references(path, report)
     assert not report.problems, report.problems
     assert [latex_text(bibliography.entries[key].fields["title"]) for key in KEYS] == [TITLE, OTHER]

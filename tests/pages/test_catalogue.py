@@ -40,12 +40,11 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Library:
 
 def listed_ids(page: Page) -> list[str]:
     """The case studies of the page's list, in order (the part before "Browse by")."""
-    return linked_case_ids(page.uri, page.content.split("## Browse by")[0])
+    return linked_case_ids(page.uri, page.content.split('id="browse-by"')[0])
 
 
 def pager_line(page: Page) -> str:
-    lines = page.content.splitlines()
-    return lines[lines.index("{: #catalogue-pager }") - 1]
+    return next(line for line in page.content.splitlines() if line.startswith('<p id="catalogue-pager">'))
 
 
 def test_golden_pages(evidence: Library) -> None:
@@ -65,13 +64,13 @@ def test_fixture_catalogue(evidence: Library) -> None:
     assert listed_ids(page) == ["learning-disability-panel", "peer-researchers"]  # newest first
     assert ('<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy" '
             'data-facet-folders="{&quot;principles&quot;:&quot;principle&quot;,') in page.content  # from the schema
-    assert "#catalogue-pager" not in page.content  # one page: no pager
-    browse = page.content.split("## Browse by")[1]
-    assert "- [Reciprocity](../principles/reciprocity.md) (1)" in browse
-    assert "- [Authors' reflection](../evidence/author-reflection.md) (2)" in browse
-    assert "- [United Kingdom](../countries/united-kingdom.md) (2)" in browse
-    assert browse.index("- [2020](../years/2020.md) (1)") < browse.index("- [2019](../years/2019.md) (1)")
-    headings = re.findall(r"^### (.+)$", browse, re.MULTILINE)
+    assert 'id="catalogue-pager"' not in page.content  # one page: no pager
+    browse = page.content.split('id="browse-by"')[1]
+    assert '<li><a href="../principles/reciprocity/">Reciprocity</a> (1)</li>' in browse
+    assert '<li><a href="../evidence/author-reflection/">Authors&#x27; reflection</a> (2)</li>' in browse
+    assert '<li><a href="../countries/united-kingdom/">United Kingdom</a> (2)</li>' in browse
+    assert browse.index('<a href="../years/2020/">2020</a> (1)') < browse.index('<a href="../years/2019/">2019</a> (1)')
+    headings = re.findall(r'^<h3 id="[^"]+">(.+?)<a class="headerlink"', browse, re.MULTILINE)
     # the schema's x-facet order; no fixture case study has a key feature, so that facet offers nothing
     assert headings == ["Principle", "Barrier", "Enabler", "Outcome area", "Research stage", "Setting",
                         "Country", "Year started", "Kind of evidence", "Who was involved",
@@ -93,15 +92,15 @@ def test_pagination_of_120_case_studies(synthetic: Library) -> None:
     assert len(order) == 120
 
     first, second, third = (pager_line(p) for p in pages)
-    assert "Previous" not in first and "[Next →](page/2.md)" in first
-    assert '**1**{: aria-current="page" }' in first and '[3](page/3.md){: aria-label="Page 3" }' in first
-    assert "[← Previous](../index.md)" in second and "[Next →](3.md)" in second
-    assert '[1](../index.md){: aria-label="Page 1" }' in second and '**2**{: aria-current="page" }' in second
-    assert "[← Previous](2.md)" in third and "Next" not in third
+    assert "Previous" not in first and '<a href="page/2/">Next →</a>' in first
+    assert '<strong aria-current="page">1</strong>' in first and '<a aria-label="Page 3" href="page/3/">3</a>' in first
+    assert '<a href="../../">← Previous</a>' in second and '<a href="../3/">Next →</a>' in second
+    assert '<a aria-label="Page 1" href="../../">1</a>' in second and '<strong aria-current="page">2</strong>' in second
+    assert '<a href="../2/">← Previous</a>' in third and "Next" not in third
     assert "This is page 2 of 3." in pages[1].content
     assert pages[1].title == "Case studies, page 2"
     assert 'data-catalogue="../../../data/catalogue.json"' in pages[2].content
-    html = render(pages[1].content)
+    html = render(pages[1])
     assert '<p id="catalogue-pager">' in html
 
 
@@ -177,7 +176,7 @@ def test_hostile_titles_in_the_catalogue(evidence: Library) -> None:
     edit_record(evidence, "case-study", "peer-researchers", lambda data: data.update(title=hostile))
     terms = evidence.taxonomy["settings"].terms
     terms["public-health"] = dataclasses.replace(terms["public-health"], label=hostile)
-    html = render(catalogue_pages(evidence)[0].content)
+    html = render(catalogue_pages(evidence)[0])
     assert "<script" not in html and 'href="javascript' not in html and "<em>star</em>" not in html
     assert json.loads(catalogue_data(evidence).content)["case_studies"][1]["title"] == hostile
 

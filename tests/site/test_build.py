@@ -17,6 +17,12 @@ def test_fixture_site_builds(fixture_build: Built) -> None:
     assert "An advisory panel of people with a learning disability" in catalogue
     assert not list((fixture_build.project / "docs").rglob("case-studies")), \
         "generated pages must not be written into docs/"
+    # a page made as HTML (coprod/render/templates.py) comes with its contents: the theme's
+    # "On this page" lists its headings, the cite box's included, and its title is its heading's
+    term = (fixture_build.site / "principles" / "reciprocity" / "index.html").read_text(encoding="utf-8")
+    contents = term.split('<nav class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', contents) == ["case-studies", "claims", "cite-this-page"]
+    assert "<title>Reciprocity - " in term and term.count('<h1 id="reciprocity">') == 1
 
 
 def test_errors_stop_the_build_with_the_validators_messages(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, check_bibliography_invariants, mkdocs_build
 
-from coprod.cite.bibtex import load_bibliography
+from coprod.checks.reference_fields import load_references
 from coprod.cite.references import References
 from coprod.cli.validate import run
 from coprod.read import urls
@@ -88,7 +88,7 @@ def test_the_change_passes_strict_validation(project: Path) -> None:
 
 def test_the_content_invariants_hold_on_the_change(project: Path) -> None:
     report = Report()
-    bibliography = load_bibliography(project / "evidence" / "references.bib", report)
+    bibliography = load_references(project / "evidence" / "references.bib", report)
     assert not report.errors and not report.warnings
     assert NEW_KEY in bibliography.entries
     assert bibliography.unpublished[NEW_KEY]["x-private-note"].startswith(PRIVATE)

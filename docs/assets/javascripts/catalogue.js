@@ -12,8 +12,9 @@
  * ends with "Show N results"; the count and the chosen filters stay in view above the list.
  *
  * One card: the results are the page's own cards (coprod/pages/listing.py), moved, never
- * rebuilt (a catalogue longer than one page shows the other pages' case studies as a
- * title and summary from the data file, written as text). One
+ * rebuilt; a case study from another page of a long catalogue is shown by a copy of the
+ * <template> card the page holds, made from the same template as every card
+ * (overrides/partials/coprod/card.html), filled with its text from the data file. One
  * search: typed words go to Pagefind, the header's engine, and its order is "Best match";
  * the facets and counts come from data/catalogue.json (each case study's terms). Nothing
  * is fetched until the reader filters or types. If Pagefind cannot be loaded, the words
@@ -23,7 +24,8 @@
  * file, saved by the browser (nothing is sent anywhere).
  *
  * Safety: text from the index or the data file is only ever written with textContent /
- * createElement (never innerHTML); cards come from this page itself; links are
+ * createElement (never innerHTML); cards come from this page itself (its cards, or its
+ * template card filled with textContent); links are
  * built only from a /case-studies/<id>/ address under the site's root, and nothing is
  * fetched from another origin.
  */
@@ -31,6 +33,8 @@
   "use strict";
 
   var MARKER_ID = "catalogue-filters";
+  var CARD_TEMPLATE_ID = "catalogue-card"; // coprod/pages/catalogue.py
+  var SLOT = "\u2026"; // the template card's stand-in for each value
   var SAFE_URL = /^\/case-studies\/[a-z0-9]+(?:-[a-z0-9]+)*\/$/;
   var STEP = 50; // results shown at first, and added by "Show more"
   var SEARCH_DELAY = 250; // ms after the last key press before the list is narrowed
@@ -165,9 +169,13 @@
           return typeof value === "string";
         });
       });
+      var outcomes = (Array.isArray(raw.outcomes) ? raw.outcomes : []).filter(function (outcome) {
+        return outcome && typeof outcome === "object";
+      });
       cases.push({
         id: text(raw.id), title: text(raw.title) || text(raw.id), summary: text(raw.summary),
         years: text(raw.years), url: text(raw.url), retracted: raw.retracted === true, keys: keys, order: order,
+        outcomes: outcomes,
         haystack: (text(raw.title) + " " + text(raw.summary)).toLowerCase()
       });
     });
@@ -209,6 +217,18 @@
   function passesOthers(item, chosen, skip) {
     return Object.keys(chosen).every(function (name) {
       return name === skip || !chosen[name].length || hasAny(item, name, chosen[name]);
+    });
+  }
+
+  /* With ``same`` (two facet names, from the address ?same=outcome,evidence: the evidence
+     map's first view), a case study is kept only if one of its outcomes has a chosen term
+     of both facets: the area and the kind of evidence of the same outcome. */
+  function sameOutcome(item, chosen, same) {
+    if (!same || !(chosen[same[0]] || []).length || !(chosen[same[1]] || []).length) {
+      return true;
+    }
+    return item.outcomes.some(function (outcome) {
+      return chosen[same[0]].indexOf(outcome[same[0]]) !== -1 && chosen[same[1]].indexOf(outcome[same[1]]) !== -1;
     });
   }
 
@@ -465,6 +485,7 @@
     var matches = []; // the listed case studies (data records), in order
     var shown = STEP;
     var sortChosen = false;
+    var same = null; // two facet names whose chosen terms hold for one outcome (see sameOutcome)
 
     function loadData() {
       if (!dataPromise) {
@@ -555,6 +576,10 @@
       if (sortChosen) {
         params.set("sort", state.sort);
       }
+      params.delete("same");
+      if (same) {
+        params.set("same", same.join(","));
+      }
       var encoded = params.toString();
       var address = window.location.pathname + (encoded ? "?" + encoded : "") + window.location.hash;
       window.history.replaceState(window.history.state, "", address);
@@ -570,6 +595,12 @@
         });
         group.details.open = group.details.open || wanted.length > 0;
       });
+      var pair = (params.get("same") || "").split(",");
+      same = pair.length === 2 && pair.every(function (name) {
+        return groups.some(function (group) {
+          return group.facet.name === name;
+        });
+      }) ? pair : null;
       var wantedSort = params.get("sort");
       sortChosen = ["relevance", "newest", "title"].indexOf(wantedSort) !== -1;
       if (sortChosen) {
@@ -619,9 +650,104 @@
         });
         chips.appendChild(element("li", {}, [button]));
       });
+      if (same && (state.chosen[same[0]] || []).length && (state.chosen[same[1]] || []).length) {
+        var sameLabel = "Both for the same outcome";
+        var sameButton = element("button", { type: "button", className: "catalogue-chip", "aria-label": "Remove filter " + sameLabel }, [
+          element("span", { text: sameLabel }), element("span", { "aria-hidden": "true", text: " \u00d7" })]);
+        sameButton.addEventListener("click", function () {
+          same = null;
+          apply().then(function () {
+            var next = chips.querySelector("button");
+            (next || search).focus();
+          });
+        });
+        chips.appendChild(element("li", {}, [sameButton]));
+      }
+    }
+
+    /* A case study from another page: the page's template card, filled in. Each part
+       marked data-slot shows a facet's labels (or the years); a part with nothing to show
+       is left out, as the server leaves it out. */
+    var cardTemplate = document.getElementById(CARD_TEMPLATE_ID);
+    var kindsPart = cardTemplate && cardTemplate.content ? cardTemplate.content.querySelector(".coprod-card__evidence") : null;
+    var kindsSlot = kindsPart ? kindsPart.getAttribute("data-slot") : "";
+    var facetByName = {};
+    facets.forEach(function (facet) {
+      facetByName[facet.name] = facet;
+    });
+
+    function slotValues(item, name) {
+      if (name === "years") {
+        return item.years ? [item.years] : [];
+      }
+      var facet = facetByName[name];
+      var keys = (item.keys[name] || []).slice();
+      if (!facet) {
+        return [];
+      }
+      if (name === kindsSlot) {
+        keys.sort(function (a, b) { // the kinds of evidence in the taxonomy's order, strongest first
+          return facet.terms.indexOf(a) - facet.terms.indexOf(b);
+        });
+      }
+      return keys.map(function (key) {
+        return facet.labels[key] || key;
+      });
+    }
+
+    function fillText(part, value) {
+      var node = part.lastChild;
+      if (node && node.nodeType === 3) {
+        node.nodeValue = node.nodeValue.replace(SLOT, value);
+      }
+    }
+
+    function templateCard(item) {
+      var li = element("li", { className: "coprod-card" });
+      li.appendChild(document.importNode(cardTemplate.content, true));
+      var link = li.querySelector("a.coprod-card__title");
+      link.setAttribute("href", new URL(item.url.slice(1), siteRoot).pathname);
+      link.textContent = item.title;
+      var retracted = li.querySelector(".coprod-tag--retracted");
+      if (!item.retracted && retracted) {
+        li.removeChild(retracted.previousSibling); // the space before it
+        li.removeChild(retracted);
+      }
+      var summary = li.querySelector(".coprod-card__summary");
+      if (item.summary) {
+        summary.textContent = item.summary;
+      } else {
+        li.removeChild(summary);
+      }
+      Array.prototype.forEach.call(li.querySelectorAll("[data-slot]"), function (part) {
+        var values = slotValues(item, part.getAttribute("data-slot"));
+        part.removeAttribute("data-slot");
+        if (!values.length) {
+          part.parentNode.removeChild(part);
+        } else if (part.classList.contains("coprod-card__principles")) {
+          var tag = part.querySelector(".coprod-tag");
+          var tags = tag.parentNode;
+          tags.textContent = "";
+          values.forEach(function (value) {
+            var copy = tag.cloneNode(false);
+            copy.textContent = value;
+            tags.appendChild(copy);
+          });
+        } else {
+          fillText(part, values.join(", "));
+        }
+      });
+      var facts = li.querySelector(".coprod-card__facts");
+      if (facts && !facts.children.length) {
+        li.removeChild(facts);
+      }
+      return li;
     }
 
     function fallbackCard(item) {
+      if (cardTemplate && cardTemplate.content) {
+        return templateCard(item);
+      }
       var li = element("li", { className: "coprod-card" }, [
         element("a", { className: "coprod-card__link coprod-card__title", href: new URL(item.url.slice(1), siteRoot).pathname, text: item.title })
       ]);
@@ -692,8 +818,10 @@
         if (number !== latest) {
           return;
         }
-        var all = answers[0];
         var found = answers[1];
+        var all = answers[0].filter(function (item) { // a filter the reader cannot tick: in the pool, so every count keeps it
+          return sameOutcome(item, state.chosen, same);
+        });
         var pool = all;
         if (state.query) {
           if (found) {
@@ -740,6 +868,9 @@
     groups.forEach(function (group) {
       group.facet.terms.forEach(function (key) {
         group.boxes[key].box.addEventListener("change", function () {
+          if (same && same.indexOf(group.facet.name) !== -1) {
+            same = null; // the reader chooses again: the two facets are read as any other two
+          }
           apply();
         });
       });
