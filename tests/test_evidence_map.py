@@ -351,7 +351,7 @@ def stub_pages(evidence: Library) -> list[str]:
     pages = [urls.HOME, urls.BUSINESS_CASE]
     pages += [evidence.term_page(v, key) for v in evidence.fields.folders for key in evidence.taxonomy[v].terms]
     pages += [urls.case_study(case_id) for case_id in evidence.case_studies] + [urls.CATALOGUE]
-    pages += [urls.year(year) for year in range(2015, 2027)]
+    pages += [f"years/{year}.md" for year in range(2015, 2027)]
     return pages
 
 

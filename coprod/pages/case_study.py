@@ -72,8 +72,10 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
     rows = [("Project", link(url, name) if url else name)]
     if project.years:
         rows.append(("Years", esc(project.years)))
+    countries = library.fields.facet_at("project", "countries")
     if project.countries:
-        rows.append(("Country", ", ".join(link(urls.href(uri, urls.country(c)), esc(c)) for c in project.countries)))
+        rows.append(("Country", ", ".join(link(urls.href(uri, countries.page(countries.key_of(c))), esc(c)) if countries
+                                          else esc(c) for c in project.countries)))
     if project.places:
         rows.append(("Places", esc(project.places)))
     rows.append(("Setting", ", ".join(term_link(library, "settings", k, uri) for k in record.settings)))

@@ -1,6 +1,8 @@
-"""A page per taxonomy term, an index page per vocabulary, and browse pages per country
-and per start year: the static, citable way to find every case study showing a principle,
-a barrier, a setting and so on, with or without JavaScript.
+"""A page per taxonomy term, an index page per vocabulary, and browse pages per value of
+each facet with no vocabulary (per country, per start year): the static, citable way to
+find every case study showing a principle, a barrier, a setting and so on, with or without
+JavaScript. Which facets there are, their folders and their pages' words come from the
+schema (:class:`coprod.model.fieldmap.Facet`).
 
 All pages come from one :class:`TermIndex`, built in one pass over the published records.
 """
@@ -12,10 +14,11 @@ from dataclasses import dataclass, field
 
 from ..cite.references import References
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
+from ..model.fieldmap import Facet
 from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
 from ..render.markup import bullet_list, esc, link, table
-from ..render.text import md_escape
+from ..render.text import md_escape, md_words
 from . import Page, urls
 from .listing import card_list, case_study_item, claim_item, sort_case_studies, strength_symbol
 
@@ -33,30 +36,44 @@ class Use:
 
 
 @dataclass
-class Country:
-    name: str
+class Group:
+    """The case studies with one value of a value facet (one country, one start year)."""
+
+    key: str
+    value: object  # the value as the first case study wrote it ("United Kingdom", 2014)
     records: list[CaseStudy] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(self.value)
 
 
 @dataclass
 class TermIndex:
-    """Every published record filed under each term, country and year, newest first."""
+    """Every published record filed under each term and each value of a value facet,
+    newest first."""
 
     cases: dict[tuple[str, str], list[Use]] = field(default_factory=dict)  # (vocabulary, key) -> uses
     claims: dict[tuple[str, str], list[Claim]] = field(default_factory=dict)
-    countries: dict[str, Country] = field(default_factory=dict)  # slug -> country
-    years: dict[int, list[CaseStudy]] = field(default_factory=dict)
+    values: dict[str, dict[str, Group]] = field(default_factory=dict)  # facet name -> key -> group
 
     def case_count(self, vocabulary: str, key: str) -> int:
         return len(self.cases.get((vocabulary, key), ()))
+
+    def groups(self, facet: Facet) -> list[Group]:
+        """A value facet's groups in its order (the schema's ``sort``)."""
+        found = self.values.get(facet.name, {})
+        return [group for _, _, group in facet.sort_values((g.key, g.value, g) for g in found.values())]
 
 
 # ---------------------------------------------------------------------------------------
 # Indexing: one pass over the records.
 
 def index_evidence(library: Library) -> TermIndex:
-    """File every published (and retracted) record under its terms, countries and year."""
+    """File every published (and retracted) record under its terms and its values of each
+    value facet."""
     index = TermIndex()
+    value_facets = library.fields.value_facets
     for record in sort_case_studies(library.published("case-study")):
         for use in record.terms:
             vocabulary, key, entry = use.vocabulary, use.key, use.entry
@@ -65,10 +82,10 @@ def index_evidence(library: Library) -> TermIndex:
                 uses.append(Use(record))
             if entry is not None:
                 uses[-1].entries.append(entry)
-        for name in dict.fromkeys(record.countries):
-            index.countries.setdefault(urls.slug(name), Country(name)).records.append(record)
-        if record.start_year is not None:
-            index.years.setdefault(record.start_year, []).append(record)
+        for facet in value_facets:
+            groups = index.values.setdefault(facet.name, {})
+            for key, value in facet.values(record).items():
+                groups.setdefault(key, Group(key, value)).records.append(record)
     browsed = library.fields.browsed("claim")
     for record in sort_claims(library.published("claim")):
         for vocabulary in browsed:
@@ -109,7 +126,7 @@ class CaseItems:
 
 
 def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Page]:
-    """Every vocabulary index and term page, then the country and year browse pages."""
+    """Every vocabulary index and term page, then each value facet's browse pages."""
     index = index if index is not None else index_evidence(library)
     items = CaseItems(library)
     refs = References(library.bibliography)  # for the short names of sources ("Hickey et al., 2018")
@@ -120,10 +137,9 @@ def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Pag
             continue
         pages.append(vocabulary_page(vocab, library, index))
         pages.extend(term_page(term, library, index, items, refs) for term in vocab.terms.values())
-    pages.append(countries_index(index))
-    pages.extend(country_page(country, library, items) for country in index.countries.values())
-    pages.append(years_index(index))
-    pages.extend(year_page(year, records, library, items) for year, records in index.years.items())
+    for facet in library.fields.value_facets:
+        pages.append(values_index(facet, index))
+        pages.extend(value_page(facet, group, library, items) for group in index.values.get(facet.name, {}).values())
     return pages
 
 
@@ -213,39 +229,29 @@ def vocabulary_page(vocab: Vocabulary, library: Library, index: TermIndex) -> Pa
     return Page(uri, markdown(lines), frozenset(), vocab.title)
 
 
-def countries_index(index: TermIndex) -> Page:
-    uri = urls.COUNTRIES
-    lines = ["# Countries", "", "Case studies by the countries where the work took place.", ""]
-    countries = sorted(index.countries.items(), key=lambda item: (item[1].name.casefold(), item[0]))
-    if not countries:
-        lines += ["No case study records a country yet.", ""]
-    for _slug, country in countries:
-        lines.append(f"- [{md_escape(country.name)}]({urls.rel(uri, urls.country(country.name))}): "
-                     f"{CASE_STUDY.counted(len(country.records))}")
-    return Page(uri, markdown(lines), frozenset(), "Countries")
+def values_index(facet: Facet, index: TermIndex) -> Page:
+    """A value facet's index: each value, linking to its page, with its count."""
+    uri = facet.index_page
+    words = facet.pages
+    lines = [f"# {md_words(words.title)}", "", md_words(words.about), ""]
+    groups = index.groups(facet)
+    if not groups:
+        lines += [md_words(words.none), ""]
+    for group in groups:
+        lines.append(f"- [{md_escape(group.label)}]({urls.rel(uri, facet.page(group.key))}): "
+                     f"{CASE_STUDY.counted(len(group.records))}")
+    return Page(uri, markdown(lines), frozenset(), words.title)
 
 
-def country_page(country: Country, library: Library, items: CaseItems | None = None) -> Page:
-    uri = urls.country(country.name)
-    intro = f"{CASE_STUDY.counted(len(country.records))} of work that took place in {md_escape(country.name)}."
-    return _browse_page(uri, md_escape(country.name), intro, "All countries", urls.COUNTRIES,
-                        country.records, items or CaseItems(library), country.name)
-
-
-def years_index(index: TermIndex) -> Page:
-    uri = urls.YEARS
-    lines = ["# Years", "", "Case studies by the year the project started.", ""]
-    if not index.years:
-        lines += ["No case study records a start year yet.", ""]
-    for year in sorted(index.years, reverse=True):
-        lines.append(f"- [{year}]({urls.rel(uri, urls.year(year))}): {CASE_STUDY.counted(len(index.years[year]))}")
-    return Page(uri, markdown(lines), frozenset(), "Years")
-
-
-def year_page(year: int, records: list[CaseStudy], library: Library, items: CaseItems | None = None) -> Page:
-    intro = f"{CASE_STUDY.counted(len(records))} of projects that started in {year}."
-    return _browse_page(urls.year(year), f"Started in {year}", intro, "All years", urls.YEARS, records,
-                        items or CaseItems(library), f"Started in {year}")
+def value_page(facet: Facet, group: Group, library: Library, items: CaseItems | None = None) -> Page:
+    """One value's page: the case studies with it, newest first."""
+    words = facet.pages
+    count = CASE_STUDY.counted(len(group.records))
+    value = md_escape(group.label)
+    heading = facet.words(words.heading, value, escape=md_words)
+    intro = facet.words(words.intro, value, count, escape=md_words)
+    return _browse_page(facet.page(group.key), heading, intro, md_words(words.up), facet.index_page, group.records,
+                        items or CaseItems(library), facet.words(words.heading, group.label))
 
 
 def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[CaseStudy],

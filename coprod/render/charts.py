@@ -123,7 +123,7 @@ def case_study_charts(library: Library, page_uri: str) -> str:
     """Case studies by start year, by setting and by principle; links relative to ``page_uri``."""
     records = counted_case_studies(library)
     return "\n\n".join([
-        _year_chart(records, page_uri),
+        _year_chart(records, page_uri, library),
         _term_chart(library, records, "settings", page_uri,
                     title="Case studies by setting", chart_id="chart-case-studies-by-setting", heading="Setting"),
         _term_chart(library, records, "principles", page_uri,
@@ -142,10 +142,15 @@ def claims_by_strength_chart(library: Library, page_uri: str) -> str:
                      label_heading="Strength of evidence", value_heading="Claims")
 
 
-def _year_chart(records: list[CaseStudy], page_uri: str) -> str:
+def _year_chart(records: list[CaseStudy], page_uri: str, library: Library) -> str:
     years = Counter(r.start_year for r in records if r.start_year is not None)
     missing = sum(1 for r in records if r.start_year is None)
-    rows: list[Row] = [(str(y), years[y], urls.href(page_uri, urls.year(y))) for y in sorted(years)]
+    facet = library.fields.facet_at("project", "start_year")  # its browse pages, if the schema has them
+
+    def page(year: int) -> str | None:
+        return urls.href(page_uri, facet.page(facet.key_of(year))) if facet is not None else None
+
+    rows: list[Row] = [(str(y), years[y], page(y)) for y in sorted(years)]
     note = ""
     if missing:
         verb, pronoun = ("does", "it is") if missing == 1 else ("do", "they are")
