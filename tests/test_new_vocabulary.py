@@ -1,16 +1,22 @@
 """The schema is the only field map: a vocabulary added to a fixture's schema and taxonomy,
-and nowhere else, appears everywhere a vocabulary does, in a real MkDocs build."""
+and nowhere else, appears everywhere a vocabulary does, in a real MkDocs build; a facet or
+folder renamed in the schema renames it on the whole site and breaks nothing; and the two
+files must agree on the vocabularies they name."""
 
 from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import re
 from pathlib import Path
 
+from conftest import make_evidence
 from test_build import make_project, mkdocs_build
+
+from coprod.cli.validate import run
 
 METHODS = """
 methods:
@@ -32,8 +38,9 @@ methods:
 
 
 def add_methods(project: Path) -> None:
-    """A `methods` vocabulary: two terms in taxonomy.yml, its place in the two schemas,
-    and one fixture case study that uses it. No code changes."""
+    """A `methods` vocabulary: two terms in taxonomy.yml and its field in the case-study
+    schema (nothing else: no code, no other schema, no mkdocs.yml), and one fixture case
+    study that uses it."""
     evidence = project / "evidence"
     schema_path = evidence / "schema" / "case-study.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
@@ -43,10 +50,6 @@ def add_methods(project: Path) -> None:
                   "x-facet": {"name": "method", "label": "Method", "order": 11}},
         "description": "How the research gathered its evidence: keys from the methods list in taxonomy.yml."}
     schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    taxonomy_schema_path = evidence / "schema" / "taxonomy.schema.json"
-    taxonomy_schema = json.loads(taxonomy_schema_path.read_text(encoding="utf-8"))
-    taxonomy_schema["properties"]["methods"] = {"$ref": "#/$defs/vocabulary", "description": "Research methods."}
-    taxonomy_schema_path.write_text(json.dumps(taxonomy_schema, indent=2), encoding="utf-8")
     with (evidence / "taxonomy.yml").open("a", encoding="utf-8") as taxonomy:
         taxonomy.write(METHODS)
     case = evidence / "case-studies" / "peer-researchers.md"
@@ -60,9 +63,21 @@ def read(site: Path, path: str) -> str:
     return (site / path).read_text(encoding="utf-8")
 
 
+def fingerprints(project: Path) -> dict[str, str]:
+    """Every file of the project (its site left out), by path, with a hash of its bytes."""
+    return {str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(project.rglob("*")) if path.is_file() and "site" not in path.relative_to(project).parts}
+
+
 def test_a_new_vocabulary_needs_only_the_schema_and_the_taxonomy(tmp_path: Path) -> None:
     project = make_project(tmp_path)
+    before = fingerprints(project)
     add_methods(project)
+    after = fingerprints(project)
+    touched = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    # the two places a vocabulary is written, and the case study that uses it (content, not code)
+    assert touched == {"evidence/schema/case-study.schema.json", "evidence/taxonomy.yml",
+                       "evidence/case-studies/peer-researchers.md"}
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
@@ -95,10 +110,17 @@ def test_a_new_vocabulary_needs_only_the_schema_and_the_taxonomy(tmp_path: Path)
     rows = list(csv.DictReader(io.StringIO(read(site, "data/case-studies.csv"))))
     assert {row["id"]: row["methods"] for row in rows} == {"peer-researchers": "peer-interviews",
                                                           "learning-disability-panel": ""}
-    assert "methods" in read(site, "data/index.html")
-    assert "peer-interviews" in read(site, "contribute/fields/index.html")
+    codebook = read(site, "data/index.html")
+    assert ('<td>methods</td>\n<td>list of text</td>\n<td>no</td>\n<td>keys of <a href="../methods/">Methods</a>; '
+            'no repeats</td>' in codebook)  # the codebook's row
+    assert "<li>methods: <code>/methods/KEY/</code></li>" in codebook  # its pages, for the data's users
+    assert ", methods," in codebook  # a column of the CSV, in the codebook's list of them
+    fields = read(site, "contribute/fields/index.html")
+    assert re.search(r"Terms from <a href=\"\.\./\.\./methods/\">Methods</a>: <code>peer-interviews</code>", fields)
     form = read(site, "contribute/index.html")
-    assert re.search(r'name="methods"', form) or '"methods"' in form
+    assert 'data-field="methods"' in form
+    assert '<input type="checkbox" name="cf-methods" value="peer-interviews">' in form
+    assert "People take photographs of their lives" in form  # each term's definition, to choose by
 
     # on the case study's own page: a row of "At a glance" titled as in taxonomy.yml, with the
     # term as a tag linking to its page; not on the page of a case study that does not use it
@@ -114,3 +136,86 @@ def test_a_new_vocabulary_needs_only_the_schema_and_the_taxonomy(tmp_path: Path)
     assert '<span data-pagefind-filter="method">peer-interviews</span>' in page
     filters = b"".join(gzip.decompress(path.read_bytes()) for path in (site / "pagefind" / "filter").glob("*.pf_filter"))
     assert b"method" in filters and b"peer-interviews" in filters
+
+
+def rename_in_schema(project: Path) -> None:
+    """The principles' folder and facet, and the countries' folder, facet and page words,
+    renamed in the case-study schema only."""
+    schema_path = project / "evidence" / "schema" / "case-study.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    principle = schema["properties"]["principles"]["items"]["properties"]["principle"]
+    principle["x-folder"] = "values"
+    principle["x-facet"] |= {"name": "value", "label": "Value"}
+    countries = schema["properties"]["project"]["properties"]["countries"]["items"]
+    countries["x-folder"] = "nations"
+    countries["x-facet"] |= {"name": "nation", "label": "Nation"}
+    countries["x-facet"]["pages"] |= {"title": "Nations", "up": "All nations"}
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+def test_a_facet_renamed_in_the_schema_is_renamed_on_the_whole_site(tmp_path: Path) -> None:
+    """No code names a facet or a folder: renamed in the schema, the pages move, every link
+    and filter follows, and the build (strict, so no link to nothing) passes."""
+    project = make_project(tmp_path)
+    rename_in_schema(project)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "principles").exists() and not (site / "countries").exists()
+    assert "peer-researchers" in read(site, "values/reciprocity/index.html")
+    nations = read(site, "nations/index.html")
+    assert "<h1" in nations and "Nations" in nations and 'href="united-kingdom/"' in nations
+    uk = read(site, "nations/united-kingdom/index.html")
+    assert 'href="../../case-studies/peer-researchers/"' in uk and 'href="../">All nations</a>' in uk
+
+    page = read(site, "case-studies/peer-researchers/index.html")
+    assert 'href="../../values/reciprocity/"' in page and 'href="../../nations/united-kingdom/"' in page
+    assert '<span data-pagefind-filter="value">reciprocity</span>' in page
+    assert '<span data-pagefind-filter="nation">united-kingdom</span>' in page
+    catalogue = read(site, "case-studies/index.html")
+    assert re.search(r"<h3[^>]*>Nation", catalogue) and 'href="../nations/united-kingdom/"' in catalogue
+    assert 'data-facet-keywords="[&quot;value&quot;,&quot;setting&quot;]"' in catalogue
+    data = json.loads(read(site, "data/catalogue.json"))
+    names = [f["name"] for f in data["facets"]]
+    assert "value" in names and "nation" in names and "principle" not in names and "country" not in names
+    peer = next(c for c in data["case_studies"] if c["id"] == "peer-researchers")
+    assert peer["facets"]["nation"] == ["united-kingdom"] and "reciprocity" in peer["facets"]["value"]
+    # the menu drops the old folders mkdocs.yml names and lists the new ones
+    home = read(site, "index.html")
+    assert 'href="values/"' in home and 'href="nations/"' in home
+    # no page anywhere links to the old folders
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r'href="[./]*(principles|countries)/', text), path
+    filters = b"".join(gzip.decompress(path.read_bytes()) for path in (site / "pagefind" / "filter").glob("*.pf_filter"))
+    assert b"nation" in filters and b"value" in filters
+
+
+def validate(evidence: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run([str(evidence), "--docs", str(evidence / "no-docs")], out=out)
+    return code, out.getvalue().replace(str(evidence.parent) + "/", "")
+
+
+def test_a_vocabulary_in_one_of_the_two_files_only_is_an_error_where_it_is_written(tmp_path: Path) -> None:
+    """taxonomy.schema.json takes any vocabulary, so the check that the schemas and the
+    taxonomy name the same vocabularies is this one."""
+    evidence = make_evidence(tmp_path / "a")
+    with (evidence / "taxonomy.yml").open("a", encoding="utf-8") as taxonomy:
+        taxonomy.write(METHODS.replace("methods:", "methds:", 1))
+    code, output = validate(evidence)
+    line = (evidence / "taxonomy.yml").read_text(encoding="utf-8").splitlines().index("methds:") + 1
+    assert code == 1
+    assert (f"evidence/taxonomy.yml:{line}: methds: no field of the schemas uses the vocabulary 'methds' "
+            "(name it in a field's x-vocabulary in evidence/schema/, or remove it)") in output
+
+    evidence = make_evidence(tmp_path / "b")
+    add_methods(evidence.parent)
+    text = (evidence / "taxonomy.yml").read_text(encoding="utf-8")
+    (evidence / "taxonomy.yml").write_text(text.replace(METHODS, ""), encoding="utf-8")
+    code, output = validate(evidence)
+    assert code == 1
+    assert ("evidence/schema/case-study.schema.json:1: methods[]: x-vocabulary names 'methods', which "
+            "evidence/taxonomy.yml does not have (add the vocabulary 'methods' (title, description, terms) to "
+            "evidence/taxonomy.yml)") in output
+    assert "Traceback" not in output

@@ -261,6 +261,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
         report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
         return None
     taxonomy = _load_taxonomy(root / "taxonomy.yml", show(root / "taxonomy.yml"), schemas["taxonomy"], report)
+    _check_vocabularies_named(schemas, taxonomy, lambda kind: show(root / "schema" / KINDS[kind].schema), report)
     evidence = Evidence(root, schemas, taxonomy, Bibliography())
     bib_path = root / "references.bib"
 
@@ -462,6 +463,37 @@ def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> 
                                  f"unknown evidence kind '{kind}'", did_you_mean(kind, kinds.keys()))
     _check_computed_rules(taxonomy, display, report)
     return taxonomy
+
+
+def _check_vocabularies_named(schemas: dict[str, Schema], taxonomy: Taxonomy, show: Callable[[str], str],
+                              report: Report) -> None:
+    """The schemas' ``x-vocabulary`` annotations and ``taxonomy.yml`` name the same
+    vocabularies: a vocabulary is added by writing it in both (taxonomy.schema.json takes any
+    name), so a name in one and not the other is a slip, reported where it is written."""
+    named: dict[str, tuple[str, str]] = {}  # vocabulary -> (schema file, field), the first naming it
+    for kind in KINDS:
+        schema = schemas.get(kind)
+        if schema is None:
+            continue
+        fields = [(a.annotations, dotted(a.pattern).replace(".*", "[]")) for a in schema.annotated]
+        computed = schema.schema.get("x-computed")
+        fields += [(notes, name) for name, notes in (computed.items() if isinstance(computed, dict) else ())
+                   if isinstance(notes, dict)]
+        for notes, where in fields:
+            vocabulary = notes.get("x-vocabulary")
+            if isinstance(vocabulary, str):
+                named.setdefault(vocabulary, (show(kind), where))
+    if not taxonomy.vocabularies:
+        return  # the taxonomy's own problems are reported
+    for vocabulary, (path, where) in named.items():
+        if vocabulary not in taxonomy.vocabularies:
+            report.error(path, 1, where, f"x-vocabulary names '{vocabulary}', which {taxonomy.path} does not have",
+                         did_you_mean(vocabulary, list(taxonomy.vocabularies),
+                                      f"add the vocabulary '{vocabulary}' (title, description, terms) to evidence/taxonomy.yml"))
+    for name, vocab in taxonomy.vocabularies.items():
+        if name not in named:
+            report.error(taxonomy.path, vocab.line or 1, name, f"no field of the schemas uses the vocabulary '{name}'",
+                         did_you_mean(name, list(named), "name it in a field's x-vocabulary in evidence/schema/, or remove it"))
 
 
 def _check_computed_rules(taxonomy: Taxonomy, display: str, report: Report) -> None:

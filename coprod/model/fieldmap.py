@@ -5,7 +5,8 @@ The schema is the only place this is written. A field whose values are keys of a
 vocabulary carries ``x-vocabulary``; one the site browses carries ``x-folder`` (the folder
 of its term pages: ``/principles/<key>/``); one the catalogue filters on carries
 ``x-facet`` (the filter's name in the URL and in Pagefind, its label, and its place among
-the filters). A facet with no vocabulary (the countries, the start year) is browsed by its
+the filters; ``keywords`` when its labels are a case study's keywords in the catalogue's
+RIS export). A facet with no vocabulary (the countries, the start year) is browsed by its
 values themselves; its ``x-facet`` also holds the words of its browse pages (``pages``) and
 the order of its values (``sort``).
 
@@ -75,6 +76,7 @@ class Facet:
     pattern: tuple  # where a case study holds its values
     pages: ValuePages = ValuePages()  # a value facet's page words (unused with a vocabulary)
     descending: bool = False  # a value facet's values, newest or largest first
+    keywords: bool = False  # its labels are a case study's keywords in a reference manager's file (RIS)
 
     @property
     def by_value(self) -> bool:
@@ -203,7 +205,8 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS))
                     placed.append((order, position, Facet(facet["name"], facet["label"], vocabulary,
                                                           folder or facet["name"], pattern,
                                                           ValuePages.of(facet.get("pages")),
-                                                          facet.get("sort") == "descending")))
+                                                          facet.get("sort") == "descending",
+                                                          facet.get("keywords") is True)))
             if vocabulary is not None:
                 fields.setdefault(kind, []).append((order, position, TermField(vocabulary, pattern)))
     facets = tuple(f for _, _, f in sorted(placed, key=lambda p: (p[0], p[1])))

@@ -48,8 +48,10 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
     data_url = esc(data_address_from(uri))
     # the script puts its controls in this element and hides what follows up to "Browse by"
     folders = esc(json.dumps(library.fields.folder_facets(), separators=(",", ":")))
+    keywords = esc(json.dumps([f.name for f in library.fields.facets if f.keywords], separators=(",", ":")))
     lines = [f"# {title}", "", (f'<div id="{SCRIPT_MARKER_ID}" data-catalogue="{data_url}" '
-                                   f'data-every-case-study="{EVERY_CASE_STUDY_WORD}" data-facet-folders="{folders}"></div>'), ""]
+                                   f'data-every-case-study="{EVERY_CASE_STUDY_WORD}" data-facet-folders="{folders}" '
+                                   f'data-facet-keywords="{keywords}"></div>'), ""]
     if not total:
         lines += ["No case studies are published yet.", ""]
     else:
@@ -177,5 +179,8 @@ def facet_data(library: Library, records: list[CaseStudy]) -> list[dict]:
         else:
             vocab = library.taxonomy.get(facet.vocabulary or "")
             terms = [[key, term.label] for key, term in vocab.terms.items()] if vocab else []
-        facets.append({"name": facet.name, "label": facet.label, "terms": terms})
+        entry = {"name": facet.name, "label": facet.label, "terms": terms}
+        if facet.keywords:
+            entry["keywords"] = True  # the script's RIS export lists its labels as keywords (KW)
+        facets.append(entry)
     return facets
