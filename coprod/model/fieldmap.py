@@ -153,6 +153,13 @@ class FieldMap:
     def terms_of(self, kind: str) -> tuple[TermField, ...]:
         return self.term_fields.get(kind, ())
 
+    def vocabulary_at(self, kind: str, *fields: str) -> str:
+        """The vocabulary of the field at ``fields`` (wildcards left out), read from its
+        ``x-vocabulary``: ``vocabulary_at("case-study", "principles", "principle")``. Code
+        names the model's fields, never a vocabulary; '' for a field with none."""
+        return next((f.vocabulary for f in self.terms_of(kind)
+                     if tuple(p for p in f.pattern if p != WILDCARD) == fields), "")
+
     def browsed(self, kind: str) -> tuple[str, ...]:
         """The vocabularies with term pages that records of ``kind`` list."""
         return tuple(dict.fromkeys(f.vocabulary for f in self.terms_of(kind) if f.vocabulary in self.folders))

@@ -92,7 +92,9 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
         who.append(text)
     rows += other_vocabulary_rows(record, library, uri)  # groups, and any vocabulary added to the schema
     rows.append(("Roles", "<br>".join(who)))
-    for vocab, label in (("principles", "Principles"), ("barriers", "Barriers"), ("enablers", "What helped")):
+    for fields, label in ((("principles", "principle"), "Principles"), (("barriers", "barrier"), "Barriers"),
+                          (("enablers", "enabler"), "What helped")):
+        vocab = library.fields.vocabulary_at(record.kind, *fields)
         tags = [term_tag(library, vocab, k, uri) for k in record.keys_of(vocab)]
         if tags:
             rows.append((label, tag_list(tags, label)))
@@ -111,8 +113,8 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
 
 
 def _principles(record: CaseStudy, library: Library, uri: str) -> str:
-    items = [f"<strong>{term_link(library, 'principles', p.principle, uri)}</strong>: {esc(p.how)}"
-             for p in record.principles]
+    vocab = library.fields.vocabulary_at(record.kind, "principles", "principle")
+    items = [f"<strong>{term_link(library, vocab, p.principle, uri)}</strong>: {esc(p.how)}" for p in record.principles]
     return "## Principles it shows\n\n" + bullet_list(items)
 
 

@@ -30,7 +30,8 @@ def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: 
              for name, value in zip(names, facts) if value]
     if shown:
         parts.append('<p class="coprod-card__facts">' + "".join(shown) + "</p>")
-    principles = library.labels("principles", (p.principle for p in record.principles))
+    principles = library.labels(library.fields.vocabulary_at(record.kind, "principles", "principle"),
+                                (p.principle for p in record.principles))
     if principles:
         parts.append('<p class="coprod-card__principles"><span class="coprod-sr-only">Principles: </span>'
                      + markup.tags(esc(label) for label in principles) + "</p>")

@@ -16,10 +16,13 @@ from . import urls
 from .common import term_link
 from .listing import strength_symbol
 
-# The vocabularies the case study's page lays out itself (in "At a glance" or a section of
-# its own); any other vocabulary a case study uses gets a row of its own in "At a glance".
-LAID_OUT = frozenset({"settings", "stages", "principles", "barriers", "enablers", "features", "outcomes",
-                      "evidence_kinds", "standards", "outcome_ratings", "gripp2_reporting"})
+# The fields the case study's page lays out itself (in "At a glance" or a section of its
+# own), by the model's field names; any other vocabulary a case study uses gets a row of its
+# own in "At a glance". Their vocabularies come from the schema, so renaming one there
+# neither loses it from the page nor shows it twice.
+LAID_OUT = (("settings",), ("research_stages",), ("principles", "principle"), ("barriers", "barrier"),
+            ("enablers", "enabler"), ("features",), ("outcomes", "area"), ("outcomes", "evidence"),
+            ("standards", "standard"), ("outcome_rating",), ("gripp2_reporting",))
 GRIPP2_NOT_REPORTED = "Not reported in the sources."
 
 
@@ -27,8 +30,9 @@ def other_vocabulary_rows(record: CaseStudy, library: Library, uri: str) -> list
     """(label, HTML) for each vocabulary the record uses that the page has no place for: its
     title from taxonomy.yml, its terms as tags linking to their pages, in the field map's order."""
     rows = []
+    laid_out = {library.fields.vocabulary_at("case-study", *fields) for fields in LAID_OUT}
     for vocabulary in library.fields.browsed("case-study"):
-        if vocabulary in LAID_OUT:
+        if vocabulary in laid_out:
             continue
         keys = record.keys_of(vocabulary)
         vocab = library.taxonomy.get(vocabulary)
