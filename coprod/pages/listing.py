@@ -24,13 +24,14 @@ def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: 
     parts = [title + retracted]
     if record.summary:
         parts.append(f'<p class="coprod-card__summary">{esc(record.summary)}</p>')
-    facts = [", ".join(library.labels("settings", record.settings)), record.years, ", ".join(record.countries)]
+    facts = [", ".join(library.labels(library.vocabulary_of("settings"), record.settings)), record.years,
+             ", ".join(record.countries)]
     names = ("Setting", "Years", "Country")
     shown = [f'<span class="coprod-card__fact"><span class="coprod-sr-only">{name}: </span>{esc(value)}</span>'
              for name, value in zip(names, facts) if value]
     if shown:
         parts.append('<p class="coprod-card__facts">' + "".join(shown) + "</p>")
-    principles = library.labels(library.fields.vocabulary_at(record.kind, "principles", "principle"),
+    principles = library.labels(library.vocabulary_of("principles", "principle"),
                                 (p.principle for p in record.principles))
     if principles:
         parts.append('<p class="coprod-card__principles"><span class="coprod-sr-only">Principles: </span>'
@@ -51,7 +52,7 @@ def card_list(cards: Iterable[str]) -> str:
 def evidence_kinds(record: CaseStudy, library: Library) -> list[str]:
     """The kinds of evidence behind a case study's outcomes, in the taxonomy's order (strongest first)."""
     used = record.evidence_used
-    vocab = library.taxonomy.get("evidence_kinds")
+    vocab = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     return [term.label for key, term in vocab.terms.items() if key in used] if vocab else []
 
 

@@ -181,19 +181,20 @@ def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems |
 def use_details(vocabulary: str, use: Use, library: Library) -> list[str]:
     """The lines under a case study on a term page: how it shows the term (HTML)."""
     taxonomy = library.taxonomy
+    areas, kinds = library.vocabulary_of("outcomes", "area"), library.vocabulary_of("outcomes", "evidence")
     details = []
     for entry in use.entries:
         if isinstance(entry, (PrincipleUse, StandardUse)):
             details.append(f"<strong>How:</strong> {esc(entry.how)}")
         elif isinstance(entry, Note):
-            what = "What happened" if vocabulary == "barriers" else "What helped"
+            what = "What happened" if vocabulary == library.vocabulary_of("barriers", "barrier") else "What helped"
             details.append(f"<strong>{what}:</strong> {esc(entry.detail)}")
-        elif isinstance(entry, Outcome) and vocabulary == "evidence_kinds":
-            area = label_of(taxonomy.get("outcomes"), entry.area)
+        elif isinstance(entry, Outcome) and vocabulary == kinds:
+            area = label_of(taxonomy.get(areas), entry.area)
             details.append(f"<strong>Outcome:</strong> {esc(entry.description)}"
                            + (f" (area: {esc(area)})" if area else ""))
         elif isinstance(entry, Outcome):
-            kind = label_of(taxonomy.get("evidence_kinds"), entry.evidence)
+            kind = label_of(taxonomy.get(kinds), entry.evidence)
             details.append(f"<strong>Outcome:</strong> {esc(entry.description)}"
                            + (f" (evidence: {esc(kind)})" if kind else ""))
     return details

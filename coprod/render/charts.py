@@ -124,9 +124,9 @@ def case_study_charts(library: Library, page_uri: str) -> str:
     records = counted_case_studies(library)
     return "\n\n".join([
         _year_chart(records, page_uri, library),
-        _term_chart(library, records, "settings", page_uri,
+        _term_chart(library, records, library.vocabulary_of("settings"), page_uri,
                     title="Case studies by setting", chart_id="chart-case-studies-by-setting", heading="Setting"),
-        _term_chart(library, records, "principles", page_uri,
+        _term_chart(library, records, library.vocabulary_of("principles", "principle"), page_uri,
                     title="Case studies by principle", chart_id="chart-case-studies-by-principle",
                     heading="Principle"),
     ])

@@ -79,8 +79,7 @@ def sort_key(record: CaseStudy) -> str:
 
 
 def principle_labels(record: CaseStudy, library: Library) -> list[str]:
-    return library.labels(library.fields.vocabulary_at(record.kind, "principles", "principle"),
-                          (p.principle for p in record.principles))
+    return library.labels(library.vocabulary_of("principles", "principle"), (p.principle for p in record.principles))
 
 
 def pagefind_markup(record: CaseStudy, library: Library) -> str:
