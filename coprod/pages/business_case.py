@@ -85,8 +85,9 @@ def _research_needed(record: Claim) -> str:
 
 def _related(record: Claim, library: Library, uri: str) -> str:
     lines = []
-    for keys, vocab, label in ((record.principles, "principles", "Principles"), (record.barriers, "barriers", "Barriers"),
-                               (record.enablers, "enablers", "Enablers"), (record.outcomes, "outcomes", "Outcome areas")):
+    for keys, name, label in ((record.principles, "principles", "Principles"), (record.barriers, "barriers", "Barriers"),
+                              (record.enablers, "enablers", "Enablers"), (record.outcomes, "outcomes", "Outcome areas")):
+        vocab = library.vocabulary_of(name, kind=record.kind)  # the claim's field, its vocabulary from the schema
         if keys:
             lines.append(f"{label}: " + ", ".join(term_link(library, vocab, k, uri) for k in keys))
     return "## Related\n\n" + bullet_list(lines) if lines else ""
@@ -165,7 +166,7 @@ def _strength_order(library: Library):
 
 def _rubric(library: Library) -> str:
     strengths = library.taxonomy["strengths"]
-    kinds = library.taxonomy.get("evidence_kinds")
+    kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     rows = ["| Grade | What it means | What it needs, at least |", "|---|---|---|"]
     for term in strengths.terms.values():
         needs = _needs(term.requires, kinds)

@@ -200,7 +200,7 @@ def _rubric(library) -> str:
     from ..pages.business_case import _needs
 
     strengths = library.taxonomy["strengths"]
-    kinds = library.taxonomy.get("evidence_kinds")
+    kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     rows = "".join(f'<tr><td class="pdf-grade"><span class="pdf-symbol">{esc(t.symbol)}</span> {esc(t.label)}</td>'
                    f"<td>{esc(t.definition)}</td><td>{_needs(t.requires, kinds).replace(chr(92), '')}</td></tr>"
                    for t in strengths.terms.values())
