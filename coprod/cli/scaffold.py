@@ -35,7 +35,7 @@ from ..pages.contribute import (
     slug_id,
     taken_ids,
 )
-from ..read.schema import WILDCARD, Schema, did_you_mean
+from ..read.schema import Schema, did_you_mean
 
 PROG = "new_case_study.py"
 WIDTH = 88
@@ -90,9 +90,7 @@ def parser() -> argparse.ArgumentParser:
 def vocabulary_of(evidence: Evidence, *fields: str) -> str:
     """The vocabulary of a case-study field (the model's field names, wildcards left out),
     from its ``x-vocabulary`` in the schema: ``vocabulary_of(evidence, "outcomes", "area")``."""
-    return next((a.annotations["x-vocabulary"] for a in evidence.schemas["case-study"].annotated
-                 if isinstance(a.annotations.get("x-vocabulary"), str)
-                 and tuple(p for p in a.pattern if p != WILDCARD) == fields), "")
+    return evidence.schemas["case-study"].vocabulary_at(*fields)
 
 
 def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> list[str]:

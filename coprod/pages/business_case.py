@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
-from ..read.kinds import PUBLIC_STATUSES
+from ..read.kinds import CLAIM, PUBLIC_STATUSES
 from ..render.markup import block, bullet_list, esc
 from ..render.text import md_escape
 from . import Page, urls
@@ -19,8 +19,8 @@ def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
     """The claim's strength as a labelled scale, weakest step first, its own step marked
     (by weight, border and the words "this claim", never by colour alone), then what the
     step means and a link to the rubric."""
-    strengths = library.taxonomy.get("strengths")
-    term = library.term("strengths", record.strength)
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     if term is None:
         return ""
     rubric = esc(urls.href(from_uri, urls.BUSINESS_CASE, RUBRIC_ANCHOR))
@@ -96,8 +96,8 @@ def _related(record: Claim, library: Library, uri: str) -> str:
 def business_case_page(library: Library, chart: str = "") -> Page:
     uri = urls.BUSINESS_CASE
     claims = library.published("claim")
-    categories = library.taxonomy.get("claim_categories")
-    strengths = library.taxonomy.get("strengths")
+    categories = library.taxonomy.get(library.vocabulary_of("category", kind=CLAIM.key))
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     tally = strength_tally(claims, library)
     parts = [
         "# The business case for co-production",
@@ -137,7 +137,7 @@ def business_case_page(library: Library, chart: str = "") -> Page:
 def _claim_card(record: Claim, library: Library, uri: str) -> str:
     """A claim as a card: its strength badge, the claim (its link covers the card), the
     summary, and how much evidence there is for and against it."""
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     href = esc(urls.href(uri, record.uri))
     parts = [strength_badge_html(term) if term else "",
              f'<a class="coprod-card__link coprod-card__title" href="{href}">{esc(claim_title(record, library))}</a>']
@@ -159,13 +159,13 @@ def _claim_card(record: Claim, library: Library, uri: str) -> str:
 
 
 def _strength_order(library: Library):
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
     return lambda r: (order.get(r.strength, 99), r.title.lower())
 
 
 def _rubric(library: Library) -> str:
-    strengths = library.taxonomy["strengths"]
+    strengths = library.taxonomy[library.vocabulary_of("strength", kind=CLAIM.key)]
     kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     rows = ["| Grade | What it means | What it needs, at least |", "|---|---|---|"]
     for term in strengths.terms.values():

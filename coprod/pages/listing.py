@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import CaseStudy, Claim, Library
+from ..read.kinds import CLAIM
 from ..render import markup
 from . import urls
 
@@ -58,7 +59,7 @@ def evidence_kinds(record: CaseStudy, library: Library) -> list[str]:
 
 def claim_item(record: Claim, library: Library, from_uri: str) -> str:
     """A list item's HTML (for markup.bullet_list): the strength badge, then the linked claim."""
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     grade = strength_badge_html(term) + " " if term else ""
     retracted = " (retracted)" if record.retracted else ""
     return grade + markup.link(urls.href(from_uri, record.uri), markup.esc(record.title)) + retracted
@@ -67,14 +68,14 @@ def claim_item(record: Claim, library: Library, from_uri: str) -> str:
 def claim_title(record: Claim, library: Library) -> str:
     """A claim's title as shown: a claim graded as an evidence gap says so in its title
     ("Evidence gap: ..."), so it cannot be quoted as a finding."""
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     return f"{term.label}: {record.title}" if term is not None and record.strength == GAP else record.title
 
 
 def strength_tally(claims: list[Claim], library: Library) -> str:
     """The claims' grades in words, from the counts: "Of the 11 claims, 6 are moderate, 4
     emerging and 1 an evidence gap; none is yet strong." (plain text)."""
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     if not claims or strengths is None:
         return ""
     counts = [(term, sum(1 for r in claims if r.strength == key)) for key, term in strengths.terms.items()]

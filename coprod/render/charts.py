@@ -14,7 +14,7 @@ from collections import Counter
 
 from ..model import CaseStudy, Library
 from ..pages import urls
-from ..read.kinds import CASE_STUDY
+from ..read.kinds import CASE_STUDY, CLAIM
 from .markup import esc
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
@@ -136,7 +136,7 @@ def claims_by_strength_chart(library: Library, page_uri: str) -> str:
     """Published claims of the business case by strength of evidence, strongest first."""
     claims = [r for r in library.published("claim") if r.status == "published"]
     counts = Counter(r.strength for r in claims)
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     rows: list[Row] = [(term.label, counts[key], None) for key, term in (strengths.terms.items() if strengths else [])]
     return bar_chart("Claims by strength of evidence", rows, chart_id="chart-claims-by-strength",
                      label_heading="Strength of evidence", value_heading="Claims")
