@@ -219,3 +219,49 @@ def test_a_vocabulary_in_one_of_the_two_files_only_is_an_error_where_it_is_writt
             "evidence/taxonomy.yml does not have (add the vocabulary 'methods' (title, description, terms) to "
             "evidence/taxonomy.yml)") in output
     assert "Traceback" not in output
+
+
+def rename_every_vocabulary(project: Path) -> list[str]:
+    """Every vocabulary renamed ("principles" -> "v_principles") in the schemas'
+    x-vocabulary and in taxonomy.yml, and nowhere else; the names renamed."""
+    evidence = project / "evidence"
+    schemas = sorted((evidence / "schema").glob("*.schema.json"))
+    names = sorted({name for path in schemas
+                    for name in re.findall(r'"x-vocabulary": "([a-z0-9_]+)"', path.read_text(encoding="utf-8"))})
+    for path in schemas:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'"x-vocabulary": "([a-z0-9_]+)"', r'"x-vocabulary": "v_\1"', text), encoding="utf-8")
+    taxonomy = (evidence / "taxonomy.yml").read_text(encoding="utf-8")
+    for name in names:
+        taxonomy, count = re.subn(rf"(?m)^{name}:", f"v_{name}:", taxonomy)
+        assert count == 1, name
+    (evidence / "taxonomy.yml").write_text(taxonomy, encoding="utf-8")
+    return names
+
+
+def test_every_vocabulary_renamed_in_the_two_files_changes_only_the_open_data(tmp_path: Path, monkeypatch) -> None:
+    """No code names a vocabulary (the evidence map, the claims' grades, the taxonomy's rules
+    included): with every vocabulary renamed in the schemas and taxonomy.yml, every page a
+    reader sees is byte for byte the same; only the open data, which publishes the names, and
+    the contribute form's copy of the schema differ."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # the two builds' dates are the same
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "renamed").mkdir()
+    plain, renamed = make_project(tmp_path / "plain"), make_project(tmp_path / "renamed")
+    names = rename_every_vocabulary(renamed)
+    assert {"principles", "evidence_kinds", "strengths", "outcome_ratings", "gripp2_reporting"} <= set(names)
+    for project in (plain, renamed):
+        result = mkdocs_build(project)
+        assert result.returncode == 0, result.stderr
+    a, b = plain / "site", renamed / "site"
+    files = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert files and sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file() and "pagefind" not in p.parts) == [
+        f for f in files if not f.startswith("pagefind/")]
+    differ = {f for f in files if not f.startswith("pagefind/") and (a / f).read_bytes() != (b / f).read_bytes()}
+    form = "contribute/index.html"
+    assert differ - {form} == {"data/index.html", "data/taxonomy.json", "data/datapackage.json",
+                               "data/schema/case-study.schema.json", "data/schema/case-study.record.schema.json",
+                               "data/schema/claim.schema.json", "data/schema/claim.record.schema.json"}
+    schema_copy = re.compile(r'<script type="application/json" id="contribute-schema">.*?</script>', re.DOTALL)
+    assert schema_copy.sub("", read(a, form)) == schema_copy.sub("", read(b, form))
+    assert '"vocabulary": "v_principles"' in read(b, form)
