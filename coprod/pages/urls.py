@@ -6,7 +6,7 @@ that into the address ``/case-studies/<id>/``. Links in markdown are written as 
 ``.md`` paths with :func:`rel`, so MkDocs checks them at build time; links in the HTML blocks
 the generator writes itself (which MkDocs passes through untouched) are the final relative
 addresses from :func:`href`, which MkDocs does not check: the test suite's offline link
-check of the built site (``tools.linkcheck``, tests/test_links.py) covers them.
+check of the built site (``tools.linkcheck``, tests/pages/test_links.py) covers them.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ for _name in dir(real):
 def make_hostile_evidence(target: Path) -> Path:
     """The fixture evidence folder with the hostile case study and references added."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import make_evidence  # tests/conftest.py
+    from helpers import make_evidence  # tests/helpers.py
 
     evidence = make_evidence(target)
     for folder in ("case-studies", "claims"):

@@ -3,7 +3,7 @@
 - An SVG or HTML file under docs/assets/images/ ran its script in the site's origin when
   opened. The fixtures (tests/fixtures/hostile/files) are live: served from the site's
   origin, Chromium runs them. The real build refuses them, so the built site never serves
-  one (tests/test_untrusted_files.py shows the validator's messages).
+  one (tests/checks/test_untrusted_files.py shows the validator's messages).
 - One ``<script>`` line added to a hand-written page ran: the page policy hashed every inline
   script it found. The policy now lists only the templates' own scripts, so the same line
   on a built page is blocked by Chromium and reported as a violation.
@@ -83,7 +83,7 @@ def test_an_active_file_runs_in_the_origin_and_the_site_never_serves_one(browser
     assert status == 200 and any(d.startswith("XSS") for d in dialogs), f"the fixture {name} did not run: {dialogs}"
     # the real build of a project holding it stops, naming the file, and writes no site
     sys.path.insert(0, str(ROOT / "tests"))
-    from test_build import make_project, mkdocs_build
+    from helpers import make_project, mkdocs_build
 
     (tmp_path / "build").mkdir()
     project = make_project(tmp_path / "build")

@@ -1,0 +1,245 @@
+"""What the tests share: the repository's folders, a fixture evidence folder, golden files,
+a fixture MkDocs project and its build, and small readers of built pages. Every test
+module imports from here (``from helpers import ...``); ``conftest.py`` holds only pytest's
+fixtures and hooks."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+
+from coprod.checks.problems import Report
+from coprod.cite.references import References
+from coprod.model import Library
+from coprod.model import load as load_library
+from coprod.pages import urls
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+
+FIXTURES = TESTS / "fixtures"
+
+
+UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def make_evidence(target: Path, overlay: Path | None = None) -> Path:
+    """A fixture evidence folder in ``target``: the real schemas and taxonomy, the fixture
+    records and bibliography, then the files of ``overlay`` on top (a file named
+    ``<name>.delete`` removes ``<name>``)."""
+    evidence = target / "evidence"
+    shutil.copytree(FIXTURES / "evidence", evidence)
+    shutil.copytree(ROOT / "evidence" / "schema", evidence / "schema")
+    shutil.copy(ROOT / "evidence" / "taxonomy.yml", evidence / "taxonomy.yml")
+    if overlay is not None:
+        for path in sorted(overlay.rglob("*")):
+            relative = path.relative_to(overlay)
+            if path.is_dir() or relative.name in ("expected.txt", "README"):
+                continue
+            if relative.suffix == ".delete":
+                (evidence / relative.with_suffix("")).unlink()
+                continue
+            (evidence / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, evidence / relative)
+    return evidence
+
+
+def edit_record(library, kind: str, record_id: str, edit) -> None:
+    """Change one record of a loaded model (its records are frozen): ``edit`` changes a copy
+    of the record's front matter, and the record is built again from it."""
+    import copy
+
+    from coprod.model import with_front_matter
+
+    records = library.case_studies if kind == "case-study" else library.claims
+    data = copy.deepcopy(dict(records[record_id].front_matter))
+    edit(data)
+    records[record_id] = with_front_matter(records[record_id], data, library.fields, library.taxonomy)
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare with a reviewed golden file; UPDATE_GOLDEN=1 rewrites it for review as a diff.
+
+    Golden files snapshot fixtures, never the shipped evidence: a contributor's new case
+    study, claim or reference must not change one."""
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    how = (f"if the change is intended, run the test again with UPDATE_GOLDEN=1 (for example "
+           f"UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/ -k <test name>), then review the diff "
+           f"(git diff {shown}) and commit it")
+    assert path.exists(), f"missing golden file {shown}: {how}"
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                                            f"{shown} (golden)", "actual output", n=2))
+        pytest.fail(f"output differs from the golden file {shown}; {how}\n{diff}", pytrace=False)
+
+
+def make_project(tmp_path: Path, overlay: Path | None = None) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "hooks", project / "hooks")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "docs", project / "docs")
+    make_evidence(project, overlay)
+    return project
+
+
+def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
+    result.stderr = result.stdout  # MkDocs prints its log and an Abort's message to different streams
+    return result
+
+
+def check_bibliography_invariants(refs: References) -> None:
+    """What must hold of any valid bibliography, whatever its entries: every entry formats
+    (with a year, no LaTeX left), every label is unique, every entry is listed once."""
+    keys = refs.ordered_keys()
+    assert sorted(keys) == sorted(refs.bibliography.entries)
+    assert len(keys) == len(set(keys))
+    labels: dict[str, str] = {}
+    for key in keys:
+        entry = refs.entry(key)
+        assert entry.strip(), key
+        assert "{" not in entry and "}" not in entry and "\\" not in entry, (key, entry)
+        assert re.fullmatch(r"(?:[^<>]|<(?:i|/i|em|/em|/a|a href=\"https?://[^\"<>]+\")>)*", entry), (key, entry)
+        listed = entry.split(" <em>Note:</em>")[0]  # the entry as rendered, without its note
+        assert "et al" not in listed and "others" not in listed, (key, entry)  # the validator asks for every author
+        label = refs.label(key)
+        assert "--" not in label and refs.year(key) in label, (key, label)
+        assert label not in labels, f"{key} and {labels.get(label)} share the label {label!r}"
+        labels[label] = key
+        assert refs.narrative(key)
+    assert refs.section(keys, "case-studies/x.md").count("<li") == len(keys)
+
+
+INJECTION = '=HYPERLINK("https://example.org","Click") and a peer panel'
+
+
+RETRACTED = f"""\
+---
+id: retracted-study
+title: '{INJECTION}'
+summary: A peer panel advised a study; the account was later found to mix up two projects.
+plain_english_summary: >-
+  A group of people who use services gave advice to a study. We later found that this
+  page mixed up two projects. So we took it back.
+status: retracted
+retraction:
+  date: 2026-04-01
+  reason: The case study mixed up two different projects.
+published: 2026-02-10
+version: "1.0"
+project:
+  name: Peer panel study
+  countries: [United Kingdom]
+settings: [health-services]
+research_stages: [design]
+involved:
+  - role: service users on a panel
+principles:
+  - principle: sharing-power
+    how: The panel decided which questions to ask first.
+outcomes:
+  - area: research-relevance
+    description: The questions changed after the panel met.
+    evidence: author-reflection
+    sources: [Muller2019voices, Lee2020chapter]
+sources: [Muller2019voices, Lee2020chapter]
+licence: CC-BY-SA-4.0
+---
+
+The panel is described in a book [@Muller2019voices] and a chapter [@Lee2020chapter].
+"""
+
+
+EXTRA_REFERENCES = r"""
+@book{Muller2019voices,
+  author    = {M{\"u}ller, J{\"o}rg and van der Berg, Anna and Smith, Jr., John},
+  title     = {Voices in {R}esearch: \emph{a} guide},
+  publisher = {Example Press},
+  address   = {London},
+  year      = {2019},
+  month     = mar
+}
+
+@incollection{Lee2020chapter,
+  author    = {Lee, Kim},
+  editor    = {Ng, Ada},
+  title     = {Working together},
+  booktitle = {Handbook of Involvement},
+  publisher = {Example Press},
+  year      = {2020},
+  pages     = {10--25}
+}
+"""
+
+
+def make_export_evidence(target: Path) -> Path:
+    """The fixture evidence plus a draft, a retracted case study whose title is a spreadsheet
+    formula, and two references with LaTeX in them."""
+    folder = make_evidence(target)
+    cases = folder / "case-studies"
+    draft = (cases / "learning-disability-panel.md").read_text(encoding="utf-8")
+    draft = draft.replace("id: learning-disability-panel", "id: draft-study").replace("status: published",
+                                                                                     "status: draft")
+    (cases / "draft-study.md").write_text(draft, encoding="utf-8")
+    (cases / "retracted-study.md").write_text(RETRACTED, encoding="utf-8")
+    with (folder / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write(EXTRA_REFERENCES)
+    return folder
+
+
+LINK = re.compile(r"\]\(([^()\s]+)\)")  # a markdown link to a .md page
+
+
+HREF = re.compile(r'href="([^"]+)"')  # a link in an HTML block: the page's final address
+
+
+CASE_PAGE = re.compile(r"case-studies/([a-z0-9-]+)\.md")
+
+
+CASE_ADDRESS = re.compile(r"/case-studies/([a-z0-9-]+)/")
+
+
+def linked_case_ids(uri: str, text: str) -> list[str]:
+    """The case-study pages ``text`` (the page ``uri``) links to, in order, whether by a
+    markdown link to the .md file or by an HTML link to the page's address."""
+    found = []
+    for match in re.finditer(f"{LINK.pattern}|{HREF.pattern}", text):
+        if match.group(1):
+            case = CASE_PAGE.fullmatch(posixpath.normpath(posixpath.join(posixpath.dirname(uri), match.group(1))))
+        else:
+            case = CASE_ADDRESS.fullmatch(posixpath.normpath(posixpath.join(urls.address(uri), match.group(2))) + "/")
+        if case and case.group(1) not in ("index", "page"):
+            found.append(case.group(1))
+    return found
+
+
+def load(folder: Path) -> Library:
+    report = Report()
+    library = load_library(folder, report)
+    assert not report.errors, [p.format() for p in report.errors]
+    assert library is not None
+    return library
+
+
+def render(text: str) -> str:
+    return markdown.markdown(text, extensions=["attr_list", "tables", "toc"])
+

@@ -1,0 +1,41 @@
+"""scripts/benchmark.py makes its peers' projects from the same bodies (no build here:
+speed belongs in the benchmark, not in tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import yaml
+from helpers import ROOT
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_peers_build_the_same_bodies_with_the_projects_extensions(tmp_path: Path) -> None:
+    bench = _benchmark()
+    projects = {kind: bench._project(tmp_path / kind, 4, 10, kind) for kind in bench.KINDS}
+    ours = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    configs = {kind: yaml.safe_load((p / "mkdocs.yml").read_text(encoding="utf-8")) for kind, p in projects.items()}
+    assert configs["full"] == ours and (projects["full"] / "hooks" / "evidence.py").exists()
+    assert configs["plain"]["plugins"] == ["search"]
+    assert configs["bibtex"]["plugins"] == ["search", {"bibtex": {"bib_file": "references.bib"}}]
+    assert configs["plain"]["markdown_extensions"] == ours["markdown_extensions"]
+    assert configs["bibtex"]["markdown_extensions"] == [*ours["markdown_extensions"], "footnotes"]
+    for kind in ("plain", "bibtex"):
+        assert "hooks" not in configs[kind] and configs[kind]["theme"] == ours["theme"]
+        assert configs[kind]["not_in_nav"].split() == ["/cases/"]
+        pages = sorted((projects[kind] / "docs" / "cases").glob("*.md"))
+        sources = sorted((projects["full"] / "evidence" / "case-studies").glob("*.md"))
+        assert [p.name for p in pages] == [s.name for s in sources]
+        for page, source in zip(pages, sources):
+            body = source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+            assert page.read_text(encoding="utf-8") == f"# {source.stem}\n{body}"
+            assert "[@Ref" in body
+    assert (projects["bibtex"] / "references.bib").read_text(encoding="utf-8") == (
+        projects["full"] / "evidence" / "references.bib").read_text(encoding="utf-8")

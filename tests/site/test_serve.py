@@ -1,0 +1,245 @@
+"""mkdocs serve and dev.py serve, for real, on a loopback port: a bad edit shows the
+validator's messages in the browser (and the page comes back when it is fixed), and
+stopping dev.py by its process id stops its server too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, make_project
+
+PAGE = "/case-studies/peer-researchers/"
+TITLE = "Peer researchers shaping a community health study"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, str]:
+    """One request; a server that holds it longer than 30 s fails the test (that is the hang)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def wait_for(port: int, path: str, text: str, server: subprocess.Popen, timeout: float = 180) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server stopped (exit {server.returncode})")
+        try:
+            _, last = fetch(port, path)
+        except (ConnectionError, urllib.error.URLError):
+            time.sleep(0.3)
+            continue
+        if text in last:
+            return last
+        time.sleep(0.3)
+    raise AssertionError(f"{path} never showed {text!r} within {timeout} s; last answer:\n{last[:2000]}")
+
+
+def stop(server: subprocess.Popen) -> str:
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return server.stdout.read() if server.stdout else ""
+
+
+def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(port, PAGE, TITLE, server)
+        case = project / "evidence" / "case-studies" / "peer-researchers.md"
+        good = case.read_text(encoding="utf-8")
+        case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
+        page = wait_for(port, PAGE, "The evidence has errors", server)
+        assert ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term "
+                "&#x27;reciprocty&#x27; in principles (did you mean &#x27;reciprocity&#x27; (Reciprocity)?") in page
+        assert "livereload(" in page  # MkDocs' live reload is on the page, so it turns back when fixed
+        status, home = fetch(port, "/")
+        assert "The evidence has errors" in home
+        status, other = fetch(port, "/no/such/page/")
+        assert status == 404 and "The evidence has errors" in other
+        assert '<base href="/">' in other  # its styles load at any depth
+        case.write_text(good, encoding="utf-8")
+        page = wait_for(port, PAGE, TITLE, server)
+        assert "The evidence has errors" not in page
+    finally:
+        output = stop(server)
+    assert "unknown term 'reciprocty' in principles" in output  # the terminal says so too
+    assert "Traceback" not in output
+
+
+
+def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_path: Path) -> None:
+    """``mkdocs serve --dirty`` (what dev.py serve runs): an edit writes only the files whose
+    inputs changed (coprod/rebuild.py), the page shows the edit, and a bad edit still
+    turns every page into the validator's messages until it is fixed."""
+    project = make_project(tmp_path)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    good = case.read_text(encoding="utf-8")
+    try:
+        wait_for(port, PAGE, TITLE, server)
+        case.write_text(good.replace("## What happened\n\n", "## What happened\n\nEdited while serving, zqxserve. "),
+                        encoding="utf-8")
+        wait_for(port, PAGE, "Edited while serving, zqxserve.", server)
+        _, about = fetch(port, "/about/")
+        assert "About" in about
+        case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
+        wait_for(port, PAGE, "The evidence has errors", server)
+        case.write_text(good, encoding="utf-8")
+        page = wait_for(port, PAGE, TITLE, server)
+        assert "zqxserve" not in page and "The evidence has errors" not in page
+        _, about = fetch(port, "/about/")
+        assert "The evidence has errors" not in about  # pages left as they were are not the error pages
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output
+    assert "'dirty' build" not in output and "WARNING" not in output, output  # nothing that reads as wrong
+    changed = [line for line in output.splitlines() if "Rebuild: " in line]
+    assert changed, output
+    counts = [int(line.split("Rebuild: ", 1)[1].split(" of ")[0]) for line in changed]
+    total = int(changed[0].split(" of ", 1)[1].split()[0])
+    assert min(counts) <= 5 < total, changed  # the body edit rewrote a few files, not the site
+
+def test_a_plain_build_still_stops_on_evidence_errors(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    case.write_text(case.read_text(encoding="utf-8").replace("principle: reciprocity", "principle: reciprocty"),
+                    encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=600, check=False)
+    assert result.returncode != 0
+    assert "The evidence has 1 error(s); the site was not built" in result.stdout + result.stderr
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on the port (connections closing in TIME_WAIT do not count, as a
+    server that reuses the address, like mkdocs serve, is not kept from it)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            s.listen()
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the server's process in /proc (Linux)")
+@pytest.mark.parametrize(("how", "background"), [(signal.SIGTERM, False), (signal.SIGINT, False),
+                                               (signal.SIGHUP, False), (signal.SIGKILL, False), (signal.SIGTERM, True)],
+                         ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL", "SIGTERM-started-in-background"])
+def test_stopping_dev_py_serve_by_its_pid_stops_its_server(how: signal.Signals, background: bool) -> None:
+    """``background``: started as `dev.py serve &` in a script is, with Ctrl+C (SIGINT) ignored."""
+    port = free_port()
+    servers: list[int] = []
+    ignore_interrupts = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if background else None
+    dev = subprocess.Popen([sys.executable, "scripts/dev.py", "serve", "--address", f"127.0.0.1:{port}"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           preexec_fn=ignore_interrupts)  # noqa: PLW1509 - the test's own child, started once
+    try:
+        wait_for(port, "/", "Co-production Evidence Library", dev)
+        servers += children(dev.pid)
+        assert servers, "dev.py serve runs mkdocs in a child process"
+        os.kill(dev.pid, how)  # as `kill PID` does: the signal goes to dev.py alone
+        dev.wait(60)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (any(running(p) for p in servers) or not port_is_free(port)):
+            time.sleep(0.2)
+        assert not any(running(p) for p in servers), f"mkdocs outlived dev.py after {how.name}"
+        assert port_is_free(port), f"port {port} is still held after {how.name}"
+    finally:
+        if dev.poll() is None:
+            dev.kill()
+            dev.wait()
+        for pid in servers:  # should the test fail, leave nothing behind
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+    output = dev.stdout.read()
+    assert "Traceback" not in output, output
+    if how != signal.SIGKILL:
+        assert dev.returncode in (0, 128 + signal.SIGINT), (dev.returncode, output)
+
+
+def test_serving_says_it_uses_its_own_address(tmp_path: Path) -> None:
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="https://fork.example.org/library/")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=make_project(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        page = wait_for(port, PAGE, TITLE, server)
+        assert f'<link rel="canonical" href="http://127.0.0.1:{port}/case-studies/peer-researchers/">' in page
+    finally:
+        output = stop(server)
+    assert f"Addresses: site http://127.0.0.1:{port}/ (where mkdocs serve listens), repository" in output
+
+
+def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "evidence" / "published-urls.txt").write_text(PAGE + "\n", encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(port, PAGE, TITLE, server)
+        old = project / "evidence" / "case-studies" / "peer-researchers.md"
+        text = old.read_text(encoding="utf-8")
+        new = old.with_name("peer-researchers-renamed.md")
+        new.write_text(text.replace("id: peer-researchers\n", "id: peer-researchers-renamed\n"), encoding="utf-8")
+        old.unlink()
+        page = wait_for(port, PAGE, "The evidence has errors", server)
+        assert ("evidence/published-urls.txt: urls: /case-studies/peer-researchers/: this published address no "
+                "longer resolves. If the case study was renamed, add &#x27;aliases: [peer-researchers]&#x27;") in page
+        new.write_text(text.replace("id: peer-researchers\n", "id: peer-researchers-renamed\naliases: "
+                                    "[peer-researchers]\n"), encoding="utf-8")
+        wait_for(port, "/case-studies/peer-researchers-renamed/", TITLE, server)
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output
