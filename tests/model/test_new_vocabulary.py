@@ -13,9 +13,10 @@ import json
 import re
 from pathlib import Path
 
-from helpers import make_evidence, make_project, mkdocs_build
+from helpers import load, make_evidence, make_project, mkdocs_build, render
 
 from coprod.cli.validate import run
+from coprod.pages.taxonomy_pages import taxonomy_pages
 
 METHODS = """
 methods:
@@ -264,3 +265,26 @@ def test_every_vocabulary_renamed_in_the_two_files_changes_only_the_open_data(tm
     schema_copy = re.compile(r'<script type="application/json" id="contribute-schema">.*?</script>', re.DOTALL)
     assert schema_copy.sub("", read(a, form)) == schema_copy.sub("", read(b, form))
     assert '"vocabulary": "v_principles"' in read(b, form)
+
+
+def test_a_value_facets_page_words_come_from_the_schema_as_text(tmp_path: Path) -> None:
+    """A facet with no vocabulary takes its browse pages' words from x-facet.pages: its
+    {value} and {count} filled in, and everything else text, not markdown or markup (the
+    schema is part of a pull request)."""
+    evidence = make_evidence(tmp_path)
+    schema_path = evidence / "schema" / "case-study.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    countries = schema["properties"]["project"]["properties"]["countries"]["items"]["x-facet"]["pages"]
+    countries |= {"title": "Lands", "about": "By land {: onclick=alert(1) } <b>bold</b> [x](javascript:y)",
+                  "heading": "Land: {value}", "intro": "{count} in {value}, {not a placeholder}."}
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    pages = {page.uri: page for page in taxonomy_pages(load(evidence))}
+    index = render(pages["countries/index.md"].content)
+    assert "<h1" in index and "Lands</h1>" in index
+    assert "By land {: onclick=alert(1) } &lt;b&gt;bold&lt;/b&gt; [x](javascript:y)" in index
+    assert "onclick=" not in index.replace("{: onclick=alert(1) }", "") and "<a" in index  # only the list's links
+    assert 'href="javascript' not in index
+    uk = render(pages["countries/united-kingdom.md"].content)
+    assert "Land: United Kingdom</h1>" in uk
+    assert "2 case studies in United Kingdom, {not a placeholder}." in uk
+    assert pages["countries/united-kingdom.md"].title == "Land: United Kingdom"
