@@ -27,8 +27,9 @@ from pathlib import Path
 
 from . import search
 from .cite.head import description_tag, head_tags
-from .pages import urls
-from .render import csp, pdf
+from .pages import pdf
+from .read import urls
+from .render import csp
 from .render.sanitize import BODY_START, sanitize_contributed
 from .site import SiteBuild
 

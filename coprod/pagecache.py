@@ -3,7 +3,7 @@
 A case study's page is made from its record, the taxonomy and the bibliography alone
 (coprod.pages.case_study reads nothing else of the model): it is kept under a key of
 those (the record's fields and body, the bytes of taxonomy.yml, references.bib and the schemas), the
-edit address and the code version (coprod.buildcache), so after an edit only the edited
+edit address and the code version (coprod.read.buildcache), so after an edit only the edited
 case study's page is made again. Kept as the page's values, and each build gets a new
 :class:`Page` of them, so that what the build does to a page (the cite box it appends)
 never reaches the next build's copy. In memory only, the pages of the last build: a new
@@ -12,11 +12,11 @@ process makes them all.
 
 from __future__ import annotations
 
-from . import buildcache
 from .cite.references import References
 from .model import Library, Record
 from .pages import Page
 from .pages.case_study import case_study_page
+from .read import buildcache
 
 _Kept = tuple  # a page's values: uri, content, lists, title, cites (all immutable)
 _PAGES: dict[str, _Kept] = {}

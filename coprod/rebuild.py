@@ -5,7 +5,7 @@ its output is newer than its source; every generated page has no source file, so
 them were rendered again. Here each file of the build gets a key that hashes everything its
 output is made from:
 
-- the site's key: the code (coprod.buildcache.code_version and the hook), mkdocs.yml and
+- the site's key: the code (coprod.read.buildcache.code_version and the hook), mkdocs.yml and
   the settings the hook changes, the theme's overrides, every hand-written page and asset,
   whether it is served, and the list of every file of the site with its address (so that
   a page added, removed or renamed changes the navigation and links of all pages);
@@ -21,7 +21,7 @@ build does. So a dirty build writes the same files a clean build writes.
 The record of a build (:class:`SiteState`: the keys, and the document of each searchable
 page as given to Pagefind, so that the index can be written whole again without rendering
 every page) is kept in memory for ``mkdocs serve`` and in the cache folder for
-``mkdocs build`` (as checked plain data, coprod.cachedata); it is forgotten when a build starts and written when it ends, so a build
+``mkdocs build`` (as checked plain data, :func:`site_state_to_data`); it is forgotten when a build starts and written when it ends, so a build
 that failed half way leaves none.
 """
 
@@ -30,8 +30,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import buildcache
+from .read import buildcache
 
 CONFIG_KEYS = ("site_url", "repo_url", "edit_uri", "copyright", "site_dir", "docs_dir", "use_directory_urls",
                "site_name", "site_description", "nav", "extra", "extra_css", "extra_javascript")
@@ -109,8 +110,6 @@ def recall(site_dir: Path, cache_dir: Path | None) -> SiteState | None:
     name = _name(site_dir)
     if name in _MEMORY:
         return _MEMORY[name]
-    from .cachedata import site_state_from_data
-
     found = buildcache.decode(buildcache.Store(cache_dir, "sites").get(name))
     return None if found is None else site_state_from_data(found)
 
@@ -130,6 +129,20 @@ def remember(site_dir: Path, state: SiteState, cache_dir: Path | None, in_memory
     if in_memory:
         _MEMORY[name] = state
     else:
-        from .cachedata import site_state_to_data
-
         buildcache.Store(cache_dir, "sites").put(name, buildcache.encode(site_state_to_data(state)))
+
+
+def site_state_to_data(state: SiteState) -> list:
+    return [state.site_key, dict(state.keys), dict(state.documents)]
+
+
+def site_state_from_data(value: Any) -> SiteState | None:
+    """What :func:`site_state_to_data` wrote, or None for anything else (a torn file, another
+    format, an entry written by hand: the caller treats it as a miss)."""
+    if type(value) is not list or len(value) != 3 or type(value[0]) is not str:
+        return None
+    site, keys, documents = value
+    if not all(type(found) is dict and all(type(item) is str for item in found.values())
+               for found in (keys, documents)):
+        return None
+    return SiteState(site, dict(keys), dict(documents))

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .checks.problems import Report
-from .pages import urls
+from .read import urls
 from .read.kinds import CASE_STUDY, CLAIM
+from .read.problems import Report
 from .read.words import counted
 from .render.markup import esc
 

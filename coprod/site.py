@@ -18,16 +18,16 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .checks import tree
-from .checks.problems import Report
+from .checks.library import load as load_library
 from .cite.formats import LIBRARY, Citable
 from .cite.processor import ProcessorError, shared_processor
 from .cite.references import References
 from .model import Library
-from .model import load as load_library
 from .pagecache import CaseStudyPages
-from .pages import Page, urls
+from .pages import Page
 from .pages.business_case import business_case_page, claim_page
 from .pages.catalogue import catalogue_data, catalogue_pages
+from .pages.charts import claims_by_strength_chart
 from .pages.citing import (
     MANIFEST,
     cite_box,
@@ -48,7 +48,8 @@ from .pages.evidence_map import evidence_map_page
 from .pages.exports import data_files, data_page
 from .pages.references import references_page
 from .pages.taxonomy_pages import index_evidence, taxonomy_pages
-from .render.charts import claims_by_strength_chart
+from .read import urls
+from .read.problems import Report
 
 DEFAULT_SITE_URL = "https://coproduction-evidence.example/"
 
@@ -108,7 +109,7 @@ class SiteBuild:
 def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBuild:
     """Load, check and generate the site of the project in ``root`` with the settings of its
     mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data).
-    ``cache_dir`` keeps each file's checks by content (coprod.buildcache)."""
+    ``cache_dir`` keeps each file's checks by content (coprod.read.buildcache)."""
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
     files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
     walkable = tree.check_project(root, config, files, docs=docs_dir)
@@ -149,7 +150,7 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
 
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None,
          cache_dir: Path | None = None) -> Build:
-    """Load and check the evidence (``cache_dir``: see coprod.buildcache). Pages are made by
+    """Load and check the evidence (``cache_dir``: see coprod.read.buildcache). Pages are made by
     :func:`generate` once it is clean."""
     report = Report()
     citing = [docs_dir] if docs_dir is not None and docs_dir.is_dir() else []

@@ -17,11 +17,12 @@ from mkdocs.utils import clean_directory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coprod import __version__, buildcache, finish, rebuild, search, serve_errors, site, site_address
+from coprod import __version__, finish, rebuild, search, serve_errors, site, site_address
 from coprod.checks import tree
 from coprod.export import render_docs_page
-from coprod.pages import nav, urls
-from coprod.render import csp, pdf
+from coprod.pages import nav, pdf
+from coprod.read import buildcache, urls
+from coprod.render import csp
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -98,7 +99,7 @@ def on_config(config):
         raise Abort(str(error)) from error
     root = Path(config["config_file_path"]).resolve().parent
     _run.known = csp.known_in(config["theme"].dirs)  # what the page policy allows inline: what we wrote
-    _run.cache_dir = buildcache.folder(root)  # the user's cache folder for this tree: safe to delete (coprod/buildcache.py)
+    _run.cache_dir = buildcache.folder(root)  # the user's cache folder for this tree: safe to delete (coprod/read/buildcache.py)
     build = site.build(root, config, cache_dir=_run.cache_dir)  # the checks export_pages.py runs too
     for problem in build.report.warnings:
         log.warning(problem.format())
@@ -293,7 +294,7 @@ def on_post_build(config):
     site_dir = Path(config["site_dir"])
     # a dirty build that left the business case's page as it was leaves its PDF too (coprod/rebuild.py)
     if urls.BUSINESS_CASE not in _run.unchanged or not (site_dir / pdf.PDF_URI).is_file():
-        finish.business_case_pdf(site_dir, _run.build, log)  # from its built page (coprod/render/pdf.py)
+        finish.business_case_pdf(site_dir, _run.build, log)  # from its built page (coprod/pages/pdf.py)
     searchable = list(dict.fromkeys([*_run.searchable, *_run.hand_written]))
     plan, index, partial = _run.plan, _run.index, _run.partial
     _run.index = None

@@ -54,7 +54,7 @@ sys.path.insert(1, str(ROOT / "tests"))  # tools/: the synthetic data, outside t
 from tools.synthetic import write_evidence
 
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.read.problems import Report
 
 KINDS = ("full", "plain", "bibtex")
 MB = 1024 * 1024
@@ -379,7 +379,8 @@ def _phases_child(project: Path) -> None:
     from coprod import export as coprod_export
     from coprod import search, site
     from coprod.cite import head as metadata
-    from coprod.render import csp, pdf, prerender, sanitize
+    from coprod.pages import pdf
+    from coprod.render import csp, prerender, sanitize
     from coprod.search import pagefind_stream
 
     t = _Timer()

@@ -60,8 +60,8 @@ from tools.synthetic_text import Sentences
 from coprod import search
 from coprod import site as site_module
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
 from coprod.pages.catalogue import EVERY_CASE_STUDY_WORD
+from coprod.read.problems import Report
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # 20 queries a reader might type: co-production words, conditions, places, methods, a

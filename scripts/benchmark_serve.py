@@ -43,7 +43,7 @@ sys.path.insert(1, str(ROOT / "tests"))  # tools/: the synthetic data, outside t
 from tools.synthetic import write_evidence
 
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.read.problems import Report
 
 TARGET_EDIT = 1.0
 POLL = 0.02  # seconds between requests while waiting for the new text

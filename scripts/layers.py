@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The core's import graph against the layer order the README declares.
 
-    python3 scripts/layers.py          # upward imports and cycles, one line each
+    python3 scripts/layers.py          # upward imports and cycles, one line each (file and line)
     python3 scripts/layers.py --edges  # also every import between two folders, counted
 
 The layer order is the order of the `coprod/<folder>/` rows in the README's layout table,
 lowest first: a module may import from its own folder and from folders above its row in the
 table, never from a folder below it. Modules directly in `coprod/` are the build, above every
-folder. Reads the source with `ast` only: nothing is imported or run. Exits 1 when there is an
-upward import or a cycle, so it can serve as a check.
+folder; the package's `__init__` (the version) is below every folder. Reads the source with
+`ast` only: nothing is imported or run. Exits 1 when there is an upward import or a cycle;
+tests/project/test_layers.py holds the same rule in the test suite.
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ import ast
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "coprod"
 TOP = "(build)"  # modules directly in coprod/
+BASE = "(package)"  # coprod/__init__.py: the version only; Python runs it before any module of the package
 
 
 def layer_order(readme: Path) -> list[str]:
     """The folders of the README's layout table, in the table's order (lowest layer first)."""
     rows = re.findall(rf"^\| `{PACKAGE}/(\w+)/` \|", readme.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    return [*rows, TOP]
+    return [BASE, *rows, TOP]
 
 
 def modules(root: Path) -> dict[str, Path]:
@@ -40,9 +43,10 @@ def modules(root: Path) -> dict[str, Path]:
     return found
 
 
-def imports(found: dict[str, Path]) -> set[tuple[str, str]]:
-    """Every (importer, imported) pair between two modules of the package."""
-    edges = set()
+def imports(found: dict[str, Path]) -> dict[tuple[str, str], int]:
+    """Every (importer, imported) pair between two modules of the package, with the line of
+    the importer's first import of it."""
+    edges: dict[tuple[str, str], int] = {}
     for name, path in found.items():
         package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
@@ -55,13 +59,18 @@ def imports(found: dict[str, Path]) -> set[tuple[str, str]]:
                 candidates = [alias.name for alias in node.names]
             else:
                 continue
-            edges.update((name, c) for c in candidates if c in found and c != name)
+            for imported in candidates:
+                if imported in found and imported != name:
+                    edges[(name, imported)] = min(node.lineno, edges.get((name, imported), node.lineno))
     return edges
 
 
 def folder(name: str, found: dict[str, Path]) -> str:
-    """The folder a module lives in: ``coprod.pages.urls`` and ``coprod.pages`` are in
-    ``pages``; ``coprod.site`` and ``coprod`` itself are the build."""
+    """The folder a module lives in: ``coprod.read.urls`` and ``coprod.read`` are in
+    ``read``; ``coprod.site`` is the build; ``coprod`` itself (its ``__init__``, which holds
+    the version and which Python runs before any module of the package) is below them all."""
+    if name == PACKAGE:
+        return BASE
     parts = name.split(".")
     if len(parts) > 2 or (len(parts) == 2 and found[name].name == "__init__.py"):
         return parts[1]
@@ -113,33 +122,64 @@ def cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
     return sorted(found)
 
 
+@dataclass
+class Graph:
+    """The package's modules, their imports and what breaks the layer order."""
+
+    root: Path
+    order: list[str]  # the folders, lowest first
+    found: dict[str, Path]  # module -> its file
+    edges: dict[tuple[str, str], int]  # (importer, imported) -> line of the import
+
+    def folder(self, name: str) -> str:
+        return folder(name, self.found)
+
+    def where(self, a: str, b: str) -> str:
+        return f"{self.found[a].relative_to(self.root).as_posix()}:{self.edges[(a, b)]}"
+
+    def problems(self) -> list[str]:
+        """One line for each folder the README's table does not place, each upward import and
+        each import inside a cycle of modules or of folders, naming the file and line."""
+        rank = {name: i for i, name in enumerate(self.order)}
+        lines = [f"folder {f} is not in the README's layout table (add its row where it belongs)"
+                 for f in sorted({self.folder(m) for m in self.found} - set(rank))]
+        for a, b in sorted(self.edges):
+            if self.folder(a) in rank and self.folder(b) in rank and rank[self.folder(a)] < rank[self.folder(b)]:
+                lines.append(f"upward import: {a} imports {b} at {self.where(a, b)} "
+                             f"({self.folder(a)} is below {self.folder(b)})")
+        for loop in cycles(set(self.edges)):
+            inside = [f"{a} imports {b} at {self.where(a, b)}" for a, b in sorted(self.edges) if a in loop and b in loop]
+            lines.append("module cycle: " + " <-> ".join(loop) + "; " + "; ".join(inside))
+        between = {(self.folder(a), self.folder(b)) for a, b in self.edges if self.folder(a) != self.folder(b)}
+        for loop in cycles(between):
+            inside = [f"{a} imports {b} at {self.where(a, b)}" for a, b in sorted(self.edges)
+                      if self.folder(a) != self.folder(b) and self.folder(a) in loop and self.folder(b) in loop]
+            lines.append("folder cycle: " + " <-> ".join(loop) + "; " + "; ".join(inside))
+        return lines
+
+
+def graph(root: Path = ROOT) -> Graph:
+    """The import graph of ``root``'s package against the layer order of ``root``'s README."""
+    found = modules(root)
+    return Graph(root, layer_order(root / "README.md"), found, imports(found))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edges", action="store_true", help="also print the imports between folders, counted")
     args = parser.parse_args(argv)
-    order = layer_order(ROOT / "README.md")
-    found = modules(ROOT)
-    edges = imports(found)
-    rank = {name: i for i, name in enumerate(order)}
-    upward = sorted((a, b) for a, b in edges
-                    if rank.get(folder(a, found), -1) < rank.get(folder(b, found), -1))
-    loops = cycles(edges)
-    folder_loops = cycles({(folder(a, found), folder(b, found)) for a, b in edges
-                           if folder(a, found) != folder(b, found)})
-    print("layer order, lowest first: " + " < ".join(order))
+    found = graph()
+    print("layer order, lowest first: " + " < ".join(found.order))
     if args.edges:
-        counted = Counter((folder(a, found), folder(b, found)) for a, b in edges if folder(a, found) != folder(b, found))
+        counted = Counter((found.folder(a), found.folder(b)) for a, b in found.edges
+                          if found.folder(a) != found.folder(b))
         for (a, b), n in sorted(counted.items()):
             print(f"  {a} -> {b}: {n}")
-    for a, b in upward:
-        print(f"upward import: {a} imports {b} ({folder(a, found)} is below {folder(b, found)})")
-    for loop in loops:
-        print("module cycle: " + " <-> ".join(loop))
-    for loop in folder_loops:
-        print("folder cycle: " + " <-> ".join(loop))
-    print(f"{len(upward)} upward imports, {len(loops)} module cycles, {len(folder_loops)} folder cycles "
-          f"({len(found)} modules, {len(edges)} imports)")
-    return 1 if upward or loops or folder_loops else 0
+    problems = found.problems()
+    for line in problems:
+        print(line)
+    print(f"{len(problems)} problems ({len(found.found)} modules, {len(found.edges)} imports)")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from helpers import ROOT, make_evidence
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_home(tmp_path_factory):
-    """The build's cache (coprod/buildcache.py) of every test project in a folder of this
+    """The build's cache (coprod/read/buildcache.py) of every test project in a folder of this
     session, not in the user's own cache folder (a test may replace it with its own)."""
     saved = os.environ.get("COPROD_CACHE_HOME")
     os.environ["COPROD_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))

@@ -17,11 +17,11 @@ from pathlib import Path
 import markdown
 import pytest
 
-from coprod.checks.problems import Report
+from coprod.checks.library import load as load_library
 from coprod.cite.references import References
 from coprod.model import Library
-from coprod.model import load as load_library
-from coprod.pages import urls
+from coprod.read import urls
+from coprod.read.problems import Report
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -59,7 +59,7 @@ def edit_record(library, kind: str, record_id: str, edit) -> None:
     of the record's front matter, and the record is built again from it."""
     import copy
 
-    from coprod.model import with_front_matter
+    from coprod.checks.library import with_front_matter
 
     records = library.case_studies if kind == "case-study" else library.claims
     data = copy.deepcopy(dict(records[record_id].front_matter))

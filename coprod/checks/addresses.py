@@ -4,7 +4,7 @@ A case study's id or alias, a claim's, a taxonomy term's key and a country's slu
 a page in a folder where the build writes pages of its own: the folder's ``index`` and, in
 ``case-studies``, the catalogue's ``page/``. A value that takes one of those names ended the
 build in a traceback ("two generated pages") or, as an alias, redirected the catalogue's
-pagination elsewhere. The names come from :func:`coprod.pages.urls.reserved_names`, where
+pagination elsewhere. The names come from :func:`coprod.read.urls.reserved_names`, where
 the addresses are defined; the folders from the schema's ``x-folder`` annotations.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 import posixpath
 
 from ..model.fieldmap import field_map
-from ..pages import urls
+from ..read import urls
+from ..read.problems import Report
 from ..read.source import dotted
-from .problems import Report
 
 
 def check_addresses(evidence, report: Report) -> None:

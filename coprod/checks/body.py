@@ -21,9 +21,6 @@ from urllib.parse import unquote
 
 import markdown
 
-from coprod.checks.controls import CONTROL_CHARACTERS, describe, find_controls
-from coprod.checks.hosts import host_problem
-from coprod.checks.problems import Report
 from coprod.cite.syntax import (
     LineIndex,
     Span,
@@ -34,6 +31,9 @@ from coprod.cite.syntax import (
     mask,
     paren_matches,
 )
+from coprod.read.hosts import host_problem
+from coprod.read.plaintext import PLAIN_TEXT_SCAN_LIMIT, short, show
+from coprod.read.problems import Report
 from coprod.render.sanitize import ADMONITION_TYPES, TAGS, URL_SCHEMES, sanitize
 
 URL_ATTRIBUTES = frozenset(
@@ -267,7 +267,7 @@ class _RenderedHtml(HTMLParser):
             if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
                 self.unsafe.append(f"{name}=")
             elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
-                self.unsafe.append(f"{name}={_short(value or '')}")
+                self.unsafe.append(f"{name}={short(value or '')}")
 
     def handle_comment(self, data: str) -> None:
         self.unsafe.append("<!--")
@@ -309,7 +309,7 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
     unsafe = unsafe_html(rendered)
     if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
-        body.err(0, f"the rendered page would contain unsafe HTML: {_short(found, 80)}",
+        body.err(0, f"the rendered page would contain unsafe HTML: {short(found, 80)}",
                  "look for raw HTML or odd backticks; " + _HTML_HINT)
         return
     if not compare:
@@ -390,22 +390,17 @@ def _losses(rendered: str, sanitized: str) -> list[tuple[tuple[str, ...], str, s
 def _loss(tag: str, name: str, value: str, kept: str | None) -> tuple[tuple[str, ...], str, str]:
     if name == "class":
         gone = [c for c in value.split() if c not in (kept or "").split()]
-        return ((f".{gone[0]}", gone[0]), (f"sets class `{_short(' '.join(gone))}`, which the site removes: a body may not use the"
+        return ((f".{gone[0]}", gone[0]), (f"sets class `{short(' '.join(gone))}`, which the site removes: a body may not use the"
                 " site's own classes"), "remove it; for a box write `!!! note \"Title\"` or another admonition type")
     if name.startswith("data-"):
-        return ((name,), (f"sets `{_short(name)}`, which the site removes: `data-` attributes belong to the site and its"
+        return ((name,), (f"sets `{short(name)}`, which the site removes: `data-` attributes belong to the site and its"
                 " search"), "remove it from the attribute list")
     if tag == "img" and name == "src":
-        return ((f"]({value}", f"]( {value}", f"]: {value}", f"]:{value}", value), (f"image `{_short(value)}` is not a file of this site; an image on another host would make"
+        return ((f"]({value}", f"]( {value}", f"]: {value}", f"]:{value}", value), (f"image `{short(value)}` is not a file of this site; an image on another host would make"
                 " every reader's browser contact that host"),
                 ("add the image to the repository (for example docs/assets/images/name.png) and link it as"
                 " ![what it shows](../assets/images/name.png)"))
-    return ((name,), f"sets `{_short(name)}` on <{tag}>, which the site removes", _ATTR_HINT)
-
-
-def _short(value: str, limit: int = 40) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return ((name,), f"sets `{short(name)}` on <{tag}>, which the site removes", _ATTR_HINT)
 
 
 def _check_inline_links(body: _Body) -> list[Span]:
@@ -420,14 +415,14 @@ def _check_inline_links(body: _Body) -> list[Span]:
         dest = _strip_title(raw) if not raw.lstrip().startswith("<") else raw
         scheme = bad_scheme(dest)
         if scheme:
-            body.err(start, f"link to a `{scheme}:` URL is not allowed: `{_short(raw)}`", _LINK_HINT)
+            body.err(start, f"link to a `{scheme}:` URL is not allowed: `{short(raw)}`", _LINK_HINT)
         else:
             _check_host(body, start, dest)
     return spans
 
 
 def _check_host(body: _Body, offset: int, dest: str) -> None:
-    """A link whose host looks like another or is inside a network (coprod.checks.hosts)."""
+    """A link whose host looks like another or is inside a network (coprod.read.hosts)."""
     if "//" in dest:
         problem = host_problem(decode_url(dest.strip()).strip("<>"))
         if problem:
@@ -446,7 +441,7 @@ def _check_reference_definitions(body: _Body) -> None:
         dest = body.blocks_masked[m.start(1) : m.end(1)]
         scheme = bad_scheme(dest)
         if scheme:
-            body.err(m.start(1), f"link definition to a `{scheme}:` URL is not allowed: `{_short(dest)}`",
+            body.err(m.start(1), f"link definition to a `{scheme}:` URL is not allowed: `{short(dest)}`",
                      _LINK_HINT)
         else:
             _check_host(body, m.start(1), dest)
@@ -471,7 +466,7 @@ def _check_angle_brackets(body: _Body, destinations: list[Span]) -> None:
         if autolink:
             scheme = bad_scheme(autolink.group(1))
             if scheme:
-                body.err(pos, f"autolink to a `{scheme}:` URL is not allowed: `{_short(autolink.group())}`",
+                body.err(pos, f"autolink to a `{scheme}:` URL is not allowed: `{short(autolink.group())}`",
                          _LINK_HINT)
             continue
         if _MAIL_AUTOLINK_RE.match(body.masked, pos):
@@ -497,7 +492,7 @@ def _describe_html(text: str, pos: int) -> str:
     if text.startswith("<?", pos):
         return "processing instruction `<?`"
     m = _WHOLE_TAG_RE.match(text, pos)
-    return f"tag {_show(m.group() if m else '<')}"
+    return f"tag {show(m.group() if m else '<')}"
 
 
 def _span_lookup(spans: list[Span]) -> Callable[[int], bool]:
@@ -532,13 +527,13 @@ def _check_attribute_lists(body: _Body) -> None:
 def _check_attribute(body: _Body, offset: int, name: str, value: str) -> None:
     plain = re.sub(r"[^a-z]", "", decode_url(name).lower())
     if plain.startswith("on"):
-        body.err(offset, f"attribute list sets event handler `{_short(name)}`", _ATTR_HINT)
+        body.err(offset, f"attribute list sets event handler `{short(name)}`", _ATTR_HINT)
     elif plain in FORBIDDEN_ATTRIBUTES:
-        body.err(offset, f"attribute list sets `{_short(name)}`", _ATTR_HINT)
+        body.err(offset, f"attribute list sets `{short(name)}`", _ATTR_HINT)
     elif plain in URL_ATTRIBUTES:
         scheme = bad_scheme(value.strip("\"'"))
         if scheme:
-            body.err(offset, f"attribute list sets `{_short(name)}` to a `{scheme}:` URL", _ATTR_HINT)
+            body.err(offset, f"attribute list sets `{short(name)}` to a `{scheme}:` URL", _ATTR_HINT)
 
 
 _IMAGE_RE = re.compile(r"!\[([^\[\]]*)\](?=[(\[])")
@@ -561,7 +556,7 @@ def _check_admonitions(body: _Body) -> None:
         words = m.group(1).split()
         bad = [w for w in words if w.lower() not in ADMONITION_TYPES]
         if bad:
-            body.err(m.start(1), f"call-out box type `{_short(' '.join(bad))}` is not one of the site's types",
+            body.err(m.start(1), f"call-out box type `{short(' '.join(bad))}` is not one of the site's types",
                      "write `!!! note \"Your title\"`; types: " + ", ".join(sorted(ADMONITION_TYPES)))
 
 
@@ -585,67 +580,6 @@ def _check_includes(body: _Body) -> None:
     for m in _AUTODOC_RE.finditer(body.masked):
         body.err(m.start(), "`:::` block (code documentation import) is not allowed",
                  "for a call-out box write `!!! note`")
-
-
-# --------------------------------------------------------------------------- plain text
-
-_PLAIN_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"</?[A-Za-z!?][^<>]*>?"), "HTML tag"),
-    (re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;)"), "HTML entity"),
-    (re.compile(r"!?\[[^\[\]]*\][(\[]"), "link or image"),
-    (re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])[^*]*?(?<=[^\s*])\1(?![\w*])"), "emphasis"),
-    (re.compile(r"(?<![\w_])(_{1,3})(?=[^\s_])[^_]*?(?<=[^\s_])\1(?![\w_])"), "emphasis"),
-    (re.compile(r"(?<!`)(`++)[^`]*+\1(?!`)|`++"), "backticks"),
-    (re.compile(r"\{\s*+[:#.][^{}]*+\}?|\{[^{}]*?\bon\w*+\s*+=[^{}]*+\}?"), "attribute list"),
-    (re.compile(r"-+8<-+|\{\{|\{%"), "include or template tag"),
-)
-"""Every pattern stops at the next delimiter of its own kind (``{`` at the next brace,
-``[`` at the next bracket), so the scans are linear; values are also capped at
-:data:`PLAIN_TEXT_SCAN_LIMIT` first."""
-
-PLAIN_TEXT_SCAN_LIMIT = 5_000
-"""Longer than any plain-text field's ``maxLength``: a longer value gets the schema's
-length error and is not scanned for markup (a test checks every field's limit)."""
-
-
-# Every pattern above needs one of these characters: text without them is plain.
-_PLAIN_SUSPECT = re.compile("[<&\\[*_`{" + CONTROL_CHARACTERS.pattern[1:])
-
-
-def html_or_links(value: str) -> list[str]:
-    """The HTML tags, entities and markdown links or images in ``value`` (the markup that
-    matters in text that is not plain by design, such as BibTeX fields, where LaTeX quotes
-    and braces are normal)."""
-    found = []
-    for pattern, what in _PLAIN_CHECKS[:3]:
-        found += [f"{what} {_show(m.group())}" for m in pattern.finditer(value)]
-    return found
-
-
-def has_markup_characters(value: str) -> bool:
-    """False when ``value`` cannot hold any markup :func:`check_plain_text` looks for."""
-    return _PLAIN_SUSPECT.search(value) is not None
-
-
-def check_plain_text(value: str, report: Report, path: str, line: int, field: str) -> None:
-    """Titles and summaries are plain text: report any markup, control or invisible
-    character found in them (line breaks only at the end, as YAML's ``>`` leaves one)."""
-    if len(value) > PLAIN_TEXT_SCAN_LIMIT or not has_markup_characters(value):
-        return
-    for char, offset in {c: o for o, c in reversed(find_controls(value.rstrip("\n")))}.items():
-        report.error(path, line, field, f"plain-text field: no control or invisible characters ({describe(char)}"
-                     f" at character {offset + 1:,})",
-                     "retype the text or paste it as plain text: such a character can split or reorder the field"
-                     " when a reader copies it")
-    for pattern, what in _PLAIN_CHECKS:
-        for m in pattern.finditer(value):
-            report.error(path, line, field, f"plain-text field: no markup ({what} {_show(m.group())})",
-                         "write plain words; formatting is added by the site")
-
-
-def _show(found: str) -> str:
-    found = _short(found).encode("unicode_escape").decode("ascii") if not found.isprintable() else _short(found)
-    return f"`{found}`" if "`" not in found else f"'{found}'"
 
 
 # --------------------------------------------------------------------------- readability

@@ -13,6 +13,11 @@ warns when published text uses these words:
 - published case studies and claims: the body and every text field (a claim's body, where
   its evidence is described, included).
 
+Besides the words of uncertainty, the reading notes a fact-checker writes about their own
+reading ("this case study draws on the article's abstract", "the full text was not
+available", "we could not access the report") are caught: a reader needs to know what the
+source says and what it leaves out, not which parts of it we reached.
+
 :func:`find_checkwords` finds the words in one text; :func:`check_published_text` turns
 them into warnings (file, line, field and a hint) for the whole evidence folder. Every
 pattern is a plain alternation of words, so a check is linear in the size of the text.
@@ -24,15 +29,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..cite.bibtex import field_texts
 from ..read.kinds import KINDS
-from .problems import Report
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type names only
-    from .evidence import Evidence, Record
+from ..read.problems import Report
+from .records import Evidence, Record
 
 PRIVATE_FIELD = "x-private-note"
+
+# "abstract" as a noun (an article's summary), not the adjective in "abstract ideas".
+_NOUN = r"(?!\s+(?:ideas?|concepts?|art|arts|thinking|thoughts?|notions?|shapes?|paintings?|terms|reasoning)\b)"
 
 # (pattern, what a reader cannot know). Words that also have an everyday meaning
 # ("candidate", "stored", "brief") are matched only in the phrases fact-checkers use, so
@@ -51,6 +58,22 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
      "describes how a source was read"),
     (r"likely\s+but\s+not\s+confirmed|(?:is|are)\s+not\s+(?:yet\s+)?confirmed|(?:is|was)\s+the\s+likely\s+source",
      "says that a detail is unsure"),
+    # What was read of a source: "this case study draws on the article's abstract", "only the
+    # abstract", "the full text was not available", "we could not access". Each phrase is one a
+    # fact-checker writes about their own reading; "abstract", "full text" or "could not" alone
+    # pass ("titles and abstracts were screened", "people who could not travel"). At most a few
+    # words between the parts, so a check stays linear.
+    (r"draws\s+on\s+(?:the|its|an|two|both|several)\s+(?:[\w'’-]+\s+){0,3}?abstracts?\b" + _NOUN +
+     r"|(?:only|just)\s+the\s+(?:[\w'’-]+\s+){0,2}?abstract\b" + _NOUN +
+     r"|abstracts?\s+(?:alone|only)\b"
+     r"|(?:rests?|rested|relies|relied)\s+(?:only\s+|mainly\s+|entirely\s+)?on\s+(?:the|an|its)\s+"
+     r"(?:[\w'’-]+\s+){0,2}?abstract\b" + _NOUN +
+     r"|full\s+texts?\s+(?:was|were|is|are|could)\s+not\b|full\s+texts?\s+(?:was|were|is|are)\s+unavailable\b"
+     r"|we\s+(?:could\s*not|couldn['’]t|can\s*not|can['’]t|were\s+unable\s+to)\s+(?:check|access|read|find|verify)\b"
+     r"|we\s+(?:did\s+not|didn['’]t)\s+(?:check|access|read)\b"
+     r"|not\s+summari[sz]ed\s+here\b|(?:itself|themselves)\s+(?:was|were)\s+not\s+read\b"
+     r"|(?:was|were)\s+not\s+(?:itself|themselves)\s+read\b|in\s+the\s+parts\s+(?:we\s+)?(?:read|summari[sz]ed)\b",
+     "says what was read of a source, not what the source says"),
 )
 _RE = re.compile("|".join(rf"\b(?P<p{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)), re.IGNORECASE)
 
@@ -86,43 +109,7 @@ def _warn(report: Report, path: str, line: int, field: str, found: Found) -> Non
 
 # --------------------------------------------------------------------------- references
 
-_BIB_TOKEN_RE = re.compile(r"@\s*([A-Za-z]+)\s*\{\s*([^,\s}]*)|([A-Za-z][A-Za-z0-9_\-]*)\s*=|[{},\n]")
 PUBLISHED_BIB_FIELDS = ("note", "howpublished")
-
-
-def _bib_values(text: str) -> Iterator[tuple[str, str, int, str]]:
-    """(key, field, line, raw value) for every field of every braced entry, in one pass."""
-    depth, line, key, name, value_start, value_line = 0, 1, "", "", -1, 0
-
-    def close(end: int) -> Iterator[tuple[str, str, int, str]]:
-        if key and name and value_start >= 0:
-            yield key, name, value_line, text[value_start:end]
-
-    for match in _BIB_TOKEN_RE.finditer(text):
-        token = match.group(0)
-        if token == "\n":
-            line += 1
-        elif match.group(1) is not None:
-            if depth == 0:
-                kind = match.group(1).lower()
-                key = "" if kind in ("comment", "string", "preamble") else match.group(2)
-                name, value_start, depth = "", -1, 1
-            line += token.count("\n")
-        elif match.group(3) is not None:
-            if depth == 1:
-                yield from close(match.start())
-                name, value_start, value_line = match.group(3).lower(), match.end(), line
-            line += token.count("\n")
-        elif token == "{":
-            depth += 1 if depth else 0
-        elif token == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                yield from close(match.start())
-                key, name, value_start = "", "", -1
-        elif token == "," and depth == 1:
-            yield from close(match.start())
-            name, value_start = "", -1
 
 
 def check_bib_text(text: str, path: str, report: Report, keys: Iterable[str] | None = None) -> None:
@@ -130,7 +117,7 @@ def check_bib_text(text: str, path: str, report: Report, keys: Iterable[str] | N
     when given, limits the check to those entries (entries with errors are reported
     elsewhere). Comments and unpublished fields (such as ``x-private-note``) are skipped."""
     wanted = set(keys) if keys is not None else None
-    for key, name, line, value in _bib_values(text):
+    for key, name, line, value in field_texts(text):
         if name not in PUBLISHED_BIB_FIELDS or (wanted is not None and key not in wanted):
             continue
         for found in find_checkwords(value):

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..read.controls import UNENCODABLE, describe
+from ..read.problems import Report
 from ..read.source import SourceFile, dotted
-from .controls import UNENCODABLE, describe
-from .problems import Report
 
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + UNENCODABLE.pattern[1:-1] + "]")
 """What XML 1.0 cannot hold: the C0 controls but tab and line breaks, and
-:data:`~coprod.checks.controls.UNENCODABLE` (noncharacters, lone surrogates)."""
+:data:`~coprod.read.controls.UNENCODABLE` (noncharacters, lone surrogates)."""
 
 MAX_REPORTED = 20
 HINT = "delete it or retype the text: the site's XML (its feed) or JSON files cannot carry this character"

@@ -13,71 +13,31 @@ import os
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import buildcache
 from ..cite.bibtex import Bibliography, load_bibliography
-from ..cite.syntax import Citation, find_citations
-from ..read import strictyaml
-from ..read.kinds import KINDS, PUBLIC_STATUSES
+from ..cite.syntax import find_citations
+from ..read import buildcache, strictyaml
+from ..read.kinds import KINDS
+from ..read.plaintext import check_plain_text, has_markup_characters
+from ..read.problems import Problem, Report
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, read_source
 from ..read.taxonomy import Taxonomy, Vocabulary, build_taxonomy
 from . import body as bodycheck
-from . import checkwords, tree
+from . import cachedata, checkwords, tree
 from .addresses import check_addresses
 from .encodable import check_encodable
 from .guidance import check_guidance
-from .hosts import check_url_fields
-from .problems import Problem, Report
+from .records import Evidence, Record
 from .suggest import Suggester
+from .urlfields import check_url_fields
 from .vocabulary import Term, unknown_term_hint
 
 KIND_FOLDERS = {kind.key: kind.folder for kind in KINDS.values()}
 PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
-
-
-@dataclass
-class Record:
-    """One case study or claim: its file, front matter, body and citations."""
-
-    kind: str
-    source: SourceFile
-    citations: list[Citation] = field(default_factory=list)
-    valid: bool = True  # no errors in its own file
-
-    @property
-    def data(self) -> dict:
-        return self.source.data
-
-    @property
-    def id(self) -> str:
-        value = self.source.data.get("id")
-        return value if isinstance(value, str) else ""
-
-    @property
-    def status(self) -> str:
-        return self.source.data.get("status", "")
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-
-@dataclass
-class Evidence:
-    root: Path
-    schemas: dict[str, Schema]
-    taxonomy: Taxonomy
-    bibliography: Bibliography
-    case_studies: dict[str, Record] = field(default_factory=dict)
-    claims: dict[str, Record] = field(default_factory=dict)
-
-    def published(self, kind: str = "case-study") -> list[Record]:
-        records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in PUBLIC_STATUSES]
 
 
 # ---------------------------------------------------------------------------------------
@@ -179,8 +139,9 @@ def _note_gripp2(source: SourceFile, schema: Schema, report: Report) -> None:
     missing = [name for name in items if not given.get(name)]
     if not missing:
         return
-    line = source.line_of(("gripp2",)) if isinstance(gripp2, dict) else 0
-    report.note(source.path, line or 1, "gripp2",
+    where = ("gripp2",)  # a case study without the block: the note is where the block belongs
+    line = source.line_of(where) if where in source.lines else schema.where_it_belongs(where, source, 1, "")[0]
+    report.note(source.path, line, "gripp2",
                 f"GRIPP2 short form: {len(items) - len(missing)} of {len(items)} items reported; not reported: "
                 + ", ".join(missing),
                 "if the sources report an item, add it; if they do not, leaving it out is right")
@@ -203,8 +164,8 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
                 page = f"/{notes['x-folder']}/" if notes.get("x-folder") else None
                 report.error(source.path, source.line_of(path), dotted(path), f"unknown term '{value}' in {vocabulary}",
                              unknown_term_hint(value, vocabulary, terms, page))
-            if plain and bodycheck.has_markup_characters(value):
-                bodycheck.check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
+            if plain and has_markup_characters(value):
+                check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
             if readability:
                 bodycheck.check_readability(value, report, source.path, source.line_of(path), dotted(path))
 
@@ -224,7 +185,7 @@ def load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path] = (), 
 
     ``citing_dirs`` are folders of hand-written pages (docs/) whose ``[@key]`` citations
     count as uses of references. ``display_root`` is what paths in messages are relative to
-    (default: the folder that holds ``root``). ``cache_dir`` (see coprod.buildcache) keeps
+    (default: the folder that holds ``root``). ``cache_dir`` (see coprod.read.buildcache) keeps
     each file's own checks, keyed by its bytes, the schemas, the vocabularies and the code,
     so that a file that did not change is not checked again; the checks across files
     always run.
@@ -295,7 +256,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 
     for record, problems in _cached_checks(root, vocabularies, jobs, workers, load_references, cache_dir):
         report.extend(problems)
-        records = evidence.case_studies if record.kind == "case-study" else evidence.claims
+        records = evidence.records(record.kind)
         key = record.id or Path(record.path).stem
         if key in records:
             first = records[key]
@@ -311,7 +272,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 
 # Each file's own checks, by content: the results of the last load in this process (mkdocs
 # serve loads again on every change) and, with a cache folder, on disk. Kept as the plain
-# data of coprod.cachedata, so that whatever a build does to its records, the next one
+# data of coprod.checks.cachedata, so that whatever a build does to its records, the next one
 # starts from what the check made, and what is read from disk is data that is checked.
 _MEMORY: dict[str, Any] = {}
 
@@ -321,8 +282,6 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[t
                    cache_dir: Path | None) -> list[tuple[Record, list[Problem]]]:
     """:func:`_run_checks` for the files whose results are not cached."""
     global _MEMORY
-    from .. import cachedata
-
     if not buildcache.enabled():
         return _run_checks(root, vocabularies, jobs, workers, meanwhile)
     store = buildcache.Pack(cache_dir, "checks")
@@ -361,8 +320,6 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[t
 def _cached_bibliography(path: Path, report: Report, display: str, cache_dir: Path | None) -> Bibliography:
     """load_bibliography, kept by the file's bytes (in this process and in ``cache_dir``)."""
     global _BIBLIOGRAPHY
-    from .. import cachedata
-
     try:
         key = buildcache.digest(buildcache.code_version(), display, path.read_bytes()) if buildcache.enabled() else None
     except OSError:

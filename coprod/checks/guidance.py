@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .problems import Report
+from ..read.problems import Report
 
 MARKER = "GUIDANCE:"
 _START = re.compile(r"^[ \t]*([#>])[ \t]*GUIDANCE:[ \t]*(.*)\Z")

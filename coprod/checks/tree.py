@@ -31,7 +31,8 @@ import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .problems import Report
+from ..read import urls
+from ..read.problems import Report
 
 LINK_HINT = "commit the file itself, not a symbolic link"
 
@@ -142,7 +143,6 @@ def check_pages(docs: Path, report: Report, show: Callable[[Path], str]) -> None
     """Raw HTML, event handlers and script links in the hand-written pages: the check that
     reads case-study bodies (the site's own classes are allowed: no sanitiser runs on these
     pages, and the home page's placeholder for its live part is ours)."""
-    from ..pages.home import MARKER
     from . import body
 
     files, _, _ = walk(docs)
@@ -154,7 +154,7 @@ def check_pages(docs: Path, report: Report, show: Callable[[Path], str]) -> None
         except OSError:
             continue
         if path.relative_to(docs).as_posix() == "index.md":
-            text = text.replace(MARKER, " " * len(MARKER), 1)
+            text = text.replace(urls.HOME_STATS, " " * len(urls.HOME_STATS), 1)
         body.check_body(text.replace("\r\n", "\n"), report, show(path), 1, own_page=True)
 
 

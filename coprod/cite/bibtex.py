@@ -28,11 +28,11 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.scanner import PybtexSyntaxError
 
-from coprod.checks.body import html_or_links
-from coprod.checks.controls import describe, find_controls, has_controls
-from coprod.checks.hosts import host_problem
-from coprod.checks.problems import Report
-from coprod.pages.urls import reference_anchor
+from coprod.read.controls import describe, find_controls, has_controls
+from coprod.read.hosts import host_problem
+from coprod.read.plaintext import html_or_links
+from coprod.read.problems import Report
+from coprod.read.urls import reference_anchor
 
 from .latex import escape_bare_percent, latex_text
 from .names import MONTHS, Name
@@ -808,7 +808,7 @@ class _Loader:
         return ok
 
     def check_controls(self, chunk: _Chunk, key: str) -> bool:
-        """No control or invisible character (see :mod:`coprod.checks.controls`) in a published field:
+        """No control or invisible character (see :mod:`coprod.read.controls`) in a published field:
         they forge lines in citation files and make text read differently from what it is.
         Line breaks and tabs are allowed: in BibTeX they are spaces (pybtex reads them so)."""
         if not has_controls(chunk.text, allow=_BIBTEX_WHITESPACE):
@@ -1184,6 +1184,24 @@ def write_bibtex(entries: dict[str, Entry]) -> str:
     stream = io.StringIO()
     _VerbatimWriter().write_stream(BibliographyData(entries), stream)
     return stream.getvalue()
+
+
+def field_texts(text: str) -> Iterator[tuple[str, str, int, str]]:
+    """(key, field name in lower case, line of the name, value as written) for every field of
+    every entry in the text of a .bib file, cut into entries and fields exactly as
+    :func:`load_bibliography` cuts them: for checks of the text as written (the words in a
+    ``note``), so that one reader decides where an entry and a field begin and end. Problems
+    are not reported here (load_bibliography reports them)."""
+    loader = _Loader(Report(), "")
+    for chunk in loader.chunks(text):
+        if chunk.kind in ("string", "comment", "preamble"):
+            continue
+        key = _header_key(chunk.text) or ""
+        body, offset = _entry_body(chunk.text)
+        for item in _entry_fields(chunk.text):
+            value_start = body.index("=", item.start) + 1  # type: ignore[union-attr]
+            line = chunk.line + chunk.text.count("\n", 0, offset + item.start)
+            yield key, item.name.lower(), line, body[value_start : item.end]  # type: ignore[index]
 
 
 def load_bibliography(path: Path, report: Report, display_path: str | None = None) -> Bibliography:

@@ -8,7 +8,7 @@ carries it.
 
 What a reader copies must be exactly one record with the text as written, whatever a
 contributor typed: every value is made one line first (:func:`one_line`: control and
-invisible characters, see :mod:`coprod.checks.controls`, become spaces; the validator rejects them
+invisible characters, see :mod:`coprod.read.controls`, become spaces; the validator rejects them
 anyway), then each writer escapes for its own format: BibTeX writes braces, backslashes and
 its special characters as LaTeX commands, so a value can never close its field, and protects
 names so they cannot split into more people; RIS values, being one line, cannot start a tag;
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
 
-from ..checks.controls import CONTROL_CHARACTERS
+from ..read.controls import CONTROL_CHARACTERS
 from ..read.kinds import DEFAULT_LICENCE
 from .names import Name
 

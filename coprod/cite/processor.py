@@ -39,7 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, Self
 
-from .. import buildcache
+from ..read import buildcache
 
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "citeproc_runner.js"
@@ -120,7 +120,7 @@ class Rendered:
         return dict(zip(self.ids, self.entries))
 
     def to_data(self) -> dict[str, list[str]]:
-        """As plain data for the build's cache (coprod.buildcache holds JSON only)."""
+        """As plain data for the build's cache (coprod.read.buildcache holds JSON only)."""
         return {"ids": list(self.ids), "entries": list(self.entries), "clusters": list(self.clusters)}
 
     @classmethod
@@ -165,7 +165,7 @@ class Processor:
 
     def use_cache(self, cache_dir: Path | None) -> None:
         """Keep answers in the build's cache folder too (``.cache/coprod/``, see
-        :mod:`coprod.buildcache`), keyed by the request, the styles, the locales, the runner
+        :mod:`coprod.read.buildcache`), keyed by the request, the styles, the locales, the runner
         and the citeproc package: a rebuild of the same citations starts no process at all.
         :meth:`save_cache` writes the answers this build used."""
         self._pack = buildcache.Pack(cache_dir, "citations") if cache_dir is not None else None

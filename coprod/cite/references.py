@@ -28,7 +28,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..pages import urls
+from ..read import urls
 from ..render import markup
 from ..render.text import md_escape
 from .bibtex import Bibliography

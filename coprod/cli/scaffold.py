@@ -22,8 +22,8 @@ from typing import TextIO
 
 import yaml
 
-from ..checks.evidence import Evidence
 from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
+from ..checks.records import Evidence
 from ..checks.vocabulary import unknown_term_hint
 from ..pages.contribute import (
     BODY_SECTIONS,
@@ -226,8 +226,8 @@ def _reread_bibliography(evidence: Evidence) -> Evidence:
     """``evidence`` with references.bib read again from disk (the contributor may have added
     an entry in another window while the prompt waited); its problems are the validator's
     business, not the prompt's."""
-    from ..checks.problems import Report
     from ..cite.bibtex import load_bibliography
+    from ..read.problems import Report
 
     path = Path(evidence.root) / "references.bib"
     if path.is_file() and not path.is_symlink():
@@ -331,7 +331,7 @@ def template_text(schema: Schema, evidence: Evidence, data: dict, path: str) -> 
 
 def _load_quietly(folder: Path) -> Evidence:
     from ..checks.evidence import load_evidence
-    from ..checks.problems import Report
+    from ..read.problems import Report
 
     evidence = load_evidence(folder, Report())
     if evidence is None:

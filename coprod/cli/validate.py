@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..checks import tree
 from ..checks.evidence import load_evidence
-from ..checks.problems import Report
+from ..read.problems import Report
 
 DESCRIPTION = "Check the library's evidence folder: every problem in every file, in one run."
 

@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
-from ..pages import urls
-from ..read.kinds import DEFAULT_LICENCE, PUBLIC_STATUSES
+from ..read import urls
+from ..read.kinds import DEFAULT_LICENCE, Records
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
@@ -261,7 +261,7 @@ Record = CaseStudy | Claim
 
 
 @dataclass(frozen=True)
-class Library:
+class Library(Records):
     """The checked evidence: the model the site is built from."""
 
     root: Path
@@ -271,11 +271,6 @@ class Library:
     fields: FieldMap
     case_studies: dict[str, CaseStudy]  # every case study, drafts included, by id
     claims: dict[str, Claim]
-
-    def published(self, kind: str = "case-study") -> list:
-        """Published and retracted records (a retracted page stays online), in file order."""
-        records = self.case_studies if kind == "case-study" else self.claims
-        return [r for r in records.values() if r.status in PUBLIC_STATUSES]
 
     def term(self, vocabulary: str, key: str) -> Term | None:
         return self.taxonomy.term(vocabulary, key)
@@ -435,22 +430,3 @@ def _terms(data: dict, term_fields: tuple[TermField, ...], typed: dict) -> tuple
                     entry = entries[index] if entries is not None else MappingProxyType(item)
                     found.append(TermUse(term_field.vocabulary, key, entry))
     return tuple(found)
-
-
-def load(folder: Path, report, **options) -> Library | None:
-    """Check the evidence folder and build its model; None if it has errors (all in ``report``).
-    ``options`` go to :func:`coprod.checks.evidence.load_evidence`."""
-    from ..checks.evidence import load_evidence
-
-    evidence = load_evidence(folder, report, **options)
-    return library(evidence) if evidence is not None and not report.errors else None
-
-
-def with_front_matter(record: Record, data: dict, fields: FieldMap, taxonomy: Taxonomy | None = None) -> Record:
-    """A copy of ``record`` built from other front matter, as the loader builds it (for
-    tools and tests that try a change without writing a file)."""
-    from ..checks.evidence import Record as RawRecord
-    from ..read.source import SourceFile
-
-    raw = RawRecord(record.kind, SourceFile(record.path, data=data, body=record.body), list(record.citations))
-    return case_study(raw, fields, taxonomy) if record.kind == "case-study" else claim(raw, fields)

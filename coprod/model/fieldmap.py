@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..pages import urls
+from ..read import urls
 from ..read.kinds import KINDS
 from ..read.schema import WILDCARD, Schema
 

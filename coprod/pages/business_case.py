@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
+from ..read import urls
 from ..read.kinds import CLAIM, PUBLIC_STATUSES
 from ..render.markup import block, bullet_list, esc
 from ..render.text import md_escape
-from . import Page, urls
+from . import Page
 from .case_study import CITE_BUTTON
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import card_list, case_study_item, claim_title, strength_badge_html, strength_symbol, strength_tally

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..cite.references import References
 from ..model import CaseStudy, Library
+from ..read import urls
 from ..read.words import counted
 from ..render.markup import block, bullet_list, esc, link, table, tag_list
 from ..render.text import md_escape, safe_url
-from . import Page, urls
+from . import Page
 from .common import contributed, demote_headings, record_history, retraction_notice, term_link
 from .listing import evidence_kinds
 from .reporting import (

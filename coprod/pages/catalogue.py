@@ -10,9 +10,10 @@ import json
 
 from ..model import CaseStudy, Library
 from ..model.fieldmap import Facet
+from ..read import urls
 from ..render.markup import esc
 from ..render.text import md_escape
-from . import Page, urls
+from . import Page
 from .listing import card_list, case_study_item, sort_case_studies
 from .taxonomy_pages import TermIndex, index_evidence
 

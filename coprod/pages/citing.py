@@ -13,11 +13,12 @@ from ..cite.formats import ACCESSED, FILES, LIBRARY, Citable, bibtex, citable_it
 from ..cite.processor import CITE_STYLES, Processor, shared_processor
 from ..cite.references import entry_html
 from ..model import Library, Record
+from ..read import urls
 from ..read.kinds import PUBLIC_STATUSES
 from ..render.markup import esc, esc_lines
-from ..render.pdf import PDF_URI
 from ..render.text import md_escape
-from . import Page, urls
+from . import Page
+from .pdf import PDF_URI
 
 HOW_TO_CITE = "how-to-cite.md"
 WHATS_NEW = "whats-new.md"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from ..model import Library, Record
+from ..read import urls
 from ..render.markup import block, esc, link
 from ..render.sanitize import BODY_END, BODY_START
 from ..render.text import md_escape, safe_url
-from . import urls
 
 
 def term_link(library: Library, vocabulary: str, key: str, from_uri: str) -> str:

@@ -25,16 +25,17 @@ import frontmatter
 import yaml
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
-from ..checks.problems import Report
 from ..cite.latex import latex_text
 from ..model import Library
+from ..read import urls
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
 from ..read.kinds import CASE_STUDY, DEFAULT_LICENCE
+from ..read.problems import Report
 from ..read.schema import WILDCARD
 from ..read.source import read_source
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
-from . import Page, urls
+from . import Page
 
 FORM = "contribute/index.md"
 FIELDS = "contribute/fields.md"

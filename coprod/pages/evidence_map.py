@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..model import CaseStudy, Library
+from ..read import urls
 from ..read.taxonomy import Term
-from ..render.charts import bar_chart, case_study_charts, counted_case_studies
+from ..read.urls import href as relative_url
 from ..render.markup import esc
-from . import Page, urls
-from .urls import href as relative_url
+from . import Page
+from .charts import bar_chart, case_study_charts, counted_case_studies
 
 __all__ = ["Grid", "build_grid", "catalogue_filter", "cell_anchor", "evidence_map_page", "findings", "relative_url"]
 

@@ -22,12 +22,13 @@ from ..cite.bibtex import write_bibtex
 from ..cite.csl import bibliography_to_csl
 from ..model import Library, Record
 from ..model.fieldmap import computed_fields
+from ..read import urls
 from ..read.fields import REQUIRED_NOTE, Field, every_field, example_text, field_name
 from ..read.kinds import CASE_STUDY, CLAIM, DEFAULT_LICENCE, KINDS
 from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
 from ..read.words import counted
 from ..render.text import md_escape
-from . import Page, urls
+from . import Page
 from .catalogue import CATALOGUE_DATA
 
 CASE_STUDIES_JSON = "data/case-studies.json"

@@ -4,13 +4,12 @@ business case at a glance and the newest case studies, as cards."""
 from __future__ import annotations
 
 from ..model import Library
+from ..read import urls
 from ..read.kinds import CASE_STUDY, CLAIM
 from ..read.words import counted
 from ..render.markup import block, esc
-from . import urls
 from .listing import card_list, case_study_item, strength_badge_html
 
-MARKER = "<!-- library-stats -->"
 NEWEST = 3
 
 
@@ -88,4 +87,4 @@ def _newest(library: Library, uri: str, cases) -> str:
 
 def fill_home(markdown: str, library: Library, uri: str = urls.HOME) -> str:
     """The home page's markdown with the marker replaced by the live section."""
-    return markdown.replace(MARKER, home_stats(library, uri), 1)
+    return markdown.replace(urls.HOME_STATS, home_stats(library, uri), 1)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import CaseStudy, Claim, Library
+from ..read import urls
 from ..read.kinds import CLAIM
 from ..render import markup
-from . import urls
 
 GAP = "gap"  # the strengths key of a claim no evidence supports yet
 

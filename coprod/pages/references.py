@@ -4,9 +4,10 @@ with its anchor (``/references/#ref-<key>``) and the pages that cite it."""
 from __future__ import annotations
 
 from ..cite.references import References
+from ..read import urls
 from ..read.words import counted
 from ..render import markup
-from . import Page, urls
+from . import Page
 
 TITLE = "References"
 INTRO = (

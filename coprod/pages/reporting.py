@@ -10,9 +10,9 @@ vocabulary in the schema and the taxonomy reaches the page with no code change h
 from __future__ import annotations
 
 from ..model import CaseStudy, Library
+from ..read import urls
 from ..render.markup import block, bullet_list, esc, link, tag_list
 from ..render.text import md_escape
-from . import urls
 from .common import term_link
 from .listing import strength_symbol
 

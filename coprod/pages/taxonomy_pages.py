@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from ..cite.references import References
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
 from ..model.fieldmap import Facet
+from ..read import urls
 from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
 from ..render.markup import bullet_list, esc, link, table
 from ..render.text import md_escape, md_words
-from . import Page, urls
+from . import Page
 from .listing import card_list, case_study_item, claim_item, sort_case_studies, strength_symbol
 
 NO_CASE_STUDIES = "No case study in the library reports this yet."

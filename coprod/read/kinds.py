@@ -16,7 +16,7 @@ from .words import counted
 @dataclass(frozen=True)
 class Kind:
     key: str  # "case-study": the records' kind in the code, the schema and the export
-    folder: str  # "case-studies": the folder of its files under evidence/ (its pages' folder is in coprod.pages.urls)
+    folder: str  # "case-studies": the folder of its files under evidence/ (its pages' folder is in coprod.read.urls)
     singular: str  # "case study"
     plural: str  # "case studies"
     schema: str  # the schema's file name in evidence/schema/
@@ -33,6 +33,22 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (CASE_STUDY, CLAIM)}  # in 
 # a record with one of these statuses has a public page (a retracted one keeps its page, marked);
 # any other status (a draft) is read and checked but not published
 PUBLIC_STATUSES = ("published", "retracted")
+
+
+class Records:
+    """What the checked evidence and the model share: the records of each kind, by id, in file
+    order, and which of them are public. Written once here for both."""
+
+    case_studies: dict
+    claims: dict
+
+    def records(self, kind: str) -> dict:
+        """The records of one kind (``"case-study"`` or ``"claim"``), drafts included."""
+        return self.case_studies if kind == CASE_STUDY.key else self.claims
+
+    def published(self, kind: str = CASE_STUDY.key) -> list:
+        """Published and retracted records (a retracted page stays online), in file order."""
+        return [r for r in self.records(kind).values() if r.status in PUBLIC_STATUSES]
 
 # the licence of a record that names none; the schema's ``licence`` default says the same
 # (evidence/schema/common.schema.json), and a test holds the two together

@@ -25,8 +25,8 @@ import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
-from ..checks.problems import Report
 from .kinds import KINDS
+from .problems import Report
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
 
@@ -171,11 +171,11 @@ class Schema:
                     continue  # the YAML problem there says it better
                 line = source.line_of(path)
                 if path not in source.lines:  # a missing field
-                    line, hint = self._where_it_belongs(path, source, line, hint)
+                    line, hint = self.where_it_belongs(path, source, line, hint)
                 report.error(source.path, line, dotted(path) or "front matter", message, hint)
         return valid
 
-    def _where_it_belongs(self, path: tuple, source: SourceFile, line: int, hint: str) -> tuple[int, str]:
+    def where_it_belongs(self, path: tuple, source: SourceFile, line: int, hint: str) -> tuple[int, str]:
         """For a field that is missing: the line where it belongs (after the field before it
         in the schema's order that the file has), and the hint saying so. Unchanged when the
         file has none of the fields before it."""

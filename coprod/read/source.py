@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks.problems import Report
 from . import strictyaml
+from .problems import Report
 
 MAX_BYTES = 256 * 1024  # a case study is a few KB; anything this big is a mistake or an attack
 BOM = b"\xef\xbb\xbf"

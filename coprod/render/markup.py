@@ -13,7 +13,7 @@ Rules every block follows, which :mod:`coprod.render.prerender` relies on:
   and ends with a line that is exactly ``</tag>``; no line inside it is that line;
 - it has a blank line before and after it (the callers join sections with blank lines);
 - every value in it went through :func:`esc`, and every link's address through
-  :func:`coprod.pages.urls.href` (the address MkDocs would have written for a ``.md`` link, since
+  :func:`coprod.read.urls.href` (the address MkDocs would have written for a ``.md`` link, since
   MkDocs does not rewrite links inside HTML blocks).
 """
 

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import CaseStudy, Library
-from ..pages import urls
 from ..pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
 from ..pages.citing import HOW_TO_CITE
+from ..read import urls
 from ..render.markup import esc
 from .pagefind_stream import PagefindServiceError, StreamingIndex
 

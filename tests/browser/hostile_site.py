@@ -50,7 +50,7 @@ def _load_ignoring_errors(folder, report, *args, **kwargs):
 
 
 assert getattr(real, "site", None) is _site, "hooks/evidence.py no longer calls coprod.site: update hostile_site.py"
-_evidence.load_evidence = _load_ignoring_errors  # model.load checks through it (this test build's process only)
+_evidence.load_evidence = _load_ignoring_errors  # coprod.checks.library.load checks through it (this test build's process only)
 
 for _name in dir(real):
     if _name.startswith("on_"):

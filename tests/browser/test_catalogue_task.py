@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from coprod.pages.urls import CATALOGUE_PAGE_SIZE
+from coprod.read.urls import CATALOGUE_PAGE_SIZE
 
 from .site_pages import PAGE_TYPES
 

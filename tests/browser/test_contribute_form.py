@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from coprod.checks.problems import Report
-from coprod.model import load as load_library
+from coprod.checks.library import load as load_library
 from coprod.pages.contribute import FIELDS, FORM, contribute_pages
+from coprod.read.problems import Report
 from coprod.site import read_site_config
 
 from .conftest import ROOT, _QuietHandler

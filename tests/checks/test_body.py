@@ -22,12 +22,12 @@ from coprod.checks.body import (
     READABILITY_MAX_GRADE,
     bad_scheme,
     check_body,
-    check_plain_text,
     check_readability,
     readability_grade,
     unsafe_html,
 )
-from coprod.checks.problems import Report
+from coprod.read.plaintext import check_plain_text
+from coprod.read.problems import Report
 
 GOLDEN = TESTS / "golden" / "body"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.md"))

@@ -68,8 +68,8 @@ def test_a_term_key_that_takes_a_vocabularys_own_page_is_refused_at_its_line(tmp
 
 
 def test_reserved_names_come_from_the_addresses_the_build_writes() -> None:
-    """Every folder's own page and the catalogue's pagination, read from coprod.pages.urls."""
-    from coprod.pages import urls
+    """Every folder's own page and the catalogue's pagination, read from coprod.read.urls."""
+    from coprod.read import urls
 
     assert urls.reserved_names("case-studies") == {"index", "page"}
     assert urls.reserved_names("business-case") == {"index"}
@@ -146,12 +146,12 @@ def test_a_bibliography_past_its_entry_limit_is_refused_at_the_first_entry_over(
 def test_the_contribute_form_embeds_only_the_references_the_site_cites(tmp_path) -> None:
     from helpers import make_evidence
 
-    from coprod.model import load
+    from coprod.checks.library import load
     from coprod.pages.contribute import form_model
 
     evidence = make_evidence(tmp_path)
     _look_alike_bibliography(evidence, 50)  # cited nowhere
-    from coprod.checks.problems import Report
+    from coprod.read.problems import Report
 
     library = load(evidence, Report())
     assert "Look0001alike" in library.bibliography.entries

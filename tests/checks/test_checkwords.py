@@ -10,7 +10,7 @@ from helpers import ROOT, make_evidence
 
 from coprod.checks.checkwords import check_bib_text, find_checkwords
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.read.problems import Report
 
 
 @pytest.mark.parametrize("text, words", [
@@ -31,6 +31,18 @@ from coprod.checks.problems import Report
     (("The Wellcome study [@Wellcome2020researchculture] is the likely source, though which Wellcome document "
       "the report cites is not confirmed."), ["is the likely source", "is not confirmed"]),
     ("That the report cites these exact documents is not\nconfirmed, but both exist.", ["is not confirmed"]),
+    # notes about what was read of a source, which reached "What we do not know" (issue 23)
+    ("This case study draws on the article's abstract and its background.", ["draws on the article's abstract"]),
+    ("It draws on the abstracts of both articles.", ["draws on the abstracts"]),
+    ("This case study draws on the council members' article abstract, a funder's page.",
+     ["draws on the council members' article abstract"]),
+    ("The case rests on the paper's abstract alone.", ["rests on the paper's abstract"]),
+    ("Only the abstract was available; the full text was not.", ["Only the abstract", "full text was not"]),
+    ("We could not access the report, and we did not read\nits appendix.", ["We could not access", "we did not read"]),
+    ("We couldn\u2019t find the volume.", ["We couldn\u2019t find"]),
+    ("Those parts are not summarised here; the report itself was not read.",
+     ["not summarised here", "itself was not read"]),
+    ("It does not say, in the parts read, who was paid.", ["in the parts read"]),
 ])
 def test_finds_the_words_of_checking(text: str, words: list[str]) -> None:
     assert [found.words for found in find_checkwords(text)] == words
@@ -45,6 +57,15 @@ def test_finds_the_words_of_checking(text: str, words: list[str]) -> None:
     "Article number 45.",
     "The trial's main hypothesis was not confirmed.",
     "A diagnosis confirmed by a doctor; the likely cause of the delay was funding.",
+    # the same words in everyday use
+    "Titles and abstracts were screened by two reviewers.",
+    "The design draws on the abstract ideas of play, and on the team's own experience.",
+    "Only the abstract concepts were hard to explain.",
+    "The conference abstract reports 58 participants.",
+    "We did not find a difference between the groups.",
+    "We leave out what we could not confirm.",
+    "Children who could not read took part with support; I could not read the forms.",
+    "The full text of the guide is on the charity's web site.",
 ])
 def test_everyday_words_pass(text: str) -> None:
     assert find_checkwords(text) == []
@@ -83,6 +104,17 @@ def test_bib_check_can_skip_entries_with_errors() -> None:
     assert [p.field for p in report.problems] == ["references[Good].note"]
 
 
+def test_bib_check_reads_fields_as_the_bibliography_reader_cuts_them() -> None:
+    """A quoted value holding a comma is one field, and an entry in parentheses is an entry,
+    as load_bibliography reads them (the check once had its own cutter, which split the
+    first at the comma and skipped the second)."""
+    report = Report()
+    check_bib_text('@misc{Quoted, title = {T}, note = "Dated 2020, volume inferred"}\n'
+                   "@misc(Parens, title = {T},\n  note = {Unconfirmed.})\n", "r.bib", report)
+    assert [(p.line, p.field) for p in report.problems] == [(1, "references[Quoted].note"),
+                                                             (3, "references[Parens].note")]
+
+
 def test_validator_warns_with_file_line_and_field(tmp_path: Path) -> None:
     """A published note, a case study body and a docs page each get a warning; the
     private field and drafts do not."""
@@ -109,6 +141,27 @@ def test_validator_warns_with_file_line_and_field(tmp_path: Path) -> None:
                       ("about.md", 3, "page")}
 
 
+def test_reading_notes_in_a_case_study_are_warned(tmp_path: Path) -> None:
+    """A note about what was read, left under "What we do not know", is a warning naming the
+    file, the line and the field; the same words in a private note are not."""
+    evidence = make_evidence(tmp_path)
+    case = next(p for p in sorted((evidence / "case-studies").glob("*.md")) if "status: published" in p.read_text())
+    case.write_text(case.read_text(encoding="utf-8") + (
+        "\n## What we do not know\n\nThis case study draws on the paper's abstract; the full text was not available.\n"
+    ), encoding="utf-8")
+    bib = evidence / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + (
+        "\n@misc{Read2020,\n  title = {Read},\n  year = {2020},\n"
+        "  x-private-note = {Only the abstract was read; we could not access the full text.}\n}\n"
+    ), encoding="utf-8")
+    report = Report()
+    load_evidence(evidence, report)
+    line = len(case.read_text(encoding="utf-8").split("\n")) - 1
+    warned = [(Path(p.path).name, p.line, p.field, p.severity) for p in report.problems if "words of checking" in p.message]
+    assert warned == [(case.name, line, "body", "warning"), (case.name, line, "body", "warning")]
+    assert all("says what was read of a source" in p.message for p in report.problems if "words of checking" in p.message)
+
+
 def test_claim_bodies_are_checked(tmp_path: Path) -> None:
     """A claim's body, where its evidence is described, is published text too."""
     evidence = make_evidence(tmp_path)
@@ -130,7 +183,8 @@ def test_shipped_content_uses_no_words_of_checking() -> None:
 
 
 def test_linear_on_large_input() -> None:
-    text = ("stored " * 200_000) + ("candidate " * 200_000) + ("the " * 200_000)
+    text = (("stored " * 200_000) + ("candidate " * 200_000) + ("the " * 200_000)
+            + ("draws on the " * 100_000) + ("only the " * 100_000) + ("we could not " * 100_000))
     start = time.perf_counter()
     assert find_checkwords(text) == []
     assert time.perf_counter() - start < 10  # a hang guard, not a benchmark

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
+from coprod.read.problems import Report
 
 UNITS = [
     "[", "]", "{", "}", "[[", "{a: ", "- ", "? ", ": ", "&a ", "*a ", "!!python/object ", "<<: ", "---\n", "\n", "\t",

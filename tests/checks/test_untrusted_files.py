@@ -6,7 +6,7 @@ real MkDocs build:
 
 - code from the build cache: a pickle that runs a command, committed as ``.cache/coprod/``
   or written where the cache lives, is never run; JSON entries of the wrong shape are a miss;
-  a committed ``.cache/`` is an error (coprod/buildcache.py, coprod/cachedata.py);
+  a committed ``.cache/`` is an error (coprod/read/buildcache.py, coprod/checks/cachedata.py);
 - local files published: a symbolic link anywhere in what the build reads is refused with
   where it points, nothing behind it is read, printed or copied, and the build stops before
   MkDocs walks a linked folder (coprod/checks/tree.py);
@@ -30,12 +30,13 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, ROOT, make_evidence, make_project, mkdocs_build
 
-from coprod import buildcache, cachedata
+from coprod import rebuild
+from coprod.checks import cachedata, tree
 from coprod.checks import evidence as evidence_module
-from coprod.checks import tree
 from coprod.checks.evidence import check_record_file
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
+from coprod.read import buildcache
+from coprod.read.problems import Report
 from coprod.rebuild import SiteState
 from coprod.render import csp
 
@@ -382,7 +383,7 @@ def test_the_decoders_rebuild_what_was_cached_and_refuse_anything_else(tmp_path:
         assert {r: [vars(p) for p in ps] for r, ps in other.persons.items()} == \
             {r: [vars(p) for p in ps] for r, ps in entry.persons.items()}
     state = SiteState("k", {"a.md": "1"}, {"a.md": "<p>x</p>"})
-    assert cachedata.site_state_from_data(cachedata.site_state_to_data(state)) == state
+    assert rebuild.site_state_from_data(rebuild.site_state_to_data(state)) == state
 
     def leaves(value, path=()):  # every place in an entry where a value of the wrong type can go
         if isinstance(value, list):
@@ -401,7 +402,7 @@ def test_the_decoders_rebuild_what_was_cached_and_refuse_anything_else(tmp_path:
         return copy
 
     for decode, good in ((cachedata.checked_from_data, data),
-                         (cachedata.site_state_from_data, cachedata.site_state_to_data(state))):
+                         (rebuild.site_state_from_data, rebuild.site_state_to_data(state))):
         for path in list(leaves(good))[:400]:
             if decode is cachedata.checked_from_data and (path[:2] == (2, 1) and len(path) > 2 or
                                                           path[:2] in ((2, 2), (2, 3)) and len(path) > 4 or

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
 
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import (
     DOI_RE,
     REQUIRED_FIELDS,
     Bibliography,
     load_bibliography,
 )
+from coprod.read.problems import Report
 
 GOLDEN = TESTS / "golden" / "bib"
 JABREF = FIXTURES / "bib" / "jabref-participation-studies.bib"

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, ROOT, TESTS, check_bibliography_invariants, check_golden, make_evidence
 
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import Bibliography, load_bibliography
 from coprod.cite.latex import latex_text
 from coprod.cite.references import References
-from coprod.pages import urls
 from coprod.pages.references import references_page
+from coprod.read import urls
+from coprod.read.problems import Report
 
 GOLDEN = TESTS / "golden" / "cite"
 

@@ -21,12 +21,12 @@ import rispy
 from helpers import FIXTURES, TESTS, check_golden, make_project, mkdocs_build
 from pybtex.database import parse_string
 
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.formats import FILES
 from coprod.cite.latex import latex_text
 from coprod.cite.processor import CITE_STYLES
 from coprod.pages.exports import REFERENCES_BIB, REFERENCES_JSON
+from coprod.read.problems import Report
 
 EVERYWHERE = FIXTURES / "bib" / "everywhere"
 GOLDEN = TESTS / "golden" / "cite" / "everywhere.txt"

@@ -19,8 +19,8 @@ from helpers import ROOT
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import guidance_blocks, remove_guidance
-from coprod.checks.problems import Report
 from coprod.pages.contribute import MAX_ID_LENGTH, slug_id
+from coprod.read.problems import Report
 
 SCRIPT = ROOT / "scripts" / "new_case_study.py"
 NEW_ID = "peer-researchers-shaping-a-housing-study"

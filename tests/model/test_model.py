@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import make_evidence
 
-from coprod.checks.problems import Report
-from coprod.model import CaseStudy, Claim, Note, Outcome, PrincipleUse, load
+from coprod.checks.library import load
+from coprod.model import CaseStudy, Claim, Note, Outcome, PrincipleUse
 from coprod.model.fieldmap import FieldMapError, field_map
+from coprod.read.problems import Report
 from coprod.read.schema import load_schemas
 
 

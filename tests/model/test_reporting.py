@@ -10,11 +10,11 @@ import pytest
 from helpers import edit_record, make_evidence
 
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.checks.library import load as load_library
 from coprod.cite.references import References
 from coprod.model import Library
-from coprod.model import load as load_library
 from coprod.pages.case_study import case_study_page
+from coprod.read.problems import Report
 
 
 @pytest.fixture

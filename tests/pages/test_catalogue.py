@@ -16,10 +16,11 @@ from helpers import ROOT, check_golden, edit_record, linked_case_ids, load, make
 from tools.synthetic import write_evidence
 
 from coprod.model import Library
-from coprod.pages import Page, urls
+from coprod.pages import Page
 from coprod.pages.catalogue import catalogue_data, catalogue_pages
 from coprod.pages.listing import sort_case_studies
 from coprod.pages.taxonomy_pages import taxonomy_pages
+from coprod.read import urls
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "catalogue.js"

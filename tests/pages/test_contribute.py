@@ -19,12 +19,12 @@ from helpers import FIXTURES, ROOT, TESTS, check_golden
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import check_guidance
-from coprod.checks.problems import Report
+from coprod.checks.library import load as load_library
 from coprod.cli import scaffold
 from coprod.model import Library
-from coprod.model import load as load_library
 from coprod.pages import contribute
 from coprod.read.fields import field_name
+from coprod.read.problems import Report
 
 GOLDEN = TESTS / "golden" / "contribute"
 TODAY = date(2026, 11, 26)

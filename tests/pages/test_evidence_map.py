@@ -16,11 +16,15 @@ import pytest
 from helpers import ROOT, TESTS, check_golden, make_evidence
 
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
+from coprod.checks.library import load as load_library
 from coprod.model import Library, library
-from coprod.model import load as load_library
-from coprod.pages import urls
 from coprod.pages.catalogue import catalogue_data
+from coprod.pages.charts import (
+    bar_chart,
+    case_study_charts,
+    claims_by_strength_chart,
+    counted_case_studies,
+)
 from coprod.pages.evidence_map import (
     ENABLERS,
     EVIDENCE,
@@ -34,12 +38,8 @@ from coprod.pages.evidence_map import (
     evidence_map_page,
     findings,
 )
-from coprod.render.charts import (
-    bar_chart,
-    case_study_charts,
-    claims_by_strength_chart,
-    counted_case_studies,
-)
+from coprod.read import urls
+from coprod.read.problems import Report
 
 GOLDEN = TESTS / "golden" / "evidence_map"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -82,7 +82,7 @@ def test_term_page_content(evidence: Library) -> None:
     unused = pages["principles/including-all-perspectives.md"]
     assert NO_CASE_STUDIES in unused.content and unused.lists == frozenset()
     caveat = pages["features/personal-growth.md"].content
-    assert "> **Caveat:** We could not find this feature's exact wording in the guidance" in caveat
+    assert "> **Caveat:** The wording here is the library's own summary" in caveat
     assert "## Claims" not in caveat  # claims cannot list features
     claims = pages["principles/building-relationships.md"].content
     assert ('<a href="../../business-case/relationships-are-core/">Relationships and trust are the core of '

@@ -13,8 +13,8 @@ from tools.synthetic import write_evidence
 from tools.synthetic_text import Sentences, clean, split_sentences
 
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
 from coprod.cli import validate as validate_cli
+from coprod.read.problems import Report
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from helpers import make_evidence
 
-from coprod.checks.problems import Report
+from coprod.checks.library import load as load_library
 from coprod.model import Library
-from coprod.model import load as load_library
 from coprod.model.fieldmap import computed_fields
 from coprod.pages import contribute, exports
 from coprod.read.fields import Field, describe, every_field
+from coprod.read.problems import Report
 from coprod.read.schema import TYPE_NAMES
 from coprod.read.source import read_source
 

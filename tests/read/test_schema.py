@@ -11,7 +11,7 @@ from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.checks.problems import Report
+from coprod.read.problems import Report
 from coprod.read.schema import load_schemas
 from coprod.read.source import read_source
 

@@ -7,8 +7,8 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.checks.problems import Report
 from coprod.read import strictyaml
+from coprod.read.problems import Report
 from coprod.read.source import SourceFile, parse_front_matter
 
 SAMPLES = [

@@ -1,6 +1,6 @@
 """What keeps a stranger's text from shadowing the page or contacting other hosts
 (coprod/render/sanitize.py), the Content-Security-Policy of every page (coprod/render/csp.py), and the
-plain-text rules for control and invisible characters (coprod/checks/body.py)."""
+plain-text rules for control and invisible characters (coprod/read/plaintext.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from helpers import ROOT
 from mkdocs.structure.toc import AnchorLink
 
-from coprod.checks.body import PLAIN_TEXT_SCAN_LIMIT, check_plain_text
-from coprod.checks.problems import Report
 from coprod.read import schema
+from coprod.read.plaintext import PLAIN_TEXT_SCAN_LIMIT, check_plain_text
+from coprod.read.problems import Report
 from coprod.render import csp
 from coprod.render.sanitize import ID_PREFIX, rename_toc, sanitize, sanitize_contributed, site_image
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import markdown
 
-from coprod.pages import urls
 from coprod.pages.common import contributed
+from coprod.read import urls
 from coprod.render.markup import bullet_list, esc, table
 from coprod.render.prerender import stash, unstash
 

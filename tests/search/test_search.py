@@ -12,7 +12,7 @@ from helpers import ROOT
 
 from coprod import search, site
 from coprod.model import Library
-from coprod.pages import urls
+from coprod.read import urls
 
 SCRIPTS = ROOT / "docs" / "assets" / "javascripts"
 

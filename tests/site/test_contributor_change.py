@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, check_bibliography_invariants, mkdocs_build
 
-from coprod.checks.problems import Report
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.references import References
 from coprod.cli.validate import run
-from coprod.pages import urls
+from coprod.read import urls
+from coprod.read.problems import Report
 
 NEW_KEY = "Contributor2026newstudy"
 NEW_CASE = "contributor-test-new-case-study"

@@ -1,4 +1,4 @@
-"""The build's cache (coprod/buildcache.py, coprod/rebuild.py) never changes what is built.
+"""The build's cache (coprod/read/buildcache.py, coprod/rebuild.py) never changes what is built.
 
 The real MkDocs build of the fixture site: built clean, one case study edited, built again
 with ``--dirty`` from the cache, then built clean from the edited files without any cache:
@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, make_evidence, make_project
 
-from coprod import buildcache, search
+from coprod import search
 from coprod.checks import evidence
 from coprod.checks.evidence import load_evidence
-from coprod.checks.problems import Report
-from coprod.model import load as load_library
+from coprod.checks.library import load as load_library
+from coprod.read import buildcache
+from coprod.read.problems import Report
 from coprod.search.pagefind_stream import StreamingIndex, _cbor_dump, _cbor_load, canonical_bundle
 
 CASE = "evidence/case-studies/peer-researchers.md"

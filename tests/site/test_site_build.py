@@ -14,9 +14,9 @@ import pytest
 from helpers import ROOT
 from pybtex.database import parse_string
 
-from coprod.checks.problems import Report
-from coprod.model import load as load_library
-from coprod.pages import urls
+from coprod.checks.library import load as load_library
+from coprod.read import urls
+from coprod.read.problems import Report
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ if __name__ == "__main__":  # measure: how long each check and the renderer take
 
     import markdown
 
-    from coprod.checks.problems import Report
+    from coprod.read.problems import Report
 
     for unit in UNITS:
         text = largest_accepted(unit)

@@ -7,7 +7,7 @@ A changed input is a new key, so a stale result is never found; a cache that is 
 or left by another version, only makes the next build slower.
 
 A cache is data, never code: every entry is JSON (:func:`encode`, :func:`decode`), turned
-back into objects by :mod:`coprod.cachedata`, which checks each value's shape and treats
+back into objects by :mod:`coprod.checks.cachedata` (and :mod:`coprod.rebuild`), which check each value's shape and treat
 anything unexpected as a miss. Nothing is unpickled or evaluated.
 
 It lives where a pull request cannot put it: in the build user's own cache folder
@@ -93,7 +93,7 @@ def digest(*parts: bytes | str) -> str:
 def code_version() -> str:
     """A hash of every source file of this package and the versions of the libraries the
     build uses: a change of either invalidates every cached result."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # coprod/, from coprod/read/
     parts: list[bytes | str] = []
     for path in sorted(package.rglob("*.py")):
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
@@ -178,7 +178,7 @@ class Pack:
         self._entries: dict | None = None
 
     def get(self, key: str):
-        """The value stored under ``key`` (plain data: decode it with coprod.cachedata), or None."""
+        """The value stored under ``key`` (plain data: decode it with coprod.checks.cachedata), or None."""
         if self._entries is None:
             found = decode(self._store.get(self._name))
             self._entries = found if isinstance(found, dict) else {}

@@ -25,9 +25,6 @@ import ipaddress
 import unicodedata
 from urllib.parse import urlsplit
 
-from ..read.schema import WILDCARD, Annotated
-from ..read.source import dotted
-
 # Cyrillic and Greek letters that look like Latin ones (Unicode's confusables, the common
 # part): a label made only of these reads as a Latin word.
 _LATIN_LOOKALIKES = frozenset(
@@ -138,21 +135,3 @@ def host_problem(url: str) -> str:
             return (f"the host {host!r} mixes scripts or imitates another: its label {label!r} has {what}; "
                     f"it is really {ascii_form}")
     return ""
-
-
-def check_url_fields(schema, source, report) -> None:
-    """Every front-matter field the schema gives ``format: uri``: its host must pass
-    :func:`host_problem`. The fields come from the schema, not a list here."""
-    for pattern, node in schema.fields():
-        items = node.get("items") if isinstance(node.get("items"), dict) else {}
-        if node.get("format") == "uri":
-            found = Annotated(pattern, {})
-        elif items.get("format") == "uri":
-            found = Annotated(pattern + (WILDCARD,), {})
-        else:
-            continue
-        for path, value in found.values(source.data):
-            problem = host_problem(value) if isinstance(value, str) else ""
-            if problem:
-                report.error(source.path, source.line_of(path), dotted(path), f"web address does not go where it reads: {problem}",
-                             "give the public address of the page, written in the letters of the site's own name")

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from ..pages import urls
+from ..read import urls
 from ..read.kinds import CLAIM
-from .markup import esc
+from ..render.markup import esc
 
 PDF_URI = "business-case/business-case.pdf"
 PAGE_HTML = "business-case/index.html"
@@ -87,9 +87,9 @@ def business_case_document(library, refs, facts: PdfFacts) -> str:
     """The HTML WeasyPrint lays out: the summary, the claims with their evidence, the
     references (see the module's docstring). Every value is escaped; a claim's own text
     (its "why we say this") goes through the site's sanitiser, its links made absolute."""
-    from ..pages.evidence_map import EVIDENCE, build_grid, findings  # the pages import this module's neighbours
-    from ..pages.listing import claim_title, strength_tally
     from .charts import counted_case_studies
+    from .evidence_map import EVIDENCE, build_grid, findings  # the pages import this module's neighbours
+    from .listing import claim_title, strength_tally
 
     strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
@@ -161,8 +161,8 @@ def business_case_document(library, refs, facts: PdfFacts) -> str:
 def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> str:
     import markdown
 
-    from ..pages.listing import claim_title
-    from .sanitize import sanitize
+    from ..render.sanitize import sanitize
+    from .listing import claim_title
 
     term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     out = [f'<article class="pdf-claim" id="claim-{esc(record.id)}"><h3>{esc(claim_title(record, library))}</h3>']
@@ -198,7 +198,7 @@ def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> 
 
 
 def _rubric(library) -> str:
-    from ..pages.business_case import _needs
+    from .business_case import _needs
 
     strengths = library.taxonomy[library.vocabulary_of("strength", kind=CLAIM.key)]
     kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))

@@ -1,4 +1,4 @@
-"""coprod.pages.urls.relpath is posixpath.relpath, faster: the same answer for every pair of paths."""
+"""coprod.read.urls.relpath is posixpath.relpath, faster: the same answer for every pair of paths."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import posixpath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.pages import urls
+from coprod.read import urls
 
 _PART = st.sampled_from(["a", "b", "case-studies", "x.md", ".", "..", "", "index.md", "a b", "é"])
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..read.kinds import CASE_STUDY, CLAIM
+from .kinds import CASE_STUDY, CLAIM
 
 HOME = "index.md"
+HOME_STATS = "<!-- library-stats -->"  # where the home page's live part goes in docs/index.md
 CATALOGUE = "case-studies/index.md"
 BUSINESS_CASE = "business-case/index.md"
 EVIDENCE_MAP = "evidence-map/index.md"

@@ -15,8 +15,8 @@ from helpers import ROOT
 from pypdf import PdfReader
 
 from coprod import __version__, site
-from coprod.pages import urls
-from coprod.render.pdf import PDF_URI, PdfFacts, business_case_document
+from coprod.pages.pdf import PDF_URI, PdfFacts, business_case_document
+from coprod.read import urls
 
 
 def _text(pdf: Path) -> str:

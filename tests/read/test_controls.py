@@ -1,4 +1,4 @@
-"""coprod.checks.controls: the class of control and invisible characters, found and named."""
+"""coprod.read.controls: the class of control and invisible characters, found and named."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from coprod.checks.controls import CONTROL_CHARACTERS, describe, find_controls, has_controls
+from coprod.read.controls import CONTROL_CHARACTERS, describe, find_controls, has_controls
 
 FORBIDDEN = ["\x00", "\t", "\n", "\r", "\x0b", "\x1f", "\x7f", "\x85", "\x9f", "\u061c", "\u2028", "\u2029",
              *(chr(c) for c in range(0x200B, 0x2010)), *(chr(c) for c in range(0x202A, 0x202F)),

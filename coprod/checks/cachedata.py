@@ -1,6 +1,6 @@
-"""What the build's cache holds, as plain data: one encoder and one checking decoder per kind.
+"""What the build's cache holds of the checks, as plain data: one encoder and one checking decoder per kind.
 
-An entry of the cache (coprod.buildcache) is JSON. Each kind of result is written here as
+An entry of the cache (coprod.read.buildcache) is JSON. Each kind of result is written here as
 lists, dicts with text keys, text, numbers and booleans, and read back by a decoder that
 checks the shape of every value it rebuilds an object from. A decoder returns None for
 anything it does not expect (a torn file, another format, a value of the wrong type, an
@@ -10,8 +10,9 @@ Nothing here imports, calls or evaluates a name found in an entry.
 The kinds:
 
 - a checked file: :func:`checked_to_data` / :func:`checked_from_data` (the record and its problems);
-- the bibliography: :func:`bibliography_to_data` / :func:`bibliography_from_data`;
-- the record of a build of a site folder: :func:`site_state_to_data` / :func:`site_state_from_data`.
+- the bibliography: :func:`bibliography_to_data` / :func:`bibliography_from_data`.
+
+(The record of a build of a site folder has its own encoder and decoder in coprod.rebuild.)
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from typing import Any
 from pybtex.database import Entry, Person
 from pybtex.utils import OrderedCaseInsensitiveDict
 
-from .checks.evidence import Record
-from .checks.problems import Problem
-from .cite.bibtex import Bibliography
-from .cite.syntax import Citation, CiteItem
-from .read.kinds import KINDS
-from .read.source import SourceFile
-from .rebuild import SiteState
+from ..cite.bibtex import Bibliography
+from ..cite.syntax import Citation, CiteItem
+from ..read.kinds import KINDS
+from ..read.problems import Problem
+from ..read.source import SourceFile
+from .records import Record
 
 _SEVERITIES = ("error", "warning", "note")
 _PERSON_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
@@ -221,17 +221,3 @@ def bibliography_from_data(value: Any) -> tuple[Bibliography, list[Problem], lis
     if bib.entries.keys() != bib.lines.keys():
         raise _Bad
     return bib, _problems(problems), _problems(info)
-
-
-# ---------------------------------------------------------------------------------------
-# The record of a build of a site folder
-
-def site_state_to_data(state: SiteState) -> list:
-    return [state.site_key, dict(state.keys), dict(state.documents)]
-
-
-@_decoded
-def site_state_from_data(value: Any) -> SiteState | None:
-    """What :func:`site_state_to_data` wrote, or None."""
-    site_key, keys, documents = _list(value, 3)
-    return SiteState(_text(site_key), _text_map(keys), _text_map(documents))

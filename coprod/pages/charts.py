@@ -4,7 +4,7 @@ No outside chart service and no JavaScript: :func:`bar_chart` returns a raw HTML
 ``<figure>`` (written into the markdown of a page) holding an SVG image that screen
 readers announce by its ``<title>`` and ``<desc>``, and a ``<details>`` table with the
 same numbers. Every piece of text is HTML-escaped here; hrefs must already be relative
-URLs (see :func:`coprod.pages.urls.href`), since MkDocs does not rewrite links in raw HTML.
+URLs (see :func:`coprod.read.urls.href`), since MkDocs does not rewrite links in raw HTML.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 from collections import Counter
 
 from ..model import CaseStudy, Library
-from ..pages import urls
+from ..read import urls
 from ..read.kinds import CASE_STUDY, CLAIM
-from .markup import esc
+from ..render.markup import esc
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
 
