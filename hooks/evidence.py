@@ -18,11 +18,14 @@ from mkdocs.utils import clean_directory
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coprod import __version__, finish, rebuild, search, serve_errors, site, site_address
+from coprod.checks import evidence as checks
 from coprod.checks import tree
 from coprod.export import render_docs_page
 from coprod.pages import nav, pdf
 from coprod.read import buildcache, urls
 from coprod.render import csp
+from coprod.render.body_html import put_body, take_body
+from coprod.render.packed import PackedPages
 from coprod.render.prerender import stash, unstash
 from coprod.render.sanitize import rename_toc, sanitize_contributed
 
@@ -50,6 +53,8 @@ class Run:
     searchable: dict = field(default_factory=dict)  # docs/ path -> the search markup of a record page
     hand_written: list = field(default_factory=list)  # docs/ pages, all searchable
     stashes: dict = field(default_factory=dict)  # page -> the HTML blocks kept out of Python-Markdown
+    case_studies: dict = field(default_factory=dict)  # page -> its case study
+    bodies: dict = field(default_factory=dict)  # page -> its body, rendered by the validator, kept out of Python-Markdown
     documents: dict = field(default_factory=dict)  # searchable page -> the document Pagefind is given
     index: object | None = None  # the Pagefind service indexing pages as they render
     previous: object | None = None  # what the last build of this folder wrote (coprod/rebuild.py)
@@ -58,6 +63,7 @@ class Run:
     partial: bool = False  # a dirty build that leaves searchable pages as they were
     unchanged: set = field(default_factory=set)
     language: str = "en"
+    packed: PackedPages = field(default_factory=PackedPages)  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
     known: object | None = None  # the inline scripts and styles of the theme's templates and overrides/ (coprod/render/csp.py)
 
 
@@ -67,6 +73,7 @@ _run = Run()
 
 def on_startup(command, dirty):
     _serve.on, _serve.dirty = command == "serve", dirty
+    checks.keep_checks_in_memory(_serve.on)  # a build loads once: what each file's check made is not held to its end
     if dirty:
         _quiet_dirty_notice()
 
@@ -115,6 +122,7 @@ def on_config(config):
     config["nav"] = nav.complete_browse(config["nav"], build.evidence, config["docs_dir"])  # every browse page, no other
     _serve.last_good = list(build.pages)
     _run.build, _run.searchable = build, search.markup_for_records(build.evidence)
+    _run.case_studies = {record.uri: record for record in build.evidence.case_studies.values()}
     _run.language = config["theme"]["language"] or "en"
     config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()
     return config
@@ -235,12 +243,19 @@ def on_page_markdown(markdown, page, config, files):
     # compare the two sites)
     if not os.environ.get("COPROD_NO_PRERENDER"):
         markdown, _run.stashes[page.file.src_uri] = stash(markdown)
+        record = _run.case_studies.get(page.file.src_uri)  # its body as the validator rendered it (coprod/render/body_html.py)
+        if record is not None:
+            markdown, _run.bodies[page.file.src_uri] = take_body(markdown, record, _run.build.references)
     return markdown
 
 
 def on_page_content(html, page, config, files):
     if _run.broken:
         return html
+    _run.packed.rendered(page)  # the page rendered before this one is held compressed from now on
+    slot = _run.bodies.pop(page.file.src_uri, None)
+    if slot is not None:
+        html = put_body(html, slot, page, config, files)
     store = _run.stashes.pop(page.file.src_uri, None)
     if store is not None:
         html = unstash(html, store)
@@ -263,7 +278,13 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_env(env, config, files):
+    _run.packed.pack_last()
+    return env
+
+
 def on_page_context(context, page, config, nav):
+    _run.packed.unpack(page)
     if not _run.broken:  # the page's description, which the theme's site_meta block writes
         page.meta.update(finish.page_meta(page.file.src_uri, _run.build))
     return context
@@ -273,6 +294,7 @@ def on_post_page(output, page, config):
     if _run.broken:
         return output
     output = finish.page_head(output, page.file.src_uri, _run.build, description=False)  # citation metadata
+    page.content = None  # written next: not held while MkDocs writes the other pages (its markdown gives its title)
     return _harden(output, f"docs/{page.file.src_uri}")
 
 

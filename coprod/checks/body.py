@@ -26,6 +26,7 @@ from coprod.cite.syntax import (
     Span,
     block_code_regions,
     code_span_regions,
+    find_citations,
     in_spans,
     link_destination_spans,
     mask,
@@ -34,6 +35,8 @@ from coprod.cite.syntax import (
 from coprod.read.hosts import host_problem
 from coprod.read.plaintext import PLAIN_TEXT_SCAN_LIMIT, short, show
 from coprod.read.problems import Report
+from coprod.render import body_html
+from coprod.render.body_html import Prerendered
 from coprod.render.sanitize import ADMONITION_TYPES, TAGS, URL_SCHEMES, sanitize
 
 URL_ATTRIBUTES = frozenset(
@@ -200,6 +203,7 @@ class _Body:
         self.masked = mask(self.blocks_masked, code_span_regions(self.blocks_masked))
         self.lines = LineIndex(text)
         self.report, self.path, self.first_line = report, path, first_line
+        self.citations: list = []
 
     def err(self, offset: int, message: str, hint: str = "") -> None:
         line = self.first_line + self.lines.line(offset) - 1
@@ -210,6 +214,25 @@ def check_body(
     text: str, report: Report, path: str, first_line: int, *, fenced_code: bool | None = None,
     render_check: bool = True, own_page: bool = False,
 ) -> bool:
+    return _check_body(text, report, path, first_line, fenced_code=fenced_code, render_check=render_check,
+                       own_page=own_page)[0]
+
+
+def check_case_study_body(text: str, report: Report, path: str,
+                          first_line: int) -> tuple[list | None, Prerendered | None]:
+    """:func:`check_body` for a case study, whose backstop renders the body as its page
+    will (coprod.render.body_html): returns its citations (None if its shape was rejected)
+    and, when the body has no error and its HTML can stand for what the page would
+    render, that HTML, for the page to use instead of rendering the body again."""
+    citations: list = []
+    shaped, kept = _check_body(text, report, path, first_line, page_form=True, found=citations)
+    return (citations if shaped else None), kept
+
+
+def _check_body(
+    text: str, report: Report, path: str, first_line: int, *, fenced_code: bool | None = None,
+    render_check: bool = True, own_page: bool = False, page_form: bool = False, found: list | None = None,
+) -> tuple[bool, Prerendered | None]:
     """Report unsafe markup in a markdown body; body line n is file line first_line+n-1.
     Returns False if the body's shape was rejected (:func:`check_shape`), when nothing
     else may read it.
@@ -224,8 +247,12 @@ def check_body(
     reported; everything unsafe is, as in a body."""
     fenced = FENCED_CODE_ENABLED if fenced_code is None else fenced_code
     if not check_shape(text, report, path, first_line):
-        return False  # nothing else may read a body that could make it slow
+        return False, None  # nothing else may read a body that could make it slow
     body = _Body(text, report, path, first_line, fenced)
+    if page_form:
+        body.citations = find_citations(body.text)
+        if found is not None:
+            found.extend(body.citations)
     errors_before = len(report.errors)
     destinations = _check_inline_links(body)
     _check_reference_definitions(body)
@@ -234,10 +261,11 @@ def check_body(
     _check_images(body)
     _check_includes(body)
     _check_admonitions(body)
+    kept = None
     if render_check:
         reported = {p.line for p in report.errors[errors_before:]}
-        _check_rendered(body, fenced, reported, compare=not own_page)
-    return True
+        kept = _check_rendered(body, fenced, reported, compare=not own_page, page_form=page_form)
+    return True, (kept if len(report.errors) == errors_before else None)
 
 
 # --------------------------------------------------------------------------- backstop
@@ -260,14 +288,7 @@ class _RenderedHtml(HTMLParser):
         self.unsafe: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in SAFE_RENDERED_TAGS:
-            self.unsafe.append(f"<{tag}>")
-        for name, value in attrs:
-            plain = re.sub(r"[^a-z]", "", name.lower())
-            if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
-                self.unsafe.append(f"{name}=")
-            elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
-                self.unsafe.append(f"{name}={short(value or '')}")
+        _unsafe_start(tag, attrs, self.unsafe)
 
     def handle_comment(self, data: str) -> None:
         self.unsafe.append("<!--")
@@ -279,6 +300,28 @@ class _RenderedHtml(HTMLParser):
         self.unsafe.append("<?")
 
 
+def _unsafe_start(tag: str, attrs: list[tuple[str, str | None]], unsafe: list[str]) -> None:
+    if tag not in SAFE_RENDERED_TAGS:
+        unsafe.append(f"<{tag}>")
+    for name, value in attrs:
+        plain = re.sub(r"[^a-z]", "", name.lower())
+        if plain.startswith("on") or plain in FORBIDDEN_ATTRIBUTES:
+            unsafe.append(f"{name}=")
+        elif plain in URL_ATTRIBUTES and bad_scheme(value or ""):
+            unsafe.append(f"{name}={short(value or '')}")
+
+
+def _unsafe_of(read: body_html.Read) -> list[str]:
+    """:func:`unsafe_html` of HTML already read (coprod.render.body_html reads it once)."""
+    unsafe: list[str] = []
+    for item in read.items:
+        if isinstance(item, str):
+            unsafe.append(item)  # a comment, declaration or processing instruction
+        else:
+            _unsafe_start(*item, unsafe)
+    return unsafe
+
+
 def unsafe_html(rendered: str) -> list[str]:
     """What is unsafe in HTML rendered from a body ([] if nothing): tags markdown does not
     make, comments, declarations, event handlers, styles, bad URL schemes."""
@@ -288,7 +331,8 @@ def unsafe_html(rendered: str) -> list[str]:
     return parser.unsafe
 
 
-def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool = True) -> None:
+def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool = True,
+                    page_form: bool = False) -> Prerendered | None:
     """Backstop: render with Python-Markdown (as the site does) and inspect the HTML, then
     pass it through the site's sanitiser and compare: whatever the page would silently
     lose (a class, a ``data-`` attribute, an image on another host) is an error here.
@@ -297,30 +341,41 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
     the model misses (odd backtick pairings, block splits). Each difference is reported at
     the first line that holds what was removed, else at the body's start; lines that the
     checks above reported (``reported``, file lines) are not reported again.
+
+    ``page_form`` (case studies) renders the body as its page does (headings demoted,
+    the site's extensions, citations as tokens: coprod.render.body_html), and returns
+    what the page may reuse of that HTML (None where it may not).
     """
     # a file is read as UTF-8, so a lone surrogate only comes from a caller's string
     text = body.text.encode("utf-8", "replace").decode("utf-8")
+    kept = None
     try:
-        rendered = _renderer(fenced).reset().convert(text)
+        if page_form:
+            rendered, kept, read = body_html.prerender(text, body.citations)
+        else:
+            rendered = _renderer(fenced).reset().convert(text)
     except RecursionError:  # a shape the limits above do not foresee: still a message, not a crash
         body.err(0, "the text nests too deeply to be shown (emphasis, links or lists inside each other)",
                  "write it with less nesting")
-        return
-    unsafe = unsafe_html(rendered)
+        return None
+    unsafe = _unsafe_of(read) if page_form else unsafe_html(rendered)
     if unsafe and not reported:
         found = ", ".join(dict.fromkeys(unsafe))
         body.err(0, f"the rendered page would contain unsafe HTML: {short(found, 80)}",
                  "look for raw HTML or odd backticks; " + _HTML_HINT)
-        return
+        return None
     if not compare:
-        return
+        return kept
     sanitized = sanitize(rendered)
-    if sanitized == rendered:
-        return  # the sanitiser kept every byte, so it took nothing away (most bodies)
+    # the sanitiser kept every byte, so it took nothing away (most bodies); it writes the
+    # permalinks' &para; as the character itself
+    if sanitized == rendered or (page_form and sanitized == rendered.replace("&para;", "\u00b6")):
+        return kept
     for needles, message, hint in dict.fromkeys(_losses(rendered, sanitized)):
         at = next((i for i in (body.text.find(n) for n in needles) if i >= 0), 0)
         if body.first_line + body.lines.line(at) - 1 not in reported:
             body.err(at, message, hint)
+    return kept  # kept only if nothing above was reported (check_body looks)
 
 
 @lru_cache(maxsize=2)

@@ -28,6 +28,7 @@ from ..cite.syntax import Citation, CiteItem
 from ..read.kinds import KINDS
 from ..read.problems import Problem
 from ..read.source import SourceFile
+from ..render.body_html import Prerendered
 from .records import Record
 
 _SEVERITIES = ("error", "warning", "note")
@@ -148,13 +149,31 @@ def checked_to_data(result: tuple[Record, list[Problem]]) -> list | None:
          source.body, source.body_line, source.readable],
         [[c.start, c.end, [[i.key, i.prefix, i.locator] for i in c.items], c.bracketed, c.line] for c in record.citations],
         [_problem_to_data(p) for p in problems],
+        _prerendered_to_data(record.body_html),
     ]
+
+
+def _prerendered_to_data(pre: Prerendered | None) -> list | None:
+    if pre is None:
+        return None
+    return [pre.html, pre.token, pre.citations, [list(item) for item in pre.toc], list(pre.ids)]
+
+
+def _prerendered_from_data(value: Any) -> Prerendered | None:
+    if value is None:
+        return None
+    html, token, citations, toc, ids = _list(value, 5)
+    headings = []
+    for item in _list(toc):
+        level, anchor, name = _list(item, 3)
+        headings.append((_number(level), _text(anchor), _text(name)))
+    return Prerendered(_text(html), _text(token), _number(citations), tuple(headings), tuple(_texts(ids)))
 
 
 @_decoded
 def checked_from_data(value: Any) -> tuple[Record, list[Problem]] | None:
     """The record and problems :func:`checked_to_data` wrote, or None."""
-    kind, valid, source, citations, problems = _list(value, 5)
+    kind, valid, source, citations, problems, body_html = _list(value, 6)
     if kind not in KINDS:
         raise _Bad
     path, data, lines, plain, broken, body, body_line, readable = _list(source, 8)
@@ -169,7 +188,7 @@ def checked_from_data(value: Any) -> tuple[Record, list[Problem]] | None:
         cites.append(Citation(_number(start), _number(end),
                               tuple(CiteItem(_text(k), _text(p), _text(loc)) for k, p, loc in (_list(i, 3) for i in _list(items))),
                               _flag(bracketed), _number(line)))
-    return Record(kind, read, cites, _flag(valid)), _problems(problems)
+    return Record(kind, read, cites, _flag(valid), _prerendered_from_data(body_html)), _problems(problems)
 
 
 # ---------------------------------------------------------------------------------------

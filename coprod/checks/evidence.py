@@ -106,7 +106,11 @@ def _check_record(record: Record, report: Report) -> None:
                      f"rename the file to {record.id}.md or set id: {expected}")
     # the body is rendered and sanitised here as on the site, so what the page would lose is an
     # error now; a body whose shape was rejected is read no further
-    if bodycheck.check_body(source.body, report, source.path, source.body_line):
+    if record.kind == "case-study":  # rendered as on its page, and kept for it (coprod.render.body_html)
+        citations, record.body_html = bodycheck.check_case_study_body(source.body, report, source.path, source.body_line)
+        if citations is not None:
+            record.citations = citations
+    elif bodycheck.check_body(source.body, report, source.path, source.body_line):
         record.citations = find_citations(source.body)
     data = source.data
     published, updated = data.get("published"), data.get("updated")
@@ -275,6 +279,17 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 # data of coprod.checks.cachedata, so that whatever a build does to its records, the next one
 # starts from what the check made, and what is read from disk is data that is checked.
 _MEMORY: dict[str, Any] = {}
+KEEP_IN_MEMORY = [True]  # False for a one-off build (the hook's on_startup): the data of every file is not held to its end
+
+
+def keep_checks_in_memory(keep: bool) -> None:
+    """Whether the next loads keep each file's checked data in this process for the load
+    after them (``mkdocs serve``); a build that loads once frees it (at 10,000 case studies,
+    hundreds of MB held to the end of the build for nothing)."""
+    global _MEMORY
+    KEEP_IN_MEMORY[0] = keep
+    if not keep:
+        _MEMORY = {}
 
 
 def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[tuple[str, Path, str]],
@@ -311,7 +326,7 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[t
                 memory[keys[i]] = data
     for i in found:
         memory[keys[i]] = stored[i]
-    _MEMORY = memory
+    _MEMORY = memory if KEEP_IN_MEMORY[0] else {}
     if missing:
         store.save(memory)
     return results  # type: ignore[return-value]

@@ -25,6 +25,7 @@ class Record:
     source: SourceFile
     citations: list[Citation] = field(default_factory=list)
     valid: bool = True  # no errors in its own file
+    body_html: object | None = None  # a case study's body as its page renders it (coprod.render.body_html.Prerendered), where the page may reuse it
 
     @property
     def data(self) -> dict:

@@ -210,6 +210,10 @@ class References:
 
         return replace_citations(markdown, render), list(cited)
 
+    def render_citation(self, citation: Citation) -> str:
+        """One citation as :meth:`render_body` writes it (markdown)."""
+        return self._render_citation(citation)
+
     def _render_citation(self, citation: Citation) -> str:
         if not citation.bracketed:
             key = citation.items[0].key

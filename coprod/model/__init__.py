@@ -208,6 +208,8 @@ class CaseStudy(_Common):
     standards: tuple[StandardUse, ...] = ()
     gripp2: Gripp2 = Gripp2()  # all five items empty when the record has no gripp2
     computed: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # field -> key: computed_terms
+    # the body as its page renders it, from the validator, where the page may use it (coprod.render.body_html)
+    body_html: object | None = field(default=None, compare=False)  # a coprod.render.body_html.Prerendered
 
     @property
     def uri(self) -> str:
@@ -362,7 +364,7 @@ def case_study(record, fields: FieldMap, taxonomy: Taxonomy | None = None) -> Ca
         resources=(Resources(_text(resources.get("time")), _text(resources.get("payment")), _text(resources.get("budget")))
                    if isinstance(resources, dict) else None),
         sources=_tuple(data.get("sources")), groups=_tuple(data.get("groups")), standards=standards, gripp2=gripp2,
-        computed=MappingProxyType(computed))
+        computed=MappingProxyType(computed), body_html=getattr(record, "body_html", None))
 
 
 def computed_terms(outcomes: tuple[Outcome, ...], gripp2: Gripp2, fields: FieldMap,

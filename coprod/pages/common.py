@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ..model import Library, Record
 from ..read import urls
+from ..render import body_html
 from ..render.markup import block, esc, link
 from ..render.sanitize import BODY_END, BODY_START
 from ..render.text import md_escape, safe_url
@@ -48,13 +47,10 @@ def retraction_notice(record: Record, kind_name: str) -> str:
             f"    The page stays online so that links to it keep working.\n")
 
 
-_HEADING = re.compile(r"(?m)^(#{1,5})(?=[ \t])")
-
-
 def demote_headings(markdown: str) -> str:
-    """A contributed body's headings one level down, so they sit under the page's own
-    section heading (## becomes ###). Lines in code blocks never start with '#'."""
-    return _HEADING.sub(r"#\1", markdown)
+    """A contributed body's headings one level down (coprod.render.body_html, where the
+    validator renders the body as its page does)."""
+    return body_html.demote_headings(markdown)
 
 
 def contributed(body: str) -> str:

@@ -150,10 +150,15 @@ class Schema:
 
     def fields(self) -> list[tuple[tuple, dict]]:
         """Every field as (pattern, resolved schema), in schema order, for docs and forms
-        (items of plain lists are described by the list itself)."""
+        (items of plain lists are described by the list itself). Walked once per schema:
+        the URL check asks for every file, and each walk resolves every ``$ref`` again."""
+        return list(self._fields)
+
+    @cached_property
+    def _fields(self) -> tuple[tuple[tuple, dict], ...]:
         out: list[tuple[tuple, dict]] = []
         self._walk(lambda pattern, node: out.append((pattern, node)) if pattern else None, True)
-        return out
+        return tuple(out)
 
     def check(self, source: SourceFile, report: Report) -> bool:
         """Validate ``source.data``; report each error at its field's line. True when valid."""

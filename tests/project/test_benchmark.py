@@ -39,3 +39,30 @@ def test_the_peers_build_the_same_bodies_with_the_projects_extensions(tmp_path: 
             assert "[@Ref" in body
     assert (projects["bibtex"] / "references.bib").read_text(encoding="utf-8") == (
         projects["full"] / "evidence" / "references.bib").read_text(encoding="utf-8")
+
+
+def test_the_search_benchmark_loads_and_the_default_references_fit_the_bibliography(tmp_path: Path) -> None:
+    """Both benchmarks import (the search one had lost a helper of benchmark.py) and their
+    default number of references stays under the bibliography's entry limit (more made every
+    run void)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        spec = importlib.util.spec_from_file_location("benchmark_search", ROOT / "scripts" / "benchmark_search.py")
+        search_bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(search_bench)
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert callable(search_bench.time_build)
+    from coprod.checks.evidence import load_evidence
+    from coprod.read.problems import Report
+
+    bench = _benchmark()
+    defaults = {bench.arguments().parse_args([what]).references for what in ("validate", "build", "memory", "phases")}
+    defaults.add(search_bench.DEFAULT_REFERENCES)
+    for references in defaults:
+        evidence = bench.write_evidence(tmp_path / str(references), ROOT / "evidence", bench._taxonomy(), 1, references)
+        report = Report()
+        load_evidence(evidence, report, workers=1)
+        assert not report.errors, report.errors[:3]
