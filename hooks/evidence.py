@@ -121,7 +121,7 @@ def on_config(config):
     if build.report.errors:
         lines = "\n".join(p.format() for p in build.report.errors)
         raise Abort(f"The evidence has {len(build.report.errors)} error(s); the site was not built:\n{lines}")
-    config["nav"] = nav.complete_browse(config["nav"], build.evidence)  # every browsed vocabulary is in the menu
+    config["nav"] = nav.complete_browse(config["nav"], build.evidence, config["docs_dir"])  # every browse page, no other
     _serve.last_good = list(build.pages)
     _run.build, _run.searchable = build, search.markup_for_records(build.evidence)
     _run.case_studies = {record.uri: record for record in build.evidence.case_studies.values()}
