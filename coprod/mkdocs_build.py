@@ -113,7 +113,7 @@ class MkDocsBuild:
         if errors:
             raise _abort(f"The evidence has {len(errors)} error(s); the site was not built:\n"
                          + "\n".join(p.format() for p in errors))
-        config["nav"] = site_nav.complete_browse(config["nav"], built.evidence)  # every browsed vocabulary in the menu
+        config["nav"] = site_nav.complete_browse(config["nav"], built.evidence, config["docs_dir"])  # every browse page, no other
         self.last_good = list(built.pages)
         self.run = SiteRun(self, cache_dir, built, config["theme"]["language"] or "en")
         config["copyright"] = f"{config.get('copyright') or ''} Library version {__version__}.".strip()

@@ -364,9 +364,7 @@ def _term_pages(record, library: Library) -> list[tuple[str, str]]:
     same field map the taxonomy pages are built from."""
     found = [(use.vocabulary, library.term_page(use.vocabulary, use.key)) for use in record.terms
              if library.term_page(use.vocabulary, use.key)]
-    found += [("country", urls.country(country)) for country in record.countries]
-    if record.start_year is not None:
-        found.append(("year", urls.year(record.start_year)))
+    found += [(facet.name, facet.page(key)) for facet in library.fields.value_facets for key in facet.values(record)]
     return list(dict.fromkeys(found))
 
 

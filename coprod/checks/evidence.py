@@ -24,7 +24,7 @@ from ..read.kinds import KINDS
 from ..read.problems import Problem, Report
 from ..read.schema import Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
-from ..read.taxonomy import Taxonomy, build_taxonomy
+from ..read.taxonomy import Taxonomy, Vocabulary, build_taxonomy
 from . import cachedata, checkwords, registry, tree
 from .addresses import check_addresses
 from .annotated import check_annotated, plain_text_paths
@@ -192,7 +192,8 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
     except Exception as exc:  # noqa: BLE001
         report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
         return None
-    taxonomy = _load_taxonomy(root / "taxonomy.yml", show(root / "taxonomy.yml"), schemas["taxonomy"], report)
+    taxonomy = _load_taxonomy(root / "taxonomy.yml", show(root / "taxonomy.yml"), schemas, report)
+    _check_vocabularies_named(schemas, taxonomy, lambda kind: show(root / "schema" / KINDS[kind].schema), report)
     evidence = Evidence(root, schemas, taxonomy, Bibliography())
     bib_path = root / "references.bib"
 
@@ -354,7 +355,8 @@ def _run_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[tupl
         return list(results)
 
 
-def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> Taxonomy:
+def _load_taxonomy(path: Path, display: str, schemas: dict[str, Schema], report: Report) -> Taxonomy:
+    schema = schemas["taxonomy"]
     source = SourceFile(display)
     if path.is_symlink():
         return Taxonomy({}, display)
@@ -390,42 +392,76 @@ def _load_taxonomy(path: Path, display: str, schema: Schema, report: Report) -> 
                              f"duplicate key '{key}' (first on line {seen[key]})", "keys must be unique in a vocabulary")
             seen.setdefault(key, line)
     taxonomy = build_taxonomy(source)
-    kinds = taxonomy.get("evidence_kinds")
-    strengths = taxonomy.get("strengths")
+    # the rules' vocabularies, found by the fields that use them (never by a vocabulary's name)
+    case_study, claim = schemas.get("case-study"), schemas.get("claim")
+    kinds = taxonomy.get(case_study.vocabulary_at("outcomes", "evidence")) if case_study else None
+    strengths = taxonomy.get(claim.vocabulary_at("strength")) if claim else None
     if kinds and strengths:
         for term in strengths.terms.values():
             for kind in term.requires.get("kinds", []):
                 if kind not in kinds.terms:
-                    report.error(display, term.line, f"strengths.{term.key}.requires.kinds",
+                    report.error(display, term.line, f"{strengths.name}.{term.key}.requires.kinds",
                                  f"unknown evidence kind '{kind}'", did_you_mean(kind, kinds.keys()))
-    _check_computed_rules(taxonomy, display, report)
+    if case_study is not None:
+        _check_computed_rules(taxonomy, kinds, taxonomy.get(case_study.vocabulary_at("outcome_rating")),
+                              taxonomy.get(case_study.vocabulary_at("gripp2_reporting")), display, report)
     return taxonomy
 
 
-def _check_computed_rules(taxonomy: Taxonomy, display: str, report: Report) -> None:
+def _check_vocabularies_named(schemas: dict[str, Schema], taxonomy: Taxonomy, show: Callable[[str], str],
+                              report: Report) -> None:
+    """The schemas' ``x-vocabulary`` annotations and ``taxonomy.yml`` name the same
+    vocabularies: a vocabulary is added by writing it in both (taxonomy.schema.json takes any
+    name), so a name in one and not the other is a slip, reported where it is written."""
+    named: dict[str, tuple[str, str]] = {}  # vocabulary -> (schema file, field), the first naming it
+    for kind in KINDS:
+        schema = schemas.get(kind)
+        if schema is None:
+            continue
+        fields = [(a.annotations, dotted(a.pattern).replace(".*", "[]")) for a in schema.annotated]
+        computed = schema.schema.get("x-computed")
+        fields += [(notes, name) for name, notes in (computed.items() if isinstance(computed, dict) else ())
+                   if isinstance(notes, dict)]
+        for notes, where in fields:
+            vocabulary = notes.get("x-vocabulary")
+            if isinstance(vocabulary, str):
+                named.setdefault(vocabulary, (show(kind), where))
+    if not taxonomy.vocabularies:
+        return  # the taxonomy's own problems are reported
+    for vocabulary, (path, where) in named.items():
+        if vocabulary not in taxonomy.vocabularies:
+            report.error(path, 1, where, f"x-vocabulary names '{vocabulary}', which {taxonomy.path} does not have",
+                         did_you_mean(vocabulary, list(taxonomy.vocabularies),
+                                      f"add the vocabulary '{vocabulary}' (title, description, terms) to evidence/taxonomy.yml"))
+    for name, vocab in taxonomy.vocabularies.items():
+        if name not in named:
+            report.error(taxonomy.path, vocab.line or 1, name, f"no field of the schemas uses the vocabulary '{name}'",
+                         did_you_mean(name, list(named), "name it in a field's x-vocabulary in evidence/schema/, or remove it"))
+
+
+def _check_computed_rules(taxonomy: Taxonomy, kinds: Vocabulary | None, ratings: Vocabulary | None,
+                          reporting: Vocabulary | None, display: str, report: Report) -> None:
     """The rules of the computed fields give every case study exactly one value: each kind of
     evidence gives an outcome rating, and each number of GRIPP2 items (0 to 5) one term."""
-    kinds, ratings = taxonomy.get("evidence_kinds"), taxonomy.get("outcome_ratings")
     if kinds and ratings:
         covered: set[str] = set()
         for term in ratings.terms.values():
             for kind in term.kinds:
                 if kind not in kinds.terms:
-                    report.error(display, term.line, f"outcome_ratings.{term.key}.kinds",
+                    report.error(display, term.line, f"{ratings.name}.{term.key}.kinds",
                                  f"unknown evidence kind '{kind}'", did_you_mean(kind, kinds.keys()))
             covered.update(term.kinds)
         for key, term in kinds.terms.items():
             if key not in covered:
-                report.error(display, term.line, f"evidence_kinds.{key}",
+                report.error(display, term.line, f"{kinds.name}.{key}",
                              f"the kind of evidence '{key}' gives no outcome rating",
-                             "add it to the kinds of one term of outcome_ratings")
-    reporting = taxonomy.get("gripp2_reporting")
+                             f"add it to the kinds of one term of {ratings.name}")
     if reporting:
         counted = [n for term in reporting.terms.values() for n in term.counts]
         for number in range(6):
             if counted.count(number) != 1:
                 report.error(display, next(iter(reporting.terms.values())).line if reporting.terms else 0,
-                             "gripp2_reporting", f"{number} items reported is under {counted.count(number)} terms",
+                             reporting.name, f"{number} items reported is under {counted.count(number)} terms",
                              "list each number from 0 to 5 in the counts of exactly one term")
 
 
@@ -555,7 +591,7 @@ def _check_sources_listed(record: Record, bib, report: Report) -> None:
 
 def _check_rubric(record: Record, evidence: Evidence, report: Report) -> None:
     """A claim's evidence must meet what the published rubric asks for its grade."""
-    strengths = evidence.taxonomy.get("strengths")
+    strengths = evidence.taxonomy.get(evidence.schemas["claim"].vocabulary_at("strength"))
     data = record.data
     grade = data.get("strength")
     if strengths is None or not isinstance(grade, str) or grade not in strengths.terms:

@@ -87,6 +87,12 @@ def parser() -> argparse.ArgumentParser:
 
 # ----------------------------------------------------------------------------- checking answers
 
+def vocabulary_of(evidence: Evidence, *fields: str) -> str:
+    """The vocabulary of a case-study field (the model's field names, wildcards left out),
+    from its ``x-vocabulary`` in the schema: ``vocabulary_of(evidence, "outcomes", "area")``."""
+    return evidence.schemas["case-study"].vocabulary_at(*fields)
+
+
 def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> list[str]:
     """The validator's message for each value that is not a term of ``vocabulary``."""
     vocab = evidence.taxonomy.get(vocabulary)
@@ -118,11 +124,17 @@ def source_problems(keys: list[str], evidence: Evidence) -> list[str]:
 
 def option_problems(args: argparse.Namespace, evidence: Evidence) -> list[str]:
     """Every term and key given as an option that the validator would reject."""
-    problems = [f"--setting: {m}" for m in term_problems(args.setting, "settings", evidence)]
-    problems += [f"--stage: {m}" for m in term_problems(args.stage, "stages", evidence)]
-    problems += [f"--principle: {m}" for m in term_problems([p[0] for p in args.principle], "principles", evidence)]
-    problems += [f"--outcome: {m}" for m in term_problems([o[0] for o in args.outcome], "outcomes", evidence)]
-    problems += [f"--outcome: {m}" for m in term_problems([o[1] for o in args.outcome], "evidence_kinds", evidence)]
+    def vocabulary(*fields: str) -> str:
+        return vocabulary_of(evidence, *fields)
+
+    problems = [f"--setting: {m}" for m in term_problems(args.setting, vocabulary("settings"), evidence)]
+    problems += [f"--stage: {m}" for m in term_problems(args.stage, vocabulary("research_stages"), evidence)]
+    problems += [f"--principle: {m}" for m in term_problems([p[0] for p in args.principle],
+                                                            vocabulary("principles", "principle"), evidence)]
+    problems += [f"--outcome: {m}" for m in term_problems([o[0] for o in args.outcome],
+                                                          vocabulary("outcomes", "area"), evidence)]
+    problems += [f"--outcome: {m}" for m in term_problems([o[1] for o in args.outcome],
+                                                          vocabulary("outcomes", "evidence"), evidence)]
     problems += [f"--source: {m}" for m in source_problems(args.source, evidence)]
     return problems
 
@@ -187,19 +199,22 @@ def ask_essentials(args: argparse.Namespace, asker: Asker | None) -> Essentials:
     e.plain_english_summary = e.plain_english_summary or asker.text("Plain English summary")
     e.project = e.project or asker.text("Project name")
     e.countries = e.countries or asker.many("Countries, in English")
-    for attribute, vocabulary, label in (("settings", "settings", "Settings"), ("stages", "stages", "Research stages")):
+    for attribute, field, label in (("settings", "settings", "Settings"), ("stages", "research_stages", "Research stages")):
+        vocabulary = vocabulary_of(evidence, field)
         if not getattr(e, attribute):
             setattr(e, attribute, asker.many(f"{label} ({asker.keys(vocabulary)})",
                                              lambda v, name=vocabulary: term_problems(v, name, evidence)))
     e.roles = e.roles or asker.many("Roles of the people involved (no names)")
     if not e.principles:
-        for key in asker.many(f"Principles ({asker.keys('principles')})",
-                              lambda v: term_problems(v, "principles", evidence)):
+        principles = vocabulary_of(evidence, "principles", "principle")
+        for key in asker.many(f"Principles ({asker.keys(principles)})",
+                              lambda v: term_problems(v, principles, evidence)):
             e.principles.append((key, asker.text(f"How does it show {key}?")))
     if not e.outcomes:
-        area = asker.one(f"An outcome area ({asker.keys('outcomes')})", "outcomes")
+        areas, kinds = vocabulary_of(evidence, "outcomes", "area"), vocabulary_of(evidence, "outcomes", "evidence")
+        area = asker.one(f"An outcome area ({asker.keys(areas)})", areas)
         if area:
-            kind = asker.one(f"Its kind of evidence ({asker.keys('evidence_kinds')})", "evidence_kinds")
+            kind = asker.one(f"Its kind of evidence ({asker.keys(kinds)})", kinds)
             e.outcomes.append((area, kind, asker.text("What happened?")))
     if not e.sources:  # references.bib read again at each answer: an entry added meanwhile counts
         e.sources = asker.many("Sources (keys in evidence/references.bib)",

@@ -277,6 +277,12 @@ class Library(Records):
     def term(self, vocabulary: str, key: str) -> Term | None:
         return self.taxonomy.term(vocabulary, key)
 
+    def vocabulary_of(self, *fields: str, kind: str = "case-study") -> str:
+        """The vocabulary of a field of ``kind``'s records, from the schema's x-vocabulary:
+        ``vocabulary_of("outcomes", "evidence")`` (the model's field names, never a
+        vocabulary's name, so a vocabulary renamed in the schema is followed here)."""
+        return self.fields.vocabulary_at(kind, *fields)
+
     def labels(self, vocabulary: str, keys) -> list[str]:
         """The labels of the known terms among ``keys``, each once, in the given order."""
         vocab = self.taxonomy.get(vocabulary)

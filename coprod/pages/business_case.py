@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
 from ..read import urls
-from ..read.kinds import PUBLIC_STATUSES
+from ..read.kinds import CLAIM, PUBLIC_STATUSES
 from ..render import templates
 from ..render.markup import block, bullet_list, esc
 from ..render.text import md_escape
@@ -21,8 +21,8 @@ def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
     """The claim's strength as a labelled scale, weakest step first, its own step marked
     (by weight, border and the words "this claim", never by colour alone), then what the
     step means and a link to the rubric."""
-    strengths = library.taxonomy.get("strengths")
-    term = library.term("strengths", record.strength)
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     if term is None:
         return ""
     rubric = esc(urls.href(from_uri, urls.BUSINESS_CASE, RUBRIC_ANCHOR))
@@ -91,8 +91,9 @@ def _research_needed(record: Claim) -> str:
 
 def _related(record: Claim, library: Library, uri: str) -> str:
     lines = []
-    for keys, vocab, label in ((record.principles, "principles", "Principles"), (record.barriers, "barriers", "Barriers"),
-                               (record.enablers, "enablers", "Enablers"), (record.outcomes, "outcomes", "Outcome areas")):
+    for keys, name, label in ((record.principles, "principles", "Principles"), (record.barriers, "barriers", "Barriers"),
+                              (record.enablers, "enablers", "Enablers"), (record.outcomes, "outcomes", "Outcome areas")):
+        vocab = library.vocabulary_of(name, kind=record.kind)  # the claim's field, its vocabulary from the schema
         if keys:
             lines.append(f"{label}: " + ", ".join(term_link(library, vocab, k, uri) for k in keys))
     return "## Related\n\n" + bullet_list(lines) if lines else ""
@@ -102,7 +103,7 @@ def business_case_page(library: Library, chart: str = "") -> Page:
     """/business-case/, from overrides/partials/coprod/business-case.html."""
     uri = urls.BUSINESS_CASE
     claims = library.published("claim")
-    categories = library.taxonomy.get("claim_categories")
+    categories = library.taxonomy.get(library.vocabulary_of("category", kind=CLAIM.key))
     by_category: dict[str, list[Claim]] = {}
     for record in claims:
         by_category.setdefault(record.category, []).append(record)
@@ -123,7 +124,7 @@ def business_case_page(library: Library, chart: str = "") -> Page:
 def _claim_card(record: Claim, library: Library, uri: str) -> dict:
     """What a claim's card shows (claim-card.html): its strength badge, the claim, the
     summary, and how much evidence there is for and against it."""
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     support, contrary = record.supporting, record.contrary
     count_for = len(support.references) + len(support.case_studies)
     count_against = len(contrary.references) + len(contrary.case_studies)
@@ -137,17 +138,17 @@ def _claim_card(record: Claim, library: Library, uri: str) -> dict:
 
 
 def _strength_order(library: Library):
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
     return lambda r: (order.get(r.strength, 99), r.title.lower())
 
 
 def _rubric(library: Library) -> dict:
     """The grading rubric's rows, in the taxonomy's words (the one wording)."""
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     if strengths is None:
         return {"anchor": RUBRIC_ANCHOR, "rows": []}
-    kinds = library.taxonomy.get("evidence_kinds")
+    kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     return {"anchor": RUBRIC_ANCHOR, "description": strengths.description,
             "rows": [{"symbol": templates.raw(strength_symbol(term)), "label": term.label, "definition": term.definition,
                       "needs": _needs(term.requires, kinds)} for term in strengths.terms.values()]}

@@ -77,12 +77,15 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
     rows = [("Project", link(url, name) if url else name)]
     if project.years:
         rows.append(("Years", esc(project.years)))
+    countries = library.fields.facet_at("project", "countries")
     if project.countries:
-        rows.append(("Country", ", ".join(link(urls.href(uri, urls.country(c)), esc(c)) for c in project.countries)))
+        rows.append(("Country", ", ".join(link(urls.href(uri, countries.page(countries.key_of(c))), esc(c)) if countries
+                                          else esc(c) for c in project.countries)))
     if project.places:
         rows.append(("Places", esc(project.places)))
-    rows.append(("Setting", ", ".join(term_link(library, "settings", k, uri) for k in record.settings)))
-    rows.append(("Public involved in", ", ".join(term_link(library, "stages", k, uri) for k in record.research_stages)))
+    settings, stages = library.vocabulary_of("settings"), library.vocabulary_of("research_stages")
+    rows.append(("Setting", ", ".join(term_link(library, settings, k, uri) for k in record.settings)))
+    rows.append(("Public involved in", ", ".join(term_link(library, stages, k, uri) for k in record.research_stages)))
     if project.funders:
         rows.append(("Funders", "; ".join(esc(f) for f in project.funders)))
     who = []
@@ -95,12 +98,15 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
         who.append(text)
     rows += other_vocabulary_rows(record, library, uri)  # groups, and any vocabulary added to the schema
     rows.append(("Roles", "<br>".join(who)))
-    for vocab, label in (("principles", "Principles"), ("barriers", "Barriers"), ("enablers", "What helped")):
+    for fields, label in ((("principles", "principle"), "Principles"), (("barriers", "barrier"), "Barriers"),
+                          (("enablers", "enabler"), "What helped")):
+        vocab = library.vocabulary_of(*fields)
         tags = [term_tag(library, vocab, k, uri) for k in record.keys_of(vocab)]
         if tags:
             rows.append((label, tag_list(tags, label)))
     if record.features:
-        rows.append(("Key features", ", ".join(term_link(library, "features", k, uri) for k in record.features)))
+        features = library.vocabulary_of("features")
+        rows.append(("Key features", ", ".join(term_link(library, features, k, uri) for k in record.features)))
     kinds = evidence_kinds(record, library)
     if kinds:
         rows.append(("Kinds of evidence", esc(", ".join(kinds))))
@@ -114,15 +120,15 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
 
 
 def _principles(record: CaseStudy, library: Library, uri: str) -> str:
-    items = [f"<strong>{term_link(library, 'principles', p.principle, uri)}</strong>: {esc(p.how)}"
-             for p in record.principles]
+    vocab = library.vocabulary_of("principles", "principle")
+    items = [f"<strong>{term_link(library, vocab, p.principle, uri)}</strong>: {esc(p.how)}" for p in record.principles]
     return "## Principles it shows\n\n" + bullet_list(items)
 
 
 def _barriers_enablers(record: CaseStudy, library: Library, uri: str) -> str:
     out = []
-    for notes, vocab, heading in ((record.barriers, "barriers", "Barriers met"),
-                                  (record.enablers, "enablers", "What helped")):
+    for notes, vocab, heading in ((record.barriers, library.vocabulary_of("barriers", "barrier"), "Barriers met"),
+                                  (record.enablers, library.vocabulary_of("enablers", "enabler"), "What helped")):
         items = [f"<strong>{term_link(library, vocab, note.key, uri)}</strong>: {esc(note.detail)}" for note in notes]
         if items:
             out.append(f"## {heading}\n\n" + bullet_list(items))
@@ -131,9 +137,10 @@ def _barriers_enablers(record: CaseStudy, library: Library, uri: str) -> str:
 
 def _outcomes(record: CaseStudy, library: Library, refs: References, uri: str) -> str:
     rows = []
+    areas, kinds = library.vocabulary_of("outcomes", "area"), library.vocabulary_of("outcomes", "evidence")
     for outcome in record.outcomes:
-        rows.append([term_link(library, "outcomes", outcome.area, uri), esc(outcome.description),
-                     term_link(library, "evidence_kinds", outcome.evidence, uri),
+        rows.append([term_link(library, areas, outcome.area, uri), esc(outcome.description),
+                     term_link(library, kinds, outcome.evidence, uri),
                      "; ".join(refs.link_or_text(k) for k in outcome.sources)])
     badge = rating_badge(record, library, uri)
     rating = f"<p>How well the outcomes are known: {badge}</p>\n\n" if badge else ""

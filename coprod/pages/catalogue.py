@@ -1,6 +1,7 @@
 """The catalogue of case studies at /case-studies/: static, paginated lists that work
 without JavaScript, with "Browse by" links to the term, country and year pages as filters,
-and ``data/catalogue.json`` for the script that filters the list in place.
+and ``data/catalogue.json`` for the script that filters the list in place. The filters are
+the schema's facets (:class:`coprod.model.fieldmap.Facet`), whatever they are named.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 
 from ..model import CaseStudy, Library
-from ..model.fieldmap import COUNTRY, YEAR, Facet
+from ..model.fieldmap import Facet
 from ..read import urls
 from ..render import templates
 from . import Page, html_page
@@ -48,6 +49,7 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
     # the script puts its controls in this element and hides what follows up to "Browse by"
     marker = {"id": SCRIPT_MARKER_ID, "data": data_address_from(uri), "every": EVERY_CASE_STUDY_WORD,
               "folders": json.dumps(library.fields.folder_facets(), separators=(",", ":")),
+              "keywords": json.dumps([f.name for f in library.fields.facets if f.keywords], separators=(",", ":")),
               "template_id": CARD_TEMPLATE_ID}
     noun = "case study" if total == 1 else "case studies"
     where = f" This is page {number} of {count}." if count > 1 else ""
@@ -107,11 +109,8 @@ def facet_links(facet: Facet, uri: str, library: Library, index: TermIndex) -> l
     def item(text: str, target: str, count: int) -> dict:
         return {"text": text, "href": urls.href(uri, target), "count": count}
 
-    if facet.name == COUNTRY:
-        countries = sorted(index.countries.values(), key=lambda c: c.name.casefold())
-        return [item(c.name, urls.country(c.name), len(c.records)) for c in countries]
-    if facet.name == YEAR:
-        return [item(str(y), urls.year(y), len(index.years[y])) for y in sorted(index.years, reverse=True)]
+    if facet.by_value:
+        return [item(group.label, facet.page(group.key), len(group.records)) for group in index.groups(facet)]
     vocab = library.taxonomy.get(facet.vocabulary or "")
     if vocab is None:
         return []
@@ -150,8 +149,8 @@ def case_data(record: CaseStudy, library: Library) -> dict:
 def outcome_facets(record: CaseStudy, library: Library) -> list[dict[str, str]]:
     """Each outcome as its facet keys (its area, its kind of evidence): the catalogue can then
     keep the case studies whose *same* outcome has both (the evidence map's first view)."""
-    facets = [(facet.name, field) for field, vocabulary in (("area", "outcomes"), ("evidence", "evidence_kinds"))
-              if (facet := library.fields.facet_of(vocabulary)) is not None]
+    facets = [(facet.name, field) for field in ("area", "evidence")
+              if (facet := library.fields.facet_at("outcomes", field)) is not None]
     if len(facets) < 2:
         return []
     seen: dict[tuple, dict[str, str]] = {}
@@ -169,30 +168,28 @@ def case_facets(record: CaseStudy, library: Library) -> dict[str, list[str]]:
         facet = library.fields.facet_of(use.vocabulary)
         if facet is not None:
             facets.setdefault(facet.name, {})[use.key] = None
-    for name in record.countries:
-        facets.setdefault(COUNTRY, {})[urls.slug(name)] = None
-    if record.start_year is not None:
-        facets[YEAR] = {str(record.start_year): None}
+    for facet in library.fields.value_facets:
+        keys = facet.values(record)
+        if keys:
+            facets[facet.name] = dict.fromkeys(keys)
     return {f.name: list(facets[f.name]) for f in library.fields.facets if f.name in facets}
 
 
 def facet_data(library: Library, records: list[CaseStudy]) -> list[dict]:
     """Each facet's name, label and terms in display order, as [key, label] pairs."""
-    countries: dict[str, str] = {}
-    years_seen: set[int] = set()
-    for record in records:
-        for name in record.countries:
-            countries.setdefault(urls.slug(name), name)
-        if record.start_year is not None:
-            years_seen.add(record.start_year)
     facets = []
     for facet in library.fields.facets:
-        if facet.name == COUNTRY:
-            terms = sorted(([key, name] for key, name in countries.items()), key=lambda t: t[1].casefold())
-        elif facet.name == YEAR:
-            terms = [[str(y), str(y)] for y in sorted(years_seen, reverse=True)]
+        if facet.by_value:
+            seen: dict[str, object] = {}
+            for record in records:
+                for key, value in facet.values(record).items():
+                    seen.setdefault(key, value)
+            terms = [[key, str(value)] for key, value in facet.sort_values(seen.items())]
         else:
             vocab = library.taxonomy.get(facet.vocabulary or "")
             terms = [[key, term.label] for key, term in vocab.terms.items()] if vocab else []
-        facets.append({"name": facet.name, "label": facet.label, "terms": terms})
+        entry = {"name": facet.name, "label": facet.label, "terms": terms}
+        if facet.keywords:
+            entry["keywords"] = True  # the script's RIS export lists its labels as keywords (KW)
+        facets.append(entry)
     return facets

@@ -14,7 +14,7 @@ from collections import Counter
 
 from ..model import CaseStudy, Library
 from ..read import urls
-from ..read.kinds import CASE_STUDY
+from ..read.kinds import CASE_STUDY, CLAIM
 from ..render.markup import esc
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
@@ -123,10 +123,10 @@ def case_study_charts(library: Library, page_uri: str) -> str:
     """Case studies by start year, by setting and by principle; links relative to ``page_uri``."""
     records = counted_case_studies(library)
     return "\n\n".join([
-        _year_chart(records, page_uri),
-        _term_chart(library, records, "settings", page_uri,
+        _year_chart(records, page_uri, library),
+        _term_chart(library, records, library.vocabulary_of("settings"), page_uri,
                     title="Case studies by setting", chart_id="chart-case-studies-by-setting", heading="Setting"),
-        _term_chart(library, records, "principles", page_uri,
+        _term_chart(library, records, library.vocabulary_of("principles", "principle"), page_uri,
                     title="Case studies by principle", chart_id="chart-case-studies-by-principle",
                     heading="Principle"),
     ])
@@ -136,16 +136,21 @@ def claims_by_strength_chart(library: Library, page_uri: str) -> str:
     """Published claims of the business case by strength of evidence, strongest first."""
     claims = [r for r in library.published("claim") if r.status == "published"]
     counts = Counter(r.strength for r in claims)
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     rows: list[Row] = [(term.label, counts[key], None) for key, term in (strengths.terms.items() if strengths else [])]
     return bar_chart("Claims by strength of evidence", rows, chart_id="chart-claims-by-strength",
                      label_heading="Strength of evidence", value_heading="Claims")
 
 
-def _year_chart(records: list[CaseStudy], page_uri: str) -> str:
+def _year_chart(records: list[CaseStudy], page_uri: str, library: Library) -> str:
     years = Counter(r.start_year for r in records if r.start_year is not None)
     missing = sum(1 for r in records if r.start_year is None)
-    rows: list[Row] = [(str(y), years[y], urls.href(page_uri, urls.year(y))) for y in sorted(years)]
+    facet = library.fields.facet_at("project", "start_year")  # its browse pages, if the schema has them
+
+    def page(year: int) -> str | None:
+        return urls.href(page_uri, facet.page(facet.key_of(year))) if facet is not None else None
+
+    rows: list[Row] = [(str(y), years[y], page(y)) for y in sorted(years)]
     note = ""
     if missing:
         verb, pronoun = ("does", "it is") if missing == 1 else ("do", "they are")

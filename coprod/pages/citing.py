@@ -40,8 +40,10 @@ def record_citable(record: Record, library: Library, site_url: str, cited: tuple
     its own."""
     cite_key = f"coprod-{record.id}" + (f"-{record.version}" if uri and uri != record.uri else "")
     uri = uri or record.uri
+    principles = (library.fields.vocabulary_at(record.kind, "principles", "principle")  # a case study's entries
+                  or library.fields.vocabulary_at(record.kind, "principles"))  # a claim's list of keys
     keywords = [term.label for term in (library.term(use.vocabulary, use.key) for use in record.terms
-                                        if use.vocabulary == "principles") if term]
+                                        if use.vocabulary == principles) if term]
     entries = library.bibliography.entries
     csl = {} if csl is None else csl
     for key in cited:

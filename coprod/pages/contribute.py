@@ -29,8 +29,9 @@ from ..cite.latex import latex_text
 from ..model import Library
 from ..read import urls
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
-from ..read.kinds import DEFAULT_LICENCE
+from ..read.kinds import CASE_STUDY, DEFAULT_LICENCE
 from ..read.problems import Report
+from ..read.schema import WILDCARD
 from ..read.source import read_source
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
@@ -162,20 +163,22 @@ def _vocabulary_of(node: dict) -> str | None:
 # ----------------------------------------------------------------------------- the issue form
 
 NO_RESPONSE = "_No response_"
-ISSUE_FIELDS = (  # (label, issue-form type, help) in the order the form asks
+# (label, issue-form type, help) in the order the form asks; a dropdown's "help" is the field
+# whose vocabulary it offers, and {field_subfield} in a help is the keys of that field's vocabulary
+ISSUE_FIELDS = (
     ("Title", "input", "What was co-produced, with whom (10 to 200 characters)."),
     ("One-sentence summary", "input", "What was done and what it showed."),
     ("Plain English summary", "textarea",
      "Short sentences, everyday words, at least 50 characters. Aim for a reading grade of 9 or below."),
     ("Project name", "input", "The research project's name."),
     ("Countries", "input", "In English, separated by commas, like: United Kingdom, Norway."),
-    ("Settings", "settings", ""),
-    ("Research stages", "stages", ""),
+    ("Settings", "dropdown", "settings"),
+    ("Research stages", "dropdown", "research_stages"),
     ("Who was involved", "textarea", ("One role per line, like: peer researchers with lived experience of psychosis. "
                                      "Do not name anyone here: this issue is public.")),
-    ("Principles it shows", "textarea", "One per line: principle key, a colon, then how. Keys: {principles}."),
-    ("Outcomes", "textarea", ("One per line: area key | evidence kind key | what happened. Areas: {outcomes}. "
-                             "Kinds of evidence: {evidence_kinds}.")),
+    ("Principles it shows", "textarea", "One per line: principle key, a colon, then how. Keys: {principles_principle}."),
+    ("Outcomes", "textarea", ("One per line: area key | evidence kind key | what happened. Areas: {outcomes_area}. "
+                             "Kinds of evidence: {outcomes_evidence}.")),
     ("Sources", "textarea", ("Keys of entries already in evidence/references.bib, one per line, or full BibTeX "
                             "entries for new sources (an editor adds them).")),
     ("The story", "textarea", "The case study in your own words, in markdown, citing sources as [@key]."),
@@ -204,8 +207,8 @@ def issue_form(evidence: Library) -> str:
 
 def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> dict:
     ident = slug_id(label).replace("-", "_")
-    if kind in ("settings", "stages"):
-        vocab = evidence.taxonomy[kind]
+    if kind == "dropdown":
+        vocab = evidence.taxonomy[evidence.vocabulary_of(help_text)]
         return {"type": "dropdown", "id": ident, "attributes": {
             "label": label, "description": vocab.description, "multiple": True,
             "options": [f"{term.key}: {term.label}" for term in vocab.terms.values()]},
@@ -213,7 +216,8 @@ def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> 
     if kind == "checkboxes":
         return {"type": "checkboxes", "id": ident, "attributes": {
             "label": label, "options": [{"label": text, "required": True} for text in CONSENT_OPTIONS]}}
-    keys = {name: ", ".join(vocab.keys()) for name, vocab in evidence.taxonomy.vocabularies.items()}
+    keys = {"_".join(p for p in f.pattern if p != WILDCARD): ", ".join(evidence.taxonomy[f.vocabulary].keys())
+            for f in evidence.fields.terms_of(CASE_STUDY.key) if evidence.taxonomy.get(f.vocabulary)}
     return {"type": kind, "id": ident, "attributes": {"label": label, "description": help_text.format(**keys)},
             "validations": {"required": label != "The story"}}
 
@@ -466,7 +470,7 @@ def tell_us_html(evidence: Library, repo_url: str, send_to: str) -> str:
     """The questions for everyone, one to a page (tell-us.js moves between them), then
     "Check your answers", then the send buttons; without the script, a link to an e-mail
     to the editors that has every question filled in."""
-    vocab = evidence.taxonomy.get("settings")
+    vocab = evidence.taxonomy.get(evidence.vocabulary_of("settings"))
     areas = list(vocab.terms.values()) if vocab else []
     steps = []
     total = len(TELL_US)

@@ -34,35 +34,46 @@ TITLE = "Evidence gap map"
 URI = urls.EVIDENCE_MAP
 
 
+AREAS = ("outcomes", "area")  # the case study's field of outcome areas
+KINDS = ("outcomes", "evidence")  # and of the kinds of evidence for each outcome
+
+
 @dataclass(frozen=True)
 class View:
-    """One matrix of the map: a vocabulary of rows against the outcome areas (or, for the
-    first view, the outcome areas against the kinds of evidence)."""
+    """One matrix of the map: the terms of a field (rows) against the outcome areas (or, for
+    the first view, the outcome areas against the kinds of evidence). Fields are named as
+    the model names them; their vocabularies come from the schema."""
 
-    vocabulary: str  # taxonomy vocabulary of the rows
+    field: tuple  # the case study's field holding the rows' keys
     prefix: str  # anchors of its cells start with this
     singular: str  # "principle"
     heading: str  # the section heading
     anchor: str  # the section's id
-    columns: str = "outcomes"  # taxonomy vocabulary of the columns
+    columns: tuple = AREAS  # the case study's field holding the columns' keys
     column_prefix: str = "o"
     column_singular: str = "outcome area"  # a column in words, for the view's finding
 
-    def pairs(self, record: CaseStudy) -> set[tuple[str, str]]:
-        """The (row, column) combinations one case study reports."""
-        if self.columns == "outcomes":
+    def vocabulary(self, library: Library) -> str:
+        return library.vocabulary_of(*self.field)
+
+    def column_vocabulary(self, library: Library) -> str:
+        return library.vocabulary_of(*self.columns)
+
+    def pairs(self, record: CaseStudy, vocabulary: str) -> set[tuple[str, str]]:
+        """The (row, column) combinations one case study reports (``vocabulary``: the rows')."""
+        if self.columns == AREAS:
             areas = outcome_areas(record)
-            return {(row, area) for row in record.keys_of(self.vocabulary) for area in areas}
+            return {(row, area) for row in record.keys_of(vocabulary) for area in areas}
         return {(o.area, o.evidence) for o in record.outcomes}
 
 
-EVIDENCE = View("outcomes", "o", "outcome area", "Outcomes and how we know them", "map-evidence",
-                columns="evidence_kinds", column_prefix="k", column_singular="kind of evidence")
-ENABLERS = View("enablers", "e", "enabler", "Enablers and outcome areas", "map-enablers")
-BARRIERS = View("barriers", "b", "barrier", "Barriers and outcome areas", "map-barriers")
-PRINCIPLES = View("principles", "p", "principle", "Principles and outcome areas",
+EVIDENCE = View(AREAS, "o", "outcome area", "Outcomes and how we know them", "map-evidence",
+                columns=KINDS, column_prefix="k", column_singular="kind of evidence")
+ENABLERS = View(("enablers", "enabler"), "e", "enabler", "Enablers and outcome areas", "map-enablers")
+BARRIERS = View(("barriers", "barrier"), "b", "barrier", "Barriers and outcome areas", "map-barriers")
+PRINCIPLES = View(("principles", "principle"), "p", "principle", "Principles and outcome areas",
                   "map-principles")
-GROUPS = View("groups", "g", "group", "Who was involved and outcome areas", "map-groups")
+GROUPS = View(("groups",), "g", "group", "Who was involved and outcome areas", "map-groups")
 # The first view shows the most gaps that matter: how each outcome is known (no case study
 # yet has an independent evaluation). Principles come last: every case study shows most of
 # them, so that matrix is nearly full and says little on its own. Who was involved comes
@@ -99,12 +110,13 @@ def evidence_map_page(library: Library) -> Page:
 
 def build_grid(library: Library, view: View, records: list[CaseStudy]) -> Grid:
     """Count which case studies report each (row term, column term) pair of ``view``."""
-    rows = _terms(library, view.vocabulary)
-    columns = _terms(library, view.columns)
+    vocabulary = view.vocabulary(library)
+    rows = _terms(library, vocabulary)
+    columns = _terms(library, view.column_vocabulary(library))
     row_keys, column_keys = {t.key for t in rows}, {t.key for t in columns}
     cells: dict[tuple[str, str], list[CaseStudy]] = {}
     for record in sorted(records, key=_title_order):
-        for pair in view.pairs(record):
+        for pair in view.pairs(record, vocabulary):
             if pair[0] in row_keys and pair[1] in column_keys:
                 cells.setdefault(pair, []).append(record)
     return Grid(view, rows, columns, cells)
@@ -141,11 +153,11 @@ def findings(grid: Grid) -> list[str]:
     empty_columns = [c.label for c in grid.columns if not any(grid.cell(r.key, c.key) for r in grid.rows)]
     empty_rows = [r.label for r in grid.rows if not any(grid.cell(r.key, c.key) for c in grid.columns)]
     said = []
-    if empty_columns and view.columns == "evidence_kinds":
+    if empty_columns and view.columns == KINDS:
         said.append(f"No case study has any outcome known by {_either(empty_columns)}.")
     elif empty_columns:
         said.append(f"No case study shows any {view.singular} with an outcome in {_either(empty_columns)}.")
-    if empty_rows and view.columns == "evidence_kinds":
+    if empty_rows and view.columns == KINDS:
         said.append(f"No case study reports an outcome in {_either(empty_rows)}.")
     elif empty_rows:
         said.append(f"No case study reports the {view.singular} {_either(empty_rows)} with any outcome.")
@@ -168,7 +180,8 @@ def _grid_view(library: Library, grid: Grid) -> dict:
     view = grid.view
     shown = {"heading": view.heading, "anchor": view.anchor, "singular": view.singular, "rows": []}
     if not grid.rows or not grid.columns:
-        shown["no_terms"] = (f"There are no {view.vocabulary} or {view.columns.replace('_', ' ')} in the "
+        rows, columns = view.vocabulary(library), view.column_vocabulary(library).replace("_", " ")
+        shown["no_terms"] = (f"There are no {rows} or {columns} in the "
                              "taxonomy yet.")
         return shown
     said = findings(grid)
@@ -186,7 +199,7 @@ def _grid_view(library: Library, grid: Grid) -> dict:
 
 
 def _caption(view: View) -> str:
-    if view.columns == "outcomes":
+    if view.columns == AREAS:
         return (f"Case studies that show each {view.singular} (rows) and report an outcome in each area "
                 f"(columns). Select a number to list them.")
     return ("Case studies that report an outcome in each area (rows) known by each kind of evidence "
@@ -213,12 +226,12 @@ def catalogue_filter(library: Library, grid: Grid, row: Term, column: Term) -> s
     address says that the two must hold for the same outcome (``same=``; the catalogue's
     data lists each case study's outcomes: coprod/pages/catalogue.py)."""
     parts, names = [], []
-    for vocabulary, key in ((grid.view.vocabulary, row.key), (grid.view.columns, column.key)):
+    for vocabulary, key in ((grid.view.vocabulary(library), row.key), (grid.view.column_vocabulary(library), column.key)):
         facet = library.fields.facet_of(vocabulary)
         if facet is not None:
             parts.append(f"{quote(facet.name)}={quote(key)}")
             names.append(facet.name)
-    if grid.view.columns != "outcomes" and len(names) == 2:
+    if grid.view.columns != AREAS and len(names) == 2:
         parts.append("same=" + quote(",".join(names)))
     return relative_url(URI, urls.CATALOGUE) + ("?" + "&".join(parts) if parts else "")
 
@@ -240,8 +253,9 @@ def _evidence_kinds_chart(library: Library) -> str:
     counts: Counter[str] = Counter()
     for record in counted_case_studies(library):
         counts.update(_outcome_kinds(record))
-    rows = [(term.label, counts[term.key], relative_url(URI, library.term_page("evidence_kinds", term.key)))
-            for term in _terms(library, "evidence_kinds")]
+    kinds = library.vocabulary_of(*KINDS)
+    rows = [(term.label, counts[term.key], relative_url(URI, library.term_page(kinds, term.key)))
+            for term in _terms(library, kinds)]
     return bar_chart("Outcomes by kind of evidence", rows, chart_id="chart-outcomes-by-evidence",
                      label_heading="Kind of evidence", value_heading="Outcomes",
                      note="Each outcome a case study reports is counted once, by how we know it happened.")

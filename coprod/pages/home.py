@@ -56,7 +56,7 @@ def _ways_in(library: Library, uri: str, cases: int, claims: int, gaps: int) -> 
 
 
 def _business_case(library: Library, uri: str, claims) -> str:
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     if not claims or strengths is None:
         return ""
     order = {key: i for i, key in enumerate(strengths.terms)}

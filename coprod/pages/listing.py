@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup
 
 from ..model import CaseStudy, Claim, Library
-from ..model.fieldmap import COUNTRY
 from ..read import urls
+from ..read.kinds import CLAIM
 from ..render import markup, templates
 
 GAP = "gap"  # the strengths key of a claim no evidence supports yet
@@ -39,11 +39,12 @@ class Card:
 
 def case_study_card(record: CaseStudy, library: Library, from_uri: str) -> Card:
     """The facts of a case study's card, as seen from the page ``from_uri``."""
-    facts = (Fact("Setting", ", ".join(library.labels("settings", record.settings))), Fact("Years", record.years),
-             Fact("Country", ", ".join(record.countries)))
+    settings = library.labels(library.vocabulary_of("settings"), record.settings)
+    facts = (Fact("Setting", ", ".join(settings)), Fact("Years", record.years), Fact("Country", ", ".join(record.countries)))
     return Card(urls.href(from_uri, record.uri), record.title, record.retracted, record.summary,
                 tuple(fact for fact in facts if fact.value),
-                tuple(library.labels("principles", (p.principle for p in record.principles))),
+                tuple(library.labels(library.vocabulary_of("principles", "principle"),
+                                     (p.principle for p in record.principles))),
                 ", ".join(evidence_kinds(record, library)))
 
 
@@ -61,11 +62,14 @@ def case_study_item(record: CaseStudy, library: Library, from_uri: str, detail: 
 def template_card(library: Library) -> str:
     """The card the catalogue's script fills for each result it shows (the same template,
     every part present, each value "…", and each list part naming the facet it shows)."""
-    slot = {vocabulary: (facet.name if (facet := library.fields.facet_of(vocabulary)) else "")
-            for vocabulary in ("settings", "principles", "evidence_kinds")}
-    facts = (Fact("Setting", SLOT, slot["settings"]), Fact("Years", SLOT, "years"), Fact("Country", SLOT, COUNTRY))
+    def facet(*fields: str) -> str:  # the facet of a case-study field, by the model's field names
+        found = library.fields.facet_at(*fields)
+        return found.name if found else ""
+
+    facts = (Fact("Setting", SLOT, facet("settings")), Fact("Years", SLOT, "years"),
+             Fact("Country", SLOT, facet("project", "countries")))
     card = Card("#", SLOT, True, SLOT, facts, (SLOT,), SLOT,
-                slots={"principles": slot["principles"], "kinds": slot["evidence_kinds"]})
+                slots={"principles": facet("principles", "principle"), "kinds": facet("outcomes", "evidence")})
     return templates.render("card.html", card=card)
 
 
@@ -80,13 +84,13 @@ def card_list(cards: Iterable[str]) -> str:
 def evidence_kinds(record: CaseStudy, library: Library) -> list[str]:
     """The kinds of evidence behind a case study's outcomes, in the taxonomy's order (strongest first)."""
     used = record.evidence_used
-    vocab = library.taxonomy.get("evidence_kinds")
+    vocab = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     return [term.label for key, term in vocab.terms.items() if key in used] if vocab else []
 
 
 def claim_item(record: Claim, library: Library, from_uri: str) -> str:
     """A list item's HTML (for markup.bullet_list): the strength badge, then the linked claim."""
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     grade = strength_badge_html(term) + " " if term else ""
     retracted = " (retracted)" if record.retracted else ""
     return grade + markup.link(urls.href(from_uri, record.uri), markup.esc(record.title)) + retracted
@@ -95,14 +99,14 @@ def claim_item(record: Claim, library: Library, from_uri: str) -> str:
 def claim_title(record: Claim, library: Library) -> str:
     """A claim's title as shown: a claim graded as an evidence gap says so in its title
     ("Evidence gap: ..."), so it cannot be quoted as a finding."""
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     return f"{term.label}: {record.title}" if term is not None and record.strength == GAP else record.title
 
 
 def strength_tally(claims: list[Claim], library: Library) -> str:
     """The claims' grades in words, from the counts: "Of the 11 claims, 6 are moderate, 4
     emerging and 1 an evidence gap; none is yet strong." (plain text)."""
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     if not claims or strengths is None:
         return ""
     counts = [(term, sum(1 for r in claims if r.strength == key)) for key, term in strengths.terms.items()]

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..read import urls
+from ..read.kinds import CLAIM
 from ..render.markup import esc
 
 PDF_URI = "business-case/business-case.pdf"
@@ -90,7 +91,7 @@ def business_case_document(library, refs, facts: PdfFacts) -> str:
     from .evidence_map import EVIDENCE, build_grid, findings  # the pages import this module's neighbours
     from .listing import claim_title, strength_tally
 
-    strengths = library.taxonomy.get("strengths")
+    strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
     claims = sorted((r for r in library.published("claim") if r.status == "published"),
                     key=lambda r: (order.get(r.strength, 99), r.title.casefold()))
@@ -163,7 +164,7 @@ def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> 
     from ..render.sanitize import sanitize
     from .listing import claim_title
 
-    term = library.term("strengths", record.strength)
+    term = library.term(library.vocabulary_of("strength", kind=CLAIM.key), record.strength)
     out = [f'<article class="pdf-claim" id="claim-{esc(record.id)}"><h3>{esc(claim_title(record, library))}</h3>']
     if term is not None:
         out.append(f'<p><span class="pdf-strength">Strength of evidence: <span class="pdf-symbol">{esc(term.symbol)}'
@@ -199,8 +200,8 @@ def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> 
 def _rubric(library) -> str:
     from .business_case import _needs
 
-    strengths = library.taxonomy["strengths"]
-    kinds = library.taxonomy.get("evidence_kinds")
+    strengths = library.taxonomy[library.vocabulary_of("strength", kind=CLAIM.key)]
+    kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     rows = "".join(f'<tr><td class="pdf-grade"><span class="pdf-symbol">{esc(t.symbol)}</span> {esc(t.label)}</td>'
                    f"<td>{esc(t.definition)}</td><td>{esc(_needs(t.requires, kinds))}</td></tr>"
                    for t in strengths.terms.values())

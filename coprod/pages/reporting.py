@@ -16,10 +16,13 @@ from ..render.text import md_escape
 from .common import term_link
 from .listing import strength_symbol
 
-# The vocabularies the case study's page lays out itself (in "At a glance" or a section of
-# its own); any other vocabulary a case study uses gets a row of its own in "At a glance".
-LAID_OUT = frozenset({"settings", "stages", "principles", "barriers", "enablers", "features", "outcomes",
-                      "evidence_kinds", "standards", "outcome_ratings", "gripp2_reporting"})
+# The fields the case study's page lays out itself (in "At a glance" or a section of its
+# own), by the model's field names; any other vocabulary a case study uses gets a row of its
+# own in "At a glance". Their vocabularies come from the schema, so renaming one there
+# neither loses it from the page nor shows it twice.
+LAID_OUT = (("settings",), ("research_stages",), ("principles", "principle"), ("barriers", "barrier"),
+            ("enablers", "enabler"), ("features",), ("outcomes", "area"), ("outcomes", "evidence"),
+            ("standards", "standard"), ("outcome_rating",), ("gripp2_reporting",))
 GRIPP2_NOT_REPORTED = "Not reported in the sources."
 
 
@@ -27,8 +30,9 @@ def other_vocabulary_rows(record: CaseStudy, library: Library, uri: str) -> list
     """(label, HTML) for each vocabulary the record uses that the page has no place for: its
     title from taxonomy.yml, its terms as tags linking to their pages, in the field map's order."""
     rows = []
+    laid_out = {library.fields.vocabulary_at("case-study", *fields) for fields in LAID_OUT}
     for vocabulary in library.fields.browsed("case-study"):
-        if vocabulary in LAID_OUT:
+        if vocabulary in laid_out:
             continue
         keys = record.keys_of(vocabulary)
         vocab = library.taxonomy.get(vocabulary)
@@ -49,11 +53,12 @@ def term_tag(library: Library, vocabulary: str, key: str, uri: str) -> str:
 def rating_badge(record: CaseStudy, library: Library, uri: str) -> str:
     """The outcome rating as symbol and word, like a claim's strength, linking to the page
     that explains the rule (the outcome ratings' list). '' when there is no rating."""
-    term = library.term("outcome_ratings", record.outcome_rating)
+    ratings = library.vocabulary_of("outcome_rating")
+    term = library.term(ratings, record.outcome_rating)
     if term is None:
         return ""
-    page = library.vocabulary_page("outcome_ratings")
-    title = library.taxonomy["outcome_ratings"].title
+    page = library.vocabulary_page(ratings)
+    title = library.taxonomy[ratings].title
     inner = (f'<span class="coprod-sr-only">{esc(title)}: </span>{strength_symbol(term)} '
              f'<span class="coprod-badge__word">{esc(term.label)}</span>')
     css = f"coprod-badge coprod-badge--rating coprod-badge--rating-{esc(term.key)}"
@@ -88,12 +93,13 @@ def gripp2_section(record: CaseStudy, library: Library, uri: str) -> str:
     in the sources", after a completeness line linking to the case studies that report as many."""
     headings = gripp2_headings(library)
     line = esc(gripp2_completeness(record, library))
-    page = library.term_page("gripp2_reporting", record.gripp2_reporting)
+    reporting = library.vocabulary_of("gripp2_reporting")
+    page = library.term_page(reporting, record.gripp2_reporting)
     if page:
         line = link(urls.href(uri, page), line)
     intro = esc("is the checklist for reporting patient and public involvement in research. Its short form asks "
                 "for five items; here is what the sources of this case study report for each.")
-    term = library.term("gripp2_reporting", record.gripp2_reporting)  # its source is the GRIPP2 paper
+    term = library.term(reporting, record.gripp2_reporting)  # its source is the GRIPP2 paper
     if term is not None and term.source in library.bibliography.entries:
         intro = link(urls.href(uri, urls.REFERENCES, urls.reference_anchor(term.source)), "GRIPP2") + " " + intro
     else:
@@ -113,8 +119,9 @@ def standards_section(record: CaseStudy, library: Library, uri: str) -> str:
     """The UK Standards for Public Involvement the sources show, and how ('' if none)."""
     if not record.standards:
         return ""
-    vocab = library.taxonomy.get("standards")
+    standards = library.vocabulary_of("standards", "standard")
+    vocab = library.taxonomy.get(standards)
     heading = vocab.title if vocab else "UK Standards for Public Involvement"
-    items = [f"<strong>{term_link(library, 'standards', use.standard, uri)}</strong>: {esc(use.how)}"
+    items = [f"<strong>{term_link(library, standards, use.standard, uri)}</strong>: {esc(use.how)}"
              for use in record.standards]
     return f"## {md_escape(heading)}\n\n" + bullet_list(items)

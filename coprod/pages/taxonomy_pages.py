@@ -1,6 +1,8 @@
-"""A page per taxonomy term, an index page per vocabulary, and browse pages per country
-and per start year: the static, citable way to find every case study showing a principle,
-a barrier, a setting and so on, with or without JavaScript.
+"""A page per taxonomy term, an index page per vocabulary, and browse pages per value of
+each facet with no vocabulary (per country, per start year): the static, citable way to
+find every case study showing a principle, a barrier, a setting and so on, with or without
+JavaScript. Which facets there are, their folders and their pages' words come from the
+schema (:class:`coprod.model.fieldmap.Facet`).
 
 All pages come from one :class:`TermIndex`, built in one pass over the published records.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..cite.references import References
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
+from ..model.fieldmap import Facet
 from ..read import urls
 from ..read.kinds import CASE_STUDY
 from ..read.taxonomy import Term, Vocabulary
@@ -34,30 +37,44 @@ class Use:
 
 
 @dataclass
-class Country:
-    name: str
+class Group:
+    """The case studies with one value of a value facet (one country, one start year)."""
+
+    key: str
+    value: object  # the value as the first case study wrote it ("United Kingdom", 2014)
     records: list[CaseStudy] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(self.value)
 
 
 @dataclass
 class TermIndex:
-    """Every published record filed under each term, country and year, newest first."""
+    """Every published record filed under each term and each value of a value facet,
+    newest first."""
 
     cases: dict[tuple[str, str], list[Use]] = field(default_factory=dict)  # (vocabulary, key) -> uses
     claims: dict[tuple[str, str], list[Claim]] = field(default_factory=dict)
-    countries: dict[str, Country] = field(default_factory=dict)  # slug -> country
-    years: dict[int, list[CaseStudy]] = field(default_factory=dict)
+    values: dict[str, dict[str, Group]] = field(default_factory=dict)  # facet name -> key -> group
 
     def case_count(self, vocabulary: str, key: str) -> int:
         return len(self.cases.get((vocabulary, key), ()))
+
+    def groups(self, facet: Facet) -> list[Group]:
+        """A value facet's groups in its order (the schema's ``sort``)."""
+        found = self.values.get(facet.name, {})
+        return [group for _, _, group in facet.sort_values((g.key, g.value, g) for g in found.values())]
 
 
 # ---------------------------------------------------------------------------------------
 # Indexing: one pass over the records.
 
 def index_evidence(library: Library) -> TermIndex:
-    """File every published (and retracted) record under its terms, countries and year."""
+    """File every published (and retracted) record under its terms and its values of each
+    value facet."""
     index = TermIndex()
+    value_facets = library.fields.value_facets
     for record in sort_case_studies(library.published("case-study")):
         for use in record.terms:
             vocabulary, key, entry = use.vocabulary, use.key, use.entry
@@ -66,10 +83,10 @@ def index_evidence(library: Library) -> TermIndex:
                 uses.append(Use(record))
             if entry is not None:
                 uses[-1].entries.append(entry)
-        for name in dict.fromkeys(record.countries):
-            index.countries.setdefault(urls.slug(name), Country(name)).records.append(record)
-        if record.start_year is not None:
-            index.years.setdefault(record.start_year, []).append(record)
+        for facet in value_facets:
+            groups = index.values.setdefault(facet.name, {})
+            for key, value in facet.values(record).items():
+                groups.setdefault(key, Group(key, value)).records.append(record)
     browsed = library.fields.browsed("claim")
     for record in sort_claims(library.published("claim")):
         for vocabulary in browsed:
@@ -110,7 +127,7 @@ class CaseItems:
 
 
 def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Page]:
-    """Every vocabulary index and term page, then the country and year browse pages."""
+    """Every vocabulary index and term page, then each value facet's browse pages."""
     index = index if index is not None else index_evidence(library)
     items = CaseItems(library)
     refs = References(library.bibliography)  # for the short names of sources ("Hickey et al., 2018")
@@ -121,10 +138,9 @@ def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Pag
             continue
         pages.append(vocabulary_page(vocab, library, index))
         pages.extend(term_page(term, library, index, items, refs) for term in vocab.terms.values())
-    pages.append(countries_index(index))
-    pages.extend(country_page(country, library, items) for country in index.countries.values())
-    pages.append(years_index(index))
-    pages.extend(year_page(year, records, library, items) for year, records in index.years.items())
+    for facet in library.fields.value_facets:
+        pages.append(values_index(facet, index))
+        pages.extend(value_page(facet, group, library, items) for group in index.values.get(facet.name, {}).values())
     return pages
 
 
@@ -156,19 +172,20 @@ def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems |
 def use_details(vocabulary: str, use: Use, library: Library) -> list[str]:
     """The lines under a case study on a term page: how it shows the term (HTML)."""
     taxonomy = library.taxonomy
+    areas, kinds = library.vocabulary_of("outcomes", "area"), library.vocabulary_of("outcomes", "evidence")
     details = []
     for entry in use.entries:
         if isinstance(entry, (PrincipleUse, StandardUse)):
             details.append(f"<strong>How:</strong> {esc(entry.how)}")
         elif isinstance(entry, Note):
-            what = "What happened" if vocabulary == "barriers" else "What helped"
+            what = "What happened" if vocabulary == library.vocabulary_of("barriers", "barrier") else "What helped"
             details.append(f"<strong>{what}:</strong> {esc(entry.detail)}")
-        elif isinstance(entry, Outcome) and vocabulary == "evidence_kinds":
-            area = label_of(taxonomy.get("outcomes"), entry.area)
+        elif isinstance(entry, Outcome) and vocabulary == kinds:
+            area = label_of(taxonomy.get(areas), entry.area)
             details.append(f"<strong>Outcome:</strong> {esc(entry.description)}"
                            + (f" (area: {esc(area)})" if area else ""))
         elif isinstance(entry, Outcome):
-            kind = label_of(taxonomy.get("evidence_kinds"), entry.evidence)
+            kind = label_of(taxonomy.get(kinds), entry.evidence)
             details.append(f"<strong>Outcome:</strong> {esc(entry.description)}"
                            + (f" (evidence: {esc(kind)})" if kind else ""))
     return details
@@ -193,36 +210,25 @@ def vocabulary_page(vocab: Vocabulary, library: Library, index: TermIndex) -> Pa
                      with_claims=with_claims)
 
 
-def countries_index(index: TermIndex) -> Page:
-    uri = urls.COUNTRIES
-    countries = sorted(index.countries.items(), key=lambda item: (item[1].name.casefold(), item[0]))
-    entries = [{"href": urls.href(uri, urls.country(country.name)), "text": country.name,
-                "count": CASE_STUDY.counted(len(country.records))} for _slug, country in countries]
-    return html_page(uri, "browse-index.html", "Countries", frozenset(),
-                     intro="Case studies by the countries where the work took place.", entries=entries,
-                     empty="No case study records a country yet.")
+def values_index(facet: Facet, index: TermIndex) -> Page:
+    """A value facet's index (countries, years): each value, linking to its page, with its
+    count, in the schema's words (``x-facet.pages``)."""
+    uri = facet.index_page
+    words = facet.pages
+    entries = [{"href": urls.href(uri, facet.page(group.key)), "text": group.label,
+                "count": CASE_STUDY.counted(len(group.records))} for group in index.groups(facet)]
+    return html_page(uri, "browse-index.html", words.title, frozenset(), intro=words.about, entries=entries,
+                     empty=words.none)
 
 
-def country_page(country: Country, library: Library, items: CaseItems | None = None) -> Page:
-    uri = urls.country(country.name)
-    intro = f"{CASE_STUDY.counted(len(country.records))} of work that took place in {country.name}."
-    return _browse_page(uri, country.name, intro, "All countries", urls.COUNTRIES,
-                        country.records, items or CaseItems(library), country.name)
-
-
-def years_index(index: TermIndex) -> Page:
-    uri = urls.YEARS
-    entries = [{"href": urls.href(uri, urls.year(year)), "text": str(year),
-                "count": CASE_STUDY.counted(len(index.years[year]))} for year in sorted(index.years, reverse=True)]
-    return html_page(uri, "browse-index.html", "Years", frozenset(),
-                     intro="Case studies by the year the project started.", entries=entries,
-                     empty="No case study records a start year yet.")
-
-
-def year_page(year: int, records: list[CaseStudy], library: Library, items: CaseItems | None = None) -> Page:
-    intro = f"{CASE_STUDY.counted(len(records))} of projects that started in {year}."
-    return _browse_page(urls.year(year), f"Started in {year}", intro, "All years", urls.YEARS, records,
-                        items or CaseItems(library), f"Started in {year}")
+def value_page(facet: Facet, group: Group, library: Library, items: CaseItems | None = None) -> Page:
+    """One value's page: the case studies with it, newest first."""
+    words = facet.pages
+    count = CASE_STUDY.counted(len(group.records))
+    heading = facet.words(words.heading, group.label)
+    intro = facet.words(words.intro, group.label, count)
+    return _browse_page(facet.page(group.key), heading, intro, words.up, facet.index_page, group.records,
+                        items or CaseItems(library), heading)
 
 
 def _browse_page(uri: str, heading: str, intro: str, up_text: str, up_uri: str, records: list[CaseStudy],

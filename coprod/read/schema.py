@@ -135,6 +135,19 @@ class Schema:
         return [Annotated(pattern, {k: node[k] for k in ANNOTATIONS if k in node})
                 for pattern, node in self._by_pattern.items() if any(k in node for k in ANNOTATIONS)]
 
+    def vocabulary_at(self, *fields: str) -> str:
+        """The ``x-vocabulary`` of the field at ``fields`` (wildcards left out), or of the
+        computed field ``fields[0]`` (``x-computed``); '' for none. Code names the model's
+        fields, never a vocabulary: ``vocabulary_at("outcomes", "evidence")``."""
+        for annotated in self.annotated:
+            if tuple(p for p in annotated.pattern if p != WILDCARD) == fields:
+                found = annotated.annotations.get("x-vocabulary")
+                return found if isinstance(found, str) else ""
+        computed = self.schema.get("x-computed")
+        notes = computed.get(fields[0]) if isinstance(computed, dict) and len(fields) == 1 else None
+        found = notes.get("x-vocabulary") if isinstance(notes, dict) else None
+        return found if isinstance(found, str) else ""
+
     def fields(self) -> list[tuple[tuple, dict]]:
         """Every field as (pattern, resolved schema), in schema order, for docs and forms
         (items of plain lists are described by the list itself). Walked once per schema:

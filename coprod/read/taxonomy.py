@@ -29,6 +29,7 @@ class Vocabulary:
     title: str
     description: str
     terms: dict[str, Term]  # in file order
+    line: int = 0  # where its name is in taxonomy.yml
 
     def keys(self) -> list[str]:
         return list(self.terms)
@@ -76,7 +77,8 @@ def build_taxonomy(source: SourceFile) -> Taxonomy:
                 counts=tuple(n for n in item.get("counts") or () if isinstance(n, int)),
                 line=source.line_of((name, "terms", index)),
             )
-        vocabularies[name] = Vocabulary(name, _text(raw.get("title"), name), _text(raw.get("description")), terms)
+        vocabularies[name] = Vocabulary(name, _text(raw.get("title"), name), _text(raw.get("description")), terms,
+                                        source.line_of((name,)))
     return Taxonomy(vocabularies, source.path)
 
 

@@ -23,8 +23,6 @@ BUSINESS_CASE = "business-case/index.md"
 EVIDENCE_MAP = "evidence-map/index.md"
 REFERENCES = "references/index.md"
 DATA = "data/index.md"
-COUNTRIES = "countries/index.md"
-YEARS = "years/index.md"
 
 CATALOGUE_PAGE_SIZE = 50
 
@@ -41,8 +39,8 @@ RECORD_ADDRESS = {CASE_STUDY.key: case_study, CLAIM.key: claim}  # a record's pa
 
 
 def term_in(folder: str, key: str) -> str:
-    """A taxonomy term's page; the folder is the vocabulary's ``x-folder`` in the schema
-    (:meth:`coprod.model.Library.term_page` looks it up)."""
+    """A taxonomy term's page, or a value's (a country's, a year's); the folder is the
+    field's ``x-folder`` in the schema (:class:`coprod.model.fieldmap.Facet` looks it up)."""
     return f"{folder}/{key}.md"
 
 
@@ -60,21 +58,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def country(name: str) -> str:
-    return f"countries/{slug(name)}.md"
-
-
-def year(value: int) -> str:
-    return f"years/{value}.md"
-
-
 def reserved_names(folder: str) -> frozenset[str]:
     """The names in ``folder`` that the build's own pages take, so that no id, alias, term
     key or country may: ``index`` (a folder's own page, and its ``cite.bib`` beside it) and,
     in ``case-studies``, ``page`` (the catalogue's pagination). Read from the addresses
     above, so a new generated page reserves its name here without a second list."""
-    fixed = [HOME, CATALOGUE, BUSINESS_CASE, EVIDENCE_MAP, REFERENCES, DATA, COUNTRIES, YEARS,
-             catalogue_page(2), vocabulary_in(folder)]
+    fixed = [HOME, CATALOGUE, BUSINESS_CASE, EVIDENCE_MAP, REFERENCES, DATA, catalogue_page(2), vocabulary_in(folder)]
     names = set()
     for uri in fixed:
         if uri.startswith(folder + "/"):

@@ -91,7 +91,7 @@ def sort_key(record: CaseStudy) -> str:
 
 
 def principle_labels(record: CaseStudy, library: Library) -> list[str]:
-    return library.labels("principles", (p.principle for p in record.principles))
+    return library.labels(library.vocabulary_of("principles", "principle"), (p.principle for p in record.principles))
 
 
 def pagefind_markup(record: CaseStudy, library: Library) -> str:
@@ -133,9 +133,12 @@ def markup_for_records(library: Library) -> dict[str, str]:
         for term in (vocab.terms.values() if vocab else ()):
             found[library.term_page(name, term.key)] = page_markup("page", term.label, term.definition)
     found[HOW_TO_CITE] = page_markup("page", "How to cite", "How to cite this library, a case study or a claim")
-    for record in library.published("case-study"):
-        for country in record.countries:
-            found.setdefault(urls.country(country), page_markup("page", country, f"Case studies in {country}"))
+    # the value facets' pages (a country's) whose schema gives them words for search results
+    searched = [facet for facet in library.fields.value_facets if facet.pages.search]
+    for record in library.published("case-study") if searched else ():
+        for facet in searched:
+            for key, value in facet.values(record).items():
+                found.setdefault(facet.page(key), page_markup("page", str(value), facet.words(facet.pages.search, value)))
     return found
 
 

@@ -219,7 +219,7 @@ def test_the_page_without_javascript_shows_the_same_counts(browser, base_url, si
 
 
 def test_the_list_can_be_sorted_and_exported(browser, base_url, site_dir, tmp_path) -> None:
-    _facets, cases = _data(site_dir)
+    facets, cases = _data(site_dir)
     context = browser.new_context(base_url=base_url, accept_downloads=True)
     page = context.new_page()
     try:
@@ -229,11 +229,17 @@ def test_the_list_can_be_sorted_and_exported(browser, base_url, site_dir, tmp_pa
         wait_done(page)
         titles = page.locator("#catalogue-results > li .coprod-card__title").all_inner_texts()
         mental = [case["title"] for case in cases if "mental-health" in case["facets"].get("setting", [])]
+        # the RIS keywords: the labels of the facets the schema marks "keywords" (principles, settings)
+        labels = {(f["name"], key): label for f in facets if f.get("keywords") for key, label in f["terms"]}
+        keywords = [f"KW  - {labels[name, key]}" for case in cases if case["title"] in mental
+                    for name, keys in case["facets"].items() for key in keys if (name, key) in labels]
+        assert any("Mental health" in line for line in keywords)
         assert titles == sorted(mental, key=str.casefold)
         assert "sort=title" in page.url
         page.locator("details.catalogue-export summary").click()
         for format_, check in (("csv", lambda text: text.count("\r\n") == len(mental) + 1),
-                               ("ris", lambda text: text.count("ER  - ") == len(mental)),
+                               ("ris", lambda text: text.count("ER  - ") == len(mental)
+                                and sorted(re.findall(r"^KW  - .*?(?=\r?$)", text, re.MULTILINE)) == sorted(keywords)),
                                ("bib", lambda text: text.count("@misc{") == len(mental))):
             with page.expect_download() as download:
                 page.click(f".catalogue-export__button[data-format={format_}]")

@@ -168,7 +168,7 @@ def test_no_case_studies(tmp_path: Path) -> None:
     assert len(pages) == 1 and pages[0].lists == frozenset()
     assert "No case studies are published yet." in pages[0].content
     assert json.loads(catalogue_data(evidence).content)["case_studies"] == []
-    assert "No case study records a country yet." in {p.uri: p for p in taxonomy_pages(evidence)}[urls.COUNTRIES].content
+    assert "No case study records a country yet." in {p.uri: p for p in taxonomy_pages(evidence)}["countries/index.md"].content
 
 
 def test_hostile_titles_in_the_catalogue(evidence: Library) -> None:

@@ -162,8 +162,8 @@ def test_cells_link_to_a_catalogue_view_holding_their_case_studies(fixture_evide
     for view in VIEWS:
         grid = build_grid(fixture_evidence, view, counted_case_studies(fixture_evidence))
         for (row_key, column_key), records in grid.cells.items():
-            row = fixture_evidence.taxonomy.term(view.vocabulary, row_key)
-            column = fixture_evidence.taxonomy.term(view.columns, column_key)
+            row = fixture_evidence.taxonomy.term(view.vocabulary(fixture_evidence), row_key)
+            column = fixture_evidence.taxonomy.term(view.column_vocabulary(fixture_evidence), column_key)
             address = catalogue_filter(fixture_evidence, grid, row, column)
             assert len(parse_qs(urlsplit(address).query)) == (3 if view is EVIDENCE else 2)
             assert listed_by(data, address) == {r.id for r in records}
@@ -380,7 +380,7 @@ def stub_pages(evidence: Library) -> list[str]:
     pages = [urls.HOME, urls.BUSINESS_CASE]
     pages += [evidence.term_page(v, key) for v in evidence.fields.folders for key in evidence.taxonomy[v].terms]
     pages += [urls.case_study(case_id) for case_id in evidence.case_studies] + [urls.CATALOGUE]
-    pages += [urls.year(year) for year in range(2015, 2027)]
+    pages += [f"years/{year}.md" for year in range(2015, 2027)]
     return pages
 
 

@@ -19,7 +19,6 @@ from helpers import (
 from coprod.model import Library
 from coprod.pages import Page
 from coprod.pages.taxonomy_pages import NO_CASE_STUDIES, index_evidence, taxonomy_pages
-from coprod.read import urls
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 
@@ -61,7 +60,7 @@ def test_every_term_and_vocabulary_has_a_page(evidence: Library) -> None:
         assert evidence.vocabulary_page(name) in pages
         for key in evidence.taxonomy[name].terms:
             assert evidence.term_page(name, key) in pages
-    for uri in (urls.COUNTRIES, urls.YEARS, urls.country("United Kingdom"), urls.year(2019), urls.year(2020)):
+    for uri in ("countries/index.md", "years/index.md", "countries/united-kingdom.md", "years/2019.md", "years/2020.md"):
         assert uri in pages
     assert not any(p.uri.startswith(("strengths", "claim_categories")) for p in pages.values())
 
@@ -149,7 +148,7 @@ def test_records_are_indexed_in_one_pass(evidence: Library, monkeypatch: pytest.
     assert [u.record.id for u in index.cases[("evidence_kinds", "author-reflection")]] == [
         "learning-disability-panel", "peer-researchers"]
     assert [r.id for r in index.claims[("principles", "building-relationships")]] == ["relationships-are-core"]
-    assert sorted(index.years) == [2019, 2020]
+    assert sorted(index.values["year"]) == ["2019", "2020"]  # the year facet, by key
 
 
 def test_drafts_never_appear_and_retracted_are_marked(evidence: Library) -> None:
@@ -164,7 +163,7 @@ def test_drafts_never_appear_and_retracted_are_marked(evidence: Library) -> None
     assert ('with a learning disability</a> <span class="coprod-tag coprod-tag--retracted">Retracted</span>'
             in relationships)
     assert "co-production</a> (retracted)" in relationships
-    assert urls.year(2019) not in by_uri(pages)
+    assert "years/2019.md" not in by_uri(pages)
 
 
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) *star* | pipe"

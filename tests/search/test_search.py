@@ -69,13 +69,13 @@ def test_only_records_topic_pages_and_hand_written_pages_are_searchable(evidence
     markups = search.markup_for_records(evidence)
     topics = {evidence.term_page(name, key) for name in evidence.fields.folders
               for key in (evidence.taxonomy.get(name).terms if evidence.taxonomy.get(name) else ())}
-    countries = {urls.country(c) for r in evidence.published("case-study") for c in r.countries}
+    countries = {f"countries/{urls.slug(c)}.md" for r in evidence.published("case-study") for c in r.countries}
     assert set(markups) == ({urls.case_study(r.id) for r in evidence.published("case-study")}
                             | {urls.claim(r.id) for r in evidence.published("claim")} | topics | countries
                             | {HOW_TO_CITE})  # "reciprocity", "Canada", "how to cite" find their own pages
     html, indexed = search.mark_page("<h1>x</h1>", urls.case_study("partners2-mental-health"), "x", True, markups)
     assert indexed and html.startswith("<div data-pagefind-body><h1>x</h1><div hidden data-pagefind-ignore")
-    for uri in (urls.CATALOGUE, "case-studies/page/2.md", urls.year(2019), urls.REFERENCES, urls.EVIDENCE_MAP):
+    for uri in (urls.CATALOGUE, "case-studies/page/2.md", "years/2019.md", urls.REFERENCES, urls.EVIDENCE_MAP):
         assert search.mark_page("<p>list</p>", uri, "List", True, markups) == ("<p>list</p>", False)
     html, indexed = search.mark_page("<p>a</p>", "about.md", 'About "us"', False, markups)
     assert indexed and '<span data-pagefind-meta="title">About &quot;us&quot;</span>' in html

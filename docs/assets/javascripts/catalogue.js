@@ -75,8 +75,10 @@
     var facets = [];
     var byName = {};
     var folders = {};
+    var keywords = [];
     try {
       folders = JSON.parse(mount.getAttribute("data-facet-folders") || "{}");
+      keywords = JSON.parse(mount.getAttribute("data-facet-keywords") || "[]");
     } catch (error) {
       folders = {};
     }
@@ -105,7 +107,8 @@
           return;
         }
         if (!byName[name]) {
-          byName[name] = { name: name, label: label || name, terms: [], labels: {}, counts: {} };
+          byName[name] = { name: name, label: label || name, terms: [], labels: {}, counts: {},
+                           keywords: Array.isArray(keywords) && keywords.indexOf(name) >= 0 };
           facets.push(byName[name]);
         }
         if (!(key in byName[name].labels)) {
@@ -188,7 +191,8 @@
       if (!facet || typeof facet.name !== "string" || !/^[a-z][a-z0-9_-]*$/.test(facet.name)) {
         return;
       }
-      var result = { name: facet.name, label: text(facet.label) || facet.name, terms: [], labels: {}, counts: {} };
+      var result = { name: facet.name, label: text(facet.label) || facet.name, terms: [], labels: {}, counts: {},
+                     keywords: facet.keywords === true };
       (Array.isArray(facet.terms) ? facet.terms : []).forEach(function (term) {
         if (Array.isArray(term) && typeof term[0] === "string" && !(term[0] in result.labels)) {
           result.terms.push(term[0]);
@@ -299,8 +303,12 @@
         if (item.summary) {
           lines.push("AB  - " + item.summary.replace(/\s+/g, " "));
         }
-        labels(item, "principle").concat(labels(item, "setting")).forEach(function (word) {
-          lines.push("KW  - " + word);
+        facets.filter(function (f) {
+          return f.keywords;
+        }).forEach(function (f) {
+          labels(item, f.name).forEach(function (word) {
+            lines.push("KW  - " + word);
+          });
         });
         return lines.concat(["ER  - ", ""]).join("\r\n");
       }).join("");
