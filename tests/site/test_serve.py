@@ -67,12 +67,18 @@ def stop(server: subprocess.Popen) -> str:
     return server.stdout.read() if server.stdout else ""
 
 
+def serve(project: Path, port: int, *options: str, **env: str) -> subprocess.Popen:
+    """``mkdocs serve`` of ``project`` on 127.0.0.1:``port`` (with ``options`` such as
+    ``--dirty``, and ``env`` added to this environment), its log read by :func:`stop`."""
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *options, "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
 def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     port = free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = serve(project, port)
     try:
         wait_for(port, PAGE, TITLE, server)
         case = project / "evidence" / "case-studies" / "peer-researchers.md"
@@ -103,9 +109,7 @@ def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_
     turns every page into the validator's messages until it is fixed."""
     project = make_project(tmp_path)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server = serve(project, port, "--dirty")
     case = project / "evidence" / "case-studies" / "peer-researchers.md"
     good = case.read_text(encoding="utf-8")
     try:
@@ -238,10 +242,7 @@ def test_stopping_dev_py_serve_by_its_pid_stops_its_server(checkout: Path, how: 
 
 def test_serving_says_it_uses_its_own_address(tmp_path: Path) -> None:
     port = free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="https://fork.example.org/library/")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=make_project(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+    server = serve(make_project(tmp_path), port, SITE_URL="https://fork.example.org/library/")
     try:
         page = wait_for(port, PAGE, TITLE, server)
         assert f'<link rel="canonical" href="http://127.0.0.1:{port}/case-studies/peer-researchers/">' in page
@@ -254,9 +255,7 @@ def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(tmp_
     project = make_project(tmp_path)
     (project / "evidence" / "published-urls.txt").write_text(PAGE + "\n", encoding="utf-8")
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server = serve(project, port)
     try:
         wait_for(port, PAGE, TITLE, server)
         old = project / "evidence" / "case-studies" / "peer-researchers.md"
@@ -284,9 +283,7 @@ def test_an_edited_case_study_is_served_first_and_its_listings_follow(tmp_path: 
     that list it; the page written first is the page the whole build writes."""
     project = make_project(tmp_path)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server = serve(project, port, "--dirty")
     case = project / "evidence" / "case-studies" / "peer-researchers.md"
     good = case.read_text(encoding="utf-8")
     new_title = "Peer researchers zqxtitle shaping a community health study"
