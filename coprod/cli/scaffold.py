@@ -25,17 +25,9 @@ import yaml
 from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
 from ..checks.records import Evidence
 from ..checks.vocabulary import unknown_term_hint
-from ..pages.contribute import (
-    BODY_SECTIONS,
-    Essentials,
-    _parser,
-    _vocabulary_of,
-    case_study_data,
-    free_id,
-    slug_id,
-    taken_ids,
-)
+from ..read.new_case_study import BODY_SECTIONS, Essentials, case_study_data, free_id, slug_id, taken_ids
 from ..read.schema import Schema, did_you_mean
+from .command import command_parser
 
 PROG = "new_case_study.py"
 WIDTH = 88
@@ -55,9 +47,9 @@ class Stop(Exception):
 # ----------------------------------------------------------------------------- the command line
 
 def parser() -> argparse.ArgumentParser:
-    p = _parser(PROG, "Write a new case study from the schema, with short guidance to follow. At a terminal "
-                "it asks for what the options do not give; without one, give every essential as an option "
-                "or add --no-input.")
+    p = command_parser(PROG, "Write a new case study from the schema, with short guidance to follow. At a "
+                       "terminal it asks for what the options do not give; without one, give every essential as "
+                       "an option or add --no-input.")
     add = p.add_argument
     add("--title", help="what was co-produced, with whom")
     add("--id", help="the permanent id (default: a few words of the title, free; at a terminal it is shown and "
@@ -283,6 +275,15 @@ def _vocabularies(node: dict) -> list[tuple[str, str]]:
     items = node.get("items") if isinstance(node.get("items"), dict) else {}
     return [(name, sub["x-vocabulary"]) for name, sub in items.get("properties", {}).items()
             if isinstance(sub, dict) and sub.get("x-vocabulary")]
+
+
+def _vocabulary_of(node: dict) -> str | None:
+    """The vocabulary of a field, of its items, or of its items' first vocabulary field."""
+    items = node.get("items") if isinstance(node.get("items"), dict) else {}
+    for candidate in (node, items, *items.get("properties", {}).values()):
+        if isinstance(candidate, dict) and candidate.get("x-vocabulary"):
+            return candidate["x-vocabulary"]
+    return None
 
 
 def _field_guidance(name: str, node: dict, evidence: Evidence) -> list[str]:
