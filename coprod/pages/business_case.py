@@ -151,10 +151,10 @@ def _rubric(library: Library) -> dict:
     kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     return {"anchor": RUBRIC_ANCHOR, "description": strengths.description,
             "rows": [{"symbol": templates.raw(strength_symbol(term)), "label": term.label, "definition": term.definition,
-                      "needs": _needs(term.requires, kinds)} for term in strengths.terms.values()]}
+                      "needs": grade_needs(term.requires, kinds)} for term in strengths.terms.values()]}
 
 
-def _needs(requires: dict, kinds) -> str:
+def grade_needs(requires: dict, kinds) -> str:
     """What a grade needs, at least, in words from the taxonomy's rules (the one wording)."""
     parts = []
     if "max_supporting" in requires and requires["max_supporting"] == 0:

@@ -198,12 +198,12 @@ def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> 
 
 
 def _rubric(library) -> str:
-    from .business_case import _needs
+    from .business_case import grade_needs
 
     strengths = library.taxonomy[library.vocabulary_of("strength", kind=CLAIM.key)]
     kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     rows = "".join(f'<tr><td class="pdf-grade"><span class="pdf-symbol">{esc(t.symbol)}</span> {esc(t.label)}</td>'
-                   f"<td>{esc(t.definition)}</td><td>{esc(_needs(t.requires, kinds))}</td></tr>"
+                   f"<td>{esc(t.definition)}</td><td>{esc(grade_needs(t.requires, kinds))}</td></tr>"
                    for t in strengths.terms.values())
     return (f'<section class="pdf-rubric"><h2 id="rubric">How we grade the evidence</h2><p>{esc(strengths.description)}'
             "</p><table><thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">What it means</th>"
