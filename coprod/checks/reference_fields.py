@@ -24,6 +24,7 @@ from ..cite.names import Name
 from ..read.hosts import WEB_SCHEMES, host_problem
 from ..read.plaintext import html_or_links
 from ..read.problems import Report
+from .checkwords import check_reference_text
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
 _DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
@@ -38,8 +39,9 @@ NAME_SUFFIXES = frozenset({
 
 
 def load_references(path: Path, report: Report, display_path: str | None = None) -> Bibliography:
-    """``references.bib`` read and every entry checked by the rules here."""
-    return load_bibliography(path, report, display_path, rules=check_entry)
+    """``references.bib`` read and every entry checked by the rules here; the published text
+    of each good entry is checked for the words of checking as it is read (one reading)."""
+    return load_bibliography(path, report, display_path, rules=check_entry, text_rules=check_reference_text)
 
 
 def check_entry(kind: str, key: str, line: int, entry: Entry, report: Report, path: str) -> bool:
