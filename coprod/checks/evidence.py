@@ -22,7 +22,7 @@ from ..cite.syntax import find_citations
 from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
 from ..read.problems import Problem, Report
-from ..read.schema import Schema, did_you_mean, load_schemas
+from ..read.schema import AnnotationError, Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, Vocabulary, build_taxonomy
 from . import cachedata, checkwords, registry, tree
@@ -61,13 +61,13 @@ def _init_worker(root: Path, vocabularies: dict[str, list[Term]]) -> None:
 _SCHEMAS: dict[str, dict[str, Schema]] = {}  # the compiled schemas of this process, by content
 
 
-def _schemas(folder: Path) -> dict[str, Schema]:
+def _schemas(folder: Path, shown: str | None = None) -> dict[str, Schema]:
     """load_schemas, compiled once per process for the same schema files (mkdocs serve
-    loads the evidence again on every change)."""
+    loads the evidence again on every change); ``shown``: the folder as messages show it."""
     key = buildcache.digest(buildcache.code_version(), buildcache.files_digest(folder))
     if key not in _SCHEMAS:
         _SCHEMAS.clear()
-        _SCHEMAS[key] = load_schemas(folder)
+        _SCHEMAS[key] = load_schemas(folder, shown)
     return _SCHEMAS[key]
 
 
@@ -188,7 +188,10 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
     if any(link == root or link.is_relative_to(root / "schema") for link in links):
         return None
     try:
-        schemas = _schemas(root / "schema")
+        schemas = _schemas(root / "schema", show(root / "schema"))
+    except AnnotationError as error:  # each at its file and line; no record can be checked against them
+        report.extend(error.problems)
+        return None
     except Exception as exc:  # noqa: BLE001
         report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
         return None
