@@ -27,6 +27,7 @@ from ..checks.records import Evidence
 from ..checks.vocabulary import unknown_term_hint
 from ..read.new_case_study import BODY_SECTIONS, Essentials, case_study_data, free_id, slug_id, taken_ids
 from ..read.schema import Schema, did_you_mean
+from ..read.words import counted
 from .command import command_parser
 
 PROG = "new_case_study.py"
@@ -349,7 +350,7 @@ def _remove(path: Path) -> int:
     cleaned, count = remove_guidance(text)
     if count:
         path.write_text(cleaned, encoding="utf-8")
-    print(f"Removed {count} guidance block{'s' if count != 1 else ''} from {path}. "
+    print(f"Removed {counted(count, 'guidance block')} from {path}. "
           f"Check it with: {VALIDATE_COMMAND}")
     return 0
 

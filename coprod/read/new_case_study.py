@@ -25,13 +25,13 @@ from typing import Any
 import frontmatter
 
 from . import urls
-from .kinds import DEFAULT_LICENCE
+from .kinds import CURRENT, DEFAULT_LICENCE
 from .problems import Report
 from .source import read_source
 
 RESERVED_IDS = tuple(sorted(urls.reserved_names(posixpath.dirname(urls.case_study("x")))))  # the catalogue's
 MAX_ID_LENGTH = 40  # an address people type and cite: a few words, not the whole title
-DEFAULTS = {"status": "published", "version": "1.0", "licence": DEFAULT_LICENCE}
+DEFAULTS = {"status": CURRENT, "version": "1.0", "licence": DEFAULT_LICENCE}
 BODY_SECTIONS = (
     ("What the project was", "What the research was about, who ran it, where and when, citing each source by its key."),
     ("How people were involved", "Who took part, in which roles, at which stages, and how decisions were shared."),
