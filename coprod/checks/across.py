@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cite.syntax import find_citations
+from ..read.kinds import CASE_STUDY, CLAIM
 from ..read.problems import Report
 from ..read.source import dotted
 from . import checkwords
@@ -52,7 +53,7 @@ class Across:
         report.error(path, line, field_name, f"unknown reference '{key}'", hint)
 
     def records(self) -> list[tuple[str, dict[str, Record]]]:
-        return [("case-study", self.evidence.case_studies), ("claim", self.evidence.claims)]
+        return [(CASE_STUDY.key, self.evidence.case_studies), (CLAIM.key, self.evidence.claims)]
 
 
 def unique_ids(across: Across, report: Report) -> None:
@@ -176,7 +177,7 @@ def rubric(across: Across, report: Report) -> None:
 
 
 def _check_rubric(record: Record, evidence: Evidence, report: Report) -> None:
-    strengths = evidence.taxonomy.get(evidence.schemas["claim"].vocabulary_at("strength"))
+    strengths = evidence.taxonomy.get(evidence.schemas[CLAIM.key].vocabulary_at("strength"))
     data = record.data
     grade = data.get("strength")
     if strengths is None or not isinstance(grade, str) or grade not in strengths.terms:

@@ -93,7 +93,7 @@ def business_case_document(library, refs, facts: PdfFacts) -> str:
 
     strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
-    claims = sorted(library.current("claim"),
+    claims = sorted(library.current(CLAIM.key),
                     key=lambda r: (order.get(r.strength, 99), r.title.casefold()))
     cited: dict[str, None] = {}
     cases: dict[str, None] = {}

@@ -32,7 +32,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from . import strictyaml
-from .kinds import KINDS
+from .kinds import CASE_STUDY, KINDS
 from .problems import Problem, Report
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
@@ -518,7 +518,7 @@ def annotation_problems(documents: dict[str, dict], texts: dict[str, str], shown
                                "a vocabulary has one folder of pages: give the same x-folder, or leave it out here")
                 facet = field_notes.get("x-facet")
                 facet_name = facet.get("name") if isinstance(facet, dict) else None
-                if isinstance(facet_name, str) and name == SCHEMA_FILES["case-study"]:
+                if isinstance(facet_name, str) and name == CASE_STUDY.schema:
                     first_facet = facets.setdefault(facet_name, (name, field_place))
                     if first_facet != (name, field_place):
                         report(field_place + ("x-facet", "name"), f"the facet name '{facet_name}' is already used "
