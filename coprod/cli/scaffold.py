@@ -25,6 +25,8 @@ import yaml
 from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
 from ..checks.records import Evidence
 from ..checks.vocabulary import unknown_term_hint
+from ..model.fieldmap import field_map
+from ..read.kinds import CASE_STUDY
 from ..read.new_case_study import BODY_SECTIONS, Essentials, case_study_data, free_id, slug_id, taken_ids
 from ..read.schema import Schema, did_you_mean
 from ..read.words import counted
@@ -93,9 +95,8 @@ def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> lis
         return []
     keys = vocab.keys()
     terms = [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
-    folders = [a.annotations.get("x-folder") for a in evidence.schemas["case-study"].annotated
-               if a.annotations.get("x-vocabulary") == vocabulary]
-    page = f"/{folders[0]}/" if folders and folders[0] else None
+    folder = field_map(evidence.schemas).folders.get(vocabulary)
+    page = f"/{folder}/" if folder else None
     return [f"unknown term '{v}' in {vocabulary} ({unknown_term_hint(v, vocabulary, terms, page)})"
             for v in values if v not in keys]
 
@@ -229,14 +230,9 @@ def _reread_bibliography(evidence: Evidence) -> Evidence:
 
 
 def id_rules(evidence: Evidence) -> dict:
-    """The schema's rules for an id (pattern, length), as evidence/schema/ declares them."""
-    import json
-
-    try:
-        common = json.loads((Path(evidence.root) / "schema" / "common.schema.json").read_text(encoding="utf-8"))
-        return common["$defs"]["id"]
-    except (OSError, ValueError, KeyError):
-        return {}
+    """The schema's rules for a case study's id (pattern, length), as the schemas read
+    already declare them (the id field, its ``$ref`` followed)."""
+    return evidence.schemas[CASE_STUDY.key].field_schema(("id",)) or {}
 
 
 def ask_id(title: str, taken: set[str], asker: Asker) -> str:
