@@ -111,6 +111,6 @@ LIBRARY_CHECKS: tuple[LibraryCheck, ...] = (
     LibraryCheck("a claim's grade meets the rubric", across.rubric),
     LibraryCheck("hand-written pages cite references that exist", across.page_citations),
     LibraryCheck("published text has no words of checking", across.words_of_checking),
-    LibraryCheck("every reference is cited (after every check that cites)", across.references_cited),
+    LibraryCheck("every reference is cited", across.references_cited),  # after every check that cites
     LibraryCheck("no record takes a generated address", _addresses),
 )
