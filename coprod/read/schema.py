@@ -32,7 +32,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from . import strictyaml
-from .kinds import CASE_STUDY, KINDS
+from .kinds import CASE_STUDY, CLAIM, KINDS
 from .problems import Problem, Report
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
@@ -503,6 +503,12 @@ def annotation_problems(documents: dict[str, dict], texts: dict[str, str], shown
             for error in _ANNOTATION_VALIDATOR.iter_errors(notes):
                 for inner, message, hint in _explain_annotation(error):
                     report(place + inner, message, hint)
+            if "x-facet" in notes and name in (CLAIM.schema, SCHEMA_FILES["taxonomy"]):
+                report(place + ("x-facet",), "x-facet is read only on a case study's fields (the catalogue and "
+                       "search filter case studies), so it does nothing here", "remove it")
+            if "x-computed" in notes and (place or name != CASE_STUDY.schema):
+                report(place + ("x-computed",), "x-computed is read only at the top of the case-study schema, so "
+                       "it does nothing here", f"remove it, or move it to the top of {CASE_STUDY.schema}")
             fields = [(place, notes)]
             computed = notes.get("x-computed")
             fields += [(place + ("x-computed", field_name), value)

@@ -116,3 +116,18 @@ def test_the_words_of_a_facets_pages_are_the_models() -> None:
     """The keys x-facet.pages may hold are the words the browse pages read (ValuePages)."""
     pages = ANNOTATION_SCHEMA["$defs"]["facet"]["properties"]["pages"]["properties"]
     assert list(pages) == [f.name for f in dataclasses.fields(ValuePages)]
+
+
+def test_an_annotation_where_it_is_never_read_is_an_error(tmp_path: Path) -> None:
+    """x-facet on a claim's field and x-computed inside a field would be ignored: each is
+    reported where it is written."""
+    evidence, text = edited(tmp_path, "claim.schema.json",
+                            ('"x-vocabulary": "barriers"}', ('"x-vocabulary": "barriers", "x-facet": {"name": "b", '
+                             '"label": "B"}, "x-computed": {}}')))
+    line = line_of(text, '"x-facet"')
+    assert problems_of(evidence) == [
+        (f"evidence/schema/claim.schema.json:{line}: barriers[].x-computed: x-computed is read only at the top of "
+        "the case-study schema, so it does nothing here (remove it, or move it to the top of case-study.schema.json)"),
+        (f"evidence/schema/claim.schema.json:{line}: barriers[].x-facet: x-facet is read only on a case study's "
+        "fields (the catalogue and search filter case studies), so it does nothing here (remove it)"),
+    ]
