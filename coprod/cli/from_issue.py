@@ -8,7 +8,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ..read.new_case_study import case_study_from_issue, issue_sources, parse_issue, render_case_study, taken_ids
+from ..read.new_case_study import (
+    ISSUE_LABELS,
+    case_study_from_issue,
+    issue_sources,
+    parse_issue,
+    render_case_study,
+    taken_ids,
+)
 from .command import command_parser
 
 
@@ -41,7 +48,7 @@ def main(argv: list[str] | None = None, today: date | None = None) -> int:
     case_id, data, body = case_study_from_issue(sections, taken_ids(folder / "case-studies"), today or date.today())
     path = folder / "case-studies" / f"{case_id}.md"
     code = _write(path, render_case_study(data, body), args.force)
-    _, entries = issue_sources(sections.get("Sources") or "")
+    _, entries = issue_sources(sections.get(ISSUE_LABELS["sources"]) or "")
     if code == 0 and entries and args.add_references:
         with (folder / "references.bib").open("a", encoding="utf-8") as bib:
             bib.write("\n" + "\n\n".join(entries) + "\n")

@@ -24,7 +24,15 @@ from ..model import Library
 from ..read import urls
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
 from ..read.kinds import CASE_STUDY
-from ..read.new_case_study import BODY_SECTIONS, CONSENT_OPTIONS, DEFAULTS, ISSUE_FIELDS, RESERVED_IDS, slug_id
+from ..read.new_case_study import (
+    BODY_SECTIONS,
+    CONSENT_OPTIONS,
+    DEFAULTS,
+    ISSUE_FIELDS,
+    RESERVED_IDS,
+    IssueField,
+    slug_id,
+)
 from ..read.schema import WILDCARD
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
@@ -43,8 +51,8 @@ def issue_form(evidence: Library) -> str:
     body: list[dict] = [{"type": "markdown", "attributes": {"value": (
         "Thank you for proposing a case study. An editor turns this issue into a file and opens a pull request. "
         "Please read the contributor guide first: what makes a good case study, and who may be named.")}}]
-    for label, kind, help_text in ISSUE_FIELDS:
-        body.append(_issue_element(evidence, label, kind, help_text))
+    for question in ISSUE_FIELDS:
+        body.append(_issue_element(evidence, question))
     form = {"name": "Propose a case study",
             "description": "A case study of co-produced health and social care research, for people without Git.",
             "title": "Case study: ", "labels": ["case study"], "body": body}
@@ -52,7 +60,8 @@ def issue_form(evidence: Library) -> str:
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> dict:
+def _issue_element(evidence: Library, question: IssueField) -> dict:
+    label, kind, help_text = question.label, question.kind, question.help
     ident = slug_id(label).replace("-", "_")
     if kind == "dropdown":
         vocab = evidence.taxonomy[evidence.vocabulary_of(help_text)]
@@ -66,7 +75,7 @@ def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> 
     keys = {"_".join(p for p in f.pattern if p != WILDCARD): ", ".join(evidence.taxonomy[f.vocabulary].keys())
             for f in evidence.fields.terms_of(CASE_STUDY.key) if evidence.taxonomy.get(f.vocabulary)}
     return {"type": kind, "id": ident, "attributes": {"label": label, "description": help_text.format(**keys)},
-            "validations": {"required": label != "The story"}}
+            "validations": {"required": question.key != "story"}}
 
 
 # ----------------------------------------------------------------------------- the form and field reference

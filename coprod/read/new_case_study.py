@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import frontmatter
 
@@ -142,27 +142,42 @@ def render_case_study(data: dict, body: str) -> str:
 # ----------------------------------------------------------------------------- the issue form's questions, and an answered issue
 
 NO_RESPONSE = "_No response_"
-# (label, issue-form type, help) in the order the form asks; a dropdown's "help" is the field
-# whose vocabulary it offers, and {field_subfield} in a help is the keys of that field's vocabulary
+
+
+class IssueField(NamedTuple):
+    """One question of the case-study issue form."""
+
+    key: str  # how the code names it (never by its label, which readers see)
+    label: str  # its heading in the form and in the issue's body
+    kind: str  # the issue form's element: input, textarea, dropdown, checkboxes
+    help: str  # a dropdown's is the field whose vocabulary it offers; {field_subfield} is that vocabulary's keys
+
+
+# in the order the form asks
 ISSUE_FIELDS = (
-    ("Title", "input", "What was co-produced, with whom (10 to 200 characters)."),
-    ("One-sentence summary", "input", "What was done and what it showed."),
-    ("Plain English summary", "textarea",
-     "Short sentences, everyday words, at least 50 characters. Aim for a reading grade of 9 or below."),
-    ("Project name", "input", "The research project's name."),
-    ("Countries", "input", "In English, separated by commas, like: United Kingdom, Norway."),
-    ("Settings", "dropdown", "settings"),
-    ("Research stages", "dropdown", "research_stages"),
-    ("Who was involved", "textarea", ("One role per line, like: peer researchers with lived experience of psychosis. "
-                                     "Do not name anyone here: this issue is public.")),
-    ("Principles it shows", "textarea", "One per line: principle key, a colon, then how. Keys: {principles_principle}."),
-    ("Outcomes", "textarea", ("One per line: area key | evidence kind key | what happened. Areas: {outcomes_area}. "
-                             "Kinds of evidence: {outcomes_evidence}.")),
-    ("Sources", "textarea", ("Keys of entries already in evidence/references.bib, one per line, or full BibTeX "
-                            "entries for new sources (an editor adds them).")),
-    ("The story", "textarea", "The case study in your own words, in markdown, citing sources as [@key]."),
-    ("Consent and anonymity", "checkboxes", ""),
+    IssueField("title", "Title", "input", "What was co-produced, with whom (10 to 200 characters)."),
+    IssueField("summary", "One-sentence summary", "input", "What was done and what it showed."),
+    IssueField("plain_english_summary", "Plain English summary", "textarea",
+               "Short sentences, everyday words, at least 50 characters. Aim for a reading grade of 9 or below."),
+    IssueField("project", "Project name", "input", "The research project's name."),
+    IssueField("countries", "Countries", "input", "In English, separated by commas, like: United Kingdom, Norway."),
+    IssueField("settings", "Settings", "dropdown", "settings"),
+    IssueField("stages", "Research stages", "dropdown", "research_stages"),
+    IssueField("involved", "Who was involved", "textarea",
+               "One role per line, like: peer researchers with lived experience of psychosis. "
+               "Do not name anyone here: this issue is public."),
+    IssueField("principles", "Principles it shows", "textarea",
+               "One per line: principle key, a colon, then how. Keys: {principles_principle}."),
+    IssueField("outcomes", "Outcomes", "textarea",
+               "One per line: area key | evidence kind key | what happened. Areas: {outcomes_area}. "
+               "Kinds of evidence: {outcomes_evidence}."),
+    IssueField("sources", "Sources", "textarea",
+               "Keys of entries already in evidence/references.bib, one per line, or full BibTeX "
+               "entries for new sources (an editor adds them)."),
+    IssueField("story", "The story", "textarea", "The case study in your own words, in markdown, citing sources as [@key]."),
+    IssueField("consent", "Consent and anonymity", "checkboxes", ""),
 )
+ISSUE_LABELS = {field.key: field.label for field in ISSUE_FIELDS}
 CONSENT_OPTIONS = (
     "No one is named without their recorded consent, and there are no contact details.",
     "There are no health details of identifiable people.",
@@ -182,23 +197,25 @@ def parse_issue(body: str) -> dict[str, str | None]:
 
 def case_study_from_issue(sections: dict[str, str | None], taken: set[str], today: date) -> tuple[str, dict, str]:
     """(id, front matter, body) from a parsed issue; what is missing stays empty for the validator."""
-    def text(label: str) -> str:
-        return " ".join((sections.get(label) or "").split())
+    def answer(key: str) -> str:
+        return sections.get(ISSUE_LABELS[key]) or ""
 
-    def lines(label: str) -> list[str]:
-        return [line.strip(" -*\t") for line in (sections.get(label) or "").split("\n") if line.strip(" -*\t")]
+    def text(key: str) -> str:
+        return " ".join(answer(key).split())
 
-    sources, _ = issue_sources(sections.get("Sources") or "")
+    def lines(key: str) -> list[str]:
+        return [line.strip(" -*\t") for line in answer(key).split("\n") if line.strip(" -*\t")]
+
+    sources, _ = issue_sources(answer("sources"))
     essentials = Essentials(
-        title=text("Title"), summary=text("One-sentence summary"),
-        plain_english_summary=text("Plain English summary"), project=text("Project name"),
-        countries=[c.strip() for c in text("Countries").split(",") if c.strip()],
-        settings=_keys(text("Settings")), stages=_keys(text("Research stages")), roles=lines("Who was involved"),
-        principles=[_split(line, ":", 2) for line in lines("Principles it shows")],  # type: ignore[misc]
-        outcomes=[_split(line, "|", 3) for line in lines("Outcomes")],  # type: ignore[misc]
+        title=text("title"), summary=text("summary"), plain_english_summary=text("plain_english_summary"),
+        project=text("project"), countries=[c.strip() for c in text("countries").split(",") if c.strip()],
+        settings=_keys(text("settings")), stages=_keys(text("stages")), roles=lines("involved"),
+        principles=[_split(line, ":", 2) for line in lines("principles")],  # type: ignore[misc]
+        outcomes=[_split(line, "|", 3) for line in lines("outcomes")],  # type: ignore[misc]
         sources=sources)
     case_id = free_id(essentials.title or "new case study", taken)
-    return case_id, case_study_data(case_id, essentials, today), (sections.get("The story") or "").strip()
+    return case_id, case_study_data(case_id, essentials, today), answer("story").strip()
 
 
 def issue_sources(text: str) -> tuple[list[str], list[str]]:

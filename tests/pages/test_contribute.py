@@ -161,7 +161,7 @@ def test_the_issue_form_is_current(evidence: Library) -> None:
     assert path.read_text(encoding="utf-8") == expected, (
         "regenerate it: python -c 'from coprod...' (see CONTRIBUTING.md, 'For editors')")
     labels = [e["attributes"]["label"] for e in yaml.safe_load(expected)["body"] if e["type"] != "markdown"]
-    assert labels == [label for label, _, _ in contribute.ISSUE_FIELDS]
+    assert labels == [question.label for question in new_case_study.ISSUE_FIELDS]
 
 
 # ----------------------------------------------------------------------------- the form and reference
