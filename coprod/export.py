@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import site
 from .pages.home import fill_home
+from .render import body_html
 
 
 def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBuild:
@@ -66,4 +67,5 @@ def as_markdown(page) -> str:
     """A page made as HTML, as a markdown file any engine reads: its title in front matter
     (an engine does not read the title from an HTML heading), then the HTML, which markdown
     leaves as it is."""
-    return f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n{page.content}"
+    content = body_html.as_markdown(page.content, page.body)  # a contributor's text as markdown, in its place
+    return f"---\ntitle: {json.dumps(page.shown_title, ensure_ascii=False)}\n---\n\n{content}"
