@@ -1,4 +1,4 @@
-"""A case study's body rendered once: by the validator, and reused by its page.
+"""A case study's or claim's body rendered once: by the validator, and reused by its page.
 
 The validator renders every body with Python-Markdown to check it against the sanitiser
 (:func:`coprod.checks.body.check_body`). For a case study it renders the body as its page
@@ -6,17 +6,22 @@ will: the headings one level down, the site's extensions and settings (:data:`EX
 the ones MkDocs adds and mkdocs.yml's, a test checks), and each citation replaced by a
 token, since the validator does not know yet how the bibliography writes it. When that
 HTML can stand for what MkDocs would make of the body inside its page, it is kept
-(:class:`Prerendered`, plain data in the build's cache) and the page uses it: the citations'
-HTML goes in place of the tokens (:func:`body_for_page`), and the hook puts the body into
-the page MkDocs rendered without it (:func:`stash_body`, :func:`insert_body`), with its
-headings in the page's table of contents.
+(:class:`Prerendered`, plain data in the build's cache).
 
-It is kept only where nothing around the body could change it: every citation between
-spaces or punctuation, never in a link, heading, code or attribute; no link MkDocs would
-rewrite or check (only links with a scheme or a host, and the headings' own permalinks).
-Anything else is left to MkDocs, as before; so is a page whose own ids meet the body's (the
-table of contents would number them in another order). A test builds the site both ways
-(``COPROD_NO_PRERENDER=1``) and compares them byte for byte.
+The page around the body is made from its template (overrides/partials/coprod/case-study.html,
+claim.html) and never goes through Markdown; the body sits in it as a :class:`Body`, in a
+slot (:data:`BODY_SLOT`). When MkDocs asks for the page (:func:`place_body`), the slot takes
+the validator's HTML with the citations' HTML in place of the tokens (:func:`body_for_page`);
+or, where that cannot stand for it, the body alone rendered by MkDocs' own Markdown, with
+the site's configuration, so its links are resolved and checked as in any page. Either way
+its headings join the page's table of contents with the ids Python-Markdown's ``toc`` gives
+a whole page rendered in order, and the page's own headings are numbered around them.
+
+The validator's HTML is kept only where nothing around the body could change it: every
+citation between spaces or punctuation, never in a link, heading, code or attribute; no link
+MkDocs would rewrite or check (only links with a scheme or a host, and the headings' own
+permalinks); no id the page's own headings have. A test builds the site both ways
+(``COPROD_NO_PRERENDER=1`` has MkDocs render every body) and compares them byte for byte.
 """
 
 from __future__ import annotations
