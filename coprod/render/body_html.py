@@ -358,7 +358,8 @@ class _Seed(Extension):
     def __init__(self, bases: list[str]) -> None:
         super().__init__()
         self.bases = bases
-        self.planted: list[str] = []
+        self.planted: list[str] = []  # their ids, unique against the body's own
+        self.elements: list = []  # the stand-ins that hold those ids while toc numbers the body
 
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(_Plant(md, self), "coprod_seed", 6)  # after attr_list (8), before toc (5)
@@ -382,7 +383,7 @@ class _Pull(Treeprocessor):
         self.seed = seed
 
     def run(self, root):
-        for element in getattr(self.seed, "elements", ()):
+        for element in self.seed.elements:
             root.remove(element)
         self.seed.elements = []
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
+from .body_html import BODY_SLOT, place_body
 from .markup import esc
 
 # the templates' folder in the theme's overrides (mkdocs.yml theme.custom_dir)
@@ -122,10 +123,6 @@ class Outline:
         after its ids, as Python-Markdown's ``toc`` numbers a page in order; where its ids
         meet the page's own, MkDocs renders the body (``html`` None) and the page's
         headings are numbered again then (:func:`coprod.render.body_html.place_body`)."""
-        from dataclasses import replace
-
-        from .body_html import BODY_SLOT
-
         kept = body.html is not None and not set(body.ids) & self.used
         if kept:
             for level, ident, name in body.toc:
@@ -166,8 +163,6 @@ def hand_to_mkdocs(page, made) -> None:
         page._title_from_render = made.shown_title or None
         page.present_anchor_ids = anchor_ids(made.content)
         if made.body is not None:  # a contributor's text: the validator's HTML of it, or MkDocs renders it
-            from .body_html import place_body
-
             place_body(page, made, config, files)
 
     page.render = render
