@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import site
 from .pages.home import fill_home
+from .render import body_html
 from .render.templates import PERMALINK
 from .render.text import md_escape
 
@@ -71,8 +72,10 @@ def as_markdown(page) -> str:
     """A page made as HTML, as a markdown file any engine reads: its title in front matter
     (an engine does not read the title from an HTML heading), then the HTML, which markdown
     leaves as it is, except its headings (:func:`markdown_headings`), so that the engine's
-    ``toc`` makes the page's table of contents from them."""
-    return f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n{markdown_headings(page.content)}"
+    ``toc`` makes the page's table of contents from them, and a contributor's body, which
+    goes in its slot as the markdown it was written in."""
+    content = body_html.as_markdown(markdown_headings(page.content), page.body)
+    return f"---\ntitle: {json.dumps(page.shown_title, ensure_ascii=False)}\n---\n\n{content}"
 
 
 # a heading as coprod.render.templates.Outline writes it, alone on its line

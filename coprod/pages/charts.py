@@ -78,7 +78,7 @@ def _num(value: float) -> str:
 
 def counted_case_studies(library: Library) -> list[CaseStudy]:
     """The case studies that charts and the evidence map count: published, not retracted."""
-    return [r for r in library.published("case-study") if r.status == "published"]
+    return library.current(CASE_STUDY.key)
 
 
 def case_study_charts(library: Library, page_uri: str) -> str:
@@ -96,7 +96,7 @@ def case_study_charts(library: Library, page_uri: str) -> str:
 
 def claims_by_strength_chart(library: Library, page_uri: str) -> str:
     """Published claims of the business case by strength of evidence, strongest first."""
-    claims = [r for r in library.published("claim") if r.status == "published"]
+    claims = library.current(CLAIM.key)
     counts = Counter(r.strength for r in claims)
     strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     rows: list[Row] = [(term.label, counts[key], None) for key, term in (strengths.terms.items() if strengths else [])]
