@@ -160,7 +160,9 @@ def hand_to_mkdocs(page, made) -> None:
         page.meta.pop("title", None)
         page.content = made.content.rstrip("\n")  # as Python-Markdown ends a page
         page.toc = get_toc([_copy(token) for token in made.toc])
-        page._title_from_render = made.shown_title or None
+        # as MkDocs takes a title from a rendered heading: HTML, the text escaped (the theme
+        # writes page.title as it is in the header and the nav)
+        page._title_from_render = html.escape(made.shown_title, quote=False) if made.shown_title else None
         page.present_anchor_ids = anchor_ids(made.content)
         if made.body is not None:  # a contributor's text: the validator's HTML of it, or MkDocs renders it
             place_body(page, made, config, files)
