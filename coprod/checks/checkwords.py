@@ -209,19 +209,35 @@ def _dotted(path: tuple) -> str:
     return out
 
 
-def check_record(record: Record, report: Report) -> None:
-    """Warn on words of checking in a published case study or claim: its text fields and body."""
+def record_findings(record: Record) -> list[tuple[tuple | None, Found]]:
+    """The words of checking in a case study's or claim's text fields and body: (the
+    field's path in the front matter, or None for the body; what was found), in the order
+    :func:`check_record` warns of them. It reads only the record, so the process that
+    checks the file finds them (a worker: coprod.checks.evidence) and the checks across
+    files only warn."""
     source = record.source
     strings = list(_strings(source.data, ()))
     if not _may_hold_checkwords("\n".join([source.body, *(value for _, value in strings)])):
-        return  # one quick look at all its text (most records)
+        return []  # one quick look at all its text (most records)
+    findings: list[tuple[tuple | None, Found]] = []
     for path, value in strings:
         if path and path[-1] == "consent_reference":
             continue  # private: never published
-        for found in find_checkwords(value):
+        findings.extend((path, found) for found in find_checkwords(value))
+    findings.extend((None, found) for found in find_checkwords(source.body))
+    return findings
+
+
+def check_record(record: Record, report: Report) -> None:
+    """Warn on words of checking in a published case study or claim: its text fields and body
+    (found when its file was checked, else now)."""
+    source = record.source
+    findings = record.checkwords if record.checkwords is not None else record_findings(record)
+    for path, found in findings:
+        if path is None:
+            _warn(report, source.path, source.body_line + found.line - 1, "body", found)
+        else:
             _warn(report, source.path, source.line_of(path), _dotted(path), found)
-    for found in find_checkwords(source.body):
-        _warn(report, source.path, source.body_line + found.line - 1, "body", found)
 
 
 def check_page(text: str, path: str, report: Report) -> None:

@@ -80,6 +80,8 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
         if record.source.readable:
             assert _CONTEXT is not None
             _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, path=path), report)
+        # warned of by the checks across files, for the records published: looked for here, where files are checked in parallel
+        record.checkwords = checkwords.record_findings(record)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
         report.error(display, 1, "file", f"internal error while checking this file: {type(exc).__name__}: {exc}",
                      "please report this to the library's maintainers")
