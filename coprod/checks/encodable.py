@@ -29,6 +29,8 @@ def check_encodable(source: SourceFile, report: Report, checked: frozenset = fro
     """Report every character of ``source`` (front matter and body) that XML or JSON cannot
     carry, except in the values at ``checked`` (plain-text fields, whose check reports them
     with the other invisible characters)."""
+    if NOT_XML.search("\n".join(_texts(source.data, []))) is None and NOT_XML.search(source.body) is None:
+        return  # one look at every key and text, and the body (most files)
     found = 0
     stack: list[tuple[tuple, Any]] = [((), source.data)]
     while stack and found < MAX_REPORTED:
@@ -48,6 +50,21 @@ def check_encodable(source: SourceFile, report: Report, checked: frozenset = fro
         found += 1
         if found >= MAX_REPORTED:
             break
+
+
+def _texts(value: Any, out: list[str]) -> list[str]:
+    """Every key and text in ``value`` ("\n", which XML carries, joins them for one search)."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                out.append(key)
+            _texts(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _texts(item, out)
+    return out
 
 
 def _report(source: SourceFile, report: Report, path: tuple, value: str, what: str) -> int:

@@ -159,6 +159,18 @@ class Schema:
         self._walk(lambda pattern, node: out.append((pattern, node)) if pattern else None, True)
         return tuple(out)
 
+    @cached_property
+    def uri_fields(self) -> tuple[Annotated, ...]:
+        """The fields (or the items of list fields) the schema gives ``format: uri``."""
+        found = []
+        for pattern, node in self._fields:
+            items = node.get("items") if isinstance(node.get("items"), dict) else {}
+            if node.get("format") == "uri":
+                found.append(Annotated(pattern, {}))
+            elif items.get("format") == "uri":
+                found.append(Annotated(pattern + (WILDCARD,), {}))
+        return tuple(found)
+
     def check(self, source: SourceFile, report: Report) -> bool:
         """Validate ``source.data``; report each error at its field's line. True when valid."""
         if self._fast is not None:
