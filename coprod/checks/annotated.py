@@ -18,7 +18,7 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
         notes = annotated.annotations
         vocabulary = notes.get("x-vocabulary")
         terms = vocabularies.get(vocabulary, []) if vocabulary is not None else []
-        keys = {term[0] for term in terms} if vocabulary is not None else None
+        keys = _keys(terms) if vocabulary is not None else None
         plain = notes.get("x-plain-text")
         readability = notes.get("x-readability")
         for path, value in annotated.values(source.data):
@@ -33,6 +33,20 @@ def check_annotated(schema: Schema, source: SourceFile, vocabularies: dict[str, 
                 check_plain_text(value, report, source.path, source.line_of(path), dotted(path))
             if readability:
                 check_readability(value, report, source.path, source.line_of(path), dotted(path))
+
+
+_KEYS: dict[int, tuple[list[Term], frozenset[str]]] = {}  # id of a vocabulary's terms -> (the terms, their keys)
+
+
+def _keys(terms: list[Term]) -> frozenset[str]:
+    """The keys of a vocabulary's terms, made once for the same list (every file is checked
+    against the same vocabularies; the list is kept with its keys, so its id is not reused)."""
+    found = _KEYS.get(id(terms))
+    if found is None or found[0] is not terms:
+        if len(_KEYS) > 64:
+            _KEYS.clear()
+        found = _KEYS[id(terms)] = (terms, frozenset(term[0] for term in terms))
+    return found[1]
 
 
 def plain_text_paths(schema: Schema, source: SourceFile) -> frozenset:

@@ -27,7 +27,7 @@ pattern is a plain alternation of words, so a check is linear in the size of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,30 +136,35 @@ _RE_LOWER = re.compile(_RE.pattern.lower().replace("(?p<", "(?P<")) if not re.se
 same places, about three times faster (None if a pattern used an upper-case escape)."""
 
 
-def _matches(text: str):
+def _matches(text: str, words: Iterable[str] | None = None):
     """:data:`_RE`'s matches in ``text`` (an ASCII text is lower-cased first and searched
-    with :data:`_RE_LOWER`; the words are then read from ``text``)."""
+    with :data:`_RE_LOWER`; the words are then read from ``text``). ``words``: the ones of
+    :data:`_WORDS` that a text holding ``text`` holds (:func:`_words_in`), when known."""
     if text.isascii():
         lower = text.lower()
-        if _WORDS is not None and not any(word in lower for word in _WORDS):
+        if _WORDS is not None and not any(word in lower for word in (_WORDS if words is None else words)):
             return []
         if _RE_LOWER is not None:
             return list(_RE_LOWER.finditer(lower))
     return list(_RE.finditer(text))
 
 
-def _may_hold_checkwords(text: str) -> bool:
-    if not text.isascii() or _WORDS is None:
-        return True
+def _words_in(text: str) -> tuple[str, ...] | None:
+    """The words of :data:`_WORDS` in ``text`` lower-cased: every part of ``text`` that is ASCII
+    holds no other (lower-casing works letter by letter), so its search need look for these
+    only. None if :data:`_WORDS` is not known."""
+    if _WORDS is None:
+        return None
     lower = text.lower()
-    return any(word in lower for word in _WORDS)
+    return tuple(word for word in _WORDS if word in lower)
 
 
-def find_checkwords(text: str) -> list[Found]:
-    """Every word of checking in ``text``, in order, with the line it is on."""
+def find_checkwords(text: str, words: Iterable[str] | None = None) -> list[Found]:
+    """Every word of checking in ``text``, in order, with the line it is on. ``words``: see
+    :func:`_matches`."""
     found: list[Found] = []
     line, counted = 1, 0
-    for match in _matches(text):
+    for match in _matches(text, words):
         line += text.count("\n", counted, match.start())
         counted = match.start()
         index = int(next(name for name, value in match.groupdict().items() if value is not None)[1:])
@@ -190,15 +195,18 @@ def check_reference_text(key: str, fields: Iterable[tuple[str, int, str]], repor
 
 # --------------------------------------------------------------------------- records and pages
 
-def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+def _strings(value: Any, path: tuple, out: list | None = None) -> list[tuple[tuple, str]]:
+    """Every text in ``value`` with its path, in order."""
+    out = [] if out is None else out
     if isinstance(value, str):
-        yield path, value
+        out.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, (*path, key))
+            _strings(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
+            _strings(item, (*path, index), out)
+    return out
 
 
 def _dotted(path: tuple) -> str:
@@ -208,19 +216,37 @@ def _dotted(path: tuple) -> str:
     return out
 
 
-def check_record(record: Record, report: Report) -> None:
-    """Warn on words of checking in a published case study or claim: its text fields and body."""
+def record_findings(record: Record) -> list[tuple[tuple | None, Found]]:
+    """The words of checking in a case study's or claim's text fields and body: (the
+    field's path in the front matter, or None for the body; what was found), in the order
+    :func:`check_record` warns of them. It reads only the record, so the process that
+    checks the file finds them (a worker: coprod.checks.evidence) and the checks across
+    files only warn."""
     source = record.source
-    strings = list(_strings(source.data, ()))
-    if not _may_hold_checkwords("\n".join([source.body, *(value for _, value in strings)])):
-        return  # one quick look at all its text (most records)
+    strings = _strings(source.data, ())
+    text = "\n".join([source.body, *(value for _, value in strings)])
+    words = _words_in(text)  # one look at all its text: most records hold none, the rest a few
+    if words == () and text.isascii():
+        return []
+    findings: list[tuple[tuple | None, Found]] = []
     for path, value in strings:
         if path and path[-1] == "consent_reference":
             continue  # private: never published
-        for found in find_checkwords(value):
+        findings.extend((path, found) for found in find_checkwords(value, words))
+    findings.extend((None, found) for found in find_checkwords(source.body, words))
+    return findings
+
+
+def check_record(record: Record, report: Report) -> None:
+    """Warn on words of checking in a published case study or claim: its text fields and body
+    (found when its file was checked, else now)."""
+    source = record.source
+    findings = record.checkwords if record.checkwords is not None else record_findings(record)
+    for path, found in findings:
+        if path is None:
+            _warn(report, source.path, source.body_line + found.line - 1, "body", found)
+        else:
             _warn(report, source.path, source.line_of(path), _dotted(path), found)
-    for found in find_checkwords(source.body):
-        _warn(report, source.path, source.body_line + found.line - 1, "body", found)
 
 
 def check_page(text: str, path: str, report: Report) -> None:

@@ -10,7 +10,9 @@ unit declared in :mod:`coprod.checks.registry`, and returns the model with a
 from __future__ import annotations
 
 import gc
+import marshal
 import os
+import pickle
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from ..cite.bibtex import Bibliography
+from ..cite.syntax import Citation, CiteItem
 from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
 from ..read.problems import Problem, Report
 from ..read.schema import AnnotationError, Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, Vocabulary, build_taxonomy
-from . import cachedata, registry, tree
+from ..render.body_html import Prerendered
+from . import cachedata, checkwords, registry, tree
 from .across import Across, check_sources_listed
 from .annotated import check_annotated, plain_text_paths
 from .encodable import check_encodable
@@ -79,6 +83,8 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
         if record.source.readable:
             assert _CONTEXT is not None
             _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, path=path), report)
+        # warned of by the checks across files, for the records published: looked for here, where files are checked in parallel
+        record.checkwords = checkwords.record_findings(record)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
         report.error(display, 1, "file", f"internal error while checking this file: {type(exc).__name__}: {exc}",
                      "please report this to the library's maintainers")
@@ -349,11 +355,56 @@ def _run_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[tupl
             return []
         _init_worker(root, vocabularies)
         return [check_record_file(*job) for job in jobs]
-    chunk = max(1, len(jobs) // (workers * 8))
+    # small enough that the workers finish together (a chunk is a worker's last work while the
+    # others may be done), large enough that handing them out costs nothing
+    chunk = max(1, min(100, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(root, vocabularies)) as pool:
-        results = pool.map(check_record_file, *zip(*jobs), chunksize=chunk)
+        results = pool.map(_check_packed, *zip(*jobs), chunksize=chunk)
         meanwhile()
-        return list(results)
+        return [_unpack(packed) for packed in results]
+
+
+# A worker's result travels as marshal's bytes of plain tuples: made and read at C speed,
+# where pickling the records (dataclasses in dataclasses) took more of the workers' time than
+# some checks, and unpickling them was work for this process alone. What marshal cannot
+# write (never made by the reader, but a worker's result is not assumed) goes pickled.
+_MARSHALLED, _PICKLED = b"m", b"p"
+
+
+def _check_packed(kind: str, path: Path, display: str) -> bytes:
+    """:func:`check_record_file` in a worker: its result as :func:`_unpack` reads it."""
+    return _to_bytes(check_record_file(kind, path, display))
+
+
+def _to_bytes(result: tuple[Record, list[Problem]]) -> bytes:
+    try:
+        return _MARSHALLED + marshal.dumps(_pack(*result))
+    except ValueError:  # a value marshal cannot write
+        return _PICKLED + pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+
+
+def _pack(record: Record, problems: list[Problem]) -> tuple:
+    source, pre = record.source, record.body_html
+    return (record.kind, record.valid,
+            (source.path, source.data, source.lines, source.plain, source.broken, source.body, source.body_line,
+             source.readable),
+            [(c.start, c.end, [(i.key, i.prefix, i.locator) for i in c.items], c.bracketed, c.line)
+             for c in record.citations],
+            None if pre is None else (pre.html, pre.token, pre.citations, pre.toc, pre.ids),
+            None if record.checkwords is None else [(path, (f.line, f.words, f.why)) for path, f in record.checkwords],
+            [(p.path, p.line, p.field, p.message, p.severity, p.hint) for p in problems])
+
+
+def _unpack(packed: bytes) -> tuple[Record, list[Problem]]:
+    if packed[:1] == _PICKLED:
+        return pickle.loads(packed[1:])
+    kind, valid, source, citations, pre, found, problems = marshal.loads(packed[1:])
+    record = Record(kind, SourceFile(*source),
+                    [Citation(start, end, tuple(CiteItem(*item) for item in items), bracketed, line)
+                     for start, end, items, bracketed, line in citations],
+                    valid, None if pre is None else Prerendered(*pre),
+                    None if found is None else [(path, checkwords.Found(*f)) for path, f in found])
+    return record, [Problem(*p) for p in problems]
 
 
 def _load_taxonomy(path: Path, display: str, schemas: dict[str, Schema], report: Report) -> Taxonomy:

@@ -23,6 +23,8 @@ _EXCERPT = 60
 def guidance_blocks(text: str) -> list[tuple[int, str]]:
     """(line offset from 0, first words) of every guidance block in ``text``."""
     blocks: list[tuple[int, str]] = []
+    if MARKER not in text:
+        return blocks  # every block's first line holds it (most files: one look, not a match per line)
     marker = ""
     for index, line in enumerate(text.split("\n")):
         match = _START.match(line)

@@ -26,6 +26,7 @@ class Record:
     citations: list[Citation] = field(default_factory=list)
     valid: bool = True  # no errors in its own file
     body_html: object | None = None  # a case study's body as its page renders it (coprod.render.body_html.Prerendered), where the page may reuse it
+    checkwords: list | None = field(default=None, compare=False)  # the words of checking in its text, found when its file was checked (coprod.checks.checkwords.record_findings); None: not looked for yet
 
     @property
     def data(self) -> dict:

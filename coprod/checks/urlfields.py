@@ -5,21 +5,13 @@ front-matter fields the schema marks ``format: uri`` (the rule itself is
 from __future__ import annotations
 
 from ..read.hosts import host_problem
-from ..read.schema import WILDCARD, Annotated
 from ..read.source import dotted
 
 
 def check_url_fields(schema, source, report) -> None:
     """Every front-matter field the schema gives ``format: uri``: its host must pass
     :func:`host_problem`. The fields come from the schema, not a list here."""
-    for pattern, node in schema.fields():
-        items = node.get("items") if isinstance(node.get("items"), dict) else {}
-        if node.get("format") == "uri":
-            found = Annotated(pattern, {})
-        elif items.get("format") == "uri":
-            found = Annotated(pattern + (WILDCARD,), {})
-        else:
-            continue
+    for found in schema.uri_fields:
         for path, value in found.values(source.data):
             problem = host_problem(value) if isinstance(value, str) else ""
             if problem:

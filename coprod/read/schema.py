@@ -49,22 +49,21 @@ class Annotated:
     pattern: tuple
     annotations: dict
 
-    def values(self, data: Any) -> Iterator[tuple[tuple, Any]]:
-        """Every (path, value) in ``data`` that the pattern matches."""
-        yield from _expand(data, self.pattern, ())
-
-
-def _expand(data: Any, pattern: tuple, path: tuple) -> Iterator[tuple[tuple, Any]]:
-    if not pattern:
-        yield path, data
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == WILDCARD:
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from _expand(item, rest, path + (index,))
-    elif isinstance(data, dict) and head in data:
-        yield from _expand(data[head], rest, path + (head,))
+    def values(self, data: Any) -> list[tuple[tuple, Any]]:
+        """Every (path, value) in ``data`` that the pattern matches, in the order of the data
+        (made a step of the pattern at a time: every file's fields go through here several
+        times)."""
+        found: list[tuple[tuple, Any]] = [((), data)]
+        for head in self.pattern:
+            if not found:
+                break
+            if head == WILDCARD:
+                found = [(path + (index,), item) for path, value in found if isinstance(value, list)
+                         for index, item in enumerate(value)]
+            else:
+                found = [(path + (head,), value[head]) for path, value in found
+                         if isinstance(value, dict) and head in value]
+        return found
 
 
 class Schema:
@@ -166,6 +165,18 @@ class Schema:
         out: list[tuple[tuple, dict]] = []
         self._walk(lambda pattern, node: out.append((pattern, node)) if pattern else None, True)
         return tuple(out)
+
+    @cached_property
+    def uri_fields(self) -> tuple[Annotated, ...]:
+        """The fields (or the items of list fields) the schema gives ``format: uri``."""
+        found = []
+        for pattern, node in self._fields:
+            items = node.get("items") if isinstance(node.get("items"), dict) else {}
+            if node.get("format") == "uri":
+                found.append(Annotated(pattern, {}))
+            elif items.get("format") == "uri":
+                found.append(Annotated(pattern + (WILDCARD,), {}))
+        return tuple(found)
 
     def check(self, source: SourceFile, report: Report) -> bool:
         """Validate ``source.data``; report each error at its field's line. True when valid."""

@@ -40,6 +40,36 @@ composer can go (it crashes somewhere between 20,000 and 40,000 levels)."""
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
+
+
+_FIRST = {first: tuple(resolvers) for first, resolvers in _Parser.yaml_implicit_resolvers.items()}
+_ANY = _FIRST.pop(None, ())  # resolvers for any first character
+_DEFAULT_TAG = {ScalarNode: _Parser.DEFAULT_SCALAR_TAG, yaml.SequenceNode: _Parser.DEFAULT_SEQUENCE_TAG,
+                yaml.MappingNode: _Parser.DEFAULT_MAPPING_TAG}
+
+
+class _NodeParser(_Parser):  # type: ignore[misc, valid-type]
+    """The parser of the fast path, with PyYAML's tag resolution (which libyaml's composer
+    calls back into Python for, once or twice for every node) answered without the general
+    machinery: a safe loader has no path resolvers, so what remains is the implicit
+    resolvers of a plain scalar's first character, as :meth:`yaml.resolver.Resolver.resolve`
+    tries them, then the default tag of the node's kind."""
+
+    def descend_resolver(self, current_node, current_index) -> None:
+        pass  # path resolvers only
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode and implicit[0]:
+            for tag, regexp in _FIRST.get(value[:1], ()) + _ANY:
+                if regexp.match(value):
+                    return tag
+        return _DEFAULT_TAG[kind]
+
+
+assert not _Parser.yaml_path_resolvers, "strictyaml's node parser assumes a loader without path resolvers"
 _constructor = SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -275,7 +305,7 @@ def load(text: str) -> Document:
 def _load_nodes(text: str) -> Document | None:
     """The fast path: libyaml composes nodes; Python checks keys and builds values."""
     doc = Document()
-    loader = _Parser(text)
+    loader = _NodeParser(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError:

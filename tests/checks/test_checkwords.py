@@ -217,3 +217,29 @@ def test_linear_on_large_input() -> None:
     start = time.process_time()  # this process's CPU: a busy machine does not slow it, a backtracking regex does
     assert find_checkwords(text) == []
     assert time.process_time() - start < 10  # a hang guard, not a benchmark
+
+
+def test_words_found_where_each_file_is_checked_are_warned_the_same(tmp_path: Path, monkeypatch) -> None:
+    """A file's words of checking are looked for where the file is checked (a worker process
+    in a large folder) and warned of with the checks across files: in worker processes, in
+    this process and from the cache (which keeps no findings) the warnings are the same."""
+    monkeypatch.delenv("COPROD_NO_CACHE", raising=False)
+    evidence = make_evidence(tmp_path)
+    case = evidence / "case-studies" / "learning-disability-panel.md"
+    text = case.read_text(encoding="utf-8")
+    assert "status: published" in text
+    case.write_text(text.replace("    how: The panel met over two years with the same researchers.",
+                                 "    how: The panel met over two years (volume inferred).")
+                    + "\nOnly the abstract was read; the stored text is unconfirmed.\n", encoding="utf-8")
+
+    def warned(**options) -> list[str]:
+        report = Report()
+        load_evidence(evidence, report, **options)
+        return [p.format() for p in report.problems if "words of checking" in p.message]
+
+    one = warned(workers=1)
+    assert [w.split(": ")[0:2] for w in one] == [[f"evidence/case-studies/{case.name}:31", "principles[0].how"]] + [
+        [f"evidence/case-studies/{case.name}:{len(case.read_text(encoding='utf-8').split(chr(10))) - 1}", "body"]] * 3
+    assert warned(workers=2) == one
+    assert warned(workers=1, cache_dir=tmp_path / "cache") == one  # checked and stored
+    assert warned(workers=1, cache_dir=tmp_path / "cache") == one  # read from the cache

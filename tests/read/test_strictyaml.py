@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import string
 
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,3 +150,22 @@ def test_the_misplaced_key_check_is_linear_in_the_text() -> None:
     assert [p.line for p in problems] == [20_001]
     assert "the key 'late' is out of line" in problems[0].message
     assert time.process_time() - start < 30  # a hang bound, not a speed test
+
+
+@pytest.mark.parametrize("value", [
+    "", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "y", "true", "False", "1", "-1", "+12", "0x1F",
+    "0o17", "017", "1_000", "0b101", "190:20:30", "1.5", "-.5", ".inf", "-.Inf", ".NaN", "6.8523015e+5", "1e3",
+    "2020-01-01", "2001-12-14t21:59:43.10-05:00", "<<", "=", "text", "Working researchers", "- not a list", ":",
+])
+def test_the_node_parser_resolves_as_pyyaml(value: str) -> None:
+    """The fast path's shortcut through tag resolution gives every scalar the tag PyYAML's
+    own resolver gives it, plain or quoted, and collections their default tags."""
+    reference = yaml.resolver.Resolver()
+    parser = strictyaml._NodeParser("")
+    try:
+        for implicit in ((True, False), (False, True), (False, False)):
+            assert parser.resolve(yaml.ScalarNode, value, implicit) == reference.resolve(yaml.ScalarNode, value, implicit)
+        for kind in (yaml.SequenceNode, yaml.MappingNode):
+            assert parser.resolve(kind, None, True) == reference.resolve(kind, None, True)
+    finally:
+        parser.dispose()
