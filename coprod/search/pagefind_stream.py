@@ -37,12 +37,12 @@ class PagefindServiceError(Exception):
 class StreamingIndex:
     """One index in a running ``pagefind --service``: :meth:`add` pages, then :meth:`write`."""
 
-    def __init__(self, executable: Path, exclude_selectors: tuple[str, ...]) -> None:
+    def __init__(self, executable: Path, exclude_selectors: tuple[str, ...], env: dict[str, str] | None = None) -> None:
         self.started = time.perf_counter()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - what the service says, for as long as it runs
         try:
             self._process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=self._stderr)
+                                             stdout=subprocess.PIPE, stderr=self._stderr, env=env)
         except OSError as error:
             self._stderr.close()
             raise PagefindServiceError(f"could not start {executable} --service: {error}") from error
