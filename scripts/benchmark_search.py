@@ -189,14 +189,16 @@ def _count(status: str) -> int:
 
 def focused_case_page(browser, base: str, errors: list[str]):
     """A case-study page in a fresh context (nothing cached), its search box focused
-    TYPING_MS ago; the requests it makes from the focus on are collected in ``fetched``."""
+    TYPING_MS ago; the requests for Pagefind's files from the focus on are collected in
+    ``fetched`` (a search fetches nothing else; the page's own icon, which Chromium asks
+    for when it likes, is not the search's)."""
     context = browser.new_context()
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/case-studies/case-00042/", wait_until="networkidle")  # the page's own files (its icon) first
     fetched: list = []
-    page.on("requestfinished", lambda r: fetched.append(r))
+    page.on("requestfinished", lambda r: fetched.append(r) if "/pagefind/" in r.url else None)
     page.focus("#coprod-search-input")
     page.wait_for_timeout(TYPING_MS)
     return context, page, fetched
@@ -244,7 +246,7 @@ def pagefind_alone(browser, base: str, query: str) -> dict:
     page = context.new_page()
     page.goto(f"{base}/case-studies/case-00042/", wait_until="networkidle")
     fetched: list = []
-    page.on("requestfinished", lambda r: fetched.append(r))
+    page.on("requestfinished", lambda r: fetched.append(r) if "/pagefind/" in r.url else None)
     result = page.evaluate(PAGEFIND_ALONE, query)
     result["bytes"] = sum(_bytes(r) for r in fetched)
     context.close()
@@ -294,10 +296,12 @@ def measure_browser(base: str) -> dict:
 
 
 def _kind(url: str) -> str:
-    """What a fetched file is: script, wasm, meta, index, fragment, filter."""
+    """What a fetched file is: script, worker, wasm, meta, index, fragment, filter."""
     name = url.split("?")[0].rsplit("/", 2)
     if name[-2] in ("index", "fragment", "filter"):
         return name[-2]
+    if name[-1] == "pagefind-worker.js":
+        return "worker"
     return {"js": "script", "pagefind": "wasm", "pf_meta": "meta", "json": "entry"}.get(name[-1].rsplit(".", 1)[-1],
                                                                                          name[-1])
 
