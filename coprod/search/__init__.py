@@ -31,6 +31,10 @@ chunk a typed word falls in. A rare word sitting next to a word that is on every
 bytes each in the metadata file. Pagefind 1.5 reads the size from
 ``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE`` (the version is pinned in pyproject.toml).
 
+With the index, ``case-study-addresses.json`` in its folder names the address of each case
+study's fragment (``pagefind_stream.ADDRESSES``): the catalogue reads its matches' addresses
+there instead of fetching one fragment per match.
+
 The bundle folder is ``pagefind/`` (Pagefind's default since 1.0), not ``_pagefind/``:
 GitHub Pages' Jekyll drops folders whose names start with an underscore.
 """
@@ -51,7 +55,7 @@ from ..model import CaseStudy, Library
 from ..pages.citing import HOW_TO_CITE
 from ..read import urls
 from ..render.markup import esc
-from .pagefind_stream import PagefindServiceError, StreamingIndex
+from .pagefind_stream import ADDRESSES, PagefindServiceError, StreamingIndex, case_study_addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
 # never indexed inside a page body: permalinks, the "edit this page" icon, and the parts of
@@ -184,6 +188,9 @@ def run_pagefind(site_dir: Path) -> IndexResult:
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}".rstrip())
+    bundle = site_dir / BUNDLE
+    fragments = {f"fragment/{path.name}": path.read_bytes() for path in (bundle / "fragment").glob("*.pf_fragment")}
+    (bundle / ADDRESSES).write_bytes(case_study_addresses(fragments))
     return IndexResult(indexed_pages(site_dir), seconds)
 
 

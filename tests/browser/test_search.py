@@ -209,6 +209,36 @@ def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page, si
     no_errors(page)
 
 
+def test_catalogue_search_names_its_results_without_their_fragments(page, site_dir) -> None:
+    """Pagefind names a result's page only in its fragment: the catalogue reads the
+    addresses from the file written with the index, so a search that matches many case
+    studies fetches that file once and no fragment, and finds what Pagefind finds."""
+    import json
+
+    addresses = json.loads((site_dir / "pagefind" / "case-study-addresses.json").read_text(encoding="utf-8"))
+    data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    assert sorted(addresses.values()) == sorted(case["url"] for case in data["case_studies"])
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if "/pagefind/" in request.url else None)
+    page.goto("/case-studies/?q=peer")
+    page.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]")
+    found = page.locator("#catalogue-results li > a").all_inner_texts()
+    matched = int(re.match(r"(\d+) of \d+ case stud", page.inner_text("#catalogue-status")).group(1))
+    assert 5 < matched and len(found) == min(matched, 50), (matched, found)  # 50 shown at first
+    assert [url for url in fetched if url.endswith("/case-study-addresses.json")] != []
+    assert not [url for url in fetched if "/pagefind/fragment/" in url], fetched
+    # Pagefind itself, each result's address read from its fragment, finds the same ones
+    urls = page.evaluate("""async () => {
+      const pagefind = await import(new URL("../pagefind/pagefind.js", document.baseURI).href);
+      await pagefind.options({baseUrl: new URL("..", document.baseURI).pathname});
+      const found = await pagefind.search("peer", {filters: {kind: "case-study"}});
+      return Promise.all(found.results.map((result) => result.data().then((data) => data.url)));
+    }""")
+    titles = {case["url"]: case["title"] for case in data["case_studies"]}
+    assert len(urls) == matched and set(found) <= {titles[url] for url in urls}
+    no_errors(page)
+
+
 def test_catalogue_without_pagefind_looks_for_the_words_in_its_data_file(browser, base_url, site_dir) -> None:
     """If the index cannot be loaded, the words are looked for in the data file's titles
     and summaries, and the state is kept in and restored from the address the same way."""

@@ -113,6 +113,39 @@ def test_pagefind_gets_the_smaller_index_chunks(tmp_path: Path, how: str) -> Non
     assert len(chunks) >= 12000 // (search.INDEX_CHUNK_SIZE + 33), chunks
 
 
+def _kind_page(title: str, kind: str) -> str:
+    return _page(title, True).replace("</p>", f'</p><div hidden data-pagefind-ignore>'
+                                               f'<span data-pagefind-filter="kind">{kind}</span></div>')
+
+
+@pytest.mark.parametrize("how", ["streaming", "command"])
+def test_the_index_names_each_case_studys_fragment(tmp_path: Path, how: str) -> None:
+    """The catalogue maps Pagefind's results to case studies with this file, not with a
+    fragment fetched per result; only case studies are in it."""
+    import gzip
+    import json
+
+    pages = {"/case-studies/one/": _kind_page("one", "case-study"), "/case-studies/two/": _kind_page("two", "case-study"),
+             "/about/": _kind_page("about", "page")}
+    if how == "streaming":
+        index = search.start_index()
+        for url, html in pages.items():
+            index.add(html, url)
+        search.finish_index(index, tmp_path, ["case-studies/one.md", "case-studies/two.md", "about.md"])
+    else:
+        for url, html in pages.items():
+            (tmp_path / url.strip("/")).mkdir(parents=True)
+            (tmp_path / url.strip("/") / "index.html").write_text(html, encoding="utf-8")
+        search.run_pagefind(tmp_path)
+    bundle = tmp_path / search.BUNDLE
+    addresses = json.loads((bundle / search.ADDRESSES).read_text(encoding="utf-8"))
+    urls = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        urls[path.stem] = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+    assert addresses == {stem: url for stem, url in urls.items() if url.startswith("/case-studies/")}
+    assert sorted(addresses.values()) == ["/case-studies/one/", "/case-studies/two/"]
+
+
 def test_streaming_index_names_a_page_missing_from_the_index(tmp_path: Path) -> None:
     index = search.start_index()
     index.add(_page("one", True), "/one/")  # two.md was marked searchable but never sent
