@@ -18,11 +18,12 @@ pages do not load it: the header search is ours). Then, in the same run:
 - in Debian's Chromium, with the site served on loopback as a static host serves it (text
   files gzipped, as GitHub Pages does; Pagefind's files are compressed already), for each
   of 20 queries a reader might type (QUERIES), each as the first search of a fresh page:
-  the pages it matches, the bytes fetched from focusing the box to the results shown
-  (target: at most 300 KB) and the time from typing to results (target: median at most
+  the pages it matches, the bytes of Pagefind's files fetched from focusing the box to the
+  results shown (target: at most 300 KB) and the time from typing to results (target: median at most
   100 ms); then Pagefind alone on the same queries (its init, search and fragments timed
   apart); then all 20 again on one page; the Pagefind bytes the catalogue fetches when
-  loaded and when a linked filtered view is opened;
+  loaded, when a linked filtered view is opened and when words are typed in it (``?q=trust``:
+  its requests, how many are fragments, its bytes and time);
 - the size of Material's index for the same pages.
 
 ``--html-into SITE`` is for a slow machine: into an already built small site (its first
@@ -290,6 +291,17 @@ def measure_browser(base: str) -> dict:
         figures["catalogue_ms"] = 1000 * (time.perf_counter() - start)
         figures["catalogue_status"] = catalogue.inner_text("#catalogue-status")
         figures["catalogue_pagefind_bytes"] = sum(_bytes(r) for r in fetched_catalogue if "/pagefind/" in r.url)
+        # words typed in the catalogue: Pagefind's matches among the case studies, each named
+        # by its address (from the file written with the index, or from its fragment)
+        fetched_catalogue.clear()
+        start = time.perf_counter()
+        catalogue.goto(f"{base}/case-studies/?q=trust", wait_until="load")
+        catalogue.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]", timeout=300000)
+        figures["catalogue_query_ms"] = 1000 * (time.perf_counter() - start)
+        pagefind_files = [r for r in fetched_catalogue if "/pagefind/" in r.url]
+        figures["catalogue_query_requests"] = len(pagefind_files)
+        figures["catalogue_query_fragments"] = sum("/pagefind/fragment/" in r.url for r in pagefind_files)
+        figures["catalogue_query_bytes"] = sum(_bytes(r) for r in pagefind_files)
         figures["console_errors"] = errors
         browser.close()
     return figures
@@ -363,6 +375,9 @@ def report(args: argparse.Namespace, site: Path, build_seconds: float | None) ->
     print(f"  catalogue ?principle=reciprocity&setting=mental-health: {figures['catalogue_status']!r}; "
           f"{kb(figures['catalogue_pagefind_bytes'])} of index fetched; ready {figures['catalogue_ms']:.0f} ms "
           f"after navigation")
+    print(f"  catalogue ?q=trust: {figures['catalogue_query_requests']:,} requests for Pagefind's files "
+          f"({figures['catalogue_query_fragments']:,} fragments), {kb(figures['catalogue_query_bytes'])}; "
+          f"ready {figures['catalogue_query_ms']:.0f} ms after navigation")
     if material.exists():
         print(f"  Material's search index for the same site: {material.stat().st_size / 2**20:.1f} MB "
               f"(search/search_index.json, fetched whole by every reader who searches)")
