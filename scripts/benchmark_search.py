@@ -18,11 +18,12 @@ pages do not load it: the header search is ours). Then, in the same run:
 - in Debian's Chromium, with the site served on loopback as a static host serves it (text
   files gzipped, as GitHub Pages does; Pagefind's files are compressed already), for each
   of 20 queries a reader might type (QUERIES), each as the first search of a fresh page:
-  the pages it matches, the bytes fetched from focusing the box to the results shown
-  (target: at most 300 KB) and the time from typing to results (target: median at most
+  the pages it matches, the bytes of Pagefind's files fetched from focusing the box to the
+  results shown (target: at most 300 KB) and the time from typing to results (target: median at most
   100 ms); then Pagefind alone on the same queries (its init, search and fragments timed
   apart); then all 20 again on one page; the Pagefind bytes the catalogue fetches when
-  loaded and when a linked filtered view is opened;
+  loaded, when a linked filtered view is opened and when words are typed in it (``?q=trust``:
+  its requests, how many are fragments, its bytes and time);
 - the size of Material's index for the same pages.
 
 ``--html-into SITE`` is for a slow machine: into an already built small site (its first
@@ -60,7 +61,6 @@ from tools.synthetic_text import Sentences
 from coprod import search
 from coprod import site as site_module
 from coprod.checks.evidence import load_evidence
-from coprod.pages.catalogue import EVERY_CASE_STUDY_WORD
 from coprod.read.problems import Report
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -190,14 +190,16 @@ def _count(status: str) -> int:
 
 def focused_case_page(browser, base: str, errors: list[str]):
     """A case-study page in a fresh context (nothing cached), its search box focused
-    TYPING_MS ago; the requests it makes from the focus on are collected in ``fetched``."""
+    TYPING_MS ago; the requests for Pagefind's files from the focus on are collected in
+    ``fetched`` (a search fetches nothing else; the page's own icon, which Chromium asks
+    for when it likes, is not the search's)."""
     context = browser.new_context()
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base}/case-studies/case-00042/", wait_until="load")
+    page.goto(f"{base}/case-studies/case-00042/", wait_until="networkidle")  # the page's own files (its icon) first
     fetched: list = []
-    page.on("requestfinished", lambda r: fetched.append(r))
+    page.on("requestfinished", lambda r: fetched.append(r) if "/pagefind/" in r.url else None)
     page.focus("#coprod-search-input")
     page.wait_for_timeout(TYPING_MS)
     return context, page, fetched
@@ -243,9 +245,9 @@ PAGEFIND_ALONE = """async (query) => {
 def pagefind_alone(browser, base: str, query: str) -> dict:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{base}/case-studies/case-00042/", wait_until="load")
+    page.goto(f"{base}/case-studies/case-00042/", wait_until="networkidle")
     fetched: list = []
-    page.on("requestfinished", lambda r: fetched.append(r))
+    page.on("requestfinished", lambda r: fetched.append(r) if "/pagefind/" in r.url else None)
     result = page.evaluate(PAGEFIND_ALONE, query)
     result["bytes"] = sum(_bytes(r) for r in fetched)
     context.close()
@@ -289,29 +291,48 @@ def measure_browser(base: str) -> dict:
         figures["catalogue_ms"] = 1000 * (time.perf_counter() - start)
         figures["catalogue_status"] = catalogue.inner_text("#catalogue-status")
         figures["catalogue_pagefind_bytes"] = sum(_bytes(r) for r in fetched_catalogue if "/pagefind/" in r.url)
+        # words typed in the catalogue: Pagefind's matches among the case studies, each named
+        # by its address (from the file written with the index, or from its fragment)
+        fetched_catalogue.clear()
+        start = time.perf_counter()
+        catalogue.goto(f"{base}/case-studies/?q=trust", wait_until="load")
+        catalogue.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]", timeout=300000)
+        figures["catalogue_query_ms"] = 1000 * (time.perf_counter() - start)
+        pagefind_files = [r for r in fetched_catalogue if "/pagefind/" in r.url]
+        figures["catalogue_query_requests"] = len(pagefind_files)
+        figures["catalogue_query_fragments"] = sum("/pagefind/fragment/" in r.url for r in pagefind_files)
+        figures["catalogue_query_bytes"] = sum(_bytes(r) for r in pagefind_files)
         figures["console_errors"] = errors
         browser.close()
     return figures
 
 
 def _kind(url: str) -> str:
-    """What a fetched file is: script, wasm, meta, index, fragment, filter."""
+    """What a fetched file is: script, worker, wasm, meta, index, fragment, filter."""
     name = url.split("?")[0].rsplit("/", 2)
     if name[-2] in ("index", "fragment", "filter"):
         return name[-2]
+    if name[-1] == "pagefind-worker.js":
+        return "worker"
     return {"js": "script", "pagefind": "wasm", "pf_meta": "meta", "json": "entry"}.get(name[-1].rsplit(".", 1)[-1],
                                                                                          name[-1])
 
 
 def _bytes(request) -> int:
+    """The bytes a response took on the wire. Chromium reports no body size for a worker's
+    own script (Pagefind's pagefind-worker.js, 12 KB): its Content-Length is taken then."""
     sizes = request.sizes()
-    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    body = sizes["responseBodySize"]
+    if not body and request.response() is not None:
+        body = int(request.response().headers.get("content-length") or 0)
+    return body + sizes["responseHeadersSize"]
 
 
 def report(args: argparse.Namespace, site: Path, build_seconds: float | None) -> None:
     if getattr(args, "reuse_index", False):
         index = search.IndexResult(search.indexed_pages(site), 0.0)
-    else:
+    else:  # the command adds its files to what the folder holds: an older index's would be counted
+        shutil.rmtree(site / search.BUNDLE, ignore_errors=True)
         index = search.run_pagefind(site)
     bundle, files = folder_size(site / search.BUNDLE)
     material = site / "search" / "search_index.json"
@@ -354,6 +375,9 @@ def report(args: argparse.Namespace, site: Path, build_seconds: float | None) ->
     print(f"  catalogue ?principle=reciprocity&setting=mental-health: {figures['catalogue_status']!r}; "
           f"{kb(figures['catalogue_pagefind_bytes'])} of index fetched; ready {figures['catalogue_ms']:.0f} ms "
           f"after navigation")
+    print(f"  catalogue ?q=trust: {figures['catalogue_query_requests']:,} requests for Pagefind's files "
+          f"({figures['catalogue_query_fragments']:,} fragments), {kb(figures['catalogue_query_bytes'])}; "
+          f"ready {figures['catalogue_query_ms']:.0f} ms after navigation")
     if material.exists():
         print(f"  Material's search index for the same site: {material.stat().st_size / 2**20:.1f} MB "
               f"(search/search_index.json, fetched whole by every reader who searches)")
@@ -372,8 +396,8 @@ def write_html_pages(site: Path, project: Path, cases: int, references: int, kin
     shell = next(p for p in shells if "data-pagefind-body" in p.read_text(encoding="utf-8"))
     text = shell.read_text(encoding="utf-8")
     start = text.index("<div data-pagefind-body>")
-    tail = f"<span hidden>{EVERY_CASE_STUDY_WORD}</span></div>"  # the end of pagefind_markup and of the body
-    end = text.index(tail, start) + len(tail)
+    tail = "</div></div>"  # the end of pagefind_markup's hidden block, and of the body
+    end = text.index(tail, text.index("<div hidden data-pagefind-ignore", start)) + len(tail)
     before, after = text[:start], text[end:]
     with tempfile.TemporaryDirectory() as tmp:
         taxonomy = load_evidence(project / "evidence", Report()).taxonomy

@@ -18,11 +18,6 @@ from .taxonomy_pages import TermIndex, index_evidence
 
 CATALOGUE_DATA = "data/catalogue.json"
 SCRIPT_MARKER_ID = "catalogue-filters"
-# A word every case-study page carries, hidden, for the search index (coprod.search): the
-# catalogue searches for it when no words are typed, because Pagefind answers a search
-# with no words by fetching every chunk of its index (megabytes, for a large library),
-# and one word's chunk is small.
-EVERY_CASE_STUDY_WORD = "coprodcasestudy"
 PAGER_ID = "catalogue-pager"
 CARD_TEMPLATE_ID = "catalogue-card"  # the <template> card the script fills for each result
 PAGER_WINDOW = 2  # page numbers shown either side of the current page before "…"
@@ -47,7 +42,7 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
     uri = urls.catalogue_page(number)
     title = "Case studies" if number == 1 else f"Case studies, page {number}"
     # the script puts its controls in this element and hides what follows up to "Browse by"
-    marker = {"id": SCRIPT_MARKER_ID, "data": data_address_from(uri), "every": EVERY_CASE_STUDY_WORD,
+    marker = {"id": SCRIPT_MARKER_ID, "data": data_address_from(uri),
               "folders": json.dumps(library.fields.folder_facets(), separators=(",", ":")),
               "keywords": json.dumps([f.name for f in library.fields.facets if f.keywords], separators=(",", ":")),
               "template_id": CARD_TEMPLATE_ID}

@@ -14,14 +14,26 @@ and the navigation stay out of the results.
 Each case study carries, in a hidden ``data-pagefind-ignore`` block (filters and metadata
 are read there; the words are not indexed twice):
 
-- a filter per facet of the catalogue, valued by taxonomy key (``principle: reciprocity``),
-  the same keys as ``data/catalogue.json`` and the catalogue's URL query;
-- ``kind`` (case-study, claim or page), so the catalogue asks for case studies only;
-- metadata for the results: title, summary, principles (labels), years, status;
-- the sort key ``order``: the catalogue's own order (newest start year, then title).
+- the filter ``kind`` (case-study, claim or page): the catalogue asks for case studies only,
+  and a result says which kind it is;
+- metadata for the results: title, summary, principles (labels), years, status.
 
-and, outside that block, the hidden word ``EVERY_CASE_STUDY_WORD`` that the catalogue
-searches for when the reader has typed nothing (see pages/catalogue.py).
+Nothing else: the catalogue's facets, counts and order come from ``data/catalogue.json``,
+not from Pagefind. A filter per facet made every result's fragment larger, and a sort key
+put a list of every page, in that order, into the metadata file every first search loads
+(22 KB of its 95 KB at 10,000 case studies).
+
+Index chunks: Pagefind fills each chunk of its word index with words, in alphabetical
+order, until they hold :data:`INDEX_CHUNK_SIZE` locations, and a search loads the whole
+chunk a typed word falls in. A rare word sitting next to a word that is on every page
+("peer" before "people") was fetched with up to 20,000 of its neighbours' locations
+(Pagefind's default); smaller chunks cut that to a quarter, for 400 more entries of a few
+bytes each in the metadata file. Pagefind 1.5 reads the size from
+``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE`` (the version is pinned in pyproject.toml).
+
+With the index, ``case-study-addresses.json`` in its folder names the address of each case
+study's fragment (``pagefind_stream.ADDRESSES``): the catalogue reads its matches' addresses
+there instead of fetching one fragment per match.
 
 The bundle folder is ``pagefind/`` (Pagefind's default since 1.0), not ``_pagefind/``:
 GitHub Pages' Jekyll drops folders whose names start with an underscore.
@@ -31,6 +43,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -39,11 +52,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import CaseStudy, Library
-from ..pages.catalogue import EVERY_CASE_STUDY_WORD, case_facets
 from ..pages.citing import HOW_TO_CITE
 from ..read import urls
 from ..render.markup import esc
-from .pagefind_stream import PagefindServiceError, StreamingIndex
+from .pagefind_stream import ADDRESSES, PagefindServiceError, StreamingIndex, case_study_addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
 # never indexed inside a page body: permalinks, the "edit this page" icon, and the parts of
@@ -54,7 +66,8 @@ BUNDLE = "pagefind"  # the index's folder in the site
 # the "At a glance" fields and of the outcome table's columns, the rating badge's words for
 # screen readers and its dots, the "Cite this page" button, the GRIPP2 section's opening
 # paragraph, its "n of 5 items reported" line (the "At a glance" list says it too) and its
-# five item names. At 10,000 case studies each of those words was a posting on every page,
+# five item names, and its "Not reported in the sources." for each item a case study's
+# sources leave out. At 10,000 case studies each of those words was a posting on every page,
 # in the index chunks that queries sharing their first letters fetch. The page's headings
 # stay (Pagefind places its results' sub-headings by them), and so do the values: a
 # setting's or a principle's label is what a reader may type.
@@ -63,7 +76,15 @@ BUNDLE = "pagefind"  # the index's folder in the site
 EXCLUDE_SELECTORS = (".headerlink", ".md-content__button", ".coprod-cite", ".coprod-history", ".coprod-references",
                      ".coprod-cards", ".coprod-page-actions", ".coprod-summary-list dt", ".coprod-scroll thead",
                      ".coprod-badge .coprod-sr-only", ".coprod-strength", ".coprod-gripp2-section > p:first-child",
-                     ".coprod-gripp2__completeness", ".coprod-gripp2 dt")
+                     ".coprod-gripp2__completeness", ".coprod-gripp2 dt", ".coprod-gripp2__missing")
+# the locations of words per chunk of the word index (see the module's docstring); Pagefind's
+# default is 20,000
+INDEX_CHUNK_SIZE = 5000
+
+
+def pagefind_env() -> dict[str, str]:
+    """The environment Pagefind runs in: this one, with the chunk size."""
+    return {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
 
 
 class SearchIndexError(Exception):
@@ -77,17 +98,8 @@ def _span(attribute: str, name: str, value: str) -> str:
     return f'<span {attribute}="{esc(name)}">{esc(value)}</span>'
 
 
-def _block(parts: list[str], sort: str | None = None) -> str:
-    sort_attr = f' data-pagefind-sort="order:{esc(sort)}"' if sort is not None else ""
-    return f'<div hidden data-pagefind-ignore{sort_attr}>{"".join(parts)}</div>'
-
-
-def sort_key(record: CaseStudy) -> str:
-    """The catalogue's order as one string that sorts ascending: newest start year first
-    (9999 - year, four digits), then the title (as :func:`sort_case_studies` sorts)."""
-    year = record.start_year or 0
-    # the attribute value must not start a Pagefind "key:value" capture again: no commas
-    return f"{9999 - year:04d} {record.title.lower()}".replace(",", " ")
+def _block(parts: list[str]) -> str:
+    return f'<div hidden data-pagefind-ignore>{"".join(parts)}</div>'
 
 
 def principle_labels(record: CaseStudy, library: Library) -> list[str]:
@@ -95,10 +107,8 @@ def principle_labels(record: CaseStudy, library: Library) -> list[str]:
 
 
 def pagefind_markup(record: CaseStudy, library: Library) -> str:
-    """The hidden HTML a case-study page includes: its filters, result metadata and sort key."""
+    """The hidden HTML a case-study page includes: its kind and result metadata."""
     parts = [_span("data-pagefind-filter", "kind", "case-study")]
-    for name, keys in case_facets(record, library).items():
-        parts += [_span("data-pagefind-filter", name, key) for key in keys]
     parts.append(_span("data-pagefind-meta", "title", record.title))
     parts.append(_span("data-pagefind-meta", "summary", record.summary))
     principles = principle_labels(record, library)
@@ -108,7 +118,7 @@ def pagefind_markup(record: CaseStudy, library: Library) -> str:
         parts.append(_span("data-pagefind-meta", "years", record.years))
     if record.retracted:
         parts.append(_span("data-pagefind-meta", "status", "retracted"))
-    return _block(parts, sort_key(record)) + f"<span hidden>{EVERY_CASE_STUDY_WORD}</span>"
+    return _block(parts)
 
 
 def page_markup(kind: str, title: str, summary: str = "", retracted: bool = False) -> str:
@@ -174,10 +184,13 @@ def run_pagefind(site_dir: Path) -> IndexResult:
     command = [str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
                "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--silent"]
     start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=pagefind_env())
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}".rstrip())
+    bundle = site_dir / BUNDLE
+    fragments = {f"fragment/{path.name}": path.read_bytes() for path in (bundle / "fragment").glob("*.pf_fragment")}
+    (bundle / ADDRESSES).write_bytes(case_study_addresses(fragments))
     return IndexResult(indexed_pages(site_dir), seconds)
 
 
@@ -214,7 +227,7 @@ def start_index() -> StreamingIndex:
     """A Pagefind index that pages are added to while the site is built (see
     coprod.search.pagefind_stream); :func:`finish_index` writes it."""
     try:
-        return StreamingIndex(executable(), EXCLUDE_SELECTORS)
+        return StreamingIndex(executable(), EXCLUDE_SELECTORS, pagefind_env())
     except PagefindServiceError as error:
         raise SearchIndexError(str(error)) from error
 

@@ -43,7 +43,8 @@ def test_index_is_built_with_the_site(site_dir) -> None:
     assert (site_dir / "pagefind" / "pagefind.js").is_file()
     assert not (site_dir / "search" / "search_index.json").exists()  # Material's search is off
     case = (site_dir / "case-studies" / "partners2-mental-health" / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in case and 'data-pagefind-filter="principle"' in case
+    assert "data-pagefind-body" in case and '<span data-pagefind-filter="kind">case-study</span>' in case
+    assert 'data-pagefind-filter="principle"' not in case  # the catalogue's facets come from its data file
     catalogue = (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in catalogue  # lists stay out of the results
 
@@ -134,22 +135,6 @@ def test_words_repeated_on_every_record_page_are_not_searched(page, site_dir) ->
     no_errors(page)
 
 
-def test_the_catalogues_hidden_word_never_shows_in_an_excerpt(page) -> None:
-    """The word is the last thing Pagefind indexes on a case-study page, so a query that
-    matches the page's last words gets an excerpt that reaches it."""
-    page.goto("/")
-    search_for(page, "rather than guessed")  # PARTNERS2's last sentence
-    # PARTNERS2's own result: another case study may use the same words elsewhere in its text
-    partners2 = page.locator(".coprod-search-result",
-                             has=page.locator("a[href*='/case-studies/partners2-mental-health/']"))
-    excerpts = partners2.locator(".coprod-search-result__excerpt").all_inner_texts()
-    assert excerpts and all("left out rather than guessed" in text for text in excerpts), excerpts
-    assert all("Cite this page" in text for text in excerpts)  # it reaches the end
-    every = page.locator(".coprod-search-result__excerpt").all_inner_texts()
-    assert every and not [text for text in every if "coprodcasestudy" in text]
-    no_errors(page)
-
-
 def test_search_works_from_a_subfolder_page(page) -> None:
     page.goto("/principles/reciprocity/")
     search_for(page, "reciprocity")
@@ -221,6 +206,36 @@ def test_catalogue_filters_with_pagefind_and_keeps_the_state_in_the_url(page, si
     assert ticked(page, "principle") == ["reciprocity"]
     assert ticked(page, "setting") == ["mental-health"]
     assert page.locator("#catalogue-results li > a").all_inner_texts() == titles
+    no_errors(page)
+
+
+def test_catalogue_search_names_its_results_without_their_fragments(page, site_dir) -> None:
+    """Pagefind names a result's page only in its fragment: the catalogue reads the
+    addresses from the file written with the index, so a search that matches many case
+    studies fetches that file once and no fragment, and finds what Pagefind finds."""
+    import json
+
+    addresses = json.loads((site_dir / "pagefind" / "case-study-addresses.json").read_text(encoding="utf-8"))
+    data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    assert sorted(addresses.values()) == sorted(case["url"] for case in data["case_studies"])
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if "/pagefind/" in request.url else None)
+    page.goto("/case-studies/?q=peer")
+    page.wait_for_selector("#catalogue-filters[data-state=done][data-engine=pagefind]")
+    found = page.locator("#catalogue-results li > a").all_inner_texts()
+    matched = int(re.match(r"(\d+) of \d+ case stud", page.inner_text("#catalogue-status")).group(1))
+    assert 5 < matched and len(found) == min(matched, 50), (matched, found)  # 50 shown at first
+    assert [url for url in fetched if url.endswith("/case-study-addresses.json")] != []
+    assert not [url for url in fetched if "/pagefind/fragment/" in url], fetched
+    # Pagefind itself, each result's address read from its fragment, finds the same ones
+    urls = page.evaluate("""async () => {
+      const pagefind = await import(new URL("../pagefind/pagefind.js", document.baseURI).href);
+      await pagefind.options({baseUrl: new URL("..", document.baseURI).pathname});
+      const found = await pagefind.search("peer", {filters: {kind: "case-study"}});
+      return Promise.all(found.results.map((result) => result.data().then((data) => data.url)));
+    }""")
+    titles = {case["url"]: case["title"] for case in data["case_studies"]}
+    assert len(urls) == matched and set(found) <= {titles[url] for url in urls}
     no_errors(page)
 
 

@@ -62,7 +62,7 @@ def test_fixture_catalogue(evidence: Library) -> None:
     page = catalogue_pages(evidence)[0]
     assert page.lists == {"peer-researchers", "learning-disability-panel"}
     assert listed_ids(page) == ["learning-disability-panel", "peer-researchers"]  # newest first
-    assert ('<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy" '
+    assert ('<div id="catalogue-filters" data-catalogue="../data/catalogue.json" '
             'data-facet-folders="{&quot;principles&quot;:&quot;principle&quot;,') in page.content  # from the schema
     assert 'id="catalogue-pager"' not in page.content  # one page: no pager
     browse = page.content.split('id="browse-by"')[1]
@@ -271,7 +271,7 @@ def test_strict_mkdocs_build(tmp_path: Path, evidence: Library, monkeypatch: pyt
 
     site = project / "site"
     first = (site / "case-studies" / "index.html").read_text(encoding="utf-8")
-    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" data-every-case-study="coprodcasestudy" ' in first
+    assert '<div id="catalogue-filters" data-catalogue="../data/catalogue.json" ' in first
     assert '<p id="catalogue-pager">' in first and 'href="page/2/"' in first
     assert "assets/javascripts/catalogue.js" in first
     second = (site / "case-studies" / "page" / "2" / "index.html").read_text(encoding="utf-8")

@@ -27,25 +27,21 @@ def evidence() -> Library:
 def test_case_study_markup(evidence: Library) -> None:
     record = evidence.case_studies["partners2-mental-health"]
     markup = search.pagefind_markup(record, evidence)
-    assert markup.startswith('<div hidden data-pagefind-ignore data-pagefind-sort="order:')
-    assert '<span data-pagefind-filter="kind">case-study</span>' in markup
-    assert '<span data-pagefind-filter="principle">reciprocity</span>' in markup
-    assert '<span data-pagefind-filter="setting">mental-health</span>' in markup
-    assert '<span data-pagefind-filter="country">united-kingdom</span>' in markup
-    assert re.search(r'<span data-pagefind-filter="year">\d{4}</span>', markup)
+    assert markup.startswith('<div hidden data-pagefind-ignore>')
     assert '<span data-pagefind-meta="title">PARTNERS2' in markup
     assert '<span data-pagefind-meta="principles">Sharing power; ' in markup
 
 
-def test_every_catalogue_facet_is_a_filter(evidence: Library) -> None:
-    names = set()
+def test_a_case_study_gives_pagefind_its_kind_and_no_facets_or_order(evidence: Library) -> None:
+    """The catalogue's facets, counts and order come from data/catalogue.json: a Pagefind
+    filter per facet would only make every fragment larger, and a sort key puts a list of
+    every page into the metadata every first search loads. The one filter is the kind."""
     for record in evidence.published("case-study"):
-        names |= set(re.findall(r'data-pagefind-filter="([a-z0-9]+)"', search.pagefind_markup(record, evidence)))
-    assert names >= {"principle", "barrier", "enabler", "outcome", "stage", "setting", "country", "year",
-                     "evidence", "kind"}
-    assert {"rating", "gripp2"} <= names  # worked out for every case study
-    # no shipped case study names a feature, a group or a standard yet
-    assert {f.name for f in evidence.fields.facets} - {"feature", "group", "standard"} <= names
+        markup = search.pagefind_markup(record, evidence)
+        assert re.findall(r'data-pagefind-filter="([^"]*)"', markup) == ["kind"], record.id
+        assert '<span data-pagefind-filter="kind">case-study</span>' in markup
+        assert "data-pagefind-sort" not in markup
+        assert markup.count("<span") + 1 == markup.count("data-pagefind-"), record.id  # no indexed word outside
 
 
 def test_markup_escapes_what_contributors_wrote(evidence: Library) -> None:
@@ -54,13 +50,6 @@ def test_markup_escapes_what_contributors_wrote(evidence: Library) -> None:
     markup = search.pagefind_markup(record, evidence)
     assert "<img" not in markup and "<script>" not in markup and "</span><script" not in markup
     assert "&lt;img src=x onerror=alert(1)&gt;" in markup
-
-
-def test_sort_key_is_the_catalogue_order(evidence: Library) -> None:
-    from coprod.pages.listing import sort_case_studies
-
-    records = evidence.published("case-study")
-    assert sorted(records, key=search.sort_key) == sort_case_studies(records)
 
 
 def test_only_records_topic_pages_and_hand_written_pages_are_searchable(evidence: Library) -> None:
@@ -97,6 +86,64 @@ def test_streaming_index_counts_the_pages(tmp_path: Path) -> None:
     assert result.pages == 2
     assert (tmp_path / search.BUNDLE / "pagefind.js").is_file()
     assert len(list((tmp_path / search.BUNDLE / "fragment").iterdir())) == 2
+
+
+def _wordy_page(title: str) -> str:
+    """A page of 4,000 words, 400 different ones ten times each: 12,000 locations in three."""
+    words = " ".join(f"word{n:03d}" for n in range(400))
+    return _page(title, True).replace("</p>", " ".join([words] * 10) + "</p>")
+
+
+@pytest.mark.parametrize("how", ["streaming", "command"])
+def test_pagefind_gets_the_smaller_index_chunks(tmp_path: Path, how: str) -> None:
+    """Pagefind's default chunk (20,000 locations) would hold the three pages' words in one
+    file; at INDEX_CHUNK_SIZE each file holds at most that many locations, plus one word."""
+    assert search.INDEX_CHUNK_SIZE < 12000
+    if how == "streaming":
+        index = search.start_index()
+        for name in ("one", "two", "three"):
+            index.add(_wordy_page(name), f"/{name}/")
+        search.finish_index(index, tmp_path, ["one.md", "two.md", "three.md"])
+    else:
+        for name in ("one", "two", "three"):
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "index.html").write_text(_wordy_page(name), encoding="utf-8")
+        assert search.run_pagefind(tmp_path).pages == 3
+    chunks = list((tmp_path / search.BUNDLE / "index").glob("*.pf_index"))
+    assert len(chunks) >= 12000 // (search.INDEX_CHUNK_SIZE + 33), chunks
+
+
+def _kind_page(title: str, kind: str) -> str:
+    return _page(title, True).replace("</p>", f'</p><div hidden data-pagefind-ignore>'
+                                               f'<span data-pagefind-filter="kind">{kind}</span></div>')
+
+
+@pytest.mark.parametrize("how", ["streaming", "command"])
+def test_the_index_names_each_case_studys_fragment(tmp_path: Path, how: str) -> None:
+    """The catalogue maps Pagefind's results to case studies with this file, not with a
+    fragment fetched per result; only case studies are in it."""
+    import gzip
+    import json
+
+    pages = {"/case-studies/one/": _kind_page("one", "case-study"), "/case-studies/two/": _kind_page("two", "case-study"),
+             "/about/": _kind_page("about", "page")}
+    if how == "streaming":
+        index = search.start_index()
+        for url, html in pages.items():
+            index.add(html, url)
+        search.finish_index(index, tmp_path, ["case-studies/one.md", "case-studies/two.md", "about.md"])
+    else:
+        for url, html in pages.items():
+            (tmp_path / url.strip("/")).mkdir(parents=True)
+            (tmp_path / url.strip("/") / "index.html").write_text(html, encoding="utf-8")
+        search.run_pagefind(tmp_path)
+    bundle = tmp_path / search.BUNDLE
+    addresses = json.loads((bundle / search.ADDRESSES).read_text(encoding="utf-8"))
+    urls = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        urls[path.stem] = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+    assert addresses == {stem: url for stem, url in urls.items() if url.startswith("/case-studies/")}
+    assert sorted(addresses.values()) == ["/case-studies/one/", "/case-studies/two/"]
 
 
 def test_streaming_index_names_a_page_missing_from_the_index(tmp_path: Path) -> None:
@@ -161,11 +208,3 @@ def test_site_config_uses_pagefind_not_materials_search() -> None:
     assert config.get("plugins") == []  # left out, MkDocs would add its search plugin
     assert "assets/javascripts/search.js" in config.get("extra_javascript", [])
     assert "assets/stylesheets/search.css" in config.get("extra_css", [])
-
-
-@pytest.mark.parametrize("name", ["search.js"])
-def test_scripts_hide_the_catalogues_word_from_excerpts(name: str) -> None:
-    from coprod.pages.catalogue import EVERY_CASE_STUDY_WORD
-
-    script = (ROOT / "docs" / "assets" / "javascripts" / name).read_text(encoding="utf-8")
-    assert f"var HIDDEN_WORD = /\\s*\\b{EVERY_CASE_STUDY_WORD}\\b\\.?/g;" in script

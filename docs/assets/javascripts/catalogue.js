@@ -390,6 +390,22 @@
     });
   }
 
+  /* Pagefind's id for each case study's page -> its address (ADDRESSES in
+     coprod/search/pagefind_stream.py, written with the index): a result's own address is
+     only in its fragment, one request per match. {} if it cannot be had (then each
+     result's fragment is fetched, as before). */
+  function loadAddresses(siteRoot) {
+    var url = new URL("pagefind/case-study-addresses.json", siteRoot);
+    if (url.origin !== window.location.origin) {
+      return Promise.resolve({});
+    }
+    return loadJson(url).then(function (known) {
+      return known && typeof known === "object" && !Array.isArray(known) ? known : {};
+    }, function () {
+      return {};
+    });
+  }
+
   function build(mount, facets, dataUrl, siteRoot, preloaded) {
     var pageNodes = staticNodes(mount);
     var countLine = pageNodes.length && pageNodes[0].tagName === "P" ? pageNodes[0].textContent : "";
@@ -488,6 +504,7 @@
     var cases = null; // from the data file, once loaded
     var dataPromise = preloaded ? Promise.resolve(preloaded) : null;
     var engine = null;
+    var addresses = null; // loadAddresses, once
     var searched = {}; // query -> ordered addresses (Pagefind), or null when it failed
     var latest = 0;
     var matches = []; // the listed case studies (data records), in order
@@ -524,21 +541,28 @@
       if (Object.prototype.hasOwnProperty.call(searched, query)) {
         return Promise.resolve(searched[query]);
       }
-      return loadEngine().then(function (pagefind) {
-        return pagefind.search(query, { filters: { kind: "case-study" } });
+      if (!addresses) {
+        addresses = loadAddresses(siteRoot);
+      }
+      return Promise.all([loadEngine(), addresses]).then(function (both) {
+        var known = both[1];
+        return both[0].search(query, { filters: { kind: "case-study" } }).then(function (found) {
+          return Promise.all((found && found.results || []).map(function (result) {
+            if (Object.prototype.hasOwnProperty.call(known, result.id) && typeof known[result.id] === "string") {
+              return known[result.id];
+            }
+            return result.data().then(function (data) {
+              var path = String(data && data.url || "");
+              return path.indexOf(siteRoot.pathname) === 0 ? "/" + path.slice(siteRoot.pathname.length) : "";
+            });
+          }));
+        });
       }).then(function (found) {
-        return Promise.all((found && found.results || []).map(function (result) {
-          return result.data();
-        }));
-      }).then(function (items) {
-        var addresses = items.map(function (data) {
-          var path = String(data && data.url || "");
-          return path.indexOf(siteRoot.pathname) === 0 ? "/" + path.slice(siteRoot.pathname.length) : "";
-        }).filter(function (address) {
+        var ordered = found.filter(function (address) {
           return SAFE_URL.test(address);
         });
-        searched[query] = addresses;
-        return addresses;
+        searched[query] = ordered;
+        return ordered;
       }, function () {
         searched[query] = null;
         return null;

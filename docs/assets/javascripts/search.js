@@ -63,15 +63,11 @@
     });
   }
 
-  // the hidden word every case study carries for the catalogue (EVERY_CASE_STUDY_WORD in
-  // coprod/pages/catalogue.py): indexed, so it can fall inside an excerpt; never shown
-  var HIDDEN_WORD = /\s*\bcoprodcasestudy\b\.?/g;
-
   /* Pagefind's excerpt as text nodes and <mark> elements; any other markup stays text. */
   function excerptNodes(excerpt) {
     var fragment = document.createDocumentFragment();
     var marked = false;
-    String(excerpt || "").replace(HIDDEN_WORD, "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+    String(excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
       if (part === "<mark>") {
         marked = true;
       } else if (part === "</mark>") {
