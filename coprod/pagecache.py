@@ -12,13 +12,15 @@ process makes them all.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .cite.references import References
 from .model import Library, Record
 from .pages import Page
 from .pages.case_study import case_study_page
 from .read import buildcache
 
-_Kept = tuple  # a page's values: uri, content, lists, title, cites (all immutable)
+_Kept = Page  # never changed: each build gets a copy
 _PAGES: dict[str, _Kept] = {}
 _USED: dict[str, _Kept] = {}
 
@@ -51,9 +53,10 @@ class CaseStudyPages:
         kept = _PAGES.get(key)
         if kept is None:
             page = case_study_page(record, self.evidence, self.refs, edit_url)
-            kept = (page.uri, page.content, frozenset(page.lists), page.title, tuple(page.cites))
+            kept = page
         _USED[key] = kept
-        return Page(*kept)
+        # a new Page each build (what the build does to it, the cite box it appends, stays in this build)
+        return replace(kept)
 
     def done(self) -> None:
         """The pages of this build are the ones kept for the next."""
