@@ -133,8 +133,8 @@ class _FileProgress:
 # when .pytest_cache holds no figures of an earlier run (a fresh clone): the slowest first.
 FIRST_RUN_SECONDS = {
     "tests/browser/test_lighthouse.py": 240, "tests/site/test_serve.py": 120, "tests/site/test_untrusted_build.py": 90,
-    "tests/site/test_build.py": 80, "tests/checks/test_untrusted_files.py": 60, "tests/browser/test_accessibility.py": 55,
-    "tests/browser/test_controls.py": 45, "tests/site/test_rebuild.py": 45,
+    "tests/site/test_build.py": 80, "tests/checks/test_untrusted_files.py": 60, "tests/browser/test_accessibility.py": 70,
+    "tests/site/test_rebuild.py": 45,
 }
 FILE_SECONDS = "coprod/file-seconds"  # in pytest's cache: each file's seconds in the last run that ran it
 

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -75,14 +76,95 @@ def serve(project: Path, port: int, *options: str, **env: str) -> subprocess.Pop
                             stderr=subprocess.STDOUT, text=True)
 
 
-def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    port = free_port()
-    server = serve(project, port)
+BUILD_STEPS = ("Detected file changes", "Edited page served", "Building documentation", "Documentation built in")
+BUILD_ENDS = ("Serving on", "Reloading browsers", "An error happened during the rebuild")
+
+
+class Server:
+    """One ``mkdocs serve`` of a fixture project shared by the tests of this module that only
+    edit its evidence and read its pages (each puts the project back as it found it and
+    waits for the server to show it): one cold build for them all. Its log is read as it
+    comes, so each test reads the part written while it ran (:meth:`log`)."""
+
+    def __init__(self, project: Path, *options: str, **env: str) -> None:
+        self.project, self.port, self.lines = project, free_port(), []
+        self.process = serve(project, self.port, *options, PYTHONUNBUFFERED="1", **env)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        wait_for(self.port, PAGE, TITLE, self.process)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def mark(self) -> int:
+        """Where the log is now: a test's part of the log starts here."""
+        self.idle()
+        return len(self.lines)
+
+    def log(self, since: int) -> str:
+        return "".join(self.lines[since:])
+
+    def idle(self, timeout: float = 180) -> None:
+        """The last build the server started has finished (MkDocs' "Reloading browsers" after
+        a rebuild, "Serving on" after the first) and nothing new started for half a second,
+        so what it logs next is the next test's."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.log(0)
+            said = [line for line in text.splitlines() if any(s in line for s in BUILD_STEPS + BUILD_ENDS)]
+            if said and any(s in said[-1] for s in BUILD_ENDS):
+                time.sleep(0.5)
+                if self.log(0) == text:
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f"the server is still building after {timeout} s:\n{self.log(0)[-2000:]}")
+
+    def rebuilt(self, since: int, timeout: float = 180) -> None:
+        """A rebuild that started after ``since`` has finished."""
+        deadline = time.monotonic() + timeout
+        while not any(end in self.log(since) for end in BUILD_ENDS[1:]):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no rebuild finished within {timeout} s:\n{self.log(since)[-2000:]}")
+            time.sleep(0.2)
+        self.idle()
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.reader.join(30)
+        return self.log(0)
+
+
+@pytest.fixture(scope="module")
+def plain_server(tmp_path_factory):
+    """``mkdocs serve`` (not --dirty), started where a fork's address is set (SITE_URL), as
+    a fork's contributor may have it: what serve shows must not depend on it."""
+    server = Server(make_project(tmp_path_factory.mktemp("serve-plain")), SITE_URL="https://fork.example.org/library/")
+    yield server
+    output = server.stop()
+    assert "Traceback" not in output
+
+
+@pytest.fixture(scope="module")
+def dirty_server(tmp_path_factory):
+    """``mkdocs serve --dirty``, what dev.py serve runs."""
+    server = Server(make_project(tmp_path_factory.mktemp("serve-dirty")), "--dirty")
+    yield server
+    output = server.stop()
+    assert "Traceback" not in output
+
+
+def test_serving_shows_evidence_errors_in_the_browser_and_recovers(plain_server: Server) -> None:
+    port, server, start = plain_server.port, plain_server.process, plain_server.mark()
+    case = plain_server.project / "evidence" / "case-studies" / "peer-researchers.md"
+    good = case.read_text(encoding="utf-8")
     try:
-        wait_for(port, PAGE, TITLE, server)
-        case = project / "evidence" / "case-studies" / "peer-researchers.md"
-        good = case.read_text(encoding="utf-8")
         case.write_text(good.replace("principle: reciprocity", "principle: reciprocty"), encoding="utf-8")
         page = wait_for(port, PAGE, "The evidence has errors", server)
         assert ("evidence/case-studies/peer-researchers.md:27: principles[1].principle: unknown term "
@@ -97,23 +179,23 @@ def test_serving_shows_evidence_errors_in_the_browser_and_recovers(tmp_path: Pat
         page = wait_for(port, PAGE, TITLE, server)
         assert "The evidence has errors" not in page
     finally:
-        output = stop(server)
+        case.write_text(good, encoding="utf-8")
+        wait_for(port, PAGE, TITLE, server)
+        plain_server.idle()
+    output = plain_server.log(start)
     assert "unknown term 'reciprocty' in principles" in output  # the terminal says so too
     assert "Traceback" not in output
 
 
 
-def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_path: Path) -> None:
+def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(dirty_server: Server) -> None:
     """``mkdocs serve --dirty`` (what dev.py serve runs): an edit writes only the files whose
     inputs changed (coprod/rebuild.py), the page shows the edit, and a bad edit still
     turns every page into the validator's messages until it is fixed."""
-    project = make_project(tmp_path)
-    port = free_port()
-    server = serve(project, port, "--dirty")
-    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    port, server, start = dirty_server.port, dirty_server.process, dirty_server.mark()
+    case = dirty_server.project / "evidence" / "case-studies" / "peer-researchers.md"
     good = case.read_text(encoding="utf-8")
     try:
-        wait_for(port, PAGE, TITLE, server)
         case.write_text(good.replace("## What happened\n\n", "## What happened\n\nEdited while serving, zqxserve. "),
                         encoding="utf-8")
         wait_for(port, PAGE, "Edited while serving, zqxserve.", server)  # the edited page comes first
@@ -128,7 +210,10 @@ def test_serving_dirty_rebuilds_only_the_edited_page_and_still_shows_errors(tmp_
         _, about = fetch(port, "/about/")
         assert "The evidence has errors" not in about  # pages left as they were are not the error pages
     finally:
-        output = stop(server)
+        case.write_text(good, encoding="utf-8")
+        wait_for(port, PAGE, TITLE, server)
+        dirty_server.idle()
+    output = dirty_server.log(start)
     assert "Traceback" not in output
     assert "'dirty' build" not in output and "WARNING" not in output, output  # nothing that reads as wrong
     changed = [line for line in output.splitlines() if "Rebuild: " in line]
@@ -240,27 +325,25 @@ def test_stopping_dev_py_serve_by_its_pid_stops_its_server(checkout: Path, how: 
         assert dev.returncode in (0, 128 + signal.SIGINT), (dev.returncode, output)
 
 
-def test_serving_says_it_uses_its_own_address(tmp_path: Path) -> None:
-    port = free_port()
-    server = serve(make_project(tmp_path), port, SITE_URL="https://fork.example.org/library/")
-    try:
-        page = wait_for(port, PAGE, TITLE, server)
-        assert f'<link rel="canonical" href="http://127.0.0.1:{port}/case-studies/peer-researchers/">' in page
-    finally:
-        output = stop(server)
+def test_serving_says_it_uses_its_own_address(plain_server: Server) -> None:
+    """Started where a fork's address is set (SITE_URL, see plain_server)."""
+    port = plain_server.port
+    page = wait_for(port, PAGE, TITLE, plain_server.process)
+    assert f'<link rel="canonical" href="http://127.0.0.1:{port}/case-studies/peer-researchers/">' in page
+    output = plain_server.log(0)  # from its start
     assert f"Addresses: site http://127.0.0.1:{port}/ (where mkdocs serve listens), repository" in output
 
 
-def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    (project / "evidence" / "published-urls.txt").write_text(PAGE + "\n", encoding="utf-8")
-    port = free_port()
-    server = serve(project, port)
+def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(plain_server: Server) -> None:
+    port, server, start = plain_server.port, plain_server.process, plain_server.mark()
+    published = plain_server.project / "evidence" / "published-urls.txt"
+    old = plain_server.project / "evidence" / "case-studies" / "peer-researchers.md"
+    text = old.read_text(encoding="utf-8")
+    new = old.with_name("peer-researchers-renamed.md")
     try:
+        published.write_text(PAGE + "\n", encoding="utf-8")
+        plain_server.rebuilt(start)  # as if it had been there from the start: one rebuild at a time
         wait_for(port, PAGE, TITLE, server)
-        old = project / "evidence" / "case-studies" / "peer-researchers.md"
-        text = old.read_text(encoding="utf-8")
-        new = old.with_name("peer-researchers-renamed.md")
         new.write_text(text.replace("id: peer-researchers\n", "id: peer-researchers-renamed\n"), encoding="utf-8")
         old.unlink()
         page = wait_for(port, PAGE, "The evidence has errors", server)
@@ -270,21 +353,23 @@ def test_serving_shows_a_renamed_case_study_that_breaks_a_published_address(tmp_
                                     "[peer-researchers]\n"), encoding="utf-8")
         wait_for(port, "/case-studies/peer-researchers-renamed/", TITLE, server)
     finally:
-        output = stop(server)
-    assert "Traceback" not in output
+        new.unlink(missing_ok=True)
+        published.unlink(missing_ok=True)
+        old.write_text(text, encoding="utf-8")
+        wait_for(port, "/case-studies/", 'href="peer-researchers/"', server)  # the catalogue lists it again
+        plain_server.idle()
+    assert "Traceback" not in plain_server.log(start)
 
 
 LIVE_RELOAD = re.compile(r"<script>\s*var livereload = .*?</script>", re.DOTALL)
 
 
-def test_an_edited_case_study_is_served_first_and_its_listings_follow(tmp_path: Path) -> None:
+def test_an_edited_case_study_is_served_first_and_its_listings_follow(dirty_server: Server) -> None:
     """mkdocs serve --dirty (what dev.py serve runs): saving a case study writes its page
     before the rest of the build (coprod/serve_preview.py), which then brings the pages
     that list it; the page written first is the page the whole build writes."""
-    project = make_project(tmp_path)
-    port = free_port()
-    server = serve(project, port, "--dirty")
-    case = project / "evidence" / "case-studies" / "peer-researchers.md"
+    port, server, start = dirty_server.port, dirty_server.process, dirty_server.mark()
+    case = dirty_server.project / "evidence" / "case-studies" / "peer-researchers.md"
     good = case.read_text(encoding="utf-8")
     new_title = "Peer researchers zqxtitle shaping a community health study"
     try:
@@ -300,7 +385,10 @@ def test_an_edited_case_study_is_served_first_and_its_listings_follow(tmp_path: 
         wait_for(port, "/case-studies/", new_title, server)
         _, last = fetch(port, PAGE)
     finally:
-        output = stop(server)
+        case.write_text(good, encoding="utf-8")
+        wait_for(port, "/case-studies/", TITLE, server)  # the listings too, after the page
+        dirty_server.idle()
+    output = dirty_server.log(start)
     assert "Traceback" not in output and "WARNING" not in output, output
     assert "Edited page served in" in output, output  # the page was written before the whole build
     assert new_title in first
