@@ -21,7 +21,7 @@ import logging
 import os
 from pathlib import Path
 
-from . import __version__, finish, rebuild, search, serve_errors, serve_preview, site, site_address
+from . import __version__, finish, pagecache, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import evidence as checks
 from .checks import tree
 from .export import page_source, render_docs_page
@@ -31,7 +31,7 @@ from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
 from .render import csp, templates
 from .render.body_html import put_body, take_body
-from .render.packed import PackedPages
+from .render.packed import PackedPages, pack
 from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
 
@@ -63,6 +63,7 @@ class MkDocsBuild:
     def on_startup(self, command, dirty) -> None:
         self.serving, self.dirty = command == "serve", dirty
         checks.keep_checks_in_memory(self.serving)  # a build loads once: what each file's check made is not held to its end
+        pagecache.keep_in_memory(self.serving)  # nor each case study's page, for a next build
         if dirty:
             _quiet_dirty_notice()
 
@@ -262,7 +263,7 @@ class SiteRun(Run):
         self.case_studies = {record.uri: record for record in built.evidence.case_studies.values()}  # page -> its case study
         self.bodies: dict = {}  # page -> its body, rendered by the validator, kept out of Python-Markdown
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
-        self.documents: dict[str, str] = {}  # searchable page -> the document Pagefind is given
+        self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
         self.index = None  # the Pagefind service indexing pages as they render
         self.plan: rebuild.Plan | None = None
         self.order: dict[str, str] = {}  # page -> its URL, in MkDocs' render order
@@ -386,13 +387,28 @@ class SiteRun(Run):
         page.present_anchor_ids |= set(content.renamed.values())
         if content.searchable:
             document = search.document_for_index(content.html, page.title, self.language)
-            self.documents[uri] = document
+            self.documents[uri] = pack(document)  # held to the build's end for the next (coprod/rebuild.py)
             if not self.partial:  # Pagefind indexes it now, on another core, while MkDocs renders the rest
                 try:
                     self.index.add(document, "/" + page.url)
                 except search.PagefindServiceError as error:
                     raise _abort(f"Search: {error}") from error
+        self._release(page)
         return content.html
+
+    def _release(self, page) -> None:
+        """What MkDocs read to render ``page`` and no longer needs, let go: held for every
+        page to the build's end, it was most of the memory a build grows by (at 10,000 case
+        studies, gigabytes). The generated page's source (in :attr:`site` and in MkDocs'
+        ``File``) goes; its markdown too where its title is not read from it (MkDocs reads
+        ``Page.markdown`` again only for a title neither the front matter nor the rendered
+        heading gives). A data file is kept: MkDocs copies it later, and the build checks its size."""
+        made = self.site.pages.get(page.file.src_uri) if page.file.generated_by is not None else None
+        if made is not None and page.file.is_documentation_page():
+            made.content = ""
+            page.file.content_string = ""
+        if "title" in page.meta or page._title_from_render:
+            page.markdown = ""
 
     def page_context(self, page) -> None:
         self.packed.unpack(page)

@@ -4,7 +4,8 @@ A case study's page is made from its record, the taxonomy and the bibliography a
 (coprod.pages.case_study reads nothing else of the model): it is kept under a key of
 those (the record's fields and body, the bytes of taxonomy.yml, references.bib and the schemas), the
 edit address and the code version (coprod.read.buildcache), so after an edit only the edited
-case study's page is made again. Kept as the page's values, and each build gets a new
+case study's page is made again (only while serving: a one-off build keeps none,
+:func:`keep_in_memory`). Kept as the page's values, and each build gets a new
 :class:`Page` of them, so that what the build does to a page (the cite box it appends)
 never reaches the next build's copy. In memory only, the pages of the last build: a new
 process makes them all.
@@ -21,6 +22,17 @@ from .read import buildcache
 _Kept = tuple  # a page's values: uri, content, lists, title, cites (all immutable)
 _PAGES: dict[str, _Kept] = {}
 _USED: dict[str, _Kept] = {}
+KEEP_IN_MEMORY = [True]  # False for a one-off build (the hook's on_startup)
+
+
+def keep_in_memory(keep: bool) -> None:
+    """Whether the pages a build makes are kept for the next build of this process
+    (``mkdocs serve``); a one-off build keeps none (at 10,000 case studies their markdown
+    was over 100 MB held to the build's end, and its hooks let each page go once written)."""
+    KEEP_IN_MEMORY[0] = keep
+    if not keep:
+        _PAGES.clear()
+        _USED.clear()
 
 
 def _inputs(evidence: Library) -> str:
@@ -40,7 +52,7 @@ class CaseStudyPages:
 
     def __init__(self, evidence: Library, refs: References) -> None:
         self.evidence, self.refs = evidence, refs
-        self.shared = _inputs(evidence) if buildcache.enabled() else None
+        self.shared = _inputs(evidence) if buildcache.enabled() and KEEP_IN_MEMORY[0] else None
         _USED.clear()
 
     def page(self, record: Record, edit_url: str | None) -> Page:
