@@ -7,13 +7,19 @@ folder is a complete docs/ tree of plain files.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 from collections.abc import Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 
 from . import site
 from .pages.home import fill_home
+from .render import body_html
+from .render.templates import PERMALINK
+from .render.text import md_escape
 
 
 def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBuild:
@@ -65,5 +71,65 @@ def page_source(page) -> str | bytes:
 def as_markdown(page) -> str:
     """A page made as HTML, as a markdown file any engine reads: its title in front matter
     (an engine does not read the title from an HTML heading), then the HTML, which markdown
-    leaves as it is."""
-    return f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n{page.content}"
+    leaves as it is, except its headings (:func:`markdown_headings`), so that the engine's
+    ``toc`` makes the page's table of contents from them, and a contributor's body, which
+    goes in its slot as the markdown it was written in."""
+    content = body_html.as_markdown(markdown_headings(page.content), page.body)
+    return f"---\ntitle: {json.dumps(page.shown_title, ensure_ascii=False)}\n---\n\n{content}"
+
+
+# a heading as coprod.render.templates.Outline writes it, alone on its line
+_HEADING = re.compile(r'<h([1-6])(?: class="([^"<>]*)")? id="([^"<>]+)">([^<>]*)'
+                      + re.escape(PERMALINK).replace(re.escape("{id}"), r"\3") + r"</h\1>\Z")
+_CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def markdown_headings(content: str) -> str:
+    """HTML with each heading that stands alone on its line outside any element written as
+    a markdown heading with its id (and class) in attr_list's ``{ #id }``, between blank
+    lines: markdown leaves the HTML around it as it is, and its ``toc`` extension finds the
+    heading, keeps its id and adds the permalink, as MkDocs' own page has them. Any other
+    heading stays HTML (and out of the engine's table of contents)."""
+    lines = content.split("\n")
+    for number in _top_level_lines(content):
+        match = _HEADING.match(lines[number])
+        if match is None:
+            continue
+        level, css_class, ident, text = match.groups()
+        classes = css_class.split() if css_class else []
+        if not all(_CLASS.match(name) for name in classes):
+            continue
+        # an id is a slug (word characters and hyphens): of those only "_" is markdown (emphasis)
+        attributes = " ".join([f"#{ident}", *(f".{name}" for name in classes)]).replace("_", r"\_")
+        lines[number] = f"\n{'#' * int(level)} {md_escape(html.unescape(text))} {{ {attributes} }}\n"
+    return "\n".join(lines)
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+class _Depth(HTMLParser):
+    """The lines (counted from 0) on which a heading opens outside every other element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.lines: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _VOID:
+            return
+        if not self.open and tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self.getpos()[1] == 0:
+            self.lines.append(self.getpos()[0] - 1)
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:  # close it and anything left open inside it
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+
+def _top_level_lines(content: str) -> list[int]:
+    parser = _Depth()
+    parser.feed(content)
+    parser.close()
+    return parser.lines

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from types import MappingProxyType
 
 from . import __version__, finish, pagecache, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import evidence as checks
@@ -27,10 +28,10 @@ from .checks import tree
 from .export import page_source, render_docs_page
 from .pages import nav as site_nav
 from .pages import pdf
+from .pages.versions import VERSION_ADDRESS
 from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
 from .render import csp, templates
-from .render.body_html import put_body, take_body
 from .render.packed import PackedPages, pack
 from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
@@ -260,8 +261,6 @@ class SiteRun(Run):
         self.searchable = search.markup_for_records(built.evidence) if searchable is None else searchable
         self.hand_written: list[str] = []  # docs/ pages, all searchable
         self.stashes: dict = {}  # page -> the HTML blocks kept out of Python-Markdown
-        self.case_studies = {record.uri: record for record in built.evidence.case_studies.values()}  # page -> its case study
-        self.bodies: dict = {}  # page -> its body, rendered by the validator, kept out of Python-Markdown
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
         self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
         self.index = None  # the Pagefind service indexing pages as they render
@@ -363,20 +362,14 @@ class SiteRun(Run):
             return render_docs_page(self.site, page.file.src_uri, markdown)
         # generated pages arrive with citations rendered; the HTML blocks the generator wrote
         # skip Python-Markdown (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests
-        # compare the two sites)
+        # compare the two sites). A page made from a template never gets here (pre_page).
         if not os.environ.get("COPROD_NO_PRERENDER") and not self.site.pages[page.file.src_uri].is_html:
             markdown, self.stashes[page.file.src_uri] = stash(markdown)
-            record = self.case_studies.get(page.file.src_uri)  # its body as the validator rendered it (coprod/render/body_html.py)
-            if record is not None:
-                markdown, self.bodies[page.file.src_uri] = take_body(markdown, record, self.site.references)
         return markdown
 
     def page_content(self, html, page, config, files):
         uri = page.file.src_uri
         self.packed.rendered(page)  # the page rendered before this one is held compressed from now on
-        slot = self.bodies.pop(uri, None)
-        if slot is not None:
-            html = put_body(html, slot, page, config, files)
         store = self.stashes.pop(uri, None)
         if store is not None:
             html = unstash(html, store)
@@ -405,7 +398,7 @@ class SiteRun(Run):
         heading gives). A data file is kept: MkDocs copies it later, and the build checks its size."""
         made = self.site.pages.get(page.file.src_uri) if page.file.generated_by is not None else None
         if made is not None and page.file.is_documentation_page():
-            made.content = ""
+            made.content, made.body = "", None  # a page made as HTML: the contributor's text, placed
             page.file.content_string = ""
         if "title" in page.meta or page._title_from_render:
             page.markdown = ""
@@ -432,7 +425,7 @@ class SiteRun(Run):
 
         from .model import case_study
         from .pages.case_study import case_study_page
-        from .pages.citing import cite_box, record_citable, render_citations
+        from .pages.citing import CITE_HEADING, cite_box_html, record_citable, render_citations
 
         if not self.ended:  # the last build stopped half way
             return False
@@ -459,29 +452,31 @@ class SiteRun(Run):
             keys |= {*record.sources, *(key for outcome in record.outcomes for key in outcome.sources)}
             if not keys <= library.bibliography.entries.keys():
                 return False  # a reference not in references.bib: the whole build names it
-            if record.uri in self.site.pages and self.site.pages[record.uri].is_html or any(
-                    uri.startswith(record.uri[:-3] + "/") and uri.endswith(".md") for uri in self.site.pages):
-                return False  # a page made from a template, or with earlier versions in its cite box: the whole build
+            if record.version != old.version:
+                return False  # which earlier versions its cite box lists may change: the whole build
             records.append(record)
         library = replace(library, case_studies={**library.case_studies, **{r.id: r for r in records}})
         base = site.edit_base(config)
-        citables, searchable, made = dict(self.site.citables), dict(self.searchable), []
+        citables, searchable, made = dict(self.site.citables), dict(self.searchable), {}
         for record in records:
             page = case_study_page(record, library, refs, base + record.path if base else None)
             citable = record_citable(record, library, self.site.site_url, page.cites, {})
-            made.append((record.uri, page.content.rstrip("\n") + "\n\n"
-                         + cite_box(citable, render_citations([citable])[citable.key])))
+            page.content, page.toc = templates.add_section(
+                page.content, page.toc, CITE_HEADING,
+                cite_box_html(citable, render_citations([citable])[citable.key], earlier=self._earlier(record.uri)))
+            made[record.uri] = page
             citables[record.uri] = citable
             searchable[record.uri] = search.pagefind_markup(record, library)
-        run = SiteRun(self.owner, self.cache_dir, replace(self.site, evidence=library, citables=citables),
+        pages = MappingProxyType({**self.site.pages, **made})
+        run = SiteRun(self.owner, self.cache_dir, replace(self.site, evidence=library, citables=citables, pages=pages),
                       self.language, searchable=searchable)
         run.partial = True  # the search index is the whole build's to write
         inclusion = InclusionLevel.is_in_serve
         before, self.owner.run = self.owner.run, run  # the page events of the preview go to it
         try:
-            for uri, content in made:
+            for uri, page in made.items():
                 old = files.get_file_from_path(uri)
-                file = File.generated(config, uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+                file = File.generated(config, uri, content=page_source(page), inclusion=InclusionLevel.NOT_IN_NAV)
                 file.edit_uri = old.edit_uri
                 files.remove(old)
                 files.append(file)
@@ -491,6 +486,16 @@ class SiteRun(Run):
         finally:
             self.owner.run = before
         return True
+
+    def _earlier(self, uri: str) -> tuple[tuple[str, str, str], ...]:
+        """The earlier versions the cite box of the page ``uri`` lists, newest first, from
+        the citations of their pages in the last build (as coprod/site.py lists them)."""
+        prefix = uri.removesuffix(".md") + "/"
+        found = [self.site.citables[other] for other in self.site.pages
+                 if other.startswith(prefix) and VERSION_ADDRESS.match("/" + other.removesuffix(".md") + "/")
+                 and other in self.site.citables]
+        found.sort(key=lambda c: tuple(int(part) for part in c.version.split(".")), reverse=True)
+        return tuple((c.version, c.date, urls.href(uri, c.uri)) for c in found)
 
     def post_build(self, config) -> None:
         owner, site_dir = self.owner, Path(config["site_dir"])

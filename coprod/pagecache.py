@@ -20,6 +20,8 @@ from the last build (issue 25: an edit costs what it changes).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .cite.references import References
 from .model import Library, Record
 from .pages import Page
@@ -27,7 +29,7 @@ from .pages.case_study import case_study_page
 from .read import buildcache
 from .render import templates
 
-_Kept = tuple  # a page's values: uri, content, lists, title, cites (all immutable), toc (copied)
+_Kept = Page  # never changed: each build gets a copy
 _PAGES: dict[str, _Kept] = {}
 _USED: dict[str, _Kept] = {}
 _LISTINGS: dict[str, _Kept] = {}  # the same, for the pages that list records
@@ -84,9 +86,10 @@ class CaseStudyPages:
         kept = _PAGES.get(key)
         if kept is None:
             page = case_study_page(record, self.evidence, self.refs, edit_url)
-            kept = (page.uri, page.content, frozenset(page.lists), page.title, tuple(page.cites))
+            kept = page
         _USED[key] = kept
-        return Page(*kept)
+        # a new Page each build (what the build does to it, the cite box it appends, stays in this build)
+        return replace(kept)
 
     def listing(self, parts: tuple, make) -> Page:
         """``make()``, a page that lists records, or the last build's page of the same
@@ -97,10 +100,9 @@ class CaseStudyPages:
         key = buildcache.digest(self.shared, *parts)
         kept = _LISTINGS.get(key)
         if kept is None:
-            page = make()
-            kept = (page.uri, page.content, frozenset(page.lists), page.title, tuple(page.cites), _copy(page.toc))
+            kept = make()
         _LISTINGS_USED[key] = kept
-        return Page(*kept[:5], toc=_copy(kept[5]))
+        return replace(kept, toc=_copy(kept.toc))  # a copy, as above
 
     def done(self) -> None:
         """The pages of this build are the ones kept for the next."""

@@ -336,6 +336,8 @@ def _validation_phases(evidence: Path) -> None:
     timer.wrap(ev, "read_source", "read + parse YAML (read_source)")
     registry.FILE_CHECKS = tuple(dataclasses.replace(check, run=timer.timed(check.run, f"check: {check.name}"))
                                  for check in registry.FILE_CHECKS)  # each declared check of one file
+    registry.LIBRARY_CHECKS = tuple(dataclasses.replace(check, run=timer.timed(check.run, f"across: {check.name}"))
+                                    for check in registry.LIBRARY_CHECKS)  # each declared check across files
     for owner, name, label in (
         (body, "check_shape", "  body: shape"),
         (body, "_Body", "  body: masks"),
@@ -345,7 +347,6 @@ def _validation_phases(evidence: Path) -> None:
         (registry, "find_citations", "  body: citations found"),
         (body, "find_citations", "  body: citations found"),  # a case study's, found while its body is checked
         (ev, "load_references", "references.bib (pybtex + checks)"),
-        (ev, "_cross_check", "cross-checks (citations, terms, ids)"),
     ):
         timer.wrap(owner, name, label)
     report = Report()

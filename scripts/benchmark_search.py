@@ -366,6 +366,7 @@ def write_html_pages(site: Path, project: Path, cases: int, references: int, kin
     import markdown
 
     from coprod.pages.case_study import case_study_page
+    from coprod.render import body_html
 
     shells = sorted((site / "case-studies").glob("*/index.html"))
     shell = next(p for p in shells if "data-pagefind-body" in p.read_text(encoding="utf-8"))
@@ -383,7 +384,8 @@ def write_html_pages(site: Path, project: Path, cases: int, references: int, kin
         markups = search.markup_for_records(evidence)
         for record in evidence.published("case-study"):
             page = case_study_page(record, evidence, refs, None)
-            body = markdown.markdown(page.content, extensions=["admonition", "attr_list", "tables", "toc"])
+            source = body_html.as_markdown(page.content, page.body)  # the body as markdown in its place
+            body = markdown.markdown(source, extensions=["admonition", "attr_list", "tables", "toc"])
             content, _ = search.mark_page(body, page.uri, page.title, True, markups)
             target = site / "case-studies" / record.id / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)

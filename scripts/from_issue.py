@@ -10,7 +10,7 @@ from _project_python import use_project_python
 
 use_project_python()
 
-from coprod.pages.contribute import from_issue_main
+from coprod.cli.from_issue import main
 
 if __name__ == "__main__":
-    sys.exit(from_issue_main())
+    sys.exit(main())

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """The core's import graph against the layer order the README declares.
 
-    python3 scripts/layers.py          # upward imports and cycles, one line each (file and line)
+    python3 scripts/layers.py          # upward imports, cycles and private imports, one line each (file and line)
     python3 scripts/layers.py --edges  # also every import between two folders, counted
 
 The layer order is the order of the `coprod/<folder>/` rows in the README's layout table,
 lowest first: a module may import from its own folder and from folders above its row in the
 table, never from a folder below it. Modules directly in `coprod/` are the build, above every
 folder; the package's `__init__` (the version) is below every folder. Reads the source with
-`ast` only: nothing is imported or run. Exits 1 when there is an upward import or a cycle;
-tests/project/test_layers.py holds the same rule in the test suite.
+`ast` only: nothing is imported or run. A private name (``_x``) is its module's own: importing
+one from another module is reported too. Exits 1 when there is an upward import, a cycle or
+a private import; tests/project/test_layers.py holds the same rules in the test suite.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import ast
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +44,12 @@ def modules(root: Path) -> dict[str, Path]:
     return found
 
 
-def imports(found: dict[str, Path]) -> dict[tuple[str, str], int]:
+def imports(found: dict[str, Path]) -> tuple[dict[tuple[str, str], int], list[tuple[str, str, str, int]]]:
     """Every (importer, imported) pair between two modules of the package, with the line of
-    the importer's first import of it."""
+    the importer's first import of it; and every private name (``_x``, not ``__x__``) one
+    module imports from another, as (importer, imported, name, line). One pass over each file."""
     edges: dict[tuple[str, str], int] = {}
+    private: list[tuple[str, str, str, int]] = []
     for name, path in found.items():
         package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
@@ -55,6 +58,9 @@ def imports(found: dict[str, Path]) -> dict[tuple[str, str], int]:
                 target = ".".join([*base, node.module] if node.module else base)
                 submodules = [f"{target}.{alias.name}" for alias in node.names if f"{target}.{alias.name}" in found]
                 candidates = submodules or [target]  # `from coprod import site` imports coprod.site
+                if target in found and target != name:
+                    private += [(name, target, alias.name, node.lineno) for alias in node.names
+                                if _private(alias.name)]
             elif isinstance(node, ast.Import):
                 candidates = [alias.name for alias in node.names]
             else:
@@ -62,7 +68,12 @@ def imports(found: dict[str, Path]) -> dict[tuple[str, str], int]:
             for imported in candidates:
                 if imported in found and imported != name:
                     edges[(name, imported)] = min(node.lineno, edges.get((name, imported), node.lineno))
-    return edges
+    return edges, sorted(private)
+
+
+def _private(name: str) -> bool:
+    """``_x`` is a module's own; ``__x__`` (``__version__``) is not private."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
 def folder(name: str, found: dict[str, Path]) -> str:
@@ -130,6 +141,7 @@ class Graph:
     order: list[str]  # the folders, lowest first
     found: dict[str, Path]  # module -> its file
     edges: dict[tuple[str, str], int]  # (importer, imported) -> line of the import
+    private: list[tuple[str, str, str, int]] = field(default_factory=list)  # (importer, imported, name, line)
 
     def folder(self, name: str) -> str:
         return folder(name, self.found)
@@ -138,8 +150,9 @@ class Graph:
         return f"{self.found[a].relative_to(self.root).as_posix()}:{self.edges[(a, b)]}"
 
     def problems(self) -> list[str]:
-        """One line for each folder the README's table does not place, each upward import and
-        each import inside a cycle of modules or of folders, naming the file and line."""
+        """One line for each folder the README's table does not place, each upward import,
+        each import inside a cycle of modules or of folders, and each private name imported
+        from another module, naming the file and line."""
         rank = {name: i for i, name in enumerate(self.order)}
         lines = [f"folder {f} is not in the README's layout table (add its row where it belongs)"
                  for f in sorted({self.folder(m) for m in self.found} - set(rank))]
@@ -155,13 +168,18 @@ class Graph:
             inside = [f"{a} imports {b} at {self.where(a, b)}" for a, b in sorted(self.edges)
                       if self.folder(a) != self.folder(b) and self.folder(a) in loop and self.folder(b) in loop]
             lines.append("folder cycle: " + " <-> ".join(loop) + "; " + "; ".join(inside))
+        for a, b, name, line in self.private:
+            lines.append(f"private name: {a} imports {name} from {b} at "
+                         f"{self.found[a].relative_to(self.root).as_posix()}:{line} "
+                         f"(make it public in {b}, or move what both need to one module)")
         return lines
 
 
 def graph(root: Path = ROOT) -> Graph:
     """The import graph of ``root``'s package against the layer order of ``root``'s README."""
     found = modules(root)
-    return Graph(root, layer_order(root / "README.md"), found, imports(found))
+    edges, private = imports(found)
+    return Graph(root, layer_order(root / "README.md"), found, edges, private)
 
 
 def main(argv: list[str] | None = None) -> int:

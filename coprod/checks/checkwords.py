@@ -19,7 +19,8 @@ available", "we could not access the report") are caught: a reader needs to know
 source says and what it leaves out, not which parts of it we reached.
 
 :func:`find_checkwords` finds the words in one text; :func:`check_published_text` turns
-them into warnings (file, line, field and a hint) for the whole evidence folder. Every
+them into warnings (file, line, field and a hint) for the whole evidence folder, and
+:func:`check_reference_text` for each entry of ``references.bib`` as the reader cuts it. Every
 pattern is a plain alternation of words, so a check is linear in the size of the text.
 """
 
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cite.bibtex import field_texts
 from ..read.kinds import KINDS
 from ..read.problems import Report
 from .records import Evidence, Record
@@ -177,16 +177,15 @@ def _warn(report: Report, path: str, line: int, field: str, found: Found) -> Non
 PUBLISHED_BIB_FIELDS = ("note", "howpublished")
 
 
-def check_bib_text(text: str, path: str, report: Report, keys: Iterable[str] | None = None) -> None:
-    """Warn on words of checking in the published fields of a .bib file's text. ``keys``,
-    when given, limits the check to those entries (entries with errors are reported
-    elsewhere). Comments and unpublished fields (such as ``x-private-note``) are skipped."""
-    wanted = set(keys) if keys is not None else None
-    for key, name, line, value in field_texts(text):
-        if name not in PUBLISHED_BIB_FIELDS or (wanted is not None and key not in wanted):
-            continue
-        for found in find_checkwords(value):
-            _warn(report, path, line + found.line - 1, f"references[{key}].{name}", found)
+def check_reference_text(key: str, fields: Iterable[tuple[str, int, str]], report: Report, path: str) -> None:
+    """Warn on words of checking in the published fields of one good entry of a .bib file,
+    as written: the BibTeX reader hands each entry's fields over as it cuts them
+    (:func:`coprod.checks.reference_fields.load_references`), so the file is read once.
+    Unpublished fields (such as ``x-private-note``) are skipped."""
+    for name, line, value in fields:
+        if name in PUBLISHED_BIB_FIELDS:
+            for found in find_checkwords(value):
+                _warn(report, path, line + found.line - 1, f"references[{key}].{name}", found)
 
 
 # --------------------------------------------------------------------------- records and pages
@@ -232,12 +231,8 @@ def check_page(text: str, path: str, report: Report) -> None:
 
 def check_published_text(evidence: Evidence, report: Report, citing_dirs: Iterable[Path] = (),
                          citing_names: Iterable[str] = ()) -> None:
-    """Every warning for the whole evidence folder and the hand-written pages."""
-    bib = evidence.bibliography
-    bib_path = evidence.root / "references.bib"
-    if bib.entries and bib_path.is_file() and not bib_path.is_symlink():
-        text = bib_path.read_text(encoding="utf-8", errors="replace")
-        check_bib_text(text, bib.path or "evidence/references.bib", report, bib.entries)
+    """Every warning for the whole evidence folder and the hand-written pages (references.bib's
+    are given as it is read: :func:`check_reference_text`)."""
     taxonomy = evidence.taxonomy
     for vocab in taxonomy.vocabularies.values():
         for term in vocab.terms.values():

@@ -2,8 +2,9 @@
 
 ``load_evidence(folder)`` reads the taxonomy, the bibliography, every case study and claim,
 checks each file on its own (strict YAML, schema, vocabularies, plain text, bodies) and then
-across files (ids, aliases, citations, claims' evidence against the rubric), and returns
-the model with a :class:`Report` of every problem found.
+across files (ids, aliases, citations, claims' evidence against the rubric), each check a
+unit declared in :mod:`coprod.checks.registry`, and returns the model with a
+:class:`Report` of every problem found.
 """
 
 from __future__ import annotations
@@ -18,21 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from ..cite.bibtex import Bibliography
-from ..cite.syntax import find_citations
 from ..read import buildcache, strictyaml
 from ..read.kinds import KINDS
 from ..read.problems import Problem, Report
-from ..read.schema import Schema, did_you_mean, load_schemas
+from ..read.schema import AnnotationError, Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, Vocabulary, build_taxonomy
-from . import cachedata, checkwords, registry, tree
-from .addresses import check_addresses
+from . import cachedata, registry, tree
+from .across import Across, check_sources_listed
 from .annotated import check_annotated, plain_text_paths
 from .encodable import check_encodable
 from .records import Evidence, Record
 from .reference_fields import load_references
 from .subject import Subject
-from .suggest import Suggester
 from .vocabulary import Term
 
 KIND_FOLDERS = {kind.key: kind.folder for kind in KINDS.values()}
@@ -61,13 +60,13 @@ def _init_worker(root: Path, vocabularies: dict[str, list[Term]]) -> None:
 _SCHEMAS: dict[str, dict[str, Schema]] = {}  # the compiled schemas of this process, by content
 
 
-def _schemas(folder: Path) -> dict[str, Schema]:
+def _schemas(folder: Path, shown: str | None = None) -> dict[str, Schema]:
     """load_schemas, compiled once per process for the same schema files (mkdocs serve
-    loads the evidence again on every change)."""
+    loads the evidence again on every change); ``shown``: the folder as messages show it."""
     key = buildcache.digest(buildcache.code_version(), buildcache.files_digest(folder))
     if key not in _SCHEMAS:
         _SCHEMAS.clear()
-        _SCHEMAS[key] = load_schemas(folder)
+        _SCHEMAS[key] = load_schemas(folder, shown)
     return _SCHEMAS[key]
 
 
@@ -144,7 +143,7 @@ def _check_old_links(record: Record, bibliography: Bibliography, case_ids: set[s
                 report.error(source.path, source.body_line + citation.line - 1, "body",
                              f"reference '{item.key}' is no longer in references.bib")
     if record.kind == "case-study":
-        _check_sources_listed(record, bibliography, report)
+        check_sources_listed(record, bibliography, report)
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,7 +187,10 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
     if any(link == root or link.is_relative_to(root / "schema") for link in links):
         return None
     try:
-        schemas = _schemas(root / "schema")
+        schemas = _schemas(root / "schema", show(root / "schema"))
+    except AnnotationError as error:  # each at its file and line; no record can be checked against them
+        report.extend(error.problems)
+        return None
     except Exception as exc:  # noqa: BLE001
         report.error(show(root / "schema"), 1, "schema", f"the schemas cannot be loaded: {type(exc).__name__}: {exc}")
         return None
@@ -224,19 +226,18 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
                 continue
             jobs.append((kind, path, show(path)))
 
+    found = Across(evidence, [(Path(d), show(d)) for d in citing_dirs])
     for record, problems in _cached_checks(root, vocabularies, jobs, workers, load_references, cache_dir):
         report.extend(problems)
         records = evidence.records(record.kind)
         key = record.id or Path(record.path).stem
-        if key in records:
-            first = records[key]
-            report.error(record.path, record.source.line_of(("id",)), "id",
-                         f"id '{key}' is already used by {first.path}", "choose another id")
+        if key in records:  # the first keeps its id; the unit "ids are unique" reports the other
+            found.duplicates.append((key, record, records[key]))
             continue
         records[key] = record
 
-    _cross_check(evidence, report, [show(d) for d in citing_dirs], list(citing_dirs))
-    check_addresses(evidence, report)
+    for check in registry.LIBRARY_CHECKS:  # looked up here, so a benchmark can time each
+        check.run(found, report)
     return evidence
 
 
@@ -463,178 +464,3 @@ def _check_computed_rules(taxonomy: Taxonomy, kinds: Vocabulary | None, ratings:
                 report.error(display, next(iter(reporting.terms.values())).line if reporting.terms else 0,
                              reporting.name, f"{number} items reported is under {counted.count(number)} terms",
                              "list each number from 0 to 5 in the counts of exactly one term")
-
-
-# ---------------------------------------------------------------------------------------
-# Across files.
-
-def _cross_check(evidence: Evidence, report: Report, citing_names: list[str], citing_dirs: list[Path]) -> None:
-    bib = evidence.bibliography
-    used: set[str] = set()
-
-    rejected = bib.rejected
-    reference_keys = Suggester(bib.entries)
-
-    def cite(key: str, path: str, line: int, field_name: str) -> None:
-        if bib.get(key) is not None:
-            used.add(key)
-            return
-        if key in rejected:
-            return  # the entry is in references.bib with errors, reported there
-        real = bib.lookup_folded(key)
-        if real is not None:
-            used.add(real)
-            hint = f"keys are case-sensitive: did you mean '{real}'?"
-        else:
-            hint = reference_keys.hint(key, path, "add the entry to evidence/references.bib")
-        report.error(path, line, field_name, f"unknown reference '{key}'", hint)
-
-    taxonomy = evidence.taxonomy
-    for vocab in taxonomy.vocabularies.values():
-        for term in vocab.terms.values():
-            if term.source:
-                cite(term.source, taxonomy.path, term.line, f"{vocab.name}.{term.key}.source")
-
-    all_ids = evidence.case_studies
-    old_ids = {alias: record.id for record in all_ids.values() for alias in record.data.get("aliases") or []
-               if isinstance(alias, str)}
-    case_study_ids = Suggester(all_ids)
-    for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
-        schema = evidence.schemas[kind]
-        aliases: dict[str, Record] = {}
-        for record in records.values():
-            source = record.source
-            for annotated in schema.annotated:
-                ref = annotated.annotations.get("x-reference")
-                for path, value in annotated.values(source.data) if ref else ():
-                    if not isinstance(value, str):
-                        continue
-                    if ref == "bibtex":
-                        cite(value, source.path, source.line_of(path), dotted(path))
-                    elif ref == "case-study" and value in old_ids and value not in all_ids:
-                        report.error(source.path, source.line_of(path), dotted(path),
-                                     f"'{value}' is an old id of the case study '{old_ids[value]}' (in its aliases)",
-                                     f"write its id now: {old_ids[value]}")
-                    elif ref == "case-study" and value not in all_ids:
-                        report.error(source.path, source.line_of(path), dotted(path), f"unknown case study '{value}'",
-                                     case_study_ids.hint(value, source.path, "give the id of a file in evidence/case-studies/"))
-            for citation in record.citations:
-                for item in citation.items:
-                    cite(item.key, source.path, source.body_line + citation.line - 1, "body")
-            for index, alias in enumerate(record.data.get("aliases") or []):
-                if not isinstance(alias, str):
-                    continue
-                line = source.line_of(("aliases", index))
-                if alias in records:
-                    report.error(source.path, line, f"aliases[{index}]",
-                                 f"alias '{alias}' is the id of {records[alias].path}", "an alias must be an old id no record uses now")
-                elif alias in aliases:
-                    report.error(source.path, line, f"aliases[{index}]",
-                                 f"alias '{alias}' is also an alias of {aliases[alias].path}", "each old id can point to one record only")
-                else:
-                    aliases[alias] = record
-    for record in evidence.case_studies.values():
-        _check_sources_listed(record, bib, report)
-    for record in evidence.claims.values():
-        _check_rubric(record, evidence, report)
-    for directory, name in zip(citing_dirs, citing_names):
-        for page in sorted(Path(directory).rglob("*.md")):
-            if page.is_symlink():  # reported by coprod.checks.tree, never read
-                continue
-            text = page.read_text(encoding="utf-8", errors="replace")
-            display = f"{name}/{page.relative_to(directory).as_posix()}"
-            for citation in find_citations(text):
-                for item in citation.items:
-                    cite(item.key, display, citation.line, "body")
-    checkwords.check_published_text(evidence, report, citing_dirs, citing_names)
-    unreadable = [r for r in (*evidence.case_studies.values(), *evidence.claims.values()) if not r.source.readable]
-    if unreadable:
-        return  # which references are cited is unknown until those files can be read
-    for key, entry_line in bib.lines.items():
-        if key in bib.entries and key not in used:
-            report.warning(bib.path or "evidence/references.bib", entry_line, f"references[{key}]",
-                           f"reference '{key}' is not cited anywhere", "cite it from a case study or claim, or remove it")
-
-
-def _check_sources_listed(record: Record, bib, report: Report) -> None:
-    """A case study's ``sources`` are every reference it uses: each key cited in its text or
-    its outcomes is listed there, and each listed key is cited (CONTRIBUTING.md's rule)."""
-    data, source = record.data, record.source
-    listed_value = data.get("sources")
-    if not isinstance(listed_value, list):
-        return  # missing or the wrong type: the schema check has reported it
-    listed = {k for k in listed_value if isinstance(k, str)}
-    where = f"list it in sources, line {source.line_of(('sources',))}"
-    used: set[str] = set()
-    for citation in record.citations:
-        for item in citation.items:
-            key = item.key
-            if key not in listed and key not in used and bib.get(key) is not None:
-                report.error(source.path, source.body_line + citation.line - 1, "body",
-                             f"'{key}' is cited in the text but not listed in sources",
-                             f"{where}: every source the case study uses is listed there")
-            used.add(key)
-    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
-    for i, outcome in enumerate(outcomes):
-        keys = outcome.get("sources") if isinstance(outcome, dict) else None
-        for j, key in enumerate(keys if isinstance(keys, list) else []):
-            if isinstance(key, str) and key not in listed and bib.get(key) is not None:
-                report.error(source.path, source.line_of(("outcomes", i, "sources", j)), f"outcomes[{i}].sources[{j}]",
-                             f"'{key}' is not listed in sources", where)
-            used.add(key)
-    for index, key in enumerate(listed_value):
-        if isinstance(key, str) and key not in used and bib.get(key) is not None:
-            report.warning(source.path, source.line_of(("sources", index)), f"sources[{index}]",
-                           f"'{key}' is listed in sources but cited nowhere in the text or the outcomes",
-                           f"cite it where its facts are used, as [@{key}], or remove it from sources")
-
-
-def _check_rubric(record: Record, evidence: Evidence, report: Report) -> None:
-    """A claim's evidence must meet what the published rubric asks for its grade."""
-    strengths = evidence.taxonomy.get(evidence.schemas["claim"].vocabulary_at("strength"))
-    data = record.data
-    grade = data.get("strength")
-    if strengths is None or not isinstance(grade, str) or grade not in strengths.terms:
-        return  # unknown grades were reported by the vocabulary check
-    supporting = data.get("supporting") if isinstance(data.get("supporting"), dict) else {}
-    references = [k for k in supporting.get("references") or [] if isinstance(k, str)]
-    cases = [c for c in supporting.get("case_studies") or [] if isinstance(c, str)]
-    research = data.get("research_needed") if isinstance(data.get("research_needed"), list) else []
-    facts = _ClaimFacts(len(set(references)) + len(set(cases)), cases, bool(research))
-
-    def meets(requires: dict) -> list[str]:
-        unmet = []
-        if facts.supporting < requires.get("min_supporting", 0):
-            unmet.append(f"at least {requires['min_supporting']} supporting sources (it has {facts.supporting})")
-        if "max_supporting" in requires and facts.supporting > requires["max_supporting"]:
-            unmet.append(f"at most {requires['max_supporting']} supporting sources (it has {facts.supporting})")
-        kinds = set(requires.get("kinds", []))
-        strong = sum(1 for case in facts.cases if _case_kinds(evidence, case) & kinds)
-        if strong < requires.get("min_strong_items", 0):
-            labels = ", ".join(sorted(kinds))
-            unmet.append(f"at least {requires['min_strong_items']} supporting case studies with {labels} outcomes (it has {strong})")
-        if requires.get("research_needed") and not facts.research_needed:
-            unmet.append("a list of research_needed")
-        return unmet
-
-    unmet = meets(strengths.terms[grade].requires)
-    if unmet:
-        allowed = next((key for key, term in strengths.terms.items() if not meets(term.requires)), None)
-        hint = f"the evidence supports '{allowed}'" if allowed else "see the rubric in evidence/taxonomy.yml"
-        report.error(record.path, record.source.line_of(("strength",)), "strength",
-                     f"graded '{grade}', but the rubric asks for " + "; ".join(unmet), hint)
-
-
-@dataclass
-class _ClaimFacts:
-    supporting: int
-    cases: list[str]
-    research_needed: bool
-
-
-def _case_kinds(evidence: Evidence, case_id: str) -> set[str]:
-    record = evidence.case_studies.get(case_id)
-    if record is None:
-        return set()
-    outcomes: Any = record.data.get("outcomes")
-    return {o.get("evidence") for o in outcomes if isinstance(o, dict)} if isinstance(outcomes, list) else set()

@@ -24,6 +24,8 @@ from ..cite.names import Name
 from ..read.hosts import WEB_SCHEMES, host_problem
 from ..read.plaintext import html_or_links
 from ..read.problems import Report
+from ..read.words import counted
+from .checkwords import check_reference_text
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+\Z")
 _DOI_PREFIX_RE = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.IGNORECASE)
@@ -38,8 +40,9 @@ NAME_SUFFIXES = frozenset({
 
 
 def load_references(path: Path, report: Report, display_path: str | None = None) -> Bibliography:
-    """``references.bib`` read and every entry checked by the rules here."""
-    return load_bibliography(path, report, display_path, rules=check_entry)
+    """``references.bib`` read and every entry checked by the rules here; the published text
+    of each good entry is checked for the words of checking as it is read (one reading)."""
+    return load_bibliography(path, report, display_path, rules=check_entry, text_rules=check_reference_text)
 
 
 def check_entry(kind: str, key: str, line: int, entry: Entry, report: Report, path: str) -> bool:
@@ -109,7 +112,7 @@ class _Fields:
             return True
         named = sum(1 for person in people if not Name.from_person(person).others)
         self.error(line, where,
-                   f"'and others' after {named} name{'s' if named != 1 else ''}: a reference names every "
+                   f"'and others' after {counted(named, 'name')}: a reference names every "
                    f"{role.lower()} (the citation style shortens a long list, not the file)",
                    f"write every {role.lower()} from the source, as {role.lower()} = "
                    "{Family, Given and Family, Given and ...}; the publisher's page or the DOI record lists them")

@@ -1,13 +1,19 @@
-"""Every check of one case study or claim, declared in one list, in the order they run.
+"""Every check, declared in two lists, each in the order its checks run.
 
-A check is a small named unit of this folder: a function of the file being checked (a
-:class:`~coprod.checks.subject.Subject`) and the report. Adding a check is writing its unit,
-adding one line to :data:`FILE_CHECKS` and adding its golden file under
-``tests/golden/evidence/`` (a folder of files that break it, and the report it gives).
-Each runs only on a file that could be read; the report prints every problem sorted by file
-and line, so the order here is the order of work, not of the messages. The checks across
-files (ids, aliases, citations, the rubric, addresses) run after every file is checked:
-:func:`coprod.checks.evidence.load_evidence`.
+- :data:`FILE_CHECKS`: the checks of one case study or claim, each a function of the file
+  being checked (a :class:`~coprod.checks.subject.Subject`) and the report; each runs only
+  on a file that could be read.
+- :data:`LIBRARY_CHECKS`: the checks across files (ids, references, case studies named,
+  aliases, sources, the rubric, hand-written pages, words of checking, addresses), each a
+  function of the whole checked evidence (an :class:`~coprod.checks.across.Across`) and the
+  report, run after every file is checked (:func:`coprod.checks.evidence.load_evidence`).
+
+A check is a small named unit of this folder. Adding one is writing its unit, adding one
+line to its list and adding its golden file under ``tests/golden/evidence/`` (a folder of
+files that break it, and the report it gives). The report prints every problem sorted by
+file and line, so the order here is the order of work, not of the messages (one thing
+follows from the order: whether a reference is cited is known only after every check that
+cites).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from dataclasses import dataclass
 from ..cite.syntax import find_citations
 from ..read.kinds import CASE_STUDY, KINDS
 from ..read.problems import Report
-from . import body
+from . import across, body
+from .addresses import check_addresses
 from .annotated import check_annotated, plain_text_paths
 from .dates import check_dates
 from .encodable import check_encodable
@@ -81,4 +88,29 @@ FILE_CHECKS: tuple[FileCheck, ...] = (
     FileCheck("dates in order", check_dates),
     FileCheck("GRIPP2 items not reported", note_gripp2, (CASE_STUDY.key,)),
     FileCheck("newest change is the version", check_versions),
+)
+
+
+@dataclass(frozen=True)
+class LibraryCheck:
+    name: str
+    run: Callable[[across.Across, Report], None]
+
+
+def _addresses(found: across.Across, report: Report) -> None:
+    check_addresses(found.evidence, report)
+
+
+LIBRARY_CHECKS: tuple[LibraryCheck, ...] = (
+    LibraryCheck("ids are unique", across.unique_ids),
+    LibraryCheck("terms' sources are references", across.term_sources),
+    LibraryCheck("fields name references and case studies that exist", across.field_references),
+    LibraryCheck("bodies cite references that exist", across.body_citations),
+    LibraryCheck("aliases are old ids of one record", across.aliases),
+    LibraryCheck("a case study's sources are what it cites", across.sources_listed),
+    LibraryCheck("a claim's grade meets the rubric", across.rubric),
+    LibraryCheck("hand-written pages cite references that exist", across.page_citations),
+    LibraryCheck("published text has no words of checking", across.words_of_checking),
+    LibraryCheck("every reference is cited", across.references_cited),  # after every check that cites
+    LibraryCheck("no record takes a generated address", _addresses),
 )

@@ -89,6 +89,11 @@ _BIBTEX_WHITESPACE = "\t\n\r"
 
 EntryRules = Callable[[str, str, int, Entry, Report, str], bool]
 """(entry type, key, line, parsed entry, report, file as shown) -> whether the entry is good."""
+TextRules = Callable[[str, Iterator[tuple[str, int, str]], Report, str], None]
+"""(key, a good entry's fields as written: (name in lower case, line of the name, value as
+written), report, file as shown): the checks of the text as written (the words in a note),
+given what this reader cut, so that the file is read once and one reader decides where an
+entry and a field begin and end."""
 
 # A chunk starts with '@', a name and an opening delimiter.
 _HEADER_RE = re.compile(r"@[ \t]*([A-Za-z][A-Za-z0-9_\-]*)[ \t\r\n]*([{(])")
@@ -161,9 +166,11 @@ class _ValueError(Exception):
 
 
 class _Loader:
-    def __init__(self, report: Report, display_path: str, rules: EntryRules | None = None) -> None:
+    def __init__(self, report: Report, display_path: str, rules: EntryRules | None = None,
+                 text_rules: TextRules | None = None) -> None:
         self.report = report
         self.rules = rules
+        self.text_rules = text_rules
         self.path = display_path
         self.macros: dict[str, str] = {name[:3].lower(): name for name in MONTHS}  # BibTeX's jan ... dec
         self.bad_macros: set[str] = set()
@@ -695,6 +702,8 @@ class _Loader:
         self.set_aside_unpublished(key, entry)
         if self.check_fields(chunk, key, entry):
             self.result.add(key, entry, chunk.line)
+            if self.text_rules is not None:
+                self.text_rules(key, _fields_as_written(chunk), self.report, self.path)
 
     def set_aside_unpublished(self, key: str, entry: Entry) -> None:
         """Move the fields the site does not publish out of the entry (into
@@ -979,35 +988,30 @@ def write_bibtex(entries: dict[str, Entry]) -> str:
     return stream.getvalue()
 
 
-def field_texts(text: str) -> Iterator[tuple[str, str, int, str]]:
-    """(key, field name in lower case, line of the name, value as written) for every field of
-    every entry in the text of a .bib file, cut into entries and fields exactly as
-    :func:`load_bibliography` cuts them: for checks of the text as written (the words in a
-    ``note``), so that one reader decides where an entry and a field begin and end. Problems
-    are not reported here (load_bibliography reports them)."""
-    loader = _Loader(Report(), "")
-    for chunk in loader.chunks(text):
-        if chunk.kind in ("string", "comment", "preamble"):
-            continue
-        key = _header_key(chunk.text) or ""
-        body, offset = _entry_body(chunk.text)
-        for item in _entry_fields(chunk.text):
-            value_start = body.index("=", item.start) + 1  # type: ignore[union-attr]
-            line = chunk.line + chunk.text.count("\n", 0, offset + item.start)
-            yield key, item.name.lower(), line, body[value_start : item.end]  # type: ignore[index]
+def _fields_as_written(chunk: _Chunk) -> Iterator[tuple[str, int, str]]:
+    """(name in lower case, line of the name, value as written) for each field of an entry,
+    cut as the reader cuts it; lines counted on from the last field, so one pass."""
+    body, offset = _entry_body(chunk.text)
+    line, counted = chunk.line, 0
+    for item in _entry_fields(chunk.text):
+        line += chunk.text.count("\n", counted, offset + item.start)
+        counted = offset + item.start
+        value_start = body.index("=", item.start) + 1  # type: ignore[union-attr]
+        yield item.name.lower(), line, body[value_start : item.end]  # type: ignore[index]
 
 
 def load_bibliography(path: Path, report: Report, display_path: str | None = None,
-                      rules: EntryRules | None = None) -> Bibliography:
+                      rules: EntryRules | None = None, text_rules: TextRules | None = None) -> Bibliography:
     """Read a .bib file: every good entry is kept, every problem is added to ``report``.
     ``rules`` decide whether a parsed entry's fields are good (False: the entry is rejected);
     the checks pass theirs (:func:`coprod.checks.reference_fields.load_references`), so
     read alone the file is only read: cut, parsed and screened for control characters.
+    ``text_rules`` check each good entry's fields as written (see :data:`TextRules`).
 
     Never raises for bad input: an unexpected failure becomes an "internal error" problem.
     """
     shown = display_path if display_path is not None else str(path)
-    loader = _Loader(report, shown, rules)
+    loader = _Loader(report, shown, rules, text_rules)
     try:
         return loader.load(path)
     except Exception as exc:  # noqa: BLE001 - never raise on input

@@ -240,6 +240,11 @@ class References:
         starts with ``<span id="ref-key">`` (the target of the page's citation links) and
         ends with a link to the entry on the bibliography page, relative to ``page_uri``
         (this page's docs/ path)."""
+        listed = self.section_list(keys, page_uri)
+        return f"## {md_escape(heading)}\n\n{listed}\n" if listed else ""
+
+    def section_list(self, keys: list[str], page_uri: str) -> str:
+        """The list of :meth:`section` (HTML, '' if no key is known), for a page made from a template."""
         shown = self.sorted(keys)
         if not shown:
             return ""
@@ -247,4 +252,4 @@ class References:
                  + markup.link(urls.href(page_uri, urls.REFERENCES, urls.reference_anchor(key)),
                                "all pages citing this")
                  for key in shown]
-        return f"## {md_escape(heading)}\n\n{markup.bullet_list(items, 'coprod-references')}\n"
+        return markup.bullet_list(items, "coprod-references")

@@ -25,17 +25,12 @@ import yaml
 from ..checks.guidance import MARKER, REMOVE_COMMAND, remove_guidance
 from ..checks.records import Evidence
 from ..checks.vocabulary import unknown_term_hint
-from ..pages.contribute import (
-    BODY_SECTIONS,
-    Essentials,
-    _parser,
-    _vocabulary_of,
-    case_study_data,
-    free_id,
-    slug_id,
-    taken_ids,
-)
+from ..model.fieldmap import field_map
+from ..read.kinds import CASE_STUDY
+from ..read.new_case_study import BODY_SECTIONS, Essentials, case_study_data, free_id, slug_id, taken_ids
 from ..read.schema import Schema, did_you_mean
+from ..read.words import counted
+from .command import command_parser
 
 PROG = "new_case_study.py"
 WIDTH = 88
@@ -55,9 +50,9 @@ class Stop(Exception):
 # ----------------------------------------------------------------------------- the command line
 
 def parser() -> argparse.ArgumentParser:
-    p = _parser(PROG, "Write a new case study from the schema, with short guidance to follow. At a terminal "
-                "it asks for what the options do not give; without one, give every essential as an option "
-                "or add --no-input.")
+    p = command_parser(PROG, "Write a new case study from the schema, with short guidance to follow. At a "
+                       "terminal it asks for what the options do not give; without one, give every essential as "
+                       "an option or add --no-input.")
     add = p.add_argument
     add("--title", help="what was co-produced, with whom")
     add("--id", help="the permanent id (default: a few words of the title, free; at a terminal it is shown and "
@@ -100,9 +95,8 @@ def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> lis
         return []
     keys = vocab.keys()
     terms = [(term.key, term.label, " ".join(term.definition.split())) for term in vocab.terms.values()]
-    folders = [a.annotations.get("x-folder") for a in evidence.schemas["case-study"].annotated
-               if a.annotations.get("x-vocabulary") == vocabulary]
-    page = f"/{folders[0]}/" if folders and folders[0] else None
+    folder = field_map(evidence.schemas).folders.get(vocabulary)
+    page = f"/{folder}/" if folder else None
     return [f"unknown term '{v}' in {vocabulary} ({unknown_term_hint(v, vocabulary, terms, page)})"
             for v in values if v not in keys]
 
@@ -236,14 +230,9 @@ def _reread_bibliography(evidence: Evidence) -> Evidence:
 
 
 def id_rules(evidence: Evidence) -> dict:
-    """The schema's rules for an id (pattern, length), as evidence/schema/ declares them."""
-    import json
-
-    try:
-        common = json.loads((Path(evidence.root) / "schema" / "common.schema.json").read_text(encoding="utf-8"))
-        return common["$defs"]["id"]
-    except (OSError, ValueError, KeyError):
-        return {}
+    """The schema's rules for a case study's id (pattern, length), as the schemas read
+    already declare them (the id field, its ``$ref`` followed)."""
+    return evidence.schemas[CASE_STUDY.key].field_schema(("id",)) or {}
 
 
 def ask_id(title: str, taken: set[str], asker: Asker) -> str:
@@ -283,6 +272,15 @@ def _vocabularies(node: dict) -> list[tuple[str, str]]:
     items = node.get("items") if isinstance(node.get("items"), dict) else {}
     return [(name, sub["x-vocabulary"]) for name, sub in items.get("properties", {}).items()
             if isinstance(sub, dict) and sub.get("x-vocabulary")]
+
+
+def _vocabulary_of(node: dict) -> str | None:
+    """The vocabulary of a field, of its items, or of its items' first vocabulary field."""
+    items = node.get("items") if isinstance(node.get("items"), dict) else {}
+    for candidate in (node, items, *items.get("properties", {}).values()):
+        if isinstance(candidate, dict) and candidate.get("x-vocabulary"):
+            return candidate["x-vocabulary"]
+    return None
 
 
 def _field_guidance(name: str, node: dict, evidence: Evidence) -> list[str]:
@@ -348,7 +346,7 @@ def _remove(path: Path) -> int:
     cleaned, count = remove_guidance(text)
     if count:
         path.write_text(cleaned, encoding="utf-8")
-    print(f"Removed {count} guidance block{'s' if count != 1 else ''} from {path}. "
+    print(f"Removed {counted(count, 'guidance block')} from {path}. "
           f"Check it with: {VALIDATE_COMMAND}")
     return 0
 

@@ -182,13 +182,11 @@ class FieldMap:
         return {f.folder: f.name for f in self.facets}
 
 
-class FieldMapError(ValueError):
-    """The schema's annotations contradict each other (a maintainer's mistake)."""
-
-
 def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS)) -> FieldMap:
     """Read the field map from the record schemas' ``x-vocabulary``, ``x-folder`` and
-    ``x-facet`` annotations."""
+    ``x-facet`` annotations (checked when the schemas were read, by
+    :func:`coprod.read.schema.annotation_problems`: their shape, one folder for a vocabulary
+    and one facet for a name)."""
     placed: list[tuple[int, int, Facet]] = []
     folders: dict[str, str] = {}
     fields: dict[str, list[tuple[int, int, TermField]]] = {}
@@ -201,9 +199,8 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS))
         for position, (notes, pattern) in enumerate(annotated_fields):
             vocabulary = notes.get("x-vocabulary")
             folder = notes.get("x-folder")
-            if vocabulary is not None and folder is not None and folders.setdefault(vocabulary, folder) != folder:
-                raise FieldMapError(f"{kind} {'.'.join(pattern)}: x-folder '{folder}' differs from "
-                                    f"'{folders[vocabulary]}' given for {vocabulary} elsewhere")
+            if vocabulary is not None and folder is not None:
+                folders.setdefault(vocabulary, folder)
             facet = notes.get("x-facet")
             order = position + 1000
             if isinstance(facet, dict):
@@ -219,9 +216,6 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS))
     facets = tuple(f for _, _, f in sorted(placed, key=lambda p: (p[0], p[1])))
     computed = {name: notes["x-vocabulary"] for name, notes in computed_fields(schemas.get("case-study")).items()
                 if isinstance(notes.get("x-vocabulary"), str)}
-    names = [f.name for f in facets]
-    if len(set(names)) != len(names):
-        raise FieldMapError(f"two x-facet annotations share a name: {names}")
     ordered_folders = {f.vocabulary: folders[f.vocabulary] for f in facets if f.vocabulary in folders}
     ordered_folders |= folders
     return FieldMap({kind: tuple(f for _, _, f in sorted(found, key=lambda p: (p[0], p[1])))

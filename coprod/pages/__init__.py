@@ -18,6 +18,15 @@ class Page:
     # a page made as HTML (never read by Python-Markdown): its headings as the toc extension's
     # tokens, which MkDocs makes page.toc from; None for a page written as markdown
     toc: list[dict] | None = None
+    # a contributor's text on a page made as HTML (coprod.render.body_html.Body): it takes the
+    # page's body slot when MkDocs renders the page
+    body: object = None
+    heading: str = ""  # a page made as HTML whose first heading is not ``title`` (a gap claim's): that heading
+
+    @property
+    def shown_title(self) -> str:
+        """The title the page shows (its first heading), which MkDocs and other engines take."""
+        return self.heading or self.title
 
     @property
     def is_html(self) -> bool:
@@ -31,4 +40,4 @@ def html_page(uri: str, template: str, title: str, lists: frozenset[str] = froze
 
     outline = templates.Outline()
     content = templates.render(template, outline=outline, title=title, **context)
-    return Page(uri, content, lists, title, toc=outline.tokens)
+    return Page(uri, content, lists, title, toc=outline.tokens, body=outline.body)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
 from ..read import urls
 from ..read.kinds import CLAIM, PUBLIC_STATUSES
 from ..render import templates
-from ..render.markup import block, bullet_list, esc
-from ..render.text import md_escape
+from ..render.body_html import body_of
+from ..render.markup import block, esc
+from ..render.text import safe_url
 from . import Page, html_page
-from .case_study import CITE_BUTTON
-from .common import contributed, demote_headings, record_history, retraction_notice, term_link
+from .case_study import _retraction
+from .common import term_link
 from .listing import card_list, case_study_item, claim_title, strength_badge_html, strength_symbol, strength_tally
 
 RUBRIC_ANCHOR = "how-we-grade-the-evidence"
@@ -42,61 +45,43 @@ def strength_badge(record: Claim, library: Library, from_uri: str) -> str:
 
 
 def claim_page(record: Claim, library: Library, refs: References, edit_url: str | None, *,
-               uri: str = "", notice: str = "") -> Page:
+               uri: str = "", notice: dict | None = None) -> Page:
     """The page at ``uri`` (default: the record's own address), ``notice`` under its title
-    (as :func:`coprod.pages.case_study.case_study_page`)."""
+    (as :func:`coprod.pages.case_study.case_study_page`), from overrides/partials/coprod/claim.html."""
     uri = uri or record.uri
     body, cited = refs.render_body(record.body)
     supporting, contrary = record.supporting, record.contrary
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)
-    parts = [
-        f"# {md_escape(claim_title(record, library))}",
-        notice,
-        retraction_notice(record, "claim"),
-        strength_badge(record, library, uri),
-        CITE_BUTTON,
-        md_escape(record.summary),
-        "## Why we say this\n\n" + contributed(demote_headings(body.strip())),
-        _evidence_list("Evidence for the claim", supporting, library, refs, uri),
-        _evidence_list("Evidence against, or where it does not hold", contrary, library, refs, uri),
-        _research_needed(record),
-        _related(record, library, uri),
-        refs.section(keys, uri),
-        record_history(record, edit_url, "claim"),
-    ]
+    page = html_page(uri, "claim.html", claim_title(record, library), frozenset(), record=record, kind_name="claim",
+                     version_notice=notice, retraction=_retraction(record),
+                     strength=templates.raw(strength_badge(record, library, uri)), body=body_of(record, refs, body),
+                     evidence=[_evidence("Evidence for the claim", supporting, library, refs, uri),
+                               _evidence("Evidence against, or where it does not hold", contrary, library, refs, uri)],
+                     related=_related(record, library, uri), references=templates.raw(refs.section_list(keys, uri)),
+                     edit_url=safe_url(edit_url))
     ids = frozenset(i for i in listed if i in library.case_studies)
-    return Page(uri, "\n\n".join(p.strip() for p in parts if p.strip()) + "\n", ids, record.title, tuple(keys))
+    return replace(page, lists=ids, title=record.title, heading=page.title, cites=tuple(keys))
 
 
-def _evidence_list(heading: str, block: EvidenceLinks, library: Library, refs: References, uri: str) -> str:
-    items = [refs.link_or_text(k) for k in block.references]
+def _evidence(heading: str, block: EvidenceLinks, library: Library, refs: References, uri: str) -> dict:
     cards = []
     for case_id in block.case_studies:
         record = library.case_studies.get(case_id)
         if record is not None and record.status in PUBLIC_STATUSES:
             cards.append(case_study_item(record, library, uri))
-    parts = [bullet_list(items)] if items else []
-    if cards:
-        parts.append(card_list(cards))
-    return f"## {heading}\n\n" + ("\n\n".join(parts) if parts else "None found yet.")
+    return {"heading": heading, "references": [templates.raw(refs.link_or_text(k)) for k in block.references],
+            "cards": templates.raw(card_list(cards)) if cards else ""}
 
 
-def _research_needed(record: Claim) -> str:
-    needed = record.research_needed
-    if not needed:
-        return ""
-    return "## Research still needed\n\n" + "\n".join(f"- {md_escape(n)}" for n in needed)
-
-
-def _related(record: Claim, library: Library, uri: str) -> str:
+def _related(record: Claim, library: Library, uri: str) -> list[dict]:
     lines = []
     for keys, name, label in ((record.principles, "principles", "Principles"), (record.barriers, "barriers", "Barriers"),
                               (record.enablers, "enablers", "Enablers"), (record.outcomes, "outcomes", "Outcome areas")):
         vocab = library.vocabulary_of(name, kind=record.kind)  # the claim's field, its vocabulary from the schema
         if keys:
-            lines.append(f"{label}: " + ", ".join(term_link(library, vocab, k, uri) for k in keys))
-    return "## Related\n\n" + bullet_list(lines) if lines else ""
+            lines.append({"label": label, "terms": templates.raw(", ".join(term_link(library, vocab, k, uri) for k in keys))})
+    return lines
 
 
 def business_case_page(library: Library, chart: str = "") -> Page:
@@ -151,10 +136,10 @@ def _rubric(library: Library) -> dict:
     kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     return {"anchor": RUBRIC_ANCHOR, "description": strengths.description,
             "rows": [{"symbol": templates.raw(strength_symbol(term)), "label": term.label, "definition": term.definition,
-                      "needs": _needs(term.requires, kinds)} for term in strengths.terms.values()]}
+                      "needs": grade_needs(term.requires, kinds)} for term in strengths.terms.values()]}
 
 
-def _needs(requires: dict, kinds) -> str:
+def grade_needs(requires: dict, kinds) -> str:
     """What a grade needs, at least, in words from the taxonomy's rules (the one wording)."""
     parts = []
     if "max_supporting" in requires and requires["max_supporting"] == 0:

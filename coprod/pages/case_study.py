@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..cite.references import References
 from ..model import CaseStudy, Library
 from ..read import urls
 from ..read.words import counted
-from ..render.markup import block, bullet_list, esc, link, table, tag_list
-from ..render.text import md_escape, safe_url
-from . import Page
-from .common import contributed, demote_headings, record_history, retraction_notice, term_link
+from ..render import templates
+from ..render.body_html import body_of
+from ..render.markup import esc, link, table, tag_list
+from ..render.text import safe_url
+from . import Page, html_page
+from .common import term_link
 from .listing import evidence_kinds
 from .reporting import (
     GRIPP2_NAME,
@@ -23,52 +27,40 @@ from .reporting import (
 
 
 def case_study_page(record: CaseStudy, library: Library, refs: References, edit_url: str | None, *,
-                    uri: str = "", notice: str = "") -> Page:
+                    uri: str = "", notice: dict | None = None) -> Page:
     """The page at ``uri`` (default: the record's own address; an earlier version's is
-    another, coprod.pages.versions), with ``notice`` (markdown) under its title."""
+    another, coprod.pages.versions), with ``notice`` (:func:`coprod.pages.versions.version_notice`)
+    under its title, from overrides/partials/coprod/case-study.html."""
     uri = uri or record.uri
     body, cited = refs.render_body(record.body)
     outcome_sources = [k for o in record.outcomes for k in o.sources]
     keys = list(dict.fromkeys(cited + outcome_sources + list(record.sources)))
-    parts = [
-        f"# {md_escape(record.title)}",
-        notice,
-        retraction_notice(record, "case study"),
-        f"**{md_escape(record.summary)}**",
-        CITE_BUTTON,
-        _panel(record, library, uri),
-        "## In plain English\n\n" + md_escape(record.plain_english_summary),
-        _principles(record, library, uri),
-        _barriers_enablers(record, library, uri),
-        standards_section(record, library, uri),
-        _outcomes(record, library, refs, uri),
-        gripp2_section(record, library, uri),
-        _resources(record),
-        "## The story\n\n" + contributed(demote_headings(body.strip())),
-        collapsed(refs.section(keys, uri), f"Show the {counted(len(keys), 'reference')}"),
-        record_history(record, edit_url, "case study"),
-    ]
-    return Page(uri, "\n\n".join(p.strip() for p in parts if p.strip()) + "\n", frozenset(), record.title,
-                tuple(keys))
+    principles = library.vocabulary_of("principles", "principle")
+    lists = [{"heading": "Principles it shows", "always": True,
+              "entries": [_item(term_link(library, principles, p.principle, uri), p.how) for p in record.principles]}]
+    for notes, vocab, heading in ((record.barriers, library.vocabulary_of("barriers", "barrier"), "Barriers met"),
+                                  (record.enablers, library.vocabulary_of("enablers", "enabler"), "What helped")):
+        lists.append({"heading": heading, "always": False,
+                      "entries": [_item(term_link(library, vocab, note.key, uri), note.detail) for note in notes]})
+    lists.append(standards_section(record, library, uri))
+    references = refs.section_list(keys, uri)
+    page = html_page(uri, "case-study.html", record.title, frozenset(), record=record, kind_name="case study",
+                     version_notice=notice, retraction=_retraction(record), glance=_panel(record, library, uri),
+                     sections=lists, rating=templates.raw(rating_badge(record, library, uri)),
+                     outcomes=templates.raw(_outcomes(record, library, refs, uri)),
+                     gripp2=templates.raw(gripp2_section(record, library, uri)),
+                     resources=_resources(record),
+                     body=body_of(record, refs, body),
+                     references=templates.raw(references),
+                     references_summary=f"Show the {counted(len(keys), 'reference')}", edit_url=safe_url(edit_url))
+    return replace(page, cites=tuple(keys))
 
 
-# Near the title: the way to the "Cite this page" section the site adds at the end (coprod.site).
-CITE_BUTTON = block("div", ['<a class="md-button coprod-cite-button" href="#cite-this-page">Cite this page</a>'],
-                    ' class="coprod-page-actions"')
+def _item(term_html: str, text: str) -> dict:
+    return {"term": templates.raw(term_html), "text": text}
 
 
-def collapsed(section: str, summary: str) -> str:
-    """A "## Heading" section whose HTML list is folded into a <details> (closed; a link to
-    an entry inside opens it: assets/javascripts/details.js, and browsers that open
-    details on fragment navigation). The heading stays, for the table of contents."""
-    if not section.strip():
-        return ""
-    heading, _, rest = section.partition("\n\n")
-    return (f"{heading}\n\n" + block("div", ["<details>", f"<summary data-pagefind-ignore>{esc(summary)}</summary>", rest.strip(),
-                                             "</details>"], ' class="coprod-collapsed"'))
-
-
-def _panel(record: CaseStudy, library: Library, uri: str) -> str:
+def _panel(record: CaseStudy, library: Library, uri: str) -> list[dict]:
     """'At a glance': a summary list (key, value), principles and barriers as tags that
     link to their pages."""
     project = record.project
@@ -114,25 +106,7 @@ def _panel(record: CaseStudy, library: Library, uri: str) -> str:
     if badge:
         rows.append(("Outcome rating", badge))
     rows.append((GRIPP2_NAME, esc(gripp2_completeness(record, library, named=False))))
-    items = [f'<div class="coprod-summary-list__row"><dt>{esc(label)}</dt><dd>{value}</dd></div>'
-             for label, value in rows]
-    return "## At a glance\n\n" + block("dl", items, ' class="coprod-summary-list"')
-
-
-def _principles(record: CaseStudy, library: Library, uri: str) -> str:
-    vocab = library.vocabulary_of("principles", "principle")
-    items = [f"<strong>{term_link(library, vocab, p.principle, uri)}</strong>: {esc(p.how)}" for p in record.principles]
-    return "## Principles it shows\n\n" + bullet_list(items)
-
-
-def _barriers_enablers(record: CaseStudy, library: Library, uri: str) -> str:
-    out = []
-    for notes, vocab, heading in ((record.barriers, library.vocabulary_of("barriers", "barrier"), "Barriers met"),
-                                  (record.enablers, library.vocabulary_of("enablers", "enabler"), "What helped")):
-        items = [f"<strong>{term_link(library, vocab, note.key, uri)}</strong>: {esc(note.detail)}" for note in notes]
-        if items:
-            out.append(f"## {heading}\n\n" + bullet_list(items))
-    return "\n\n".join(out)
+    return [{"label": label, "value": templates.raw(value)} for label, value in rows]
 
 
 def _outcomes(record: CaseStudy, library: Library, refs: References, uri: str) -> str:
@@ -142,15 +116,18 @@ def _outcomes(record: CaseStudy, library: Library, refs: References, uri: str) -
         rows.append([term_link(library, areas, outcome.area, uri), esc(outcome.description),
                      term_link(library, kinds, outcome.evidence, uri),
                      "; ".join(refs.link_or_text(k) for k in outcome.sources)])
-    badge = rating_badge(record, library, uri)
-    rating = f"<p>How well the outcomes are known: {badge}</p>\n\n" if badge else ""
-    return "## Outcomes\n\n" + rating + table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows, label="Outcomes")
+    return table(["Outcome area", "What changed", "Kind of evidence", "Sources"], rows, label="Outcomes")
 
 
-def _resources(record: CaseStudy) -> str:
+def _resources(record: CaseStudy) -> list[dict]:
     resources = record.resources
     if resources is None:
-        return ""
+        return []
     labels = (("Time", resources.time), ("Payment to public contributors", resources.payment), ("Budget", resources.budget))
-    items = [f"<strong>{label}</strong>: {esc(value)}" for label, value in labels if value]
-    return "## Resources\n\n" + bullet_list(items) if items else ""
+    return [{"term": label, "text": value} for label, value in labels if value]
+
+
+def _retraction(record) -> dict | None:
+    """The retraction's date and reason, for the notice under the title (record-top.html)."""
+    retraction = record.retraction
+    return None if not record.retracted or retraction is None else {"date": retraction.date, "reason": retraction.reason}

@@ -1,10 +1,12 @@
 """Bar charts drawn at build time as inline SVG, each with its numbers as a table.
 
-No outside chart service and no JavaScript: :func:`bar_chart` returns a raw HTML
-``<figure>`` (written into the markdown of a page) holding an SVG image that screen
-readers announce by its ``<title>`` and ``<desc>``, and a ``<details>`` table with the
-same numbers. Every piece of text is HTML-escaped here; hrefs must already be relative
-URLs (see :func:`coprod.read.urls.href`), since MkDocs does not rewrite links in raw HTML.
+No outside chart service and no JavaScript: :func:`bar_chart` returns an HTML
+``<figure>`` holding an SVG image that screen readers announce by its ``<title>`` and
+``<desc>``, and a ``<details>`` table with the same numbers. Python computes the numbers
+(every position and size); the markup is the template ``overrides/partials/coprod/chart.html``,
+rendered by :mod:`coprod.render.templates`, which escapes every piece of text. hrefs must
+already be relative URLs (see :func:`coprod.read.urls.href`), since MkDocs does not rewrite
+links in raw HTML.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import Counter
 from ..model import CaseStudy, Library
 from ..read import urls
 from ..read.kinds import CASE_STUDY, CLAIM
-from ..render.markup import esc
+from ..render import templates
 
 Row = tuple[str, int, "str | None"]  # label, value, href (relative URL) or None
 
@@ -39,68 +41,28 @@ def bar_chart(title: str, rows: list[Row], *, chart_id: str, label_heading: str 
     """
     if not _CHART_ID.match(chart_id):
         raise ValueError(f"chart_id must be lower-case letters, digits and hyphens, not {chart_id!r}")
-    caption = f"<figcaption>{esc(title)}" + (f'<br/><span class="coprod-chart__note">{esc(note)}</span>'
-                                              if note else "") + "</figcaption>"
-    if not rows:
-        return "\n".join([f'<figure class="coprod-chart" id="{chart_id}">', caption,
-                          "<p>There is nothing to show yet.</p>", "</figure>"])
-    return "\n".join([
-        f'<figure class="coprod-chart" id="{chart_id}">',
-        _svg(title, rows, chart_id),
-        caption,
-        _data_table(title, rows, label_heading, value_heading),
-        "</figure>",
-    ])
-
-
-def _svg(title: str, rows: list[Row], chart_id: str) -> str:
     largest = max((value for _, value, _ in rows), default=0) or 1
-    height = len(rows) * ROW_HEIGHT + 4
-    lines = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="coprod-chart__image">'),
-        f'<title id="{chart_id}-title">{esc(title)}</title>',
-        f'<desc id="{chart_id}-desc">{esc(_description(rows))}</desc>',
-    ]
-    for index, (label, value, _) in enumerate(rows):
-        lines += _bar(index * ROW_HEIGHT, label, value, largest)
-    lines.append("</svg>")
-    return "\n".join(lines)
+    chart = {"id": chart_id, "title": title, "note": note, "label_heading": label_heading,
+             "value_heading": value_heading, "width": WIDTH, "height": len(rows) * ROW_HEIGHT + 4,
+             "font_size": LABEL_SIZE, "bar_height": BAR_HEIGHT, "fill": BAR_FALLBACK,  # extra.css: the palette's colour
+             "description": _description(rows),
+             "bars": [_bar(index * ROW_HEIGHT, label, value, href, largest)
+                      for index, (label, value, href) in enumerate(rows)]}
+    return templates.render("chart.html", chart=chart)
 
 
-def _bar(top: int, label: str, value: int, largest: int) -> list[str]:
+def _bar(top: int, label: str, value: int, href: str | None, largest: int) -> dict:
+    """One row's numbers: where its label, bar and value go in the picture."""
     width = round((WIDTH - VALUE_ROOM) * max(value, 0) / largest, 1)
     bar_top = top + LABEL_SIZE + 6
-    text = f'fill="currentColor" font-size="{LABEL_SIZE}"'
-    lines = [f'<text x="0" y="{top + LABEL_SIZE}" class="coprod-chart__label" {text}>{esc(_shorten(label))}</text>']
-    if width > 0:
-        lines.append(f'<rect x="0" y="{bar_top}" width="{_num(width)}" height="{BAR_HEIGHT}" rx="2" '
-                     f'class="coprod-chart__bar" fill="{BAR_FALLBACK}"/>')  # extra.css: the palette's colour
-    lines.append(f'<text x="{_num(width + 6)}" y="{bar_top + BAR_HEIGHT - 4}" class="coprod-chart__value" '
-                 f'{text}>{value}</text>')
-    return lines
+    return {"label": _shorten(label), "name": label, "value": value, "href": href, "label_y": top + LABEL_SIZE,
+            "top": bar_top, "width": _num(width) if width > 0 else "", "value_x": _num(width + 6),
+            "value_y": bar_top + BAR_HEIGHT - 4}
 
 
 def _description(rows: list[Row]) -> str:
     parts = "; ".join(f"{label}: {value}" for label, value, _ in rows)
     return f"Bar chart. {parts}. The same numbers are in the table below the chart."
-
-
-def _data_table(title: str, rows: list[Row], label_heading: str, value_heading: str) -> str:
-    lines = [
-        "<details>",
-        "<summary>Data as a table</summary>",
-        "<table>",
-        f"<caption>{esc(title)}</caption>",
-        f'<thead><tr><th scope="col">{esc(label_heading)}</th><th scope="col">{esc(value_heading)}</th></tr></thead>',
-        "<tbody>",
-    ]
-    for label, value, href in rows:
-        name = f'<a href="{esc(href)}">{esc(label)}</a>' if href else esc(label)
-        lines.append(f'<tr><th scope="row">{name}</th><td>{value}</td></tr>')
-    lines += ["</tbody>", "</table>", "</details>"]
-    return "\n".join(lines)
-
 
 
 def _shorten(label: str) -> str:
@@ -116,7 +78,7 @@ def _num(value: float) -> str:
 
 def counted_case_studies(library: Library) -> list[CaseStudy]:
     """The case studies that charts and the evidence map count: published, not retracted."""
-    return [r for r in library.published("case-study") if r.status == "published"]
+    return library.current(CASE_STUDY.key)
 
 
 def case_study_charts(library: Library, page_uri: str) -> str:
@@ -134,7 +96,7 @@ def case_study_charts(library: Library, page_uri: str) -> str:
 
 def claims_by_strength_chart(library: Library, page_uri: str) -> str:
     """Published claims of the business case by strength of evidence, strongest first."""
-    claims = [r for r in library.published("claim") if r.status == "published"]
+    claims = library.current(CLAIM.key)
     counts = Counter(r.strength for r in claims)
     strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     rows: list[Row] = [(term.label, counts[key], None) for key, term in (strengths.terms.items() if strengths else [])]

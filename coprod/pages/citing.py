@@ -15,6 +15,7 @@ from ..cite.references import entry_html
 from ..model import Library, Record
 from ..read import urls
 from ..read.kinds import PUBLIC_STATUSES
+from ..render import templates
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
 from . import Page
@@ -119,38 +120,19 @@ def cite_box_html(c: Citable, styles: dict[str, str], downloads: bool = True,
     text, each with a copy button (shown by the page script, which copies a style as rich
     text and plain text), the access date filled in by the script, and the file downloads.
     ``earlier``: (version, date, link) of each earlier version kept at its own address
-    (coprod.pages.versions), newest first, named in the note."""
-    blocks = []
-    for index, (label, html) in enumerate(styles.items()):
-        code_id = f"cite-{index}"
-        blocks.append(
-            f'<p class="coprod-cite__label"><strong>{esc(label)}</strong> '
-            f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
-            f'Copy {esc(label)}</button></p>\n'
-            f'<p class="coprod-cite__text" id="{code_id}" data-accessed-format="{ACCESS_FORMATS.get(label, "iso")}">'
-            f'{html}</p>')
-    for index, (label, render) in enumerate(FILES.items(), start=len(styles)):
-        code_id = f"cite-{index}"
-        blocks.append(
-            f'<p class="coprod-cite__label"><strong>{esc(label)}</strong> '
-            f'<button type="button" class="md-button coprod-cite__copy" data-copy="{code_id}" hidden>'
-            f'Copy {esc(label)}</button></p>\n'
-            f'<pre><code id="{code_id}">{esc_lines(render(c).rstrip())}</code></pre>')
-    files = ""
-    if downloads:
-        files = ('<p>Download the citation: <a href="cite.bib" download>BibTeX file (cite.bib)</a> · '
-                 '<a href="cite.ris" download>RIS file (cite.ris)</a></p>\n')
-    note = (f"<p>This page is version {esc(c.version or __version__)} of {esc(c.date or 'n.d.')}. "
-            f"Its address never changes. Where a citation shows {esc(ACCESSED)}, put the date you read it "
-            "(with JavaScript on, today's date is filled in).</p>")
-    if earlier:
-        links = ", ".join(f'<a href="{esc(href)}">version {esc(version)} of {esc(day)}</a>' for version, day, href in earlier)
-        note += f"\n<p>Earlier versions stay at their own addresses, to cite as they were: {links}.</p>"
-    count = len(styles) + len(FILES)
+    (coprod.pages.versions), newest first, named in the note. The markup is the template
+    ``overrides/partials/coprod/cite-box.html``; the citations' HTML is the processor's and
+    the file formats' text is escaped here, line breaks kept."""
+    blocks = [{"label": label, "id": f"cite-{index}", "style": True, "html": templates.raw(html),
+               "accessed_format": ACCESS_FORMATS.get(label, "iso")}
+              for index, (label, html) in enumerate(styles.items())]
+    blocks += [{"label": label, "id": f"cite-{index}", "style": False, "html": templates.raw(esc_lines(render(c).rstrip()))}
+               for index, (label, render) in enumerate(FILES.items(), start=len(styles))]
     # folded by default: the page's "Cite this page" button and the heading lead here
-    return (f"<div class=\"coprod-cite\">\n{note}\n<details>\n"
-            f"<summary data-pagefind-ignore>Show the citation in {count} formats, and the files</summary>\n"
-            + "\n".join(blocks) + f"\n{files}</details>\n</div>\n")
+    return templates.render("cite-box.html", version=c.version or __version__, date=c.date or "n.d.",
+                            accessed=ACCESSED, blocks=blocks, downloads=downloads,
+                            earlier=[{"version": version, "day": day, "href": href}
+                                     for version, day, href in earlier]) + "\n"
 
 
 def download_pages(c: Citable, aliases: tuple[str, ...] = ()) -> list[Page]:

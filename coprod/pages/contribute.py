@@ -1,27 +1,21 @@
-"""Ways in for contributors, all read from the one schema.
+"""The contribute pages and the issue form, all read from the one schema.
 
-- :func:`case_study_data` at a :func:`free_id`: what ``scripts/new_case_study.py`` writes
-  (the command itself is :mod:`coprod.cli.scaffold`);
-- :func:`parse_issue` and :func:`case_study_from_issue`: the markdown GitHub makes from
-  the case-study issue form (``scripts/from_issue.py``); :func:`issue_form` writes that form;
 - :func:`contribute_pages`: the form page ``contribute/index.md`` for people without Git
-  and the field reference ``contribute/fields.md``.
+  and the field reference ``contribute/fields.md``;
+- :func:`issue_form`: the case-study issue form (``.github/ISSUE_TEMPLATE/case-study.yml``)
+  from :data:`coprod.read.new_case_study.ISSUE_FIELDS`.
+
+What a new case study starts as (its id, its front matter, its story's sections, how an
+answered issue is read) is :mod:`coprod.read.new_case_study`, which the contributor's
+commands (:mod:`coprod.cli`) use too.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import posixpath
-import re
-import sys
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import frontmatter
 import yaml
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
@@ -29,10 +23,17 @@ from ..cite.latex import latex_text
 from ..model import Library
 from ..read import urls
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
-from ..read.kinds import CASE_STUDY, DEFAULT_LICENCE
-from ..read.problems import Report
+from ..read.kinds import CASE_STUDY
+from ..read.new_case_study import (
+    BODY_SECTIONS,
+    CONSENT_OPTIONS,
+    DEFAULTS,
+    ISSUE_FIELDS,
+    RESERVED_IDS,
+    IssueField,
+    slug_id,
+)
 from ..read.schema import WILDCARD
-from ..read.source import read_source
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
 from . import Page
@@ -41,163 +42,17 @@ FORM = "contribute/index.md"
 FIELDS = "contribute/fields.md"
 GUIDE = "contribute/guide.md"
 CASE_STUDIES = "evidence/case-studies"
-RESERVED_IDS = tuple(sorted(urls.reserved_names(posixpath.dirname(urls.case_study("x")))))  # the catalogue's
-MAX_ID_LENGTH = 40  # an address people type and cite: a few words, not the whole title
-DEFAULTS = {"status": "published", "version": "1.0", "licence": DEFAULT_LICENCE}
-BODY_SECTIONS = (
-    ("What the project was", "What the research was about, who ran it, where and when, citing each source by its key."),
-    ("How people were involved", "Who took part, in which roles, at which stages, and how decisions were shared."),
-    ("What difference it made", ("The outcomes, and how we know each one: measured, reported by those involved, "
-                                "the authors' reflection or an independent evaluation.")),
-    ("What we do not know", ("What the sources do not say (payment, cost, who decided what). Leave it out rather "
-                            "than guess, and say so here.")),
-)
-
-
-# ----------------------------------------------------------------------------- ids
-
-# little words an id should not end on: a cut just before one falls between phrases
-_LINKING_WORDS = frozenset((
-    "a", "an", "and", "the", "of", "for", "with", "in", "on", "to", "by", "at", "from", "into", "about", "as", "or",
-    "nor", "but", "their", "its", "his", "her", "our", "your", "through", "after", "before", "during", "between",
-    "across", "among", "within", "without", "over", "under", "via", "than", "who", "which", "that"))
-_PHRASE_BREAK = re.compile(r"[:;,.!?()\[\]/\u2013\u2014]|\s-\s")
-
-
-def slug_id(title: str) -> str:
-    """A permanent id from a title: lower-case words joined by hyphens, at most 60 characters.
-    A long title is cut between phrases (at punctuation or before a linking word such as
-    'with' or 'a'), never inside a phrase nor after a linking word."""
-    lowered = title.lower()
-    found = list(re.finditer(r"[a-z0-9]+", lowered))
-    words = [m.group() for m in found]
-    full = "-".join(words)
-    if len(full) > MAX_ID_LENGTH:
-        fits = 0  # how many words fit
-        while fits < len(words) and len("-".join(words[:fits + 1])) <= MAX_ID_LENGTH:
-            fits += 1
-        between = [lowered[found[i].end():found[i + 1].start()] for i in range(len(found) - 1)]
-        phrase_ends = [n for n in range(1, fits + 1) if words[n - 1] not in _LINKING_WORDS
-                       and (words[n] in _LINKING_WORDS or _PHRASE_BREAK.search(between[n - 1]))]
-        if phrase_ends and len("-".join(words[:phrase_ends[-1]])) >= MAX_ID_LENGTH // 3:
-            fits = phrase_ends[-1]
-        while fits > 1 and words[fits - 1] in _LINKING_WORDS:
-            fits -= 1
-        full = "-".join(words[:fits]) if fits else words[0][:MAX_ID_LENGTH]  # one word longer than an id
-    return full if len(full) >= 3 else (full + "-case-study").strip("-")
-
-
-def taken_ids(folder: Path) -> set[str]:
-    """Ids and aliases already used in ``folder`` (unreadable files count by name only)."""
-    taken = set(RESERVED_IDS)
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        taken.add(path.stem)
-        source = read_source(path, path.name, Report())  # strict and bounded, like the validator
-        aliases = source.data.get("aliases") or [] if source.readable else []
-        taken |= {a for a in aliases if isinstance(a, str)} if isinstance(aliases, list) else set()
-    return taken
-
-
-def free_id(title: str, taken: set[str]) -> str:
-    """The id made from ``title``, with -2, -3, ... added when it is taken."""
-    base = slug_id(title)
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
-
-
-# ----------------------------------------------------------------------------- the template
-
-@dataclass
-class Essentials:
-    """What a contributor must give for a case study the validator accepts."""
-
-    title: str = ""
-    summary: str = ""
-    plain_english_summary: str = ""
-    project: str = ""
-    countries: list[str] = field(default_factory=list)
-    settings: list[str] = field(default_factory=list)
-    stages: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-    principles: list[tuple[str, str]] = field(default_factory=list)  # (key, how)
-    outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (area, evidence kind, description)
-    sources: list[str] = field(default_factory=list)
-
-
-def case_study_data(case_id: str, essentials: Essentials, today: date, ready: bool = True) -> dict:
-    """Front matter in schema order; what is not known yet is left empty for the validator to
-    flag. Not ``ready``: ``status: draft``, which the validator checks and the site leaves out."""
-    e = essentials
-    project: dict[str, Any] = {"name": e.project}
-    if e.countries:
-        project["countries"] = e.countries
-    return {
-        "id": case_id, "title": e.title, "summary": e.summary, "plain_english_summary": e.plain_english_summary,
-        "status": DEFAULTS["status"] if ready else "draft", "published": today.isoformat(), "version": DEFAULTS["version"],
-        "project": project, "settings": e.settings, "research_stages": e.stages,
-        "involved": [{"role": role} for role in e.roles],
-        "principles": [{"principle": key, "how": how} for key, how in e.principles],
-        "outcomes": [{"area": area, "description": text, "evidence": kind, "sources": list(e.sources)}
-                     for area, kind, text in e.outcomes],
-        "sources": e.sources, "licence": DEFAULTS["licence"],
-    }
-
-
-def render_case_study(data: dict, body: str) -> str:
-    """A finished case-study file (no guidance): front matter in the given order, then the body."""
-    post = frontmatter.Post(body.strip() + "\n", **data)
-    return frontmatter.dumps(post, sort_keys=False, width=88) + "\n"
-
-
-def _vocabulary_of(node: dict) -> str | None:
-    """The vocabulary of a field, of its items, or of its items' first vocabulary field."""
-    items = node.get("items") if isinstance(node.get("items"), dict) else {}
-    for candidate in (node, items, *items.get("properties", {}).values()):
-        if isinstance(candidate, dict) and candidate.get("x-vocabulary"):
-            return candidate["x-vocabulary"]
-    return None
 
 
 # ----------------------------------------------------------------------------- the issue form
-
-NO_RESPONSE = "_No response_"
-# (label, issue-form type, help) in the order the form asks; a dropdown's "help" is the field
-# whose vocabulary it offers, and {field_subfield} in a help is the keys of that field's vocabulary
-ISSUE_FIELDS = (
-    ("Title", "input", "What was co-produced, with whom (10 to 200 characters)."),
-    ("One-sentence summary", "input", "What was done and what it showed."),
-    ("Plain English summary", "textarea",
-     "Short sentences, everyday words, at least 50 characters. Aim for a reading grade of 9 or below."),
-    ("Project name", "input", "The research project's name."),
-    ("Countries", "input", "In English, separated by commas, like: United Kingdom, Norway."),
-    ("Settings", "dropdown", "settings"),
-    ("Research stages", "dropdown", "research_stages"),
-    ("Who was involved", "textarea", ("One role per line, like: peer researchers with lived experience of psychosis. "
-                                     "Do not name anyone here: this issue is public.")),
-    ("Principles it shows", "textarea", "One per line: principle key, a colon, then how. Keys: {principles_principle}."),
-    ("Outcomes", "textarea", ("One per line: area key | evidence kind key | what happened. Areas: {outcomes_area}. "
-                             "Kinds of evidence: {outcomes_evidence}.")),
-    ("Sources", "textarea", ("Keys of entries already in evidence/references.bib, one per line, or full BibTeX "
-                            "entries for new sources (an editor adds them).")),
-    ("The story", "textarea", "The case study in your own words, in markdown, citing sources as [@key]."),
-    ("Consent and anonymity", "checkboxes", ""),
-)
-CONSENT_OPTIONS = (
-    "No one is named without their recorded consent, and there are no contact details.",
-    "There are no health details of identifiable people.",
-    "Every fact comes from a source listed above.",
-)
-
 
 def issue_form(evidence: Library) -> str:
     """The GitHub issue form (.github/ISSUE_TEMPLATE/case-study.yml), generated; a test keeps the file current."""
     body: list[dict] = [{"type": "markdown", "attributes": {"value": (
         "Thank you for proposing a case study. An editor turns this issue into a file and opens a pull request. "
         "Please read the contributor guide first: what makes a good case study, and who may be named.")}}]
-    for label, kind, help_text in ISSUE_FIELDS:
-        body.append(_issue_element(evidence, label, kind, help_text))
+    for question in ISSUE_FIELDS:
+        body.append(_issue_element(evidence, question))
     form = {"name": "Propose a case study",
             "description": "A case study of co-produced health and social care research, for people without Git.",
             "title": "Case study: ", "labels": ["case study"], "body": body}
@@ -205,7 +60,8 @@ def issue_form(evidence: Library) -> str:
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> dict:
+def _issue_element(evidence: Library, question: IssueField) -> dict:
+    label, kind, help_text = question.label, question.kind, question.help
     ident = slug_id(label).replace("-", "_")
     if kind == "dropdown":
         vocab = evidence.taxonomy[evidence.vocabulary_of(help_text)]
@@ -219,57 +75,7 @@ def _issue_element(evidence: Library, label: str, kind: str, help_text: str) -> 
     keys = {"_".join(p for p in f.pattern if p != WILDCARD): ", ".join(evidence.taxonomy[f.vocabulary].keys())
             for f in evidence.fields.terms_of(CASE_STUDY.key) if evidence.taxonomy.get(f.vocabulary)}
     return {"type": kind, "id": ident, "attributes": {"label": label, "description": help_text.format(**keys)},
-            "validations": {"required": label != "The story"}}
-
-
-def parse_issue(body: str) -> dict[str, str | None]:
-    """Sections of an issue made from a form: ``### Label`` then the value; None for no response."""
-    sections: dict[str, str | None] = {}
-    parts = re.split(r"(?m)^###[ \t]+(.+?)[ \t]*$", body.replace("\r\n", "\n"))
-    for label, value in zip(parts[1::2], parts[2::2]):
-        value = value.strip()
-        sections[label.strip()] = None if value in ("", NO_RESPONSE) else value
-    return sections
-
-
-def case_study_from_issue(sections: dict[str, str | None], taken: set[str], today: date) -> tuple[str, dict, str]:
-    """(id, front matter, body) from a parsed issue; what is missing stays empty for the validator."""
-    def text(label: str) -> str:
-        return " ".join((sections.get(label) or "").split())
-
-    def lines(label: str) -> list[str]:
-        return [line.strip(" -*\t") for line in (sections.get(label) or "").split("\n") if line.strip(" -*\t")]
-
-    sources, _ = issue_sources(sections.get("Sources") or "")
-    essentials = Essentials(
-        title=text("Title"), summary=text("One-sentence summary"),
-        plain_english_summary=text("Plain English summary"), project=text("Project name"),
-        countries=[c.strip() for c in text("Countries").split(",") if c.strip()],
-        settings=_keys(text("Settings")), stages=_keys(text("Research stages")), roles=lines("Who was involved"),
-        principles=[_split(line, ":", 2) for line in lines("Principles it shows")],  # type: ignore[misc]
-        outcomes=[_split(line, "|", 3) for line in lines("Outcomes")],  # type: ignore[misc]
-        sources=sources)
-    case_id = free_id(essentials.title or "new case study", taken)
-    return case_id, case_study_data(case_id, essentials, today), (sections.get("The story") or "").strip()
-
-
-def issue_sources(text: str) -> tuple[list[str], list[str]]:
-    """(keys, new BibTeX entries) from the Sources section: plain keys and pasted entries."""
-    entries = re.findall(r"(?ms)^@\w+\s*\{.*?^\}", text)
-    keys = [re.match(r"@\w+\s*\{\s*([^,\s]+)", entry).group(1) for entry in entries]  # type: ignore[union-attr]
-    rest = re.sub(r"(?ms)^@\w+\s*\{.*?^\}", "", text.replace("```bibtex", "").replace("```", ""))
-    keys += [word.strip(" -*,;") for word in rest.split() if re.fullmatch(r"[A-Za-z0-9_:.-]+", word.strip(" -*,;"))]
-    return list(dict.fromkeys(keys)), entries
-
-
-def _keys(value: str) -> list[str]:
-    """Dropdown answers 'key: Label, key: Label' to keys."""
-    return [item.split(":")[0].strip() for item in value.split(",") if item.strip()]
-
-
-def _split(line: str, separator: str, parts: int) -> tuple[str, ...]:
-    found = [part.strip() for part in line.split(separator, parts - 1)]
-    return tuple(found + [""] * (parts - len(found)))
+            "validations": {"required": question.key != "story"}}
 
 
 # ----------------------------------------------------------------------------- the form and field reference
@@ -664,56 +470,3 @@ def _field_row(f: Field, evidence: Library) -> str:
     if f.private:
         parts.append("**Private**: never shown on the site or in the open data.")
     return f"| `{f.name}` | {md_escape(f.required_text)} | {' '.join(parts)} |"
-
-
-# ----------------------------------------------------------------------------- command lines
-
-class _FixedWidth(argparse.HelpFormatter):
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=88)
-
-
-def _parser(prog: str, description: str) -> argparse.ArgumentParser:
-    # a fixed width, so --help reads the same everywhere and CONTRIBUTING.md can quote it
-    return argparse.ArgumentParser(prog=prog, description=description,
-                                   formatter_class=_FixedWidth)
-
-
-def from_issue_parser() -> argparse.ArgumentParser:
-    parser = _parser("from_issue.py", "Turn the body of a case-study issue (from the issue form) into a "
-                     "case-study file.")
-    add = parser.add_argument
-    add("body", help="a file holding the issue body, or - for standard input")
-    add("--evidence", default="evidence", metavar="DIR", help="the evidence folder (default: evidence)")
-    add("--add-references", action="store_true",
-        help="append BibTeX entries pasted in the issue to references.bib")
-    add("--force", action="store_true", help="overwrite the file if it exists")
-    return parser
-
-
-def _write(path: Path, text: str, force: bool) -> int:
-    if path.exists() and not force:
-        print(f"{path} already exists; choose another --id or use --force", file=sys.stderr)
-        return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return 0
-
-
-def from_issue_main(argv: list[str] | None = None, today: date | None = None) -> int:
-    args = from_issue_parser().parse_args(argv)
-    folder = Path(args.evidence)
-    text = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8")
-    sections = parse_issue(text)
-    case_id, data, body = case_study_from_issue(sections, taken_ids(folder / "case-studies"), today or date.today())
-    path = folder / "case-studies" / f"{case_id}.md"
-    code = _write(path, render_case_study(data, body), args.force)
-    _, entries = issue_sources(sections.get("Sources") or "")
-    if code == 0 and entries and args.add_references:
-        with (folder / "references.bib").open("a", encoding="utf-8") as bib:
-            bib.write("\n" + "\n\n".join(entries) + "\n")
-    elif code == 0 and entries:
-        print(f"The issue has {len(entries)} new BibTeX entries; add them to references.bib (or --add-references).")
-    if code == 0:
-        print(f"Wrote {path}. Now run: python3 scripts/validate.py")
-    return code

@@ -14,8 +14,8 @@ NEWEST = 3
 
 
 def home_stats(library: Library, uri: str = urls.HOME) -> str:
-    cases = [r for r in library.published("case-study") if r.status == "published"]
-    claims = [r for r in library.published("claim") if r.status == "published"]
+    cases = library.current(CASE_STUDY.key)
+    claims = library.current(CLAIM.key)
     gaps = sum(1 for r in claims if r.strength == "gap")
     parts = [_search(uri), _ways_in(library, uri, len(cases), len(claims), gaps),
              _business_case(library, uri, claims), _newest(library, uri, cases)]

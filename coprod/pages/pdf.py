@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..read import urls
-from ..read.kinds import CLAIM
+from ..read.kinds import CLAIM, PUBLIC_STATUSES
 from ..render.markup import esc
 
 PDF_URI = "business-case/business-case.pdf"
@@ -93,7 +93,7 @@ def business_case_document(library, refs, facts: PdfFacts) -> str:
 
     strengths = library.taxonomy.get(library.vocabulary_of("strength", kind=CLAIM.key))
     order = {key: i for i, key in enumerate(strengths.terms)} if strengths else {}
-    claims = sorted((r for r in library.published("claim") if r.status == "published"),
+    claims = sorted(library.current(CLAIM.key),
                     key=lambda r: (order.get(r.strength, 99), r.title.casefold()))
     cited: dict[str, None] = {}
     cases: dict[str, None] = {}
@@ -186,7 +186,7 @@ def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> 
             items.append(f'<li><a href="#{esc(urls.reference_anchor(key))}">{esc(label)}</a></li>')
         for case_id in block.case_studies:
             case = library.case_studies.get(case_id)
-            if case is not None and case.status in ("published", "retracted"):
+            if case is not None and case.status in PUBLIC_STATUSES:
                 cases.setdefault(case_id)
                 items.append(f'<li>Case study: <a href="#case-{esc(case_id)}">{esc(case.title)}</a></li>')
         out.append(f"<h4>{esc(heading)}</h4>" + (f"<ul>{''.join(items)}</ul>" if items else "<p>None found yet.</p>"))
@@ -198,12 +198,12 @@ def _claim(record, library, refs, facts: PdfFacts, cited: dict, cases: dict) -> 
 
 
 def _rubric(library) -> str:
-    from .business_case import _needs
+    from .business_case import grade_needs
 
     strengths = library.taxonomy[library.vocabulary_of("strength", kind=CLAIM.key)]
     kinds = library.taxonomy.get(library.vocabulary_of("outcomes", "evidence"))
     rows = "".join(f'<tr><td class="pdf-grade"><span class="pdf-symbol">{esc(t.symbol)}</span> {esc(t.label)}</td>'
-                   f"<td>{esc(t.definition)}</td><td>{esc(_needs(t.requires, kinds))}</td></tr>"
+                   f"<td>{esc(t.definition)}</td><td>{esc(grade_needs(t.requires, kinds))}</td></tr>"
                    for t in strengths.terms.values())
     return (f'<section class="pdf-rubric"><h2 id="rubric">How we grade the evidence</h2><p>{esc(strengths.description)}'
             "</p><table><thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">What it means</th>"

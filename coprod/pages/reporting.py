@@ -9,10 +9,11 @@ vocabulary in the schema and the taxonomy reaches the page with no code change h
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from ..model import CaseStudy, Library
 from ..read import urls
-from ..render.markup import block, bullet_list, esc, link, tag_list
-from ..render.text import md_escape
+from ..render.markup import block, esc, link, tag_list
 from .common import term_link
 from .listing import strength_symbol
 
@@ -112,16 +113,15 @@ def gripp2_section(record: CaseStudy, library: Library, uri: str) -> str:
         items.append(f'<div class="coprod-gripp2__item"><dt>{heading}</dt><dd>{value}</dd></div>')
     parts = [f"<p>{intro}</p>", f'<p class="coprod-gripp2__completeness">{line}</p>',
              block("dl", items, ' class="coprod-gripp2"')]
-    return "## Involvement, as GRIPP2 reports it\n\n" + block("div", parts, ' class="coprod-gripp2-section"')
+    return block("div", parts, ' class="coprod-gripp2-section"')  # under "Involvement, as GRIPP2 reports it"
 
 
-def standards_section(record: CaseStudy, library: Library, uri: str) -> str:
-    """The UK Standards for Public Involvement the sources show, and how ('' if none)."""
-    if not record.standards:
-        return ""
+def standards_section(record: CaseStudy, library: Library, uri: str) -> dict:
+    """The UK Standards for Public Involvement the sources show, and how: the heading and
+    the items of a section of case-study.html (no items, no section)."""
     standards = library.vocabulary_of("standards", "standard")
     vocab = library.taxonomy.get(standards)
     heading = vocab.title if vocab else "UK Standards for Public Involvement"
-    items = [f"<strong>{term_link(library, standards, use.standard, uri)}</strong>: {esc(use.how)}"
+    items = [{"term": Markup(term_link(library, standards, use.standard, uri)), "text": use.how}
              for use in record.standards]
-    return f"## {md_escape(heading)}\n\n" + bullet_list(items)
+    return {"heading": heading, "always": False, "entries": items}

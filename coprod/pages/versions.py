@@ -27,7 +27,6 @@ from ..model import Library, Record, case_study, claim
 from ..read import urls
 from ..read.history import History, State, read_history
 from ..read.kinds import KINDS, PUBLIC_STATUSES
-from ..render.text import md_escape
 from . import Page
 from .business_case import claim_page
 from .case_study import case_study_page
@@ -121,7 +120,7 @@ def _one_version(library: Library, refs: References, kind: str, current: Record,
     uri = version_uri(current.uri, version)
     make = case_study_page if kind == "case-study" else claim_page
     page = make(record, library, refs, None, uri=uri, notice=version_notice(record, current, uri))
-    return OldVersion(Page(uri, page.content, frozenset(), page.title, page.cites), record, current), ""
+    return OldVersion(replace(page, lists=frozenset()), record, current), ""
 
 
 def _versions(states, current: str):
@@ -141,13 +140,8 @@ def _number(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def version_notice(record: Record, current: Record, uri: str) -> str:
-    """The note at the top of an earlier version: which version and date this is, and a link
-    to the current one."""
-    kind = "case study" if record.kind == "case-study" else "claim"
-    when = record.updated or record.published
-    now = current.updated or current.published
-    return (f'!!! note "This is version {md_escape(record.version)} of this {kind}, of {md_escape(when)}"\n'
-            f"    It has been updated since: [read the current version, {md_escape(current.version)} of "
-            f"{md_escape(now)}]({urls.rel(uri, current.uri)}). This version stays at this address so that "
-            "a citation of it can be followed.\n")
+def version_notice(record: Record, current: Record, uri: str) -> dict:
+    """The note at the top of an earlier version (record-top.html): which version and date
+    this is, and a link to the current one."""
+    return {"version": record.version, "date": record.updated or record.published, "href": urls.href(uri, current.uri),
+            "current_version": current.version, "current_date": current.updated or current.published}

@@ -32,7 +32,8 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (CASE_STUDY, CLAIM)}  # in 
 
 # a record with one of these statuses has a public page (a retracted one keeps its page, marked);
 # any other status (a draft) is read and checked but not published
-PUBLIC_STATUSES = ("published", "retracted")
+CURRENT = "published"  # public and not retracted: what the counts, charts and newest lists count
+PUBLIC_STATUSES = (CURRENT, "retracted")
 
 
 class Records:
@@ -49,6 +50,10 @@ class Records:
     def published(self, kind: str = CASE_STUDY.key) -> list:
         """Published and retracted records (a retracted page stays online), in file order."""
         return [r for r in self.records(kind).values() if r.status in PUBLIC_STATUSES]
+
+    def current(self, kind: str = CASE_STUDY.key) -> list:
+        """Published and not retracted: the records the counts and charts count, in file order."""
+        return [r for r in self.records(kind).values() if r.status == CURRENT]
 
 # the licence of a record that names none; the schema's ``licence`` default says the same
 # (evidence/schema/common.schema.json), and a test holds the two together

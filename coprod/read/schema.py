@@ -7,7 +7,13 @@ library's own annotations on fields, so other checks need no list of fields of t
 - ``x-vocabulary``: the value is a key of that vocabulary in ``taxonomy.yml``;
 - ``x-reference``: ``bibtex`` (a key in references.bib) or ``case-study`` (an id);
 - ``x-plain-text``: text shown as is, so no markup;
-- ``x-readability``: plain English, so its reading grade is checked.
+- ``x-readability``: plain English, so its reading grade is checked;
+- ``x-folder``, ``x-facet`` and ``x-computed``: how the site browses and filters a field
+  (read by :mod:`coprod.model.fieldmap`).
+
+What each annotation holds is written once, in :data:`ANNOTATION_SCHEMA`, and checked when
+the schemas are read: a misspelt key or a value of the wrong type is an error naming the
+file, line and key, never a setting silently ignored.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
-from .kinds import KINDS
-from .problems import Report
+from . import strictyaml
+from .kinds import CASE_STUDY, CLAIM, KINDS
+from .problems import Problem, Report
 from .source import SourceFile, dotted
 from .strictyaml import kind_of
 
@@ -387,14 +394,227 @@ def did_you_mean(word: str, options: list[str], otherwise: str = "") -> str:
 
 
 
-def load_schemas(schema_dir: Path) -> dict[str, Schema]:
+def load_schemas(schema_dir: Path, shown: str | None = None) -> dict[str, Schema]:
     """Every schema in ``schema_dir``, keyed by record kind. Raises on a broken schema:
-    schemas are maintained by the editors, not contributors."""
+    schemas are maintained by the editors, not contributors. Wrong annotations raise
+    :class:`AnnotationError`, with every problem at its file and line (``shown``: the folder
+    as messages show it)."""
     resources = []
     documents = {}
+    texts = {}
     for file in sorted(schema_dir.glob("*.schema.json")):
-        document = json.loads(file.read_text(encoding="utf-8"))
+        texts[file.name] = file.read_text(encoding="utf-8")
+        document = json.loads(texts[file.name])
         documents[file.name] = document
         resources.append((document["$id"], Resource.from_contents(document)))
+    problems = annotation_problems(documents, texts, shown if shown is not None else schema_dir.as_posix())
+    if problems:
+        raise AnnotationError(problems)
     registry = Registry().with_resources(resources)
     return {kind: Schema(kind, documents[name], registry) for kind, name in SCHEMA_FILES.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# The annotations: what each holds, checked when the schemas are read.
+
+_TEXT = {"type": "string", "minLength": 1}
+_WORDS = {"type": "string", "description": "the words as readers see them"}
+ANNOTATION_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "x-vocabulary": {**_TEXT, "description": "the name of a vocabulary in taxonomy.yml, like \"principles\""},
+        "x-reference": {"enum": ["bibtex", "case-study"],
+                        "description": "what the value names: a key in references.bib (bibtex) or a case study's id"},
+        "x-plain-text": {"type": "boolean", "description": "true: text shown as is, so no markup"},
+        "x-readability": {"type": "boolean", "description": "true: plain English, its reading grade checked"},
+        "x-private": {"type": "boolean", "description": "true: never shown on the site or in the open data"},
+        "x-folder": {"$ref": "#/$defs/folder"},
+        "x-facet": {"$ref": "#/$defs/facet"},
+        "x-computed": {
+            "type": "object", "description": "the fields worked out by rules in taxonomy.yml, each with its annotations",
+            "additionalProperties": {
+                "type": "object", "additionalProperties": False,
+                "description": "a computed field: x-vocabulary, x-folder, x-facet and a description",
+                "properties": {"x-vocabulary": {**_TEXT, "description": "the name of a vocabulary in taxonomy.yml"},
+                               "x-folder": {"$ref": "#/$defs/folder"}, "x-facet": {"$ref": "#/$defs/facet"},
+                               "description": {"type": "string", "description": "what the field holds"}}}},
+    },
+    "$defs": {
+        "folder": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                   "description": "the folder of the field's browse pages: lower-case words joined by hyphens, "
+                                  "like \"outcome-ratings\""},
+        "facet": {
+            "type": "object", "additionalProperties": False, "required": ["name", "label"],
+            "description": "the field's filter in the catalogue and in search: name, label, order (and for a "
+                           "facet with no vocabulary, sort and pages)",
+            "properties": {
+                "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$",
+                         "description": "the filter's name in the address and in search: one lower-case word, "
+                                        "like \"country\""},
+                "label": {**_TEXT, "description": "the filter's label, like \"Country\""},
+                "order": {"type": "integer", "description": "the filter's place among the filters, a whole number "
+                                                            "like 3"},
+                "sort": {"enum": ["ascending", "descending"],
+                         "description": "the order of a facet's values on its browse pages"},
+                "keywords": {"type": "boolean",
+                             "description": "true: its labels are a case study's keywords in the RIS export"},
+                "pages": {
+                    "type": "object", "additionalProperties": False,
+                    "description": "the words of the browse pages of a facet with no vocabulary",
+                    "properties": {"title": _WORDS, "about": _WORDS, "none": _WORDS, "heading": _WORDS,
+                                   "intro": _WORDS, "up": _WORDS, "search": _WORDS}},
+            },
+        },
+    },
+}
+_ANNOTATION_VALIDATOR = jsonschema.Draft202012Validator(ANNOTATION_SCHEMA)
+_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default", "required", "dependentRequired"})
+_NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+class AnnotationError(ValueError):
+    """The schemas' annotations are wrong: every problem, each at its file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(p.format() for p in problems))
+        self.problems = problems
+
+
+def annotation_problems(documents: dict[str, dict], texts: dict[str, str], shown: str) -> list[Problem]:
+    """What is wrong with the annotations of every schema (file name -> parsed document,
+    and its text for the lines): each annotation against :data:`ANNOTATION_SCHEMA`, then
+    across fields: one folder for a vocabulary, and a facet's name used once. One walk."""
+    problems: list[Problem] = []
+    folders: dict[str, tuple[str, str, tuple]] = {}  # vocabulary -> (folder, file, place), the first given
+    facets: dict[str, tuple[str, tuple]] = {}  # facet name -> (file, place), the first given
+    lines = {name: _Lines(texts.get(name, "")) for name in documents}
+
+    def at(name: str, place: tuple) -> str:
+        return f"{name}:{lines[name].of(place)} ({_where(place)})"
+
+    for name, document in documents.items():
+        def report(place: tuple, message: str, hint: str) -> None:
+            problems.append(Problem(f"{shown}/{name}", lines[name].of(place), _where(place),  # noqa: B023 - used at once
+                                    message, "error", hint))
+
+        for place, notes in _annotations(document):
+            for error in _ANNOTATION_VALIDATOR.iter_errors(notes):
+                for inner, message, hint in _explain_annotation(error):
+                    report(place + inner, message, hint)
+            if "x-facet" in notes and name in (CLAIM.schema, SCHEMA_FILES["taxonomy"]):
+                report(place + ("x-facet",), "x-facet is read only on a case study's fields (the catalogue and "
+                       "search filter case studies), so it does nothing here", "remove it")
+            if "x-computed" in notes and (place or name != CASE_STUDY.schema):
+                report(place + ("x-computed",), "x-computed is read only at the top of the case-study schema, so "
+                       "it does nothing here", f"remove it, or move it to the top of {CASE_STUDY.schema}")
+            fields = [(place, notes)]
+            computed = notes.get("x-computed")
+            fields += [(place + ("x-computed", field_name), value)
+                       for field_name, value in (computed.items() if isinstance(computed, dict) else ())
+                       if isinstance(value, dict)]
+            for field_place, field_notes in fields:
+                vocabulary, folder = field_notes.get("x-vocabulary"), field_notes.get("x-folder")
+                if isinstance(vocabulary, str) and isinstance(folder, str):
+                    first = folders.setdefault(vocabulary, (folder, name, field_place))
+                    if first[0] != folder:
+                        report(field_place + ("x-folder",), f"x-folder '{folder}' differs from '{first[0]}', given "
+                               f"for the vocabulary '{vocabulary}' at {at(first[1], first[2])}",
+                               "a vocabulary has one folder of pages: give the same x-folder, or leave it out here")
+                facet = field_notes.get("x-facet")
+                facet_name = facet.get("name") if isinstance(facet, dict) else None
+                if isinstance(facet_name, str) and name == CASE_STUDY.schema:
+                    first_facet = facets.setdefault(facet_name, (name, field_place))
+                    if first_facet != (name, field_place):
+                        report(field_place + ("x-facet", "name"), f"the facet name '{facet_name}' is already used "
+                               f"at {at(*first_facet)}", "each filter needs a name of its own")
+    return problems
+
+
+def _annotations(node: Any, at: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """(place, its annotations: every key starting ``x-``) for each place in a schema that
+    has any; the names under ``properties`` are field names, and ``enum`` and the like hold
+    data, not schemas."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _annotations(item, at + (index,))
+        return
+    if not isinstance(node, dict):
+        return
+    notes = {key: value for key, value in node.items() if isinstance(key, str) and key.startswith("x-")}
+    if notes:
+        yield at, notes
+    for key, value in node.items():
+        if key in notes or key in _DATA_KEYWORDS:
+            continue
+        if key in _NAMED_SCHEMAS and isinstance(value, dict):
+            for field_name, sub in value.items():
+                yield from _annotations(sub, at + (key, field_name))
+        else:
+            yield from _annotations(value, at + (key,))
+
+
+def _explain_annotation(error: jsonschema.ValidationError) -> Iterator[tuple[tuple, str, str]]:
+    """(path inside the annotations, message, hint) for one error against ANNOTATION_SCHEMA."""
+    path = tuple(error.absolute_path)
+    keyword, instance, rule = error.validator, error.instance, error.schema
+    owner = ".".join(str(p) for p in path) or "the annotations"
+    if keyword == "additionalProperties":
+        known = list(rule.get("properties", {}))
+        takes = f"the annotations are {', '.join(known)}" if not path else f"{owner} takes {', '.join(known)}"
+        for extra in sorted(set(instance) - set(known)) if isinstance(instance, dict) else []:
+            guess = did_you_mean(extra, known)
+            yield (path + (extra,), f"unknown annotation '{extra}'" if not path else f"unknown key '{extra}' in {owner}",
+                   f"{guess} {takes}" if guess else f"remove it, or correct it: {takes}")
+    elif keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(error.message)
+        described = rule.get("properties", {}).get(missing, {})
+        yield path, f"{owner} needs '{missing}'", f"add {missing}: {described.get('description', '')}".rstrip(": ")
+    elif keyword == "type":
+        yield path, f"expected {_expected_type(error.validator_value)}, found {kind_of(instance)}", \
+            rule.get("description", "")
+    elif keyword == "enum":
+        options = [str(o) for o in error.validator_value]
+        yield path, f"'{instance}' is not one of: {', '.join(options)}", did_you_mean(str(instance), options,
+                                                                                   rule.get("description", ""))
+    elif keyword in ("pattern", "minLength"):
+        yield path, f"'{_short(instance)}' is not in the expected form", rule.get("description", "")
+    else:
+        yield path, error.message, rule.get("description", "")
+
+
+def _where(at: tuple) -> str:
+    """A place in a schema as the field it describes: ('properties', 'project', 'properties',
+    'countries', 'items', 'x-facet') -> 'project.countries[].x-facet'."""
+    out = ""
+    parts = list(at)
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        if part == "properties" and index + 1 < len(parts):
+            part, index = str(parts[index + 1]), index + 1
+            out += f".{part}" if out else part
+        elif part == "items":
+            out += "[]"
+        else:
+            out += f".{part}" if out else str(part)
+        index += 1
+    return out
+
+
+class _Lines:
+    """The line of each place in a schema's text (read only when there is a problem)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict | None = None
+
+    def of(self, at: tuple) -> int:
+        if self._lines is None:
+            document = strictyaml.load(self.text)  # JSON is YAML: its reader keeps every value's line
+            self._lines = document.lines if not document.problems else {}
+        for length in range(len(at), 0, -1):  # the place, or the nearest place around it
+            if at[:length] in self._lines:
+                return self._lines[at[:length]]
+        return 1

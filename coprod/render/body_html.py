@@ -1,4 +1,4 @@
-"""A case study's body rendered once: by the validator, and reused by its page.
+"""A case study's or claim's body rendered once: by the validator, and reused by its page.
 
 The validator renders every body with Python-Markdown to check it against the sanitiser
 (:func:`coprod.checks.body.check_body`). For a case study it renders the body as its page
@@ -6,23 +6,29 @@ will: the headings one level down, the site's extensions and settings (:data:`EX
 the ones MkDocs adds and mkdocs.yml's, a test checks), and each citation replaced by a
 token, since the validator does not know yet how the bibliography writes it. When that
 HTML can stand for what MkDocs would make of the body inside its page, it is kept
-(:class:`Prerendered`, plain data in the build's cache) and the page uses it: the citations'
-HTML goes in place of the tokens (:func:`body_for_page`), and the hook puts the body into
-the page MkDocs rendered without it (:func:`stash_body`, :func:`insert_body`), with its
-headings in the page's table of contents.
+(:class:`Prerendered`, plain data in the build's cache).
 
-It is kept only where nothing around the body could change it: every citation between
-spaces or punctuation, never in a link, heading, code or attribute; no link MkDocs would
-rewrite or check (only links with a scheme or a host, and the headings' own permalinks).
-Anything else is left to MkDocs, as before; so is a page whose own ids meet the body's (the
-table of contents would number them in another order). A test builds the site both ways
-(``COPROD_NO_PRERENDER=1``) and compares them byte for byte.
+The page around the body is made from its template (overrides/partials/coprod/case-study.html,
+claim.html) and never goes through Markdown; the body sits in it as a :class:`Body`, in a
+slot (:data:`BODY_SLOT`). When MkDocs asks for the page (:func:`place_body`), the slot takes
+the validator's HTML with the citations' HTML in place of the tokens (:func:`body_for_page`);
+or, where that cannot stand for it, the body alone rendered by MkDocs' own Markdown, with
+the site's configuration, so its links are resolved and checked as in any page. Either way
+its headings join the page's table of contents with the ids Python-Markdown's ``toc`` gives
+a whole page rendered in order, and the page's own headings are numbered around them.
+
+The validator's HTML is kept only where nothing around the body could change it: every
+citation between spaces or punctuation, never in a link, heading, code or attribute; no link
+MkDocs would rewrite or check (only links with a scheme or a host, and the headings' own
+permalinks); no id the page's own headings have. A test builds the site both ways
+(``COPROD_NO_PRERENDER=1`` has MkDocs render every body) and compares them byte for byte.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -30,7 +36,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
-from markdown.extensions.toc import nest_toc_tokens
+from markdown.extensions import Extension
+from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.treeprocessors import Treeprocessor
 
 from .sanitize import BODY_END, BODY_START
 
@@ -221,78 +229,171 @@ def _inline(text: str) -> str | None:
     return html[3:-4]
 
 
-@dataclass
-class BodySlot:
-    """A page whose body was taken out before MkDocs rendered it."""
-
-    placeholder: str
-    html: str
-    pre: Prerendered
-    markdown: str = ""  # the page's markdown with the body in it, should MkDocs have to render it after all
+# The place of a contributor's body on a page made from a template (coprod/render/templates.py,
+# ``outline.contributed``): the two markers the sanitiser reads, side by side, which no
+# escaped value can write.
+BODY_SLOT = f"{BODY_START}\n{BODY_END}"
 
 
-def take_body(text: str, record, refs) -> tuple[str, BodySlot | None]:
-    """A case study page's markdown without its body, when the validator's HTML of the
-    body (``record.body_html``) can stand in for it; else ``text`` as it is."""
+@dataclass(frozen=True)
+class Body:
+    """A contributor's text on a page made as HTML: its markdown as the page gives it to
+    Markdown (citations rendered, headings demoted), and the validator's HTML of it with
+    the citations in, where that can stand for what MkDocs would make of it (else None)."""
+
+    markdown: str
+    html: str | None = None
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, name) of its headings, when html
+    ids: tuple[str, ...] = ()  # every id in html
+    at: int = 0  # how many of the page's own headings come before it (set by the template)
+
+
+def body_of(record, refs, rendered: str) -> Body:
+    """``record``'s body for its page: its markdown (``rendered``: the body with its citations
+    rendered, coprod.cite.references.References.render_body) as the page gives it to Markdown,
+    and the validator's HTML of it (``record.body_html``) with the citations in, where that
+    stands for it."""
+    markdown_text = demote_headings(rendered.strip())
     pre = getattr(record, "body_html", None)
-    if pre is None:
-        return text, None
-    html = body_for_page(pre, record.citations, refs.render_citation)
+    html = None if pre is None else body_for_page(pre, record.citations, refs.render_citation)
     if html is None:
-        return text, None
-    taken, slot = stash_body(text, pre, html)
-    if slot is not None:
-        slot.markdown = text
-    return taken, slot
+        return Body(markdown_text)
+    return Body(markdown_text, html, pre.toc, pre.ids)
 
 
-def put_body(html: str, slot: BodySlot, page, config, files) -> str:
-    """The page's HTML with its body back (:func:`insert_body`); where that cannot be
-    done, the page rendered by MkDocs with its body, as without this module."""
-    done = insert_body(html, slot, page)
-    if done is not None:
-        return done
-    page.markdown = slot.markdown
-    page.render(config, files)
-    return page.content
+def wrapped(html: str) -> str:
+    """The body between its markers, as Python-Markdown wrote them in a page (blocks of HTML)."""
+    return f"{BODY_START}\n\n{html}\n{BODY_END}"
 
 
-def stash_body(text: str, pre: Prerendered, html: str) -> tuple[str, BodySlot | None]:
-    """``text`` (a page's markdown) with its contributed region, from the first body
-    marker to the last, replaced by a placeholder paragraph."""
-    start, end = text.find(BODY_START), text.rfind(BODY_END)
-    if not 0 <= start < end:
-        return text, None
-    end += len(BODY_END)
-    if text[max(0, start - 2):start] != "\n\n" or text[end:end + 2] not in ("\n\n", "\n"):
-        return text, None
-    slot = BodySlot("CPRDBODY" + pre.token[8:] + "B", html, pre)
-    return text[:start] + slot.placeholder + text[end:], slot
+def as_markdown(content: str, body: Body | None) -> str:
+    """A page made as HTML with its body as markdown in its slot (what another engine, or a
+    rebuild's key, reads)."""
+    if body is None:
+        return content
+    return content.replace(BODY_SLOT, f"\n{BODY_START}\n\n{body.markdown}\n\n{BODY_END}\n", 1)
 
 
-def insert_body(html: str, slot: BodySlot, page) -> str | None:
-    """The page's HTML with the body in place of its placeholder, its headings in
-    ``page.toc`` and its ids among the page's anchors; None if MkDocs must render it (the
-    placeholder moved, or the page's own ids meet the body's)."""
+def place_body(page, made, config, files) -> None:
+    """MkDocs' ``page`` (given the HTML of ``made`` by templates.hand_to_mkdocs) with the body
+    in its slot: the validator's HTML, or, where that cannot stand for it (a link MkDocs
+    resolves or checks, a citation in a heading or link, ids that meet the page's,
+    ``COPROD_NO_PRERENDER=1``), the body alone rendered by MkDocs with the site's Markdown
+    settings, its links resolved and checked as in any page. Either way the body's headings
+    join the page's table of contents with the ids the whole page rendered by Python-Markdown
+    would give them, and the page's own headings are numbered around them the same way."""
+    import os
+
     from mkdocs.structure.toc import get_toc
 
-    placeholder = f"<p>{slot.placeholder}</p>"
-    at = html.find(placeholder)
-    if at < 0 or html.count(placeholder) != 1:
-        return None
-    own = set(page.present_anchor_ids or ())
-    if own & set(slot.pre.ids):
-        return None
-    flat = _flat_toc(page.toc)
-    before = sum(1 for _, anchor, _ in flat if 0 <= html.find(f' id="{anchor}"') < at)
-    body = [(level, anchor, name) for level, anchor, name in slot.pre.toc]
-    merged = flat[:before] + body + flat[before:]
+    body: Body = made.body
+    flat = _flat_tokens(made.toc)
+    if body.html is not None and not os.environ.get("COPROD_NO_PRERENDER"):
+        own = {ident for _, ident, _ in flat[:body.at] + flat[body.at + len(body.toc):]}
+        if not own & (set(body.ids) - {ident for _, ident, _ in body.toc}):
+            page.content = page.content.replace(BODY_SLOT, wrapped(body.html), 1)
+            page.present_anchor_ids = page.present_anchor_ids | set(body.ids)
+            return
+    if body.html is not None:  # its headings are in the contents: the page's own are the others
+        flat = flat[:body.at] + flat[body.at + len(body.toc):]
+    before, after = flat[:body.at], flat[body.at:]
+    seed = _Seed([_base(ident, [i for _, i, _ in before[:n]]) for n, (_, ident, _) in enumerate(before)])
+    content, anchors, title = page.content, page.present_anchor_ids, page._title_from_render
+    extensions = config["markdown_extensions"]
+    page.markdown = body.markdown
+    extensions.append(seed)
+    try:
+        type(page).render(page, config, files)  # MkDocs' own: its extensions, link resolution and checks
+    finally:
+        extensions.remove(seed)
+    rendered, body_toc = page.content, _flat_toc(page.toc)
+    page._title_from_render = title
+    used = set(seed.planted) | set(page.present_anchor_ids)
+    bases = [i for _, i, _ in before]
+    renamed_after = []
+    for n, (_, ident, _) in enumerate(after):
+        renamed_after.append(unique(_base(ident, bases + [i for _, i, _ in after[:n]]), used))
+    new_ids = list(seed.planted) + renamed_after
+    content = _rename_headings(content, [i for _, i, _ in before + after], new_ids)
+    page.content = content.replace(BODY_SLOT, wrapped(rendered), 1)
+    own = [(level, new, name) for (level, _, name), new in zip(before + after, new_ids)]
+    merged = own[:len(before)] + body_toc + own[len(before):]
     page.toc = get_toc(nest_toc_tokens([{"level": lv, "id": i, "name": n} for lv, i, n in merged]))
-    page.present_anchor_ids = own | set(slot.pre.ids)
-    # as Python-Markdown writes the markers (blocks of HTML): a blank line after each
-    end = at + len(placeholder)
-    after = "\n\n" if html.startswith("\n", end) else ""
-    return html[:at] + f"{BODY_START}\n\n{slot.html}\n{BODY_END}{after}" + html[end + len(after) // 2:]
+    page.present_anchor_ids = ((anchors - {i for _, i, _ in before + after}) | set(new_ids)
+                               | (set(page.present_anchor_ids) - set(seed.planted)))
+
+
+def _base(ident: str, earlier: list[str]) -> str:
+    """The id a heading had before it was made unique on its page (``x_2`` -> ``x`` when an
+    earlier heading of the page took ``x``)."""
+    found = _SUFFIX.match(ident)
+    return found.group(1) if found and found.group(1) in earlier else ident
+
+
+_SUFFIX = re.compile(r"^(.*)_([0-9]+)$")
+_OWN_HEADING = re.compile(r'(<h[1-6](?: class="[^"]*")? id=")([^"]+)(">.*?<a class="headerlink" href="#)\2(" )')
+
+
+def _rename_headings(content: str, old: list[str], new: list[str]) -> str:
+    """The page's own headings (outside the body slot) with the ids ``new``, in order."""
+    if old == new:
+        return content
+    found = list(_OWN_HEADING.finditer(content))
+    if [m.group(2) for m in found] != old:
+        return content  # not the headings the template wrote: left as they are
+    names = iter(new)
+
+    def rename(match: re.Match) -> str:
+        ident = next(names)
+        return f"{match.group(1)}{ident}{match.group(3)}{ident}{match.group(4)}"
+
+    return _OWN_HEADING.sub(rename, content)
+
+
+class _Seed(Extension):
+    """The page's own headings before the body, as Python-Markdown's ``toc`` would have met
+    them in the whole page: their ids (made unique against the body's own ids) are taken
+    before the body's headings are numbered, then dropped from the body's HTML."""
+
+    def __init__(self, bases: list[str]) -> None:
+        super().__init__()
+        self.bases = bases
+        self.planted: list[str] = []  # their ids, unique against the body's own
+        self.elements: list = []  # the stand-ins that hold those ids while toc numbers the body
+
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(_Plant(md, self), "coprod_seed", 6)  # after attr_list (8), before toc (5)
+        md.treeprocessors.register(_Pull(md, self), "coprod_unseed", 4)
+
+
+class _Plant(Treeprocessor):
+    def __init__(self, md, seed: _Seed) -> None:
+        super().__init__(md)
+        self.seed = seed
+
+    def run(self, root):
+        used = {el.attrib["id"] for el in root.iter() if isinstance(el.tag, str) and "id" in el.attrib}
+        self.seed.planted = [unique(base, used) for base in self.seed.bases]
+        self.seed.elements = [etree.SubElement(root, "div", {"id": ident}) for ident in self.seed.planted]
+
+
+class _Pull(Treeprocessor):
+    def __init__(self, md, seed: _Seed) -> None:
+        super().__init__(md)
+        self.seed = seed
+
+    def run(self, root):
+        for element in self.seed.elements:
+            root.remove(element)
+        self.seed.elements = []
+
+
+def _flat_tokens(tokens) -> list[tuple[int, str, str]]:
+    out = []
+    for token in tokens:
+        out.append((token["level"], token["id"], token["name"]))
+        out.extend(_flat_tokens(token.get("children", ())))
+    return out
 
 
 def _flat_toc(items) -> list[tuple[int, str, str]]:

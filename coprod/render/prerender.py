@@ -2,8 +2,9 @@
 
 Generated pages write their own lists and tables as HTML blocks (:mod:`coprod.render.markup`).
 Python-Markdown would pass each block through unchanged, but only after reading it with its
-HTML parser, character by character. The hook hands each generated page to :func:`stash`
-first: every such block outside a contributed body is replaced by a placeholder, and
+HTML parser, character by character. The hook hands each generated markdown page (the
+references, the open data, how to cite, what's new; pages made from templates never meet
+Python-Markdown) to :func:`stash` first: every such block is replaced by a placeholder, and
 :func:`unstash` swaps the block back in after MkDocs has rendered the rest.
 
 The registered page content and the exported markdown are unchanged by this: it only
@@ -18,7 +19,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from .markup import BLOCK_TAGS
-from .sanitize import BODY_END, BODY_START
 
 # a block as coprod.render.markup writes it: a line that opens "<tag ...>" (and closes nothing), up
 # to the first line that is "</tag>", with no blank line between
@@ -41,19 +41,11 @@ class Stash:
 
 
 def stash(text: str) -> tuple[str, Stash]:
-    """``text`` with the HTML blocks outside the contributed body replaced by placeholders.
-    The body runs from the first start marker to the last end marker, as
-    :func:`coprod.render.sanitize.sanitize_contributed` reads it."""
+    """``text`` (a generated markdown page, which holds no contributor's text: case studies
+    and claims are made from templates, coprod/pages/case_study.py) with its HTML blocks
+    replaced by placeholders."""
     store = Stash()
-    start, end = text.find(BODY_START), text.rfind(BODY_END)
-    body = (start, end + len(BODY_END)) if 0 <= start < end else None
-
-    def replace(match: re.Match) -> str:
-        if body is not None and match.start() < body[1] and match.end() > body[0]:
-            return match.group()  # contributed text: MkDocs renders it in context
-        return _replace(match, store)
-
-    return _BLOCK.sub(replace, text), store
+    return _BLOCK.sub(lambda match: _replace(match, store), text), store
 
 
 def _replace(match: re.Match, store: Stash) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
+from .body_html import BODY_SLOT, place_body
 from .markup import esc
 
 # the templates' folder in the theme's overrides (mkdocs.yml theme.custom_dir)
@@ -90,6 +91,8 @@ class Outline:
     used: set[str] = field(default_factory=set)
     tokens: list[dict] = field(default_factory=list)
     _open: list[dict] = field(default_factory=list)  # the last token of each level above
+    count: int = 0  # headings so far
+    body: object = None  # the contributed body placed by :meth:`contributed`, as it stands on the page
 
     @classmethod
     def resume(cls, tokens: list[dict]) -> Outline:
@@ -118,7 +121,23 @@ class Outline:
         attributes = f' class="{esc(css_class)}"' if css_class else ""
         return Markup(f"<h{level}{attributes} id=\"{ident}\">{esc(text)}{PERMALINK.format(id=ident)}</h{level}>")
 
+    def contributed(self, body) -> Markup:
+        """Where a contributor's body goes (:class:`coprod.render.body_html.Body`): a slot the
+        body's HTML takes when MkDocs asks for the page. The validator's HTML of it (when kept)
+        brings its headings into the contents here, and the headings after it are numbered
+        after its ids, as Python-Markdown's ``toc`` numbers a page in order; where its ids
+        meet the page's own, MkDocs renders the body (``html`` None) and the page's
+        headings are numbered again then (:func:`coprod.render.body_html.place_body`)."""
+        kept = body.html is not None and not set(body.ids) & self.used
+        if kept:
+            for level, ident, name in body.toc:
+                self.add(level, ident, name)
+            self.used |= set(body.ids)
+        self.body = replace(body, at=self.count - (len(body.toc) if kept else 0), html=body.html if kept else None)
+        return Markup(BODY_SLOT)
+
     def add(self, level: int, ident: str, name: str) -> None:
+        self.count += 1
         token = {"level": level, "id": ident, "name": name, "html": name, "data-toc-label": "", "children": []}
         while self._open and self._open[-1]["level"] >= level:
             self._open.pop()
@@ -146,8 +165,10 @@ def hand_to_mkdocs(page, made) -> None:
         page.meta.pop("title", None)
         page.content = made.content.rstrip("\n")  # as Python-Markdown ends a page
         page.toc = get_toc([_copy(token) for token in made.toc])
-        page._title_from_render = made.title or None
+        page._title_from_render = made.shown_title or None
         page.present_anchor_ids = anchor_ids(made.content)
+        if made.body is not None:  # a contributor's text: the validator's HTML of it, or MkDocs renders it
+            place_body(page, made, config, files)
 
     page.render = render
 

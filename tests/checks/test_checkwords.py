@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, make_evidence
 
-from coprod.checks.checkwords import check_bib_text, find_checkwords
+from coprod.checks.checkwords import find_checkwords
 from coprod.checks.evidence import load_evidence
+from coprod.checks.reference_fields import load_references
 from coprod.read.problems import Report
 
 
@@ -76,7 +77,16 @@ def test_lines_are_counted_within_the_text() -> None:
     assert [(f.line, f.words) for f in found] == [(3, "inferred"), (4, "unconfirmed")]
 
 
-def test_bib_warns_on_published_fields_only() -> None:
+def bib_warnings(folder: Path, text: str) -> list:
+    """The words-of-checking warnings for a .bib file of ``text``, as the validator reads it."""
+    path = folder / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    report = Report()
+    load_references(path, report, "refs.bib")
+    return [p for p in report.problems if "words of checking" in p.message]
+
+
+def test_bib_warns_on_published_fields_only(tmp_path: Path) -> None:
     text = (
         "% a comment: the brief, stored text and candidate for, never published\n"
         "@misc{Key2020,\n"
@@ -89,30 +99,49 @@ def test_bib_warns_on_published_fields_only() -> None:
         "}\n"
         "@misc{Other2021, title = {T}, year = {2021}, note = {Unconfirmed.}}\n"
     )
-    report = Report()
-    check_bib_text(text, "refs.bib", report)
-    got = [(p.line, p.field, p.severity) for p in report.problems]
-    assert got == [(5, "references[Key2020].howpublished", "warning"),
-                   (7, "references[Key2020].note", "warning"),
-                   (10, "references[Other2021].note", "warning")]
-    assert all("x-private-note" in p.hint for p in report.problems)
+    got = [(p.path, p.line, p.field, p.severity) for p in bib_warnings(tmp_path, text)]
+    assert got == [("refs.bib", 5, "references[Key2020].howpublished", "warning"),
+                   ("refs.bib", 7, "references[Key2020].note", "warning"),
+                   ("refs.bib", 10, "references[Other2021].note", "warning")]
+    assert all("x-private-note" in p.hint for p in bib_warnings(tmp_path, text))
 
 
-def test_bib_check_can_skip_entries_with_errors() -> None:
-    report = Report()
-    check_bib_text("@misc{Bad, note = {inferred}}\n@misc{Good, note = {inferred}}\n", "r.bib", report, {"Good"})
-    assert [p.field for p in report.problems] == ["references[Good].note"]
+def test_bib_check_skips_entries_with_errors(tmp_path: Path) -> None:
+    """An entry the reader rejects (here: no year) is reported for that, not for its words."""
+    warned = bib_warnings(tmp_path, "@misc{Bad, title = {T}, note = {inferred}}\n"
+                                    "@misc{Good, title = {T}, year = {2020}, note = {inferred}}\n")
+    assert [p.field for p in warned] == ["references[Good].note"]
 
 
-def test_bib_check_reads_fields_as_the_bibliography_reader_cuts_them() -> None:
+def test_bib_check_reads_fields_as_the_bibliography_reader_cuts_them(tmp_path: Path) -> None:
     """A quoted value holding a comma is one field, and an entry in parentheses is an entry,
     as load_bibliography reads them (the check once had its own cutter, which split the
-    first at the comma and skipped the second)."""
-    report = Report()
-    check_bib_text('@misc{Quoted, title = {T}, note = "Dated 2020, volume inferred"}\n'
-                   "@misc(Parens, title = {T},\n  note = {Unconfirmed.})\n", "r.bib", report)
-    assert [(p.line, p.field) for p in report.problems] == [(1, "references[Quoted].note"),
-                                                             (3, "references[Parens].note")]
+    first at the comma and skipped the second); lines are counted on across fields."""
+    warned = bib_warnings(tmp_path, '@misc{Quoted, title = {T}, year = {2020}, note = "Dated 2020, volume inferred"}\n'
+                                    "@misc(Parens, title = {T},\n  year = {2021},\n\n  note = {Unconfirmed.})\n")
+    assert [(p.line, p.field) for p in warned] == [(1, "references[Quoted].note"), (5, "references[Parens].note")]
+
+
+def test_references_bib_is_read_once(tmp_path: Path, monkeypatch) -> None:
+    """The words of checking in references.bib come from the one reading of the file: the
+    validator opens it once (it once read it a second time, with a cutter of its own)."""
+    evidence = make_evidence(tmp_path)
+    opened: list[Path] = []
+    real = Path.read_bytes, Path.read_text
+
+    def read_bytes(self: Path) -> bytes:
+        opened.append(self) if self.name == "references.bib" else None
+        return real[0](self)
+
+    def read_text(self: Path, *args, **kwargs) -> str:
+        opened.append(self) if self.name == "references.bib" else None
+        return real[1](self, *args, **kwargs)
+
+    monkeypatch.setenv("COPROD_NO_CACHE", "1")
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "read_text", read_text)
+    load_evidence(evidence, Report())
+    assert len(opened) == 1, opened
 
 
 def test_validator_warns_with_file_line_and_field(tmp_path: Path) -> None:

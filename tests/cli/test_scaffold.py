@@ -19,7 +19,7 @@ from helpers import ROOT
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import guidance_blocks, remove_guidance
-from coprod.pages.contribute import MAX_ID_LENGTH, slug_id
+from coprod.read.new_case_study import MAX_ID_LENGTH, slug_id
 from coprod.read.problems import Report
 
 SCRIPT = ROOT / "scripts" / "new_case_study.py"

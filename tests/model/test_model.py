@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-from pathlib import Path
 
 import pytest
 from helpers import make_evidence
 
 from coprod.checks.library import load
 from coprod.model import CaseStudy, Claim, Note, Outcome, PrincipleUse
-from coprod.model.fieldmap import FieldMapError, field_map
 from coprod.read.problems import Report
-from coprod.read.schema import load_schemas
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +62,3 @@ def test_the_field_map_is_the_schemas(library) -> None:
     assert library.term_page("strengths", "strong") is None  # graded, not browsed: no pages
 
 
-def test_two_folders_for_one_vocabulary_are_refused(tmp_path: Path) -> None:
-    evidence = make_evidence(tmp_path)
-    path = evidence / "schema" / "claim.schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    schema["properties"]["principles"]["items"]["x-folder"] = "values"
-    path.write_text(json.dumps(schema), encoding="utf-8")
-    with pytest.raises(FieldMapError, match="x-folder 'values' differs from 'principles'"):
-        field_map(load_schemas(evidence / "schema"))

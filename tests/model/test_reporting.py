@@ -61,7 +61,7 @@ def test_the_rating_is_shown_as_symbol_and_word_linking_to_its_rule(evidence: Li
 
 def test_gripp2_items_under_their_headings_and_what_is_missing(evidence: Library) -> None:
     page = page_of(evidence, "peer-researchers")
-    section = page.split("## Involvement, as GRIPP2 reports it", 1)[1].split("\n## ", 1)[0]
+    section = page.split(">Involvement, as GRIPP2 reports it<", 1)[1].split("\n<h2 ", 1)[0]
     assert ("GRIPP2 short form: 4 of 5 items reported; not reported: reflections/critical perspective."
             in section)
     headings = ["1. Aim", "2. Methods", "3. Study results", "4. Discussion and conclusions",

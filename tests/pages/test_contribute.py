@@ -20,9 +20,10 @@ from helpers import FIXTURES, ROOT, TESTS, check_golden
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import check_guidance
 from coprod.checks.library import load as load_library
-from coprod.cli import scaffold
+from coprod.cli import from_issue, scaffold
 from coprod.model import Library
 from coprod.pages import contribute
+from coprod.read import new_case_study
 from coprod.read.fields import field_name
 from coprod.read.problems import Report
 
@@ -104,9 +105,9 @@ def test_a_bare_template_is_flagged_field_by_field(project: Path) -> None:
 
 def test_a_taken_id_gets_a_number(project: Path) -> None:
     folder = project / "evidence" / "case-studies"
-    assert contribute.free_id("PARTNERS2 mental health", contribute.taken_ids(folder)) == "partners2-mental-health-2"
-    assert contribute.free_id("Index", contribute.taken_ids(folder)) == "index-2"
-    assert len(contribute.slug_id("word " * 40)) <= contribute.MAX_ID_LENGTH
+    assert new_case_study.free_id("PARTNERS2 mental health", new_case_study.taken_ids(folder)) == "partners2-mental-health-2"
+    assert new_case_study.free_id("Index", new_case_study.taken_ids(folder)) == "index-2"
+    assert len(new_case_study.slug_id("word " * 40)) <= new_case_study.MAX_ID_LENGTH
 
 
 def test_an_existing_file_is_not_overwritten(project: Path, capsys) -> None:
@@ -128,12 +129,12 @@ def test_guidance_blocks_are_reported_once_each_at_their_first_line() -> None:
 # ----------------------------------------------------------------------------- from_issue.py
 
 def test_issue_sections_are_parsed() -> None:
-    sections = contribute.parse_issue("### Title\n\nA title\n\n### Places\n\n_No response_\n")
+    sections = new_case_study.parse_issue("### Title\n\nA title\n\n### Places\n\n_No response_\n")
     assert sections == {"Title": "A title", "Places": None}
 
 
 def test_from_issue_writes_a_valid_case_study(project: Path) -> None:
-    code = run_quietly(contribute.from_issue_main, [str(FIXTURES / "issue-body.md"), "--evidence",
+    code = run_quietly(from_issue.main, [str(FIXTURES / "issue-body.md"), "--evidence",
                                                     str(project / "evidence")])
     assert code == 0
     written = project / "evidence" / "case-studies" / "young-carers-co-designing.md"
@@ -148,7 +149,7 @@ def test_new_bibtex_in_an_issue_is_added_on_request(project: Path, tmp_path: Pat
         "### The story")
     issue = tmp_path / "issue.md"
     issue.write_text(body, encoding="utf-8")
-    run_quietly(contribute.from_issue_main, [str(issue), "--add-references", "--evidence", str(project / "evidence")])
+    run_quietly(from_issue.main, [str(issue), "--add-references", "--evidence", str(project / "evidence")])
     assert "@misc{Carers2025school," in (project / "evidence" / "references.bib").read_text(encoding="utf-8")
     written = project / "evidence" / "case-studies" / "young-carers-co-designing.md"
     assert "Carers2025school" in written.read_text(encoding="utf-8")
@@ -160,7 +161,7 @@ def test_the_issue_form_is_current(evidence: Library) -> None:
     assert path.read_text(encoding="utf-8") == expected, (
         "regenerate it: python -c 'from coprod...' (see CONTRIBUTING.md, 'For editors')")
     labels = [e["attributes"]["label"] for e in yaml.safe_load(expected)["body"] if e["type"] != "markdown"]
-    assert labels == [label for label, _, _ in contribute.ISSUE_FIELDS]
+    assert labels == [question.label for question in new_case_study.ISSUE_FIELDS]
 
 
 # ----------------------------------------------------------------------------- the form and reference
@@ -208,7 +209,7 @@ def test_the_script_sends_nothing_anywhere() -> None:
 
 # ----------------------------------------------------------------------------- docs that cannot drift
 
-@pytest.mark.parametrize("parser", [scaffold.parser, contribute.from_issue_parser])
+@pytest.mark.parametrize("parser", [scaffold.parser, from_issue.parser])
 def test_each_scripts_help_is_what_contributing_says(parser) -> None:
     documented = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```text\n(usage: .*?)```", documented, re.DOTALL)

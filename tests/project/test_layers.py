@@ -1,5 +1,6 @@
 """The core's folders are layers (issue 24): no module imports from a folder below its own in
-the README's layout table, and no two modules (or folders) import each other.
+the README's layout table, no two modules (or folders) import each other, and no module
+imports another's private names (``_x``).
 
 The rule and the graph are scripts/layers.py's (which prints them); this holds the package to
 it and shows, on a package made for the test, that the rule finds each kind of break.
@@ -70,3 +71,20 @@ def test_a_package_in_layers_has_no_problems(tmp_path: Path) -> None:
                         "coprod/site.py": "from .high import b\n"})
     graph = _layers().graph(tmp_path)
     assert graph.problems() == [] and set(graph.edges) == {("coprod.high.b", "coprod.low.a"), ("coprod.site", "coprod.high.b")}
+
+
+def test_the_rule_finds_a_private_name_imported_from_another_module(tmp_path: Path) -> None:
+    """``from .b import _x`` (or ``from . import _module``) is reported with its file and
+    line; a module's own private names, dunder names and public names are not."""
+    _package(tmp_path, {
+        "coprod/low/a.py": "_x = 1\ny = 2\n",
+        "coprod/low/_inner.py": "",
+        "coprod/high/b.py": ("from coprod import __version__\nfrom ..low.a import y\n\n\ndef f():\n"
+                             "    from ..low.a import _x, y as _y\n    from ..low import _inner\n"),
+        "coprod/high/c.py": "_own = 1\nfrom .b import f as _f\n",
+    })
+    problems = _layers().graph(tmp_path).problems()
+    assert [line.split(" (")[0] for line in problems] == [
+        "private name: coprod.high.b imports _inner from coprod.low at coprod/high/b.py:7",
+        "private name: coprod.high.b imports _x from coprod.low.a at coprod/high/b.py:6",
+    ]

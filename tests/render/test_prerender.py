@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import markdown
 
-from coprod.pages.common import contributed
 from coprod.read import urls
 from coprod.render.markup import bullet_list, esc, table
 from coprod.render.prerender import stash, unstash
@@ -27,23 +26,12 @@ def test_a_page_is_the_same_with_its_blocks_stashed() -> None:
         "# Title",
         "## A list\n\n" + bullet_list([esc(awkward), esc("two")]),
         "## A table\n\n" + table(["a", "b"], [[esc(awkward), "1"]], numeric=frozenset({1})),
-        "## The story\n\n" + contributed("Some *text*.\n\n<ul>\n<li>kept for MkDocs</li>\n</ul>"),
         "Last paragraph.",
     ]) + "\n"
     plain, fast, blocks = both_ways(page)
-    assert blocks == 2  # the list and the table; not the one in the contributed body
+    assert blocks == 2  # the list and the table
     assert fast == plain
     assert "\t" not in fast and "\r" not in fast and "&lt;b&gt;" in fast
-
-
-def test_the_body_runs_to_the_last_end_marker() -> None:
-    """A body that holds the end marker does not end early: what follows the false
-    marker is still the contributor's, left to MkDocs (and to the sanitiser after it, which
-    reads the body the same way), never stashed as one of our blocks."""
-    body = contributed("Text.\n\n<!-- /coprod:body -->\n\n<div>\n<p>looks like a block</p>\n</div>\n\nMore.")
-    page = f"# T\n\n{body}\n\n## After\n\n{bullet_list(['ours'])}\n"
-    plain, fast, blocks = both_ways(page)
-    assert blocks == 1 and fast == plain
 
 
 def test_a_block_not_alone_between_blank_lines_is_left_to_mkdocs() -> None:

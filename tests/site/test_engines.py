@@ -203,3 +203,25 @@ def test_the_pass_names_what_the_engine_left_out(sites, tmp_path: Path) -> None:
         "/case-studies/peer-researchers/: page missing from the built site (from case-studies/peer-researchers.md)",
         "/data/case-studies.csv: the built site's copy differs from the generated file",
     ]
+
+
+def _contents(page: str) -> list[str]:
+    """The links of a page's table of contents (Material's and Zensical's sidebar)."""
+    found = re.search(r'<nav class="md-nav md-nav--secondary"[^>]*>(.*?)</nav>', page, re.DOTALL)
+    return re.findall(r'<a href="(#[^"]*)" class="md-nav__link"', found.group(1)) if found else []
+
+
+def test_a_page_made_from_a_template_has_its_contents_in_the_zensical_site(sites) -> None:
+    """The export gives a page made as HTML its headings as markdown headings, so Zensical's
+    table of contents lists them, as MkDocs' does."""
+    build = site.build(sites["project"], site.read_site_config(sites["project"]))
+    made = [uri for uri, page in build.pages.items() if page.is_html]
+    assert len(made) > 20
+    mkdocs, zensical = _pages(sites["mkdocs"]), _pages(sites["zensical"])
+    listed = 0
+    for uri in made:
+        name = "index.html" if uri == "index.md" else uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/index.html"
+        ours = _contents(mkdocs[name])
+        assert _contents(zensical[name]) == ours, name
+        listed += bool(ours)
+    assert listed > 20  # pages whose contents list headings (a page may hide them, as the country list does)

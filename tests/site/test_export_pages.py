@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import markdown
 import pytest
 from helpers import ROOT, make_project, mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
 from coprod import site
-from coprod.export import render_docs_page
+from coprod.export import as_markdown, markdown_headings, render_docs_page
+from coprod.render.templates import Outline
 
 
 def hook_pages() -> dict[str, bytes]:
@@ -106,3 +109,53 @@ def test_export_publishes_the_addresses_the_build_would(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "export_pages.py"), "--root", str(project), "--out",
                              str(tmp_path / "again")], capture_output=True, text=True, timeout=300, check=False, env=env)
     assert result.returncode == 1 and "SITE_URL='not an address' is not a web address" in result.stdout
+
+
+def _markdown(config) -> markdown.Markdown:
+    """Python-Markdown with the site's extensions and settings (mkdocs.yml), as an engine
+    without the hooks (Zensical, MkDocs alone) reads an exported page."""
+    names, settings = [], {}
+    for extension in config["markdown_extensions"]:
+        name, options = next(iter(extension.items())) if isinstance(extension, dict) else (extension, {})
+        names.append(name)
+        settings[name] = options or {}
+    return markdown.Markdown(extensions=names, extension_configs=settings)
+
+
+def _same_html(text: str) -> str:
+    # Python-Markdown leaves quotes unescaped in text, which the templates write as &quot; and &#x27;
+    return re.sub(r"\s+", " ", text.replace("&quot;", '"').replace("&#x27;", "'")).strip()
+
+
+def test_a_page_made_as_html_keeps_its_headings_for_another_engine(tmp_path: Path) -> None:
+    """Exported for another engine, each page made from a template reads, through
+    Python-Markdown with the site's settings, as the same HTML, and its ``toc`` finds the
+    page's headings with their ids: the engine's table of contents is the page's own."""
+    project = make_project(tmp_path)
+    config = site.read_site_config(project)
+    build = site.build(project, config)
+    made = [page for page in build.pages.values() if page.is_html]
+    assert len(made) > 20
+    for page in made:
+        md = _markdown(config)
+        exported = as_markdown(page)
+        body = exported.split("\n---\n\n", 1)[1]
+        assert _same_html(md.convert(body)) == _same_html(page.content), page.uri
+        assert md.toc_tokens == page.toc and page.toc, page.uri
+
+
+def test_exported_heading_text_stays_text(tmp_path: Path) -> None:
+    """A heading's text (a term's label, a title) is text in the exported markdown too: no
+    emphasis, code, link, attribute list or HTML comes of it."""
+    outline = Outline()
+    hostile = 'A *b* _c_ `d` [e](f) <b>g</b> & "h" # {: .evil onclick=x } {#i}'
+    content = "\n".join(['<div class="x">', "<p>before</p>", "</div>", str(outline.heading(2, hostile)),
+                         '<section><h2 id="inside">Inside</h2></section>', "<p>after</p>"])
+    md = _markdown(site.read_site_config(ROOT))
+    converted = md.convert(markdown_headings(content))
+    heading = re.search(r"<h2 id=\"([^\"]+)\">(.*?)<a class=\"headerlink\"", converted)
+    assert heading.group(1) == outline.tokens[0]["id"]
+    assert heading.group(2) == 'A *b* _c_ `d` [e](f) &lt;b&gt;g&lt;/b&gt; &amp; "h" # {: .evil onclick=x } {#i}'
+    assert re.fullmatch(r' id="[^"]+"', converted.split("<h2", 2)[1].split(">", 1)[0])  # no attribute of the text's
+    assert [token["id"] for token in md.toc_tokens] == [outline.tokens[0]["id"]]  # the one inside <section> stays HTML
+    assert '<section><h2 id="inside">Inside</h2></section>' in converted
