@@ -41,7 +41,8 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         assert all(pages[uri].content for uri in pages if uri not in made)  # data files: MkDocs copies them later
         files = run.mkdocs[1]
         assert all(files.get_file_from_path(uri).content_string == "" for uri in made)
-        record = next(iter(run.case_studies))
+        assert all(pages[uri].body is None for uri in made)  # a contributor's text, placed in its page
+        record = run.site.evidence.published("case-study")[0].uri
         assert files.get_file_from_path(record).page.markdown == ""  # its title is the rendered heading's
         # the search documents: packed while the build runs, whole when unpacked
         assert set(run.documents) >= set(run.searchable) and all(type(d) is bytes for d in run.documents.values())
