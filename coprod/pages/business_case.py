@@ -13,7 +13,7 @@ from ..render.body_html import body_of
 from ..render.markup import block, esc
 from ..render.text import safe_url
 from . import Page, html_page
-from .case_study import _retraction
+from .case_study import retraction_notice
 from .common import term_link
 from .listing import card_list, case_study_item, claim_title, strength_badge_html, strength_symbol, strength_tally
 
@@ -54,7 +54,7 @@ def claim_page(record: Claim, library: Library, refs: References, edit_url: str 
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)
     page = html_page(uri, "claim.html", claim_title(record, library), frozenset(), record=record, kind_name="claim",
-                     version_notice=notice, retraction=_retraction(record),
+                     version_notice=notice, retraction=retraction_notice(record),
                      strength=templates.raw(strength_badge(record, library, uri)), body=body_of(record, refs, body),
                      evidence=[_evidence("Evidence for the claim", supporting, library, refs, uri),
                                _evidence("Evidence against, or where it does not hold", contrary, library, refs, uri)],

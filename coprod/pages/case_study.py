@@ -45,7 +45,7 @@ def case_study_page(record: CaseStudy, library: Library, refs: References, edit_
     lists.append(standards_section(record, library, uri))
     references = refs.section_list(keys, uri)
     page = html_page(uri, "case-study.html", record.title, frozenset(), record=record, kind_name="case study",
-                     version_notice=notice, retraction=_retraction(record), glance=_panel(record, library, uri),
+                     version_notice=notice, retraction=retraction_notice(record), glance=_panel(record, library, uri),
                      sections=lists, rating=templates.raw(rating_badge(record, library, uri)),
                      outcomes=templates.raw(_outcomes(record, library, refs, uri)),
                      gripp2=templates.raw(gripp2_section(record, library, uri)),
@@ -127,7 +127,7 @@ def _resources(record: CaseStudy) -> list[dict]:
     return [{"term": label, "text": value} for label, value in labels if value]
 
 
-def _retraction(record) -> dict | None:
+def retraction_notice(record) -> dict | None:
     """The retraction's date and reason, for the notice under the title (record-top.html)."""
     retraction = record.retraction
     return None if not record.retracted or retraction is None else {"date": retraction.date, "reason": retraction.reason}

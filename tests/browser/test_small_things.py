@@ -76,6 +76,30 @@ def test_chart_text_is_at_least_12_px_on_a_phone(browser, base_url) -> None:
         context.close()
 
 
+def test_the_maps_tables_scroll_in_their_region_with_their_row_headings_in_view(browser, base_url) -> None:
+    """On a phone each table of the evidence map scrolls sideways inside its labelled region
+    (the page does not), its row headings stay in view as it scrolls, and Material's script
+    left the tables where they are (no wrappers of its own: moving them was start-up work)."""
+    context, page = _phone(browser, base_url)
+    try:
+        page.goto(PAGE_TYPES["evidence map"])
+        page.wait_for_load_state("load")
+        assert page.locator(".coprod-evidence-map table").count() >= 4
+        assert page.locator(".coprod-evidence-map .md-typeset__scrollwrap").count() == 0
+        region = page.locator(".coprod-evidence-map").first
+        region.scroll_into_view_if_needed()
+        assert region.evaluate("r => r.scrollWidth > r.clientWidth + 40")
+        heading = region.locator("tbody th").first
+        before = heading.bounding_box()["x"]
+        region.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+        page.wait_for_timeout(100)
+        assert abs(heading.bounding_box()["x"] - before) < 1  # sticky: still where it was
+        assert region.evaluate("r => r.scrollLeft") > 40
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    finally:
+        context.close()
+
+
 def test_a_fold_opens_beside_its_words_not_over_them(browser, base_url) -> None:
     context, page = _phone(browser, base_url)
     try:
