@@ -261,6 +261,7 @@ class SiteRun(Run):
         self.searchable = search.markup_for_records(built.evidence) if searchable is None else searchable
         self.hand_written: list[str] = []  # docs/ pages, all searchable
         self.stashes: dict = {}  # page -> the HTML blocks kept out of Python-Markdown
+        self.sources: dict[str, str] = {}  # page made as HTML -> the digest of its source (files)
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
         self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
         self.index = None  # the Pagefind service indexing pages as they render
@@ -291,8 +292,15 @@ class SiteRun(Run):
         for uri, page in self.site.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise _abort(f"docs/{uri} is also a generated page; remove it from docs/")
+            source = page_source(page)
+            if page.is_html:
+                # MkDocs reads only the front matter of a page made as HTML (templates.hand_to_mkdocs
+                # gives it the rest): the whole source, a second copy of every such page held until
+                # it is rendered, is not registered; its digest stands for it in the page's key
+                self.sources[uri] = buildcache.digest(source)
+                source = source[:source.index("\n---\n") + len("\n---\n")]
             # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
-            file = File.generated(config, uri, content=page_source(page), inclusion=InclusionLevel.NOT_IN_NAV)
+            file = File.generated(config, uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV)
             file.edit_uri = self.site.edit_uris.get(uri)  # Material's edit button opens the evidence file
             files.append(file)
         return files
@@ -344,6 +352,8 @@ class SiteRun(Run):
         if file.generated_by is None and file.is_documentation_page():
             text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
             own = render_docs_page(self.site, uri, text)
+        elif uri in self.sources:  # a page made as HTML: the digest of its whole source (see files)
+            own = self.sources[uri]
         else:
             own = rebuild.source_part(file, docs_dir)
             own = own.decode("utf-8", "surrogateescape") if isinstance(own, bytes) else own

@@ -42,6 +42,8 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         files = run.mkdocs[1]
         assert all(files.get_file_from_path(uri).content_string == "" for uri in made)
         assert all(pages[uri].body is None for uri in made)  # a contributor's text, placed in its page
+        # a page made as HTML was registered with its front matter only, its whole source's digest in its key
+        assert run.sources and set(run.sources) == {uri for uri in made if pages[uri].is_html}
         record = run.site.evidence.published("case-study")[0].uri
         assert files.get_file_from_path(record).page.markdown == ""  # its title is the rendered heading's
         # the search documents: packed while the build runs, whole when unpacked
