@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from types import MappingProxyType
 
-from . import __version__, finish, rebuild, search, serve_errors, serve_preview, site, site_address
+from . import __version__, finish, pagecache, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import evidence as checks
 from .checks import tree
 from .export import page_source, render_docs_page
@@ -32,7 +32,7 @@ from .pages.versions import VERSION_ADDRESS
 from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
 from .render import csp, templates
-from .render.packed import PackedPages
+from .render.packed import PackedPages, pack
 from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
 
@@ -64,6 +64,7 @@ class MkDocsBuild:
     def on_startup(self, command, dirty) -> None:
         self.serving, self.dirty = command == "serve", dirty
         checks.keep_checks_in_memory(self.serving)  # a build loads once: what each file's check made is not held to its end
+        pagecache.keep_in_memory(self.serving)  # nor each case study's page, for a next build
         if dirty:
             _quiet_dirty_notice()
 
@@ -260,8 +261,9 @@ class SiteRun(Run):
         self.searchable = search.markup_for_records(built.evidence) if searchable is None else searchable
         self.hand_written: list[str] = []  # docs/ pages, all searchable
         self.stashes: dict = {}  # page -> the HTML blocks kept out of Python-Markdown
+        self.sources: dict[str, str] = {}  # page made as HTML -> the digest of its source (files)
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
-        self.documents: dict[str, str] = {}  # searchable page -> the document Pagefind is given
+        self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
         self.index = None  # the Pagefind service indexing pages as they render
         self.plan: rebuild.Plan | None = None
         self.order: dict[str, str] = {}  # page -> its URL, in MkDocs' render order
@@ -290,8 +292,15 @@ class SiteRun(Run):
         for uri, page in self.site.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise _abort(f"docs/{uri} is also a generated page; remove it from docs/")
+            source = page_source(page)
+            if page.is_html:
+                # MkDocs reads only the front matter of a page made as HTML (templates.hand_to_mkdocs
+                # gives it the rest): the whole source, a second copy of every such page held until
+                # it is rendered, is not registered; its digest stands for it in the page's key
+                self.sources[uri] = buildcache.digest(source)
+                source = source[:source.index("\n---\n") + len("\n---\n")]
             # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
-            file = File.generated(config, uri, content=page_source(page), inclusion=InclusionLevel.NOT_IN_NAV)
+            file = File.generated(config, uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV)
             file.edit_uri = self.site.edit_uris.get(uri)  # Material's edit button opens the evidence file
             files.append(file)
         return files
@@ -343,6 +352,8 @@ class SiteRun(Run):
         if file.generated_by is None and file.is_documentation_page():
             text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
             own = render_docs_page(self.site, uri, text)
+        elif uri in self.sources:  # a page made as HTML: the digest of its whole source (see files)
+            own = self.sources[uri]
         else:
             own = rebuild.source_part(file, docs_dir)
             own = own.decode("utf-8", "surrogateescape") if isinstance(own, bytes) else own
@@ -379,13 +390,28 @@ class SiteRun(Run):
         page.present_anchor_ids |= set(content.renamed.values())
         if content.searchable:
             document = search.document_for_index(content.html, page.title, self.language)
-            self.documents[uri] = document
+            self.documents[uri] = pack(document)  # held to the build's end for the next (coprod/rebuild.py)
             if not self.partial:  # Pagefind indexes it now, on another core, while MkDocs renders the rest
                 try:
                     self.index.add(document, "/" + page.url)
                 except search.PagefindServiceError as error:
                     raise _abort(f"Search: {error}") from error
+        self._release(page)
         return content.html
+
+    def _release(self, page) -> None:
+        """What MkDocs read to render ``page`` and no longer needs, let go: held for every
+        page to the build's end, it was most of the memory a build grows by (at 10,000 case
+        studies, gigabytes). The generated page's source (in :attr:`site` and in MkDocs'
+        ``File``) goes; its markdown too where its title is not read from it (MkDocs reads
+        ``Page.markdown`` again only for a title neither the front matter nor the rendered
+        heading gives). A data file is kept: MkDocs copies it later, and the build checks its size."""
+        made = self.site.pages.get(page.file.src_uri) if page.file.generated_by is not None else None
+        if made is not None and page.file.is_documentation_page():
+            made.content, made.body = "", None  # a page made as HTML: the contributor's text, placed
+            page.file.content_string = ""
+        if "title" in page.meta or page._title_from_render:
+            page.markdown = ""
 
     def page_context(self, page) -> None:
         self.packed.unpack(page)

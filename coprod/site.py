@@ -190,13 +190,14 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     case_studies = CaseStudyPages(evidence, refs)  # each made again only when its inputs changed
     for record in evidence.published("case-study"):
         pages.append(case_studies.page(record, edit_url(record)))
-    case_studies.done()
     for record in evidence.published("claim"):
         pages.append(claim_page(record, evidence, refs, edit_url(record)))
     pages.append(business_case_page(evidence, claims_by_strength_chart(evidence, urls.BUSINESS_CASE)))
     index = index_evidence(evidence)
-    pages += taxonomy_pages(evidence, index)
-    pages += catalogue_pages(evidence, index)
+    # the pages that list case studies: while serving, those that list the same as before are the last build's
+    pages += taxonomy_pages(evidence, index, kept=case_studies)
+    pages += catalogue_pages(evidence, index, kept=case_studies)
+    case_studies.done()
     pages.append(catalogue_data(evidence))
     pages.append(evidence_map_page(evidence))
     pages += data_files(evidence)

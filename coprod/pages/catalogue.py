@@ -26,15 +26,27 @@ PAGER_WINDOW = 2  # page numbers shown either side of the current page before "â
 # ---------------------------------------------------------------------------------------
 # The static pages.
 
-def catalogue_pages(library: Library, index: TermIndex | None = None) -> list[Page]:
+def catalogue_pages(library: Library, index: TermIndex | None = None, kept=None) -> list[Page]:
     """Page 1 at /case-studies/, then /case-studies/page/<n>/: CATALOGUE_PAGE_SIZE case
-    studies each, newest first, with a pager and the "Browse by" links."""
+    studies each, newest first, with a pager and the "Browse by" links. ``kept``
+    (coprod.pagecache.CaseStudyPages, while serving) gives each page from the last build when
+    its records and its links' counts are the same."""
     index = index if index is not None else index_evidence(library)
     records = sort_case_studies(library.published("case-study"))
     size = urls.CATALOGUE_PAGE_SIZE
     chunks = [records[start:start + size] for start in range(0, len(records), size)] or [[]]
-    return [catalogue_page(number, len(chunks), chunk, len(records), library, index)
-            for number, chunk in enumerate(chunks, start=1)]
+    if kept is None:
+        return [catalogue_page(number, len(chunks), chunk, len(records), library, index)
+                for number, chunk in enumerate(chunks, start=1)]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        uri = urls.catalogue_page(number)
+        browse = repr([facet_links(facet, uri, library, index) for facet in library.fields.facets])
+        pages.append(kept.listing(("catalogue", str(number), str(len(chunks)), str(len(records)), browse,
+                                   *(kept.digest(record) for record in chunk)),
+                                  lambda number=number, chunk=chunk: catalogue_page(number, len(chunks), chunk,
+                                                                                    len(records), library, index)))
+    return pages
 
 
 def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int, library: Library,

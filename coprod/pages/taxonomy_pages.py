@@ -126,21 +126,35 @@ class CaseItems:
         return item
 
 
-def taxonomy_pages(library: Library, index: TermIndex | None = None) -> list[Page]:
-    """Every vocabulary index and term page, then each value facet's browse pages."""
+def taxonomy_pages(library: Library, index: TermIndex | None = None, kept=None) -> list[Page]:
+    """Every vocabulary index and term page, then each value facet's browse pages.
+
+    ``kept`` (coprod.pagecache.CaseStudyPages, while serving) gives each term and value page
+    from the last build when what it lists is the same: the key names every record on it."""
     index = index if index is not None else index_evidence(library)
     items = CaseItems(library)
     refs = References(library.bibliography)  # for the short names of sources ("Hickey et al., 2018")
     pages: list[Page] = []
+
+    def listing(parts: tuple, records, make) -> Page:
+        return make() if kept is None else kept.listing((*parts, *(kept.digest(r) for r in records)), make)
+
     for name in library.fields.folders:
         vocab = library.taxonomy.get(name)
         if vocab is None:
             continue
         pages.append(vocabulary_page(vocab, library, index))
-        pages.extend(term_page(term, library, index, items, refs) for term in vocab.terms.values())
+        for term in vocab.terms.values():
+            at = (term.vocabulary, term.key)
+            claims = index.claims.get(at, [])
+            pages.append(listing(("term", *at, str(len(claims))),
+                                 [*claims, *(use.record for use in index.cases.get(at, []))],
+                                 lambda term=term: term_page(term, library, index, items, refs)))
     for facet in library.fields.value_facets:
         pages.append(values_index(facet, index))
-        pages.extend(value_page(facet, group, library, items) for group in index.values.get(facet.name, {}).values())
+        for group in index.values.get(facet.name, {}).values():
+            pages.append(listing(("value", facet.name, group.key, repr(group.value)), group.records,
+                                 lambda group=group, facet=facet: value_page(facet, group, library, items)))
     return pages
 
 

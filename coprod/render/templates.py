@@ -45,6 +45,11 @@ def use_theme(custom_dir: Path | None) -> None:
     _folders[:] = list(dict.fromkeys([*folders, DEFAULT]))
 
 
+def folders() -> list[Path]:
+    """Where the templates are read from, first first (what :func:`use_theme` set)."""
+    return list(_folders)
+
+
 def _finalize(value: object) -> Markup:
     """Every ``{{ value }}``: HTML the Python side made as it is, anything else escaped."""
     return value if isinstance(value, Markup) else Markup(esc(value))

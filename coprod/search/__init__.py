@@ -55,6 +55,7 @@ from ..model import CaseStudy, Library
 from ..pages.citing import HOW_TO_CITE
 from ..read import urls
 from ..render.markup import esc
+from ..render.packed import unpack
 from .pagefind_stream import ADDRESSES, PagefindServiceError, StreamingIndex, case_study_addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
@@ -243,9 +244,10 @@ def finish_index(index: StreamingIndex, site_dir: Path, marked: list[str]) -> In
 
 
 def complete_index(index: StreamingIndex, site_dir: Path, marked: list[str], order: dict[str, str],
-                   fresh: dict[str, str], previous: dict[str, str], partial: bool) -> tuple[IndexResult, dict[str, str]]:
+                   fresh: dict[str, bytes], previous: dict[str, bytes], partial: bool) -> tuple[IndexResult, dict[str, bytes]]:
     """Write the index of every page marked searchable, and return it with the document of
-    each (docs/ path -> the HTML Pagefind was given), for the next build.
+    each (docs/ path -> the HTML Pagefind was given, packed: coprod/render/packed.py), for the
+    next build.
 
     ``fresh`` are the documents of the pages rendered in this build, ``previous`` the last
     build's (coprod/rebuild.py). In a whole build (``partial`` false) every page was
@@ -264,7 +266,7 @@ def complete_index(index: StreamingIndex, site_dir: Path, marked: list[str], ord
     try:
         for uri, address in order.items():
             if uri in documents:
-                index.add(documents[uri], address)
+                index.add(unpack(documents[uri]), address)
     except PagefindServiceError as error:
         index.kill()
         raise SearchIndexError(f"Pagefind failed: {error}") from error

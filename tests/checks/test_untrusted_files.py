@@ -39,6 +39,7 @@ from coprod.read import buildcache
 from coprod.read.problems import Report
 from coprod.rebuild import SiteState
 from coprod.render import csp
+from coprod.render.packed import pack
 
 HOSTILE_FILES = FIXTURES / "hostile" / "files"
 SECRET = "zq-secret-line: root:x:0:0 AWS_SECRET_ACCESS_KEY=zqsecret"
@@ -379,8 +380,12 @@ def test_the_decoders_rebuild_what_was_cached_and_refuse_anything_else(tmp_path:
         assert (other.type, other.key, list(other.fields.items())) == (entry.type, entry.key, list(entry.fields.items()))
         assert {r: [vars(p) for p in ps] for r, ps in other.persons.items()} == \
             {r: [vars(p) for p in ps] for r, ps in entry.persons.items()}
-    state = SiteState("k", {"a.md": "1"}, {"a.md": "<p>x</p>"})
-    assert rebuild.site_state_from_data(rebuild.site_state_to_data(state)) == state
+    state = SiteState("k", {"a.md": "1"}, {"a.md": pack("<p>x</p>"), "b.md": pack("<p>y</p>")})
+    state_data, blob = rebuild.site_state_to_data(state)
+    assert rebuild.site_state_from_data(state_data, blob) == state
+    # the documents' file torn, or another build's: the keys stand, the documents are missing
+    for other in (blob[:-1], blob + b"x", None):
+        assert rebuild.site_state_from_data(state_data, other) == SiteState("k", {"a.md": "1"}, {})
 
     def leaves(value, path=()):  # every place in an entry where a value of the wrong type can go
         if isinstance(value, list):
@@ -399,7 +404,7 @@ def test_the_decoders_rebuild_what_was_cached_and_refuse_anything_else(tmp_path:
         return copy
 
     for decode, good in ((cachedata.checked_from_data, data),
-                         (rebuild.site_state_from_data, rebuild.site_state_to_data(state))):
+                         (lambda value: rebuild.site_state_from_data(value, blob), state_data)):
         for path in list(leaves(good))[:400]:
             if decode is cachedata.checked_from_data and (path[:2] == (2, 1) and len(path) > 2 or
                                                           path[:2] in ((2, 2), (2, 3)) and len(path) > 4 or

@@ -1,0 +1,64 @@
+"""A build holds only what it still needs (issue 25: peak memory at 10,000 case studies).
+
+MkDocs renders every page before it writes any, so whatever the hooks keep of a page is
+held for every page at once. One real MkDocs build of the fixture site, in this process,
+then what the build still holds: each generated page's source and markdown let go once
+rendered, the search documents packed (coprod/render/packed.py) and written beside the
+rebuild state as bytes, not as JSON text, and no case-study page kept for a next build.
+scripts/benchmark.py memory measures what this saves; the site stays byte for byte the
+same (tests/site/test_rebuild.py compares builds from the cache with clean ones).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from helpers import make_project
+
+from coprod import pagecache, rebuild
+from coprod.checks import evidence as checks
+from coprod.read import buildcache
+from coprod.render.packed import unpack
+
+
+def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project, site_dir = make_project(tmp_path), tmp_path / "site"
+    monkeypatch.setenv("COPROD_CACHE_HOME", str(tmp_path / "cache"))
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        run = config.plugins["hooks/evidence.py"].BUILD.run
+        pages = run.site.pages
+        made = {uri for uri in pages if uri.endswith(".md")}
+        assert made and all(pages[uri].content == "" for uri in made)  # the source, let go once rendered
+        assert all(pages[uri].content for uri in pages if uri not in made)  # data files: MkDocs copies them later
+        files = run.mkdocs[1]
+        assert all(files.get_file_from_path(uri).content_string == "" for uri in made)
+        assert all(pages[uri].body is None for uri in made)  # a contributor's text, placed in its page
+        # a page made as HTML was registered with its front matter only, its whole source's digest in its key
+        assert run.sources and set(run.sources) == {uri for uri in made if pages[uri].is_html}
+        record = run.site.evidence.published("case-study")[0].uri
+        assert files.get_file_from_path(record).page.markdown == ""  # its title is the rendered heading's
+        # the search documents: packed while the build runs, whole when unpacked
+        assert set(run.documents) >= set(run.searchable) and all(type(d) is bytes for d in run.documents.values())
+        assert b"data-pagefind-body" not in run.documents[record] and "data-pagefind-body" in unpack(run.documents[record])
+        assert not pagecache._PAGES and not pagecache._USED  # a one-off build keeps no page for a next one
+        # the record of the build: its documents in a file of their own, not in the JSON
+        cache_dir = buildcache.folder(project)
+        entry = buildcache.Store(cache_dir, "sites").get(rebuild._name(site_dir))
+        assert entry is not None and b"pagefind" not in entry
+        state = rebuild.recall(site_dir, cache_dir)
+        assert state is not None and state.documents == {uri: run.documents[uri] for uri in state.documents}
+        assert set(state.documents) == set(run.searchable) | set(run.hand_written)
+    finally:
+        os.chdir(cwd)
+        config.plugins.on_shutdown()
+        checks.keep_checks_in_memory(True)  # as the other tests of this process expect
+        pagecache.keep_in_memory(True)
