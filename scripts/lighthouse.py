@@ -82,10 +82,10 @@ def pages() -> dict[str, str]:
     return {**{name.replace(" ", "-"): path for name, path in PAGE_TYPES.items()}, "contribute": CONTRIBUTE}
 
 
-def run(url: str, out: Path) -> dict:
+def run(url: str, out: Path, categories: tuple[str, ...] = CATEGORIES) -> dict:
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
+               f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}",
                "--max-wait-for-load=30000"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     if result.returncode != 0 or not out.is_file():
@@ -94,15 +94,16 @@ def run(url: str, out: Path) -> dict:
 
 
 def summary(report: dict) -> dict:
-    scores = {name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
-    weight = report["audits"].get("total-byte-weight", {}).get("numericValue", 0)
+    scores = {name: round((report["categories"][name]["score"] or 0) * 100) if name in report["categories"] else None
+              for name in CATEGORIES}
+    weight = report["audits"].get("total-byte-weight", {}).get("numericValue")  # a performance audit
     failing = []
     for name in JUDGED:
         for ref in report["categories"][name]["auditRefs"]:
             audit = report["audits"][ref["id"]]
             if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
                 failing.append(f"{name}: {ref['id']}: {audit.get('title', '')}")
-    return {"scores": scores, "kib": round(weight / 1024, 1), "failing": failing,
+    return {"scores": scores, "kib": round(weight / 1024, 1) if weight is not None else None, "failing": failing,
             "version": report.get("lighthouseVersion", "")}
 
 
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here too")
     parser.add_argument("--jobs", type=int, default=1, help="pages audited at once (default 1; more makes the "
                         "performance figures less comparable, not the other scores)")
+    parser.add_argument("--judged-only", action="store_true", help="audit only the judged categories (accessibility, "
+                        "best practices, SEO): performance, a timing, is left out and printed as '-'")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         print(f"Lighthouse is not installed: npm i -E --prefix .venv-tools/lighthouse lighthouse@{VERSION}",
@@ -132,15 +135,15 @@ def main(argv: list[str] | None = None) -> int:
         wanted = [(name, path) for name, path in pages().items() if not args.only or name in args.only]
 
         def audit(page: tuple[str, str]) -> dict:
-            return summary(run(base + page[1], Path(tmp) / f"{page[0]}.json"))
+            return summary(run(base + page[1], Path(tmp) / f"{page[0]}.json", JUDGED if args.judged_only else CATEGORIES))
 
         try:
             with ThreadPoolExecutor(max(1, args.jobs)) as pool:
                 for (name, _), result in zip(wanted, pool.map(audit, wanted), strict=True):  # in page order
                     results[name] = result
                     s = result["scores"]
-                    print(f"{name:<16} {s['performance']:>5} {s['accessibility']:>5} {s['best-practices']:>5} "
-                          f"{s['seo']:>5} {result['kib']:>7}", flush=True)
+                    print(f"{name:<16} {s['performance'] if s['performance'] is not None else '-':>5} {s['accessibility']:>5} {s['best-practices']:>5} "
+                          f"{s['seo']:>5} {result['kib'] if result['kib'] is not None else '-':>7}", flush=True)
         finally:
             server.shutdown()
     for name, result in results.items():

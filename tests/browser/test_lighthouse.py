@@ -1,7 +1,8 @@
 """Lighthouse 12.2.3 (npm, .venv-tools/lighthouse; .ci/run installs it), mobile profile, on
 every page type served gzipped, through scripts/lighthouse.py: accessibility, best
-practices and SEO must be 100. Performance is printed, not asserted: it is a timing, and
-the guide keeps timings in benchmarks (on a shared machine it moves by tens of points).
+practices and SEO must be 100. Performance is not audited here (``--judged-only``): it is a
+timing, and the guide keeps timings in benchmarks (on a shared machine it moves by tens of
+points); ``scripts/lighthouse.py`` without the option measures it.
 Three pages are audited at once (--jobs 3): Lighthouse mostly waits on the page, and the
 judged scores do not depend on the timing.
 
@@ -30,7 +31,7 @@ def test_lighthouse_scores_every_page_type(site_dir: Path, tmp_path: Path) -> No
         pytest.skip(message)
     out = tmp_path / "lighthouse.json"
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lighthouse.py"), "--site", str(site_dir),
-                             "--json", str(out), "--jobs", "3"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False)
+                             "--json", str(out), "--jobs", "3", "--judged-only"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False)
     print(result.stdout)
     assert out.is_file(), result.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
