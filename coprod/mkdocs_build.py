@@ -445,7 +445,7 @@ class SiteRun(Run):
         if any(path.parent != folder or path.suffix != ".md" for path in edited):
             return False
         root = Path(config["config_file_path"]).resolve().parent
-        published = {record.path: record for record in library.published("case-study")}
+        published = {record.path: record for record in library.published(CASE_STUDY.key)}
         # each file's own checks, in the context the whole build's workers have
         checks._init_worker(library.root, {name: [(t.key, t.label, " ".join(t.definition.split()))
                                                   for t in vocabulary.terms.values()]

@@ -52,6 +52,7 @@ from .pages.references import references_page
 from .pages.taxonomy_pages import index_evidence, taxonomy_pages
 from .pages.versions import VERSION_ADDRESS, Versions, old_versions
 from .read import buildcache, urls
+from .read.kinds import CASE_STUDY, CLAIM
 from .read.problems import Report
 from .render import templates
 
@@ -188,9 +189,9 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
         return edit_base + record.path if edit_base else None  # record.path is relative to the repository
 
     case_studies = CaseStudyPages(evidence, refs)  # each made again only when its inputs changed
-    for record in evidence.published("case-study"):
+    for record in evidence.published(CASE_STUDY.key):
         pages.append(case_studies.page(record, edit_url(record)))
-    for record in evidence.published("claim"):
+    for record in evidence.published(CLAIM.key):
         pages.append(claim_page(record, evidence, refs, edit_url(record)))
     pages.append(business_case_page(evidence, claims_by_strength_chart(evidence, urls.BUSINESS_CASE)))
     index = index_evidence(evidence)
@@ -234,7 +235,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     """Cite boxes on every citable page, their downloads, redirects, the feed, "What's new"
     and "How to cite". Fills ``build.citables``."""
     evidence = build.evidence
-    records = {r.uri: r for r in (*evidence.published("case-study"), *evidence.published("claim"))}
+    records = {r.uri: r for r in evidence.every_published()}
     records |= {old.page.uri: old.record for old in (build.versions.old if build.versions else ())}
     cited_pages = ("case-studies/", "business-case/", *(f"{folder}/" for folder in evidence.fields.folders.values()),
                    urls.EVIDENCE_MAP)
@@ -306,7 +307,7 @@ def edit_uris(build: Build | SiteBuild, docs_dir: str = "docs") -> dict[str, str
     """For each generated record page, its source file as MkDocs' ``File.edit_uri`` wants
     it: relative to the docs folder (``../evidence/case-studies/x.md``), so that the theme's
     edit button and every other edit link name the file a contributor changes."""
-    records = (*build.evidence.published("case-study"), *build.evidence.published("claim"))
+    records = build.evidence.every_published()
     return {record.uri: "../" * len(Path(docs_dir).parts) + record.path for record in records}
 
 
@@ -345,7 +346,7 @@ def _missing(evidence: Library, pages: Mapping[str, Page]) -> list[tuple[str, st
         if uri == urls.CATALOGUE or uri.startswith("case-studies/page/"):
             catalogue |= page.lists
     exported = {r.get("id") for r in _json_records(pages.get("data/case-studies.json"))}
-    for record in evidence.published("case-study"):
+    for record in evidence.published(CASE_STUDY.key):
         cid, where = record.id, record.path
         if urls.case_study(cid) not in pages:
             problems.append((where, f"case study '{cid}' has no page"))

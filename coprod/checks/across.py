@@ -92,13 +92,13 @@ def field_references(across: Across, report: Report) -> None:
                         continue
                     if ref == "bibtex":
                         across.cite(value, source.path, source.line_of(path), dotted(path), report)
-                    elif ref == "case-study" and value in old_ids and value not in all_ids:
+                    elif ref == CASE_STUDY.key and value in old_ids and value not in all_ids:
                         report.error(source.path, source.line_of(path), dotted(path),
                                      f"'{value}' is an old id of the case study '{old_ids[value]}' (in its aliases)",
                                      f"write its id now: {old_ids[value]}")
-                    elif ref == "case-study" and value not in all_ids:
+                    elif ref == CASE_STUDY.key and value not in all_ids:
                         report.error(source.path, source.line_of(path), dotted(path), f"unknown case study '{value}'",
-                                     case_study_ids.hint(value, source.path, "give the id of a file in evidence/case-studies/"))
+                                     case_study_ids.hint(value, source.path, f"give the id of a file in evidence/{CASE_STUDY.folder}/"))
 
 
 def body_citations(across: Across, report: Report) -> None:

@@ -14,17 +14,18 @@ import posixpath
 
 from ..model.fieldmap import field_map
 from ..read import urls
+from ..read.kinds import KINDS
 from ..read.problems import Report
 from ..read.source import dotted
 
 
 def check_addresses(evidence, report: Report) -> None:
     """Report every id, alias, term key and derived slug that takes a generated address."""
-    for kind, records in (("case-study", evidence.case_studies), ("claim", evidence.claims)):
+    for kind in KINDS:
         folder = posixpath.dirname(urls.RECORD_ADDRESS[kind]("x"))
         reserved = urls.reserved_names(folder)
         taken = ", ".join(sorted(reserved))
-        for record in records.values():
+        for record in evidence.records(kind).values():
             source = record.source
             values = [(("id",), record.data.get("id"), "id")]
             aliases = record.data.get("aliases")
@@ -40,7 +41,7 @@ def check_addresses(evidence, report: Report) -> None:
             if not folder or annotated.annotations.get("x-vocabulary"):
                 continue  # a vocabulary's terms are checked in the taxonomy below
             reserved = urls.reserved_names(folder)
-            for record in records.values():
+            for record in evidence.records(kind).values():
                 for path, value in annotated.values(record.data):
                     name = urls.slug(value) if isinstance(value, str) else str(value)
                     if name in reserved:

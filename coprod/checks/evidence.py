@@ -23,7 +23,7 @@ from typing import Any
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation, CiteItem
 from ..read import buildcache, strictyaml
-from ..read.kinds import KINDS
+from ..read.kinds import CASE_STUDY, CLAIM, KINDS
 from ..read.problems import Problem, Report
 from ..read.schema import AnnotationError, Schema, did_you_mean, load_schemas
 from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
@@ -141,14 +141,14 @@ def _check_old_links(record: Record, bibliography: Bibliography, case_ids: set[s
         for path, value in annotated.values(source.data) if ref else ():
             if ref == "bibtex" and isinstance(value, str) and bibliography.get(value) is None:
                 report.error(source.path, source.line_of(path), dotted(path), f"reference '{value}' is no longer in references.bib")
-            elif ref == "case-study" and isinstance(value, str) and value not in case_ids:
+            elif ref == CASE_STUDY.key and isinstance(value, str) and value not in case_ids:
                 report.error(source.path, source.line_of(path), dotted(path), f"case study '{value}' no longer exists")
     for citation in record.citations:
         for item in citation.items:
             if bibliography.get(item.key) is None:
                 report.error(source.path, source.body_line + citation.line - 1, "body",
                              f"reference '{item.key}' is no longer in references.bib")
-    if record.kind == "case-study":
+    if record.kind == CASE_STUDY.key:
         check_sources_listed(record, bibliography, report)
 
 
@@ -445,7 +445,7 @@ def _load_taxonomy(path: Path, display: str, schemas: dict[str, Schema], report:
             seen.setdefault(key, line)
     taxonomy = build_taxonomy(source)
     # the rules' vocabularies, found by the fields that use them (never by a vocabulary's name)
-    case_study, claim = schemas.get("case-study"), schemas.get("claim")
+    case_study, claim = schemas.get(CASE_STUDY.key), schemas.get(CLAIM.key)
     kinds = taxonomy.get(case_study.vocabulary_at("outcomes", "evidence")) if case_study else None
     strengths = taxonomy.get(claim.vocabulary_at("strength")) if claim else None
     if kinds and strengths:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..model import Library, Record, case_study, claim, library
 from ..model.fieldmap import FieldMap
+from ..read.kinds import CASE_STUDY
 from ..read.source import SourceFile
 from ..read.taxonomy import Taxonomy
 from . import evidence  # its load_evidence is looked up when called (a test build replaces it)
@@ -27,4 +28,4 @@ def with_front_matter(record: Record, data: dict, fields: FieldMap, taxonomy: Ta
     """A copy of ``record`` built from other front matter, as the loader builds it (for
     tools and tests that try a change without writing a file)."""
     raw = RawRecord(record.kind, SourceFile(record.path, data=data, body=record.body), list(record.citations))
-    return case_study(raw, fields, taxonomy) if record.kind == "case-study" else claim(raw, fields)
+    return case_study(raw, fields, taxonomy) if record.kind == CASE_STUDY.key else claim(raw, fields)

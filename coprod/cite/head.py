@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..read.kinds import SINGULARS
 from ..render.markup import esc
 from .formats import LIBRARY, Citable
 from .names import Name
@@ -76,7 +77,7 @@ def open_graph(c: Citable) -> list[str]:
 def json_ld(c: Citable, site_url: str) -> str:
     data = {
         "@context": "https://schema.org",
-        "@type": "ScholarlyArticle" if c.kind in ("case study", "claim") else "WebPage",
+        "@type": "ScholarlyArticle" if c.kind in SINGULARS else "WebPage",
         "@id": c.url,
         "url": c.url,
         "identifier": c.url,

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ..read.kinds import CASE_STUDY
 from ..read.new_case_study import (
     ISSUE_LABELS,
     case_study_from_issue,
@@ -45,8 +46,8 @@ def main(argv: list[str] | None = None, today: date | None = None) -> int:
     folder = Path(args.evidence)
     text = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8")
     sections = parse_issue(text)
-    case_id, data, body = case_study_from_issue(sections, taken_ids(folder / "case-studies"), today or date.today())
-    path = folder / "case-studies" / f"{case_id}.md"
+    case_id, data, body = case_study_from_issue(sections, taken_ids(folder / CASE_STUDY.folder), today or date.today())
+    path = folder / CASE_STUDY.folder / f"{case_id}.md"
     code = _write(path, render_case_study(data, body), args.force)
     _, entries = issue_sources(sections.get(ISSUE_LABELS["sources"]) or "")
     if code == 0 and entries and args.add_references:

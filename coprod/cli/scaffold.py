@@ -85,7 +85,7 @@ def parser() -> argparse.ArgumentParser:
 def vocabulary_of(evidence: Evidence, *fields: str) -> str:
     """The vocabulary of a case-study field (the model's field names, wildcards left out),
     from its ``x-vocabulary`` in the schema: ``vocabulary_of(evidence, "outcomes", "area")``."""
-    return evidence.schemas["case-study"].vocabulary_at(*fields)
+    return evidence.schemas[CASE_STUDY.key].vocabulary_at(*fields)
 
 
 def term_problems(values: list[str], vocabulary: str, evidence: Evidence) -> list[str]:
@@ -382,8 +382,8 @@ def _main(args: argparse.Namespace, today: date | None, read: Callable[[str], st
                   "validator to flag. Nothing was written.", file=sys.stderr)
             return 2
     asker = Asker(evidence, read) if interactive else None
-    taken = taken_ids(folder / "case-studies")
-    own_file = (folder / "case-studies" / f"{args.id}.md").exists()  # --force or "already exists", below
+    taken = taken_ids(folder / CASE_STUDY.folder)
+    own_file = (folder / CASE_STUDY.folder / f"{args.id}.md").exists()  # --force or "already exists", below
     if args.id and (problem := id_problem(args.id, taken - {args.id} if own_file else taken, id_rules(evidence))):
         print(f"{PROG}: --id: {problem}. Nothing was written.", file=sys.stderr)
         return 2
@@ -395,14 +395,14 @@ def _main(args: argparse.Namespace, today: date | None, read: Callable[[str], st
     else:
         case_id = free_id(essentials.title or "new case study", taken)
     data = case_study_data(case_id, essentials, today or date.today(), ready=args.ready)
-    path = folder / "case-studies" / f"{case_id}.md"
+    path = folder / CASE_STUDY.folder / f"{case_id}.md"
     if path.exists() and not args.force:
         print(f"{PROG}: {path} already exists; choose another --id or use --force. Nothing was written.",
               file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    in_repository = f"{folder.resolve().name}/case-studies/{case_id}.md"  # as run from the repository root
-    path.write_text(template_text(evidence.schemas["case-study"], evidence, data, in_repository), encoding="utf-8")
+    in_repository = f"{folder.resolve().name}/{CASE_STUDY.folder}/{case_id}.md"  # as run from the repository root
+    path.write_text(template_text(evidence.schemas[CASE_STUDY.key], evidence, data, in_repository), encoding="utf-8")
     print(f"Wrote {path} (id {case_id}, status: {data['status']}). Next:\n"
           f"  1. fill it in, following the GUIDANCE lines;\n"
           f"  2. remove them all: {REMOVE_COMMAND.format(path=path.as_posix())}\n"

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from ..cite.bibtex import Bibliography
 from ..cite.syntax import Citation
 from ..read import urls
-from ..read.kinds import DEFAULT_LICENCE, Records
+from ..read.kinds import CASE_STUDY, CLAIM, DEFAULT_LICENCE, Records
 from ..read.schema import WILDCARD, Schema
 from ..read.taxonomy import Taxonomy, Term
 from .fieldmap import FieldMap, TermField, field_map
@@ -277,7 +277,7 @@ class Library(Records):
     def term(self, vocabulary: str, key: str) -> Term | None:
         return self.taxonomy.term(vocabulary, key)
 
-    def vocabulary_of(self, *fields: str, kind: str = "case-study") -> str:
+    def vocabulary_of(self, *fields: str, kind: str = CASE_STUDY.key) -> str:
         """The vocabulary of a field of ``kind``'s records, from the schema's x-vocabulary:
         ``vocabulary_of("outcomes", "evidence")`` (the model's field names, never a
         vocabulary's name, so a vocabulary renamed in the schema is followed here)."""
@@ -354,7 +354,7 @@ def case_study(record, fields: FieldMap, taxonomy: Taxonomy | None = None) -> Ca
     resources = data.get("resources")
     return CaseStudy(
         **_common(record),
-        terms=_terms({**data, **computed}, fields.terms_of("case-study"), typed),
+        terms=_terms({**data, **computed}, fields.terms_of(CASE_STUDY.key), typed),
         plain_english_summary=_text(data.get("plain_english_summary")), project=project,
         settings=_tuple(data.get("settings")), research_stages=_tuple(data.get("research_stages")),
         involved=tuple(Involved(_text(i.get("role")), i.get("number"), _text(i.get("name")))
@@ -405,7 +405,7 @@ def claim(record, fields: FieldMap) -> Claim:
         return EvidenceLinks(_tuple(raw.get("references")), _tuple(raw.get("case_studies")))
 
     return Claim(
-        **_common(record), terms=_terms(data, fields.terms_of("claim"), {}),
+        **_common(record), terms=_terms(data, fields.terms_of(CLAIM.key), {}),
         category=_text(data.get("category")), strength=_text(data.get("strength")), supporting=links("supporting"),
         contrary=links("contrary"), research_needed=_tuple(data.get("research_needed")),
         principles=_tuple(data.get("principles")), barriers=_tuple(data.get("barriers")),

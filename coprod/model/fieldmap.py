@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..read import urls
-from ..read.kinds import KINDS
+from ..read.kinds import CASE_STUDY, KINDS
 from ..read.schema import WILDCARD, Schema
 
 
@@ -155,7 +155,7 @@ class FieldMap:
 
     def vocabulary_at(self, kind: str, *fields: str) -> str:
         """The vocabulary of the field at ``fields`` (wildcards left out), read from its
-        ``x-vocabulary``: ``vocabulary_at("case-study", "principles", "principle")``. Code
+        ``x-vocabulary``: ``vocabulary_at(CASE_STUDY.key, "principles", "principle")``. Code
         names the model's fields, never a vocabulary; '' for a field with none."""
         return next((f.vocabulary for f in self.terms_of(kind)
                      if tuple(p for p in f.pattern if p != WILDCARD) == fields), "")
@@ -205,7 +205,7 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS))
             order = position + 1000
             if isinstance(facet, dict):
                 order = int(facet.get("order", order))
-                if kind == "case-study":
+                if kind == CASE_STUDY.key:
                     placed.append((order, position, Facet(facet["name"], facet["label"], vocabulary,
                                                           folder or facet["name"], pattern,
                                                           ValuePages.of(facet.get("pages")),
@@ -214,7 +214,7 @@ def field_map(schemas: dict[str, Schema], kinds: tuple[str, ...] = tuple(KINDS))
             if vocabulary is not None:
                 fields.setdefault(kind, []).append((order, position, TermField(vocabulary, pattern)))
     facets = tuple(f for _, _, f in sorted(placed, key=lambda p: (p[0], p[1])))
-    computed = {name: notes["x-vocabulary"] for name, notes in computed_fields(schemas.get("case-study")).items()
+    computed = {name: notes["x-vocabulary"] for name, notes in computed_fields(schemas.get(CASE_STUDY.key)).items()
                 if isinstance(notes.get("x-vocabulary"), str)}
     ordered_folders = {f.vocabulary: folders[f.vocabulary] for f in facets if f.vocabulary in folders}
     ordered_folders |= folders

@@ -53,7 +53,7 @@ def claim_page(record: Claim, library: Library, refs: References, edit_url: str 
     supporting, contrary = record.supporting, record.contrary
     keys = list(dict.fromkeys(cited + list(supporting.references) + list(contrary.references)))
     listed = set(supporting.case_studies) | set(contrary.case_studies)
-    page = html_page(uri, "claim.html", claim_title(record, library), frozenset(), record=record, kind_name="claim",
+    page = html_page(uri, "claim.html", claim_title(record, library), frozenset(), record=record, kind_name=CLAIM.singular,
                      version_notice=notice, retraction=retraction_notice(record),
                      strength=templates.raw(strength_badge(record, library, uri)), body=body_of(record, refs, body),
                      evidence=[_evidence("Evidence for the claim", supporting, library, refs, uri),
@@ -87,7 +87,7 @@ def _related(record: Claim, library: Library, uri: str) -> list[dict]:
 def business_case_page(library: Library, chart: str = "") -> Page:
     """/business-case/, from overrides/partials/coprod/business-case.html."""
     uri = urls.BUSINESS_CASE
-    claims = library.published("claim")
+    claims = library.published(CLAIM.key)
     categories = library.taxonomy.get(library.vocabulary_of("category", kind=CLAIM.key))
     by_category: dict[str, list[Claim]] = {}
     for record in claims:

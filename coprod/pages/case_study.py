@@ -7,6 +7,7 @@ from dataclasses import replace
 from ..cite.references import References
 from ..model import CaseStudy, Library
 from ..read import urls
+from ..read.kinds import CASE_STUDY
 from ..read.words import counted
 from ..render import templates
 from ..render.body_html import body_of
@@ -44,7 +45,7 @@ def case_study_page(record: CaseStudy, library: Library, refs: References, edit_
                       "entries": [_item(term_link(library, vocab, note.key, uri), note.detail) for note in notes]})
     lists.append(standards_section(record, library, uri))
     references = refs.section_list(keys, uri)
-    page = html_page(uri, "case-study.html", record.title, frozenset(), record=record, kind_name="case study",
+    page = html_page(uri, "case-study.html", record.title, frozenset(), record=record, kind_name=CASE_STUDY.singular,
                      version_notice=notice, retraction=retraction_notice(record), glance=_panel(record, library, uri),
                      sections=lists, rating=templates.raw(rating_badge(record, library, uri)),
                      outcomes=templates.raw(_outcomes(record, library, refs, uri)),

@@ -11,6 +11,7 @@ import json
 from ..model import CaseStudy, Library
 from ..model.fieldmap import Facet
 from ..read import urls
+from ..read.kinds import CASE_STUDY
 from ..render import templates
 from . import Page, html_page
 from .listing import card_list, case_study_item, sort_case_studies, template_card
@@ -32,7 +33,7 @@ def catalogue_pages(library: Library, index: TermIndex | None = None, kept=None)
     (coprod.pagecache.CaseStudyPages, while serving) gives each page from the last build when
     its records and its links' counts are the same."""
     index = index if index is not None else index_evidence(library)
-    records = sort_case_studies(library.published("case-study"))
+    records = sort_case_studies(library.published(CASE_STUDY.key))
     size = urls.CATALOGUE_PAGE_SIZE
     chunks = [records[start:start + size] for start in range(0, len(records), size)] or [[]]
     if kept is None:
@@ -58,14 +59,13 @@ def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int
               "folders": json.dumps(library.fields.folder_facets(), separators=(",", ":")),
               "keywords": json.dumps([f.name for f in library.fields.facets if f.keywords], separators=(",", ":")),
               "template_id": CARD_TEMPLATE_ID}
-    noun = "case study" if total == 1 else "case studies"
     where = f" This is page {number} of {count}." if count > 1 else ""
     cards = card_list(case_study_item(record, library, uri) for record in records) if records else ""
     browse = [{"label": facet.label, "entries": entries} for facet in library.fields.facets
               if (entries := facet_links(facet, uri, library, index))]
     return html_page(uri, "catalogue.html", title, frozenset(r.id for r in records), marker=marker,
                      template_card=templates.raw(template_card(library)), total=total,
-                     intro=f"{total} {noun} of co-produced research, newest first.{where}",
+                     intro=f"{CASE_STUDY.counted(total)} of co-produced research, newest first.{where}",
                      cards=templates.raw(cards), pager=pager(number, count) if count > 1 else None, browse=browse)
 
 
@@ -132,7 +132,7 @@ def catalogue_data(library: Library) -> Page:
     """data/catalogue.json: the facets (name, label, terms as [key, label] pairs) and, per
     published case study, its id, title, summary, address, years, facet keys and its
     outcomes' keys."""
-    records = sort_case_studies(library.published("case-study"))
+    records = sort_case_studies(library.published(CASE_STUDY.key))
     cases = [case_data(record, library) for record in records]
     data = {"facets": facet_data(library, records), "case_studies": cases}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

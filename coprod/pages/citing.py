@@ -14,7 +14,7 @@ from ..cite.processor import CITE_STYLES, Processor, shared_processor
 from ..cite.references import entry_html
 from ..model import Library, Record
 from ..read import urls
-from ..read.kinds import PUBLIC_STATUSES
+from ..read.kinds import CASE_STUDY, CLAIM, KINDS, PUBLIC_STATUSES
 from ..render import templates
 from ..render.markup import esc, esc_lines
 from ..render.text import md_escape
@@ -52,7 +52,7 @@ def record_citable(record: Record, library: Library, site_url: str, cited: tuple
             csl[key] = entry_to_csl(key, entries[key])
     return Citable(
         uri=uri, key=cite_key, title=record.title, url=absolute(site_url, uri),
-        kind="case study" if record.kind == "case-study" else "claim",
+        kind=KINDS[record.kind].singular,
         published=record.published, updated=record.updated, version=record.version,
         authors=tuple(a.name for a in record.authors if a.name), description=record.summary, licence=record.licence,
         keywords=("co-production", *keywords),
@@ -62,7 +62,7 @@ def record_citable(record: Record, library: Library, site_url: str, cited: tuple
 
 def library_date(library: Library) -> str:
     """The date of the library's latest change: the newest published or updated record."""
-    dates = [r.last_changed for r in (*library.published("case-study"), *library.published("claim"))]
+    dates = [r.last_changed for r in library.every_published()]
     return max((d for d in dates if d), default="")
 
 
@@ -186,7 +186,7 @@ def unpublished(published: list[str], current: set[str]) -> list[str]:
             continue
         match = _RECORD_ADDRESS.match(address)
         if match:
-            kind = "case study" if match.group(1) == "case-studies" else "claim"
+            kind = (CASE_STUDY if match.group(1) == "case-studies" else CLAIM).singular
             problems.append(f"{address}: this published address no longer resolves. If the {kind} was renamed, "
                             f"add 'aliases: [{match.group(2)}]' to its front matter so the old address redirects.")
         else:
@@ -201,9 +201,9 @@ _RECORD_ADDRESS = re.compile(r"^/(case-studies|business-case)/([a-z0-9]+(?:-[a-z
 def whats_new_page(library: Library) -> Page:
     """New and updated case studies and claims, newest first, from their change history."""
     events = []
-    for record in (*library.published("case-study"), *library.published("claim")):
+    for record in library.every_published():
         uri = record.uri
-        kind = "case study" if record.kind == "case-study" else "claim"
+        kind = KINDS[record.kind].singular
         for change in record.changes:
             events.append((change.date, kind, record, uri, f"version {change.version}: {change.summary}"))
         if not record.changes:
@@ -231,7 +231,7 @@ def feed_xml(library: Library, site_url: str) -> Page:
     generator.link(href=base, rel="alternate")
     generator.link(href=base + FEED, rel="self")
     generator.language("en")
-    records = sorted(library.published("case-study"),
+    records = sorted(library.published(CASE_STUDY.key),
                      key=lambda r: (r.last_changed, r.id))
     latest = "1970-01-01"
     for record in reversed(records[-50:]):  # newest first

@@ -23,7 +23,7 @@ from ..cite.latex import latex_text
 from ..model import Library
 from ..read import urls
 from ..read.fields import REQUIRED_NOTE, Field, describe, every_field, example_text
-from ..read.kinds import CASE_STUDY
+from ..read.kinds import CASE_STUDY, KINDS
 from ..read.new_case_study import (
     BODY_SECTIONS,
     CONSENT_OPTIONS,
@@ -55,7 +55,7 @@ def issue_form(evidence: Library) -> str:
         body.append(_issue_element(evidence, question))
     form = {"name": "Propose a case study",
             "description": "A case study of co-produced health and social care research, for people without Git.",
-            "title": "Case study: ", "labels": ["case study"], "body": body}
+            "title": f"{CASE_STUDY.title}: ", "labels": [CASE_STUDY.singular], "body": body}
     header = "# Generated from evidence/schema and evidence/taxonomy.yml by coprod/pages/contribute.py; do not edit.\n"
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
@@ -90,11 +90,11 @@ def form_model(evidence: Library) -> dict:
     # only what the site publishes anyway: a draft's id (perhaps of a sensitive study) never
     # reaches the public page; a new case study that picks it is told by the validator
     taken = set(RESERVED_IDS)
-    for record in evidence.published("case-study"):
+    for record in evidence.published(CASE_STUDY.key):
         taken |= {record.id, *record.aliases}
     cited = published_citations(evidence)
     return {
-        "fields": [_field_model(f) for f in describe(evidence.schemas["case-study"])],
+        "fields": [_field_model(f) for f in describe(evidence.schemas[CASE_STUDY.key])],
         "vocabularies": {name: [{"key": t.key, "label": t.label, "definition": t.definition}
                                 for t in vocab.terms.values()] for name, vocab in evidence.taxonomy.vocabularies.items()},
         "references": [{"key": key, "title": _entry_title(entry)} for key, entry in evidence.bibliography.entries.items()
@@ -167,7 +167,7 @@ def published_citations(evidence: Library) -> set[str]:
     form's data and in its list), so its size follows what the site publishes, not the
     size of references.bib (a 20 MB file made a 65 MB page)."""
     keys: set[str] = set()
-    for record in (*evidence.published("case-study"), *evidence.published("claim")):
+    for record in evidence.every_published():
         keys.update(item.key for citation in record.citations for item in citation.items)
         keys.update(getattr(record, "sources", ()))
         for links in (getattr(record, "supporting", None), getattr(record, "contrary", None)):
@@ -442,9 +442,9 @@ def fields_page(evidence: Library) -> Page:
     lines = ["# Field reference", "",
              ("Every field of a case study and a claim, generated from the JSON Schemas in `evidence/schema/`. "
              "Terms come from `evidence/taxonomy.yml`. " + REQUIRED_NOTE), ""]
-    for kind, title in (("case-study", "Case study"), ("claim", "Claim")):
-        schema = evidence.schemas[kind]
-        lines += [f"## {title} {{#{kind}}}", "", md_escape(schema.resolve_root().get("description", "")), "",
+    for kind in KINDS.values():
+        schema = evidence.schemas[kind.key]
+        lines += [f"## {kind.title} {{#{kind.key}}}", "", md_escape(schema.resolve_root().get("description", "")), "",
                   "| Field | Required | What to write |", "|---|---|---|"]
         lines += [_field_row(f, evidence) for f in every_field(schema)]
         lines.append("")

@@ -40,7 +40,7 @@ TAXONOMY_JSON = "data/taxonomy.json"
 SCHEMA_FOLDER = "data/schema"
 DATA_PACKAGE = "data/datapackage.json"
 
-RECORD_FILES = {"case-study": CASE_STUDIES_JSON, "claim": CLAIMS_JSON}
+RECORD_FILES = {CASE_STUDY.key: CASE_STUDIES_JSON, CLAIM.key: CLAIMS_JSON}
 LIST_SEPARATOR = "; "
 INNER_SEPARATOR = ", "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: cells a spreadsheet may run as a formula
@@ -53,9 +53,9 @@ EXTRA_COLUMNS = ("url",)
 def data_files(evidence: Library) -> list[Page]:
     """Every file of ``/data/``, as UTF-8 bytes."""
     pages = [
-        _file(CASE_STUDIES_JSON, records_json(evidence, "case-study")),
+        _file(CASE_STUDIES_JSON, records_json(evidence, CASE_STUDY.key)),
         _file(CASE_STUDIES_CSV, case_studies_csv(evidence)),
-        _file(CLAIMS_JSON, records_json(evidence, "claim")),
+        _file(CLAIMS_JSON, records_json(evidence, CLAIM.key)),
         _file(REFERENCES_BIB, references_bib(evidence)),
         _file(REFERENCES_JSON, _json_bytes(bibliography_to_csl(evidence.bibliography.entries))),
         _file(TAXONOMY_JSON, taxonomy_json(evidence)),
@@ -115,7 +115,7 @@ def is_private(schema: Schema, pattern: tuple) -> bool:
     return bool((schema.field_schema(pattern) or {}).get("x-private"))
 
 
-RECORD_KINDS = ("case-study", "claim")  # the kinds exported as records (case-studies.json, claims.json)
+RECORD_KINDS = tuple(KINDS)  # the kinds exported as records (case-studies.json, claims.json)
 
 
 def record_schema_name(kind: str) -> str:
@@ -259,12 +259,12 @@ def guard(text: str) -> str:
 
 def case_studies_csv(evidence: Library) -> bytes:
     """One row per exported case study, one column per field (RFC 4180, CRLF, UTF-8)."""
-    columns = csv_columns(evidence.schemas["case-study"])
+    columns = csv_columns(evidence.schemas[CASE_STUDY.key])
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    computed = list(computed_fields(evidence.schemas["case-study"]))
+    computed = list(computed_fields(evidence.schemas[CASE_STUDY.key]))
     writer.writerow([guard(name) for name, _ in columns] + computed + list(EXTRA_COLUMNS))
-    for record in exported(evidence, "case-study"):
+    for record in exported(evidence, CASE_STUDY.key):
         row = ([cell(dict(record.front_matter), f.pattern) for _, f in columns]
                + [record.computed.get(name, "") for name in computed] + [record_url(record.kind, record.id)])
         writer.writerow([guard(value) for value in row])
@@ -287,7 +287,7 @@ def datapackage(evidence: Library, files: list[Page]) -> bytes:
     its description, format, size and SHA-256, and the CSV with a Table Schema made from the
     case-study schema. Deterministic: no dates, nothing from outside the evidence."""
     content = {page.uri: page.content for page in files}
-    licence = default_licence(evidence.schemas["case-study"])
+    licence = default_licence(evidence.schemas[CASE_STUDY.key])
     resources = [_resource(evidence, described, content.get(described.uri)) for described in described_files(evidence)]
     package = {
         "profile": "data-package",
@@ -337,7 +337,7 @@ CSV_NOTE = (f"A list is one cell, its items joined by '{LIST_SEPARATOR}'; a fiel
 
 def table_schema(evidence: Library) -> dict[str, Any]:
     """The Table Schema of ``case-studies.csv``: a field per column, from the describer."""
-    schema = evidence.schemas["case-study"]
+    schema = evidence.schemas[CASE_STUDY.key]
     by_pattern = {f.pattern: f for f in every_field(schema)}
     fields = [_table_field(evidence, column, f, by_pattern) for column, f in csv_columns(schema)]
     for name, notes in computed_fields(schema).items():
@@ -447,7 +447,7 @@ what changed.
 
 
 def _licence_section(evidence: Library) -> str:
-    default = default_licence(evidence.schemas["case-study"])
+    default = default_licence(evidence.schemas[CASE_STUDY.key])
     counts: dict[str, Counter[str]] = {}
     for kind in RECORD_FILES:
         for record in exported(evidence, kind):
@@ -488,8 +488,8 @@ class DataFile(NamedTuple):
 
 def described_files(evidence: Library) -> list[DataFile]:
     """Every file of ``/data/`` but the data package itself, in the order of the page's table."""
-    cases = len(exported(evidence, "case-study"))
-    claims = len(exported(evidence, "claim"))
+    cases = len(exported(evidence, CASE_STUDY.key))
+    claims = len(exported(evidence, CLAIM.key))
     references = len(evidence.bibliography.entries)
     files = [
         DataFile(CASE_STUDIES_JSON, f"The {CASE_STUDY.counted(cases)} (published and retracted): every field and "
@@ -629,7 +629,7 @@ def _codebook(evidence: Library, kind: str) -> str:
         allowed = _vocabulary_text(evidence, vocabulary) if isinstance(vocabulary, str) else ""
         lines.append(f"| {md_escape(name)} | text, worked out | yes | {allowed} | "
                      f"{md_escape(str(notes.get('description', '')))} |")
-    if kind == "case-study":
+    if kind == CASE_STUDY.key:
         columns = [name for name, _ in csv_columns(schema)] + list(computed_fields(schema)) + list(EXTRA_COLUMNS)
         lines += ["", f"The columns of {_link('case-studies.csv', CASE_STUDIES_CSV)}, in order: "
                   + ", ".join(md_escape(name) for name in columns) + "."]
@@ -648,7 +648,7 @@ def _allowed(evidence: Library, f: Field) -> list[str]:
     allowed = [_vocabulary_text(evidence, values.vocabulary)] if values.vocabulary else []
     if values.reference == "bibtex":
         allowed.append(f"keys in {_link('references.bib', REFERENCES_BIB)}")
-    elif values.reference == "case-study":
+    elif values.reference == CASE_STUDY.key:
         allowed.append(f"ids in {_link('case-studies.json', CASE_STUDIES_JSON)}")
     return allowed + [md_escape(text) for text in f.allowed]
 

@@ -116,8 +116,7 @@ def strength_tally(claims: list[Claim], library: Library) -> str:
     if not said:
         return ""
     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
-    noun = "claim" if len(claims) == 1 else "claims"
-    text = f"Of the {len(claims)} {noun}, {listed.replace(' ', f' {verb} ', 1)}"
+    text = f"Of the {CLAIM.counted(len(claims))}, {listed.replace(' ', f' {verb} ', 1)}"
     none = [term.label.lower() for term, n in counts[:1] if not n]
     return text + (f"; none is yet {none[0]}." if none else ".")
 

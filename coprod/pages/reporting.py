@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..model import CaseStudy, Library
 from ..read import urls
+from ..read.kinds import CASE_STUDY
 from ..render.markup import block, esc, link, tag_list
 from .common import term_link
 from .listing import strength_symbol
@@ -31,8 +32,8 @@ def other_vocabulary_rows(record: CaseStudy, library: Library, uri: str) -> list
     """(label, HTML) for each vocabulary the record uses that the page has no place for: its
     title from taxonomy.yml, its terms as tags linking to their pages, in the field map's order."""
     rows = []
-    laid_out = {library.fields.vocabulary_at("case-study", *fields) for fields in LAID_OUT}
-    for vocabulary in library.fields.browsed("case-study"):
+    laid_out = {library.fields.vocabulary_at(CASE_STUDY.key, *fields) for fields in LAID_OUT}
+    for vocabulary in library.fields.browsed(CASE_STUDY.key):
         if vocabulary in laid_out:
             continue
         keys = record.keys_of(vocabulary)
@@ -71,7 +72,7 @@ def rating_badge(record: CaseStudy, library: Library, uri: str) -> str:
 
 def gripp2_headings(library: Library) -> dict[str, str]:
     """GRIPP2 item -> its heading (the field's ``title`` in the schema), in GRIPP2's order."""
-    items = (library.schemas["case-study"].field_schema(("gripp2",)) or {}).get("properties", {})
+    items = (library.schemas[CASE_STUDY.key].field_schema(("gripp2",)) or {}).get("properties", {})
     return {name: str(field.get("title") or name) for name, field in items.items()}
 
 

@@ -16,7 +16,7 @@ from ..cite.references import References
 from ..model import CaseStudy, Claim, Library, Note, Outcome, PrincipleUse, StandardUse
 from ..model.fieldmap import Facet
 from ..read import urls
-from ..read.kinds import CASE_STUDY
+from ..read.kinds import CASE_STUDY, CLAIM
 from ..read.taxonomy import Term, Vocabulary
 from ..render import templates
 from ..render.markup import esc
@@ -75,7 +75,7 @@ def index_evidence(library: Library) -> TermIndex:
     value facet."""
     index = TermIndex()
     value_facets = library.fields.value_facets
-    for record in sort_case_studies(library.published("case-study")):
+    for record in sort_case_studies(library.published(CASE_STUDY.key)):
         for use in record.terms:
             vocabulary, key, entry = use.vocabulary, use.key, use.entry
             uses = index.cases.setdefault((vocabulary, key), [])
@@ -87,8 +87,8 @@ def index_evidence(library: Library) -> TermIndex:
             groups = index.values.setdefault(facet.name, {})
             for key, value in facet.values(record).items():
                 groups.setdefault(key, Group(key, value)).records.append(record)
-    browsed = library.fields.browsed("claim")
-    for record in sort_claims(library.published("claim")):
+    browsed = library.fields.browsed(CLAIM.key)
+    for record in sort_claims(library.published(CLAIM.key)):
         for vocabulary in browsed:
             for key in record.keys_of(vocabulary):
                 index.claims.setdefault((vocabulary, key), []).append(record)
@@ -173,7 +173,7 @@ def term_page(term: Term, library: Library, index: TermIndex, items: CaseItems |
                                                      use_details(term.vocabulary, use, library)))
                       for use in uses) if uses else ""
     claims = None
-    if term.vocabulary in library.fields.browsed("claim"):
+    if term.vocabulary in library.fields.browsed(CLAIM.key):
         claims = [templates.raw(claim_item(record, library, uri))
                   for record in index.claims.get((term.vocabulary, term.key), [])]
     count_line = f"{CASE_STUDY.counted(len(uses))} {'reports' if len(uses) == 1 else 'report'} this."
@@ -214,7 +214,7 @@ def label_of(vocab: Vocabulary | None, key: object) -> str:
 
 def vocabulary_page(vocab: Vocabulary, library: Library, index: TermIndex) -> Page:
     uri = library.vocabulary_page(vocab.name)
-    with_claims = vocab.name in library.fields.browsed("claim")
+    with_claims = vocab.name in library.fields.browsed(CLAIM.key)
     rows = [{"symbol": templates.raw(strength_symbol(term)) if term.symbol else "",  # a rating's symbol, as shown elsewhere
              "href": urls.href(uri, library.term_page(vocab.name, term.key)), "label": term.label,
              "definition": term.definition, "cases": index.case_count(vocab.name, term.key),

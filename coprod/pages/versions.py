@@ -26,7 +26,7 @@ from ..cite.references import References
 from ..model import Library, Record, case_study, claim
 from ..read import urls
 from ..read.history import History, State, read_history
-from ..read.kinds import KINDS, PUBLIC_STATUSES
+from ..read.kinds import CASE_STUDY, CLAIM, KINDS, PUBLIC_STATUSES
 from . import Page
 from .business_case import claim_page
 from .case_study import case_study_page
@@ -79,12 +79,12 @@ def old_versions(library: Library, refs: References, history: History | None = N
     messages: list[str] = []
     used: dict[str, tuple[OldVersion | None, str]] = {}
     case_ids = list(library.case_studies)
-    for kind in ("case-study", "claim"):
+    for kind in KINDS:
         for current in library.published(kind):
             name = f"{folders[kind]}/{Path(current.path).name}"
             for version, state in _versions(history.states.get(name, []), current.version):
                 kept = None if key is None else key(state.blob, repr(current),
-                                                    " ".join(case_ids) if kind == "claim" else "")
+                                                    " ".join(case_ids) if kind == CLAIM.key else "")
                 made = _KEPT.get(kept) if kept else None
                 if made is None:
                     made = _one_version(library, refs, kind, current, version, state, case_ids)
@@ -116,9 +116,9 @@ def _one_version(library: Library, refs: References, kind: str, current: Record,
                       + (f"; and {len(errors) - 1} more" if len(errors) > 1 else "") + ")")
     if raw.id != current.id or raw.status not in PUBLIC_STATUSES:
         return None, ""  # a draft then, or another record's file
-    record = case_study(raw, library.fields, library.taxonomy) if kind == "case-study" else claim(raw, library.fields)
+    record = case_study(raw, library.fields, library.taxonomy) if kind == CASE_STUDY.key else claim(raw, library.fields)
     uri = version_uri(current.uri, version)
-    make = case_study_page if kind == "case-study" else claim_page
+    make = case_study_page if kind == CASE_STUDY.key else claim_page
     page = make(record, library, refs, None, uri=uri, notice=version_notice(record, current, uri))
     return OldVersion(replace(page, lists=frozenset()), record, current), ""
 

@@ -25,10 +25,16 @@ class Kind:
         """'1 case study', '3 case studies'."""
         return counted(number, self.singular, self.plural)
 
+    @property
+    def title(self) -> str:
+        """'Case study': the singular as a heading starts it."""
+        return self.singular.capitalize()
+
 
 CASE_STUDY = Kind("case-study", "case-studies", "case study", "case studies", "case-study.schema.json")
 CLAIM = Kind("claim", "claims", "claim", "claims", "claim.schema.json")
 KINDS: dict[str, Kind] = {kind.key: kind for kind in (CASE_STUDY, CLAIM)}  # in the order pages list them
+SINGULARS = tuple(kind.singular for kind in KINDS.values())  # a record's kind as pages and citations name it
 
 # a record with one of these statuses has a public page (a retracted one keeps its page, marked);
 # any other status (a draft) is read and checked but not published
@@ -44,12 +50,16 @@ class Records:
     claims: dict
 
     def records(self, kind: str) -> dict:
-        """The records of one kind (``"case-study"`` or ``"claim"``), drafts included."""
+        """The records of one kind (a key of ``KINDS``), drafts included."""
         return self.case_studies if kind == CASE_STUDY.key else self.claims
 
     def published(self, kind: str = CASE_STUDY.key) -> list:
         """Published and retracted records (a retracted page stays online), in file order."""
         return [r for r in self.records(kind).values() if r.status in PUBLIC_STATUSES]
+
+    def every_published(self) -> list:
+        """The published records of every kind: case studies, then claims, each in file order."""
+        return [r for kind in KINDS for r in self.published(kind)]
 
     def current(self, kind: str = CASE_STUDY.key) -> list:
         """Published and not retracted: the records the counts and charts count, in file order."""

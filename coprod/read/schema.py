@@ -436,7 +436,7 @@ ANNOTATION_SCHEMA: dict = {
     "additionalProperties": False,
     "properties": {
         "x-vocabulary": {**_TEXT, "description": "the name of a vocabulary in taxonomy.yml, like \"principles\""},
-        "x-reference": {"enum": ["bibtex", "case-study"],
+        "x-reference": {"enum": ["bibtex", CASE_STUDY.key],
                         "description": "what the value names: a key in references.bib (bibtex) or a case study's id"},
         "x-plain-text": {"type": "boolean", "description": "true: text shown as is, so no markup"},
         "x-readability": {"type": "boolean", "description": "true: plain English, its reading grade checked"},

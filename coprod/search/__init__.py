@@ -54,6 +54,7 @@ from pathlib import Path
 from ..model import CaseStudy, Library
 from ..pages.citing import HOW_TO_CITE
 from ..read import urls
+from ..read.kinds import CASE_STUDY, CLAIM
 from ..render.markup import esc
 from ..render.packed import unpack
 from .pagefind_stream import ADDRESSES, PagefindServiceError, StreamingIndex, case_study_addresses
@@ -109,7 +110,7 @@ def principle_labels(record: CaseStudy, library: Library) -> list[str]:
 
 def pagefind_markup(record: CaseStudy, library: Library) -> str:
     """The hidden HTML a case-study page includes: its kind and result metadata."""
-    parts = [_span("data-pagefind-filter", "kind", "case-study")]
+    parts = [_span("data-pagefind-filter", "kind", CASE_STUDY.key)]
     parts.append(_span("data-pagefind-meta", "title", record.title))
     parts.append(_span("data-pagefind-meta", "summary", record.summary))
     principles = principle_labels(record, library)
@@ -134,9 +135,9 @@ def page_markup(kind: str, title: str, summary: str = "", retracted: bool = Fals
 
 def markup_for_records(library: Library) -> dict[str, str]:
     """docs/ path -> markup, for every published case study and claim (made once per build)."""
-    found = {r.uri: pagefind_markup(r, library) for r in library.published("case-study")}
-    for record in library.published("claim"):
-        found[record.uri] = page_markup("claim", record.title, record.summary, record.retracted)
+    found = {r.uri: pagefind_markup(r, library) for r in library.published(CASE_STUDY.key)}
+    for record in library.published(CLAIM.key):
+        found[record.uri] = page_markup(CLAIM.key, record.title, record.summary, record.retracted)
     # the topic pages, so that "reciprocity" or "Canada" finds its own page first (its
     # heading is the word); their lists of cards stay out (EXCLUDE_SELECTORS)
     for name in library.fields.folders:
@@ -146,7 +147,7 @@ def markup_for_records(library: Library) -> dict[str, str]:
     found[HOW_TO_CITE] = page_markup("page", "How to cite", "How to cite this library, a case study or a claim")
     # the value facets' pages (a country's) whose schema gives them words for search results
     searched = [facet for facet in library.fields.value_facets if facet.pages.search]
-    for record in library.published("case-study") if searched else ():
+    for record in library.published(CASE_STUDY.key) if searched else ():
         for facet in searched:
             for key, value in facet.values(record).items():
                 found.setdefault(facet.page(key), page_markup("page", str(value), facet.words(facet.pages.search, value)))

@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path, PurePosixPath
 
+from ..read.kinds import CASE_STUDY
+
 # The longest wait for any one answer: writing the index of 10,000 pages takes under a
 # minute here; a service that says nothing for this long has hung.
 ANSWER_TIMEOUT = 600.0
@@ -285,7 +287,7 @@ def case_study_addresses(contents: dict[str, bytes]) -> bytes:
             fragment = json.loads(_gunzip(data))
         except (OSError, ValueError, PagefindServiceError):
             continue  # not a fragment this code can read: the catalogue fetches it instead
-        if isinstance(fragment, dict) and (fragment.get("filters") or {}).get("kind") == ["case-study"]:
+        if isinstance(fragment, dict) and (fragment.get("filters") or {}).get("kind") == [CASE_STUDY.key]:
             found[path.removeprefix("fragment/").removesuffix(".pf_fragment")] = str(fragment.get("url", ""))
     return json.dumps(dict(sorted(found.items())), separators=(",", ":")).encode("utf-8")
 
