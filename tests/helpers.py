@@ -5,6 +5,7 @@ fixtures and hooks."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import posixpath
@@ -260,3 +261,27 @@ def render(page) -> str:
     text = getattr(page, "content", page)
     return markdown.markdown(text, extensions=["attr_list", "tables", "toc"])
 
+
+@contextlib.contextmanager
+def served_in_process(project: Path, site_dir: Path, url: str = "http://127.0.0.1:8000/"):
+    """``project`` built once as ``mkdocs serve --dirty`` builds it, in this process, from its
+    own folder. Yields the hook module MkDocs loaded (the same object lasts the serve) and a
+    function that makes the next dirty build, as the serve does after an edit."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def config():
+        loaded = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
+        loaded.site_url = url
+        return loaded
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        build(first, serve_url=url, dirty=True)
+        yield first.plugins["hooks/evidence.py"], lambda: build(config(), serve_url=url, dirty=True)
+    finally:
+        os.chdir(cwd)
+        first.plugins.on_shutdown()

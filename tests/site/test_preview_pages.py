@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import make_project
+from helpers import make_project, served_in_process
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="the earlier version comes from real git")
 
@@ -25,10 +25,7 @@ def git(project: Path, *args: str) -> None:
 
 
 def test_a_page_with_earlier_versions_is_shown_first_as_the_whole_build_writes_it(tmp_path: Path) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    project, site_dir, url = make_project(tmp_path), tmp_path / "site", "http://127.0.0.1:8000/"
+    project, site_dir = make_project(tmp_path), tmp_path / "site"
     git(project, "init", "-q", "-b", "main")
     git(project, "add", ".")
     git(project, "commit", "-q", "-m", "version 1.0")
@@ -40,18 +37,7 @@ def test_a_page_with_earlier_versions_is_shown_first_as_the_whole_build_writes_i
     case.write_text(v11, encoding="utf-8")
     git(project, "commit", "-q", "-am", "version 1.1")
 
-    def config():
-        loaded = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
-        loaded.site_url = url
-        return loaded
-
-    first = config()
-    first.plugins.on_startup(command="serve", dirty=True)
-    cwd = os.getcwd()
-    os.chdir(project)
-    try:
-        build(first, serve_url=url, dirty=True)
-        hooks = first.plugins["hooks/evidence.py"]
+    with served_in_process(project, site_dir) as (hooks, rebuild):
         page = site_dir / "case-studies" / "peer-researchers" / "index.html"
         assert 'href="1.0/">version 1.0 of 2026-01-15</a>' in page.read_text(encoding="utf-8")
         case.write_text(v11.replace('version: "1.1"\nchanges', 'version: "1.2"\nchanges'), encoding="utf-8")
@@ -61,9 +47,6 @@ def test_a_page_with_earlier_versions_is_shown_first_as_the_whole_build_writes_i
         assert hooks.BUILD.preview([case])
         shown = page.read_text(encoding="utf-8")
         assert "Shown first, zqxversions." in shown and 'href="1.0/">version 1.0 of 2026-01-15</a>' in shown
-        build(config(), serve_url=url, dirty=True)
+        rebuild()
         hooks.BUILD.wait_for_search()
         assert page.read_text(encoding="utf-8") == shown
-    finally:
-        os.chdir(cwd)
-        first.plugins.on_shutdown()

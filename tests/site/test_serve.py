@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, make_project
+from helpers import ROOT, make_project, served_in_process
 
 PAGE = "/case-studies/peer-researchers/"
 TITLE = "Peer researchers shaping a community health study"
@@ -399,23 +399,8 @@ def test_the_page_shown_first_is_the_page_the_whole_build_writes(tmp_path: Path)
     """In one process, as mkdocs serve --dirty runs it: after a build, an edited case study
     is written by the preview (coprod/serve_preview.py) byte for byte as the whole dirty
     build then writes it; a file with an error, or any other file, is left to the whole build."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    project, site_dir, url = make_project(tmp_path), tmp_path / "site", "http://127.0.0.1:8000/"
-
-    def config():
-        loaded = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
-        loaded.site_url = url
-        return loaded
-
-    first = config()
-    first.plugins.on_startup(command="serve", dirty=True)
-    cwd = os.getcwd()
-    os.chdir(project)
-    try:
-        build(first, serve_url=url, dirty=True)
-        hooks = first.plugins["hooks/evidence.py"]  # the hook module MkDocs loaded: the same object lasts the serve
+    project, site_dir = make_project(tmp_path), tmp_path / "site"
+    with served_in_process(project, site_dir) as (hooks, rebuild):
         case = project / "evidence" / "case-studies" / "peer-researchers.md"
         page = site_dir / "case-studies" / "peer-researchers" / "index.html"
         good = case.read_text(encoding="utf-8")
@@ -429,10 +414,7 @@ def test_the_page_shown_first_is_the_page_the_whole_build_writes(tmp_path: Path)
         assert hooks.BUILD.preview([case])
         shown = page.read_bytes()
         assert shown != before and b"Shown first, zqxpreview." in shown and b"Retitled zqxpreview" in shown
-        build(config(), serve_url=url, dirty=True)
+        rebuild()
         hooks.BUILD.wait_for_search()
         assert page.read_bytes() == shown
         assert "Retitled zqxpreview" in (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")
-    finally:
-        os.chdir(cwd)
-        first.plugins.on_shutdown()
