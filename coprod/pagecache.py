@@ -102,7 +102,7 @@ class CaseStudyPages:
         if kept is None:
             kept = make()
         _LISTINGS_USED[key] = kept
-        return replace(kept, toc=_copy(kept.toc))  # a copy, as above
+        return replace(kept, toc=None if kept.toc is None else templates.copy_toc(kept.toc))  # its own contents
 
     def done(self) -> None:
         """The pages of this build are the ones kept for the next."""
@@ -110,7 +110,3 @@ class CaseStudyPages:
         _PAGES.update(_USED)
         _LISTINGS.clear()
         _LISTINGS.update(_LISTINGS_USED)
-
-
-def _copy(toc: list[dict] | None) -> list[dict] | None:
-    return None if toc is None else [{**token, "children": _copy(token["children"])} for token in toc]

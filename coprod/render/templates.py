@@ -97,7 +97,7 @@ class Outline:
     @classmethod
     def resume(cls, tokens: list[dict]) -> Outline:
         """An outline that goes on from the headings ``tokens`` (a copy: they are not changed)."""
-        outline = cls(tokens=[_copy(token) for token in tokens])
+        outline = cls(tokens=copy_toc(tokens))
         level = outline.tokens
         while level:
             outline._open.append(level[-1])
@@ -164,7 +164,7 @@ def hand_to_mkdocs(page, made) -> None:
         # the heading's, as for a markdown page, and the nav's where the nav names the page
         page.meta.pop("title", None)
         page.content = made.content.rstrip("\n")  # as Python-Markdown ends a page
-        page.toc = get_toc([_copy(token) for token in made.toc])
+        page.toc = get_toc(copy_toc(made.toc))
         # as MkDocs takes a title from a rendered heading: HTML, the text escaped (the theme
         # writes page.title as it is in the header and the nav)
         page._title_from_render = html.escape(made.shown_title, quote=False) if made.shown_title else None
@@ -175,8 +175,10 @@ def hand_to_mkdocs(page, made) -> None:
     page.render = render
 
 
-def _copy(token: dict) -> dict:
-    return {**token, "children": [_copy(child) for child in token["children"]]}
+def copy_toc(tokens: list[dict]) -> list[dict]:
+    """Table-of-contents tokens (Python-Markdown's ``toc_tokens`` shape), copied at every
+    level, so that what one page does to its contents leaves the original as it was."""
+    return [{**token, "children": copy_toc(token["children"])} for token in tokens]
 
 
 def add_section(content: str, toc: list[dict], heading: str, body: str, level: int = 2) -> tuple[str, list[dict]]:
