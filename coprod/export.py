@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import site
 from .pages.home import fill_home
+from .read import buildcache
 from .render import body_html
 from .render.templates import PERMALINK
 from .render.text import md_escape
@@ -75,7 +76,20 @@ def as_markdown(page) -> str:
     ``toc`` makes the page's table of contents from them, and a contributor's body, which
     goes in its slot as the markdown it was written in."""
     content = body_html.as_markdown(markdown_headings(page.content), page.body)
-    return f"---\ntitle: {json.dumps(page.shown_title, ensure_ascii=False)}\n---\n\n{content}"
+    return f"{front_matter(page)}\n{content}"
+
+
+def front_matter(page) -> str:
+    """The front matter :func:`as_markdown` starts with: all MkDocs itself reads of a page made
+    as HTML (templates.hand_to_mkdocs gives it the rest)."""
+    return f"---\ntitle: {json.dumps(page.shown_title, ensure_ascii=False)}\n---\n"
+
+
+def source_digest(page) -> str:
+    """For a page made as HTML, a digest that changes whenever its :func:`as_markdown` does,
+    made from what that is made of without writing it (the headings are rewritten only for
+    another engine)."""
+    return buildcache.digest(front_matter(page), page.content, page.body.markdown if page.body is not None else "")
 
 
 # a heading as coprod.render.templates.Outline writes it, alone on its line

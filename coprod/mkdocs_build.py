@@ -25,7 +25,7 @@ from types import MappingProxyType
 from . import __version__, finish, pagecache, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import evidence as checks
 from .checks import tree
-from .export import page_source, render_docs_page
+from .export import front_matter, page_source, render_docs_page, source_digest
 from .pages import nav as site_nav
 from .pages import pdf
 from .pages.versions import VERSION_ADDRESS
@@ -292,13 +292,15 @@ class SiteRun(Run):
         for uri, page in self.site.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise _abort(f"docs/{uri} is also a generated page; remove it from docs/")
-            source = page_source(page)
             if page.is_html:
                 # MkDocs reads only the front matter of a page made as HTML (templates.hand_to_mkdocs
                 # gives it the rest): the whole source, a second copy of every such page held until
-                # it is rendered, is not registered; its digest stands for it in the page's key
-                self.sources[uri] = buildcache.digest(source)
-                source = source[:source.index("\n---\n") + len("\n---\n")]
+                # it is rendered, is neither written nor registered; a digest of what it is made of
+                # stands for it in the page's key
+                self.sources[uri] = source_digest(page)
+                source = front_matter(page)
+            else:
+                source = page.content
             # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
             file = File.generated(config, uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV)
             file.edit_uri = self.site.edit_uris.get(uri)  # Material's edit button opens the evidence file

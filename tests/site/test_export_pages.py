@@ -16,7 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
 from coprod import site
-from coprod.export import as_markdown, markdown_headings, render_docs_page
+from coprod.export import as_markdown, front_matter, markdown_headings, render_docs_page, source_digest
 from coprod.render.templates import Outline
 
 
@@ -174,3 +174,20 @@ def test_exported_heading_text_stays_text(tmp_path: Path) -> None:
     assert re.fullmatch(r' id="[^"]+"', converted.split("<h2", 2)[1].split(">", 1)[0])  # no attribute of the text's
     assert [token["id"] for token in md.toc_tokens] == [outline.tokens[0]["id"]]  # the one inside <section> stays HTML
     assert '<section><h2 id="inside">Inside</h2></section>' in converted
+
+
+def test_a_page_made_as_html_is_registered_by_its_front_matter_and_keyed_by_its_whole_source(tmp_path: Path) -> None:
+    """MkDocs is given only a template page's front matter; the page's rebuild key stands for
+    its whole exported source, so it changes with its title, its HTML and its body's
+    markdown, and with nothing else."""
+    from dataclasses import replace
+
+    project = make_project(tmp_path)
+    build = site.build(project, site.read_site_config(project))
+    page = next(p for p in build.pages.values() if p.is_html and p.body is not None)
+    assert as_markdown(page).startswith(front_matter(page) + "\n")
+    key = source_digest(page)
+    assert source_digest(replace(page)) == key
+    assert source_digest(replace(page, heading=page.shown_title + " again")) != key
+    assert source_digest(replace(page, content=page.content + "\n<p>more</p>")) != key
+    assert source_digest(replace(page, body=replace(page.body, markdown=page.body.markdown + " more"))) != key
