@@ -285,3 +285,23 @@ def served_in_process(project: Path, site_dir: Path, url: str = "http://127.0.0.
     finally:
         os.chdir(cwd)
         first.plugins.on_shutdown()
+
+
+class Once:
+    """Each result made once by its key and kept for every test that needs it; an error in
+    making it is kept too, and raised for each of those tests (a page that fails to open
+    fails every test that judges it)."""
+
+    def __init__(self) -> None:
+        self.made: dict = {}
+
+    def get(self, key, make):
+        if key not in self.made:
+            try:
+                self.made[key] = make()
+            except Exception as error:  # noqa: BLE001 - kept, and raised for every test that needs it
+                self.made[key] = error
+        found = self.made[key]
+        if isinstance(found, Exception):
+            raise found
+        return found

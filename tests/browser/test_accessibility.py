@@ -45,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from helpers import Once
 
 from .site_pages import (
     CONTRIBUTE,
@@ -251,18 +252,7 @@ class Visits:
     that judges them; a page that fails to open fails each test that needs it."""
 
     def __init__(self, browser, base_url: str) -> None:
-        self.browser, self.base_url, self.made = browser, base_url, {}
-
-    def _once(self, key: tuple, measure) -> Visit:
-        if key not in self.made:
-            try:
-                self.made[key] = measure(*key[1:])
-            except Exception as error:  # noqa: BLE001 - kept, and raised for every test that needs the page
-                self.made[key] = error
-        found = self.made[key]
-        if isinstance(found, Exception):
-            raise found
-        return found
+        self.browser, self.base_url, self.once = browser, base_url, Once()
 
     def _context(self, width: int = 1280, height: int = 720):
         context = self.browser.new_context(base_url=self.base_url, viewport={"width": width, "height": height})
@@ -271,7 +261,7 @@ class Visits:
         return context
 
     def page(self, kind: str, width: int) -> Visit:
-        return self._once(("page", kind, width), self._page)
+        return self.once.get(("page", kind, width), lambda: self._page(kind, width))
 
     def _page(self, kind: str, width: int) -> Visit:
         context = self._context(width, 800)
@@ -301,34 +291,20 @@ class Visits:
             context.close()
 
     def search_open(self) -> Visit:
-        return self._once(("search open",), self._search_open)
-
-    def _search_open(self) -> Visit:
-        context = self._context()
-        try:
-            page = context.new_page()
-            page.goto("/")
-            page.wait_for_load_state("networkidle")
-            open_search(page)
-            visit = Visit()
-            visit.axe["default"] = run_axe(page)
-            dark(page)
-            visit.axe["slate"] = run_axe(page, colour_only=True)
-            return visit
-        finally:
-            context.close()
+        return self.once.get(("search open",), lambda: self._opened("/", open_search))
 
     def cite_box_open(self) -> Visit:
-        return self._once(("cite box open",), self._cite_box_open)
+        return self.once.get(("cite box open",), lambda: self._opened(PAGE_TYPES["case study"], _open_cite_box))
 
-    def _cite_box_open(self) -> Visit:
+    def _opened(self, path: str, action) -> Visit:
+        """Axe on the page at ``path`` after ``action(page)``: every rule as loaded, the colour
+        rules again in the dark scheme."""
         context = self._context()
         try:
             page = context.new_page()
-            page.goto(PAGE_TYPES["case study"])
+            page.goto(path)
             page.wait_for_load_state("networkidle")
-            page.evaluate("document.querySelector('.coprod-cite details').open = true")
-            wait_until_settled(page)
+            action(page)
             visit = Visit()
             visit.axe["default"] = run_axe(page)
             dark(page)
@@ -336,6 +312,11 @@ class Visits:
             return visit
         finally:
             context.close()
+
+
+def _open_cite_box(page) -> None:
+    page.evaluate("document.querySelector('.coprod-cite details').open = true")
+    wait_until_settled(page)
 
 
 @pytest.fixture(scope="module")

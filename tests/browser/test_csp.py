@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import Once
 
 from .site_pages import CONTRIBUTE, PAGE_TYPES, open_search, wait_until_idle
 
@@ -75,19 +76,10 @@ class Visits:
     judges it; a page that fails to open fails each test that needs it."""
 
     def __init__(self, browser, base_url: str) -> None:
-        self.browser, self.base_url, self.made = browser, base_url, {}
+        self.browser, self.base_url, self.once = browser, base_url, Once()
 
     def get(self, name: str, scheme: str) -> Visit:
-        key = (name, scheme)
-        if key not in self.made:
-            try:
-                self.made[key] = self._visit(name, scheme)
-            except Exception as error:  # noqa: BLE001 - kept, and raised for every test that needs the page
-                self.made[key] = error
-        found = self.made[key]
-        if isinstance(found, Exception):
-            raise found
-        return found
+        return self.once.get((name, scheme), lambda: self._visit(name, scheme))
 
     def _visit(self, name: str, scheme: str) -> Visit:
         context = self.browser.new_context(base_url=self.base_url)
