@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from . import site
+from .pages import LazyPage
 from .pages.home import fill_home
 from .read import buildcache
 from .render import body_html
@@ -66,6 +67,8 @@ def render_docs_page(build: site.SiteBuild, uri: str, markdown: str) -> str:
 def page_source(page) -> str | bytes:
     """A generated page or file as a file of the docs folder: what the MkDocs hooks register
     and what another engine is given."""
+    if isinstance(page, LazyPage):
+        page = page.made()  # made once, not once for each part read
     return as_markdown(page) if page.is_html else page.content
 
 

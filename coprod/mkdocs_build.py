@@ -26,8 +26,8 @@ from . import __version__, finish, pagecache, rebuild, search, serve_errors, ser
 from .checks import evidence as checks
 from .checks import tree
 from .export import front_matter, page_source, render_docs_page, source_digest
+from .pages import LazyPage, Page, pdf
 from .pages import nav as site_nav
-from .pages import pdf
 from .pages.versions import VERSION_ADDRESS
 from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
@@ -262,6 +262,7 @@ class SiteRun(Run):
         self.hand_written: list[str] = []  # docs/ pages, all searchable
         self.stashes: dict = {}  # page -> the HTML blocks kept out of Python-Markdown
         self.sources: dict[str, str] = {}  # page made as HTML -> the digest of its source (files)
+        self.making: dict[str, Page] = {}  # a LazyPage's page while MkDocs renders it (pre_page to page_content)
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
         self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
         self.index = None  # the Pagefind service indexing pages as they render
@@ -296,8 +297,8 @@ class SiteRun(Run):
                 # MkDocs reads only the front matter of a page made as HTML (templates.hand_to_mkdocs
                 # gives it the rest): the whole source, a second copy of every such page held until
                 # it is rendered, is neither written nor registered; a digest of what it is made of
-                # stands for it in the page's key
-                self.sources[uri] = source_digest(page)
+                # stands for it in the page's key (a page not made yet: the key of its inputs)
+                self.sources[uri] = page.key if isinstance(page, LazyPage) else source_digest(page)
                 source = front_matter(page)
             else:
                 source = page.content
@@ -366,6 +367,8 @@ class SiteRun(Run):
 
     def pre_page(self, page) -> None:
         made = None if page.file.generated_by is None else self.site.pages.get(page.file.src_uri)
+        if isinstance(made, LazyPage):  # made now, when MkDocs asks for it, and let go once rendered
+            made = self.making[page.file.src_uri] = made.made()
         if made is not None and made.is_html:  # made as HTML from its template: no Markdown pass
             templates.hand_to_mkdocs(page, made)
 
@@ -409,6 +412,8 @@ class SiteRun(Run):
         ``Page.markdown`` again only for a title neither the front matter nor the rendered
         heading gives). A data file is kept: MkDocs copies it later, and the build checks its size."""
         made = self.site.pages.get(page.file.src_uri) if page.file.generated_by is not None else None
+        if isinstance(made, LazyPage):  # what it was made into, in pre_page
+            made = self.making.pop(page.file.src_uri, None)
         if made is not None and page.file.is_documentation_page():
             made.content, made.body = "", None  # a page made as HTML: the contributor's text, placed
             page.file.content_string = ""

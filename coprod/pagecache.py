@@ -24,8 +24,8 @@ from dataclasses import replace
 
 from .cite.references import References
 from .model import Library, Record
-from .pages import Page
-from .pages.case_study import case_study_page
+from .pages import LazyPage, Page
+from .pages.case_study import case_study_page, case_study_shell
 from .read import buildcache
 from .render import templates
 
@@ -40,7 +40,9 @@ KEEP_IN_MEMORY = [True]  # False for a one-off build (the hook's on_startup)
 def keep_in_memory(keep: bool) -> None:
     """Whether the pages a build makes are kept for the next build of this process
     (``mkdocs serve``); a one-off build keeps none (at 10,000 case studies their markdown
-    was over 100 MB held to the build's end, and its hooks let each page go once written)."""
+    was over 100 MB held to the build's end, and its hooks let each page go once written),
+    and makes each case study's page and each listing only when it is read
+    (:class:`coprod.pages.LazyPage`: MkDocs asks for one page at a time)."""
     KEEP_IN_MEMORY[0] = keep
     if not keep:
         for kept in (_PAGES, _USED, _LISTINGS, _LISTINGS_USED):
@@ -66,7 +68,9 @@ class CaseStudyPages:
 
     def __init__(self, evidence: Library, refs: References) -> None:
         self.evidence, self.refs = evidence, refs
-        self.shared = _inputs(evidence) if buildcache.enabled() and KEEP_IN_MEMORY[0] else None
+        # a one-off build: each page made when it is read, and its key from what it is made of
+        self.lazy = not KEEP_IN_MEMORY[0]
+        self.shared = _inputs(evidence) if self.lazy or buildcache.enabled() else None
         self._digests: dict[str, str] = {}  # a record's uri -> the digest of its repr
         _USED.clear()
         _LISTINGS_USED.clear()
@@ -83,6 +87,10 @@ class CaseStudyPages:
             return case_study_page(record, self.evidence, self.refs, edit_url)
         # the record as the page reads it: every field of the model (its repr holds them all)
         key = buildcache.digest(self.shared, str(edit_url), self.digest(record))
+        if self.lazy:
+            evidence, refs = self.evidence, self.refs
+            return LazyPage(case_study_shell(record, refs),
+                            lambda: case_study_page(record, evidence, refs, edit_url), key)
         kept = _PAGES.get(key)
         if kept is None:
             page = case_study_page(record, self.evidence, self.refs, edit_url)
@@ -91,13 +99,16 @@ class CaseStudyPages:
         # a new Page each build (what the build does to it, the cite box it appends, stays in this build)
         return replace(kept)
 
-    def listing(self, parts: tuple, make) -> Page:
+    def listing(self, parts: tuple, make, shell: Page) -> Page:
         """``make()``, a page that lists records, or the last build's page of the same
         ``parts`` (text: every input of the page besides the shared ones, each listed
-        record by :meth:`digest`)."""
+        record by :meth:`digest`); in a one-off build, a :class:`LazyPage` of ``shell``
+        (the page's address, title and the records it lists) that makes it when it is read."""
         if self.shared is None:
             return make()
         key = buildcache.digest(self.shared, *parts)
+        if self.lazy:
+            return LazyPage(shell, make, key)
         kept = _LISTINGS.get(key)
         if kept is None:
             kept = make()

@@ -14,6 +14,7 @@ import os
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
@@ -24,7 +25,7 @@ from .cite.processor import ProcessorError, shared_processor
 from .cite.references import References
 from .model import Library
 from .pagecache import CaseStudyPages
-from .pages import Page
+from .pages import LazyPage, Page
 from .pages.business_case import business_case_page, claim_page
 from .pages.catalogue import catalogue_data, catalogue_pages
 from .pages.charts import claims_by_strength_chart
@@ -243,7 +244,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     csl: dict[str, dict] = {}  # each reference converted once
     cited: list[tuple[Page, Citable, tuple[str, ...]]] = []
     for page in pages:
-        if not isinstance(page.content, str) or not page.uri.endswith(".md"):
+        if not page.uri.endswith(".md") or not (isinstance(page, LazyPage) or isinstance(page.content, str)):
             continue
         aliases: tuple[str, ...] = ()
         if page.uri in records:
@@ -262,10 +263,11 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
         earlier_versions = tuple(earlier.get(page.uri, ()))
-        if page.is_html:  # a page made as HTML takes the section as HTML, and its heading in its contents
-            page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
-                                                           cite_box_html(citable, rendered[citable.key],
-                                                                         earlier=earlier_versions))
+        if isinstance(page, LazyPage):  # the section added each time the page is made, its inputs in its key
+            page.then(partial(_add_cite_box, citable=citable, rendered=rendered[citable.key], earlier=earlier_versions),
+                      repr(citable), repr(rendered[citable.key]), repr(earlier_versions))
+        elif page.is_html:  # a page made as HTML takes the section as HTML, and its heading in its contents
+            _add_cite_box(page, citable, rendered[citable.key], earlier_versions)
         else:
             page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
                                                                          earlier=earlier_versions)
@@ -276,6 +278,12 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     extras += redirect_pages(evidence, site_url)
     extras += [whats_new_page(evidence), feed_xml(evidence, site_url)]
     return extras
+
+
+def _add_cite_box(page: Page, citable: Citable, rendered, earlier: tuple) -> None:
+    """A page made as HTML with its cite box, the section's heading in its contents."""
+    page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
+                                                   cite_box_html(citable, rendered, earlier=earlier))
 
 
 def read_published(root: Path) -> list[str]:

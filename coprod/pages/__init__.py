@@ -5,6 +5,7 @@ or write the same :class:`Page` objects."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -41,3 +42,67 @@ def html_page(uri: str, template: str, title: str, lists: frozenset[str] = froze
     outline = templates.Outline()
     content = templates.render(template, outline=outline, title=title, **context)
     return Page(uri, content, lists, title, toc=outline.tokens, body=outline.body)
+
+
+class LazyPage(Page):
+    """A page made as HTML only when it is read (issue 25: memory at 10,000 case studies).
+
+    Registering a page with MkDocs, listing it, citing it and checking what it lists need only
+    what ``shell`` holds (its address, title, heading, the case studies it lists and the
+    references it cites); its HTML, its table of contents and the contributor's text in it are
+    made by ``make()`` each time they are read, and held by nobody but the reader, so a build
+    never holds the HTML of every page at once. :meth:`made` gives the whole page once; read
+    ``content``, ``toc`` or ``body`` one at a time only where that is all that is needed.
+
+    ``key`` names what the page is made from (its inputs, not its HTML, which a key would have
+    to make): the rebuild's key of its file (coprod/rebuild.py). :meth:`then` adds a step done
+    to the page after it is made (the cite box), with what the step is made from.
+    """
+
+    def __init__(self, shell: Page, make: Callable[[], Page], key: str) -> None:
+        self.uri, self.lists, self.title, self.cites, self.heading = (shell.uri, shell.lists, shell.title,
+                                                                      shell.cites, shell.heading)
+        self.key = key
+        self._make = make
+        self._steps: list[Callable[[Page], None]] = []
+
+    def then(self, step: Callable[[Page], None], *inputs: str) -> None:
+        """Do ``step`` to the page each time it is made; ``inputs`` are what it is made of."""
+        from ..read import buildcache
+
+        self._steps.append(step)
+        self.key = buildcache.digest(self.key, *inputs)
+
+    def made(self) -> Page:
+        """The page, made now: its HTML held only by the caller."""
+        page = self._make()
+        for step in self._steps:
+            step(page)
+        known, found = self._facts(self), self._facts(page)
+        if found != known or not page.is_html:  # the shell and the page must agree: never a silent change
+            raise ValueError(f"{self.uri}: the page made is not the one registered "
+                             f"({known} registered, {found} made)")
+        return page
+
+    @staticmethod
+    def _facts(page: Page) -> tuple:
+        return page.uri, page.title, page.heading, page.lists, tuple(page.cites)
+
+    @property
+    def content(self) -> str:
+        return self.made().content
+
+    @property
+    def toc(self) -> list[dict]:
+        return self.made().toc
+
+    @property
+    def body(self) -> object:
+        return self.made().body
+
+    @property
+    def is_html(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"LazyPage({self.uri!r}, {self.title!r}, key={self.key!r})"

@@ -57,6 +57,17 @@ def case_study_page(record: CaseStudy, library: Library, refs: References, edit_
     return replace(page, cites=tuple(keys))
 
 
+def case_study_shell(record: CaseStudy, refs: References) -> Page:
+    """What :func:`case_study_page` gives of the record's own page besides its HTML: its
+    address, title and the references it cites (those its body cites that the bibliography
+    holds, in order, then its outcomes' and its own sources), for registering it before it
+    is made (coprod.pages.LazyPage)."""
+    cited = [item.key for citation in record.citations for item in citation.items if item.key in refs]
+    outcome_sources = [k for o in record.outcomes for k in o.sources]
+    return Page(record.uri, "", title=record.title,
+                cites=tuple(dict.fromkeys(cited + outcome_sources + list(record.sources))))
+
+
 def _item(term_html: str, text: str) -> dict:
     return {"term": templates.raw(term_html), "text": text}
 

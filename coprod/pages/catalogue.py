@@ -46,14 +46,19 @@ def catalogue_pages(library: Library, index: TermIndex | None = None, kept=None)
         pages.append(kept.listing(("catalogue", str(number), str(len(chunks)), str(len(records)), browse,
                                    *(kept.digest(record) for record in chunk)),
                                   lambda number=number, chunk=chunk: catalogue_page(number, len(chunks), chunk,
-                                                                                    len(records), library, index)))
+                                                                                    len(records), library, index),
+                                  Page(uri, "", frozenset(r.id for r in chunk), catalogue_title(number))))
     return pages
+
+
+def catalogue_title(number: int) -> str:
+    return "Case studies" if number == 1 else f"Case studies, page {number}"
 
 
 def catalogue_page(number: int, count: int, records: list[CaseStudy], total: int, library: Library,
                    index: TermIndex) -> Page:
     uri = urls.catalogue_page(number)
-    title = "Case studies" if number == 1 else f"Case studies, page {number}"
+    title = catalogue_title(number)
     # the script puts its controls in this element and hides what follows up to "Browse by"
     marker = {"id": SCRIPT_MARKER_ID, "data": data_address_from(uri),
               "folders": json.dumps(library.fields.folder_facets(), separators=(",", ":")),

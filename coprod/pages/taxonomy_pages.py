@@ -136,8 +136,10 @@ def taxonomy_pages(library: Library, index: TermIndex | None = None, kept=None) 
     refs = References(library.bibliography)  # for the short names of sources ("Hickey et al., 2018")
     pages: list[Page] = []
 
-    def listing(parts: tuple, records, make) -> Page:
-        return make() if kept is None else kept.listing((*parts, *(kept.digest(r) for r in records)), make)
+    def listing(parts: tuple, records, make, shell: Page) -> Page:
+        if kept is None:
+            return make()
+        return kept.listing((*parts, *(kept.digest(r) for r in records)), make, shell)
 
     for name in library.fields.folders:
         vocab = library.taxonomy.get(name)
@@ -146,15 +148,17 @@ def taxonomy_pages(library: Library, index: TermIndex | None = None, kept=None) 
         pages.append(vocabulary_page(vocab, library, index))
         for term in vocab.terms.values():
             at = (term.vocabulary, term.key)
-            claims = index.claims.get(at, [])
-            pages.append(listing(("term", *at, str(len(claims))),
-                                 [*claims, *(use.record for use in index.cases.get(at, []))],
-                                 lambda term=term: term_page(term, library, index, items, refs)))
+            claims, uses = index.claims.get(at, []), index.cases.get(at, [])
+            shell = Page(library.term_page(*at), "", frozenset(use.record.id for use in uses), term.label)
+            pages.append(listing(("term", *at, str(len(claims))), [*claims, *(use.record for use in uses)],
+                                 lambda term=term: term_page(term, library, index, items, refs), shell))
     for facet in library.fields.value_facets:
         pages.append(values_index(facet, index))
         for group in index.values.get(facet.name, {}).values():
+            shell = Page(facet.page(group.key), "", frozenset(r.id for r in group.records),
+                         facet.words(facet.pages.heading, group.label))
             pages.append(listing(("value", facet.name, group.key, repr(group.value)), group.records,
-                                 lambda group=group, facet=facet: value_page(facet, group, library, items)))
+                                 lambda group=group, facet=facet: value_page(facet, group, library, items), shell))
     return pages
 
 

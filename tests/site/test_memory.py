@@ -18,6 +18,9 @@ from helpers import make_project
 
 from coprod import pagecache, rebuild
 from coprod.checks import evidence as checks
+from coprod.pages import LazyPage
+from coprod.pages.taxonomy_pages import index_evidence
+from coprod.read import urls
 from coprod.read import buildcache
 from coprod.render.packed import unpack
 
@@ -37,11 +40,22 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         run = config.plugins["hooks/evidence.py"].BUILD.run
         pages = run.site.pages
         made = {uri for uri in pages if uri.endswith(".md")}
-        assert made and all(pages[uri].content == "" for uri in made)  # the source, let go once rendered
+        # each case study's page and each page that lists case studies made only when MkDocs asked
+        # for it, and held by nobody once rendered; never all at once from on_config on
+        library = run.site.evidence
+        listings = {library.term_page(name, key) for name in library.fields.folders if name in library.taxonomy.vocabularies
+                    for key in library.taxonomy[name].terms}
+        listings |= {facet.page(key) for facet in library.fields.value_facets
+                     for key in index_evidence(library).values.get(facet.name, {})}
+        listings |= {uri for uri in made if uri == urls.CATALOGUE or uri.startswith("case-studies/page/")}
+        lazy = {uri for uri in made if isinstance(pages[uri], LazyPage)}
+        assert lazy == listings | {r.uri for r in library.published("case-study")}
+        assert not run.making
+        assert all(pages[uri].content == "" for uri in made - lazy)  # the source, let go once rendered
         assert all(pages[uri].content for uri in pages if uri not in made)  # data files: MkDocs copies them later
         files = run.mkdocs[1]
         assert all(files.get_file_from_path(uri).content_string == "" for uri in made)
-        assert all(pages[uri].body is None for uri in made)  # a contributor's text, placed in its page
+        assert all(pages[uri].body is None for uri in made - lazy)  # a contributor's text, placed in its page
         # a page made as HTML was registered with its front matter only, its whole source's digest in its key
         assert run.sources and set(run.sources) == {uri for uri in made if pages[uri].is_html}
         record = run.site.evidence.published("case-study")[0].uri
