@@ -57,7 +57,7 @@ from ..read import urls
 from ..read.kinds import CASE_STUDY, CLAIM
 from ..render.markup import esc
 from ..render.packed import unpack
-from .pagefind_stream import ADDRESSES, PagefindServiceError, StreamingIndex, case_study_addresses
+from .pagefind_stream import ADDRESSES, Folder, PagefindServiceError, StreamingIndex, case_study_addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
 # never indexed inside a page body: permalinks, the "edit this page" icon, and the parts of
@@ -191,8 +191,7 @@ def run_pagefind(site_dir: Path) -> IndexResult:
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}".rstrip())
     bundle = site_dir / BUNDLE
-    fragments = {f"fragment/{path.name}": path.read_bytes() for path in (bundle / "fragment").glob("*.pf_fragment")}
-    (bundle / ADDRESSES).write_bytes(case_study_addresses(fragments))
+    (bundle / ADDRESSES).write_bytes(case_study_addresses(Folder(bundle)))  # its fragments read one at a time
     return IndexResult(indexed_pages(site_dir), seconds)
 
 

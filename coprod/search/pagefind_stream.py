@@ -23,6 +23,8 @@ import subprocess
 import tempfile
 import threading
 import time
+import zlib
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from ..read.kinds import CASE_STUDY
@@ -152,22 +154,38 @@ class StreamingIndex:
         there), stop the service. Returns the problems: each page Pagefind refused, with its
         reason.
 
-        The files come back in the answer and are written here: the service's own
-        WriteFiles answers before its files are all on disk, and it exits the moment its
-        input closes, so under load it left a half-written index."""
+        Pagefind writes its files itself (``WriteFiles``), into a folder beside ``output``,
+        and this process reads them one at a time: the index never passes through here whole
+        (it did as one base64 JSON answer, ``GetFiles``: at 10,000 case studies the build's
+        largest moment). The service answers before its last writes are on disk and exits
+        the moment its input closes, so it is stopped only once every file it named is
+        whole (:func:`_wait_until_whole`)."""
         problems = []
+        fresh, stale = output.with_name(output.name + ".new"), output.with_name(output.name + ".old")
         try:
             for message_id, url in self._pending:
                 try:
                     self._wait(message_id)
                 except PagefindServiceError as error:
                     problems.append(f"{url}: {error}")
-            files = self._call({"type": "GetFiles", "index_id": self._index_id}).get("files")
-            if not isinstance(files, list) or not files:
-                raise PagefindServiceError("Pagefind returned no index files")
-            _write_bundle(output, files)
+            for folder in (fresh, stale):
+                if folder.exists():
+                    shutil.rmtree(folder)
+            self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(fresh.resolve())})
+            _wait_until_whole(fresh, time.monotonic() + ANSWER_TIMEOUT)
+            _finish_bundle(fresh)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
         finally:
             self.close()
+        # swapped in whole, so that a reader of a served site (the index is written after the
+        # pages there) finds one whole bundle or the other
+        if output.exists():
+            output.rename(stale)
+        fresh.rename(output)
+        if stale.exists():
+            shutil.rmtree(stale)
         return problems
 
     def close(self) -> None:
@@ -192,34 +210,76 @@ class StreamingIndex:
         self._stderr.close()
 
 
-def _write_bundle(output: Path, files: list) -> None:
-    """Write the index files (paths relative to the bundle, contents in base64) into
-    ``output``, a folder of their own that is emptied first."""
-    contents: dict[str, bytes] = {}
-    root = output.resolve()
-    for file in files:
-        relative = PurePosixPath(str(file.get("path", "")))
-        target = (output / relative).resolve()
-        if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(root):
-            raise PagefindServiceError(f"Pagefind returned a file outside its folder: {relative}")
-        contents[relative.as_posix()] = base64.b64decode(file.get("content", ""))
-    contents = canonical_bundle(contents)
-    contents[ADDRESSES] = case_study_addresses(contents)
-    # written beside the old bundle and swapped in, so that a reader of a served site
-    # (the index is written after the pages there) finds one whole bundle or the other
-    fresh, stale = output.with_name(output.name + ".new"), output.with_name(output.name + ".old")
-    for folder in (fresh, stale):
-        if folder.exists():
-            shutil.rmtree(folder)
-    for relative, data in contents.items():
-        target = fresh / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    if output.exists():
-        output.rename(stale)
-    fresh.rename(output)
-    if stale.exists():
-        shutil.rmtree(stale)
+class Folder(Mapping):
+    """The files under ``root`` as a mapping of relative path -> bytes, each read when asked
+    for: the bundle's thousands of files, one at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._paths = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative not in self._paths:
+            raise KeyError(relative)
+        return (self.root / relative).read_bytes()
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def _whole(data: bytes) -> bool:
+    """Whether a file Pagefind wrote is all there: a gzip file (its index files, its wasm)
+    reads to its end with its checksum right; any other (its scripts, its entry point) has
+    its bytes (each is written in one piece)."""
+    if data[:2] != b"\x1f\x8b":
+        return bool(data)
+    try:
+        gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
+
+
+def _wait_until_whole(folder: Path, deadline: float) -> None:
+    """Wait until every file Pagefind wrote into ``folder`` is whole. When it answers, it
+    has made every file, but the last piece of each may still be on its way to the disk."""
+    waiting = list(Folder(folder))
+    if "pagefind-entry.json" not in waiting:
+        raise PagefindServiceError(f"Pagefind wrote no index into {folder}")
+    while True:
+        waiting = [relative for relative in waiting if not _whole((folder / relative).read_bytes())]
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise PagefindServiceError(f"Pagefind did not finish writing {waiting[0]} in {ANSWER_TIMEOUT:.0f} s")
+        time.sleep(0.05)
+
+
+def _finish_bundle(folder: Path) -> None:
+    """The bundle Pagefind wrote into ``folder``, made canonical (:func:`canonical_bundle`:
+    only its entry point, metadata and filter files change) and with the catalogue's
+    addresses (:func:`case_study_addresses`), its fragments read one at a time."""
+    files = Folder(folder)
+    changing = {relative: files[relative] for relative in files
+                if relative == "pagefind-entry.json" or relative.endswith((".pf_meta", ".pf_filter"))}
+    canonical = canonical_bundle(changing)
+    for relative, data in canonical.items():
+        if changing.get(relative) != data:
+            _inside(folder, relative).write_bytes(data)
+    for relative in changing.keys() - canonical.keys():
+        (folder / relative).unlink()
+    _inside(folder, ADDRESSES).write_bytes(case_study_addresses(Folder(folder)))
+
+
+def _inside(folder: Path, relative: str) -> Path:
+    target = (folder / relative).resolve()
+    if PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts \
+            or not target.is_relative_to(folder.resolve()):
+        raise PagefindServiceError(f"Pagefind wrote a file outside its folder: {relative}")
+    return target
 
 
 # ---------------------------------------------------------------------------------------
