@@ -32,7 +32,7 @@ from .pages.versions import VERSION_ADDRESS
 from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
 from .render import csp, templates
-from .render.packed import PackedPages, pack
+from .render.packed import PackedPages, Spilled, pack
 from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
 
@@ -264,7 +264,7 @@ class SiteRun(Run):
         self.sources: dict[str, str] = {}  # page made as HTML -> the digest of its source (files)
         self.making: dict[str, Page] = {}  # a LazyPage's page while MkDocs renders it (pre_page to page_content)
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
-        self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
+        self.documents = Spilled()  # searchable page -> the document Pagefind is given, packed, on disk
         self.index = None  # the Pagefind service indexing pages as they render
         self.plan: rebuild.Plan | None = None
         self.order: dict[str, str] = {}  # page -> its URL, in MkDocs' render order

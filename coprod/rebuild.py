@@ -32,11 +32,13 @@ of JSON (which took them twice more while it was made).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .read import buildcache
+from .render.packed import Spilled
 
 CONFIG_KEYS = ("site_url", "repo_url", "edit_uri", "copyright", "site_dir", "docs_dir", "use_directory_urls",
                "site_name", "site_description", "nav", "extra", "extra_css", "extra_javascript")
@@ -49,7 +51,8 @@ class SiteState:
 
     site_key: str
     keys: dict[str, str]  # src_uri -> the file's key
-    documents: dict[str, bytes] = field(default_factory=dict)  # searchable src_uri -> its Pagefind document, packed
+    # searchable src_uri -> its Pagefind document, packed (a dict, or on disk: coprod.render.packed.Spilled)
+    documents: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def site_key(config, hook_file: Path, serving: bool, files) -> str:
@@ -136,8 +139,9 @@ def remember(site_dir: Path, state: SiteState, cache_dir: Path | None, in_memory
         _MEMORY[name] = state
     else:
         store = buildcache.Store(cache_dir, "sites")
-        data, blob = site_state_to_data(state)
-        store.put(name + DOCUMENTS, blob)  # first: the state names the documents' digest
+        data = site_state_data(state)
+        # first: the state names the documents' digest; written one at a time, never joined
+        store.put(name + DOCUMENTS, (state.documents[uri] for uri in state.documents))
         store.put(name, buildcache.encode(data))
 
 
@@ -147,13 +151,21 @@ DOCUMENTS = "-documents"  # the file of a state's documents, beside it
 def site_state_to_data(state: SiteState) -> tuple[list, bytes]:
     """The state as plain data, and its documents (packed) one after the other as one
     file, which the data locates ({uri: [offset, length]}) and names (its digest)."""
+    return site_state_data(state), b"".join(state.documents[uri] for uri in state.documents)
+
+
+def site_state_data(state: SiteState) -> list:
+    """:func:`site_state_to_data`'s data alone: the documents are read one at a time (they
+    may be on disk, coprod.render.packed.Spilled), never joined."""
+    documents = state.documents
     where: dict[str, list[int]] = {}
     offset = 0
-    for uri, packed in state.documents.items():
-        where[uri] = [offset, len(packed)]
-        offset += len(packed)
-    blob = b"".join(state.documents.values())
-    return [state.site_key, dict(state.keys), where, buildcache.digest(blob)], blob
+    for uri in documents:
+        length = documents.size(uri) if isinstance(documents, Spilled) else len(documents[uri])
+        where[uri] = [offset, length]
+        offset += length
+    return [state.site_key, dict(state.keys), where,
+            buildcache.digest_joined((documents[uri] for uri in documents), offset)]
 
 
 def site_state_from_data(value: Any, blob: bytes | None) -> SiteState | None:

@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -89,6 +90,16 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def digest_joined(parts: Iterable[bytes], length: int) -> str:
+    """``digest(b"".join(parts))``, ``length`` being the joined length, without joining
+    them (the documents of a site's rebuild state, read one at a time)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(length.to_bytes(8, "little"))
+    for part in parts:
+        h.update(part)
+    return h.hexdigest()
+
+
 @functools.cache
 def code_version() -> str:
     """A hash of every source file of this package and the versions of the libraries the
@@ -142,14 +153,16 @@ class Store:
                 return None
             return entry.read()
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes | Iterable[bytes]) -> None:
+        """Store ``data``: bytes, or pieces written one after the other."""
         if self.path is None or not _KEY_RE.fullmatch(key):
             return
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path, prefix=".tmp-")
             with os.fdopen(handle, "wb") as out:
-                out.write(data)
+                for piece in (data,) if isinstance(data, bytes) else data:
+                    out.write(piece)
             os.replace(temporary, self.path / key)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower

@@ -171,6 +171,7 @@ def hand_to_mkdocs(page, made) -> None:
         page.present_anchor_ids = anchor_ids(made.content)
         if made.body is not None:  # a contributor's text: the validator's HTML of it, or MkDocs renders it
             place_body(page, made, config, files)
+        del page.render  # done: ``made`` is not held by the page while MkDocs renders the others
 
     page.render = render
 

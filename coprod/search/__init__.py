@@ -48,6 +48,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,7 @@ from ..pages.citing import HOW_TO_CITE
 from ..read import urls
 from ..read.kinds import CASE_STUDY, CLAIM
 from ..render.markup import esc
-from ..render.packed import unpack
+from ..render.packed import Spilled, unpack
 from .pagefind_stream import ADDRESSES, Folder, PagefindServiceError, StreamingIndex, case_study_addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
@@ -244,7 +245,8 @@ def finish_index(index: StreamingIndex, site_dir: Path, marked: list[str]) -> In
 
 
 def complete_index(index: StreamingIndex, site_dir: Path, marked: list[str], order: dict[str, str],
-                   fresh: dict[str, bytes], previous: dict[str, bytes], partial: bool) -> tuple[IndexResult, dict[str, bytes]]:
+                   fresh: Mapping[str, bytes], previous: Mapping[str, bytes],
+                   partial: bool) -> tuple[IndexResult, Mapping[str, bytes]]:
     """Write the index of every page marked searchable, and return it with the document of
     each (docs/ path -> the HTML Pagefind was given, packed: coprod/render/packed.py), for the
     next build.
@@ -257,8 +259,9 @@ def complete_index(index: StreamingIndex, site_dir: Path, marked: list[str], ord
     and this is the order of a whole build, so the index is the same, byte for byte. A page
     with no document (a cache deleted, a build of another version) has the written site
     indexed instead."""
-    if not partial:
-        return finish_index(index, site_dir, marked), {uri: fresh[uri] for uri in marked if uri in fresh}
+    if not partial:  # on disk they stay there (coprod.render.packed.Spilled)
+        kept = fresh.only(marked) if isinstance(fresh, Spilled) else {uri: fresh[uri] for uri in marked if uri in fresh}
+        return finish_index(index, site_dir, marked), kept
     documents = {uri: fresh.get(uri) or previous.get(uri) for uri in marked}
     if any(document is None for document in documents.values()):
         index.kill()
