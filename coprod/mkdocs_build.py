@@ -407,8 +407,8 @@ class SiteRun(Run):
     def _release(self, page) -> None:
         """What MkDocs read to render ``page`` and no longer needs, let go: held for every
         page to the build's end, it was most of the memory a build grows by (at 10,000 case
-        studies, gigabytes). The generated page's source (in :attr:`site` and in MkDocs'
-        ``File``) goes; its markdown too where its title is not read from it (MkDocs reads
+        studies, gigabytes). The generated page's source (in :attr:`site`, or what a
+        :class:`LazyPage` was made into in :meth:`pre_page`, and in MkDocs' ``File``) goes; its markdown too where its title is not read from it (MkDocs reads
         ``Page.markdown`` again only for a title neither the front matter nor the rendered
         heading gives). A data file is kept: MkDocs copies it later, and the build checks its size."""
         made = self.site.pages.get(page.file.src_uri) if page.file.generated_by is not None else None

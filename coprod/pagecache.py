@@ -16,6 +16,13 @@ inputs and of what the page lists: each listed record's digest (its repr, as abo
 for the catalogue the counts its "Browse by" links show. After a case study is edited, a
 rebuild makes again its page and the pages that list it, and takes every other listing
 from the last build (issue 25: an edit costs what it changes).
+
+A one-off build (``mkdocs build``, :func:`keep_in_memory` false) keeps nothing and makes
+nothing up front: each case study's page and each listing is a
+:class:`coprod.pages.LazyPage` under the same key, made when MkDocs asks for it and let go
+once rendered (issue 25: memory at 10,000 case studies). The key stands for the page's HTML
+in the rebuild's key of its file (coprod/rebuild.py), so a ``--dirty`` build writes again
+exactly the pages whose inputs changed.
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 MkDocs renders every page before it writes any, so whatever the hooks keep of a page is
 held for every page at once. One real MkDocs build of the fixture site, in this process,
-then what the build still holds: each generated page's source and markdown let go once
-rendered, the search documents packed (coprod/render/packed.py) and written beside the
-rebuild state as bytes, not as JSON text, and no case-study page kept for a next build.
+then what the build still holds: each case study's page and each listing made only when
+MkDocs asked for it (coprod.pages.LazyPage, none held since), each other generated page's
+source and markdown let go once rendered, the search documents packed on disk
+(coprod/render/packed.py) and written beside the rebuild state as bytes, not as JSON
+text, and no case-study page kept for a next build.
 scripts/benchmark.py memory measures what this saves; the site stays byte for byte the
 same (tests/site/test_rebuild.py compares builds from the cache with clean ones).
 """
