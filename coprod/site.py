@@ -206,7 +206,7 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
     pages.append(data_page(evidence))
     pages.append(references_page(refs, cited_by(pages, evidence)))
     # each earlier version at its own address, cited by no list; kept for serve's rebuilds like the case studies
-    shared = case_studies.shared
+    shared = None if case_studies.lazy else case_studies.shared  # a one-off build keeps none
     build.versions = old_versions(evidence, refs, key=None if shared is None else
                                   (lambda *parts: buildcache.digest(shared, *parts)))
     pages += [old.page for old in build.versions.old]

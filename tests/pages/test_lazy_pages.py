@@ -10,16 +10,38 @@ something other than what was registered is an error, never a silent change.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from helpers import make_project
 
 from coprod import pagecache, site
-from coprod.pages import LazyPage, Page
+from coprod.pages import LazyPage, Page, versions
 from coprod.read import urls
 
 RETITLED = "Retitled for the lazy pages test, zqxlazy"
+RECORD = "evidence/case-studies/peer-researchers.md"
+V11 = ('published: 2026-01-15\nupdated: 2026-04-02\nversion: "1.1"\nchanges:\n  - version: "1.1"\n'
+       "    date: 2026-04-02\n    summary: Said how the peer researchers were paid.\n")
+
+
+def with_an_earlier_version(project: Path) -> Path:
+    """The fixture committed, then a 1.1 of one case study: its 1.0 has a page of its own,
+    and the current page's cite box lists it."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    path = project / RECORD
+    text = path.read_text(encoding="utf-8")
+    assert 'published: 2026-01-15\nversion: "1.0"\n' in text
+    for args, edit in ((["init", "-q", "-b", "main"], None), (["add", "."], None), (["commit", "-q", "-m", "1.0"], None),
+                       (["commit", "-q", "-am", "1.1"], text.replace('published: 2026-01-15\nversion: "1.0"\n', V11, 1))):
+        if edit is not None:
+            path.write_text(edit, encoding="utf-8")
+        subprocess.run(["git", "-C", str(project), *args], env=env, check=True, capture_output=True, timeout=60)
+    return project
 
 
 @pytest.fixture
@@ -42,9 +64,14 @@ def facts(page: Page) -> tuple:
             None if body is None else (body.markdown, body.html, body.toc, body.ids, body.at))
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="earlier versions come from real git")
 def test_a_one_off_build_makes_the_same_pages_when_they_are_read(tmp_path: Path, one_off) -> None:
-    project = make_project(tmp_path)
-    eager, lazy = built(project, lazy=False), built(project, lazy=True)
+    project = with_an_earlier_version(make_project(tmp_path))
+    eager = built(project, lazy=False)
+    versions._KEPT.clear()  # as in a new process
+    lazy = built(project, lazy=True)
+    assert "case-studies/peer-researchers/1.0.md" in lazy.pages  # with its earlier version
+    assert not versions._KEPT  # which a one-off build keeps for no next build
     assert list(lazy.pages) == list(eager.pages)
     made_late = {uri for uri, page in lazy.pages.items() if isinstance(page, LazyPage)}
     library = lazy.evidence
