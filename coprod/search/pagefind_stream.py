@@ -55,6 +55,7 @@ class StreamingIndex:
         self._closed = False
         self._next_id = 0
         self._pending: list[tuple[int, str]] = []  # (message id, page url) of pages sent
+        self.largest_answer = 0  # bytes: the index's files never come through here (write)
         threading.Thread(target=self._read, name="pagefind-responses", daemon=True).start()
         try:
             created = self._call({"type": "NewIndex", "config": {"exclude_selectors": list(exclude_selectors)}})
@@ -86,7 +87,9 @@ class StreamingIndex:
                     break
                 *ended, rest = chunk.split(b",")
                 for piece in ended:
-                    self._receive(b"".join([*parts, piece]))
+                    message = b"".join([*parts, piece])
+                    self.largest_answer = max(self.largest_answer, len(message))
+                    self._receive(message)
                     parts = []
                 if rest:
                     parts.append(rest)

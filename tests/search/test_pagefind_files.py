@@ -40,8 +40,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-def _answered(docs: list[tuple[str, str]]) -> dict[str, bytes]:
-    """The bundle as the service's one answer gives it (GetFiles), finished as the build did."""
+def _answered(docs: list[tuple[str, str]]) -> tuple[dict[str, bytes], int]:
+    """The bundle as the service's one answer gives it (GetFiles), finished as the build did,
+    and the size of that answer."""
     index = StreamingIndex(search.executable(), search.EXCLUDE_SELECTORS, search.pagefind_env())
     for url, html in docs:
         index.add(html, url)
@@ -51,7 +52,7 @@ def _answered(docs: list[tuple[str, str]]) -> dict[str, bytes]:
     index.close()
     contents = pagefind_stream.canonical_bundle({f["path"]: base64.b64decode(f["content"]) for f in files})
     contents[ADDRESSES] = pagefind_stream.case_study_addresses(contents)
-    return contents
+    return contents, index.largest_answer
 
 
 def test_the_files_pagefind_writes_are_those_it_answered_with(tmp_path: Path) -> None:
@@ -61,7 +62,10 @@ def test_the_files_pagefind_writes_are_those_it_answered_with(tmp_path: Path) ->
         index.add(html, url)
     assert index.write(tmp_path / "pagefind") == []
     written = _tree(tmp_path / "pagefind")
-    assert written == _answered(docs)
+    answered, whole = _answered(docs)
+    assert written == answered
+    # read from disk one at a time: no answer of the service held more than a page's worth
+    assert 0 < index.largest_answer < 2000 < sum(map(len, written.values())) < whole
     assert sum(name.startswith("filter/") for name in written) == 2 and len(written[ADDRESSES]) > 100
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind"]  # nothing left beside it
 

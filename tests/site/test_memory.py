@@ -24,7 +24,7 @@ from coprod.pages import LazyPage
 from coprod.pages.taxonomy_pages import index_evidence
 from coprod.read import urls
 from coprod.read import buildcache
-from coprod.render.packed import unpack
+from coprod.render.packed import Spilled, unpack
 
 
 def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch) -> None:
@@ -63,6 +63,7 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         record = run.site.evidence.published("case-study")[0].uri
         assert files.get_file_from_path(record).page.markdown == ""  # its title is the rendered heading's
         # the search documents: packed while the build runs, whole when unpacked
+        assert isinstance(run.documents, Spilled) and run.documents._file is not None  # on disk, not in memory
         assert set(run.documents) >= set(run.searchable) and all(type(d) is bytes for d in run.documents.values())
         assert b"data-pagefind-body" not in run.documents[record] and "data-pagefind-body" in unpack(run.documents[record])
         assert not pagecache._PAGES and not pagecache._USED  # a one-off build keeps no page for a next one
