@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import search
 from .cite.head import description_tag, head_tags
-from .pages import pdf
+from .pages import OnDisk, pdf
 from .read import urls
 from .render import csp
 from .render.sanitize import BODY_START, sanitize_contributed
@@ -145,13 +145,14 @@ def check_built(site_dir: Path, build: SiteBuild) -> list[str]:
         if not built_page(site_dir, uri).is_file():
             problems.append(f"{urls.address(uri)}: page missing from the built site (from {uri})")
     for uri, page in build.data_files.items():
-        content = page.content if isinstance(page.content, bytes) else page.content.encode("utf-8")
+        expected = page.size if isinstance(page, OnDisk) else len(
+            page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
         try:
             size = (site_dir / uri).stat().st_size
         except OSError:
             problems.append(f"/{uri}: file missing from the built site")
             continue
-        if size != len(content):
+        if size != expected:
             problems.append(f"/{uri}: the built site's copy differs from the generated file")
     return problems
 

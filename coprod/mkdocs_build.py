@@ -26,7 +26,7 @@ from . import __version__, finish, pagecache, rebuild, search, serve_errors, ser
 from .checks import evidence as checks
 from .checks import tree
 from .export import front_matter, page_source, render_docs_page, source_digest
-from .pages import LazyPage, Page, pdf
+from .pages import LazyPage, OnDisk, Page, pdf
 from .pages import nav as site_nav
 from .pages.versions import VERSION_ADDRESS
 from .read import buildcache, urls
@@ -300,10 +300,13 @@ class SiteRun(Run):
                 # stands for it in the page's key (a page not made yet: the key of its inputs)
                 self.sources[uri] = page.key if isinstance(page, LazyPage) else source_digest(page)
                 source = front_matter(page)
+            elif isinstance(page, OnDisk):  # MkDocs copies it from its temporary file
+                source = None
             else:
                 source = page.content
             # generated pages are reached from the generated listings, not the nav: no "not in nav" notice
-            file = File.generated(config, uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV)
+            file = File.generated(config, uri, inclusion=InclusionLevel.NOT_IN_NAV,
+                                  **({"content": source} if source is not None else {"abs_src_path": str(page.path)}))
             file.edit_uri = self.site.edit_uris.get(uri)  # Material's edit button opens the evidence file
             files.append(file)
         return files

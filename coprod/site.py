@@ -25,7 +25,7 @@ from .cite.processor import ProcessorError, shared_processor
 from .cite.references import References
 from .model import Library
 from .pagecache import CaseStudyPages
-from .pages import LazyPage, Page
+from .pages import LazyPage, OnDisk, Page, Scratch
 from .pages.business_case import business_case_page, claim_page
 from .pages.catalogue import catalogue_data, catalogue_pages
 from .pages.charts import claims_by_strength_chart
@@ -222,10 +222,11 @@ def generate(build: Build, edit_base: str | None = None, site_url: str = DEFAULT
         published = [address for address in published if not VERSION_ADDRESS.match(address)]
     build.unpublished = unpublished(published, set(listing.splitlines()))
     build.pages = {}
+    scratch = Scratch() if case_studies.lazy else None  # a one-off build: the files wait on disk
     for page in pages:
         if page.uri in build.pages:
             raise ValueError(f"two generated pages at {page.uri}")
-        build.pages[page.uri] = page
+        build.pages[page.uri] = OnDisk(page, scratch) if scratch and not page.uri.endswith(".md") else page
     return build.pages
 
 

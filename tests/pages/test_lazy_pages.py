@@ -10,6 +10,7 @@ something other than what was registered is an error, never a silent change.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 from helpers import make_project
 
 from coprod import pagecache, site
-from coprod.pages import LazyPage, Page, versions
+from coprod.pages import LazyPage, OnDisk, Page, Scratch, versions
 from coprod.read import urls
 
 RETITLED = "Retitled for the lazy pages test, zqxlazy"
@@ -112,3 +113,14 @@ def test_a_page_made_otherwise_than_registered_is_an_error() -> None:
     step = LazyPage(shell, lambda: Page("topics/x.md", "<p>x</p>", frozenset({"a"}), "X", toc=[]), "key")
     step.then(lambda page: setattr(page, "content", page.content + "<p>cite</p>"), "what the step adds")
     assert step.content == "<p>x</p><p>cite</p>" and step.key != same.key
+
+
+def test_a_file_waits_on_disk_and_comes_back_the_same() -> None:
+    scratch = Scratch()
+    text, raw = OnDisk(Page("data/a.json", '{"é": 1}\n'), scratch), OnDisk(Page("urls.txt", b"/a/\n"), scratch)
+    assert (text.content, raw.content, text.size, raw.size) == ('{"é": 1}\n', b"/a/\n", 10, 4)
+    assert text.path.parent == scratch.folder and text.path.read_bytes() == '{"é": 1}\n'.encode()
+    folder = scratch.folder
+    del text, raw, scratch
+    gc.collect()
+    assert not folder.exists()  # removed once no file of it is held

@@ -20,7 +20,7 @@ from helpers import make_project
 
 from coprod import pagecache, rebuild
 from coprod.checks import evidence as checks
-from coprod.pages import LazyPage
+from coprod.pages import LazyPage, OnDisk
 from coprod.pages.taxonomy_pages import index_evidence
 from coprod.read import urls
 from coprod.read import buildcache
@@ -54,8 +54,10 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         assert lazy == listings | {r.uri for r in library.published("case-study")}
         assert not run.making
         assert all(pages[uri].content == "" for uri in made - lazy)  # the source, let go once rendered
-        assert all(pages[uri].content for uri in pages if uri not in made)  # data files: MkDocs copies them later
+        # data files: MkDocs copies them later, from the temporary files they wait in
+        assert all(isinstance(pages[uri], OnDisk) and pages[uri].content for uri in pages if uri not in made)
         files = run.mkdocs[1]
+        assert all(files.get_file_from_path(uri).abs_src_path == str(pages[uri].path) for uri in pages if uri not in made)
         assert all(files.get_file_from_path(uri).content_string == "" for uri in made)
         assert all(pages[uri].body is None for uri in made - lazy)  # a contributor's text, placed in its page
         # a page made as HTML was registered with its front matter only, its whole source's digest in its key
