@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -379,9 +379,56 @@ def _term_pages(record, library: Library) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
-def _json_records(page: Page | None) -> list[dict]:
+def _json_records(page: Page | None) -> Iterator[dict]:
+    """The records of a data export (a list of objects, or an object whose ``records`` is
+    one), each read in turn: the whole file as Python objects was about 120 MB at 10,000
+    case studies, at the build's largest moment."""
     if page is None:
-        return []
-    data = json.loads(page.content)
-    records = data.get("records", data) if isinstance(data, dict) else data
-    return [r for r in records if isinstance(r, dict)]
+        return
+    content = page.content
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    decoder = json.JSONDecoder()
+    at = _space(text, 0)
+    if text.startswith("[", at):
+        yield from _json_array(text, at, decoder)
+        return
+    if not text.startswith("{", at):
+        decoder.decode(text)  # any other value: no records (still an error if not JSON)
+        return
+    at = _space(text, at + 1)
+    while not text.startswith("}", at):
+        key, at = decoder.raw_decode(text, at)
+        at = _space(text, at)
+        if not text.startswith(":", at):
+            raise json.JSONDecodeError("Expecting ':' delimiter", text, at)
+        at = _space(text, at + 1)
+        if key == "records" and text.startswith("[", at):
+            at = yield from _json_array(text, at, decoder)
+        else:
+            _, at = decoder.raw_decode(text, at)
+        at = _space(text, at)
+        if text.startswith(",", at):
+            at = _space(text, at + 1)
+        elif not text.startswith("}", at):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+
+
+def _json_array(text: str, at: int, decoder: json.JSONDecoder):
+    """The objects of the JSON array at ``at``, one at a time; returns where it ends."""
+    at = _space(text, at + 1)
+    while not text.startswith("]", at):
+        item, at = decoder.raw_decode(text, at)
+        if isinstance(item, dict):
+            yield item
+        at = _space(text, at)
+        if text.startswith(",", at):
+            at = _space(text, at + 1)
+        elif not text.startswith("]", at):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+    return at + 1
+
+
+def _space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\n\r":
+        at += 1
+    return at
