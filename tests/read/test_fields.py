@@ -3,7 +3,9 @@ Schema say the same about every field, and all of it comes from the schema."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,19 @@ def table(content: str, heading: str, columns: int) -> dict[str, list[str]]:
             rows[cells[0].strip("`").replace("\\", "")] = cells
         elif rows and not line.startswith("|"):
             break
+    return rows
+
+
+def codebook(content: str, heading_id: str) -> dict[str, list[str]]:
+    """The rows of the open-data page's table after the heading ``heading_id`` (HTML), each
+    cell's text unescaped, by the field name in the first cell."""
+    section = content.split(f' id="{heading_id}">', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>\n(.*?)</tr>", section, re.DOTALL):
+        cells = [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        if cells:
+            assert len(cells) == 5, row
+            rows[cells[0]] = cells
     return rows
 
 
@@ -75,20 +90,19 @@ def test_required_is_read_from_the_schema(evidence: Library) -> None:
 
 def test_the_reference_the_codebook_and_the_form_agree_on_every_field(evidence: Library) -> None:
     reference = contribute.fields_page(evidence).content
-    codebook = exports.data_page(evidence).content
+    book = exports.data_page(evidence).content
     form = form_fields(contribute.form_model(evidence)["fields"])
-    for kind, ref_heading, book_heading in (("case-study", "## Case study", "### Case study"),
-                                            ("claim", "## Claim", "### Business\\-case claim")):
+    for kind, ref_heading, book_heading in (("case-study", "## Case study", "case-study"),
+                                            ("claim", "## Claim", "business-case-claim")):
         in_reference = table(reference, ref_heading, 3)
-        in_codebook = table(codebook, book_heading, 5)
+        in_codebook = codebook(book, book_heading)
         fields = every_field(evidence.schemas[kind])
         computed = list(computed_fields(evidence.schemas[kind]))  # worked out: in the codebook, not to write
         assert list(in_reference) == [f.name for f in fields]
         assert list(in_codebook) == [f.name for f in fields] + computed
         for f in fields:
-            required = f.required_text.replace("_", "\\_")
-            assert in_reference[f.name][1] == required, f.name
-            assert in_codebook[f.name][2] == required, f.name
+            assert in_reference[f.name][1] == f.required_text.replace("_", "\\_"), f.name
+            assert in_codebook[f.name][2] == f.required_text, f.name
             assert in_codebook[f.name][1] == f.type_name, f.name
             if kind == "case-study" and f.name in form:
                 assert form[f.name]["required"] is f.required, f.name
@@ -132,9 +146,9 @@ def test_a_field_added_to_the_schema_only_is_described_everywhere(tmp_path: Path
     assert reference["project.ethics_body"][1:] == ["no", "Who approved the ethics of the project\\. At most 200 characters."]
     assert reference["project.ethics_setting"][1] == "if ethics\\_body is given"
     assert "`mental-health`" in reference["project.ethics_setting"][2]
-    codebook = table(exports.data_page(evidence).content, "### Case study", 5)
-    assert codebook["project.ethics_setting"][1:4] == ["text", "if ethics\\_body is given",
-                                                       "keys of [Settings](../settings/index.md)"]
+    book = codebook(exports.data_page(evidence).content, "case-study")
+    assert book["project.ethics_setting"][1:4] == ["text", "if ethics_body is given",
+                                                   'keys of <a href="../settings/">Settings</a>']
     form = form_fields(contribute.form_model(evidence)["fields"])
     assert form["project.ethics_setting"]["kind"] == "term" and form["project.ethics_setting"]["required"] is False
     assert form["project.ethics_body"]["maxLength"] == 200
