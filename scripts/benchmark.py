@@ -425,7 +425,7 @@ def _phases_child(project: Path) -> None:
     from coprod import search, site
     from coprod.cite import head as metadata
     from coprod.pages import pdf
-    from coprod.render import csp, prerender, sanitize
+    from coprod.render import csp, sanitize
     from coprod.search import pagefind_stream
 
     t = _Timer()
@@ -437,9 +437,7 @@ def _phases_child(project: Path) -> None:
         (mkbuild, "get_files", "MkDocs: find files"),
         (mkbuild, "get_navigation", "MkDocs: navigation"),
         (coprod_export, "render_docs_page", "hook: hand-written pages' markdown"),
-        (prerender, "stash", "hook: prerender stash"),
         (Page, "render", "MkDocs: Python-Markdown (Page.render)"),
-        (prerender, "unstash", "hook: prerender unstash"),
         (sanitize, "sanitize_contributed", "hook: sanitise contributed bodies (nh3)"),
         (search, "mark_page", "hook: search marking"),
         (search, "document_for_index", "hook: document for the index"),
