@@ -295,7 +295,7 @@ def datapackage(evidence: Library, files: list[Page]) -> bytes:
         "profile": "data-package",
         "name": PACKAGE_NAME,
         "title": PACKAGE_TITLE,
-        "description": " ".join(_INTRO.split()),
+        "description": " ".join(INTRO.split()),
         "keywords": list(PACKAGE_KEYWORDS),
         "licenses": [{"name": licence, "path": f"https://spdx.org/licenses/{_spdx_path(licence)}.html",
                       "title": f"{licence}, the library's default; each record names its own licence "
@@ -421,7 +421,7 @@ def _list_pattern(keys: list[str], levels: int, may_be_empty: bool) -> str:
 def data_page(evidence: Library) -> Page:
     """/data/ (overrides/partials/coprod/open-data.html): the files, how they are laid out,
     and the codebook of each record type."""
-    return html_page(urls.DATA, "open-data.html", "Open data", intro=templates.raw(markup.inline(_INTRO.strip())),
+    return html_page(urls.DATA, "open-data.html", "Open data", intro=templates.raw(markup.inline(INTRO.strip())),
                      default_licence=default_licence(evidence.schemas[CASE_STUDY.key]),
                      licences=_licences(evidence), files=_file_rows(evidence),
                      package_href=urls.href(urls.DATA, DATA_PACKAGE),
@@ -437,7 +437,7 @@ def _link(text: str, data_uri: str) -> Markup:
     return templates.raw(markup.link(urls.href(urls.DATA, data_uri), markup.esc(text)))
 
 
-_INTRO = """\
+INTRO = """\
 What this library publishes is open data. The files below are made from the same evidence
 as the pages of this site, each time the site is built, so they always match it. They hold
 the published case studies and claims of the business case, the references they are
