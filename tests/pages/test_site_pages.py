@@ -1,6 +1,6 @@
-"""The four generated pages about the library as a whole, made from templates as HTML:
-references (references.html), open data (open-data.html), how to cite (how-to-cite.html)
-and what's new (whats-new.html). Each escapes every value it is given (only the CSL
+"""The generated pages about the library as a whole, made from templates as HTML:
+references (references.html), open data (open-data.html), how to cite (how-to-cite.html),
+what's new (whats-new.html), and the contribute pages (contribute.html, fields.html). Each escapes every value it is given (only the CSL
 processor's HTML goes in as it is), has the headings and ids its markdown page had, and
 gives another engine those headings as markdown (coprod/export.py)."""
 
@@ -10,12 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import edit_record, load, make_evidence
+from helpers import edit_record, load, make_evidence, make_project
 
+from coprod import site
 from coprod.cite.bibtex import load_bibliography
 from coprod.cite.references import References
 from coprod.export import page_source
 from coprod.model import Library
+from coprod.pages import contribute
 from coprod.pages.citing import how_to_cite_page, whats_new_page
 from coprod.pages.exports import data_page
 from coprod.pages.references import references_page
@@ -138,3 +140,41 @@ def test_how_to_cite_has_the_librarys_cite_box(library: Library) -> None:
         (2, "cite-the-library-as-a-whole", "Cite the library as a whole", [])])]
     assert {"how-to-cite", "cite-the-library-as-a-whole", "cite-0"} <= anchor_ids(page.content)
     assert_headings_exported(page)
+
+
+def test_the_field_reference_escapes_schema_text_and_keeps_its_headings(tmp_path: Path) -> None:
+    evidence = make_evidence(tmp_path)
+    path = evidence / "schema" / "case-study.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"]["project"]["properties"]["ethics_body"] = {"type": "string", "description": HOSTILE,
+                                                                    "examples": [HOSTILE]}
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    page = contribute.fields_page(load(evidence))
+    assert page.uri == "contribute/fields.md" and page.title == "Field reference" and page.is_html
+    assert_safe(page.content)
+    assert (f"<td><code>project.ethics_body</code></td>\n<td>no</td>\n<td>{ESCAPED} For example: "
+            f"<code>{ESCAPED}</code>.</td>") in page.content
+    assert 'Terms from <a href="../../settings/">Settings</a>: <code>' in page.content
+    assert outline(page) == [(1, "field-reference", "Field reference", [(2, "case-study", "Case study", []),
+                                                                        (2, "claim", "Claim", [])])]
+    assert_headings_exported(page)
+
+
+def test_the_form_page_keeps_its_heading_and_its_guide_link(library: Library) -> None:
+    page = contribute.form_page(library, "https://github.com/o/r")
+    assert page.uri == "contribute/index.md" and page.is_html
+    assert outline(page) == [(1, "propose-a-case-study", "Propose a case study", [])]  # the form's own h2s are not contents
+    assert '<p>Before you start, read <a href="guide/">what makes a good case study</a>' in page.content
+    assert '</div>\n\n<details class="cf-editors">' in page.content
+    assert_headings_exported(page)
+
+
+def test_every_generated_page_is_made_as_html(tmp_path: Path) -> None:
+    """Python-Markdown reads only what people wrote: every page the build makes is HTML."""
+    project = make_project(tmp_path)
+    built = site.build(project, {**site.read_site_config(project), "repo_url": "https://github.com/o/r"})
+    assert built.ok, [p.format() for p in built.problems]
+    pages = [uri for uri in built.pages if uri.endswith(".md")]
+    assert {"references/index.md", "data/index.md", "how-to-cite.md", "whats-new.md", "contribute/index.md",
+            "contribute/fields.md"} <= set(pages)
+    assert [uri for uri in pages if not built.pages[uri].is_html] == []

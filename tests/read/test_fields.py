@@ -28,30 +28,17 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Library:
     return loaded
 
 
-def table(content: str, heading: str, columns: int) -> dict[str, list[str]]:
-    """The rows of the first table after ``heading``, by the field name in the first cell."""
-    rows: dict[str, list[str]] = {}
-    lines = content[content.index(heading):].splitlines()
-    for line in lines[1:]:
-        if line.startswith("|") and not line.startswith(("|---", "| ---", "| Field")):
-            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-            assert len(cells) == columns, line
-            rows[cells[0].strip("`").replace("\\", "")] = cells
-        elif rows and not line.startswith("|"):
-            break
-    return rows
-
-
-def codebook(content: str, heading_id: str) -> dict[str, list[str]]:
-    """The rows of the open-data page's table after the heading ``heading_id`` (HTML), each
-    cell's text unescaped, by the field name in the first cell."""
+def table(content: str, heading_id: str, columns: int) -> dict[str, list[str]]:
+    """The rows of the first table after the heading ``heading_id`` of a page made as HTML
+    (the field reference, the open-data page), each cell's HTML unescaped, by the field name
+    in the first cell (its code tags taken off)."""
     section = content.split(f' id="{heading_id}">', 1)[1].split("</table>", 1)[0]
     rows = {}
     for row in re.findall(r"<tr>\n(.*?)</tr>", section, re.DOTALL):
         cells = [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
         if cells:
-            assert len(cells) == 5, row
-            rows[cells[0]] = cells
+            assert len(cells) == columns, row
+            rows[cells[0].removeprefix("<code>").removesuffix("</code>")] = cells
     return rows
 
 
@@ -92,16 +79,16 @@ def test_the_reference_the_codebook_and_the_form_agree_on_every_field(evidence: 
     reference = contribute.fields_page(evidence).content
     book = exports.data_page(evidence).content
     form = form_fields(contribute.form_model(evidence)["fields"])
-    for kind, ref_heading, book_heading in (("case-study", "## Case study", "case-study"),
-                                            ("claim", "## Claim", "business-case-claim")):
+    for kind, ref_heading, book_heading in (("case-study", "case-study", "case-study"),
+                                            ("claim", "claim", "business-case-claim")):
         in_reference = table(reference, ref_heading, 3)
-        in_codebook = codebook(book, book_heading)
+        in_codebook = table(book, book_heading, 5)
         fields = every_field(evidence.schemas[kind])
         computed = list(computed_fields(evidence.schemas[kind]))  # worked out: in the codebook, not to write
         assert list(in_reference) == [f.name for f in fields]
         assert list(in_codebook) == [f.name for f in fields] + computed
         for f in fields:
-            assert in_reference[f.name][1] == f.required_text.replace("_", "\\_"), f.name
+            assert in_reference[f.name][1] == f.required_text, f.name
             assert in_codebook[f.name][2] == f.required_text, f.name
             assert in_codebook[f.name][1] == f.type_name, f.name
             if kind == "case-study" and f.name in form:
@@ -142,11 +129,11 @@ def test_a_field_added_to_the_schema_only_is_described_everywhere(tmp_path: Path
     evidence = load_library(folder, Report())
     assert evidence is not None
 
-    reference = table(contribute.fields_page(evidence).content, "## Case study", 3)
-    assert reference["project.ethics_body"][1:] == ["no", "Who approved the ethics of the project\\. At most 200 characters."]
-    assert reference["project.ethics_setting"][1] == "if ethics\\_body is given"
-    assert "`mental-health`" in reference["project.ethics_setting"][2]
-    book = codebook(exports.data_page(evidence).content, "case-study")
+    reference = table(contribute.fields_page(evidence).content, "case-study", 3)
+    assert reference["project.ethics_body"][1:] == ["no", "Who approved the ethics of the project. At most 200 characters."]
+    assert reference["project.ethics_setting"][1] == "if ethics_body is given"
+    assert "<code>mental-health</code>" in reference["project.ethics_setting"][2]
+    book = table(exports.data_page(evidence).content, "case-study", 5)
     assert book["project.ethics_setting"][1:4] == ["text", "if ethics_body is given",
                                                    'keys of <a href="../settings/">Settings</a>']
     form = form_fields(contribute.form_model(evidence)["fields"])
