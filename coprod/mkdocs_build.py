@@ -369,8 +369,7 @@ class SiteRun(Run):
     def page_markdown(self, markdown, page):
         if page.file.generated_by is None:
             return render_docs_page(self.site, page.file.src_uri, markdown)
-        # a generated page arrives with its citations rendered; one made from a template never
-        # gets here (pre_page): only the contribute pages are markdown
+        # a generated page is made as HTML, which pre_page handed to MkDocs: its markdown is unused
         return markdown
 
     def page_content(self, html, page, config, files):

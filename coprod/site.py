@@ -242,7 +242,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     csl: dict[str, dict] = {}  # each reference converted once
     cited: list[tuple[Page, Citable, tuple[str, ...]]] = []
     for page in pages:
-        if not page.is_html:  # data files, and the contribute pages (markdown): never cited
+        if not page.is_html:  # a data file
             continue
         aliases: tuple[str, ...] = ()
         if page.uri in records:
@@ -261,7 +261,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
         earlier_versions = tuple(earlier.get(page.uri, ()))
-        # every cited page is made as HTML: it takes the section as HTML, and its heading in its contents
+        # the page takes the section as HTML, and its heading in its contents
         page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
                                                        cite_box_html(citable, rendered[citable.key],
                                                                      earlier=earlier_versions))
