@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark (not a test): edit to page through a real ``mkdocs serve``.
 
-    python scripts/benchmark_serve.py [--cases 1000] [--references 500] [--edits 5] [-- serve options]
+    python scripts/benchmark_serve.py [--cases 1000] [--references 500] [--edits 5] [--limit S] [-- serve options]
     python scripts/benchmark.py serve ...   (the same, from the benchmark script)
 
 Makes a synthetic project of N case studies (tests/tools/synthetic.py), starts ``mkdocs serve``
@@ -14,6 +14,10 @@ of the case-study edits against the target (1.0 s) and the other two against the
 build (the first build's time, measured the same way: from starting the server to the
 first page served). With ``--dirty`` the search index is written after the pages are
 served; the time until it is (Pagefind's entry file changed) is shown too.
+
+The run is void if the first build, or an edit, is not served within ``--limit`` seconds
+(default 600 + 1 s per case study: enough for a loaded machine). The server's cache starts
+empty, beside the project, and goes with it.
 
 The figures include MkDocs' own wait for a change: its watcher polls the files every
 0.5 s, then waits 0.1 s for more changes before it rebuilds.
