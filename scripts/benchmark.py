@@ -550,14 +550,12 @@ def _phases_child(project: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.pages import Page
 
-    from coprod import export as coprod_export
-    from coprod import search, site
-    from coprod.cite import head as metadata
-    from coprod.pages import pdf
-    from coprod.render import csp, sanitize
-    from coprod.search import pagefind_stream
-
-    prerender = _optional("coprod.render.prerender")  # the stash may go with the last Markdown pages
+    # the project's modules as this version of the code has them (a phase whose function or
+    # module is gone is listed as such: the same table before and after a change)
+    coprod_export, search, site = (_optional(f"coprod.{name}") for name in ("export", "search", "site"))
+    metadata, pdf = _optional("coprod.cite.head"), _optional("coprod.pages.pdf")
+    csp, sanitize, prerender = (_optional(f"coprod.render.{name}") for name in ("csp", "sanitize", "prerender"))
+    streaming = getattr(_optional("coprod.search.pagefind_stream"), "StreamingIndex", None)
 
     t = _Timer()
     for owner, name, label in (
@@ -574,7 +572,7 @@ def _phases_child(project: Path) -> None:
         (sanitize, "sanitize_contributed", "hook: sanitise contributed bodies (nh3)"),
         (search, "mark_page", "hook: search marking"),
         (search, "document_for_index", "hook: document for the index"),
-        (pagefind_stream.StreamingIndex, "add", "hook: send to Pagefind"),
+        (streaming, "add", "hook: send to Pagefind"),
         (jinja2.Template, "render", "MkDocs: Material's templates (jinja)"),
         (metadata, "head_tags", "hook: citation metadata in <head>"),
         (csp, "harden", "hook: CSP hashing (csp.harden)"),

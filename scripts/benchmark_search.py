@@ -10,9 +10,9 @@ Makes a synthetic project of N case studies (``tools.synthetic.write_evidence``,
 temporary folder, never in evidence/; their text is real sentences from the repository
 mixed with new ones, each page keeping to a topic: ``tools.synthetic_text``, or with
 ``--text words`` the older words drawn one by one), builds it with the real mkdocs.yml, hooks and theme
-overrides, once, with Material's search plugin switched on as well so that its index
-(``search/search_index.json``) is made from the same pages for comparison (the site's
-pages do not load it: the header search is ours). Then, in the same run:
+overrides, once. (It no longer switches Material's search plugin on to compare its index:
+the build holds each rendered page packed until the hook's ``on_page_context``, which runs
+after the plugin's, so the plugin finds no content.) Then, in the same run:
 
 - the Pagefind index build time (``pagefind`` on the built site, timed alone), its size;
 - in Debian's Chromium, with the site served on loopback as a static host serves it (text
@@ -24,13 +24,13 @@ pages do not load it: the header search is ours). Then, in the same run:
   apart); then all 20 again on one page; the Pagefind bytes the catalogue fetches when
   loaded, when a linked filtered view is opened and when words are typed in it (``?q=trust``:
   its requests, how many are fragments, its bytes and time);
-- the size of Material's index for the same pages.
+- the size of Material's index (``search/search_index.json``), where the site has one.
 
 ``--html-into SITE`` is for a slow machine: into an already built small site (its first
 case-study page is the shell), it writes the N synthetic case-study pages directly, with
 the same content HTML and Pagefind markup the build gives them (``case_study_page``,
 Python-Markdown with the site's extensions, ``search.mark_page``) but without MkDocs, then
-measures as above. Material's index is then the small site's, which the report says.
+measures as above.
 """
 
 from __future__ import annotations
@@ -91,8 +91,7 @@ def text_source(project: Path, text: str):
 
 
 def make_project(target: Path, project: Path, cases: int, references: int, text: str = "sentences") -> Path:
-    """A copy of ``project``'s site setup with synthetic evidence and Material's search on too
-    (scripts/benchmark_all.py builds the same without it: see its memory row)."""
+    """A copy of ``project``'s site setup (its mkdocs.yml as it is) with synthetic evidence."""
     taxonomy = load_evidence(project / "evidence", Report()).taxonomy
     write_evidence(target, project / "evidence", taxonomy, cases, references, words=text_source(project, text))
     for name in ("hooks", "overrides"):
@@ -101,11 +100,7 @@ def make_project(target: Path, project: Path, cases: int, references: int, text:
     shutil.copytree(project / "docs" / "assets", target / "docs" / "assets")
     (target / "docs" / "index.md").write_text("# Synthetic library\n\n<!-- library-stats -->\n", encoding="utf-8")
     (target / "docs" / "about.md").write_text("# About\n\nA synthetic library for benchmarks.\n", encoding="utf-8")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config, found = re.subn(r"(?m)^plugins:.*$", "plugins: [search]", config)
-    if not found:
-        raise SystemExit("mkdocs.yml has no plugins: line (Pagefind replaces Material's search there)")
-    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copy(project / "mkdocs.yml", target / "mkdocs.yml")
     return target
 
 
@@ -394,7 +389,7 @@ def report(args: argparse.Namespace, site: Path, build_seconds: float | None, qu
     kb = lambda n: f"{n / 1024:,.0f} KB"
     print(f"search: {figures['pages']} pages in the Pagefind index ({args.cases} case studies + claims and pages)")
     if build_seconds is not None:
-        print(f"  mkdocs build (hooks, Pagefind and Material's search plugin): {build_seconds:.1f} s")
+        print(f"  mkdocs build (hooks and Pagefind): {build_seconds:.1f} s")
     if getattr(args, "reuse_index", False):
         print(f"  the index as the build wrote it; bundle {figures['bundle_bytes'] / 2**20:.1f} MB in "
               f"{figures['bundle_files']} files")
