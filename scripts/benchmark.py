@@ -32,7 +32,9 @@ build and its children (the validation workers, Pagefind), sampled every 50 ms.
 
 ``memory`` builds the full project at N/10 and N = 10,000 and prints the build process's
 own peak (target: at most 1 GB) and each kind of child's (Pagefind, Node's citation
-processor, the validation workers) apart: each process's high-water mark, sampled.
+processor, the validation workers) apart: each process's high-water mark, sampled. (A
+forked worker's resident memory counts the pages it still shares with the build, as the
+tree's sum does.)
 
 ``phases`` runs one full build in a process that times each phase (validation, page
 generation, MkDocs' markdown and templates, each hook's work, the search index, the PDF)

@@ -320,8 +320,8 @@ def stop_row(process: subprocess.Popen) -> None:
         pass
     try:
         process.wait(GRACE)
-    except subprocess.TimeoutExpired:
-        pass
+    except subprocess.TimeoutExpired:  # and what it started while cleaning up
+        family += [(pid, _started(pid)) for pid in benchmark._children(process.pid)]
     for pid, started in family:
         if started is not None and _started(pid) == started:
             try:
