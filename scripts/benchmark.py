@@ -449,6 +449,7 @@ def phases(cases: int, references: int) -> dict:
         sys.stdout.write((project / "phases.txt").read_text(encoding="utf-8"))
         print(f"  (the timed process: {one.wall:.2f} s wall, {one.cpu:.2f} s CPU, peak RSS {one.largest / MB:.0f} MB)")
         build = json.loads((project / "phases.json").read_text(encoding="utf-8"))
+        os.environ["COPROD_CACHE_HOME"] = str(Path(tmp) / "cache")  # cold, as the build was, and gone with tmp
         validation = _validation_phases(project / "evidence")
     return {"build": build, "build_process": {"wall": one.wall, "cpu": one.cpu}, "validation": validation}
 
