@@ -385,10 +385,10 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--large", type=int, help="the size of the validate, memory and search rows (default 10000)")
     parser.add_argument("--references", type=int, default=500, help="references at N (as benchmark.py build)")
     parser.add_argument("--large-references", type=int, default=900,
-                        help="references of the large library (at most 980: references.bib holds at most 1,000)")
+                        help="references at the large size (at most 980: references.bib holds at most 1,000)")
     parser.add_argument("--repeat", type=int, help="build rounds and validation runs; medians shown (default 3)")
     parser.add_argument("--edits", type=int, help="case-study edits while serving (default 5)")
-    parser.add_argument("--queries", type=int, default=20, help="search queries: the first of the 20 (default all)")
+    parser.add_argument("--queries", type=int, default=20, help="how many of the search benchmark's 20 queries, from the first (default 20)")
     parser.add_argument("--serve-peer", action="store_true",
                         help="time the same edits in plain MkDocs + Material served beside it")
     parser.add_argument("--bibtex", action="store_true", help="mkdocs-bibtex as a third peer in the build row")
