@@ -162,12 +162,10 @@ def stop_server(server: subprocess.Popen | None) -> None:
 
 def plain_project(target: Path, cases: int, references: int) -> Path:
     """scripts/benchmark.py's plain peer: MkDocs + Material + search, the same bodies as pages."""
-    import importlib.util
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import benchmark  # a module in sys.modules (its dataclasses look it up there)
 
-    spec = importlib.util.spec_from_file_location("benchmark", Path(__file__).resolve().parent / "benchmark.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module._project(target, cases, references, "plain")
+    return benchmark._project(target, cases, references, "plain")
 
 
 def _edit_others(evidence: Path, port: int, server: subprocess.Popen, limit: float) -> tuple[float, float]:

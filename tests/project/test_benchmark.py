@@ -121,7 +121,7 @@ def _running_in(folder: Path) -> list[str]:
 
 
 def test_all_prints_every_row_of_the_table_and_writes_it_as_json(tmp_path: Path) -> None:
-    result, run = _all(tmp_path, "--rows", *TABLE_ROWS)
+    result, run = _all(tmp_path, "--rows", *TABLE_ROWS, "--serve-peer")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     table = _table(result.stdout)
     assert list(table) == [title for row in TABLE_ROWS for title in FIGURES[row]]
@@ -142,6 +142,7 @@ def test_all_prints_every_row_of_the_table_and_writes_it_as_json(tmp_path: Path)
     assert rows["build"]["figures"]["full_plain"]["value"] == build["full at 20"]["wall"] / build["plain at 20"]["wall"]
     assert rows["build"]["figures"]["double"]["value"] == build["full at 40"]["wall"] / build["full at 20"]["wall"]
     assert rows["serve"]["figures"]["edit"]["value"] == rows["serve"]["detail"]["edits"][0]
+    assert len(rows["serve"]["detail"]["plain"]) == 1  # the same edit, timed in plain MkDocs served beside it
     assert rows["validate"]["figures"]["cold"]["value"] == rows["validate"]["detail"]["wall"]
     memory = rows["memory"]["detail"]
     assert rows["memory"]["figures"]["own"]["value"] * 1024 * 1024 == memory["own"] > 0
