@@ -87,12 +87,12 @@ FIGURES = {  # each row's lines in the printed table
 
 
 def _all(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess, dict]:
-    """``scripts/benchmark.py all`` at a tiny size (20 and 40 case studies), kept in
-    ``tmp_path``/work: its output and the JSON it wrote."""
+    """``scripts/benchmark.py all`` at a tiny size (20 and 40 case studies, 40 references),
+    kept in ``tmp_path``/work: its output and the JSON it wrote."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "benchmark.py"), "all", "--cases", "20", "--large", "40", "--repeat", "1",
-         "--edits", "1", "--queries", "2", "--json", str(tmp_path / "all.json"), "--keep", str(tmp_path / "work"),
-         *options],
+         "--edits", "1", "--queries", "2", "--references", "40", "--large-references", "40", "--json",
+         str(tmp_path / "all.json"), "--keep", str(tmp_path / "work"), *options],
         check=False, capture_output=True, text=True, timeout=1800, cwd=tmp_path)
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     return result, json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
