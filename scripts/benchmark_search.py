@@ -270,8 +270,8 @@ def pagefind_alone(browser, base: str, start: str, query: str) -> dict:
     return result
 
 
-def measure_browser(base: str, queries: list[str] = QUERIES, start: str = "/case-studies/case-00042/") -> dict:
-    """Every figure taken in Chromium (see the module's docstring); searches start on ``start``."""
+def measure_browser(base: str, queries: list[str] = QUERIES, start_page: str = "/case-studies/case-00042/") -> dict:
+    """Every figure taken in Chromium (see the module's docstring); searches start on ``start_page``."""
     from playwright.sync_api import sync_playwright
 
     figures: dict = {}
@@ -279,10 +279,10 @@ def measure_browser(base: str, queries: list[str] = QUERIES, start: str = "/case
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         # each query as the first search of a fresh page
-        figures["first"] = [first_search(browser, base, start, query, errors) for query in queries]
-        figures["alone"] = [pagefind_alone(browser, base, start, query) for query in queries]
+        figures["first"] = [first_search(browser, base, start_page, query, errors) for query in queries]
+        figures["alone"] = [pagefind_alone(browser, base, start_page, query) for query in queries]
         # then all of them, one after another, on one page: what a reader who searches again meets
-        context, page, fetched = focused_case_page(browser, base, start, errors)
+        context, page, fetched = focused_case_page(browser, base, start_page, errors)
         figures["again"] = []
         for query in queries:
             before = len(fetched)
