@@ -421,7 +421,10 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"--limit {given}: expected ROW=SECONDS with ROW one of {', '.join(ROWS)}")
         limits[row] = float(seconds)
     if args.keep:
-        args.keep.mkdir(parents=True)  # a new folder: the run must not mix with an older one's files
+        try:
+            args.keep.mkdir(parents=True)  # a new folder: the run must not mix with an older one's files
+        except FileExistsError:
+            raise SystemExit(f"--keep {args.keep}: the folder exists; name a new one") from None
         work = args.keep.resolve()
     else:
         work = Path(tempfile.mkdtemp(prefix="benchmark-all-"))
