@@ -32,7 +32,6 @@ from .pages.charts import claims_by_strength_chart
 from .pages.citing import (
     CITE_HEADING,
     MANIFEST,
-    cite_box,
     cite_box_html,
     download_pages,
     feed_xml,
@@ -245,7 +244,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     csl: dict[str, dict] = {}  # each reference converted once
     cited: list[tuple[Page, Citable, tuple[str, ...]]] = []
     for page in pages:
-        if not page.uri.endswith(".md") or not (isinstance(page, LazyPage) or isinstance(page.content, str)):
+        if not page.is_html:  # a data file
             continue
         aliases: tuple[str, ...] = ()
         if page.uri in records:
@@ -267,11 +266,8 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
         if isinstance(page, LazyPage):  # the section added each time the page is made, its inputs in its key
             page.then(partial(_add_cite_box, citable=citable, rendered=rendered[citable.key], earlier=earlier_versions),
                       repr(citable), repr(rendered[citable.key]), repr(earlier_versions))
-        elif page.is_html:  # a page made as HTML takes the section as HTML, and its heading in its contents
+        else:  # the page takes the section as HTML, and its heading in its contents
             _add_cite_box(page, citable, rendered[citable.key], earlier_versions)
-        else:
-            page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
-                                                                         earlier=earlier_versions)
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)
