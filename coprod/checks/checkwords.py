@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..read.kinds import KINDS
+from ..read.needles import required
 from ..read.problems import Report
 from .records import Evidence, Record
 
@@ -122,43 +123,7 @@ class Found:
     why: str
 
 
-def _required(items) -> set[str] | None:
-    """Strings one of which (lower-cased) any match of the parsed regex ``items`` must
-    contain, or None if none can be named. Conservative: only literal runs every match goes
-    through (never inside an optional part), alternatives only if each names some."""
-    from re import _constants as c
-
-    options: list[set[str]] = []
-    run = ""
-    for op, arg in list(items) + [(None, None)]:
-        if op is c.LITERAL:
-            run += chr(arg).lower()
-            continue
-        if run:
-            options.append({run})
-            run = ""
-        if op is c.SUBPATTERN:
-            found = _required(arg[-1])
-        elif op is c.BRANCH:
-            branches = [_required(branch) for branch in arg[1]]
-            found = None if any(b is None for b in branches) else set().union(*branches)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and arg[0] >= 1:
-            found = _required(arg[2])
-        else:
-            found = None
-        if found:
-            options.append(found)
-    # the most telling: the choice whose shortest string is longest
-    return max(options, key=lambda strings: min(map(len, strings)), default=None)
-
-
-def _quick_words(pattern: str) -> frozenset[str] | None:
-    from re import _parser
-
-    return frozenset(found) if (found := _required(_parser.parse(pattern, re.IGNORECASE))) else None
-
-
-_WORDS = tuple(_quick_words(branch) for _, branch in _ALTERNATIVES)
+_WORDS = tuple(required(branch, re.IGNORECASE) for _, branch in _ALTERNATIVES)
 """For each alternative, words one of which every match of it holds (worked out from the
 patterns themselves, so a new pattern brings its own; None: none known). An ASCII text
 is searched only for the alternatives whose words it holds (most hold a few common ones,
