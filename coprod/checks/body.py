@@ -382,7 +382,7 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
 def _renderer(fenced: bool) -> markdown.Markdown:
     """One Python-Markdown converter per setting, reset before each body: making a new one
     (loading its extensions) took about as long as rendering a body."""
-    return markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, *(["fenced_code"] if fenced else [])])
+    return body_html.quick(markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, *(["fenced_code"] if fenced else [])]))
 
 
 class _StartTags(HTMLParser):
