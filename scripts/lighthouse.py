@@ -8,8 +8,9 @@ bytes transferred, then every audit below full marks in the last three. Lighthou
 Google's, from npm, pinned: ``npm i -E --prefix .venv-tools/lighthouse lighthouse@12.2.3``
 (``.ci/run`` installs it). Exit status 1 if accessibility, best practices or SEO is below
 100 on any page; performance is printed, not judged (it is a timing, and this machine is
-shared: see README, benchmarks). ``--jobs 2`` audits two pages at once, each in a
-Chromium of its own: the judged scores do not depend on it, the performance figures do.
+shared: see README, benchmarks). The pages are audited through Lighthouse's Node API
+(scripts/lighthouse_pages.mjs), in turn in one Chromium; ``--jobs 2`` splits them between
+two, audited at once: the judged scores do not depend on it, the performance figures do.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,15 +84,20 @@ def pages() -> dict[str, str]:
     return {**{name.replace(" ", "-"): path for name, path in PAGE_TYPES.items()}, "contribute": CONTRIBUTE}
 
 
-def run(url: str, out: Path, categories: tuple[str, ...] = CATEGORIES) -> dict:
-    env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-               f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}",
-               "--max-wait-for-load=30000"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
-    if result.returncode != 0 or not out.is_file():
-        raise RuntimeError(f"lighthouse failed on {url}: {result.stderr[-2000:]}")
-    return json.loads(out.read_text(encoding="utf-8"))
+def run(pages: list[tuple[str, Path]], categories: tuple[str, ...] = CATEGORIES) -> None:
+    """Audit ``pages`` (address, report file) in turn, in one Node process and one Chromium
+    (scripts/lighthouse_pages.mjs, Lighthouse's own Node API): each report is the JSON the
+    CLI's ``--output=json`` writes. Raises if any page has no report."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("Node.js is needed for Lighthouse (.ci/run installs it)")
+    orders = {"modules": str(LIGHTHOUSE.parents[1]), "chrome": CHROMIUM, "chromeFlags": CHROME_FLAGS.split(),
+              "categories": list(categories), "pages": [{"url": url, "out": str(out)} for url, out in pages]}
+    result = subprocess.run([node, str(ROOT / "scripts" / "lighthouse_pages.mjs")], input=json.dumps(orders),
+                            capture_output=True, text=True, timeout=300 * max(1, len(pages)), check=False)
+    missing = [url for url, out in pages if not out.is_file()]
+    if result.returncode != 0 or missing:
+        raise RuntimeError(f"lighthouse failed on {', '.join(missing) or 'a page'}: {result.stderr[-2000:]}")
 
 
 def summary(report: dict) -> dict:
@@ -134,16 +141,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'page':<16} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'KiB':>7}")
         wanted = [(name, path) for name, path in pages().items() if not args.only or name in args.only]
 
-        def audit(page: tuple[str, str]) -> dict:
-            return summary(run(base + page[1], Path(tmp) / f"{page[0]}.json", JUDGED if args.judged_only else CATEGORIES))
+        categories = JUDGED if args.judged_only else CATEGORIES
+        shares = [wanted[i::max(1, args.jobs)] for i in range(max(1, args.jobs))]  # one Chromium each
+
+        def audit(share: list[tuple[str, str]]) -> None:
+            run([(base + path, Path(tmp) / f"{name}.json") for name, path in share], categories)
 
         try:
-            with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-                for (name, _), result in zip(wanted, pool.map(audit, wanted), strict=True):  # in page order
-                    results[name] = result
-                    s = result["scores"]
-                    print(f"{name:<16} {s['performance'] if s['performance'] is not None else '-':>5} {s['accessibility']:>5} {s['best-practices']:>5} "
-                          f"{s['seo']:>5} {result['kib'] if result['kib'] is not None else '-':>7}", flush=True)
+            with ThreadPoolExecutor(len(shares)) as pool:
+                list(pool.map(audit, [share for share in shares if share]))
+            for name, _ in wanted:  # in page order
+                result = summary(json.loads((Path(tmp) / f"{name}.json").read_text(encoding="utf-8")))
+                results[name] = result
+                s = result["scores"]
+                print(f"{name:<16} {s['performance'] if s['performance'] is not None else '-':>5} {s['accessibility']:>5} {s['best-practices']:>5} "
+                      f"{s['seo']:>5} {result['kib'] if result['kib'] is not None else '-':>7}", flush=True)
         finally:
             server.shutdown()
     for name, result in results.items():

@@ -3,8 +3,9 @@ every page type served gzipped, through scripts/lighthouse.py: accessibility, be
 practices and SEO must be 100. Performance is not audited here (``--judged-only``): it is a
 timing, and the guide keeps timings in benchmarks (on a shared machine it moves by tens of
 points); ``scripts/lighthouse.py`` without the option measures it.
-Three pages are audited at once (--jobs 3): Lighthouse mostly waits on the page, and the
-judged scores do not depend on the timing.
+The pages are shared between three Chromiums (--jobs 3), each auditing its share in turn
+through Lighthouse's Node API: Lighthouse mostly waits on the page, and the judged scores do
+not depend on the timing.
 
 Without Lighthouse the test skips on a developer's machine and fails in CI.
 """
