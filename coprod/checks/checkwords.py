@@ -137,9 +137,10 @@ pattern lower-cased (no upper-case escape such as ``\\S``): the same matches, at
 places, about three times faster."""
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _lower_search(chosen: tuple[int, ...]) -> re.Pattern:
-    """:data:`_RE` for lower-cased ASCII text, of the alternatives ``chosen`` only."""
+    """:data:`_RE` for lower-cased ASCII text, of the alternatives ``chosen`` only (a few
+    hundred sets of them in 10,000 synthetic case studies, each compiled once)."""
     return re.compile("|".join(rf"\b(?P<a{n}>{_ALTERNATIVES[n][1].lower()})" for n in chosen))
 
 
