@@ -137,11 +137,78 @@ pattern lower-cased (no upper-case escape such as ``\\S``): the same matches, at
 places, about three times faster."""
 
 
+def _close(pattern: str, at: int) -> int | None:
+    """Where the group opened at ``pattern[at]`` closes (None if it does not)."""
+    depth, i = 0, at
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _word_led(branch: str) -> list[str] | None:
+    """``branch`` (lower-cased) as alternatives that each start with letters, in the order
+    its own alternation tries them: a leading ``(?:a|b)`` spread over ``a...`` and ``b...``,
+    a leading ``(?:a)?`` made ``a...`` then ``...``. None if it cannot be."""
+    if branch.startswith("(?:"):
+        close = _close(branch, 0)
+        if close is None:
+            return None
+        inner, rest = branch[3:close], branch[close + 1:]
+        optional = rest[:1] == "?"
+        rest = rest[1:] if optional else rest
+        if rest[:1] in ("?", "*", "+", "{"):
+            return None
+        out: list[str] = []
+        for part in [*(alternative + rest for alternative in _branches(inner)), *([rest] if optional else [])]:
+            led = _word_led(part)
+            if led is None:
+                return None
+            out += led
+        return out
+    word = _LETTERS.match(branch)
+    if word is None or branch[word.end():word.end() + 1] in ("?", "*", "+", "{") and word.end() < 2:
+        return None
+    return [branch]
+
+
+def _led_regex(n: int, k: int, branch: str) -> str:
+    """Alternative ``n``'s ``k``-th word-led form: its first letters, then a look back that
+    they start a word (what ``\\b`` before them asks), then the rest, then an empty group
+    named for it. A search for alternatives that all start with a letter looks only at the
+    places that hold one of their first letters."""
+    word = _LETTERS.match(branch).group()
+    if branch[len(word):len(word) + 1] in ("?", "*", "+", "{"):
+        word = word[:-1]  # the last letter is repeated: not part of the run every match starts with
+    return rf"{word}(?<=\b{word}){branch[len(word):]}(?P<a{n}_{k}>)"
+
+
 @lru_cache(maxsize=4096)
 def _lower_search(chosen: tuple[int, ...]) -> re.Pattern:
     """:data:`_RE` for lower-cased ASCII text, of the alternatives ``chosen`` only (a few
-    hundred sets of them in 10,000 synthetic case studies, each compiled once)."""
-    return re.compile("|".join(rf"\b(?P<a{n}>{_ALTERNATIVES[n][1].lower()})" for n in chosen))
+    hundred sets of them in 10,000 synthetic case studies, each compiled once), each in its
+    word-led forms where it has them (:func:`_word_led`)."""
+    led = [_word_led(_ALTERNATIVES[n][1].lower()) for n in chosen]
+    if any(forms is None for forms in led):
+        return re.compile("|".join(rf"\b(?P<a{n}>{_ALTERNATIVES[n][1].lower()})" for n in chosen))
+    return re.compile("|".join(_led_regex(n, k, form) for n, forms in zip(chosen, led) for k, form in enumerate(forms)))
 
 
 def _matches(text: str) -> list[re.Match]:
@@ -157,7 +224,7 @@ def _matches(text: str) -> list[re.Match]:
 
 def _why(match: re.Match) -> str:
     """What a reader cannot know, for a match of :func:`_matches`."""
-    return _PATTERNS[_ALTERNATIVES[int(match.lastgroup[1:])][0]][1]
+    return _PATTERNS[_ALTERNATIVES[int(match.lastgroup[1:].split("_")[0])][0]][1]
 
 
 def find_checkwords(text: str) -> list[Found]:
