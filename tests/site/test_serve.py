@@ -289,12 +289,16 @@ def checkout(tmp_path_factory) -> Path:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the server's process in /proc (Linux)")
-@pytest.mark.parametrize(("how", "background"), [(signal.SIGTERM, False), (signal.SIGINT, False),
-                                               (signal.SIGHUP, False), (signal.SIGKILL, False), (signal.SIGTERM, True)],
-                         ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL", "SIGTERM-started-in-background"])
+@pytest.mark.parametrize(("how", "background"), [(signal.SIGTERM, False), (signal.SIGKILL, False),
+                                               (signal.SIGTERM, True)],
+                         ids=["SIGTERM", "SIGKILL", "SIGTERM-started-in-background"])
 def test_stopping_dev_py_serve_by_its_pid_stops_its_server(checkout: Path, how: signal.Signals,
                                                            background: bool) -> None:
-    """``background``: started as `dev.py serve &` in a script is, with Ctrl+C (SIGINT) ignored."""
+    """``background``: started as `dev.py serve &` in a script is, with Ctrl+C (SIGINT) ignored.
+    SIGINT and SIGHUP take SIGTERM's path through dev.py (each is passed on to mkdocs as
+    SIGINT): test_dev_py_passes_every_stop_on_as_sigint holds that for all three, without a
+    cold start of the server each; SIGKILL takes another path (the child's parent-death
+    signal)."""
     port = free_port()
     servers: list[int] = []
     ignore_interrupts = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if background else None
@@ -323,6 +327,51 @@ def test_stopping_dev_py_serve_by_its_pid_stops_its_server(checkout: Path, how: 
     assert "Traceback" not in output, output
     if how != signal.SIGKILL:
         assert dev.returncode in (0, 128 + signal.SIGINT), (dev.returncode, output)
+
+
+# The child dev.py's run() starts for these: it says it is ready, then writes down the first
+# signal it gets and stops, as mkdocs serve stops on SIGINT.
+_SIGNAL_RECORDER = """
+import pathlib, signal, sys, time
+def stop(signum, frame):
+    pathlib.Path(sys.argv[1]).write_text(signal.Signals(signum).name)
+    sys.exit(0)
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(s, stop)
+print("ready", flush=True)
+time.sleep(120)
+"""
+_DEV_RUN = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("dev", sys.argv[1])
+dev = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(dev)
+sys.exit(dev.run("-c", sys.argv[2], sys.argv[3]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the child process in /proc (Linux)")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_dev_py_passes_every_stop_on_as_sigint(tmp_path: Path, how: signal.Signals) -> None:
+    """dev.py's run(), which starts mkdocs serve, sent a stop by its process id (`kill -INT`,
+    `kill PID`, a closed terminal) passes it on to its child as SIGINT, which mkdocs serve
+    takes as Ctrl+C, and exits once the child has stopped."""
+    record = tmp_path / "signal"
+    dev = subprocess.Popen([sys.executable, "-c", _DEV_RUN, str(ROOT / "scripts" / "dev.py"), _SIGNAL_RECORDER,
+                            str(record)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert dev.stdout.readline().strip() == "ready", "dev.py's child did not start"
+        child = children(dev.pid)
+        assert child, "dev.py runs its command in a child process"
+        os.kill(dev.pid, how)
+        dev.wait(60)
+        assert record.read_text() == "SIGINT", f"{how.name} reached the child as {record.read_text()}"
+        assert not any(running(p) for p in child), f"the child outlived dev.py after {how.name}"
+        assert dev.returncode == 0, dev.stdout.read()
+    finally:
+        if dev.poll() is None:
+            dev.kill()
+            dev.wait()
 
 
 def test_serving_says_it_uses_its_own_address(plain_server: Server) -> None:
