@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
@@ -79,10 +80,27 @@ def renderer() -> markdown.Markdown:
 
 
 def quick(md: markdown.Markdown) -> markdown.Markdown:
-    """``md`` with its inline pass replaced by :class:`QuickInline` (the validator's converters)."""
-    priority = next(item.priority for item in md.treeprocessors._priority if item.name == "inline")
-    md.treeprocessors.register(QuickInline(md), "inline", priority)  # in its place: same name, same priority
+    """``md`` with its inline pass replaced by :class:`QuickInline` and its raw HTML pass by
+    :class:`QuickHtmlBlock` (the validator's converters), each in its place: same name,
+    same priority."""
+    for registry, name, quicker in ((md.treeprocessors, "inline", QuickInline),
+                                    (md.preprocessors, "html_block", QuickHtmlBlock)):
+        priority = next(item.priority for item in registry._priority if item.name == name)
+        registry.register(quicker(md), name, priority)
     return md
+
+
+class QuickHtmlBlock(HtmlBlockPreprocessor):
+    """Python-Markdown's raw HTML pass, which reads the whole text with an HTML parser to
+    take its raw HTML out, except on text holding neither ``<`` nor ``&``: the parser then
+    meets one run of text and gives back the lines it was given, which this does without
+    reading them (with a ``&`` it may write an entity written without its semicolon with
+    one, so such text is read)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("<" in line or "&" in line for line in lines):
+            return lines
+        return super().run(lines)
 
 
 @lru_cache(maxsize=64)

@@ -202,25 +202,30 @@ def _corpus() -> list[str]:
              for p in sorted(folder.rglob("*.md"))]
     rng = random.Random(25)
     texts += ["".join(rng.choice(_INLINE_PIECES) for _ in range(rng.randrange(1, 40))) for _ in range(3000)]
+    # entities without their semicolon and no "<": the raw HTML pass writes them with one
+    texts += ["a &amp b", "AT&T and R&D", "&copy 2020, &#60 and &#x3c", "x &\n\ny &", "## A &amp B\n\ntext"]
     return texts
 
 
 def test_the_quick_inline_pass_renders_what_python_markdown_renders() -> None:
     """The validator's converters skip an inline pattern on text that holds none of its
-    strings (body_html.QuickInline): every body comes out as Python-Markdown's own
-    converter with the same extensions makes it, HTML and headings."""
+    strings (body_html.QuickInline) and the raw HTML pass on text without ``<`` or ``&``
+    (body_html.QuickHtmlBlock): every body comes out as Python-Markdown's own converter with
+    the same extensions makes it, HTML and headings."""
     quick = body_html.renderer()
     plain = markdown.Markdown(extensions=list(body_html.EXTENSIONS), extension_configs=body_html.EXTENSION_CONFIGS)
     check_quick = bodycheck._renderer(False)
     check_plain = markdown.Markdown(extensions=list(bodycheck.MARKDOWN_EXTENSIONS))
     assert type(quick.treeprocessors["inline"]) is body_html.QuickInline
-    for md, own in ((quick, plain), (check_quick, check_plain)):  # in the same place among the tree's processors
-        order = [type(processor).__name__ for processor in md.treeprocessors]
-        assert order.count("QuickInline") == 1
-        assert [name.replace("QuickInline", "InlineProcessor") for name in order] == \
-            [type(processor).__name__ for processor in own.treeprocessors]
-        assert {i.name: i.priority for i in md.treeprocessors._priority} == \
-            {i.name: i.priority for i in own.treeprocessors._priority}
+    for md, own in ((quick, plain), (check_quick, check_plain)):  # each in the place of Python-Markdown's own
+        for kind, name, python_markdowns in (("treeprocessors", "QuickInline", "InlineProcessor"),
+                                             ("preprocessors", "QuickHtmlBlock", "HtmlBlockPreprocessor")):
+            order = [type(processor).__name__ for processor in getattr(md, kind)]
+            assert order.count(name) == 1
+            assert [each.replace(name, python_markdowns) for each in order] == \
+                [type(processor).__name__ for processor in getattr(own, kind)]
+            assert {i.name: i.priority for i in getattr(md, kind)._priority} == \
+                {i.name: i.priority for i in getattr(own, kind)._priority}
     for text in _corpus():
         assert quick.reset().convert(text) == plain.reset().convert(text), text
         assert quick.toc_tokens == plain.toc_tokens, text
