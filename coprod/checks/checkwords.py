@@ -283,7 +283,7 @@ def _dotted(path: tuple) -> str:
 
 
 _JOIN = "\x00"
-"""Joins a record's texts for one search. No pattern matches it, none looks past it (a
+"""Joins a record's ASCII texts for one search. No pattern matches it, none looks past it (a
 lookahead meets it as it meets the end of a text) and it is neither a word character nor
 a space, so every match in the joined text lies within one text and is the match a search
 of that text alone finds (a test compares the two on texts that end and start in a phrase)."""
@@ -296,8 +296,9 @@ def record_findings(record: Record) -> list[tuple[tuple | None, Found]]:
     checks the file finds them (a worker: coprod.checks.evidence) and the checks across
     files only warn.
 
-    Every text is searched at once, joined by :data:`_JOIN`: a record has dozens of short
-    fields, and searching each on its own cost more than the search."""
+    The ASCII texts are searched at once, joined by :data:`_JOIN` (a record has dozens of
+    short fields, and searching each on its own cost more than the search), each other
+    text on its own (it is searched for every alternative, case-insensitively)."""
     source = record.source
     paths: list[tuple | None] = []
     texts: list[str] = []
@@ -308,19 +309,20 @@ def record_findings(record: Record) -> list[tuple[tuple | None, Found]]:
         texts.append(value)
     paths.append(None)
     texts.append(source.body)
-    text = _JOIN.join(texts)
-    matches = _matches(text)
-    if not matches:
-        return []
-    findings: list[tuple[tuple | None, Found]] = []
-    index, start = 0, 0  # the text the next match is in, and where it starts in ``text``
-    for match in matches:
-        while match.start() >= start + len(texts[index]) + 1:  # past this text and its joint
-            start += len(texts[index]) + 1
-            index += 1
+    found: list[list[Found]] = [[] for _ in texts]
+    ascii_texts = [index for index, text in enumerate(texts) if text.isascii()]
+    text = _JOIN.join(texts[index] for index in ascii_texts)
+    at, start = 0, 0  # the ASCII text the next match is in, and where it starts in ``text``
+    for match in _matches(text):
+        while match.start() >= start + len(texts[ascii_texts[at]]) + 1:  # past this text and its joint
+            start += len(texts[ascii_texts[at]]) + 1
+            at += 1
         words = " ".join(text[match.start():match.end()].split())  # as written: the search may read it lower-cased
-        findings.append((paths[index], Found(text.count("\n", start, match.start()) + 1, words, _why(match))))
-    return findings
+        found[ascii_texts[at]].append(Found(text.count("\n", start, match.start()) + 1, words, _why(match)))
+    for index, text in enumerate(texts):
+        if not text.isascii():
+            found[index] = find_checkwords(text)
+    return [(path, each) for path, within in zip(paths, found) for each in within]
 
 
 def check_record(record: Record, report: Report) -> None:
