@@ -18,7 +18,6 @@ goes to the chosen object. MkDocs is imported here only where its events need it
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from types import MappingProxyType
 
@@ -33,7 +32,6 @@ from .read import buildcache, urls
 from .read.kinds import CASE_STUDY
 from .render import csp, templates
 from .render.packed import PackedPages, pack
-from .render.prerender import stash, unstash
 from .render.sanitize import rename_toc
 
 log = logging.getLogger("mkdocs.hooks.evidence")
@@ -260,7 +258,6 @@ class SiteRun(Run):
         # docs/ path -> a record page's search markup
         self.searchable = search.markup_for_records(built.evidence) if searchable is None else searchable
         self.hand_written: list[str] = []  # docs/ pages, all searchable
-        self.stashes: dict = {}  # page -> the HTML blocks kept out of Python-Markdown
         self.sources: dict[str, str] = {}  # page made as HTML -> the digest of its source (files)
         self.packed = PackedPages()  # rendered pages' HTML, compressed until written (coprod/render/packed.py)
         self.documents: dict[str, bytes] = {}  # searchable page -> the document Pagefind is given, packed
@@ -372,20 +369,12 @@ class SiteRun(Run):
     def page_markdown(self, markdown, page):
         if page.file.generated_by is None:
             return render_docs_page(self.site, page.file.src_uri, markdown)
-        # generated pages arrive with citations rendered; the HTML blocks the generator wrote
-        # skip Python-Markdown (COPROD_NO_PRERENDER=1 leaves everything to MkDocs: the tests
-        # compare the two sites). A page made from a template never gets here (pre_page).
-        if not os.environ.get("COPROD_NO_PRERENDER") and not self.site.pages[page.file.src_uri].is_html:
-            markdown, self.stashes[page.file.src_uri] = stash(markdown)
+        # a generated page is made as HTML, which pre_page handed to MkDocs: its markdown is unused
         return markdown
 
     def page_content(self, html, page, config, files):
         uri = page.file.src_uri
         self.packed.rendered(page)  # the page rendered before this one is held compressed from now on
-        store = self.stashes.pop(uri, None)
-        if store is not None:
-            html = unstash(html, store)
-            page.present_anchor_ids |= store.anchor_ids()  # so MkDocs' anchor validation sees them
         content = finish.finish_content(html, uri, page.title, self.site, self.searchable,
                                         generated=page.file.generated_by is not None)
         rename_toc(page.toc, content.renamed)  # the sidebar follows the namespaced ids

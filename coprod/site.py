@@ -31,7 +31,6 @@ from .pages.charts import claims_by_strength_chart
 from .pages.citing import (
     CITE_HEADING,
     MANIFEST,
-    cite_box,
     cite_box_html,
     download_pages,
     feed_xml,
@@ -243,7 +242,7 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     csl: dict[str, dict] = {}  # each reference converted once
     cited: list[tuple[Page, Citable, tuple[str, ...]]] = []
     for page in pages:
-        if not isinstance(page.content, str) or not page.uri.endswith(".md"):
+        if not page.is_html:  # a data file
             continue
         aliases: tuple[str, ...] = ()
         if page.uri in records:
@@ -262,13 +261,10 @@ def _citable_extras(build: Build, pages: list[Page], site_url: str) -> list[Page
     for page, citable, aliases in cited:
         build.citables[page.uri] = citable
         earlier_versions = tuple(earlier.get(page.uri, ()))
-        if page.is_html:  # a page made as HTML takes the section as HTML, and its heading in its contents
-            page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
-                                                           cite_box_html(citable, rendered[citable.key],
-                                                                         earlier=earlier_versions))
-        else:
-            page.content = page.content.rstrip("\n") + "\n\n" + cite_box(citable, rendered[citable.key],
-                                                                         earlier=earlier_versions)
+        # the page takes the section as HTML, and its heading in its contents
+        page.content, page.toc = templates.add_section(page.content, page.toc, CITE_HEADING,
+                                                       cite_box_html(citable, rendered[citable.key],
+                                                                     earlier=earlier_versions))
         extras += download_pages(citable, aliases)
     how = how_to_cite_page(evidence, site_url)
     build.citables[how.uri] = library_citable(evidence, site_url)

@@ -6,6 +6,7 @@
     python scripts/benchmark.py memory [--cases 10000]
     python scripts/benchmark.py phases [--cases 1000]
     python scripts/benchmark.py serve [...]          (scripts/benchmark_serve.py)
+    python scripts/benchmark.py all [...]            (scripts/benchmark_all.py: every row, one run)
 
 ``validate`` generates a synthetic evidence folder of N case studies and M references in a
 temporary folder, times the full validation of N and of 2N in the same run, cold (no cache), beside bare
@@ -14,7 +15,8 @@ N=10,000 in at most 10 s; 2N at most 2.2 times N).
 
 ``build`` makes, for N and 2N synthetic case studies each citing 6 of M references, three
 projects of the same bodies and builds them in turn, ``--repeat`` rounds, each build a
-fresh ``mkdocs build`` process:
+fresh ``mkdocs build`` process with a cache of its own that starts empty (every build cold;
+the cache is keyed by the project's folder, so before, every round after the first was warm):
 
 - full: this project (the real mkdocs.yml, hooks, every generated page, search, PDF);
 - plain: MkDocs + Material with its search plugin, the bodies as pages out of the nav,
@@ -28,7 +30,11 @@ the build's process tree: ``largest`` is the largest single process (``getrusage
 waited-for build, as ``/usr/bin/time -v`` reports it), ``tree`` the largest sum over the
 build and its children (the validation workers, Pagefind), sampled every 50 ms.
 
-``memory`` builds the full project once at N = 10,000 (target: at most 1 GB).
+``memory`` builds the full project at N/10 and N = 10,000 and prints the build process's
+own peak (target: at most 1 GB) and each kind of child's (Pagefind, Node's citation
+processor, the validation workers) apart: each process's high-water mark, sampled. (A
+forked worker's resident memory counts the pages it still shares with the build, as the
+tree's sum does.)
 
 ``phases`` runs one full build in a process that times each phase (validation, page
 generation, MkDocs' markdown and templates, each hook's work, the search index, the PDF)
@@ -39,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import shutil
 import statistics
@@ -138,9 +145,10 @@ def bench_validate(args: argparse.Namespace) -> None:
 
 # --------------------------------------------------------------------------- projects
 
-def _project(target: Path, cases: int, references: int, kind: str) -> Path:
-    """A project folder of ``kind`` (see :data:`KINDS`) with the same synthetic bodies."""
-    evidence = write_evidence(target, ROOT / "evidence", _taxonomy(), cases, references)
+def _project(target: Path, cases: int, references: int, kind: str, words=None) -> Path:
+    """A project folder of ``kind`` (see :data:`KINDS`) with the same synthetic bodies (text
+    from ``words``: tools.synthetic's Words by default, or tools.synthetic_text's Sentences)."""
+    evidence = write_evidence(target, ROOT / "evidence", _taxonomy(), cases, references, words=words)
     docs = target / "docs"
     docs.mkdir()
     (docs / "index.md").write_text("# Synthetic library\n\n<!-- library-stats -->\n", encoding="utf-8")
@@ -205,44 +213,109 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _program(pid: int) -> tuple[str, bytes]:
+    """(the file name of the program ``pid`` runs, its command line); empty if it is gone.
+    (Not its ``comm``: Node names its main thread, and so its process, "MainThread".)"""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return os.path.basename(os.readlink(f"/proc/{pid}/exe")), f.read()
+    except OSError:
+        return "", b""
+
+
+def _high_water(pid: int) -> int:
+    """The peak resident memory of ``pid`` so far: the kernel's own high-water mark
+    (VmHWM), so a peak between two samples is not missed; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 class TreeMemory(threading.Thread):
-    """Samples the summed resident memory of a process and its descendants."""
+    """Samples the summed resident memory of a process and its descendants, and each
+    process's own peak (its high-water mark at the last sample before it ended)."""
 
     def __init__(self, pid: int, every: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.every, self.peak = pid, every, 0
+        self.own: dict[int, tuple[str, int]] = {}  # pid: (name, peak), the build process and each child
         self.done = threading.Event()
 
     def run(self) -> None:
+        root = _program(self.pid)
         while not self.done.is_set():
-            total = _rss(self.pid) + sum(_rss(p) for p in _children(self.pid))
+            children = _children(self.pid)
+            total = _rss(self.pid) + sum(_rss(p) for p in children)
             self.peak = max(self.peak, total)
+            for pid in (self.pid, *children):
+                peak = _high_water(pid)
+                if not peak:
+                    continue
+                # each time: a child is a copy of its parent until it runs its own program, whose
+                # memory (and high-water mark) starts afresh
+                name, line = _program(pid)
+                if not name:
+                    continue
+                if pid != self.pid and (name, line) == root:  # forked and running on: the validation workers
+                    name = f"{name}, forked from the build"
+                before = self.own.get(pid)
+                self.own[pid] = (name, peak if before is None or before[0] != name else max(peak, before[1]))
             self.done.wait(self.every)
 
 
-def run_build(project: Path, command: list[str] | None = None) -> tuple[float, float, int, int]:
-    """(wall seconds, CPU seconds, largest process's peak RSS, process tree's peak RSS) of
-    one quiet ``mkdocs build`` of ``project`` in a fresh process; exits if it fails. CPU
+@dataclasses.dataclass
+class Build:
+    """One build's figures (see :func:`run_build`)."""
+
+    wall: float
+    cpu: float  # the build and every child it waited for
+    largest: int  # the largest single process's peak RSS (getrusage of the waited-for build)
+    tree: int  # the largest sum of the tree's RSS, sampled
+    own: int  # the build process's own peak RSS (its high-water mark, sampled)
+    children: dict[str, tuple[int, int]]  # a child's name: (largest peak RSS among them, how many)
+
+
+def run_build(project: Path, command: list[str] | None = None) -> Build:
+    """One quiet ``mkdocs build`` of ``project`` in a fresh process, with a cache of its own
+    that starts empty (a cold build: the cache a build writes is keyed by the project's path,
+    so a second build of the same folder would otherwise be warm); exits if it fails. CPU
     time counts the build and every child it waited for (workers, Pagefind): on a shared
-    machine it moves less than wall time."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    command = command or [sys.executable, "-m", "mkdocs", "build", "--quiet"]
-    with tempfile.TemporaryFile() as out:
+    machine it moves less than wall time. Memory is sampled every 50 ms."""
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryFile() as out:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", COPROD_CACHE_HOME=cache)
+        command = command or [sys.executable, "-m", "mkdocs", "build", "--quiet"]
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
         sampler = TreeMemory(process.pid)
         sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
+        status = None
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            if status is None:  # this process was stopped (a time limit): stop the build too
+                process.terminate()
+                process.wait()
+            sampler.done.set()
+            sampler.join()
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
-        sampler.done.set()
-        sampler.join()
         if process.returncode != 0:
             out.seek(0)
             print(out.read().decode("utf-8", "replace")[-4000:], file=sys.stderr)
             raise SystemExit(f"the build in {project} failed; the benchmark is void")
-    cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss * 1024, max(sampler.peak, usage.ru_maxrss * 1024)
+    children: dict[str, tuple[int, int]] = {}
+    for pid, (name, peak) in sampler.own.items():
+        if pid != process.pid:
+            big, count = children.get(name, (0, 0))
+            children[name] = (max(big, peak), count + 1)
+    largest = usage.ru_maxrss * 1024
+    return Build(elapsed, usage.ru_utime + usage.ru_stime, largest, max(sampler.peak, largest),
+                 sampler.own.get(process.pid, ("", 0))[1], children)
 
 
 def _check_bibtex() -> None:
@@ -258,6 +331,37 @@ NAMES = {"full": "this project, full", "plain": "MkDocs + Material, search on, p
          "bibtex": "the same + mkdocs-bibtex 4.4.0"}
 
 
+def build_pairs(n: int, m: int, kinds: tuple[str, ...], double_kinds: tuple[str, ...], repeat: int,
+                double_repeat: int) -> dict[tuple[int, str], Build]:
+    """Each of ``kinds`` built ``repeat`` rounds at N (alternating who goes first), then each
+    of ``double_kinds`` at 2N: the medians of each field, by (size, kind); every build cold."""
+    results: dict[tuple[int, str], Build] = {}
+    for size, size_kinds, rounds in ((n, kinds, repeat), (2 * n, double_kinds, double_repeat)):
+        with tempfile.TemporaryDirectory() as tmp:
+            projects = {kind: _project(Path(tmp) / kind, size, m, kind) for kind in size_kinds}
+            runs: dict[str, list[Build]] = {kind: [] for kind in size_kinds}
+            for round_ in range(rounds):
+                order = size_kinds if round_ % 2 == 0 else tuple(reversed(size_kinds))  # alternate who goes first
+                for kind in order:
+                    one = run_build(projects[kind])
+                    runs[kind].append(one)
+                    print(f"    N={size} round {round_ + 1} {kind:>6}: {one.wall:6.2f} s wall, {one.cpu:6.2f} s CPU, "
+                          f"largest {one.largest / MB:5.0f} MB, tree {one.tree / MB:5.0f} MB; load "
+                          f"{os.getloadavg()[0]:.1f}", flush=True)
+        for kind in size_kinds:
+            results[size, kind] = median_build(runs[kind])
+        _print_size(results, size, size_kinds, n)
+    return results
+
+
+def median_build(runs: list[Build]) -> Build:
+    """Each number's median over ``runs``; the children of the run whose wall time is the median's."""
+    median = statistics.median
+    middle = sorted(runs, key=lambda r: r.wall)[(len(runs) - 1) // 2]
+    return Build(median(r.wall for r in runs), median(r.cpu for r in runs), median(r.largest for r in runs),
+                 median(r.tree for r in runs), median(r.own for r in runs), middle.children)
+
+
 def bench_build(args: argparse.Namespace) -> None:
     n, m, kinds = args.cases, args.references, args.peers
     double_kinds = tuple(k for k in args.double_peers if k in kinds) if args.double_peers else kinds
@@ -266,28 +370,15 @@ def bench_build(args: argparse.Namespace) -> None:
         _check_bibtex()
     print(f"build: N={n} and 2N={2 * n} synthetic case studies citing 6 of M={m} references; at N "
           f"{', '.join(kinds)} built in turn, {args.repeat} round(s); at 2N {', '.join(double_kinds)}, "
-          f"{double_repeat} round(s); medians shown; cpus={os.cpu_count()}, load average before "
-          f"{os.getloadavg()[0]:.1f} (a shared machine: compare ratios from one run)", flush=True)
-    results: dict[tuple[int, str], tuple[float, ...]] = {}
-    for size, size_kinds, repeat in ((n, kinds, args.repeat), (2 * n, double_kinds, double_repeat)):
-        with tempfile.TemporaryDirectory() as tmp:
-            projects = {kind: _project(Path(tmp) / kind, size, m, kind) for kind in size_kinds}
-            runs: dict[str, list[tuple[float, float, int, int]]] = {kind: [] for kind in size_kinds}
-            for round_ in range(repeat):
-                order = size_kinds if round_ % 2 == 0 else tuple(reversed(size_kinds))  # alternate who goes first
-                for kind in order:
-                    runs[kind].append(run_build(projects[kind]))
-                    w, cpu, big, tree = runs[kind][-1]
-                    print(f"    N={size} round {round_ + 1} {kind:>6}: {w:6.2f} s wall, {cpu:6.2f} s CPU, "
-                          f"largest {big / MB:5.0f} MB, tree {tree / MB:5.0f} MB", flush=True)
-        for kind in size_kinds:
-            results[size, kind] = tuple(statistics.median(r[i] for r in runs[kind]) for i in range(4))
-        _print_size(results, size, size_kinds, n)
+          f"{double_repeat} round(s); medians shown; every build cold (a cache of its own, empty); "
+          f"cpus={os.cpu_count()}, load average before {os.getloadavg()[0]:.1f} (a shared machine: compare "
+          "ratios from one run)", flush=True)
+    results = build_pairs(n, m, kinds, double_kinds, args.repeat, double_repeat)
     for kind in double_kinds:
-        ratio = results[2 * n, kind][0] / results[n, kind][0]
+        ratio = results[2 * n, kind].wall / results[n, kind].wall
         goal = f" (target <= 2.1: {'meets' if ratio <= 2.1 else 'MISSES'})" if kind == "full" else ""
-        print(f"  {kind:>6} 2N/N wall = {ratio:.2f}{goal}; CPU = {results[2 * n, kind][1] / results[n, kind][1]:.2f}; "
-              f"peak RSS (largest) = {results[2 * n, kind][2] / results[n, kind][2]:.2f}")
+        print(f"  {kind:>6} 2N/N wall = {ratio:.2f}{goal}; CPU = {results[2 * n, kind].cpu / results[n, kind].cpu:.2f}; "
+              f"peak RSS (largest) = {results[2 * n, kind].largest / results[n, kind].largest:.2f}")
 
 
 def _print_size(results: dict, size: int, kinds: tuple[str, ...], n: int) -> None:
@@ -296,16 +387,25 @@ def _print_size(results: dict, size: int, kinds: tuple[str, ...], n: int) -> Non
           "peak RSS, process tree |")
     print("|---|---|---|---|---|")
     for kind in kinds:
-        w, cpu, big, tree = results[size, kind]
-        print(f"| {NAMES[kind]} | {w:.2f} | {cpu:.2f} | {big / MB:.0f} MB | {tree / MB:.0f} MB |")
+        one = results[size, kind]
+        print(f"| {NAMES[kind]} | {one.wall:.2f} | {one.cpu:.2f} | {one.largest / MB:.0f} MB | {one.tree / MB:.0f} MB |")
     for a, b, target in (("full", "plain", 2.0), ("full", "bibtex", None), ("bibtex", "plain", None)):
         if (size, a) in results and (size, b) in results:
-            ratio = results[size, a][0] / results[size, b][0]
+            ratio = results[size, a].wall / results[size, b].wall
             goal = f" (target <= {target}: {'meets' if ratio <= target else 'MISSES'})" if target and size == n else ""
             print(f"  N = {size:>5}: {a}/{b} wall = {ratio:.2f}{goal}; CPU = "
-                  f"{results[size, a][1] / results[size, b][1]:.2f}; peak RSS (largest) = "
-                  f"{results[size, a][2] / results[size, b][2]:.2f}")
+                  f"{results[size, a].cpu / results[size, b].cpu:.2f}; peak RSS (largest) = "
+                  f"{results[size, a].largest / results[size, b].largest:.2f}")
     print(flush=True)
+
+
+def print_memory(size: int, one: Build) -> None:
+    """A build's memory: its own process, each kind of child, the tree."""
+    print(f"  N = {size:>6,}: {one.wall:6.1f} s wall, {one.cpu:6.1f} s CPU; peak RSS: the build process "
+          f"{one.own / MB:6.0f} MB, largest process {one.largest / MB:6.0f} MB, process tree {one.tree / MB:6.0f} MB",
+          flush=True)
+    for name, (peak, count) in sorted(one.children.items(), key=lambda item: -item[1][0]):
+        print(f"      child {name or '?'}: {peak / MB:6.0f} MB" + (f" (the largest of {count})" if count > 1 else ""))
 
 
 # --------------------------------------------------------------------------- memory
@@ -313,40 +413,48 @@ def _print_size(results: dict, size: int, kinds: tuple[str, ...], n: int) -> Non
 def bench_memory(args: argparse.Namespace) -> None:
     sizes = sorted({args.cases // 10, args.cases})
     print(f"memory: the full build at N = {', '.join(f'{s:,}' for s in sizes)} (M={args.references} references; "
-          f"target <= 1 GB at 10,000)")
+          f"target <= 1 GB at 10,000; every build cold)")
     peaks = {}
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             project = _project(Path(tmp) / "full", size, args.references, "full")
-            w, cpu, big, tree = run_build(project)
-            peaks[size] = (big, tree)
-            print(f"  N = {size:>6,}: {w:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS largest process {big / MB:6.0f} MB, "
-                  f"process tree {tree / MB:6.0f} MB", flush=True)
-    big, last = peaks[sizes[-1]][0], sizes[-1]
+            one = run_build(project)
+            peaks[size] = one.own
+            print_memory(size, one)
+    big, last = peaks[sizes[-1]], sizes[-1]
     if len(sizes) == 2:
         a, b = sizes
-        per = (peaks[b][0] - peaks[a][0]) / (b - a)
-        print(f"  growth of the largest process: {per * 1000 / MB:.0f} MB per 1,000 case studies")
+        per = (peaks[b] - peaks[a]) / (b - a)
+        print(f"  growth of the build process: {per * 1000 / MB:.0f} MB per 1,000 case studies")
         if last < 10_000:  # a smaller run: say where the line it draws reaches
-            big, last = peaks[b][0] + per * (10_000 - b), 10_000
+            big, last = peaks[b] + per * (10_000 - b), 10_000
             print(f"  extrapolated linearly to N = 10,000: {big / MB:.0f} MB (measure it: memory --cases 10000)")
-    print(f"  at N = {last:,}: largest process {big / MB:.0f} MB: {'meets' if big <= 1024 * MB else 'MISSES'} "
-          "the 1 GB target")
+    print(f"  at N = {last:,}: the build process {big / MB:.0f} MB: {'meets' if big <= 1024 * MB else 'MISSES'} "
+          "the 1 GB target (its children apart, above)")
 
 
 # --------------------------------------------------------------------------- phases
 
 def bench_phases(args: argparse.Namespace) -> None:
+    phases(args.cases, args.references)
+
+
+def phases(cases: int, references: int) -> dict:
+    """The phase table of one full build at ``cases`` (printed), and validation's serially;
+    returns both as data."""
     with tempfile.TemporaryDirectory() as tmp:
-        project = _project(Path(tmp) / "full", args.cases, args.references, "full")
+        project = _project(Path(tmp) / "full", cases, references, "full")
         command = [sys.executable, str(Path(__file__).resolve()), "_phases", str(project)]
-        w, cpu, big, _ = run_build(project, command)
+        one = run_build(project, command)
         sys.stdout.write((project / "phases.txt").read_text(encoding="utf-8"))
-        print(f"  (the timed process: {w:.2f} s wall, {cpu:.2f} s CPU, peak RSS {big / MB:.0f} MB)")
-        _validation_phases(project / "evidence")
+        print(f"  (the timed process: {one.wall:.2f} s wall, {one.cpu:.2f} s CPU, peak RSS {one.largest / MB:.0f} MB)")
+        build = json.loads((project / "phases.json").read_text(encoding="utf-8"))
+        os.environ["COPROD_CACHE_HOME"] = str(Path(tmp) / "cache")  # cold, as the build was, and gone with tmp
+        validation = _validation_phases(project / "evidence")
+    return {"build": build, "build_process": {"wall": one.wall, "cpu": one.cpu}, "validation": validation}
 
 
-def _validation_phases(evidence: Path) -> None:
+def _validation_phases(evidence: Path) -> dict:
     """Validation's per-file work, serially in this process, split by check."""
     from coprod.checks import body, registry
     from coprod.checks import evidence as ev
@@ -371,8 +479,9 @@ def _validation_phases(evidence: Path) -> None:
     report = Report()
     wall, cpu = time.perf_counter(), time.process_time()
     load_evidence(evidence, report, workers=1)
-    timer.show("validation serially (one process; inclusive times)",
-               (time.perf_counter() - wall, time.process_time() - cpu))
+    total = (time.perf_counter() - wall, time.process_time() - cpu)
+    timer.show("validation serially (one process; inclusive times)", total)
+    return timer.data(total)
 
 
 class _Timer:
@@ -383,8 +492,14 @@ class _Timer:
     def __init__(self) -> None:
         self.spent: dict[str, list[float]] = {}
         self.calls: dict[str, int] = {}
+        self.missing: list[str] = []
 
     def wrap(self, owner, name: str, label: str) -> None:
+        """Time ``owner.name``; a name this version of the code does not have is listed as
+        missing (so the same table can be made before and after a change that removes one)."""
+        if owner is None or not hasattr(owner, name):
+            self.missing.append(label)
+            return
         setattr(owner, name, self.timed(getattr(owner, name), label))
 
     def timed(self, original, label: str):
@@ -410,6 +525,23 @@ class _Timer:
         print(f"  {'phase':<58} {'wall s':>7} {'CPU s':>7} {'CPU %':>6}  calls", file=out)
         for label, (wall, cpu) in self.spent.items():
             print(f"  {label:<58} {wall:7.2f} {cpu:7.2f} {100 * cpu / total[1]:5.1f} %  {self.calls[label]}", file=out)
+        for label in self.missing:
+            print(f"  {label:<58} (not in this version of the code)", file=out)
+
+    def data(self, total: tuple[float, float]) -> dict:
+        return {"wall": total[0], "cpu": total[1], "missing": self.missing,
+                "phases": [{"phase": label.strip(), "wall": wall, "cpu": cpu, "calls": self.calls[label]}
+                           for label, (wall, cpu) in self.spent.items()]}
+
+
+def _optional(module: str):
+    """``module``, or None where this version of the code has none."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        return None
 
 
 def _phases_child(project: Path) -> None:
@@ -421,12 +553,12 @@ def _phases_child(project: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.pages import Page
 
-    from coprod import export as coprod_export
-    from coprod import search, site
-    from coprod.cite import head as metadata
-    from coprod.pages import pdf
-    from coprod.render import csp, prerender, sanitize
-    from coprod.search import pagefind_stream
+    # the project's modules as this version of the code has them (a phase whose function or
+    # module is gone is listed as such: the same table before and after a change)
+    coprod_export, search, site = (_optional(f"coprod.{name}") for name in ("export", "search", "site"))
+    metadata, pdf = _optional("coprod.cite.head"), _optional("coprod.pages.pdf")
+    csp, sanitize = (_optional(f"coprod.render.{name}") for name in ("csp", "sanitize"))
+    streaming = getattr(_optional("coprod.search.pagefind_stream"), "StreamingIndex", None)
 
     t = _Timer()
     for owner, name, label in (
@@ -437,13 +569,11 @@ def _phases_child(project: Path) -> None:
         (mkbuild, "get_files", "MkDocs: find files"),
         (mkbuild, "get_navigation", "MkDocs: navigation"),
         (coprod_export, "render_docs_page", "hook: hand-written pages' markdown"),
-        (prerender, "stash", "hook: prerender stash"),
         (Page, "render", "MkDocs: Python-Markdown (Page.render)"),
-        (prerender, "unstash", "hook: prerender unstash"),
         (sanitize, "sanitize_contributed", "hook: sanitise contributed bodies (nh3)"),
         (search, "mark_page", "hook: search marking"),
         (search, "document_for_index", "hook: document for the index"),
-        (pagefind_stream.StreamingIndex, "add", "hook: send to Pagefind"),
+        (streaming, "add", "hook: send to Pagefind"),
         (jinja2.Template, "render", "MkDocs: Material's templates (jinja)"),
         (metadata, "head_tags", "hook: citation metadata in <head>"),
         (csp, "harden", "hook: CSP hashing (csp.harden)"),
@@ -462,6 +592,7 @@ def _phases_child(project: Path) -> None:
     total = (time.perf_counter() - wall, time.process_time() - cpu)
     with open(project / "phases.txt", "w", encoding="utf-8") as out:
         t.show("full build, phase by phase (inclusive times; hooks run inside MkDocs' loops)", total, out)
+    (project / "phases.json").write_text(json.dumps(t.data(total)), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- serve
@@ -480,11 +611,21 @@ def bench_serve(argv: list[str]) -> None:
     module.main()
 
 
+def bench_all(argv: list[str]) -> None:
+    """Every row of issue 25's table from one run: scripts/benchmark_all.py."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import benchmark_all
+
+    raise SystemExit(benchmark_all.main(argv))
+
+
 def main() -> None:
     if sys.argv[1:2] == ["_phases"]:
         return _phases_child(Path(sys.argv[2]))
     if sys.argv[1:2] == ["serve"]:  # its options are its own
         return bench_serve(sys.argv[2:])
+    if sys.argv[1:2] == ["all"]:  # so are these
+        return bench_all(sys.argv[2:])
     args = arguments().parse_args()
     if args.what == "build":
         args.peers = tuple(dict.fromkeys(args.peers))
@@ -515,6 +656,7 @@ def arguments() -> argparse.ArgumentParser:
     phases.add_argument("--cases", type=int, default=1_000)
     phases.add_argument("--references", type=int, default=500)
     sub.add_parser("serve", help="edit-to-page through mkdocs serve (scripts/benchmark_serve.py; own options)")
+    sub.add_parser("all", help="every row of issue 25's table from one run (scripts/benchmark_all.py; own options)")
     return parser
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark (not a test): edit to page through a real ``mkdocs serve``.
 
-    python scripts/benchmark_serve.py [--cases 1000] [--references 500] [--edits 5] [-- serve options]
+    python scripts/benchmark_serve.py [--cases 1000] [--references 500] [--edits 5] [--limit S] [-- serve options]
     python scripts/benchmark.py serve ...   (the same, from the benchmark script)
 
 Makes a synthetic project of N case studies (tests/tools/synthetic.py), starts ``mkdocs serve``
@@ -14,6 +14,10 @@ of the case-study edits against the target (1.0 s) and the other two against the
 build (the first build's time, measured the same way: from starting the server to the
 first page served). With ``--dirty`` the search index is written after the pages are
 served; the time until it is (Pagefind's entry file changed) is shown too.
+
+The run is void if the first build, or an edit, is not served within ``--limit`` seconds
+(default 600 + 1 s per case study: enough for a loaded machine). The server's cache starts
+empty, beside the project, and goes with it.
 
 The figures include MkDocs' own wait for a change: its watcher polls the files every
 0.5 s, then waits 0.1 s for more changes before it rebuilds.
@@ -62,6 +66,13 @@ TARGET_EDIT = 1.0
 POLL = 0.02  # seconds between requests while waiting for the new text
 
 
+def default_limit(cases: int) -> float:
+    """Seconds to wait for the first build, and for each edit to show, before the run is
+    void: generous for a slow or shared machine (a first build of 1,000 case studies took
+    over 15 minutes at load 25), growing with the size."""
+    return 600 + 1.0 * cases
+
+
 def make_project(target: Path, cases: int, references: int) -> Path:
     """A project with the real mkdocs.yml, hooks and theme, and synthetic evidence."""
     taxonomy = load_evidence(ROOT / "evidence", Report()).taxonomy
@@ -93,7 +104,7 @@ def fetch(port: int, path: str) -> str | None:
         return None
 
 
-def wait_for(port: int, path: str, text: str, server: subprocess.Popen, since: float, timeout: float = 900) -> float:
+def wait_for(port: int, path: str, text: str, server: subprocess.Popen, since: float, timeout: float) -> float:
     """Seconds from ``since`` until ``path`` is served with ``text`` in it."""
     while time.perf_counter() - since < timeout:
         if server.poll() is not None:
@@ -106,7 +117,7 @@ def wait_for(port: int, path: str, text: str, server: subprocess.Popen, since: f
 
 
 def wait_for_change(port: int, path: str, old: str | None, server: subprocess.Popen, since: float,
-                    timeout: float = 900) -> float:
+                    timeout: float) -> float:
     """Seconds from ``since`` until ``path`` is served and differs from ``old``."""
     while time.perf_counter() - since < timeout:
         if server.poll() is not None:
@@ -129,8 +140,12 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def start_server(project: Path, serve_args: list[str], log) -> tuple[subprocess.Popen, int]:
+    """``mkdocs serve`` of ``project`` on a free port, with a cache of its own beside the
+    project (empty at first: the first build is cold)."""
     port = free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    cache = project.parent / f"{project.name}-cache"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", COPROD_CACHE_HOME=str(cache))
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
                              *serve_args], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT), port
 
@@ -147,15 +162,42 @@ def stop_server(server: subprocess.Popen | None) -> None:
 
 def plain_project(target: Path, cases: int, references: int) -> Path:
     """scripts/benchmark.py's plain peer: MkDocs + Material + search, the same bodies as pages."""
-    import importlib.util
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import benchmark  # a module in sys.modules (its dataclasses look it up there)
 
-    spec = importlib.util.spec_from_file_location("benchmark", Path(__file__).resolve().parent / "benchmark.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module._project(target, cases, references, "plain")
+    return benchmark._project(target, cases, references, "plain")
 
 
-def run(cases: int, references: int, edits: int, serve_args: list[str], peer: str | None = None) -> dict[str, object]:
+def _edit_others(evidence: Path, port: int, server: subprocess.Popen, limit: float) -> tuple[float, float]:
+    """Seconds from saving to served: a new title for the first reference case-00000 cites
+    (references.bib), then a new label for a principle a case study lists (taxonomy.yml)."""
+    # references.bib: a new title for the first reference case-00000 cites
+    first = evidence / "case-studies" / "case-00000.md"
+    key = re.search(r"\[@(Ref\d+)\]", first.read_text(encoding="utf-8")).group(1)
+    bib = evidence / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    entry = text.index(f"@article{{{key},")
+    title = text.index("title = {", entry) + len("title = {")
+    since = time.perf_counter()
+    bib.write_text(text[:title] + "Retitled zqxbib " + text[title:], encoding="utf-8")
+    bib_time = wait_for(port, "/case-studies/case-00000/", "Retitled zqxbib", server, since, limit)
+    time.sleep(0.7)
+    # taxonomy.yml: a new label for a principle case-00000 lists
+    tax = evidence / "taxonomy.yml"
+    since = time.perf_counter()
+    replace_in(tax, "label: Reciprocity", "label: Reciprocity zqxtax")
+    principled = next(p.stem for p in sorted((evidence / "case-studies").glob("*.md"))
+                      if "principle: reciprocity" in p.read_text(encoding="utf-8"))
+    tax_time = wait_for(port, f"/case-studies/{principled}/", "Reciprocity zqxtax", server, since, limit)
+    return bib_time, tax_time
+
+
+def run(cases: int, references: int, edits: int, serve_args: list[str], peer: str | None = None,
+        limit: float | None = None, others: bool = True) -> dict[str, object]:
+    """The edits (see the module's docstring); ``limit`` seconds for the first build and for
+    each edit to show (default: :func:`default_limit`); ``others`` False leaves out the edits
+    of references.bib and taxonomy.yml."""
+    limit = limit or default_limit(cases)
     with tempfile.TemporaryDirectory() as tmp:
         project = make_project(Path(tmp) / "full", cases, references)
         evidence = project / "evidence"
@@ -164,12 +206,12 @@ def run(cases: int, references: int, edits: int, serve_args: list[str], peer: st
         start = time.perf_counter()
         server, port = start_server(project, serve_args, log)
         try:
-            cold = wait_for(port, "/case-studies/case-00000/", "Synthetic case study number 0", server, start)
+            cold = wait_for(port, "/case-studies/case-00000/", "Synthetic case study number 0", server, start, limit)
             if peer == "plain":  # MkDocs' own floor, beside it (see the module's docstring)
                 plain_dir = plain_project(Path(tmp) / "plain", cases, references)
                 plain_log = open(Path(tmp) / "plain.log", "w+", encoding="utf-8")  # noqa: SIM115 - closed with tmp
                 plain, plain_port = start_server(plain_dir, serve_args, plain_log)
-                wait_for(plain_port, "/cases/case-00000/", "<h1", plain, time.perf_counter())
+                wait_for(plain_port, "/cases/case-00000/", "<h1", plain, time.perf_counter(), limit)
             time.sleep(1.0)  # let the first build's tail (and the watcher's first scan) settle
             times, searched = [], []
             for n in range(edits):
@@ -179,33 +221,18 @@ def run(cases: int, references: int, edits: int, serve_args: list[str], peer: st
                 entry = fetch(port, ENTRY)
                 since = time.perf_counter()
                 replace_in(path, "## What happened\n\n", f"## What happened\n\n{marker} ")
-                times.append(wait_for(port, f"/case-studies/{case}/", marker, server, since))
-                searched.append(wait_for_change(port, ENTRY, entry, server, since))
+                times.append(wait_for(port, f"/case-studies/{case}/", marker, server, since, limit))
+                searched.append(wait_for_change(port, ENTRY, entry, server, since, limit))
                 time.sleep(0.7)  # past the watcher's next poll, so edits do not overlap
                 if plain is not None:  # the same edit of the same body, in the plain project
                     since = time.perf_counter()
                     replace_in(plain_dir / "docs" / "cases" / f"{case}.md", "## What happened\n\n",
                                f"## What happened\n\n{marker} ")
-                    plain_times.append(wait_for(plain_port, f"/cases/{case}/", marker, plain, since))
+                    plain_times.append(wait_for(plain_port, f"/cases/{case}/", marker, plain, since, limit))
                     time.sleep(0.7)
-            # references.bib: a new title for the first reference case-00000 cites
-            first = evidence / "case-studies" / "case-00000.md"
-            key = re.search(r"\[@(Ref\d+)\]", first.read_text(encoding="utf-8")).group(1)
-            bib = evidence / "references.bib"
-            text = bib.read_text(encoding="utf-8")
-            entry = text.index(f"@article{{{key},")
-            title = text.index("title = {", entry) + len("title = {")
-            since = time.perf_counter()
-            bib.write_text(text[:title] + "Retitled zqxbib " + text[title:], encoding="utf-8")
-            bib_time = wait_for(port, "/case-studies/case-00000/", "Retitled zqxbib", server, since)
-            time.sleep(0.7)
-            # taxonomy.yml: a new label for a principle case-00000 lists
-            tax = evidence / "taxonomy.yml"
-            since = time.perf_counter()
-            replace_in(tax, "label: Reciprocity", "label: Reciprocity zqxtax")
-            principled = next(p.stem for p in sorted((evidence / "case-studies").glob("*.md"))
-                              if "principle: reciprocity" in p.read_text(encoding="utf-8"))
-            tax_time = wait_for(port, f"/case-studies/{principled}/", "Reciprocity zqxtax", server, since)
+            bib_time = tax_time = None
+            if others:
+                bib_time, tax_time = _edit_others(evidence, port, server, limit)
         finally:
             stop_server(server)
             stop_server(plain)
@@ -243,7 +270,7 @@ def floor(cases: int, references: int, rounds: int) -> None:
             first = rebuild(False)
             print(f"  first build: {first[0]:.2f} s wall, {first[1]:.2f} s CPU", flush=True)
             times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
-            page = project / "docs" / "cases" / "case-00037.md"
+            page = project / "docs" / "cases" / f"case-{37 % cases:05d}.md"  # any size
             for n in range(rounds):
                 for dirty in ((True, False) if n % 2 == 0 else (False, True)):
                     time.sleep(0.02)  # a newer modification time than the page written last
@@ -266,6 +293,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--references", type=int, default=500)
     parser.add_argument("--edits", type=int, default=5, help="case-study edits; the median is shown")
     parser.add_argument("--log", action="store_true", help="print what mkdocs serve said")
+    parser.add_argument("--limit", type=float, default=None,
+                        help="seconds to wait for the first build and for each edit to show before the run is void "
+                             "(default: 600 + 1 s per case study)")
     parser.add_argument("--peer", choices=["plain"], default=None,
                         help="time the same edits in plain MkDocs + Material, served beside it (MkDocs' own floor)")
     parser.add_argument("serve_args", nargs="*", help="options for mkdocs serve (after --), e.g. -- --no-livereload")
@@ -279,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"serve: N={args.cases} case studies citing 6 of M={args.references} references, "
           f"{args.edits} edits (mkdocs serve {' '.join(args.serve_args)})".rstrip(" ()") + ")", flush=True)
     load = os.getloadavg()
-    result = run(args.cases, args.references, args.edits, args.serve_args, args.peer)
+    result = run(args.cases, args.references, args.edits, args.serve_args, args.peer, args.limit)
     if args.log:
         print(result["log"])
     edits, cold = result["edits"], result["cold"]

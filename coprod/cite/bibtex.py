@@ -29,6 +29,7 @@ from pybtex.scanner import PybtexSyntaxError
 from coprod.read.controls import describe, find_controls, has_controls
 from coprod.read.problems import Report
 from coprod.read.urls import reference_anchor
+from coprod.read.words import counted, plural
 
 from .latex import escape_bare_percent
 from .names import MONTHS
@@ -239,7 +240,7 @@ class _Loader:
             self.path,
             0,
             "references",
-            f"{entries} {'entry has' if entries == 1 else 'entries have'} fields the site does not use, left out "
+            f"{counted(entries, 'entry', 'entries')} {plural(entries, 'has', 'have')} fields the site does not use, left out "
             f"of every page and download: {listed}",
             "nothing to fix; they stay in this file",
         )

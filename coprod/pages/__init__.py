@@ -1,6 +1,6 @@
 """Generated pages: one module per kind of page, each a plain function of the evidence that
-returns markdown, or HTML from the templates in overrides/partials/coprod/ with its table of
-contents (coprod/render/templates.py), or bytes for data files. The hooks and scripts/export_pages.py register
+returns HTML from the templates in overrides/partials/coprod/ with its table of contents
+(coprod/render/templates.py), or the content of a data file. The hooks and scripts/export_pages.py register
 or write the same :class:`Page` objects."""
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from ..cite.references import References
 from ..model import Claim, EvidenceLinks, Library
 from ..read import urls
 from ..read.kinds import CLAIM, PUBLIC_STATUSES
+from ..read.words import counted, plural
 from ..render import templates
 from ..render.body_html import body_of
 from ..render.markup import block, esc
@@ -117,9 +118,9 @@ def _claim_card(record: Claim, library: Library, uri: str) -> dict:
     return {"badge": templates.raw(strength_badge_html(term)) if term else "", "href": urls.href(uri, record.uri),
             "title": claim_title(record, library), "retracted": record.retracted, "summary": record.summary,
             "contested": bool(count_against),
-            "facts": [f"{count_for} source{'s' if count_for != 1 else ''} for",
+            "facts": [counted(count_for, "source") + " for",
                       f"{count_against} against" if count_against else "none against found yet",
-                      f"{needed} research question{'s' if needed != 1 else ''} open"]}
+                      counted(needed, "research question") + " open"]}
 
 
 def _strength_order(library: Library):
@@ -146,12 +147,12 @@ def grade_needs(requires: dict, kinds) -> str:
         parts.append("no supporting evidence")
     elif requires.get("min_supporting"):
         n = requires["min_supporting"]
-        parts.append(f"{n} supporting source{'s' if n > 1 else ''} or case stud{'ies' if n > 1 else 'y'}")
+        parts.append(f"{counted(n, 'supporting source')} or {plural(n, 'case study', 'case studies')}")
     if requires.get("min_strong_items"):
         n = requires["min_strong_items"]
         labels = [f"\u201c{kinds.terms[k].label}\u201d" for k in requires.get("kinds", []) if kinds and k in kinds.terms]
         either = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
-        parts.append(f"{n} case stud{'ies' if n > 1 else 'y'} with an outcome whose evidence is {either}")
+        parts.append(f"{counted(n, 'case study', 'case studies')} with an outcome whose evidence is {either}")
     if requires.get("research_needed"):
         parts.append("a list of the research still needed")
     return "; ".join(parts)

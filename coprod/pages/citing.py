@@ -17,8 +17,7 @@ from ..read import urls
 from ..read.kinds import CASE_STUDY, CLAIM, KINDS, PUBLIC_STATUSES
 from ..render import templates
 from ..render.markup import esc, esc_lines
-from ..render.text import md_escape
-from . import Page
+from . import Page, html_page
 from .pdf import PDF_URI
 
 HOW_TO_CITE = "how-to-cite.md"
@@ -107,12 +106,6 @@ def render_citations(citables: list[Citable], processor: Processor | None = None
 CITE_HEADING = "Cite this page"
 
 
-def cite_box(c: Citable, styles: dict[str, str], downloads: bool = True, heading: str = CITE_HEADING,
-             earlier: tuple[tuple[str, str, str], ...] = ()) -> str:
-    """The "Cite this page" section in markdown: its heading, then :func:`cite_box_html`."""
-    return f"## {md_escape(heading)}\n\n" + cite_box_html(c, styles, downloads, earlier)
-
-
 def cite_box_html(c: Citable, styles: dict[str, str], downloads: bool = True,
                   earlier: tuple[tuple[str, str, str], ...] = ()) -> str:
     """A "Cite this page" section: each style's citation (``styles``: label -> the
@@ -199,7 +192,8 @@ _RECORD_ADDRESS = re.compile(r"^/(case-studies|business-case)/([a-z0-9]+(?:-[a-z
 
 
 def whats_new_page(library: Library) -> Page:
-    """New and updated case studies and claims, newest first, from their change history."""
+    """New and updated case studies and claims, newest first, from their change history
+    (overrides/partials/coprod/whats-new.html)."""
     events = []
     for record in library.every_published():
         uri = record.uri
@@ -211,12 +205,9 @@ def whats_new_page(library: Library) -> Page:
         if record.retracted:
             events.append((record.retraction.date if record.retraction else "", kind, record, uri, "retracted"))
     events.sort(key=lambda e: (e[0], e[3]), reverse=True)
-    lines = ["# What's new", "", ("New and updated case studies and claims, newest first. "
-             f"[Subscribe to the feed]({FEED}) to hear about them."), ""]
-    for day, kind, record, uri, what in events[:200]:
-        title = md_escape(record.title)
-        lines.append(f"- {md_escape(day)}: {kind} [{title}]({uri}), {md_escape(what)}")
-    return Page(WHATS_NEW, "\n".join(lines) + "\n", title="What's new")
+    shown = [{"day": day, "kind": kind, "href": urls.href(WHATS_NEW, uri), "title": record.title, "what": what}
+             for day, kind, record, uri, what in events[:200]]
+    return html_page(WHATS_NEW, "whats-new.html", "What's new", feed_href=urls.href(WHATS_NEW, FEED), events=shown)
 
 
 def feed_xml(library: Library, site_url: str) -> Page:
@@ -253,12 +244,8 @@ def _stamp(day: str) -> datetime:
 
 
 def how_to_cite_page(library: Library, site_url: str) -> Page:
+    """/how-to-cite/ (overrides/partials/coprod/how-to-cite.html), with the library's own cite box."""
     c = library_citable(library, site_url)
     styles = render_citations([c])[c.key]
-    text = ("# How to cite\n\nEvery case study, claim and list in the library can be cited. Each page has a "
-            "**Cite this page** section at its end in six formats (APA, Harvard and Vancouver rendered by a CSL "
-            "processor with the official styles, then BibTeX, RIS and CSL-JSON), with its version and date, and BibTeX and RIS "
-            "files to download. Page addresses never change: a renamed page keeps redirecting from its old "
-            "address.\n\nWhen you cite a case study, please also cite the sources it is written from; they are "
-            "listed on its page.\n\n" + cite_box(c, styles, downloads=True, heading="Cite the library as a whole"))
-    return Page(HOW_TO_CITE, text, title="How to cite")
+    return html_page(HOW_TO_CITE, "how-to-cite.html", "How to cite",
+                     cite_box=templates.raw(cite_box_html(c, styles, downloads=True)))

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
+from markupsafe import Markup
 
 from ..checks.body import READABILITY_MAX_GRADE, READABILITY_MIN_WORDS
 from ..cite.latex import latex_text
@@ -34,9 +35,9 @@ from ..read.new_case_study import (
     slug_id,
 )
 from ..read.schema import WILDCARD
-from ..render.markup import esc, esc_lines
-from ..render.text import md_escape
-from . import Page
+from ..render import templates
+from ..render.markup import esc, esc_lines, inline, link
+from . import Page, html_page
 
 FORM = "contribute/index.md"
 FIELDS = "contribute/fields.md"
@@ -199,17 +200,9 @@ def form_page(evidence: Library, repo_url: str, send_to: str = "") -> Page:
     """``contribute/index.md``: first the form for everyone ("Tell us about a project"):
     plain questions one to a page, "Check your answers", then sending by e-mail (no
     account needed) or as a GitHub issue; then, for editors, the form that writes the
-    case-study file, as one raw HTML block."""
+    case-study file (overrides/partials/coprod/contribute.html)."""
     model = form_model(evidence)
     script = urls.rel(FORM, "assets/javascripts/contribute-form.js")
-    intro = (
-        "# Propose a case study\n\n"
-        "Tell us about a project where patients, carers or the public did research together with researchers. "
-        "Answer a few questions in your own words; you can check your answers before you send them. Nothing you "
-        "type is stored or sent until you press a send button.\n\n"
-        f"Before you start, read [what makes a good case study]({urls.rel(FORM, GUIDE)}): above all, do not name "
-        "anyone without their agreement.\n\n"
-        + tell_us_html(evidence, repo_url, send_to) + "\n\n")
     editors = ('<details class="cf-editors"><summary>For editors: write the case-study file</summary>'
                "<p>This form writes the case study's file for the library (its fields, in the library's format), to "
                "download, copy or propose on GitHub as a pull request. Nothing you type is stored or sent anywhere "
@@ -249,7 +242,8 @@ def form_page(evidence: Library, repo_url: str, send_to: str = "") -> Page:
         '</div>',
         '</details>',
     ]
-    return Page(FORM, intro + "".join(parts) + "\n", title="Propose a case study")
+    return html_page(FORM, "contribute.html", "Propose a case study", guide_href=urls.href(FORM, GUIDE),
+                     tell_us=templates.raw(tell_us_html(evidence, repo_url, send_to)), editors=templates.raw("".join(parts)))
 
 
 # The questions for everyone, one to a page (GOV.UK's pattern): plain words, no file
@@ -438,35 +432,32 @@ def _result_html() -> str:
 
 
 def fields_page(evidence: Library) -> Page:
-    """``contribute/fields.md``: every field of every record kind, from the schemas."""
-    lines = ["# Field reference", "",
-             ("Every field of a case study and a claim, generated from the JSON Schemas in `evidence/schema/`. "
-             "Terms come from `evidence/taxonomy.yml`. " + REQUIRED_NOTE), ""]
-    for kind in KINDS.values():
-        schema = evidence.schemas[kind.key]
-        lines += [f"## {kind.title} {{#{kind.key}}}", "", md_escape(schema.resolve_root().get("description", "")), "",
-                  "| Field | Required | What to write |", "|---|---|---|"]
-        lines += [_field_row(f, evidence) for f in every_field(schema)]
-        lines.append("")
-    return Page(FIELDS, "\n".join(lines), title="Field reference")
+    """``contribute/fields.md`` (overrides/partials/coprod/fields.html): every field of every
+    record kind, from the schemas."""
+    kinds = [{"title": kind.title, "key": kind.key,
+              "description": evidence.schemas[kind.key].resolve_root().get("description", ""),
+              "rows": [{"name": f.name, "required": f.required_text, "text": _what_to_write(f, evidence)}
+                       for f in every_field(evidence.schemas[kind.key])]} for kind in KINDS.values()]
+    return html_page(FIELDS, "fields.html", "Field reference", required_note=templates.raw(inline(REQUIRED_NOTE)),
+                     kinds=kinds)
 
 
-
-def _field_row(f: Field, evidence: Library) -> str:
-    parts = [md_escape(f.description)]
-    allowed = [md_escape(a) for a in f.allowed]
-    if allowed:
-        sentence = "; ".join(allowed)
-        parts.append(sentence[0].upper() + sentence[1:] + ".")
+def _what_to_write(f: Field, evidence: Library) -> Markup:
+    """The field reference's "What to write" about a field (HTML, every value escaped): its
+    description, what it may hold, its vocabulary's terms, an example, whether it is private."""
+    parts = [esc(f.description)]
+    if f.allowed:
+        sentence = "; ".join(f.allowed)
+        parts.append(esc(sentence[0].upper() + sentence[1:]) + ".")
     vocabulary = f.values.vocabulary
     vocab = evidence.taxonomy.get(vocabulary) if vocabulary else None
     if vocab is not None:
-        terms = ", ".join(f"`{t.key}`" for t in vocab.terms.values())
+        terms = ", ".join(f"<code>{esc(t.key)}</code>" for t in vocab.terms.values())
         page = evidence.vocabulary_page(vocabulary)
-        where = f"[{md_escape(vocab.title)}]({urls.rel(FIELDS, page)})" if page else md_escape(vocab.title)
+        where = link(urls.href(FIELDS, page), esc(vocab.title)) if page else esc(vocab.title)
         parts.append(f"Terms from {where}: {terms}.")
     if f.examples:
-        parts.append(f"For example: `{example_text(f)}`.")
+        parts.append(f"For example: <code>{esc(example_text(f).strip())}</code>.")
     if f.private:
-        parts.append("**Private**: never shown on the site or in the open data.")
-    return f"| `{f.name}` | {md_escape(f.required_text)} | {' '.join(parts)} |"
+        parts.append("<strong>Private</strong>: never shown on the site or in the open data.")
+    return templates.raw(" ".join(parts).strip())

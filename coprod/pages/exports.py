@@ -18,6 +18,8 @@ import re
 from collections import Counter
 from typing import Any, NamedTuple
 
+from markupsafe import Markup
+
 from ..cite.bibtex import write_bibtex
 from ..cite.csl import bibliography_to_csl
 from ..model import Library, Record
@@ -27,8 +29,8 @@ from ..read.fields import REQUIRED_NOTE, Field, every_field, example_text, field
 from ..read.kinds import CASE_STUDY, CLAIM, DEFAULT_LICENCE, KINDS
 from ..read.schema import SCHEMA_FILES, WILDCARD, Schema
 from ..read.words import counted
-from ..render.text import md_escape
-from . import Page
+from ..render import markup, templates
+from . import Page, html_page
 from .catalogue import CATALOGUE_DATA
 
 CASE_STUDIES_JSON = "data/case-studies.json"
@@ -293,7 +295,7 @@ def datapackage(evidence: Library, files: list[Page]) -> bytes:
         "profile": "data-package",
         "name": PACKAGE_NAME,
         "title": PACKAGE_TITLE,
-        "description": " ".join(_INTRO.split()),
+        "description": " ".join(INTRO.split()),
         "keywords": list(PACKAGE_KEYWORDS),
         "licenses": [{"name": licence, "path": f"https://spdx.org/licenses/{_spdx_path(licence)}.html",
                       "title": f"{licence}, the library's default; each record names its own licence "
@@ -417,26 +419,25 @@ def _list_pattern(keys: list[str], levels: int, may_be_empty: bool) -> str:
 # The page: what the files are, their licence, and the codebook.
 
 def data_page(evidence: Library) -> Page:
-    parts = [
-        "# Open data\n",
-        _INTRO,
-        _licence_section(evidence),
-        _files_section(evidence),
-        _package_section(),
-        _FORMATS,
-        _taxonomy_section(evidence),
-        "## Codebook\n",
-        f"Every field of the records, from their schemas. {REQUIRED_NOTE}\n",
-    ]
-    parts += [_codebook(evidence, kind) for kind in RECORD_FILES]
-    return Page(urls.DATA, "\n".join(parts), title="Open data")
+    """/data/ (overrides/partials/coprod/open-data.html): the files, how they are laid out,
+    and the codebook of each record type."""
+    return html_page(urls.DATA, "open-data.html", "Open data", intro=templates.raw(markup.inline(INTRO.strip())),
+                     default_licence=default_licence(evidence.schemas[CASE_STUDY.key]),
+                     licences=_licences(evidence), files=_file_rows(evidence),
+                     package_href=urls.href(urls.DATA, DATA_PACKAGE),
+                     list_separator=LIST_SEPARATOR.strip(), inner_separator=INNER_SEPARATOR.strip(),
+                     vocabularies=[{"name": name, "address": urls.address(urls.term_in(folder, "KEY"))}
+                                   for name, folder in evidence.fields.folders.items()],
+                     required_note=templates.raw(markup.inline(REQUIRED_NOTE)),
+                     codebooks=[_codebook(evidence, kind) for kind in RECORD_FILES])
 
 
-def _link(text: str, data_uri: str) -> str:
-    return f"[{text}]({urls.rel(urls.DATA, data_uri)})"
+def _link(text: str, data_uri: str) -> Markup:
+    """A link from the data page to ``data_uri`` (a docs/ path), ``text`` escaped."""
+    return templates.raw(markup.link(urls.href(urls.DATA, data_uri), markup.esc(text)))
 
 
-_INTRO = """\
+INTRO = """\
 What this library publishes is open data. The files below are made from the same evidence
 as the pages of this site, each time the site is built, so they always match it. They hold
 the published case studies and claims of the business case, the references they are
@@ -446,26 +447,16 @@ what changed.
 """
 
 
-def _licence_section(evidence: Library) -> str:
+def _licences(evidence: Library) -> list[dict[str, str]]:
+    """Each licence the exported records use, with how many of each kind."""
     default = default_licence(evidence.schemas[CASE_STUDY.key])
     counts: dict[str, Counter[str]] = {}
     for kind in RECORD_FILES:
         for record in exported(evidence, kind):
             licence = record.front_matter.get("licence", default)
             counts.setdefault(str(licence), Counter())[kind] += 1
-    lines = [
-        "## Licence\n",
-        ("Each case study and claim is published under the licence in its `licence` field (an "
-        f"[SPDX](https://spdx.org/licenses/) identifier). The library's default is {md_escape(default)}. "
-        "When you reuse a record, credit the Co-production Evidence Library and link to the record's `url`. "
-        "The references describe published works; the works themselves keep their own licences.\n"),
-    ]
-    if counts:
-        lines.append("The records published now use:\n")
-        lines += [f"- [{md_escape(licence)}](https://spdx.org/licenses/{_spdx_path(licence)}.html): "
-                  f"{_count_text(counts[licence])}" for licence in sorted(counts)]
-        lines.append("")
-    return "\n".join(lines)
+    return [{"name": licence, "path": _spdx_path(licence), "counts": _count_text(counts[licence])}
+            for licence in sorted(counts)]
 
 
 def _spdx_path(licence: str) -> str:
@@ -514,28 +505,13 @@ def described_files(evidence: Library) -> list[DataFile]:
     return files
 
 
-def _files_section(evidence: Library) -> str:
-    rows = [(f.uri, md_escape(f.description), f.kind) for f in described_files(evidence)]
+def _file_rows(evidence: Library) -> list[dict[str, str]]:
+    """The rows of the page's table of files: every described file, then the data package."""
+    rows = [(f.uri, f.description, f.kind) for f in described_files(evidence)]
     rows.append((DATA_PACKAGE, ("A description of every file here and of every column of the CSV, for data tools "
                                 "(see below)"), "Frictionless Data Package"))
-    lines = ["## Files\n", "| File | What it holds | Format |", "| --- | --- | --- |"]
-    lines += [f"| {_link(md_escape(uri.removeprefix('data/')), uri)} | {text} | {kind} |" for uri, text, kind in rows]
-    return "\n".join(lines) + "\n"
-
-
-def _package_section() -> str:
-    package = _link("datapackage.json", DATA_PACKAGE)
-    return f"""\
-## One file that describes all the others
-
-{package} is a catalogue of the files above, in an open standard for sharing data, the
-[Frictionless Data Package](https://datapackage.org/). It says what each file holds, its
-size and licence, and for the spreadsheet (`case-studies.csv`) what every column means and
-which values it may hold. Data tools, repositories and archives read it, so whoever reuses
-this data (in a review, an evaluation or a report to a funder) can load and check the files
-without having to ask us how they are laid out. Every build of the site checks the files
-against it, so it always matches them.
-"""
+    return [{"href": urls.href(urls.DATA, uri), "name": uri.removeprefix("data/"), "description": text, "kind": kind}
+            for uri, text, kind in rows]
 
 
 def _schema_title(content: bytes, name: str) -> str:
@@ -546,117 +522,45 @@ def _schema_title(content: bytes, name: str) -> str:
     return title if isinstance(title, str) else name
 
 
-_FORMATS = f"""\
-## How the files are laid out
-
-All files are UTF-8. The records are sorted by `id` and the references by key.
-
-### JSON
-
-`case-studies.json` and `claims.json` each hold one object:
-
-- `title`: what the records are;
-- `schema`: the JSON Schema each record follows, relative to this folder (the evidence's
-  schema with `url` and `body` added);
-- `default_licence`: the licence of a record that does not name one;
-- `count`: the number of records;
-- `records`: the records. Each has the fields described in the codebook below, named and
-  nested as there, in the same order, and two more: `url`, the address of its page on this
-  site (from the site's root), and `body`, its text in Markdown, where a citation is written
-  `[@key]` with a key of `references.bib`.
-
-Each record validates against the schema its file names.
-
-### CSV
-
-`case-studies.csv` has one row per case study and a first row of column names. Values are
-separated by commas and quoted as in RFC 4180; lines end with CR LF. There is no byte order
-mark.
-
-- A column is named after its field, with the parts joined by a dot (`project.name`).
-- A list is one cell, its items joined by `{LIST_SEPARATOR.strip()}` and a space. A field of each item
-  of a list (`outcomes[].area`) is one column (`outcomes.area`), with one value per item in the
-  list's order; where an item does not give the field, its place is left empty (`6; `), so the
-  values line up with the items. A list inside an item (`outcomes[].sources`) is joined by `{INNER_SEPARATOR.strip()}`
-  and a space within its item. Some texts contain `;` themselves: for the exact structure,
-  use the JSON.
-- An empty cell means the field is not given.
-- The last column, `url`, is the address of the case study's page. The text of the case
-  study is only in the JSON.
-- So that a spreadsheet cannot run a cell as a formula, a cell that starts with `=`, `+`, `-`,
-  `@`, a tab or a carriage return starts with an extra `'` (as OWASP advises against CSV
-  injection). Remove it when you read the values with a program.
-
-### References
-
-`references.bib` holds the entries of the library's bibliography that passed its checks,
-written out again in BibTeX. `references.json` holds the same references in CSL-JSON, with
-LaTeX turned into plain text. The keys are the `id`s there, the keys in `[@key]` citations
-and in the records' `sources`.
-"""
-
-
-def _taxonomy_section(evidence: Library) -> str:
-    lines = [
-        "### Vocabularies\n",
-        ("`taxonomy.json` holds the vocabularies of `evidence/taxonomy.yml`, by name, each with its "
-        "`title`, `description` and `terms` (in the site's order), and validates against "
-        "`schema/taxonomy.schema.json`. Records use the terms' keys. These vocabularies have a page "
-        "for each term:\n"),
-    ]
-    lines += [f"- {md_escape(name)}: `{urls.address(urls.term_in(folder, 'KEY'))}`"
-              for name, folder in evidence.fields.folders.items()]
-    return "\n".join(lines) + "\n"
-
-
 # ---------------------------------------------------------------------------------------
 # The codebook of one record type.
 
-def _codebook(evidence: Library, kind: str) -> str:
+def _codebook(evidence: Library, kind: str) -> dict:
+    """What the codebook of one record type shows (open-data.html): a row for every field of
+    its schema, then the worked-out fields; for case studies, the CSV's columns in order."""
     schema = evidence.schemas[kind]
-    title = md_escape(schema.schema.get("title", kind))
-    schema_uri = f"{SCHEMA_FOLDER}/{SCHEMA_FILES[kind]}"
-    lines = [
-        f"### {title}\n",
-        (f"The fields of each record in {_link(RECORD_FILES[kind].removeprefix('data/'), RECORD_FILES[kind])}, "
-        f"from {_link(SCHEMA_FILES[kind], schema_uri)}.\n"),
-        "| Field | Type | Required | Allowed values | Description |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    lines += [_field_row(evidence, f) for f in every_field(schema)]
+    rows = [{"name": f.name, "type": f.type_name, "required": f.required_text, "allowed": _allowed(evidence, f),
+             "description": f.description} for f in every_field(schema)]
     for name, notes in computed_fields(schema).items():  # worked out, in the JSON and the CSV only
         vocabulary = notes.get("x-vocabulary")
-        allowed = _vocabulary_text(evidence, vocabulary) if isinstance(vocabulary, str) else ""
-        lines.append(f"| {md_escape(name)} | text, worked out | yes | {allowed} | "
-                     f"{md_escape(str(notes.get('description', '')))} |")
+        rows.append({"name": name, "type": "text, worked out", "required": "yes",
+                     "allowed": [_vocabulary_text(evidence, vocabulary)] if isinstance(vocabulary, str) else [],
+                     "description": str(notes.get("description", ""))})
+    columns = []
     if kind == CASE_STUDY.key:
         columns = [name for name, _ in csv_columns(schema)] + list(computed_fields(schema)) + list(EXTRA_COLUMNS)
-        lines += ["", f"The columns of {_link('case-studies.csv', CASE_STUDIES_CSV)}, in order: "
-                  + ", ".join(md_escape(name) for name in columns) + "."]
-    return "\n".join(lines) + "\n"
+    return {"title": schema.schema.get("title", kind), "rows": rows, "columns": columns,
+            "records_href": urls.href(urls.DATA, RECORD_FILES[kind]), "records_name": RECORD_FILES[kind].removeprefix("data/"),
+            "schema_href": urls.href(urls.DATA, f"{SCHEMA_FOLDER}/{SCHEMA_FILES[kind]}"), "schema_name": SCHEMA_FILES[kind],
+            "csv_href": urls.href(urls.DATA, CASE_STUDIES_CSV), "csv_name": "case-studies.csv"}
 
 
-
-def _field_row(evidence: Library, f: Field) -> str:
-    cells = [md_escape(f.name), f.type_name, md_escape(f.required_text), "; ".join(_allowed(evidence, f)),
-             md_escape(f.description)]
-    return "| " + " | ".join(cells) + " |"
-
-
-def _allowed(evidence: Library, f: Field) -> list[str]:
+def _allowed(evidence: Library, f: Field) -> list[str | Markup]:
+    """What a field may hold, in parts the page joins with "; " (links as HTML)."""
     values = f.values
     allowed = [_vocabulary_text(evidence, values.vocabulary)] if values.vocabulary else []
     if values.reference == "bibtex":
-        allowed.append(f"keys in {_link('references.bib', REFERENCES_BIB)}")
+        allowed.append(templates.raw(f"keys in {_link('references.bib', REFERENCES_BIB)}"))
     elif values.reference == CASE_STUDY.key:
-        allowed.append(f"ids in {_link('case-studies.json', CASE_STUDIES_JSON)}")
-    return allowed + [md_escape(text) for text in f.allowed]
+        allowed.append(templates.raw(f"ids in {_link('case-studies.json', CASE_STUDIES_JSON)}"))
+    return allowed + list(f.allowed)
 
 
-def _vocabulary_text(evidence: Library, name: str) -> str:
+def _vocabulary_text(evidence: Library, name: str) -> Markup:
+    """"keys of <the vocabulary's page>", or where it has none, of its list in taxonomy.json (HTML)."""
     vocabulary = evidence.taxonomy.get(name)
-    title = md_escape(vocabulary.title if vocabulary else name)
+    title = markup.esc(vocabulary.title if vocabulary else name)
     page = evidence.vocabulary_page(name)
     if page:
-        return f"keys of [{title}]({urls.rel(urls.DATA, page)})"
-    return f"keys of {title} ({md_escape(name)} in {_link('taxonomy.json', TAXONOMY_JSON)})"
+        return templates.raw(f"keys of {markup.link(urls.href(urls.DATA, page), title)}")
+    return templates.raw(f"keys of {title} ({markup.esc(name)} in {_link('taxonomy.json', TAXONOMY_JSON)})")

@@ -1,30 +1,23 @@
 """The bibliography page (/references/): every entry of references.bib in APA order, each
-with its anchor (``/references/#ref-<key>``) and the pages that cite it."""
+with its anchor (``/references/#ref-<key>``) and the pages that cite it, from
+overrides/partials/coprod/references.html."""
 
 from __future__ import annotations
 
 from ..cite.references import References
 from ..read import urls
 from ..read.words import counted
-from ..render import markup
-from . import Page
+from ..render import templates
+from . import Page, html_page
 
 TITLE = "References"
-INTRO = (
-    "Every source the library cites, in APA style (7th edition) and alphabetical order. "
-    "Each entry links to the case studies and claims that cite it. Where it helps, a short note "
-    "follows the entry, for example to say that a web page is undated."
-)
 
 
-def cited_by_line(refs_page_uri: str, citing: list[tuple[str, str]]) -> str:
-    """"Cited by: <a href="../x/">Title</a>, ..." (HTML) for one entry: each page once,
-    sorted by title."""
+def cited_by(refs_page_uri: str, citing: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The pages that cite one entry, each once, sorted by title: their link from
+    ``refs_page_uri`` and their title (or address, untitled)."""
     pages = sorted(dict(citing).items(), key=lambda page: (page[1].casefold(), page[0]))
-    if not pages:
-        return "Not cited by any page yet."
-    links = [markup.link(urls.href(refs_page_uri, uri), markup.esc(title or uri)) for uri, title in pages]
-    return "Cited by: " + ", ".join(links) + "."
+    return [{"href": urls.href(refs_page_uri, uri), "title": title or uri} for uri, title in pages]
 
 
 def summary(refs: References, keys: list[str]) -> str:
@@ -38,13 +31,11 @@ def summary(refs: References, keys: list[str]) -> str:
     return text + "."
 
 
-def references_page(refs: References, cited_by: dict[str, list[tuple[str, str]]]) -> Page:
-    """The bibliography page. ``cited_by`` maps a key to the (page uri, page title) of
-    every page that cites it."""
+def references_page(refs: References, cited_by_pages: dict[str, list[tuple[str, str]]]) -> Page:
+    """The bibliography page. ``cited_by_pages`` maps a key to the (page uri, page title) of
+    every page that cites it. Each entry's HTML is the CSL processor's (:meth:`References.item`),
+    the one value the template takes as it is."""
     keys = refs.ordered_keys()
-    lines = [f"# {TITLE}", "", INTRO, "", summary(refs, keys), ""]
-    if keys:
-        items = (f"<p>{refs.item(key)}</p><p>{cited_by_line(urls.REFERENCES, cited_by.get(key, []))}</p>"
-                 for key in keys)
-        lines += [markup.bullet_list(items, "coprod-references"), ""]
-    return Page(urls.REFERENCES, "\n".join(lines), title=TITLE)
+    entries = [{"html": templates.raw(refs.item(key)), "cited_by": cited_by(urls.REFERENCES, cited_by_pages.get(key, []))}
+               for key in keys]
+    return html_page(urls.REFERENCES, "references.html", TITLE, summary=summary(refs, keys), entries=entries)

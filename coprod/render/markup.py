@@ -1,13 +1,12 @@
-"""The parts of a generated page the generator writes itself, as HTML inside its markdown.
+"""The HTML the generator writes itself: escaped values, links, lists, tables.
 
 Most of a generated page is ours, not a contributor's: the facts table, the lists of
-principles, outcomes, case studies and references. Python-Markdown passes a block of HTML
-through untouched, so writing those parts as HTML gives the reader the same page while the
-build parses only what needs parsing (a contributor's body, and the headings the table of
-contents is made from). Parsing our own lists and tables as markdown took most of the time
-of a large build.
+principles, outcomes, case studies and references. Pages made from templates
+(:mod:`coprod.render.templates`) take these parts as ready HTML; the few markdown texts the
+build still writes (the home page's figures, the reference list of a hand-written page that
+cites) hold them as HTML blocks, which Python-Markdown passes through untouched.
 
-Rules every block follows, which :mod:`coprod.render.prerender` relies on:
+Rules every block follows, so that it stands as one HTML block in markdown:
 
 - it starts with ``<tag`` at the start of a line, where ``tag`` is one of :data:`BLOCK_TAGS`,
   and ends with a line that is exactly ``</tag>``; no line inside it is that line;
@@ -28,7 +27,7 @@ BLOCK_TAGS = ("ul", "ol", "table", "div", "dl", "figure")
 
 # Python-Markdown turns tabs and carriage returns into spaces and newlines and drops STX and
 # ETX everywhere in a page, HTML blocks included; text written here does the same, so a
-# page is the same whether its blocks skip Python-Markdown (coprod.render.prerender) or not.
+# block is the same in a markdown page as in a page made as HTML, which Python-Markdown never reads.
 _NORMALISED = {"\r": " ", "\t": " ", "\x02": None, "\x03": None}
 _WHITESPACE = str.maketrans(_NORMALISED)
 _ONE_LINE = str.maketrans({**_NORMALISED, "\n": " "})
@@ -49,6 +48,20 @@ def esc_lines(value: object) -> str:
     """Like :func:`esc`, but keeping line breaks (for text in ``<pre>``)."""
     text = str(value)
     return text if _CHANGED_LINES.search(text) is None else html.escape(text, quote=True).translate(_WHITESPACE)
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_EMPHASIS = re.compile(r"\*([^*\n]+)\*")
+
+
+def inline(text: str) -> str:
+    """One of this package's own sentences that marks code as ```x``` and emphasis as
+    ``*x*`` (a constant such as ``coprod.read.fields.REQUIRED_NOTE``, shared with a markdown
+    page), as the HTML Python-Markdown makes of it: escaped, line breaks kept, those two marks
+    made ``<code>`` and ``<em>``. Never for a contributor's text, which meets Markdown itself."""
+    parts = _CODE_SPAN.split(text)  # text, code, text, code, ...
+    return "".join(f"<code>{esc(part.strip())}</code>" if index % 2 else _EMPHASIS.sub(r"<em>\1</em>", esc_lines(part))
+                   for index, part in enumerate(parts))
 
 
 def link(address: str, text_html: str) -> str:

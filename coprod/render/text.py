@@ -21,17 +21,6 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-_MD_SPECIAL_IN_TEXT = re.compile(r"([\\`*_{}\[\]()>#+!|])")
-
-
-def md_words(value: object) -> str:
-    """:func:`md_escape` for a sentence of the site's own words from the schema (a browse
-    page's heading or first line), which may end in a full stop or hold a hyphen: ``.`` and
-    ``-`` are markdown only at the start of a line, where a sentence of words never puts them."""
-    text = html.escape(str(value), quote=False).replace("\n", " ")
-    return _MD_SPECIAL_IN_TEXT.sub(r"\\\1", text)
-
-
 _UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'()\\\[\]`{}|^]")
 
 

@@ -5,7 +5,7 @@ value escaped, the file formats' line breaks kept."""
 from __future__ import annotations
 
 from coprod.cite.formats import Citable
-from coprod.pages.citing import cite_box, cite_box_html
+from coprod.pages.citing import cite_box_html
 
 HOSTILE = '<script>alert(1)</script> "q" & \'x\''
 
@@ -33,4 +33,3 @@ def test_the_box_keeps_the_citations_html_and_escapes_the_rest() -> None:
 def test_without_downloads_or_earlier_versions() -> None:
     box = cite_box_html(_citable(), {"APA 7": "x"}, downloads=False)
     assert "cite.bib" not in box and "Earlier versions" not in box
-    assert cite_box(_citable(), {"APA 7": "x"}, heading="Cite *this*").startswith("## Cite \\*this\\*\n\n<div")

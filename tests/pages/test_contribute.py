@@ -177,7 +177,7 @@ def test_every_schema_field_is_in_the_reference_and_the_form(evidence: Library) 
     in_form = set(paths(model["fields"]))
     for kind in ("case-study", "claim"):
         for pattern, _ in evidence.schemas[kind].fields():
-            assert f"| `{field_name(pattern)}` |" in reference, pattern
+            assert f"<td><code>{field_name(pattern)}</code></td>" in reference, pattern
     for pattern, _ in evidence.schemas["case-study"].fields():
         if pattern[-1] != "*":
             assert field_name(pattern) in in_form, pattern

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -165,7 +167,7 @@ def test_a_new_schema_field_appears_everywhere(tmp_path: Path) -> None:
     files = {page.uri: page.content for page in data_files(evidence)}
     header = next(csv.reader(io.StringIO(files[CASE_STUDIES_CSV].decode("utf-8"))))
     assert header[header.index("project.url") + 1] == "project.ethics_body"
-    assert "| project\\.ethics\\_body | text | no |" in data_page(evidence).content
+    assert table_rows(data_page(evidence).content, "case-study")["project.ethics_body"][1:3] == ["text", "no"]
 
 
 def test_csv_injection_guard(files: dict[str, bytes]) -> None:
@@ -280,20 +282,19 @@ def test_schemas_are_copied_byte_for_byte(evidence: Library, files: dict[str, by
 # ---------------------------------------------------------------------------------------
 # The codebook
 
-def table_rows(content: str, heading: str) -> dict[str, list[str]]:
-    """The rows of the first table after ``heading``, by their (unescaped) first cell."""
-    section = content.split(heading, 1)[1]
+def table_rows(content: str, heading_id: str) -> dict[str, list[str]]:
+    """The rows of the first table after the heading ``heading_id``, each cell's HTML, by
+    their (unescaped) first cell."""
+    section = content.split(f' id="{heading_id}">', 1)[1].split("</table>", 1)[0]
     rows = {}
-    for line in section.splitlines():
-        if line.startswith("| ") and not line.startswith("| ---") and not line.startswith("| Field"):
-            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
-            rows[cells[0].replace("\\", "")] = cells
-        elif rows and not line.startswith("|"):
-            break
+    for row in re.findall(r"<tr>\n(.*?)</tr>", section, re.DOTALL):
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        if cells:
+            rows[html.unescape(cells[0])] = cells
     return rows
 
 
-@pytest.mark.parametrize(("kind", "heading"), [("case-study", "### Case study"), ("claim", "### Business\\-case claim")])
+@pytest.mark.parametrize(("kind", "heading"), [("case-study", "case-study"), ("claim", "business-case-claim")])
 def test_every_schema_field_is_in_the_codebook(evidence: Library, kind: str, heading: str) -> None:
     rows = table_rows(data_page(evidence).content, heading)
     fields = evidence.schemas[kind].fields()
@@ -305,21 +306,21 @@ def test_every_schema_field_is_in_the_codebook(evidence: Library, kind: str, hea
 
 
 def test_codebook_details(evidence: Library) -> None:
-    rows = table_rows(data_page(evidence).content, "### Case study")
-    assert rows["principles[].principle"][3] == "keys of [Principles](../principles/index.md)"
+    rows = table_rows(data_page(evidence).content, "case-study")
+    assert rows["principles[].principle"][3] == 'keys of <a href="../principles/">Principles</a>'
     assert rows["status"][3] == "one of: published, draft, retracted"
     assert rows["retraction"][2] == "if status is retracted"
     assert rows["project.start_year"][1:3] == ["whole number", "no"]
     assert rows["published"][1] == "date (YYYY-MM-DD)"
-    claims = table_rows(data_page(evidence).content, "### Business\\-case claim")
-    assert "[taxonomy.json](taxonomy.json)" in claims["strength"][3]
+    claims = table_rows(data_page(evidence).content, "business-case-claim")
+    assert '<a href="taxonomy.json">taxonomy.json</a>' in claims["strength"][3]
 
 
 def test_data_page_links_every_file(evidence: Library, files: dict[str, bytes]) -> None:
     content = data_page(evidence).content
     for uri in files:
-        assert f"]({uri.removeprefix('data/')})" in content
-    assert "[CC\\-BY\\-SA\\-4\\.0](https://spdx.org/licenses/CC-BY-SA-4.0.html): 1 case study" in content
+        assert f'<a href="{uri.removeprefix("data/")}">' in content
+    assert '<a href="https://spdx.org/licenses/CC-BY-SA-4.0.html">CC-BY-SA-4.0</a>: 1 case study' in content
 
 
 @pytest.mark.parametrize(("bibtex", "fields", "csl"), [

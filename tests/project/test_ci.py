@@ -139,3 +139,17 @@ def test_the_suite_uses_every_core_unless_told_otherwise() -> None:
     assert dev.parallel(["-k", "cite"]) == ["-n", "auto", "--dist", "loadfile"]
     for chosen in (["-n", "0"], ["-n0"], ["--numprocesses=3"], ["-p", "no:xdist"], ["--pdb"]):
         assert dev.parallel(chosen) == [], chosen
+
+
+def test_the_fresh_clone_order_names_test_files_that_exist() -> None:
+    """conftest.FIRST_RUN_SECONDS orders the files of a first run slowest first: a renamed or
+    removed file there would silently fall to the end of the run."""
+    import ast
+
+    tree = ast.parse((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    (order,) = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                and [getattr(t, "id", "") for t in node.targets] == ["FIRST_RUN_SECONDS"]]
+    seconds = ast.literal_eval(order)
+    assert seconds
+    missing = [path for path in seconds if not (ROOT / path).is_file()]
+    assert not missing, f"tests/conftest.py FIRST_RUN_SECONDS names files that do not exist: {missing}"

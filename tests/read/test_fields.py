@@ -3,7 +3,9 @@ Schema say the same about every field, and all of it comes from the schema."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,17 +28,17 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Library:
     return loaded
 
 
-def table(content: str, heading: str, columns: int) -> dict[str, list[str]]:
-    """The rows of the first table after ``heading``, by the field name in the first cell."""
-    rows: dict[str, list[str]] = {}
-    lines = content[content.index(heading):].splitlines()
-    for line in lines[1:]:
-        if line.startswith("|") and not line.startswith(("|---", "| ---", "| Field")):
-            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-            assert len(cells) == columns, line
-            rows[cells[0].strip("`").replace("\\", "")] = cells
-        elif rows and not line.startswith("|"):
-            break
+def table(content: str, heading_id: str, columns: int) -> dict[str, list[str]]:
+    """The rows of the first table after the heading ``heading_id`` of a page made as HTML
+    (the field reference, the open-data page), each cell's HTML unescaped, by the field name
+    in the first cell (its code tags taken off)."""
+    section = content.split(f' id="{heading_id}">', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>\n(.*?)</tr>", section, re.DOTALL):
+        cells = [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        if cells:
+            assert len(cells) == columns, row
+            rows[cells[0].removeprefix("<code>").removesuffix("</code>")] = cells
     return rows
 
 
@@ -75,20 +77,19 @@ def test_required_is_read_from_the_schema(evidence: Library) -> None:
 
 def test_the_reference_the_codebook_and_the_form_agree_on_every_field(evidence: Library) -> None:
     reference = contribute.fields_page(evidence).content
-    codebook = exports.data_page(evidence).content
+    book = exports.data_page(evidence).content
     form = form_fields(contribute.form_model(evidence)["fields"])
-    for kind, ref_heading, book_heading in (("case-study", "## Case study", "### Case study"),
-                                            ("claim", "## Claim", "### Business\\-case claim")):
+    for kind, ref_heading, book_heading in (("case-study", "case-study", "case-study"),
+                                            ("claim", "claim", "business-case-claim")):
         in_reference = table(reference, ref_heading, 3)
-        in_codebook = table(codebook, book_heading, 5)
+        in_codebook = table(book, book_heading, 5)
         fields = every_field(evidence.schemas[kind])
         computed = list(computed_fields(evidence.schemas[kind]))  # worked out: in the codebook, not to write
         assert list(in_reference) == [f.name for f in fields]
         assert list(in_codebook) == [f.name for f in fields] + computed
         for f in fields:
-            required = f.required_text.replace("_", "\\_")
-            assert in_reference[f.name][1] == required, f.name
-            assert in_codebook[f.name][2] == required, f.name
+            assert in_reference[f.name][1] == f.required_text, f.name
+            assert in_codebook[f.name][2] == f.required_text, f.name
             assert in_codebook[f.name][1] == f.type_name, f.name
             if kind == "case-study" and f.name in form:
                 assert form[f.name]["required"] is f.required, f.name
@@ -128,13 +129,13 @@ def test_a_field_added_to_the_schema_only_is_described_everywhere(tmp_path: Path
     evidence = load_library(folder, Report())
     assert evidence is not None
 
-    reference = table(contribute.fields_page(evidence).content, "## Case study", 3)
-    assert reference["project.ethics_body"][1:] == ["no", "Who approved the ethics of the project\\. At most 200 characters."]
-    assert reference["project.ethics_setting"][1] == "if ethics\\_body is given"
-    assert "`mental-health`" in reference["project.ethics_setting"][2]
-    codebook = table(exports.data_page(evidence).content, "### Case study", 5)
-    assert codebook["project.ethics_setting"][1:4] == ["text", "if ethics\\_body is given",
-                                                       "keys of [Settings](../settings/index.md)"]
+    reference = table(contribute.fields_page(evidence).content, "case-study", 3)
+    assert reference["project.ethics_body"][1:] == ["no", "Who approved the ethics of the project. At most 200 characters."]
+    assert reference["project.ethics_setting"][1] == "if ethics_body is given"
+    assert "<code>mental-health</code>" in reference["project.ethics_setting"][2]
+    book = table(exports.data_page(evidence).content, "case-study", 5)
+    assert book["project.ethics_setting"][1:4] == ["text", "if ethics_body is given",
+                                                   'keys of <a href="../settings/">Settings</a>']
     form = form_fields(contribute.form_model(evidence)["fields"])
     assert form["project.ethics_setting"]["kind"] == "term" and form["project.ethics_setting"]["required"] is False
     assert form["project.ethics_body"]["maxLength"] == 200

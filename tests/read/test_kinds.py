@@ -10,7 +10,7 @@ from coprod.checks.library import load as load_library
 from coprod.read.kinds import CASE_STUDY, CLAIM, DEFAULT_LICENCE, KINDS, PUBLIC_STATUSES, SINGULARS
 from coprod.read.problems import Report
 from coprod.read.schema import load_schemas
-from coprod.read.words import counted
+from coprod.read.words import counted, plural
 
 SCHEMA_DIR = ROOT / "evidence" / "schema"
 
@@ -35,6 +35,7 @@ def test_one_plural_rule() -> None:
     assert [counted(n, "reference") for n in (0, 1, 2)] == ["0 references", "1 reference", "2 references"]
     assert [CASE_STUDY.counted(n) for n in (1, 3)] == ["1 case study", "3 case studies"]
     assert CLAIM.counted(1) == "1 claim" and CLAIM.counted(0) == "0 claims"
+    assert [plural(n, "entry has", "entries have") for n in (0, 1, 2)] == ["entries have", "entry has", "entries have"]
 
 
 def test_the_words_pages_use_for_a_kind() -> None:

@@ -36,3 +36,10 @@ def test_relpath_on_the_site_s_links() -> None:
     assert urls.relpath("principles/reciprocity.md", "case-studies") == "../principles/reciprocity.md"
     assert urls.relpath("/case-studies/x/", "/case-studies/x") == "."
     assert urls.href("case-studies/x.md", "principles/y.md") == "../../principles/y/"
+
+
+def test_href_never_starts_with_a_scheme() -> None:
+    assert urls.href("case-studies/index.md", "case-studies/x.md") == "x/"
+    assert urls.href("case-studies/index.md", "case-studies/javascript:alert(1).md") == "./javascript:alert(1)/"
+    assert urls.href("case-studies/x.md", "case-studies/x.md", "ref-a") == "#ref-a"
+    assert urls.href("index.md", "index.md") == "./"

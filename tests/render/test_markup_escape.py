@@ -24,3 +24,15 @@ def test_esc_is_html_escape_on_one_line(text: str) -> None:
 def test_esc_takes_any_value() -> None:
     assert esc(2026) == "2026"
     assert esc('<a href="x">') == "&lt;a href=&quot;x&quot;&gt;"
+
+
+def test_inline_is_what_python_markdown_makes_of_the_packages_own_sentences() -> None:
+    import markdown
+
+    from coprod.pages import exports
+    from coprod.read.fields import REQUIRED_NOTE
+    from coprod.render.markup import inline
+
+    for text in (REQUIRED_NOTE, exports.INTRO.strip(), "a `<b> & c` *d* e\nf `g`"):
+        assert f"<p>{inline(text)}</p>" == markdown.markdown(text), text
+    assert inline("<script>*x*</script>") == "&lt;script&gt;<em>x</em>&lt;/script&gt;"

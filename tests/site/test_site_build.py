@@ -91,8 +91,8 @@ def test_no_generated_page_is_written_into_docs() -> None:
 
 
 def test_prerendered_lists_give_the_same_site(built: Path, tmp_path: Path) -> None:
-    """The hook renders repeated lists itself for speed; the site must be byte-identical
-    to the one MkDocs makes when it renders everything."""
+    """Each case study's and claim's body is the validator's HTML of it; the site must be
+    byte-identical to the one made when MkDocs renders every body (COPROD_NO_PRERENDER=1)."""
     plain = tmp_path / "plain"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", COPROD_NO_PRERENDER="1")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(plain)],
