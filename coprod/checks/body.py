@@ -37,7 +37,7 @@ from coprod.read.plaintext import PLAIN_TEXT_SCAN_LIMIT, short, show
 from coprod.read.problems import Report
 from coprod.render import body_html
 from coprod.render.body_html import Prerendered
-from coprod.render.sanitize import ADMONITION_TYPES, TAGS, URL_SCHEMES, sanitize
+from coprod.render.sanitize import ADMONITION_TYPES, TAGS, URL_SCHEMES, keeps_whole, sanitize
 
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlinkhref", "srcset", "poster", "background",
@@ -366,6 +366,8 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
         return None
     if not compare:
         return kept
+    if page_form and read.tokens is not None and keeps_whole(read.tokens):
+        return kept  # the sanitiser would keep every tag and attribute as written: it cannot take anything away
     sanitized = sanitize(rendered)
     # the sanitiser kept every byte, so it took nothing away (most bodies); it writes the
     # permalinks' &para; as the character itself
@@ -382,7 +384,7 @@ def _check_rendered(body: _Body, fenced: bool, reported: set[int], compare: bool
 def _renderer(fenced: bool) -> markdown.Markdown:
     """One Python-Markdown converter per setting, reset before each body: making a new one
     (loading its extensions) took about as long as rendering a body."""
-    return markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, *(["fenced_code"] if fenced else [])])
+    return body_html.quick(markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, *(["fenced_code"] if fenced else [])]))
 
 
 class _StartTags(HTMLParser):

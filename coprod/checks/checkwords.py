@@ -29,10 +29,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..read.kinds import KINDS
+from ..read.needles import required
 from ..read.problems import Report
 from .records import Evidence, Record
 
@@ -75,7 +77,38 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:was|were)\s+not\s+(?:itself|themselves)\s+read\b|in\s+the\s+parts\s+(?:we\s+)?(?:read|summari[sz]ed)\b",
      "says what was read of a source, not what the source says"),
 )
-_RE = re.compile("|".join(rf"\b(?P<p{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)), re.IGNORECASE)
+
+
+def _branches(pattern: str) -> list[str]:
+    """``pattern`` cut at each ``|`` outside a group or a character class: its alternatives."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"  # a "]" right after "[" or "[^" is in the class
+            continue
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*out, pattern[start:]]
+
+
+_ALTERNATIVES: tuple[tuple[int, str], ...] = tuple(
+    (index, branch) for index, (pattern, _) in enumerate(_PATTERNS) for branch in _branches(pattern))
+"""Each pattern's alternatives, in order, with the pattern's index: group ``a{n}`` of the
+regexes below is alternative n. Trying them one after another at each place is what trying
+each pattern's alternation there does."""
+_RE = re.compile("|".join(rf"\b(?P<a{n}>{branch})" for n, (_, branch) in enumerate(_ALTERNATIVES)), re.IGNORECASE)
 
 HINT = (f"write published text for readers; keep how a fact was checked, and what is still unsure, "
         f"in the reference's {PRIVATE_FIELD} field, which is never published")
@@ -90,85 +123,118 @@ class Found:
     why: str
 
 
-def _required(items) -> set[str] | None:
-    """Strings one of which (lower-cased) any match of the parsed regex ``items`` must
-    contain, or None if none can be named. Conservative: only literal runs every match goes
-    through (never inside an optional part), alternatives only if each names some."""
-    from re import _constants as c
+_WORDS = tuple(required(branch, re.IGNORECASE) for _, branch in _ALTERNATIVES)
+"""For each alternative, words one of which every match of it holds (worked out from the
+patterns themselves, so a new pattern brings its own; None: none known). An ASCII text
+is searched only for the alternatives whose words it holds (most hold a few common ones,
+such as "read" in "already"), which gives the same matches at the same places: an
+alternative left out could match nowhere in it. Text that is not ASCII is searched for all
+(case-insensitive matching also folds letters such as the long s into ASCII ones)."""
+_ALL_WORDS = tuple(sorted(set().union(*(words for words in _WORDS if words))))
+_LOWER = not re.search(r"\\[A-Z]", _RE.pattern)
+"""Whether :data:`_RE` for lower-cased ASCII text, matched case-sensitively, is its
+pattern lower-cased (no upper-case escape such as ``\\S``): the same matches, at the same
+places, about three times faster."""
 
-    options: list[set[str]] = []
-    run = ""
-    for op, arg in list(items) + [(None, None)]:
-        if op is c.LITERAL:
-            run += chr(arg).lower()
+
+def _close(pattern: str, at: int) -> int | None:
+    """Where the group opened at ``pattern[at]`` closes (None if it does not)."""
+    depth, i = 0, at
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
             continue
-        if run:
-            options.append({run})
-            run = ""
-        if op is c.SUBPATTERN:
-            found = _required(arg[-1])
-        elif op is c.BRANCH:
-            branches = [_required(branch) for branch in arg[1]]
-            found = None if any(b is None for b in branches) else set().union(*branches)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and arg[0] >= 1:
-            found = _required(arg[2])
-        else:
-            found = None
-        if found:
-            options.append(found)
-    # the most telling: the choice whose shortest string is longest
-    return max(options, key=lambda strings: min(map(len, strings)), default=None)
+        if char == "[":
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
-def _quick_words(pattern: re.Pattern) -> frozenset[str] | None:
-    from re import _parser
-
-    return frozenset(found) if (found := _required(_parser.parse(pattern.pattern, pattern.flags))) else None
+_LETTERS = re.compile(r"[a-z]+")
 
 
-_WORDS = _quick_words(_RE)
-"""Every match of :data:`_RE` holds one of these (worked out from the patterns themselves,
-so a new pattern brings its own): ASCII text without any of them needs no regex pass. Text
-that is not ASCII always gets one (case-insensitive matching also folds letters such as
-the long s into ASCII ones)."""
-_RE_LOWER = re.compile(_RE.pattern.lower().replace("(?p<", "(?P<")) if not re.search(r"\\[A-Z]", _RE.pattern) else None
-""":data:`_RE` for lower-cased ASCII text, matched case-sensitively: the same matches, at the
-same places, about three times faster (None if a pattern used an upper-case escape)."""
+def _word_led(branch: str) -> list[str] | None:
+    """``branch`` (lower-cased) as alternatives that each start with letters, in the order
+    its own alternation tries them: a leading ``(?:a|b)`` spread over ``a...`` and ``b...``,
+    a leading ``(?:a)?`` made ``a...`` then ``...``. None if it cannot be."""
+    if branch.startswith("(?:"):
+        close = _close(branch, 0)
+        if close is None:
+            return None
+        inner, rest = branch[3:close], branch[close + 1:]
+        optional = rest[:1] == "?"
+        rest = rest[1:] if optional else rest
+        if rest[:1] in ("?", "*", "+", "{"):
+            return None
+        out: list[str] = []
+        for part in [*(alternative + rest for alternative in _branches(inner)), *([rest] if optional else [])]:
+            led = _word_led(part)
+            if led is None:
+                return None
+            out += led
+        return out
+    word = _LETTERS.match(branch)
+    if word is None or branch[word.end():word.end() + 1] in ("?", "*", "+", "{") and word.end() < 2:
+        return None
+    return [branch]
 
 
-def _matches(text: str, words: Iterable[str] | None = None):
-    """:data:`_RE`'s matches in ``text`` (an ASCII text is lower-cased first and searched
-    with :data:`_RE_LOWER`; the words are then read from ``text``). ``words``: the ones of
-    :data:`_WORDS` that a text holding ``text`` holds (:func:`_words_in`), when known."""
-    if text.isascii():
+def _led_regex(n: int, k: int, branch: str) -> str:
+    """Alternative ``n``'s ``k``-th word-led form: its first letters, then a look back that
+    they start a word (what ``\\b`` before them asks), then the rest, then an empty group
+    named for it. A search for alternatives that all start with a letter looks only at the
+    places that hold one of their first letters."""
+    word = _LETTERS.match(branch).group()
+    if branch[len(word):len(word) + 1] in ("?", "*", "+", "{"):
+        word = word[:-1]  # the last letter is repeated: not part of the run every match starts with
+    return rf"{word}(?<=\b{word}){branch[len(word):]}(?P<a{n}_{k}>)"
+
+
+@lru_cache(maxsize=4096)
+def _lower_search(chosen: tuple[int, ...]) -> re.Pattern:
+    """:data:`_RE` for lower-cased ASCII text, of the alternatives ``chosen`` only (a few
+    hundred sets of them in 10,000 synthetic case studies, each compiled once), each in its
+    word-led forms where it has them (:func:`_word_led`)."""
+    led = [_word_led(_ALTERNATIVES[n][1].lower()) for n in chosen]
+    if any(forms is None for forms in led):
+        return re.compile("|".join(rf"\b(?P<a{n}>{_ALTERNATIVES[n][1].lower()})" for n in chosen))
+    return re.compile("|".join(_led_regex(n, k, form) for n, forms in zip(chosen, led) for k, form in enumerate(forms)))
+
+
+def _matches(text: str) -> list[re.Match]:
+    """:data:`_RE`'s matches in ``text`` (an ASCII text is lower-cased first and searched for
+    the alternatives whose words it holds; the words are then read from ``text``)."""
+    if text.isascii() and _LOWER:
         lower = text.lower()
-        if _WORDS is not None and not any(word in lower for word in (_WORDS if words is None else words)):
-            return []
-        if _RE_LOWER is not None:
-            return list(_RE_LOWER.finditer(lower))
+        held = {word for word in _ALL_WORDS if word in lower}
+        chosen = tuple(n for n, words in enumerate(_WORDS) if words is None or not words.isdisjoint(held))
+        return list(_lower_search(chosen).finditer(lower)) if chosen else []
     return list(_RE.finditer(text))
 
 
-def _words_in(text: str) -> tuple[str, ...] | None:
-    """The words of :data:`_WORDS` in ``text`` lower-cased: every part of ``text`` that is ASCII
-    holds no other (lower-casing works letter by letter), so its search need look for these
-    only. None if :data:`_WORDS` is not known."""
-    if _WORDS is None:
-        return None
-    lower = text.lower()
-    return tuple(word for word in _WORDS if word in lower)
+def _why(match: re.Match) -> str:
+    """What a reader cannot know, for a match of :func:`_matches`."""
+    return _PATTERNS[_ALTERNATIVES[int(match.lastgroup[1:].split("_")[0])][0]][1]
 
 
-def find_checkwords(text: str, words: Iterable[str] | None = None) -> list[Found]:
-    """Every word of checking in ``text``, in order, with the line it is on. ``words``: see
-    :func:`_matches`."""
+def find_checkwords(text: str) -> list[Found]:
+    """Every word of checking in ``text``, in order, with the line it is on."""
     found: list[Found] = []
     line, counted = 1, 0
-    for match in _matches(text, words):
+    for match in _matches(text):
         line += text.count("\n", counted, match.start())
         counted = match.start()
-        index = int(next(name for name, value in match.groupdict().items() if value is not None)[1:])
-        found.append(Found(line, " ".join(text[match.start():match.end()].split()), _PATTERNS[index][1]))
+        found.append(Found(line, " ".join(text[match.start():match.end()].split()), _why(match)))
     return found
 
 
@@ -216,25 +282,47 @@ def _dotted(path: tuple) -> str:
     return out
 
 
+_JOIN = "\x00"
+"""Joins a record's ASCII texts for one search. No pattern matches it, none looks past it (a
+lookahead meets it as it meets the end of a text) and it is neither a word character nor
+a space, so every match in the joined text lies within one text and is the match a search
+of that text alone finds (a test compares the two on texts that end and start in a phrase)."""
+
+
 def record_findings(record: Record) -> list[tuple[tuple | None, Found]]:
     """The words of checking in a case study's or claim's text fields and body: (the
     field's path in the front matter, or None for the body; what was found), in the order
     :func:`check_record` warns of them. It reads only the record, so the process that
     checks the file finds them (a worker: coprod.checks.evidence) and the checks across
-    files only warn."""
+    files only warn.
+
+    The ASCII texts are searched at once, joined by :data:`_JOIN` (a record has dozens of
+    short fields, and searching each on its own cost more than the search), each other
+    text on its own (it is searched for every alternative, case-insensitively)."""
     source = record.source
-    strings = _strings(source.data, ())
-    text = "\n".join([source.body, *(value for _, value in strings)])
-    words = _words_in(text)  # one look at all its text: most records hold none, the rest a few
-    if words == () and text.isascii():
-        return []
-    findings: list[tuple[tuple | None, Found]] = []
-    for path, value in strings:
+    paths: list[tuple | None] = []
+    texts: list[str] = []
+    for path, value in _strings(source.data, ()):
         if path and path[-1] == "consent_reference":
             continue  # private: never published
-        findings.extend((path, found) for found in find_checkwords(value, words))
-    findings.extend((None, found) for found in find_checkwords(source.body, words))
-    return findings
+        paths.append(path)
+        texts.append(value)
+    paths.append(None)
+    texts.append(source.body)
+    found: list[list[Found]] = [[] for _ in texts]
+    ascii_texts = [index for index, text in enumerate(texts) if text.isascii()]
+    text = _JOIN.join(texts[index] for index in ascii_texts)
+    at, start = 0, 0  # the ASCII text the next match is in, and where it starts in ``text``
+    for match in _matches(text):
+        while match.start() >= start + len(texts[ascii_texts[at]]) + 1:  # past this text and its joint
+            start += len(texts[ascii_texts[at]]) + 1
+            at += 1
+        words = " ".join(text[match.start():match.end()].split())  # as written: the search may read it lower-cased
+        found[ascii_texts[at]].append(Found(text.count("\n", start, match.start()) + 1, words, _why(match)))
+    for index, text in enumerate(texts):
+        if not text.isascii():
+            found[index] = find_checkwords(text)
+    return [(path, each) for path, within in zip(paths, found) for each in within]
 
 
 def check_record(record: Record, report: Report) -> None:

@@ -26,7 +26,7 @@ from ..read import buildcache, strictyaml
 from ..read.kinds import CASE_STUDY, CLAIM, KINDS
 from ..read.problems import Problem, Report
 from ..read.schema import AnnotationError, Schema, did_you_mean, load_schemas
-from ..read.source import SourceFile, decode, dotted, parse_front_matter, read_source
+from ..read.source import SourceFile, as_written, decode, dotted, parse_front_matter, read_source
 from ..read.taxonomy import Taxonomy, Vocabulary, build_taxonomy
 from ..render.body_html import Prerendered
 from . import cachedata, checkwords, registry, tree
@@ -79,10 +79,15 @@ def check_record_file(kind: str, path: Path, display: str) -> tuple[Record, list
     report = Report()
     record = Record(kind, SourceFile(display))
     try:
-        record.source = read_source(path, display, report)
+        try:
+            raw = path.read_bytes()  # read once: for the record, and as written for the checks that read the file
+        except OSError:
+            raw = None  # read_source reports it
+        record.source = read_source(path, display, report, raw)
         if record.source.readable:
             assert _CONTEXT is not None
-            _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, path=path), report)
+            _check_file(Subject(record, _CONTEXT.schemas[kind], _CONTEXT.vocabularies, path=path,
+                                text=as_written(raw) if raw is not None else None), report)
         # warned of by the checks across files, for the records published: looked for here, where files are checked in parallel
         record.checkwords = checkwords.record_findings(record)
     except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems

@@ -18,7 +18,7 @@ class Subject:
     schema: Schema  # the schema of the record's kind
     vocabularies: dict[str, list[Term]]  # vocabulary -> (key, label, definition) of each term
     path: Path | None = None  # the file on disk, or
-    text: str | None = None  # its text when it is not a file (an earlier version, from git)
+    text: str | None = None  # its text as written: when already read (read.source.as_written), or not a file (an earlier version, from git)
 
     def file_text(self) -> str:
         """The file's text as written (comments included)."""

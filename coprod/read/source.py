@@ -70,11 +70,12 @@ def decode(raw: bytes, display: str, report: Report, field_name: str = "file") -
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_source(path: Path, display: str, report: Report) -> SourceFile:
-    """Read a markdown file with YAML front matter. Problems go to ``report``."""
+def read_source(path: Path, display: str, report: Report, raw: bytes | None = None) -> SourceFile:
+    """Read a markdown file with YAML front matter (``raw``: its bytes, when already read).
+    Problems go to ``report``."""
     source = SourceFile(display)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as exc:
         report.error(display, 1, "file", f"cannot be read: {exc.strerror}")
         return source
@@ -119,6 +120,12 @@ def parse_front_matter(text: str, source: SourceFile, report: Report) -> None:
     source.plain = document.plain
     source.readable = True
 
+
+
+def as_written(raw: bytes) -> str:
+    """A file's bytes as ``Path.read_text(encoding="utf-8", errors="replace")`` reads them:
+    bad bytes replaced, a byte order mark kept, every line break a newline."""
+    return raw.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def dotted(path: tuple | list) -> str:

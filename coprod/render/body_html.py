@@ -38,8 +38,11 @@ from urllib.parse import urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import nest_toc_tokens, unique
-from markdown.treeprocessors import Treeprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import AtomicString
 
+from ..read.needles import required
 from .sanitize import BODY_END, BODY_START
 
 # MkDocs puts its built-in extensions first (mkdocs/config/defaults.py), then mkdocs.yml's
@@ -73,7 +76,66 @@ class Prerendered:
 @lru_cache(maxsize=1)
 def renderer() -> markdown.Markdown:
     """One converter with the site's settings, reset before each body."""
-    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
+    return quick(markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS))
+
+
+def quick(md: markdown.Markdown) -> markdown.Markdown:
+    """``md`` with its inline pass replaced by :class:`QuickInline` and its raw HTML pass by
+    :class:`QuickHtmlBlock` (the validator's converters), each in its place: same name,
+    same priority."""
+    for registry, name, quicker in ((md.treeprocessors, "inline", QuickInline),
+                                    (md.preprocessors, "html_block", QuickHtmlBlock)):
+        priority = next(item.priority for item in registry._priority if item.name == name)
+        registry.register(quicker(md), name, priority)
+    return md
+
+
+class QuickHtmlBlock(HtmlBlockPreprocessor):
+    """Python-Markdown's raw HTML pass, which reads the whole text with an HTML parser to
+    take its raw HTML out, except on text holding neither ``<`` nor ``&``: the parser then
+    meets one run of text and gives back the lines it was given, which this does without
+    reading them (with a ``&`` it may write an entity written without its semicolon with
+    one, so such text is read)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("<" in line or "&" in line for line in lines):
+            return lines
+        return super().run(lines)
+
+
+@lru_cache(maxsize=64)
+def _needles(pattern: str, flags: int) -> frozenset[str] | None:
+    return None if flags & re.IGNORECASE else required(pattern, flags)
+
+
+class QuickInline(InlineProcessor):
+    """Python-Markdown's inline pass, which tries each inline pattern on each text in turn
+    (with the text's placeholders of what earlier patterns made), except that a pattern is
+    not tried on a text that holds none of the strings every match of its expression holds
+    (:func:`coprod.read.needles.required`). Python-Markdown finds no match in such a text
+    and goes on to the next pattern from the text's start: this does the same without
+    searching, so the tree and the HTML are the same (a test renders the shipped, fixture
+    and hostile bodies both ways). Most of a body's text holds no ``[``, ``*``, ``<``, ``&``
+    or backtick, and the search was most of the pass."""
+
+    def run(self, tree, ancestors=None):
+        self.quick = [(pattern, _needles(pattern.getCompiledRegExp().pattern, pattern.getCompiledRegExp().flags))
+                      for pattern in self.inlinePatterns]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        # Python-Markdown's InlineProcessor.__handleInline with the look before each pattern
+        if not isinstance(data, AtomicString):
+            start, patterns = 0, self.quick
+            while patternIndex < len(patterns):
+                pattern, needles = patterns[patternIndex]
+                if needles is not None and not any(needle in data for needle in needles):
+                    patternIndex, start = patternIndex + 1, 0  # what __applyPattern returns when nothing matches
+                    continue
+                data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
+                if not matched:
+                    patternIndex += 1
+        return data
 
 
 _BEFORE_OK = frozenset(" \t\n(")
@@ -119,12 +181,24 @@ class Read(HTMLParser):
     def __init__(self, token: str | None) -> None:
         super().__init__(convert_charrefs=True)
         self.token = token
+        self.tokens: list[tuple] | None = None  # the HTML's :func:`tokens`, when it was read from them
         self.items: list = []  # (tag, attrs) of each start tag, or "<!--", "<!", "<?"
         self.open: list[str] = []
         self.ok = True
         self.ids: list[str] = []
         self.permalinks: list[str] = []
         self.found = 0
+
+    def replay(self, tokens: list[tuple]) -> None:
+        """What HTMLParser's reading of the HTML of ``tokens`` calls, called."""
+        for token in tokens:
+            if token[0] is TEXT:
+                self.handle_data(unescape(token[1]))
+            elif token[0] is START:
+                attrs = [(name, unescape(value)) for name, value in token[2]]
+                (self.handle_startendtag if token[3] else self.handle_starttag)(token[1], attrs)
+            else:
+                self.handle_endtag(token[1])
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         self.handle_starttag(tag, attrs)
@@ -171,6 +245,65 @@ class Read(HTMLParser):
             self.found += data.count(self.token)
 
 
+
+# --------------------------------------------------------------------------- reading the HTML
+
+TEXT, START, END = "text", "start", "end"
+"""The kinds of :func:`tokens`: (TEXT, text as written), (START, tag, ((name, value as written), ...), written
+``/>``), (END, tag)."""
+
+READ_TAGS = frozenset({
+    "p", "a", "img", "code", "pre", "em", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+    "blockquote", "hr", "br", "div", "sup", "table", "thead", "tbody", "tr", "th", "td",
+})
+"""The tags :func:`tokens` reads: the ones Python-Markdown makes of a body. Any other goes to
+HTMLParser (``script`` or ``style``, say, change how it reads what follows)."""
+
+_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*+)((?: [a-z][a-z0-9_.:-]*+="[^"<>]*+")*+)( /)?>')
+_ATTRIBUTE = re.compile(r' ([a-z][a-z0-9_.:-]*+)="([^"<>]*+)"')
+
+
+def tokens(html: str) -> list[tuple] | None:
+    """``html`` cut into text, start tags and end tags, where it holds only what Python-Markdown's
+    serialiser writes of its own tree: each ``<`` opens a tag of :data:`READ_TAGS` with
+    lower-case ``name="value"`` attributes (``"``, ``<`` and ``>`` escaped in values, as the
+    serialiser does). None for anything else (raw HTML, a comment, a declaration, an
+    attribute without a value...), which HTMLParser then reads. On such HTML, HTMLParser
+    calls its handlers with exactly these tags, each attribute's value unescaped, and each
+    text unescaped (:meth:`Read.replay`; a test compares the two)."""
+    out: list[tuple] = []
+    pos, find, match = 0, html.find, _TAG.match
+    while True:
+        at = find("<", pos)
+        if at < 0:
+            if pos < len(html):
+                out.append((TEXT, html[pos:]))
+            return out
+        if at > pos:
+            out.append((TEXT, html[pos:at]))
+        found = match(html, at)
+        if found is None:
+            return None
+        end, tag, attributes, closed = found.groups()
+        if tag not in READ_TAGS or end and (attributes or closed):
+            return None
+        out.append((END, tag) if end else (START, tag, tuple(_ATTRIBUTE.findall(attributes)), bool(closed)))
+        pos = found.end()
+
+
+def read(html: str, token: str | None) -> Read:
+    """:class:`Read` of ``html``: from its :func:`tokens` where it has them (``read.tokens``),
+    else by HTMLParser (``read.tokens`` None)."""
+    reader = Read(token)
+    reader.tokens = tokens(html)
+    if reader.tokens is None:
+        reader.feed(html)
+        reader.close()
+    else:
+        reader.replay(reader.tokens)
+    return reader
+
+
 def prerender(body: str, citations) -> tuple[str, Prerendered | None, Read]:
     """The body rendered as its page renders it (citations as tokens), what the page may
     reuse of it (None where MkDocs must render it in place), and the HTML as read."""
@@ -179,9 +312,7 @@ def prerender(body: str, citations) -> tuple[str, Prerendered | None, Read]:
     text = page_text(body, citations, token or "CPRDCITE")
     md = renderer().reset()
     html = md.convert(text)
-    reader = Read(token if usable else None)
-    reader.feed(html)
-    reader.close()
+    reader = read(html, token if usable else None)
     if not usable:
         return html, None, reader
     headings = _flatten(getattr(md, "toc_tokens", []))

@@ -243,3 +243,134 @@ def test_words_found_where_each_file_is_checked_are_warned_the_same(tmp_path: Pa
     assert warned(workers=2) == one
     assert warned(workers=1, cache_dir=tmp_path / "cache") == one  # checked and stored
     assert warned(workers=1, cache_dir=tmp_path / "cache") == one  # read from the cache
+
+
+def _each_text_alone(record) -> list:
+    """What record_findings finds, found the plain way: each field, then the body, on its own."""
+    from coprod.checks.checkwords import _strings
+
+    found = [(path, f) for path, value in _strings(record.source.data, ())
+             if path[-1:] != ("consent_reference",) for f in find_checkwords(value)]
+    return found + [(None, f) for f in find_checkwords(record.source.body)]
+
+
+def _record(data: dict, body: str):
+    from coprod.checks.records import Record
+    from coprod.read.source import SourceFile
+
+    source = SourceFile("x.md")
+    source.data, source.body = data, body
+    return Record("case-study", source)
+
+
+@pytest.mark.parametrize("data, body", [
+    # a phrase cut in two by the end of a field is no phrase; a whole one at a field's end or start is
+    ({"a": "we could not", "b": "access the report"}, "verify it"),
+    ({"a": "only the abstract", "b": "ideas came first"}, "abstract\nideas"),
+    ({"a": ["the", "brief"], "b": "stored"}, "text was inferred"),
+    ({"a": "Full text", "b": "was not"}, "found Stored\nCopies here"),
+    # a lookahead at a field's end sees no space: "only the abstract" then "ideas" is still found
+    ({"how": "Only the Abstract"}, "ideas"),
+    # the private field is never searched, the body always last
+    ({"involved": [{"name": "A", "consent_reference": "inferred from the brief"}], "x": "unverified"}, "unconfirmed"),
+    # not ASCII in one text: every text searched case-insensitively, ſ read as s; a NUL in a value
+    ({"a": "ſtored text", "b": "Unverified", "c": "a\x00inferred\x00b"}, "Zoë: the brief\nsays so"),
+    ({}, ""),
+])
+def test_one_search_of_a_record_finds_what_a_search_of_each_text_finds(data: dict, body: str) -> None:
+    from coprod.checks.checkwords import record_findings
+
+    record = _record(data, body)
+    assert record_findings(record) == _each_text_alone(record)
+
+
+def test_one_search_of_random_records_finds_what_each_text_finds() -> None:
+    """Random records of phrase pieces, line breaks and joints: the joined search and the
+    search of each text alone agree on every finding, its field, line and words."""
+    import random
+
+    from coprod.checks.checkwords import record_findings
+
+    pieces = ["the", "brief", "stored", "text", "only", "abstract", "ideas", "we", "could", "not", "access",
+              "full", "was", "inferred", "Unconfirmed", "candidate", "for", "is", "likely", "source", "\n", " ",
+              "’", "couldn’t", "find", "draws", "on", "its", "abstracts", "itself", "read", "ſeed", "paper", "-"]
+    rng = random.Random(25)
+
+    def text() -> str:
+        return " ".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
+
+    found = 0
+    for _ in range(3000):
+        data = {f"f{i}": (text() if rng.random() < 0.7 else [text(), text()]) for i in range(rng.randrange(0, 5))}
+        record = _record(data, text())
+        expected = _each_text_alone(record)
+        assert record_findings(record) == expected, (data, record.source.body)
+        found += len(expected)
+    assert found > 500  # the random texts do hold words of checking
+
+
+def test_each_pattern_is_the_alternation_of_its_alternatives() -> None:
+    import re
+
+    from coprod.checks.checkwords import _PATTERNS, _branches
+
+    for pattern, _ in _PATTERNS:
+        branches = _branches(pattern)
+        assert "|".join(branches) == pattern
+        for branch in branches:
+            re.compile(branch)  # each a whole regex: no group or class cut open
+    assert _branches(r"a(?:b|[)|\]])|[^]|]|\||c") == [r"a(?:b|[)|\]])", "[^]|]", r"\|", "c"]
+
+
+def test_the_quick_search_finds_what_the_patterns_find_in_random_text() -> None:
+    """The search of an ASCII text for the alternatives whose words it holds, lower-cased,
+    finds what each pattern, case-insensitive, finds: the same words at the same places, for
+    the same reason."""
+    import random
+    import re
+
+    from coprod.checks.checkwords import _PATTERNS
+
+    whole = re.compile("|".join(rf"\b(?P<p{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)), re.IGNORECASE)
+    pieces = ["The", "brief", "BRIEF's", "survey", "stored", "Text", "only", "abstract", "ideas", "we", "could", "not",
+              "couldn't", "access", "full", "texts", "were", "unavailable", "inferred", "Unconfirmed", "candidate",
+              "for", "is", "are", "yet", "confirmed", "likely", "source", "\n", "  ", "draws", "on", "its", "article's",
+              "abstracts", "alone", "itself", "themselves", "was", "read", "seed", "paper", "references", "vary",
+              "between", "sources", "in", "the", "parts", "summarized", "here", "taken", "from", "page", "address",
+              "did", "check", "relied", "mainly", "an", "already", "findings", "-", ".", "Zoë", "ſtored", "’"]
+    rng = random.Random(2025)
+    found = 0
+    for _ in range(4000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        expected = [(m.start(), " ".join(m.group().split()), _PATTERNS[int(m.lastgroup[1:])][1])
+                    for m in whole.finditer(text)]
+        lines = [text.count("\n", 0, start) + 1 for start, _, _ in expected]
+        assert [(f.line, f.words, f.why) for f in find_checkwords(text)] == \
+            [(line, words, why) for line, (_, words, why) in zip(lines, expected)], text
+        found += len(expected)
+    assert found > 500  # the random texts do hold words of checking
+
+
+def test_each_alternative_led_by_its_words_finds_what_it_finds() -> None:
+    """Each alternative searched in its word-led forms (first letters, a look back for the
+    word's start, the rest) finds what the alternative after ``\\b`` finds, in random text."""
+    import random
+    import re
+
+    from coprod.checks.checkwords import _ALTERNATIVES, _lower_search, _word_led
+
+    rng = random.Random(11)
+    words = ["the", "brief", "is", "are", "not", "yet", "confirmed", "was", "were", "itself", "themselves", "read",
+             "rests", "rest", "rested", "relies", "on", "its", "abstract", "abstracts", "alone", "only", "just",
+             "alternative", "candidate", "candidates", "for", "we", "could", "couldn't", "access", "full", "text",
+             "texts", "in", "parts", "summarised", "here", "x", "thebrief", "unrest", "-", "'", "\n", "  ",
+             # a phrase after letters that are not its word's start: found only with the look back dropped
+             "this not confirmed", "unrest on the abstract", "awe could not access", "bin the parts read",
+             "scandidate for", "breeds on the abstract"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 10))) for _ in range(3000)]
+    for n, (_, branch) in enumerate(_ALTERNATIVES):
+        assert _word_led(branch.lower()) is not None, branch  # every alternative has them
+        plain = re.compile(rf"\b(?:{branch.lower()})")
+        led = _lower_search((n,))
+        for text in texts:
+            assert [m.span() for m in led.finditer(text)] == [m.span() for m in plain.finditer(text)], (branch, text)

@@ -178,3 +178,66 @@ def test_a_page_held_compressed_comes_back_the_same() -> None:
     for page, text in zip(reversed(pages), reversed(texts)):
         packed.unpack(page)
         assert page.content == text
+
+
+# --------------------------------------------------------------------------- the quick inline pass
+
+_INLINE_PIECES = [
+    "word", "two words", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "\\\\", "\\`", "\\*", "[",
+    "]", "(", ")", "](", "![", "[a](b)", "[a][b]", "[b]: /x", "![i](/a.png)", "<", ">", "<http://a.b/c>",
+    "<a@b.c>", "<span>", "</span>", "<!-- c -->", "&amp;", "&", "&#60;", ";", "#", "## h", "{: #i }", "{: .c }", "!",
+    "@", "://", "=", '"', "'", "- ", "1. ", "> ", "    ", "```", "!!! note", "é", "\u00a0", "|", "| a |\n|---|",
+    "CPRDCITE0000000000N0X",
+]
+
+
+def _corpus() -> list[str]:
+    """Bodies of every kind the validator meets: the shipped and fixture records, the
+    hand-written pages, the hostile bodies of the golden tests, and random text made of
+    the inline patterns' own characters (each piece a trigger of some pattern)."""
+    import random
+
+    texts = [p.read_text(encoding="utf-8") for folder in (ROOT / "evidence", ROOT / "docs", ROOT / "tests" / "fixtures",
+                                                           ROOT / "tests" / "golden" / "body")
+             for p in sorted(folder.rglob("*.md"))]
+    rng = random.Random(25)
+    texts += ["".join(rng.choice(_INLINE_PIECES) for _ in range(rng.randrange(1, 40))) for _ in range(3000)]
+    # entities without their semicolon and no "<": the raw HTML pass writes them with one
+    texts += ["a &amp b", "AT&T and R&D", "&copy 2020, &#60 and &#x3c", "x &\n\ny &", "## A &amp B\n\ntext"]
+    return texts
+
+
+def test_the_quick_inline_pass_renders_what_python_markdown_renders() -> None:
+    """The validator's converters skip an inline pattern on text that holds none of its
+    strings (body_html.QuickInline) and the raw HTML pass on text without ``<`` or ``&``
+    (body_html.QuickHtmlBlock): every body comes out as Python-Markdown's own converter with
+    the same extensions makes it, HTML and headings."""
+    quick = body_html.renderer()
+    plain = markdown.Markdown(extensions=list(body_html.EXTENSIONS), extension_configs=body_html.EXTENSION_CONFIGS)
+    check_quick = bodycheck._renderer(False)
+    check_plain = markdown.Markdown(extensions=list(bodycheck.MARKDOWN_EXTENSIONS))
+    assert type(quick.treeprocessors["inline"]) is body_html.QuickInline
+    for md, own in ((quick, plain), (check_quick, check_plain)):  # each in the place of Python-Markdown's own
+        for kind, name, python_markdowns in (("treeprocessors", "QuickInline", "InlineProcessor"),
+                                             ("preprocessors", "QuickHtmlBlock", "HtmlBlockPreprocessor")):
+            order = [type(processor).__name__ for processor in getattr(md, kind)]
+            assert order.count(name) == 1
+            assert [each.replace(name, python_markdowns) for each in order] == \
+                [type(processor).__name__ for processor in getattr(own, kind)]
+            assert {i.name: i.priority for i in getattr(md, kind)._priority} == \
+                {i.name: i.priority for i in getattr(own, kind)._priority}
+    for text in _corpus():
+        assert quick.reset().convert(text) == plain.reset().convert(text), text
+        assert quick.toc_tokens == plain.toc_tokens, text
+        assert check_quick.reset().convert(text) == check_plain.reset().convert(text), text
+
+
+def test_every_inline_pattern_names_its_strings() -> None:
+    """Each of the site's inline patterns has strings to look for (else the quick pass would
+    try it everywhere, correct but slow); a text without them is not searched."""
+    md = body_html.renderer()
+    for pattern in md.inlinePatterns:
+        regex = pattern.getCompiledRegExp()
+        needles = body_html._needles(regex.pattern, regex.flags)
+        assert needles, type(pattern).__name__
+        assert not any(needle in "Plain words (with a comma, a full stop.)\nAnd a line." for needle in needles)
