@@ -21,6 +21,8 @@ import logging
 from pathlib import Path
 from types import MappingProxyType
 
+from mkdocs.plugins import event_priority
+
 from . import __version__, finish, pagecache, rebuild, search, serve_errors, serve_preview, site, site_address
 from .checks import evidence as checks
 from .checks import tree
@@ -146,6 +148,8 @@ class MkDocsBuild:
     def on_page_content(self, html, page, config, files):
         return self.run.page_content(html, page, config, files)
 
+    @event_priority(100)  # first: MkDocs calls the hooks after every plugin, and a plugin
+    # reading page.content here (Material's search, for one) must find the page unpacked
     def on_page_context(self, context, page, config, nav):
         self.run.page_context(page)
         return context

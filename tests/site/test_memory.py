@@ -13,17 +13,17 @@ same (tests/site/test_rebuild.py compares builds from the cache with clean ones)
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from helpers import make_project
+from helpers import make_project, mkdocs_build
 
 from coprod import pagecache, rebuild
 from coprod.checks import evidence as checks
 from coprod.pages import LazyPage, OnDisk
 from coprod.pages.taxonomy_pages import index_evidence
-from coprod.read import urls
-from coprod.read import buildcache
+from coprod.read import buildcache, urls
 from coprod.render.packed import Spilled, unpack
 
 
@@ -81,3 +81,20 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         config.plugins.on_shutdown()
         checks.keep_checks_in_memory(True)  # as the other tests of this process expect
         pagecache.keep_in_memory(True)
+
+
+def test_a_plugin_reading_each_page_still_finds_it(tmp_path: Path) -> None:
+    """What the build holds packed is unpacked before any plugin's on_page_context (MkDocs
+    calls hooks after plugins): a project that adds Material's search plugin builds, and its
+    index has each case study's page with the page's own words."""
+    project = make_project(tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nplugins: []" in text
+    config.write_text(text.replace("\nplugins: []", "\nplugins:\n  - search\n#", 1), encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    page = [doc for doc in index["docs"] if doc["location"].startswith("case-studies/peer-researchers/")]
+    assert page and page[0]["title"] == "Peer researchers shaping a community health study", page[:1]
+    assert any("interview" in doc["text"] for doc in page), page  # its sections, as Material cuts them
