@@ -107,13 +107,18 @@ def test_references_escape_the_citing_titles_and_keep_the_processors_html(tmp_pa
     assert_headings_exported(page)
 
 
-def test_open_data_escapes_schema_text_and_keeps_its_headings(tmp_path: Path) -> None:
+def _with_hostile_field(tmp_path: Path, **extra) -> Path:
+    """The fixture evidence with a case-study field whose schema text is hostile."""
     evidence = make_evidence(tmp_path)
     path = evidence / "schema" / "case-study.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    schema["properties"]["project"]["properties"]["ethics_body"] = {"type": "string", "description": HOSTILE}
+    schema["properties"]["project"]["properties"]["ethics_body"] = {"type": "string", "description": HOSTILE, **extra}
     path.write_text(json.dumps(schema), encoding="utf-8")
-    page = data_page(load(evidence))
+    return evidence
+
+
+def test_open_data_escapes_schema_text_and_keeps_its_headings(tmp_path: Path) -> None:
+    page = data_page(load(_with_hostile_field(tmp_path)))
     assert page.uri == "data/index.md" and page.title == "Open data" and page.is_html
     assert_safe(page.content)
     assert f"<td>project.ethics_body</td>\n<td>text</td>\n<td>no</td>\n<td></td>\n<td>{ESCAPED}</td>" in page.content
@@ -143,12 +148,7 @@ def test_how_to_cite_has_the_librarys_cite_box(library: Library) -> None:
 
 
 def test_the_field_reference_escapes_schema_text_and_keeps_its_headings(tmp_path: Path) -> None:
-    evidence = make_evidence(tmp_path)
-    path = evidence / "schema" / "case-study.schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    schema["properties"]["project"]["properties"]["ethics_body"] = {"type": "string", "description": HOSTILE,
-                                                                    "examples": [HOSTILE]}
-    path.write_text(json.dumps(schema), encoding="utf-8")
+    evidence = _with_hostile_field(tmp_path, examples=[HOSTILE])
     page = contribute.fields_page(load(evidence))
     assert page.uri == "contribute/fields.md" and page.title == "Field reference" and page.is_html
     assert_safe(page.content)
