@@ -11,8 +11,9 @@ temporary folder, never in evidence/; their text is real sentences from the repo
 mixed with new ones, each page keeping to a topic: ``tools.synthetic_text``, or with
 ``--text words`` the older words drawn one by one), builds it with the real mkdocs.yml, hooks and theme
 overrides, once. (It no longer switches Material's search plugin on to compare its index:
-the build holds each rendered page packed until the hook's ``on_page_context``, which runs
-after the plugin's, so the plugin finds no content.) Then, in the same run:
+that was taken out while the plugin could not read the hook's packed pages; the hook now
+unpacks each page first, but the comparison has not been put back. A site that has the
+plugin has its index measured.) Then, in the same run:
 
 - the Pagefind index build time (``pagefind`` on the built site, timed alone), its size;
 - in Debian's Chromium, with the site served on loopback as a static host serves it (text
