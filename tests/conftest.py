@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, Built, make_evidence, make_project
+from helpers import FIRST_RUN_SECONDS, ROOT, Built, make_evidence, make_project
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -129,13 +129,6 @@ class _FileProgress:
 
 # ----------------------------------------------------------------------------- slowest first
 
-# Seconds per test file of a run on this project's 2-core machine, used to order the files
-# when .pytest_cache holds no figures of an earlier run (a fresh clone): the slowest first.
-FIRST_RUN_SECONDS = {
-    "tests/browser/test_lighthouse.py": 240, "tests/site/test_serve.py": 120, "tests/site/test_untrusted_build.py": 90,
-    "tests/site/test_build.py": 80, "tests/project/test_benchmark.py": 75, "tests/browser/test_accessibility.py": 70,
-    "tests/checks/test_untrusted_files.py": 60, "tests/site/test_rebuild.py": 45,
-}
 FILE_SECONDS = "coprod/file-seconds"  # in pytest's cache: each file's seconds in the last run that ran it
 
 

@@ -305,3 +305,13 @@ class Once:
         if isinstance(found, Exception):
             raise found
         return found
+
+
+# Seconds per test file of a run on this project's 2-core machine: conftest orders a parallel
+# run's files by them, slowest first, when .pytest_cache holds no figures of an earlier run
+# (a fresh clone).
+FIRST_RUN_SECONDS = {
+    "tests/browser/test_lighthouse.py": 240, "tests/site/test_serve.py": 120, "tests/site/test_untrusted_build.py": 90,
+    "tests/site/test_build.py": 80, "tests/project/test_benchmark.py": 75, "tests/browser/test_accessibility.py": 70,
+    "tests/checks/test_untrusted_files.py": 60, "tests/site/test_rebuild.py": 45,
+}

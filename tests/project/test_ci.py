@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import FIRST_RUN_SECONDS, ROOT
 
 CI_RUN = ROOT / ".ci" / "run"
 WORKFLOW = ROOT / ".github" / "workflows" / "checks.yml"
@@ -142,14 +142,8 @@ def test_the_suite_uses_every_core_unless_told_otherwise() -> None:
 
 
 def test_the_fresh_clone_order_names_test_files_that_exist() -> None:
-    """conftest.FIRST_RUN_SECONDS orders the files of a first run slowest first: a renamed or
+    """helpers.FIRST_RUN_SECONDS orders the files of a first run slowest first: a renamed or
     removed file there would silently fall to the end of the run."""
-    import ast
-
-    tree = ast.parse((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
-    (order,) = [node.value for node in tree.body if isinstance(node, ast.Assign)
-                and [getattr(t, "id", "") for t in node.targets] == ["FIRST_RUN_SECONDS"]]
-    seconds = ast.literal_eval(order)
-    assert seconds
-    missing = [path for path in seconds if not (ROOT / path).is_file()]
-    assert not missing, f"tests/conftest.py FIRST_RUN_SECONDS names files that do not exist: {missing}"
+    assert FIRST_RUN_SECONDS
+    missing = [path for path in FIRST_RUN_SECONDS if not (ROOT / path).is_file()]
+    assert not missing, f"tests/helpers.py FIRST_RUN_SECONDS names files that do not exist: {missing}"
