@@ -130,7 +130,7 @@ def business_case_pdf(site_dir: Path, build: SiteBuild, log: logging.Logger) -> 
     missing it says so: as an error in CI (which must have it), as a note elsewhere."""
     try:
         return pdf.write_business_case(site_dir, pdf.facts_for(build.citables.get(urls.BUSINESS_CASE), build.site_url),
-                                       build.evidence, build.references)
+                                       build.evidence, build.references, cache=build.shared_cache)
     except (ImportError, OSError) as error:
         (log.error if os.environ.get("CI") else log.info)(f"PDF of the business case not made: {error}")
         return None

@@ -89,6 +89,7 @@ class SiteBuild:
     site_url: str = DEFAULT_SITE_URL
     walkable: bool = True  # no symbolic link in docs/ or the theme's overrides: an engine may walk them
     history: tuple[str, ...] = ()  # what the build says once about earlier versions (coprod.pages.versions)
+    shared_cache: Path | None = None  # results keyed by content alone, for every tree (coprod.read.buildcache.shared)
 
     @property
     def ok(self) -> bool:
@@ -116,7 +117,8 @@ class SiteBuild:
 def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBuild:
     """Load, check and generate the site of the project in ``root`` with the settings of its
     mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data).
-    ``cache_dir`` keeps each file's checks by content (coprod.read.buildcache)."""
+    ``cache_dir`` keeps each file's checks by content (coprod.read.buildcache); with it, the
+    results every working tree shares (citations, the PDF) are kept too."""
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
     files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
     walkable = tree.check_project(root, config, files, docs=docs_dir)
@@ -127,8 +129,9 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references, walkable=walkable)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
+    shared_cache = buildcache.shared(root) if cache_dir is not None else None
     processor = shared_processor()
-    processor.use_cache(cache_dir)  # rendered citations kept by what they are made from
+    processor.use_cache(shared_cache)  # rendered citations kept by what they are made from
     try:
         pages = generate(loaded, edit_base(config), site_url, docs_dir, config.get("repo_url"),
                          editors_email=str((config.get("extra") or {}).get("editors_email") or ""))
@@ -154,7 +157,7 @@ def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBui
     return SiteBuild(report, loaded.evidence, loaded.references, MappingProxyType(dict(pages)),
                      MappingProxyType(dict(loaded.citables)), handwritten,
                      MappingProxyType(edit_uris(loaded, docs_name)), site_url,
-                     history=loaded.versions.messages if loaded.versions else ())
+                     history=loaded.versions.messages if loaded.versions else (), shared_cache=shared_cache)
 
 
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None,

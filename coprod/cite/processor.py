@@ -150,6 +150,7 @@ def _inputs_digest() -> str:
 
 _MEMO: dict[str, Rendered] = {}
 _MEMO_LIMIT = 50_000
+_KEEP_OTHERS = 20_000  # answers other working trees used, kept in the shared pack beside this build's
 
 
 class Processor:
@@ -163,16 +164,17 @@ class Processor:
         self._used: dict[str, dict] = {}
 
     def use_cache(self, cache_dir: Path | None) -> None:
-        """Keep answers in the build's cache folder too (``.cache/coprod/``, see
-        :mod:`coprod.read.buildcache`), keyed by the request, the styles, the locales, the runner
-        and the citeproc package: a rebuild of the same citations starts no process at all.
-        :meth:`save_cache` writes the answers this build used."""
+        """Keep answers in the cache folder every working tree shares too
+        (:func:`coprod.read.buildcache.shared`), keyed by the request, the styles, the
+        locales, the runner and the citeproc package: a rebuild of the same citations, or
+        another tree's build of them, starts no process at all. :meth:`save_cache` writes
+        the answers this build used, beside up to 20,000 that other builds used."""
         self._pack = buildcache.Pack(cache_dir, "citations") if cache_dir is not None else None
         self._used = {}
 
     def save_cache(self) -> None:
         if self._pack is not None and self._used:
-            self._pack.save(self._used)
+            self._pack.save(self._used, keep_earlier=_KEEP_OTHERS)
         self._used = {}
 
     # ------------------------------------------------------------------ requests

@@ -21,14 +21,15 @@ the hook fails the build in CI only.
 
 from __future__ import annotations
 
-import hashlib
+import base64
 import html
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urljoin
 
-from ..read import urls
+from ..read import buildcache, urls
 from ..read.kinds import CLAIM, PUBLIC_STATUSES
 from ..render.markup import esc
 
@@ -222,30 +223,74 @@ def _absolute(href: str, address: str) -> str:
 
 _cache: dict[str, bytes] = {}  # document digest -> PDF: `mkdocs serve` rebuilds without redoing it
 
+# Where fontconfig keeps what it found of the installed fonts: it rewrites them when fonts
+# are added or removed, which can change the PDF (its fonts are the system's).
+FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig", "~/.fontconfig")
 
-def render(document_html: str, base: Path) -> bytes:
-    """The PDF of ``document_html``; ImportError or OSError if WeasyPrint or Pango is missing."""
-    digest = hashlib.sha256(document_html.encode("utf-8")).hexdigest()
-    if digest not in _cache:
+
+def render(document_html: str, base: Path, cache: Path | None = None) -> bytes:
+    """The PDF of ``document_html``; ImportError or OSError if WeasyPrint or Pango is missing.
+
+    ``cache`` (coprod.read.buildcache's shared folder) keeps it for the next build, keyed by
+    the document, this package's code (the style sheet is in it), WeasyPrint's and pydyf's
+    versions and the installed fonts; nothing else makes a PDF differ (``base`` does not:
+    nothing is fetched and every link is absolute)."""
+    digest = _key(document_html)
+    if digest in _cache:
+        return _cache[digest]
+    store = buildcache.Store(cache, "pdf")
+    pdf = _from_entry(store.get(digest))
+    if pdf is None:
         from weasyprint import CSS, HTML  # imported here: only this step needs it
         from weasyprint.urls import URLFetcher
 
         fetcher = URLFetcher(allowed_protocols={"data"})  # nothing of the contributors' may reach a host or a file
         pdf = HTML(string=document_html, base_url=str(base), url_fetcher=fetcher).write_pdf(
             stylesheets=[CSS(string=PDF_CSS)], pdf_variant="pdf/ua-1", pdf_tags=True)
-        _cache.clear()
-        _cache[digest] = pdf
-    return _cache[digest]
+        store.put(digest, buildcache.encode({"pdf": base64.b64encode(pdf).decode("ascii")}))
+        store.prune({digest})
+    _cache.clear()
+    _cache[digest] = pdf
+    return pdf
 
 
-def write_business_case(site_dir: Path, facts: PdfFacts, library, refs) -> Path | None:
+def _key(document_html: str) -> str:
+    parts: list[bytes | str] = [buildcache.code_version()]
+    for name in ("weasyprint", "pydyf"):
+        try:
+            parts += [name, metadata.version(name)]
+        except metadata.PackageNotFoundError:
+            parts += [name, "-"]
+    for folder in FONT_CACHES:
+        try:
+            entries = sorted(Path(folder).expanduser().iterdir())
+            parts += [f"{entry}={entry.stat().st_size}:{entry.stat().st_mtime_ns}" for entry in entries]
+        except OSError:
+            parts.append(f"{folder}=-")
+    return buildcache.digest(*parts, document_html)
+
+
+def _from_entry(entry: bytes | None) -> bytes | None:
+    """A PDF from a cache entry, or None (a miss) for anything but a PDF held as JSON."""
+    found = buildcache.decode(entry)
+    if not isinstance(found, dict) or set(found) != {"pdf"} or not isinstance(found["pdf"], str):
+        return None
+    try:
+        pdf = base64.b64decode(found["pdf"], validate=True)
+    except ValueError:
+        return None
+    return pdf if pdf.startswith(b"%PDF-") else None
+
+
+def write_business_case(site_dir: Path, facts: PdfFacts, library, refs, cache: Path | None = None) -> Path | None:
     """Write ``site_dir``/business-case/business-case.pdf from the model; None when the
-    business case page was not built. Raises ImportError/OSError when WeasyPrint cannot run."""
+    business case page was not built. Raises ImportError/OSError when WeasyPrint cannot run.
+    ``cache``: see :func:`render`."""
     page = site_dir / PAGE_HTML
     if not page.is_file() or library is None:
         return None
     target = site_dir / PDF_URI
-    target.write_bytes(render(business_case_document(library, refs, facts), page.parent))
+    target.write_bytes(render(business_case_document(library, refs, facts), page.parent, cache))
     return target
 
 

@@ -14,7 +14,10 @@ It lives where a pull request cannot put it: in the build user's own cache folde
 (``$COPROD_CACHE_HOME``, else ``$XDG_CACHE_HOME/coprod``, else ``~/.cache/coprod``), in a
 folder of its own for each working tree (named by the tree's path), which must belong to
 this user, be writable by no one else, and lie outside the tree; otherwise the build runs
-without a cache. A ``.cache/`` folder in the working tree is never read (and one committed
+without a cache. Results that depend on their content alone, whatever tree asks for them
+(rendered citations, the business case's PDF), are kept in one folder beside those,
+``shared/`` (:func:`shared`, under the same rules): a second checkout, a git worktree or a
+test's project finds what another tree made. A ``.cache/`` folder in the working tree is never read (and one committed
 to git is an error: :mod:`coprod.checks.tree`). One file per entry, written whole under a
 temporary name and then renamed, so two builds at once or a build stopped half way cannot
 leave a torn entry. ``COPROD_NO_CACHE=1`` turns it off (every build is cold).
@@ -63,6 +66,20 @@ def folder(project_root: Path) -> Path | None:
     except OSError:
         return None
     return path if private(path, root) else None
+
+
+def shared(project_root: Path) -> Path | None:
+    """The folder of results keyed by their content alone, shared by every working tree of
+    this user, for a build of ``project_root``; None when caching is off or the folder is not
+    this user's own, outside that tree (then those results are made again)."""
+    if not enabled():
+        return None
+    path = home() / "shared"  # a tree's own folder is "<name>-<hash>": never this name
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if private(path, Path(project_root).resolve()) else None
 
 
 def private(path: Path, root: Path) -> bool:
@@ -193,14 +210,26 @@ class Pack:
     def get(self, key: str):
         """The value stored under ``key`` (plain data: decode it with coprod.checks.cachedata), or None."""
         if self._entries is None:
-            found = decode(self._store.get(self._name))
-            self._entries = found if isinstance(found, dict) else {}
+            self._entries = self._read()
         return self._entries.get(key)
 
-    def save(self, entries: dict) -> None:
-        """Replace the pack with ``entries`` (the ones the last run used), each plain data."""
-        self._store.put(self._name, encode(entries))
-        self._entries = dict(entries)
+    def _read(self) -> dict:
+        found = decode(self._store.get(self._name))
+        return found if isinstance(found, dict) else {}
+
+    def save(self, entries: dict, keep_earlier: int = 0) -> None:
+        """Replace the pack with ``entries`` (the ones the last run used), each plain data,
+        followed by up to ``keep_earlier`` of the entries the pack holds now that this run
+        did not use (a pack shared by several working trees keeps what the others used; the
+        oldest go first)."""
+        kept = dict(entries)
+        if keep_earlier > 0:
+            for key, value in self._read().items():  # read again: another build may have saved since
+                if len(kept) >= len(entries) + keep_earlier:
+                    break
+                kept.setdefault(key, value)
+        self._store.put(self._name, encode(kept))
+        self._entries = kept
 
 
 def decode(data: bytes | None):

@@ -17,6 +17,7 @@ real MkDocs build:
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import pickle
@@ -292,6 +293,11 @@ def test_a_hostile_cache_is_never_run_and_never_fails_the_build(tmp_path: Path, 
     cache = buildcache.folder(project)
     assert cache is not None and not cache.is_relative_to(project)
     _plant(cache, payload, [site_name])
+    shared = buildcache.shared(project)  # what every tree shares: citations and the PDF
+    assert shared is not None and not shared.is_relative_to(project)
+    for name in ("packs/citations", "pdf/" + "0" * 40):
+        (shared / name).parent.mkdir(parents=True, exist_ok=True)
+        (shared / name).write_bytes(payload)
     first = mkdocs_build(project)
     assert first.returncode == 0, first.stdout[-3000:]
     assert not marker.exists(), "the build ran a command from a cache file"
@@ -307,16 +313,20 @@ def test_cache_entries_of_the_wrong_shape_are_a_miss(tmp_path: Path, monkeypatch
     monkeypatch.setenv("COPROD_CACHE_HOME", str(tmp_path / "cache-home"))
     project = make_project(tmp_path)
     assert mkdocs_build(project).returncode == 0
-    cache = buildcache.folder(project)
+    cache, shared = buildcache.folder(project), buildcache.shared(project)
     entries = [p for p in cache.rglob("*") if p.is_file()]
     assert {p.parent.name for p in entries} == {"packs", "bibliography", "sites"}
+    shared_entries = [p for p in shared.rglob("*") if p.is_file()]
+    assert sorted(p.relative_to(shared).parts[0] for p in shared_entries) == ["packs", "pdf"]
     wrong = [1, "x", None, {"a": [True]}, [[[[]]]]]
-    for path in entries:
+    for path in entries + shared_entries:
         found = buildcache.decode(path.read_bytes())
         if path.parent.name == "packs":
             path.write_bytes(buildcache.encode({key: wrong[i % len(wrong)] for i, key in enumerate(found)}))
         elif path.parent.name == "sites":
             path.write_bytes(buildcache.encode(wrong))
+        elif path.parent.name == "pdf":  # the right shape, but not a PDF: a page, not the business case
+            path.write_bytes(buildcache.encode({"pdf": base64.b64encode(b"<html><script>alert(1)</script>").decode()}))
         else:  # nested deeper than the JSON reader can follow
             path.write_bytes(b'["coprod-cache/1",' + b"[" * 100_000 + b"]" * 100_000 + b"]")
     warm = mkdocs_build(project)
@@ -325,8 +335,8 @@ def test_cache_entries_of_the_wrong_shape_are_a_miss(tmp_path: Path, monkeypatch
                           cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1", COPROD_NO_CACHE="1"),
                           capture_output=True, text=True, timeout=600, check=False)
     assert cold.returncode == 0
-    page = "case-studies/peer-researchers/index.html"
-    assert (project / "site" / page).read_bytes() == (tmp_path / "cold" / page).read_bytes()
+    for page in ("case-studies/peer-researchers/index.html", "business-case/business-case.pdf"):
+        assert (project / "site" / page).read_bytes() == (tmp_path / "cold" / page).read_bytes(), page
 
 
 def test_a_committed_cache_is_an_error(tmp_path: Path) -> None:

@@ -248,3 +248,43 @@ def test_the_sorted_bundle_reads_as_pagefind_wrote_it(tmp_path: Path) -> None:
     assert filters(sorted_bundle) == filters(raw)
     for values in filters(sorted_bundle).values():
         assert list(values) == sorted(values)
+
+
+def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(tmp_path: Path, monkeypatch) -> None:
+    """Citations and the business case's PDF depend on their content alone, so a second
+    checkout (or a git worktree) of the same project uses what the first build rendered
+    (coprod.read.buildcache.shared): it builds with no citation processor and no
+    WeasyPrint, and writes the same site, PDF included."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from coprod.cite import processor
+    from coprod.pages import pdf
+
+    monkeypatch.setenv("COPROD_CACHE_HOME", str(tmp_path / "cache-home"))
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    first = make_project(tmp_path / "first")
+    build(first)
+    second = make_project(tmp_path / "second")
+
+    def no_process(self):
+        raise AssertionError("the second tree started the citation processor")
+
+    monkeypatch.setattr(processor, "_MEMO", {})  # nothing answered from this process's memory
+    monkeypatch.setattr(processor, "_SHARED", [])
+    monkeypatch.setattr(processor.Processor, "_start", no_process)
+    monkeypatch.setattr(pdf, "_cache", {})
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
+    monkeypatch.setenv("CI", "true")  # where the PDF cannot be made, the build fails (coprod/finish.py)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.chdir(second)
+    config = load_config(str(second / "mkdocs.yml"), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    for page in ("business-case/business-case.pdf", "case-studies/peer-researchers/index.html",
+                 "references/index.html", "case-studies/peer-researchers/cite.ris"):
+        assert (second / "site" / page).read_bytes() == (first / "site" / page).read_bytes(), page
