@@ -101,9 +101,9 @@ class Visits:
 
         try:
             visit = Visit()
-            page.goto(PAGES[name])
-            wait_until_idle(page)
-            if scheme == "default":  # as loaded: what the privacy and health checks judge
+            page.goto(PAGES[name])  # until its load event: every script and style sheet has run
+            if scheme == "default":  # as loaded: what the privacy and health checks judge, once every request is made
+                wait_until_idle(page)  # (the same page's later requests need not be awaited again in dark)
                 if PAGES[name] == "/case-studies/":
                     page.wait_for_selector("#catalogue-filters[data-ready=yes]")
                 page.wait_for_timeout(200)
