@@ -16,9 +16,13 @@ from helpers import FIRST_RUN_SECONDS, ROOT, Built, make_evidence, make_project
 @pytest.fixture(autouse=True, scope="session")
 def _cache_home(tmp_path_factory):
     """The build's cache (coprod/read/buildcache.py) of every test project in a folder of this
-    session, not in the user's own cache folder (a test may replace it with its own)."""
+    run, not in the user's own cache folder (a test may replace it with its own). Every
+    pytest-xdist worker shares it, as two working trees of one user share theirs: what one
+    worker's build rendered (citations, the PDF; the shipped tree's checks), the other's finds."""
     saved = os.environ.get("COPROD_CACHE_HOME")
-    os.environ["COPROD_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+    with _shared_by_workers(tmp_path_factory, "cache-home") as (folder, _):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    os.environ["COPROD_CACHE_HOME"] = str(folder)
     yield
     if saved is None:
         os.environ.pop("COPROD_CACHE_HOME", None)
