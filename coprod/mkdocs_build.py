@@ -58,6 +58,7 @@ class MkDocsBuild:
         self.indexing: search.Background | None = None  # the index a rebuild is writing on a thread of its own
         self.run: Run | None = None  # this build's state, made in on_config
         self.known: csp.Known | None = None  # the inline code the theme's templates and overrides/ write
+        self.compiled = templates.CompiledInMemory()  # the theme's templates, compiled once for every build of the process
 
     # ---- the process
 
@@ -161,6 +162,8 @@ class MkDocsBuild:
         return self.harden(output, f"the theme's {template_name}") if template_name.endswith(".html") else output
 
     def on_env(self, env, config, files):
+        self.compiled.settings(Path(config["config_file_path"]).read_bytes())
+        env.bytecode_cache = self.compiled  # before any template is loaded: MkDocs loads them after this event
         self.run.env(env, config, files)
         return env
 

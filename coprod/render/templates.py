@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
@@ -69,6 +69,39 @@ def environment() -> SandboxedEnvironment:
 def render(name: str, **context: object) -> str:
     """The template ``name`` (in overrides/partials/coprod/) filled with ``context``."""
     return environment().get_template(name).render(**context)
+
+
+class CompiledInMemory(BytecodeCache):
+    """Jinja's compiled templates, kept in this process's memory for the next build's Jinja
+    environment: MkDocs makes a new one for the theme on every build, so each rebuild of
+    ``mkdocs serve`` compiled every template of Material again (about half a second). An
+    entry is found by the template's name and file and used only while its source's
+    checksum is the same (Jinja's own checks), so an edited template is compiled again.
+    How a template compiles depends on its environment's settings too (its extensions,
+    autoescaping), which come from the site's config: :meth:`settings` empties the cache
+    when that changes. Never kept on disk: compiled code read back from a file would run
+    what was written there."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, bytes] = {}
+        self._settings: bytes | None = None
+
+    def settings(self, config: bytes) -> None:
+        """The environment's next builds are made from ``config`` (the site's config file)."""
+        if config != self._settings:
+            self._held.clear()
+            self._settings = config
+
+    def load_bytecode(self, bucket) -> None:
+        data = self._held.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._held[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._held.clear()
 
 
 def raw(text: str) -> Markup:

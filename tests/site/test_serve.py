@@ -467,3 +467,41 @@ def test_the_page_shown_first_is_the_page_the_whole_build_writes(tmp_path: Path)
         hooks.BUILD.wait_for_search()
         assert page.read_bytes() == shown
         assert "Retitled zqxpreview" in (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_compiles_only_the_templates_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """Each build of a serve makes a new Jinja environment for the theme; the templates it
+    compiled are kept in the process's memory (coprod.render.templates.CompiledInMemory), so
+    a rebuild compiles none of them again, except a template edited since and every one
+    after the site's config changed. The pages are the same as a cold build's."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if not isinstance(self, SandboxedEnvironment):  # the theme's, not the generated pages' (made once a process)
+            compiled.append(name or "")
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    project, site_dir = make_project(tmp_path), tmp_path / "site"
+    with served_in_process(project, site_dir) as (hooks, rebuild):
+        first = sorted(set(compiled))
+        assert "main.html" in first and "partials/header.html" in first, first
+        home = (site_dir / "index.html").read_bytes()
+        compiled.clear()
+        rebuild()
+        assert compiled == [], compiled
+        assert (site_dir / "index.html").read_bytes() == home
+        main = project / "overrides" / "main.html"
+        main.write_text(main.read_text(encoding="utf-8") + "{# edited while serving #}\n", encoding="utf-8")
+        rebuild()
+        assert compiled == ["main.html"], compiled
+        compiled.clear()
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n# edited while serving\n", encoding="utf-8")
+        rebuild()
+        assert sorted(set(compiled)) == first
+        hooks.BUILD.wait_for_search()
