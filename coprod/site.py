@@ -117,19 +117,20 @@ class SiteBuild:
 def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBuild:
     """Load, check and generate the site of the project in ``root`` with the settings of its
     mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data).
-    ``cache_dir`` keeps each file's checks by content (coprod.read.buildcache); with it, the
-    results every working tree shares (citations, the PDF) are kept too."""
+    ``cache_dir`` is the tree's own cache folder (coprod.read.buildcache): with it, what is
+    keyed by its content alone (each file's checks, the bibliography, citations, the PDF)
+    is kept in the folder every working tree shares."""
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
     files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
     walkable = tree.check_project(root, config, files, docs=docs_dir)
     templates.use_theme(tree.project_folders(root, config)[1] if walkable else None)  # the look: overrides/
-    loaded = load(root / "evidence", docs_dir=docs_dir if walkable else None, display_root=root, cache_dir=cache_dir)
+    shared_cache = buildcache.shared(root) if cache_dir is not None else None  # results keyed by content alone
+    loaded = load(root / "evidence", docs_dir=docs_dir if walkable else None, display_root=root, cache_dir=shared_cache)
     report = loaded.report
     report.extend(files.problems)
     if report.errors:
         return SiteBuild(report, loaded.evidence, loaded.references, walkable=walkable)
     site_url = config.get("site_url") or DEFAULT_SITE_URL
-    shared_cache = buildcache.shared(root) if cache_dir is not None else None
     processor = shared_processor()
     processor.use_cache(shared_cache)  # rendered citations kept by what they are made from
     try:

@@ -258,6 +258,7 @@ def _load_evidence(root: Path, report: Report, citing_dirs: Iterable[Path], work
 # starts from what the check made, and what is read from disk is data that is checked.
 _MEMORY: dict[str, Any] = {}
 KEEP_IN_MEMORY = [True]  # False for a one-off build (the hook's on_startup): the data of every file is not held to its end
+KEEP_OTHERS = 2_000  # files' checks other working trees used, kept in the shared pack beside this load's
 
 
 def keep_checks_in_memory(keep: bool) -> None:
@@ -306,7 +307,7 @@ def _cached_checks(root: Path, vocabularies: dict[str, list[Term]], jobs: list[t
         memory[keys[i]] = stored[i]
     _MEMORY = memory if KEEP_IN_MEMORY[0] else {}
     if missing:
-        store.save(memory)
+        store.save(memory, keep_earlier=KEEP_OTHERS)
     return results  # type: ignore[return-value]
 
 

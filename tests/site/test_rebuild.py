@@ -75,7 +75,9 @@ def rebuilt(tmp_path_factory) -> tuple[Path, str, str, dict[str, bytes]]:
 def test_a_dirty_build_from_the_cache_equals_a_clean_build_without_it(rebuilt, tmp_path: Path) -> None:
     project, _, log, _ = rebuilt
     cache = buildcache.folder(project)  # the user's own cache folder for this tree, outside it
-    assert cache is not None and (cache / "sites").is_dir() and (cache / "packs" / "checks").is_file()
+    assert cache is not None and (cache / "sites").is_dir()
+    shared = buildcache.shared(project)  # what every tree shares: the checks by each file's content
+    assert shared is not None and (shared / "packs" / "checks").is_file()
     assert not (project / ".cache").exists(), "the cache must not be written into the working tree"
     assert "Rebuild: 0 of " in log  # the second dirty build left every file as it was
     warm = tree(project / "site")
@@ -251,10 +253,10 @@ def test_the_sorted_bundle_reads_as_pagefind_wrote_it(tmp_path: Path) -> None:
 
 
 def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(tmp_path: Path, monkeypatch) -> None:
-    """Citations and the business case's PDF depend on their content alone, so a second
-    checkout (or a git worktree) of the same project uses what the first build rendered
-    (coprod.read.buildcache.shared): it builds with no citation processor and no
-    WeasyPrint, and writes the same site, PDF included."""
+    """Each file's checks, citations and the business case's PDF depend on their content
+    alone, so a second checkout (or a git worktree) of the same project uses what the first
+    build made (coprod.read.buildcache.shared): it checks no file again and builds with no
+    citation processor and no WeasyPrint, and writes the same site, PDF included."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -275,6 +277,15 @@ def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(
     monkeypatch.setattr(processor, "_SHARED", [])
     monkeypatch.setattr(processor.Processor, "_start", no_process)
     monkeypatch.setattr(pdf, "_cache", {})
+    checked: list[str] = []
+    run_checks = evidence._run_checks
+
+    def counting(root, vocabularies, jobs, *args):
+        checked.extend(str(job[1]) for job in jobs)
+        return run_checks(root, vocabularies, jobs, *args)
+
+    monkeypatch.setattr(evidence, "_run_checks", counting)
+    monkeypatch.setattr(evidence, "_MEMORY", {})
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
     monkeypatch.setenv("CI", "true")  # where the PDF cannot be made, the build fails (coprod/finish.py)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
@@ -285,6 +296,7 @@ def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(
         mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
+    assert checked == []
     for page in ("business-case/business-case.pdf", "case-studies/peer-researchers/index.html",
                  "references/index.html", "case-studies/peer-researchers/cite.ris"):
         assert (second / "site" / page).read_bytes() == (first / "site" / page).read_bytes(), page
