@@ -18,8 +18,9 @@ without a cache. Results that depend on their content alone, whatever tree asks 
 (each file's checks, the bibliography, rendered citations, the business case's PDF), are
 kept in one folder beside those, ``shared/`` (:func:`shared`, under the same rules): a
 second checkout, a git worktree or a test's project finds what another tree made. A tree's
-own folder keeps what belongs to its site folder (coprod/rebuild.py). A ``.cache/`` folder in the working tree is never read (and one committed
-to git is an error: :mod:`coprod.checks.tree`). One file per entry, written whole under a
+own folder keeps what belongs to its site folder (coprod/rebuild.py). A ``.cache/`` folder
+in the working tree is never read (and one committed to git is an error:
+:mod:`coprod.checks.tree`). One file per entry, written whole under a
 temporary name and then renamed, so two builds at once or a build stopped half way cannot
 leave a torn entry. ``COPROD_NO_CACHE=1`` turns it off (every build is cold).
 """
