@@ -225,6 +225,7 @@ class Pack:
         did not use (a pack shared by several working trees keeps what the others used; the
         oldest go first)."""
         kept = dict(entries)
+        self._entries = None  # what was read before is not held while the pack is read again
         if keep_earlier > 0:
             for key, value in self._read().items():  # read again: another build may have saved since
                 if len(kept) >= len(entries) + keep_earlier:
