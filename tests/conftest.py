@@ -36,6 +36,20 @@ def _cache_home(tmp_path_factory):
 
 
 
+@pytest.fixture(autouse=True)
+def _serve_mode_after_each_test():
+    """A test that runs a one-off build in this process (whose on_startup has the process
+    keep nothing for a next build) leaves it as every other test expects it, keeping what a
+    next build reuses, as ``mkdocs serve`` does; a test that forgot once failed another that
+    ran after it in the same worker."""
+    yield
+    from coprod import pagecache
+    from coprod.checks import evidence
+
+    pagecache.keep_in_memory(True)
+    evidence.keep_checks_in_memory(True)
+
+
 @contextlib.contextmanager
 def _shared_by_workers(tmp_path_factory, name: str):
     """A folder every pytest-xdist worker of this run shares, held under a file lock while

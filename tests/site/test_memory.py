@@ -78,9 +78,7 @@ def test_a_build_lets_go_of_each_page_once_rendered(tmp_path: Path, monkeypatch)
         assert set(state.documents) == set(run.searchable) | set(run.hand_written)
     finally:
         os.chdir(cwd)
-        config.plugins.on_shutdown()
-        checks.keep_checks_in_memory(True)  # as the other tests of this process expect
-        pagecache.keep_in_memory(True)
+        config.plugins.on_shutdown()  # conftest puts the process's serve mode back
 
 
 def test_a_plugin_reading_each_page_still_finds_it(tmp_path: Path) -> None:

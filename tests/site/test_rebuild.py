@@ -260,7 +260,6 @@ def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from coprod import pagecache
     from coprod.cite import processor
     from coprod.pages import pdf
 
@@ -296,9 +295,7 @@ def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(
     try:
         mkdocs_build(config)
     finally:
-        config.plugins.on_shutdown()
-        evidence.keep_checks_in_memory(True)  # as the other tests of this process expect
-        pagecache.keep_in_memory(True)
+        config.plugins.on_shutdown()  # conftest puts the process's serve mode back
     assert checked == []
     for page in ("business-case/business-case.pdf", "case-studies/peer-researchers/index.html",
                  "references/index.html", "case-studies/peer-researchers/cite.ris"):
