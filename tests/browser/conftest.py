@@ -117,9 +117,17 @@ def page(browser, base_url):
     page.failed_requests = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+    page.on("requestfailed", lambda r: _record_failure(page, r))
     yield page
     context.close()
+
+
+def _record_failure(page, request) -> None:
+    """A request that failed, unless the page itself cut it short by going to another
+    address (``net::ERR_ABORTED``): a search's result fragments still loading when the test
+    opens the next page are not the site failing (seen on a loaded machine)."""
+    if request.failure != "net::ERR_ABORTED":
+        page.failed_requests.append(f"{request.url} ({request.failure})")
 
 
 def have_tool(name: str) -> bool:
