@@ -29,8 +29,8 @@ def test_the_closed_drawer_takes_no_focus(browser, base_url) -> None:
         else:
             pytest.fail("the catalogue's search was not reached in 15 Tab presses")
         page.locator("label.md-header__button[for=__drawer]").tap()  # opened, its links take focus again
-        page.wait_for_timeout(300)
-        assert page.locator(".md-sidebar--primary a.md-nav__link").first.is_visible()
+        # shown once the drawer's transition has run (a fixed 0.3 s was too short on a loaded machine)
+        page.locator(".md-sidebar--primary a.md-nav__link").first.wait_for(state="visible", timeout=10_000)
     finally:
         context.close()
 
