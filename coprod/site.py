@@ -114,17 +114,15 @@ class SiteBuild:
         return [uri for uri in self.pages if uri.endswith(".md")] + list(self.handwritten)
 
 
-def build(root: Path, config: Mapping, cache_dir: Path | None = None) -> SiteBuild:
+def build(root: Path, config: Mapping, shared_cache: Path | None = None) -> SiteBuild:
     """Load, check and generate the site of the project in ``root`` with the settings of its
     mkdocs.yml (``config``: MkDocs' own config or :func:`read_site_config`'s plain data).
-    ``cache_dir`` is the tree's own cache folder (coprod.read.buildcache): with it, what is
-    keyed by its content alone (each file's checks, the bibliography, citations, the PDF)
-    is kept in the folder every working tree shares."""
+    ``shared_cache`` (coprod.read.buildcache.shared) keeps what is keyed by its content
+    alone: each file's checks, the bibliography, citations, the PDF."""
     docs_dir = root / str(config.get("docs_dir") or "docs")  # MkDocs gives it absolute
     files = Report()  # the files beside the evidence: links, file types, hand-written pages, a committed cache
     walkable = tree.check_project(root, config, files, docs=docs_dir)
     templates.use_theme(tree.project_folders(root, config)[1] if walkable else None)  # the look: overrides/
-    shared_cache = buildcache.shared(root) if cache_dir is not None else None  # results keyed by content alone
     loaded = load(root / "evidence", docs_dir=docs_dir if walkable else None, display_root=root, cache_dir=shared_cache)
     report = loaded.report
     report.extend(files.problems)
