@@ -25,7 +25,6 @@ import base64
 import html
 import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -255,12 +254,7 @@ def render(document_html: str, base: Path, cache: Path | None = None) -> bytes:
 
 
 def _key(document_html: str) -> str:
-    parts: list[bytes | str] = [buildcache.code_version()]
-    for name in ("weasyprint", "pydyf"):
-        try:
-            parts += [name, metadata.version(name)]
-        except metadata.PackageNotFoundError:
-            parts += [name, "-"]
+    parts: list[bytes | str] = [buildcache.code_version(), *buildcache.versions(("weasyprint", "pydyf"))]
     for folder in FONT_CACHES:
         try:
             entries = sorted(Path(folder).expanduser().iterdir())

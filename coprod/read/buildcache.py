@@ -127,12 +127,19 @@ def code_version() -> str:
     parts: list[bytes | str] = []
     for path in sorted(package.rglob("*.py")):
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    for name in LIBRARIES:
+    return digest(*parts, *versions(LIBRARIES))
+
+
+def versions(names: Iterable[str]) -> list[str]:
+    """Each installed distribution's name and version, "-" for one that is not installed:
+    a part of a key that changes when any of them is upgraded."""
+    parts = []
+    for name in names:
         try:
             parts += [name, metadata.version(name)]
         except metadata.PackageNotFoundError:
             parts += [name, "-"]
-    return digest(*parts)
+    return parts
 
 
 def files_digest(*paths: Path) -> str:
