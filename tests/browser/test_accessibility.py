@@ -42,6 +42,7 @@ XPASSes, which fails, so the marker must go). Any other serious or critical viol
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -254,24 +255,50 @@ class Visits:
     A page is judged once its ``load`` event has fired: every style sheet and script has
     loaded and run by then, and the only request any page makes later is its icon. (Waiting
     for the network to be quiet added half a second to each of some 45 visits.) The
-    catalogue is judged once its script says it is ready."""
+    catalogue is judged once its script says it is ready.
+
+    Pages of one window size are opened in turn in one tab, as a reader goes from page to
+    page: a new tab for each of some 40 visits cost Chromium about a second of CPU each (a
+    renderer started, every style sheet and script parsed again), half of this file's
+    time. Nothing measured here carries from one page to the next: the colour scheme is
+    set afresh on every page (the stored choice by :meth:`_tab`'s script, the page's
+    attribute by :meth:`_page`), and a tab whose visit failed is closed, not reused."""
 
     def __init__(self, browser, base_url: str) -> None:
         self.browser, self.base_url, self.once = browser, base_url, Once()
+        self.tabs: dict[tuple[int, int], object] = {}
 
-    def _context(self, width: int = 1280, height: int = 720):
-        context = self.browser.new_context(base_url=self.base_url, viewport={"width": width, "height": height})
-        context.add_init_script("localStorage.setItem('/.__palette', JSON.stringify({index: 0, "
-                                "color: {scheme: 'default'}}))")
-        return context
+    def _tab(self, width: int = 1280, height: int = 720):
+        """The open tab of this window size (a new one the first time)."""
+        if (width, height) not in self.tabs:
+            context = self.browser.new_context(base_url=self.base_url, viewport={"width": width, "height": height})
+            context.add_init_script("localStorage.setItem('/.__palette', JSON.stringify({index: 0, "
+                                    "color: {scheme: 'default'}}))")
+            self.tabs[width, height] = context.new_page()
+        return self.tabs[width, height]
+
+    @contextlib.contextmanager
+    def _visiting(self, width: int = 1280, height: int = 720):
+        """The tab for one visit; closed if the visit fails, so no later visit starts from a
+        page left half way."""
+        page = self._tab(width, height)
+        try:
+            yield page
+        except BaseException:
+            self.tabs.pop((width, height), None)
+            page.context.close()
+            raise
+
+    def close(self) -> None:
+        for page in self.tabs.values():
+            page.context.close()
+        self.tabs.clear()
 
     def page(self, kind: str, width: int) -> Visit:
         return self.once.get(("page", kind, width), lambda: self._page(kind, width))
 
     def _page(self, kind: str, width: int) -> Visit:
-        context = self._context(width, 800)
-        try:
-            page = context.new_page()
+        with self._visiting(width, 800) as page:
             page.goto(PAGES[kind], wait_until="load")  # see Visits: nothing the checks judge comes later
             page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
             if kind == "catalogue":
@@ -292,8 +319,6 @@ class Visits:
             if width == AXE_WIDTH and kind in PAGE_TYPES:  # the contribute form: light, as before
                 visit.axe["slate"] = run_axe(page, colour_only=True)
             return visit
-        finally:
-            context.close()
 
     def search_open(self) -> Visit:
         return self.once.get(("search open",), lambda: self._opened("/", open_search))
@@ -304,9 +329,7 @@ class Visits:
     def _opened(self, path: str, action) -> Visit:
         """Axe on the page at ``path`` after ``action(page)``: every rule as loaded, the colour
         rules again in the dark scheme."""
-        context = self._context()
-        try:
-            page = context.new_page()
+        with self._visiting() as page:
             page.goto(path, wait_until="load")
             action(page)
             visit = Visit()
@@ -314,8 +337,6 @@ class Visits:
             dark(page)
             visit.axe["slate"] = run_axe(page, colour_only=True)
             return visit
-        finally:
-            context.close()
 
 
 def _open_cite_box(page) -> None:
@@ -324,8 +345,10 @@ def _open_cite_box(page) -> None:
 
 
 @pytest.fixture(scope="module")
-def visits(browser, base_url) -> Visits:
-    return Visits(browser, base_url)
+def visits(browser, base_url):
+    visits = Visits(browser, base_url)
+    yield visits
+    visits.close()
 
 
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
