@@ -7,6 +7,7 @@ the message saying how to install it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -58,11 +59,15 @@ def _add_script_tag_past_the_policy(self, *, url=None, path=None, content=None, 
     return _add_script_tag(self, url=url, path=path, content=content, type=type)
 
 
+try:
+    from playwright.sync_api import Page
+except ImportError:  # the browser tests skip without Playwright's package
+    Page = None
+
+
 def _patch_playwright() -> None:
     global _add_script_tag
-    try:
-        from playwright.sync_api import Page
-    except ImportError:  # the browser tests skip without Playwright's package
+    if Page is None:
         return
     Page.wait_for_function = _wait_for_function
     if _add_script_tag is None:
@@ -108,18 +113,101 @@ def browser():
         instance.close()
 
 
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, for a context made without one
+
+
+class Tabs:
+    """Chromium tabs kept open for the tests of one worker, one for each set of context
+    options, each handed to one test at a time and made blank again after it.
+
+    A new tab cost Chromium about a second of CPU (a renderer started, every style sheet and
+    script parsed again) against a fifth of that to open a page in a tab already open; over
+    the browser tests that was about a fifth of the whole suite's CPU. A tab comes back as a
+    new one would be, for what a test can reach: the listeners the test added, its routes,
+    other pages it opened, its window size, the site's storage and cookies are gone, and it
+    shows ``about:blank``. Only the browser's HTTP cache is kept, as a reader's browser keeps
+    it between pages. A tab whose test failed, or that cannot be made blank, is closed.
+
+    Tests of hostile content open contexts of their own: what a hostile page could leave
+    (a service worker, say) must never reach another test."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.browser, self.base_url, self.idle = browser, base_url, {}
+
+    @contextlib.contextmanager
+    def page(self, init_script: str | None = None, **options):
+        options.setdefault("base_url", self.base_url)
+        key = (init_script, repr(sorted(options.items())))
+        page = self.idle.pop(key, None)  # taken while in use: a test that wants two gets two
+        if page is None:
+            context = self.browser.new_context(**options)
+            if init_script:
+                context.add_init_script(init_script)
+            page = context.new_page()
+        added: list[tuple[str, object]] = []
+
+        def on(event, handler, *, once=False):
+            added.append((event, handler))
+            (Page.once if once else Page.on)(page, event, handler)
+
+        page.on = on
+        page.once = functools.partial(on, once=True)
+        try:
+            yield page
+        except BaseException:
+            page.context.close()
+            raise
+        finally:
+            del page.on, page.once
+        try:
+            self._blank(page, added, options.get("viewport") or DEFAULT_VIEWPORT)
+        except Exception:  # noqa: BLE001 - not made blank: closed, never reused
+            page.context.close()
+            return
+        if key in self.idle:
+            page.context.close()
+        else:
+            self.idle[key] = page
+
+    @staticmethod
+    def _blank(page, added, viewport) -> None:
+        for event, handler in added:
+            page.remove_listener(event, handler)
+        page.unroute_all(behavior="ignoreErrors")
+        for other in page.context.pages:
+            if other != page:
+                other.close()
+        if page.url.startswith(("http://", "https://")):
+            page.evaluate("localStorage.clear(); sessionStorage.clear()")
+        page.context.clear_cookies()
+        page.goto("about:blank")
+        if page.viewport_size != viewport:
+            page.set_viewport_size(viewport)
+
+    def close(self) -> None:
+        for page in self.idle.values():
+            page.context.close()
+        self.idle.clear()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser, base_url):
+    """Open tabs of the shipped site, reused from test to test (:class:`Tabs`)."""
+    kept = Tabs(browser, base_url)
+    yield kept
+    kept.close()
+
+
 @pytest.fixture
-def page(browser, base_url):
-    """A fresh page that records console errors and failed requests; the test fails on any."""
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    page.console_errors = []
-    page.failed_requests = []
-    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: _record_failure(page, r))
-    yield page
-    context.close()
+def page(tabs):
+    """A blank page that records console errors and failed requests; the test fails on any."""
+    with tabs.page() as page:
+        page.console_errors = []
+        page.failed_requests = []
+        page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: _record_failure(page, r))
+        yield page
 
 
 def _record_failure(page, request) -> None:

@@ -131,16 +131,13 @@ def in_view(page, selector: str) -> bool:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_find_case_studies_about_mental_health_with_young_people(browser, base_url, site_dir, width: int) -> None:
+def test_find_case_studies_about_mental_health_with_young_people(tabs, base_url, site_dir, width: int) -> None:
     phone = width == 390
     facets, cases = _data(site_dir)
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844 if phone else 900},
-                                  has_touch=phone, is_mobile=phone)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    try:
+    with tabs.page(viewport={"width": width, "height": 844 if phone else 900}, has_touch=phone, is_mobile=phone) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(CATALOGUE)
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         if phone:  # on a phone the facets wait behind the Filter button
@@ -196,16 +193,12 @@ def test_find_case_studies_about_mental_health_with_young_people(browser, base_u
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         check_counts(page, facets, pool, chosen)
         assert errors == []
-    finally:
-        context.close()
 
 
-def test_the_page_without_javascript_shows_the_same_counts(browser, base_url, site_dir) -> None:
+def test_the_page_without_javascript_shows_the_same_counts(tabs, site_dir) -> None:
     facets, cases = _data(site_dir)
     want = expected_counts(facets, cases, {})
-    context = browser.new_context(base_url=base_url, java_script_enabled=False)
-    page = context.new_page()
-    try:
+    with tabs.page(java_script_enabled=False) as page:
         page.goto(CATALOGUE)
         entries = page.eval_on_selector_all("h2#browse-by ~ ul li", "items => items.map(li => li.textContent)")
         links = page.eval_on_selector_all("h2#browse-by ~ ul li a", "links => links.map(a => a.getAttribute('href'))")
@@ -214,15 +207,11 @@ def test_the_page_without_javascript_shows_the_same_counts(browser, base_url, si
             for key, label in facet["terms"]:
                 line = f"{label} ({want[facet['name']][key]})"
                 assert (line in entries) == (want[facet["name"]][key] > 0), line  # no "(0)" links
-    finally:
-        context.close()
 
 
-def test_the_list_can_be_sorted_and_exported(browser, base_url, site_dir, tmp_path) -> None:
+def test_the_list_can_be_sorted_and_exported(tabs, site_dir, tmp_path) -> None:
     facets, cases = _data(site_dir)
-    context = browser.new_context(base_url=base_url, accept_downloads=True)
-    page = context.new_page()
-    try:
+    with tabs.page(accept_downloads=True) as page:
         page.goto(CATALOGUE + "?setting=mental-health")
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         page.select_option("#catalogue-sort", "title")
@@ -248,11 +237,9 @@ def test_the_list_can_be_sorted_and_exported(browser, base_url, site_dir, tmp_pa
             text = path.read_bytes().decode("utf-8")
             assert check(text), (format_, text[:300])
             assert all(title.split(",")[0] in text for title in mental)
-    finally:
-        context.close()
 
 
-def test_hostile_data_stays_text_and_links_only_to_case_studies(browser, base_url, site_dir) -> None:
+def test_hostile_data_stays_text_and_links_only_to_case_studies(tabs, base_url, site_dir) -> None:
     """A data file with markup in a title and addresses that are not case studies: the
     markup shows as text, and no card links anywhere but a case study on this site."""
     data = json.loads((site_dir / "data" / "catalogue.json").read_text(encoding="utf-8"))
@@ -262,11 +249,9 @@ def test_hostile_data_stays_text_and_links_only_to_case_studies(browser, base_ur
                          ("evil-three", "/case-studies/evil-three/")):
         data["case_studies"].append({"id": case_id, "title": f"<img src=x onerror=alert(1)>{case_id}", "summary": "s",
                                      "url": url, "facets": {"principle": [first_key]}})
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    page.route("**/data/catalogue.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(data)))
-    try:
+    with tabs.page() as page:
+        page.route("**/data/catalogue.json", lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(data)))
         page.goto(f"{CATALOGUE}?principle={first_key}")
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         assert page.locator("#catalogue-results img").count() == 0
@@ -275,19 +260,14 @@ def test_hostile_data_stays_text_and_links_only_to_case_studies(browser, base_ur
         shown = page.locator("#catalogue-results > li .coprod-card__title").all_inner_texts()
         assert "<img src=x onerror=alert(1)>evil-three" in shown  # a safe address, its title as text
         assert not any(title.endswith(("evil", "evil-two")) for title in shown)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(browser, base_url, width: int) -> None:
+def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(tabs, width: int) -> None:
     """See where evidence is missing: the finding is said above each grid, the page never
     scrolls sideways, and a number in a grid (outcome areas against enablers) opens the
     catalogue listing exactly that many case studies."""
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844},
-                                  has_touch=width == 390, is_mobile=width == 390)
-    page = context.new_page()
-    try:
+    with tabs.page(viewport={"width": width, "height": 844}, has_touch=width == 390, is_mobile=width == 390) as page:
         page.goto("/evidence-map/")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         # the finding in words, and its count of gaps is the grid's (whatever the evidence is today)
@@ -306,8 +286,6 @@ def test_a_gap_map_cell_opens_the_catalogue_filtered_to_it(browser, base_url, wi
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         assert page.inner_text("#catalogue-status").startswith(f"{number} of ")
         assert page.locator("#catalogue-results > li").count() == number
-    finally:
-        context.close()
 
 
 def _static_cards(site_dir) -> dict[str, str]:
@@ -324,7 +302,7 @@ def _static_cards(site_dir) -> dict[str, str]:
     return cards
 
 
-def test_every_result_is_the_full_card_past_the_first_page(browser, base_url, site_dir) -> None:
+def test_every_result_is_the_full_card_past_the_first_page(tabs, site_dir) -> None:
     """A case study from another page of the catalogue is shown by the same card the static
     pages show (the page's <template> card, made from the same template, filled from the
     data file), not by a title and a summary."""
@@ -332,9 +310,7 @@ def test_every_result_is_the_full_card_past_the_first_page(browser, base_url, si
     assert len(static) > CATALOGUE_PAGE_SIZE, "the shipped library fits one page: this test needs two"
     first_page = set(re.findall(r'<li class="coprod-card"><a class="coprod-card__link coprod-card__title" href="([^"]+)"',
                                 (site_dir / "case-studies" / "index.html").read_text(encoding="utf-8")))
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    try:
+    with tabs.page() as page:
         page.goto(CATALOGUE + "?sort=title")
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         more = page.get_by_role("button", name="Show more")
@@ -352,11 +328,9 @@ def test_every_result_is_the_full_card_past_the_first_page(browser, base_url, si
         assert from_template, "every result came from the first page"
         for href, inside in shown:
             assert html.unescape(inside) == html.unescape(static[href]), href
-    finally:
-        context.close()
 
 
-def test_a_first_view_cell_lists_the_case_studies_of_the_same_outcome(browser, base_url, site_dir) -> None:
+def test_a_first_view_cell_lists_the_case_studies_of_the_same_outcome(tabs, site_dir) -> None:
     """Outcomes against kinds of evidence: a number opens the catalogue listing exactly that
     many case studies, those whose same outcome is in the area and known by the kind (not
     any outcome in the area and any known by the kind), with the pairing shown as a filter
@@ -374,9 +348,7 @@ def test_a_first_view_cell_lists_the_case_studies_of_the_same_outcome(browser, b
     if not wider:
         pytest.skip("every case study's outcomes in today's evidence give the same lists either way")
     area, kind, number = wider[0]
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    try:
+    with tabs.page() as page:
         page.goto("/evidence-map/")
         cell = page.locator(f'#map-evidence ~ div.coprod-evidence-map a[href*="outcome={area}&evidence={kind}&"]').first
         cell.scroll_into_view_if_needed()
@@ -388,5 +360,3 @@ def test_a_first_view_cell_lists_the_case_studies_of_the_same_outcome(browser, b
         wait_done(page)
         assert page.locator("#catalogue-results > li").count() > number
         assert "same=" not in page.url
-    finally:
-        context.close()

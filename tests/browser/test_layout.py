@@ -4,34 +4,32 @@ the case-study cards as one link each."""
 
 from __future__ import annotations
 
+import contextlib
+
 from .site_pages import CONTRIBUTE, PAGE_TYPES
 
 CATALOGUE = PAGE_TYPES["catalogue"]
 
 
-def _catalogue(browser, base_url, width: int):
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(CATALOGUE)
-    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
-    return context, page
+@contextlib.contextmanager
+def _catalogue(tabs, width: int):
+    with tabs.page(viewport={"width": width, "height": 900}) as page:
+        page.goto(CATALOGUE)
+        page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+        yield page
 
 
-def test_catalogue_filters_sit_beside_the_results_on_a_desktop(browser, base_url) -> None:
-    context, page = _catalogue(browser, base_url, 1280)
-    try:
+def test_catalogue_filters_sit_beside_the_results_on_a_desktop(tabs) -> None:
+    with _catalogue(tabs, 1280) as page:
         assert page.locator(".catalogue-toggle").is_hidden()
         panel = page.locator("#catalogue-panel").bounding_box()
         results = page.locator("#catalogue-results").bounding_box()
         assert panel and results and panel["x"] + panel["width"] <= results["x"]
         assert panel["y"] < results["y"] + results["height"] and results["y"] < panel["y"] + panel["height"]
-    finally:
-        context.close()
 
 
-def test_catalogue_filters_wait_behind_a_button_with_chips_on_a_phone(browser, base_url) -> None:
-    context, page = _catalogue(browser, base_url, 390)
-    try:
+def test_catalogue_filters_wait_behind_a_button_with_chips_on_a_phone(tabs) -> None:
+    with _catalogue(tabs, 390) as page:
         toggle = page.locator(".catalogue-toggle")
         assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
         assert page.locator("#catalogue-panel").is_hidden()
@@ -57,8 +55,6 @@ def test_catalogue_filters_wait_behind_a_button_with_chips_on_a_phone(browser, b
         assert page.locator(".catalogue-chip").count() == 0 and toggle.inner_text() == "Filter"
         assert page.locator("#catalogue-results > li").count() == total
         assert page.evaluate("document.activeElement.id") == "catalogue-search"  # the focus is not lost
-    finally:
-        context.close()
 
 
 def test_a_card_is_one_link_named_by_its_title(page) -> None:

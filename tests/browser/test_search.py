@@ -239,15 +239,13 @@ def test_catalogue_search_names_its_results_without_their_fragments(page, site_d
     no_errors(page)
 
 
-def test_catalogue_without_pagefind_looks_for_the_words_in_its_data_file(browser, base_url, site_dir) -> None:
+def test_catalogue_without_pagefind_looks_for_the_words_in_its_data_file(tabs, site_dir) -> None:
     """If the index cannot be loaded, the words are looked for in the data file's titles
     and summaries, and the state is kept in and restored from the address the same way."""
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/pagefind/**", lambda route: route.abort())
-    try:
+    with tabs.page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.route("**/pagefind/**", lambda route: route.abort())
         page.goto("/case-studies/?setting=mental-health")
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         assert ticked(page, "setting") == ["mental-health"]
@@ -270,8 +268,6 @@ def test_catalogue_without_pagefind_looks_for_the_words_in_its_data_file(browser
         assert ticked(page, "principle") == ["reciprocity"]
         assert page.locator("#catalogue-results li > a").all_inner_texts() == titles
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_catalogue_filters_without_words_fetch_nothing_of_the_index(page, site_dir) -> None:

@@ -8,16 +8,11 @@ import pytest
 
 from .site_pages import PAGE_TYPES
 
-
-def _phone(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True)
-    return context, context.new_page()
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
 
-def test_the_closed_drawer_takes_no_focus(browser, base_url) -> None:
-    context, page = _phone(browser, base_url)
-    try:
+def test_the_closed_drawer_takes_no_focus(tabs) -> None:
+    with tabs.page(**PHONE) as page:
         page.goto(PAGE_TYPES["catalogue"])
         page.wait_for_selector("#catalogue-filters[data-ready=yes]")
         for presses in range(1, 16):
@@ -31,24 +26,18 @@ def test_the_closed_drawer_takes_no_focus(browser, base_url) -> None:
         page.locator("label.md-header__button[for=__drawer]").tap()  # opened, its links take focus again
         # shown once the drawer's transition has run (a fixed 0.3 s was too short on a loaded machine)
         page.locator(".md-sidebar--primary a.md-nav__link").first.wait_for(state="visible", timeout=10_000)
-    finally:
-        context.close()
 
 
-def test_the_header_title_fits_a_phone(browser, base_url) -> None:
-    context, page = _phone(browser, base_url)
-    try:
+def test_the_header_title_fits_a_phone(tabs) -> None:
+    with tabs.page(**PHONE) as page:
         page.goto("/")
         title = page.locator(".md-header__topic .md-ellipsis").first
         assert title.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1")
         assert title.inner_text().strip() == "Co-production Evidence Library"
-    finally:
-        context.close()
 
 
-def test_the_404_page_offers_search_and_ways_in(browser, base_url) -> None:
-    context, page = _phone(browser, base_url)
-    try:
+def test_the_404_page_offers_search_and_ways_in(tabs) -> None:
+    with tabs.page(**PHONE) as page:
         page.goto("/404.html")
         links = page.eval_on_selector_all("article a", "links => links.map(a => new URL(a.href).pathname)")
         for wanted in ("/", "/case-studies/", "/business-case/", "/evidence-map/"):
@@ -59,29 +48,23 @@ def test_the_404_page_offers_search_and_ways_in(browser, base_url) -> None:
         page.wait_for_selector("#catalogue-filters[data-ready=yes][data-state=done]")
         assert page.input_value("#catalogue-search") == "mental health"
         assert " match" in page.inner_text("#catalogue-status")
-    finally:
-        context.close()
 
 
-def test_chart_text_is_at_least_12_px_on_a_phone(browser, base_url) -> None:
-    context, page = _phone(browser, base_url)
-    try:
+def test_chart_text_is_at_least_12_px_on_a_phone(tabs) -> None:
+    with tabs.page(**PHONE) as page:
         page.goto(PAGE_TYPES["evidence map"])
         sizes = page.eval_on_selector_all(".coprod-chart__image text", """texts => texts.map(t => {
             const box = t.getBoundingClientRect(); const svg = t.ownerSVGElement;
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
             return parseFloat(getComputedStyle(t).fontSize) * scale; })""")
         assert sizes and min(sizes) >= 12, min(sizes)
-    finally:
-        context.close()
 
 
-def test_the_maps_tables_scroll_in_their_region_with_their_row_headings_in_view(browser, base_url) -> None:
+def test_the_maps_tables_scroll_in_their_region_with_their_row_headings_in_view(tabs) -> None:
     """On a phone each table of the evidence map scrolls sideways inside its labelled region
     (the page does not), its row headings stay in view as it scrolls, and Material's script
     left the tables where they are (no wrappers of its own: moving them was start-up work)."""
-    context, page = _phone(browser, base_url)
-    try:
+    with tabs.page(**PHONE) as page:
         page.goto(PAGE_TYPES["evidence map"])
         page.wait_for_load_state("load")
         assert page.locator(".coprod-evidence-map table").count() >= 4
@@ -96,13 +79,10 @@ def test_the_maps_tables_scroll_in_their_region_with_their_row_headings_in_view(
         assert abs(heading.bounding_box()["x"] - before) < 1  # sticky: still where it was
         assert region.evaluate("r => r.scrollLeft") > 40
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
-    finally:
-        context.close()
 
 
-def test_a_fold_opens_beside_its_words_not_over_them(browser, base_url) -> None:
-    context, page = _phone(browser, base_url)
-    try:
+def test_a_fold_opens_beside_its_words_not_over_them(tabs) -> None:
+    with tabs.page(**PHONE) as page:
         page.goto(PAGE_TYPES["case study"])
         for summary in page.locator("article details:not([class]) > summary").all():
             icon = summary.evaluate("s => getComputedStyle(s, '::before').display")
@@ -110,19 +90,16 @@ def test_a_fold_opens_beside_its_words_not_over_them(browser, base_url) -> None:
             start = summary.evaluate("""s => { const r = document.createRange(); r.selectNodeContents(s);
                 return r.getClientRects()[0].left - s.getBoundingClientRect().left; }""")
             assert start >= 8, start
-    finally:
-        context.close()
 
 
-def test_a_patient_can_send_a_case_study_without_github(browser, base_url) -> None:
+def test_a_patient_can_send_a_case_study_without_github(tabs, base_url) -> None:
     """The contribute page's main path at 390 px by touch: plain questions one to a page,
     a required answer checked, "Check your answers" with a Change link, then an e-mail
     with the answers filled in. Nothing is sent by the page itself."""
     from urllib.parse import parse_qs, unquote, urlsplit
 
-    context, page = _phone(browser, base_url)
-    requests: list[str] = []
-    try:
+    with tabs.page(**PHONE) as page:
+        requests: list[str] = []
         page.goto("/contribute/")
         page.wait_for_selector("#tell-us[data-ready=yes]")
         main_path = page.locator("#tell-us").inner_text() + page.locator("article > p").all_inner_texts()[0]
@@ -156,8 +133,6 @@ def test_a_patient_can_send_a_case_study_without_github(browser, base_url) -> No
         assert page.get_attribute("#tu-issue", "href").startswith("https://github.com/")
         assert [url for url in requests if not url.startswith(base_url)] == []
         assert not [url for url in requests if "/contribute/" not in url and url.startswith(base_url + "/")]
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("words", "own_page"), [
@@ -173,16 +148,12 @@ def test_the_header_search_finds_the_sites_own_page_first(page, words: str, own_
     assert links and links[0] == own_page, links[:3]
 
 
-def test_without_javascript_the_questions_go_by_e_mail(browser, base_url) -> None:
+def test_without_javascript_the_questions_go_by_e_mail(tabs) -> None:
     from urllib.parse import parse_qs, unquote, urlsplit
 
-    context = browser.new_context(base_url=base_url, java_script_enabled=False)
-    page = context.new_page()
-    try:
+    with tabs.page(java_script_enabled=False) as page:
         page.goto("/contribute/")
         link = page.locator(".tu-nojs a[href^='mailto:']")
         assert link.is_visible()
         body = unquote(parse_qs(urlsplit(link.get_attribute("href")).query)["body"][0])
         assert "How were patients, carers or the public involved?" in body
-    finally:
-        context.close()
