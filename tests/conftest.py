@@ -10,7 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIRST_RUN_SECONDS, ROOT, Built, make_evidence, make_project
+from helpers import (
+    FIRST_RUN_SECONDS,
+    KEPT_BETWEEN_RUNS,
+    KEPT_LIMIT,
+    ROOT,
+    Built,
+    copy_files,
+    keep_for_the_next_run,
+    make_evidence,
+    make_project,
+)
+
+from coprod.read import buildcache
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -18,22 +30,28 @@ def _cache_home(tmp_path_factory):
     """The build's cache (coprod/read/buildcache.py) of every test project in a folder of this
     run, not in the user's own cache folder (a test may replace it with its own). Every
     pytest-xdist worker shares it, as two working trees of one user share theirs: what one
-    worker's build rendered (citations, the PDF; the shipped tree's checks), the other's finds."""
+    worker's build rendered (citations, the PDF; the shipped tree's checks), the other's finds.
+
+    Its part of results keyed by their content alone is kept between runs
+    (``helpers.keep_for_the_next_run``), as a user's own is: a second run does not start the
+    citation processor and WeasyPrint again for what the first already rendered. A run
+    after a change to the package's code finds none of it (the code is part of every key),
+    and the tests of the cache's own behaviour give their builds a cache of their own."""
     saved = os.environ.get("COPROD_CACHE_HOME")
-    with _shared_by_workers(tmp_path_factory, "cache-home") as (folder, _):
+    with _shared_by_workers(tmp_path_factory, "cache-home") as (folder, filled):
         folder.mkdir(mode=0o700, exist_ok=True)
-    os.environ["COPROD_CACHE_HOME"] = str(folder)
+        os.environ["COPROD_CACHE_HOME"] = str(folder)
+        by_content = buildcache.shared(ROOT)  # the folder of results keyed by content, in this run's
+        if not filled and by_content is not None:
+            copy_files(KEPT_BETWEEN_RUNS, by_content, limit=KEPT_LIMIT)
     yield
     if saved is None:
         os.environ.pop("COPROD_CACHE_HOME", None)
     else:
         os.environ["COPROD_CACHE_HOME"] = saved
-
-
-
-
-
-
+    if by_content is not None:
+        with _shared_by_workers(tmp_path_factory, "cache-home-kept"):  # one worker at a time; the last one's stays
+            keep_for_the_next_run(by_content)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -311,7 +312,60 @@ class Once:
 # run's files by them, slowest first, when .pytest_cache holds no figures of an earlier run
 # (a fresh clone).
 FIRST_RUN_SECONDS = {
-    "tests/browser/test_lighthouse.py": 240, "tests/site/test_serve.py": 120, "tests/site/test_untrusted_build.py": 90,
-    "tests/site/test_build.py": 80, "tests/project/test_benchmark.py": 75, "tests/browser/test_accessibility.py": 70,
-    "tests/checks/test_untrusted_files.py": 60, "tests/site/test_rebuild.py": 45,
+    "tests/site/test_serve.py": 66, "tests/project/test_benchmark.py": 58, "tests/browser/test_accessibility.py": 56,
+    "tests/browser/test_lighthouse.py": 40, "tests/browser/test_hostile.py": 31, "tests/site/test_untrusted_build.py": 26,
+    "tests/checks/test_untrusted_files.py": 25, "tests/browser/test_csp.py": 24, "tests/site/test_export_pages.py": 22,
+    "tests/site/test_rebuild.py": 21, "tests/site/test_engines.py": 18, "tests/site/test_contributor_change.py": 16,
 }
+
+
+# ----------------------------------------------------------------------------- the build cache kept between runs
+
+KEPT_BETWEEN_RUNS = (Path(os.environ["XDG_CACHE_HOME"]) if os.path.isabs(os.environ.get("XDG_CACHE_HOME", ""))
+                     else Path.home() / ".cache") / "coprod-tests" / "kept"
+"""Beside the user's own cache folder (``coprod``), never in it: test projects' results."""
+KEPT_LIMIT = 200 * 2**20
+"""Bytes: a kept folder larger than this (keys of old code pile up) is emptied, not used."""
+
+
+def copy_files(source: Path, target: Path, limit: int | None = None) -> bool:
+    """Copy the regular files under ``source`` (a real folder of this user's, not a link)
+    into ``target``; nothing when there is none, or when they add up to more than ``limit``
+    (then ``source`` is removed). Whether anything was copied."""
+    try:
+        info = os.lstat(source)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        return False
+    files = [(path, entry) for path in source.rglob("*")  # rglob does not go into linked folders
+             if stat.S_ISREG((entry := os.lstat(path)).st_mode)]
+    if limit is not None and sum(entry.st_size for _, entry in files) > limit:
+        shutil.rmtree(source, ignore_errors=True)
+        return False
+    for path, _ in files:
+        copy = target / path.relative_to(source)
+        copy.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+    return True
+
+
+def keep_for_the_next_run(made: Path, kept: Path = KEPT_BETWEEN_RUNS) -> None:
+    """This run's results (``made``) become the kept ones, whole (a run that stopped half way
+    leaves what it made); another run's at the same moment is replaced, which costs only
+    the time its results would have saved."""
+    fresh = kept.with_name(f"{kept.name}.new-{os.getpid()}")
+    old = kept.with_name(f"{kept.name}.old-{os.getpid()}")
+    try:
+        fresh.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(mode=0o700)
+        if not copy_files(made, fresh):
+            shutil.rmtree(fresh, ignore_errors=True)
+            return
+        if kept.exists():
+            kept.rename(old)
+        fresh.rename(kept)
+    except OSError:
+        shutil.rmtree(fresh, ignore_errors=True)  # kept no more: the next run starts cold
+    shutil.rmtree(old, ignore_errors=True)
