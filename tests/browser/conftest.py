@@ -159,6 +159,8 @@ class Tabs:
             raise
         finally:
             del page.on, page.once
+        if page.is_closed():  # by the page fixture, whose test failed
+            return
         try:
             self._blank(page, added, options.get("viewport") or DEFAULT_VIEWPORT)
         except Exception:  # noqa: BLE001 - not made blank: closed, never reused
@@ -198,9 +200,22 @@ def tabs(browser, base_url):
     kept.close()
 
 
+_RAISED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.excinfo is not None:  # failed, or raised as an expected failure does
+        item.stash[_RAISED] = True
+    return report
+
+
 @pytest.fixture
-def page(tabs):
-    """A blank page that records console errors and failed requests; the test fails on any."""
+def page(tabs, request):
+    """A blank page that records console errors and failed requests; the test fails on any.
+    A page whose test raised is closed, not handed to the next test (pytest does not raise
+    the test's failure in its fixture, so the fixture asks)."""
     with tabs.page() as page:
         page.console_errors = []
         page.failed_requests = []
@@ -208,6 +223,8 @@ def page(tabs):
         page.on("pageerror", lambda e: page.console_errors.append(str(e)))
         page.on("requestfailed", lambda r: _record_failure(page, r))
         yield page
+        if request.node.stash.get(_RAISED, False):
+            page.context.close()
 
 
 def _record_failure(page, request) -> None:
