@@ -120,9 +120,9 @@ class Tabs:
     """Chromium tabs kept open for the tests of one worker, one for each set of context
     options, each handed to one test at a time and made blank again after it.
 
-    A new tab cost Chromium about a second of CPU (a renderer started, every style sheet and
-    script parsed again) against a fifth of that to open a page in a tab already open; over
-    the browser tests that was about a fifth of the whole suite's CPU. A tab comes back as a
+    A visit in a new tab cost Chromium about 1.2 s of CPU on a 2-core machine (a renderer
+    started, every style sheet and script parsed again), in a tab already open about 0.3 s.
+    A tab comes back as a
     new one would be, for what a test can reach: the listeners the test added, its routes,
     other pages it opened, its window size, the site's storage and cookies are gone, and it
     shows ``about:blank``. Only the browser's HTTP cache is kept, as a reader's browser keeps
