@@ -23,7 +23,7 @@ import pytest
 from coprod.checks.library import load as load_library
 from coprod.cite.references import References
 from coprod.model import Library
-from coprod.read import urls
+from coprod.read import buildcache, urls
 from coprod.read.problems import Report
 
 TESTS = Path(__file__).resolve().parent
@@ -329,14 +329,11 @@ KEPT_LIMIT = 200 * 2**20
 
 
 def copy_files(source: Path, target: Path, limit: int | None = None) -> bool:
-    """Copy the regular files under ``source`` (a real folder of this user's, not a link)
-    into ``target``; nothing when there is none, or when they add up to more than ``limit``
-    (then ``source`` is removed). Whether anything was copied."""
-    try:
-        info = os.lstat(source)
-    except OSError:
-        return False
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+    """Copy the regular files under ``source`` into ``target``: only from a folder the build
+    would trust as its cache (``buildcache.private``: a real folder of this user's that no
+    one else may write, outside this checkout), and not when they add up to more than
+    ``limit`` (then ``source`` is removed). False when nothing was copied for either reason."""
+    if not buildcache.private(source, ROOT):
         return False
     files = [(path, entry) for path in source.rglob("*")  # rglob does not go into linked folders
              if stat.S_ISREG((entry := os.lstat(path)).st_mode)]

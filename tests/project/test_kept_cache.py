@@ -1,6 +1,6 @@
 """The test projects' shared build cache kept from one run to the next (tests/conftest.py's
-``_cache_home``, helpers ``copy_files`` and ``keep_for_the_next_run``): only this user's
-regular files are carried, a kept folder too large is dropped, and the last run's replaces
+``_cache_home``, helpers ``copy_files`` and ``keep_for_the_next_run``): only regular files
+of a folder no one else may write are carried, a kept folder too large is dropped, and the last run's replaces
 the one before whole."""
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def test_only_regular_files_are_copied_and_a_link_is_never_followed(tmp_path: Pa
     assert _tree(target) == {"packs/citations": b"pack"}
     assert not copy_files(source / "linked-folder", tmp_path / "other")  # a link is not a kept folder
     assert not copy_files(tmp_path / "missing", tmp_path / "other")
+    source.chmod(0o777)  # anyone may write it: nothing in it is carried into a folder the build trusts
+    assert not copy_files(source, tmp_path / "other")
     assert not (tmp_path / "other").exists()
 
 
