@@ -42,7 +42,6 @@ XPASSes, which fails, so the marker must go). Any other serious or critical viol
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -67,6 +66,8 @@ MIN_TARGET = 24
 PRIMARY_TARGET = 44
 
 SERIOUS = ("serious", "critical")
+LIGHT = "localStorage.setItem('/.__palette', JSON.stringify({index: 0, color: {scheme: 'default'}}))"
+"""Every page opens in the light scheme, whatever a page before it chose."""
 
 
 class KnownViolations(AssertionError):
@@ -257,42 +258,18 @@ class Visits:
     for the network to be quiet added half a second to each of some 45 visits.) The
     catalogue is judged once its script says it is ready.
 
-    Pages of one window size are opened in turn in one tab, as a reader goes from page to
-    page: a new tab for each of some 40 visits cost Chromium about a second of CPU each (a
-    renderer started, every style sheet and script parsed again), half of this file's
-    time. Nothing measured here carries from one page to the next: the colour scheme is
-    set afresh on every page (the stored choice by :meth:`_tab`'s script, the page's
-    attribute by :meth:`_page`), and a tab whose visit failed is closed, not reused."""
+    Pages of one window size are opened in turn in one tab (conftest's ``Tabs``), as a
+    reader goes from page to page: a new tab for each of some 40 visits cost Chromium about
+    a second of CPU each, half of this file's time. Nothing measured here carries from one
+    page to the next: the colour scheme is set afresh on every page (the stored choice by
+    :data:`LIGHT`, the page's attribute by :meth:`_page`)."""
 
-    def __init__(self, browser, base_url: str) -> None:
-        self.browser, self.base_url, self.once = browser, base_url, Once()
-        self.tabs: dict[tuple[int, int], object] = {}
+    def __init__(self, tabs) -> None:
+        self.tabs, self.once = tabs, Once()
 
-    def _tab(self, width: int = 1280, height: int = 720):
-        """The open tab of this window size (a new one the first time)."""
-        if (width, height) not in self.tabs:
-            context = self.browser.new_context(base_url=self.base_url, viewport={"width": width, "height": height})
-            context.add_init_script("localStorage.setItem('/.__palette', JSON.stringify({index: 0, "
-                                    "color: {scheme: 'default'}}))")
-            self.tabs[width, height] = context.new_page()
-        return self.tabs[width, height]
-
-    @contextlib.contextmanager
     def _visiting(self, width: int = 1280, height: int = 720):
-        """The tab for one visit; closed if the visit fails, so no later visit starts from a
-        page left half way."""
-        page = self._tab(width, height)
-        try:
-            yield page
-        except BaseException:
-            self.tabs.pop((width, height), None)
-            page.context.close()
-            raise
-
-    def close(self) -> None:
-        for page in self.tabs.values():
-            page.context.close()
-        self.tabs.clear()
+        """The tab of this window size for one visit (blank again after it)."""
+        return self.tabs.page(init_script=LIGHT, viewport={"width": width, "height": height})
 
     def page(self, kind: str, width: int) -> Visit:
         return self.once.get(("page", kind, width), lambda: self._page(kind, width))
@@ -345,10 +322,8 @@ def _open_cite_box(page) -> None:
 
 
 @pytest.fixture(scope="module")
-def visits(browser, base_url):
-    visits = Visits(browser, base_url)
-    yield visits
-    visits.close()
+def visits(tabs) -> Visits:
+    return Visits(tabs)
 
 
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))

@@ -75,85 +75,73 @@ class Visits:
     """Each page opened once per colour scheme, what it recorded kept for every test that
     judges it; a page that fails to open fails each test that needs it.
 
-    The pages of one scheme are opened in turn in one tab, as a reader goes from page to
-    page (a new tab for each visit cost Chromium about a second of CPU). Each visit starts
-    from a blank page with the site's storage emptied, so the dark scheme a visit chose is
-    not the next page's, and nothing the last page requested is counted for the next; a tab
-    whose visit failed is closed, not reused."""
+    The pages are opened in turn in one tab (conftest's ``Tabs``), as a reader goes from
+    page to page (a new tab for each visit cost Chromium about a second of CPU). Each visit
+    starts from a blank page with the site's storage emptied, so the dark scheme a visit
+    chose is not the next page's, and what it records stops when the visit ends, so nothing
+    the last page requested is counted for the next."""
 
-    def __init__(self, browser, base_url: str) -> None:
-        self.browser, self.base_url, self.once = browser, base_url, Once()
-        self.tabs: dict[str, tuple[object, dict[str, list[str]]]] = {}
+    def __init__(self, tabs) -> None:
+        self.tabs, self.once = tabs, Once()
 
     def get(self, name: str, scheme: str) -> Visit:
         return self.once.get((name, scheme), lambda: self._visit(name, scheme))
 
-    def _tab(self, scheme: str):
-        """The open tab of this scheme's visits, and the lists its events are recorded in."""
-        if scheme not in self.tabs:
-            context = self.browser.new_context(base_url=self.base_url)
-            context.add_init_script(_RECORD)
-            page = context.new_page()
-            seen: dict[str, list[str]] = {"requests": [], "console": [], "failed": [], "status": []}
-            context.on("request", lambda r: seen["requests"].append(r.url))
-            page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: seen["console"].append(str(e)))
-            page.on("requestfailed", lambda r: seen["failed"].append(r.url))
-            page.on("response", lambda r: seen["status"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
-            self.tabs[scheme] = page, seen
-        return self.tabs[scheme]
-
-    def close(self) -> None:
-        for page, _ in self.tabs.values():
-            page.context.close()
-        self.tabs.clear()
-
     def _visit(self, name: str, scheme: str) -> Visit:
-        page, seen = self._tab(scheme)
-        for recorded in seen.values():
-            recorded.clear()
+        with self.tabs.page(init_script=_RECORD) as page:
+            requests: list[str] = []
+
+            def record(request) -> None:
+                requests.append(request.url)
+
+            page.context.on("request", record)  # the whole context's: the search worker's too
+            try:
+                return self._record(page, name, scheme, requests)
+            finally:
+                page.context.remove_listener("request", record)
+
+    @staticmethod
+    def _record(page, name: str, scheme: str, requests: list[str]) -> Visit:
+        console_errors: list[str] = []
+        failed_requests: list[str] = []
+        bad_status: list[str] = []
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: failed_requests.append(r.url))
+        page.on("response", lambda r: bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
         def health() -> Health:
-            return Health(list(seen["requests"]), page.evaluate(FOREIGN_LOADS), list(seen["console"]),
-                          list(seen["failed"]), list(seen["status"]))
+            return Health(list(requests), page.evaluate(FOREIGN_LOADS), list(console_errors), list(failed_requests),
+                          list(bad_status))
 
-        try:
-            visit = Visit()
-            page.goto(PAGES[name])  # until its load event: every script and style sheet has run
-            if scheme == "default":  # as loaded: what the privacy and health checks judge, once every request is made
-                wait_until_idle(page)  # (the same page's later requests need not be awaited again in dark)
-                if PAGES[name] == "/case-studies/":
-                    page.wait_for_selector("#catalogue-filters[data-ready=yes]")
-                page.wait_for_timeout(200)
-                visit.health["loaded"] = health()
-            if scheme == "slate":  # as a reader does: the header's toggle (Material's palette script runs)
-                page.get_by_title("Switch to dark mode").click()
-                page.evaluate("document.activeElement.blur()")  # Material ignores "/" while a form input has focus
-            visit.head_before_policy = page.evaluate(HEAD_BEFORE_POLICY)
-            visit.policy = page.evaluate(
-                "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")
-            visit.config_tag = page.evaluate("document.querySelector('#__config').tagName")
-            if name in SEARCHED:
-                open_search(page)
-                if name == "home" and scheme == "default":
-                    page.wait_for_load_state("networkidle")
-                    visit.health["search open"] = health()
-            visit.scheme = page.evaluate("document.body.dataset.mdColorScheme")
-            visit.violations = page.evaluate("window.__cspViolations")
-            page.evaluate("localStorage.clear(); sessionStorage.clear()")  # the scheme chosen here stays here
-            page.goto("about:blank")  # what this page still had under way ends with it
-        except BaseException:
-            self.tabs.pop(scheme, None)
-            page.context.close()
-            raise
+        visit = Visit()
+        page.goto(PAGES[name])  # until its load event: every script and style sheet has run
+        if scheme == "default":  # as loaded: what the privacy and health checks judge, once every request is made
+            wait_until_idle(page)  # (the same page's later requests need not be awaited again in dark)
+            if PAGES[name] == "/case-studies/":
+                page.wait_for_selector("#catalogue-filters[data-ready=yes]")
+            page.wait_for_timeout(200)
+            visit.health["loaded"] = health()
+        if scheme == "slate":  # as a reader does: the header's toggle (Material's palette script runs)
+            page.get_by_title("Switch to dark mode").click()
+            page.evaluate("document.activeElement.blur()")  # Material ignores "/" while a form input has focus
+        visit.head_before_policy = page.evaluate(HEAD_BEFORE_POLICY)
+        visit.policy = page.evaluate(
+            "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")
+        visit.config_tag = page.evaluate("document.querySelector('#__config').tagName")
+        if name in SEARCHED:
+            open_search(page)
+            if name == "home" and scheme == "default":
+                page.wait_for_load_state("networkidle")
+                visit.health["search open"] = health()
+        visit.scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        visit.violations = page.evaluate("window.__cspViolations")
         return visit
 
 
 @pytest.fixture(scope="module")
-def visits(browser, base_url):
-    visits = Visits(browser, base_url)
-    yield visits
-    visits.close()
+def visits(tabs) -> Visits:
+    return Visits(tabs)
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
