@@ -26,9 +26,9 @@ from .render.text import md_escape
 
 def export(root: Path, out: Path, config: Mapping | None = None) -> site.SiteBuild:
     """Check ``root``/evidence and write the site's pages under ``out``. Returns the build
-    (:func:`coprod.site.build`, the hooks' own, with the same checks); nothing is written
+    (:func:`coprod.site.build_with_cache`, the hooks' own, with the same checks); nothing is written
     when it has errors. Edit links and addresses come from ``config``, by default mkdocs.yml."""
-    build = site.build(root, site.read_site_config(root) if config is None else config)
+    build = site.build_with_cache(root, site.read_site_config(root) if config is None else config)
     if not build.ok:
         return build
     if out.exists():

@@ -100,7 +100,7 @@ class MkDocsBuild:
         root = Path(config["config_file_path"]).resolve().parent
         self.known = csp.known_in(config["theme"].dirs)  # what the page policy allows inline: what we wrote
         cache_dir = buildcache.folder(root)  # the user's cache folder for this tree: safe to delete
-        built = site.build(root, config, shared_cache=buildcache.shared(root))  # the checks export_pages.py runs too
+        built = site.build_with_cache(root, config)  # the build export_pages.py runs too
         for problem in built.report.warnings:
             log.warning(problem.format())
         for line in built.history:  # earlier versions skipped, and why (never fatal: coprod/pages/versions.py)

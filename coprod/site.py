@@ -159,6 +159,14 @@ def build(root: Path, config: Mapping, shared_cache: Path | None = None) -> Site
                      history=loaded.versions.messages if loaded.versions else (), shared_cache=shared_cache)
 
 
+def build_with_cache(root: Path, config: Mapping) -> SiteBuild:
+    """:func:`build` as every command runs it (the MkDocs hooks, ``scripts/export_pages.py``),
+    with the user's cache of results keyed by their content (:func:`buildcache.shared`): an
+    export, or the pass that finishes another engine's site, renders no citation and no PDF
+    that a build of the same content already made."""
+    return build(root, config, shared_cache=buildcache.shared(root))
+
+
 def load(evidence_dir: Path, docs_dir: Path | None = None, display_root: Path | None = None,
          cache_dir: Path | None = None) -> Build:
     """Load and check the evidence (``cache_dir``: see coprod.read.buildcache). Pages are made by

@@ -48,7 +48,7 @@ def main() -> int:
     except site_address.AddressError as error:
         print(error)
         return 1
-    build = export(root, args.out, config) if args.out else site.build(root, config)
+    build = export(root, args.out, config) if args.out else site.build_with_cache(root, config)
     if build.report.errors:
         for problem in build.report.errors:
             print(problem.format())

@@ -96,6 +96,48 @@ def test_one_build_with_the_same_checks_for_hooks_and_export(tmp_path: Path) -> 
     assert built.returncode != 0 and "evidence/published-urls.txt: urls: /case-studies/gone/" in built.stderr
 
 
+def test_the_export_and_the_finishing_pass_use_what_a_build_of_the_same_content_made(tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    """export_pages.py builds as the hooks do, with the user's cache of results keyed by
+    their content: once the same content was built, an export renders no citation and the
+    pass that finishes another engine's site makes the business case's PDF with no
+    WeasyPrint."""
+    import logging
+
+    from coprod import finish
+    from coprod.cite import processor
+    from coprod.export import export
+    from coprod.pages import pdf
+
+    monkeypatch.setenv("COPROD_CACHE_HOME", str(tmp_path / "cache-home"))
+    project = make_project(tmp_path)
+    log = logging.getLogger("test")
+    for engine_site in ("first-site", "second-site"):  # the engine built the business case's page: the PDF goes beside it
+        (tmp_path / engine_site / pdf.PAGE_HTML).parent.mkdir(parents=True)
+        (tmp_path / engine_site / pdf.PAGE_HTML).write_text("<!doctype html><title>The business case</title>\n")
+    first = export(project, tmp_path / "first")
+    assert first.ok and finish.business_case_pdf(tmp_path / "first-site", first, log) is not None
+
+    def no_process(self):
+        raise AssertionError("the export started the citation processor")
+
+    monkeypatch.setattr(processor, "_MEMO", {})  # nothing answered from this process's memory
+    monkeypatch.setattr(processor, "_SHARED", [])
+    monkeypatch.setattr(processor.Processor, "_start", no_process)
+    monkeypatch.setattr(pdf, "_cache", {})
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
+    monkeypatch.setenv("CI", "true")  # where the PDF cannot be made, business_case_pdf logs an error and returns None
+    second = export(project, tmp_path / "second")
+    assert second.ok
+    made = {p.relative_to(tmp_path / "first").as_posix(): p.read_bytes() for p in (tmp_path / "first").rglob("*")
+            if p.is_file()}
+    assert made and made == {p.relative_to(tmp_path / "second").as_posix(): p.read_bytes()
+                             for p in (tmp_path / "second").rglob("*") if p.is_file()}
+    pdf_file = finish.business_case_pdf(tmp_path / "second-site", second, log)
+    assert pdf_file is not None
+    assert pdf_file.read_bytes() == (tmp_path / "first-site" / pdf_file.relative_to(tmp_path / "second-site")).read_bytes()
+
+
 def test_export_publishes_the_addresses_the_build_would(tmp_path: Path) -> None:
     """SITE_URL and REPO_URL replace mkdocs.yml's placeholders in the export as in the MkDocs build."""
     import os
