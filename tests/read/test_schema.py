@@ -105,3 +105,33 @@ def test_fast_pass_is_never_more_lenient(mutations) -> None:
             continue
     if fast_says_valid("case-study", data):
         assert SCHEMAS["case-study"].validator.is_valid(data), data
+
+
+def test_the_compiled_pass_is_made_only_once_enough_files_were_checked(monkeypatch) -> None:
+    """A build that checks a few files (a warm one checks only the taxonomy) never compiles
+    the fast pass; past COMPILE_AFTER files of a kind it is compiled once and used, and a
+    file it rejects is still explained by jsonschema."""
+    from coprod.read import schema as schema_module
+
+    compiled: list[dict] = []
+    compile_fast = schema_module._compile_fast
+
+    def counting(inlined):
+        compiled.append(inlined)
+        return compile_fast(inlined)
+
+    monkeypatch.setattr(schema_module, "_compile_fast", counting)
+    schemas = load_schemas(ROOT / "evidence" / "schema")
+    case_study = schemas["case-study"]
+    source = read_source(ROOT / "tests" / "fixtures" / "evidence" / "case-studies" / "peer-researchers.md", "x",
+                         Report())
+    for _ in range(schema_module.COMPILE_AFTER):
+        assert case_study.check(source, Report())
+    assert compiled == []
+    assert case_study.check(source, Report()) and case_study.check(source, Report())
+    assert len(compiled) == 1
+    broken = copy.copy(source)
+    broken.data = {**source.data, "status": "publshed"}
+    report = Report()
+    assert not case_study.check(broken, report)
+    assert [problem.field for problem in report.errors] == ["status"]
