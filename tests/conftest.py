@@ -50,8 +50,12 @@ def _cache_home(tmp_path_factory):
     else:
         os.environ["COPROD_CACHE_HOME"] = saved
     if by_content is not None:
-        with _shared_by_workers(tmp_path_factory, "cache-home-kept"):  # one worker at a time; the last one's stays
-            keep_for_the_next_run(by_content)
+        # the worker that finishes last keeps what every worker made, once
+        with _shared_by_workers(tmp_path_factory, "cache-home-kept") as (finished, _):
+            finished.mkdir(exist_ok=True)
+            (finished / os.environ.get("PYTEST_XDIST_WORKER", "main")).touch()
+            if len(list(finished.iterdir())) >= int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")):
+                keep_for_the_next_run(by_content)
 
 
 @pytest.fixture(autouse=True)
