@@ -102,6 +102,25 @@ def make_project(tmp_path: Path, overlay: Path | None = None) -> Path:
     return project
 
 
+def forbid_rendering(monkeypatch, who: str) -> None:
+    """From here on this process renders no citation and no PDF: the citation processor
+    cannot start (and nothing is answered from its memory), and WeasyPrint cannot be
+    imported; with CI set, a PDF that cannot be made is an error (coprod/finish.py). What
+    ``who`` needs must come from the build's cache."""
+    from coprod.cite import processor
+    from coprod.pages import pdf
+
+    def no_process(self):
+        raise AssertionError(f"{who} started the citation processor")
+
+    monkeypatch.setattr(processor, "_MEMO", {})
+    monkeypatch.setattr(processor, "_SHARED", [])
+    monkeypatch.setattr(processor.Processor, "_start", no_process)
+    monkeypatch.setattr(pdf, "_cache", {})
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
+    monkeypatch.setenv("CI", "true")
+
+
 def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=project, env=env,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from helpers import ROOT, make_project, mkdocs_build
+from helpers import ROOT, forbid_rendering, make_project, mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
@@ -105,7 +105,6 @@ def test_the_export_and_the_finishing_pass_use_what_a_build_of_the_same_content_
     import logging
 
     from coprod import finish
-    from coprod.cite import processor
     from coprod.export import export
     from coprod.pages import pdf
 
@@ -117,16 +116,7 @@ def test_the_export_and_the_finishing_pass_use_what_a_build_of_the_same_content_
         (tmp_path / engine_site / pdf.PAGE_HTML).write_text("<!doctype html><title>The business case</title>\n")
     first = export(project, tmp_path / "first")
     assert first.ok and finish.business_case_pdf(tmp_path / "first-site", first, log) is not None
-
-    def no_process(self):
-        raise AssertionError("the export started the citation processor")
-
-    monkeypatch.setattr(processor, "_MEMO", {})  # nothing answered from this process's memory
-    monkeypatch.setattr(processor, "_SHARED", [])
-    monkeypatch.setattr(processor.Processor, "_start", no_process)
-    monkeypatch.setattr(pdf, "_cache", {})
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
-    monkeypatch.setenv("CI", "true")  # where the PDF cannot be made, business_case_pdf logs an error and returns None
+    forbid_rendering(monkeypatch, "the export")
     second = export(project, tmp_path / "second")
     assert second.ok
     made = {p.relative_to(tmp_path / "first").as_posix(): p.read_bytes() for p in (tmp_path / "first").rglob("*")

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, make_evidence, make_project
+from helpers import ROOT, forbid_rendering, make_evidence, make_project
 
 from coprod import search
 from coprod.checks import evidence
@@ -260,23 +260,13 @@ def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from coprod.cite import processor
-    from coprod.pages import pdf
-
     monkeypatch.setenv("COPROD_CACHE_HOME", str(tmp_path / "cache-home"))
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
     first = make_project(tmp_path / "first")
     build(first)
     second = make_project(tmp_path / "second")
-
-    def no_process(self):
-        raise AssertionError("the second tree started the citation processor")
-
-    monkeypatch.setattr(processor, "_MEMO", {})  # nothing answered from this process's memory
-    monkeypatch.setattr(processor, "_SHARED", [])
-    monkeypatch.setattr(processor.Processor, "_start", no_process)
-    monkeypatch.setattr(pdf, "_cache", {})
+    forbid_rendering(monkeypatch, "the second tree")
     checked: list[str] = []
     run_checks = evidence._run_checks
 
@@ -286,8 +276,6 @@ def test_a_second_working_tree_cites_and_makes_the_pdf_from_what_the_first_made(
 
     monkeypatch.setattr(evidence, "_run_checks", counting)
     monkeypatch.setattr(evidence, "_MEMORY", {})
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
-    monkeypatch.setenv("CI", "true")  # where the PDF cannot be made, the build fails (coprod/finish.py)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.chdir(second)
     config = load_config(str(second / "mkdocs.yml"), strict=True)
