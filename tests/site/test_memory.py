@@ -20,7 +20,6 @@ from pathlib import Path
 from helpers import make_project, mkdocs_build
 
 from coprod import pagecache, rebuild
-from coprod.checks import evidence as checks
 from coprod.pages import LazyPage, OnDisk
 from coprod.pages.taxonomy_pages import index_evidence
 from coprod.read import buildcache, urls
