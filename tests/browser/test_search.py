@@ -12,9 +12,13 @@ RESULTS = "#coprod-search-results"
 STATUS = "#coprod-search-status"
 
 
-def search_for(page, text: str) -> None:
+def search_for(page, text: str, paste: bool = False) -> None:
+    """``text`` in the header search, typed letter by letter, or pasted (one query)."""
     page.keyboard.press("/")  # focuses the header search from anywhere
-    page.keyboard.type(text)
+    if paste:
+        page.fill("input.md-search__input", text)
+    else:
+        page.keyboard.type(text)
     page.wait_for_function(
         "q => { const s = document.getElementById('coprod-search-status');"
         " return s.dataset.state === 'done' && s.textContent.includes('\\u201c' + q + '\\u201d'); }", arg=text)
@@ -81,9 +85,7 @@ def test_the_first_answer_shows_five_results_then_more_on_request(page) -> None:
     # the whole query at once (pasted): typed letter by letter, a query typed half way ("re",
     # "res") may be answered before the next letter when Pagefind is already in the browser's
     # cache, and its five fragments count too
-    page.keyboard.press("/")
-    page.fill("input.md-search__input", "research")
-    page.wait_for_function("document.getElementById('coprod-search-status').dataset.state === 'done'")
+    search_for(page, "research", paste=True)
     count = int(re.match(r"(\d+) results", page.inner_text(STATUS)).group(1))
     assert count > 15  # the word is on most pages, so both steps are seen
     assert page.locator(f"{RESULTS} li.coprod-search-result").count() == 5
