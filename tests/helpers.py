@@ -340,8 +340,7 @@ FIRST_RUN_SECONDS = {
 
 # ----------------------------------------------------------------------------- the build cache kept between runs
 
-KEPT_BETWEEN_RUNS = (Path(os.environ["XDG_CACHE_HOME"]) if os.path.isabs(os.environ.get("XDG_CACHE_HOME", ""))
-                     else Path.home() / ".cache") / "coprod-tests" / "kept"
+KEPT_BETWEEN_RUNS = buildcache.user_cache_root() / "coprod-tests" / "kept"
 """Beside the user's own cache folder (``coprod``), never in it: test projects' results."""
 KEPT_LIMIT = 200 * 2**20
 """Bytes: a kept folder larger than this (keys of old code pile up) is emptied, not used."""

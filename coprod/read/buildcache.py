@@ -51,8 +51,13 @@ def home() -> Path:
     explicit = os.environ.get("COPROD_CACHE_HOME")
     if explicit:
         return Path(explicit)
+    return user_cache_root() / "coprod"
+
+
+def user_cache_root() -> Path:
+    """The user's folder of every program's cache: ``$XDG_CACHE_HOME`` (when absolute), else ``~/.cache``."""
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "coprod"
+    return Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
 
 
 def folder(project_root: Path) -> Path | None:
