@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import FIXTURES, ROOT, make_evidence
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import guidance_blocks, remove_guidance
@@ -36,9 +36,11 @@ ESSENTIAL_OPTIONS = (  # every essential but the sources
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the shipped evidence and docs (the scaffold reads the taxonomy and references)."""
-    shutil.copytree(ROOT / "evidence", tmp_path / "evidence")
-    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    """The fixture project's evidence (the real schemas and taxonomy) and docs: the
+    scaffold reads the taxonomy and references, and a contributor's new case study or
+    reference in the shipped evidence changes nothing here."""
+    make_evidence(tmp_path)
+    shutil.copytree(FIXTURES / "docs", tmp_path / "docs")
     return tmp_path
 
 
@@ -171,8 +173,8 @@ def test_a_reference_added_while_the_prompt_waits_counts_and_the_id_can_be_chang
     t.answer("Sources (keys in evidence/references.bib)", "Tenants2026homes")
     t.answer(f"Id (Enter keeps {NEW_ID}, or type a shorter one): ", "Homes & Health")
     t.read_until("'Homes & Health' is not an id: use lower-case words and digits joined by hyphens, 3 to 80")
-    t.answer("or type a shorter one): ", "partners2-mental-health")
-    t.read_until("'partners2-mental-health' is taken")
+    t.answer("or type a shorter one): ", "peer-researchers")
+    t.read_until("'peer-researchers' is taken")
     t.answer("or type a shorter one): ", "homes-and-health")
     assert t.finish() == 0, t.seen
     text = (project / "evidence" / "case-studies" / "homes-and-health.md").read_text(encoding="utf-8")

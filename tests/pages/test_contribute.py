@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES, ROOT, TESTS, check_golden
+from helpers import FIXTURES, ROOT, TESTS, check_golden, make_evidence
 
 from coprod.checks.evidence import load_evidence
 from coprod.checks.guidance import check_guidance
@@ -52,9 +52,11 @@ def evidence() -> Library:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the shipped evidence and docs (docs cite some references)."""
-    shutil.copytree(ROOT / "evidence", tmp_path / "evidence")
-    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    """The fixture project's evidence (the real schemas and taxonomy) and docs: the
+    scaffold reads the taxonomy and references, and a contributor's new case study or
+    reference in the shipped evidence changes nothing here."""
+    make_evidence(tmp_path)
+    shutil.copytree(FIXTURES / "docs", tmp_path / "docs")
     return tmp_path
 
 
@@ -105,13 +107,13 @@ def test_a_bare_template_is_flagged_field_by_field(project: Path) -> None:
 
 def test_a_taken_id_gets_a_number(project: Path) -> None:
     folder = project / "evidence" / "case-studies"
-    assert new_case_study.free_id("PARTNERS2 mental health", new_case_study.taken_ids(folder)) == "partners2-mental-health-2"
+    assert new_case_study.free_id("Peer researchers", new_case_study.taken_ids(folder)) == "peer-researchers-2"
     assert new_case_study.free_id("Index", new_case_study.taken_ids(folder)) == "index-2"
     assert len(new_case_study.slug_id("word " * 40)) <= new_case_study.MAX_ID_LENGTH
 
 
 def test_an_existing_file_is_not_overwritten(project: Path, capsys) -> None:
-    argv = [*OPTIONS, "--id", "partners2-mental-health", "--evidence", str(project / "evidence")]
+    argv = [*OPTIONS, "--id", "peer-researchers", "--evidence", str(project / "evidence")]
     assert scaffold.main(argv, today=TODAY) == 1
     assert "already exists" in capsys.readouterr().err
 
@@ -307,8 +309,6 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 def test_the_form_lists_reference_titles_as_readers_see_them(tmp_path: Path) -> None:
     """A title written with LaTeX accents reaches the form decoded ("Hā Ora"), by the same
     decoder as every other page, not with its braces and backslashes stripped ("H=a Ora")."""
-    from helpers import make_evidence
-
     folder = make_evidence(tmp_path)
     bib = folder / "references.bib"
     text = bib.read_text(encoding="utf-8")
